@@ -1,0 +1,1 @@
+//! lcs-engine (placeholder while the crate is written).

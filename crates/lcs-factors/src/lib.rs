@@ -1,0 +1,1 @@
+//! lcs-factors (placeholder while the crate is written).

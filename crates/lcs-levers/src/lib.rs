@@ -1,0 +1,1 @@
+//! lcs-levers (placeholder while the crate is written).

@@ -1,0 +1,1 @@
+//! lcs-model (placeholder while the crate is written).

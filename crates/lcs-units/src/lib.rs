@@ -1,0 +1,1 @@
+//! lcs-units (placeholder while the crate is written).
