@@ -1,0 +1,963 @@
+//! Reading and checking a model file (MODEL.md §1.1, §3–§8, §11).
+//!
+//! [`read_model`] turns a parsed model file into a [`Model`] whose structure is fixed;
+//! [`finalize`] runs the checks that depend on the whole model (driver cycles, expression
+//! dimensions, inherited intensity and fuels, `A × I` = energy, categories, name clashes).
+//! Scenarios apply their overrides between the two.
+
+use crate::diag::Diagnostic;
+use crate::model::*;
+use crate::read::{describe, get, is_name, join, Reader, Want};
+use crate::source::Span;
+use crate::yaml::{Node, NodeKind};
+use lcs_factors::{Category, FuelOverride, FuelTable, GwpSet, PerCategory, WasteType};
+use lcs_units::{nearest, Dimension, Species, UnitRegistry};
+
+const MODEL_KEYS: [&str; 11] = [
+    "region", "years", "gwp", "units", "drivers", "demand", "electricity", "fuels", "waste", "sources", "report",
+];
+
+/// Reads a model file's root mapping. Problems are returned together.
+pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
+    let mut r = Reader {
+        errors: Vec::new(),
+        units: UnitRegistry::builtin(),
+        base_year: 0,
+        end_year: 0,
+        drivers: Vec::new(),
+    };
+    let Some(items) = r.map(root, "", &MODEL_KEYS) else {
+        return Err(r.errors);
+    };
+    // region
+    let (mut region_id, mut region_name) = (String::new(), String::new());
+    if let Some(n) = r.req(items, "region", "", root.span) {
+        if let Some(ri) = r.map(n, "region", &["id", "name"]) {
+            if let Some(id) = r.req(ri, "id", "region", n.span) {
+                region_id = r.text(id, "region.id").unwrap_or_default().to_string();
+            }
+            region_name = match get(ri, "name") {
+                Some(nm) => r.text(nm, "region.name").unwrap_or_default().to_string(),
+                None => region_id.clone(),
+            };
+        }
+    }
+    // years
+    let mut years_ok = false;
+    if let Some(n) = r.req(items, "years", "", root.span) {
+        if let Some(yi) = r.map(n, "years", &["base", "end"]) {
+            let b = r.req(yi, "base", "years", n.span).and_then(|b| r.year(b, "years.base"));
+            let e = r.req(yi, "end", "years", n.span).and_then(|e| r.year(e, "years.end"));
+            if let (Some(b), Some(e)) = (b, e) {
+                if e < b {
+                    r.err(
+                        Diagnostic::new(n.span, format!("the end year {e} is before the base year {b}"))
+                            .at("years.end")
+                            .expected(format!("a year from {b} on")),
+                    );
+                } else if e - b > 500 {
+                    r.err(Diagnostic::new(n.span, "more than 500 model years").at("years"));
+                } else {
+                    r.base_year = b;
+                    r.end_year = e;
+                    years_ok = true;
+                }
+            }
+        }
+    }
+    if !years_ok {
+        return Err(r.errors);
+    }
+    // gwp
+    let mut gwp = GwpSet::AR5;
+    if let Some(n) = r.req(items, "gwp", "", root.span) {
+        if let Some(t) = r.text(n, "gwp") {
+            match GwpSet::parse(t) {
+                Some(g) => gwp = g,
+                None => r.err(
+                    Diagnostic::new(n.span, format!("unknown GWP set `{t}`"))
+                        .at("gwp")
+                        .expected("`AR4`, `AR5` or `AR6`")
+                        .suggest(nearest(t, ["AR4", "AR5", "AR6"])),
+                ),
+            }
+        }
+    }
+    // units
+    if let Some(n) = get(items, "units") {
+        if let Some(ui) = r.map(n, "units", &["counts"]) {
+            if let Some(c) = get(ui, "counts") {
+                if let Some(names) = r.strings(c, "units.counts") {
+                    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+                    match UnitRegistry::new(&refs) {
+                        Ok(u) => r.units = u,
+                        Err(e) => r.err(Diagnostic::new(c.span, e.to_string()).at("units.counts")),
+                    }
+                }
+            }
+        }
+    }
+    // drivers
+    let mut drivers = Vec::new();
+    if let Some(n) = get(items, "drivers") {
+        if let Some(di) = r.free_map(n, "drivers", "driver names to series") {
+            // First the names and declared units, so expressions and activities can refer to
+            // any driver whatever the order.
+            for (k, v) in di {
+                let p = join("drivers", &k.text);
+                if !is_name(&k.text) {
+                    r.err(
+                        Diagnostic::new(k.span, format!("invalid driver name `{}`", k.text))
+                            .at(p)
+                            .expected("lower-case letters, digits and `_`, starting with a letter"),
+                    );
+                    continue;
+                }
+                let Some(s) = r.series(v, &p, &Want::Any, true) else { continue };
+                let (unit_factor, unit_text) = match &s.unit_text {
+                    Some(t) => (r.units.parse(t).map(|u| u.factor).unwrap_or(1.0), t.clone()),
+                    None => (1.0, "1".to_string()),
+                };
+                r.drivers.push((k.text.clone(), s.dim.clone()));
+                drivers.push(Driver {
+                    name: k.text.clone(),
+                    series: s,
+                    unit_factor,
+                    unit_text,
+                    span: k.span,
+                });
+            }
+        }
+    }
+    // fuels
+    let mut fuels = FuelTable::builtin();
+    if let Some(n) = get(items, "fuels") {
+        if let Some(fi) = r.free_map(n, "fuels", "fuel ids to factor overrides") {
+            for (k, v) in fi {
+                let p = join("fuels", &k.text);
+                if !is_name(&k.text) {
+                    r.err(Diagnostic::new(k.span, format!("invalid fuel id `{}`", k.text)).at(p));
+                    continue;
+                }
+                if let Some(o) = fuel_override(&mut r, &k.text, v, &p) {
+                    if let Err(e) = fuels.apply_override(&o) {
+                        r.err(Diagnostic::new(k.span, e.to_string()).at(p));
+                    }
+                }
+            }
+        }
+    }
+    // demand
+    let mut nodes = Vec::new();
+    if let Some(n) = get(items, "demand") {
+        if let Some(di) = r.free_map(n, "demand", "demand nodes") {
+            for (k, v) in di {
+                read_node(&mut r, &fuels, &mut nodes, None, &k.text, k.span, v, "demand", None);
+            }
+        }
+    }
+    // electricity
+    let electricity = get(items, "electricity").and_then(|n| read_electricity(&mut r, &fuels, n));
+    // waste
+    let waste = get(items, "waste").and_then(|n| read_waste(&mut r, n));
+    // sources
+    let mut sources = Vec::new();
+    if let Some(n) = get(items, "sources") {
+        if let Some(si) = r.free_map(n, "sources", "source paths") {
+            for (k, v) in si {
+                if let Some(s) = read_source(&mut r, &k.text, k.span, v) {
+                    sources.push(s);
+                }
+            }
+        }
+    }
+    // report
+    let mut report_intensity = Vec::new();
+    if let Some(n) = get(items, "report") {
+        if let Some(ri) = r.map(n, "report", &["intensity"]) {
+            if let Some(i) = get(ri, "intensity") {
+                if let NodeKind::Seq(list) = &i.kind {
+                    for (j, d) in list.iter().enumerate() {
+                        let p = format!("report.intensity[{j}]");
+                        let Some(t) = r.text(d, &p) else { continue };
+                        match drivers.iter().position(|x: &Driver| x.name == t) {
+                            Some(ix) => report_intensity.push(ix),
+                            None => {
+                                let names: Vec<&str> = drivers.iter().map(|x| x.name.as_str()).collect();
+                                let d = Diagnostic::new(d.span, format!("unknown driver `{t}`"))
+                                    .at(p)
+                                    .suggest(nearest(t, names));
+                                r.err(d);
+                            }
+                        }
+                    }
+                } else {
+                    r.err(Diagnostic::new(i.span, "expected a list of driver names").at("report.intensity").found(describe(i)));
+                }
+            }
+        }
+    }
+    let model = Model {
+        region_id,
+        region_name,
+        base_year: r.base_year,
+        end_year: r.end_year,
+        gwp,
+        units: r.units.clone(),
+        drivers,
+        driver_order: Vec::new(),
+        nodes,
+        fuels,
+        electricity,
+        waste,
+        sources,
+        report_intensity,
+        span: root.span,
+    };
+    if r.errors.is_empty() {
+        Ok((model, r))
+    } else {
+        Err(r.errors)
+    }
+}
+
+fn per_category(r: &mut Reader, n: &Node, path: &str) -> Option<PerCategory> {
+    match &n.kind {
+        NodeKind::Map(_) => {
+            let names: Vec<&str> = Category::ALL.iter().map(|c| c.name()).collect();
+            let items = r.map(n, path, &names)?;
+            let mut out = Vec::new();
+            for (k, v) in items {
+                if let Some(c) = Category::parse(&k.text) {
+                    out.push((c, factor_kg_per_tj(r, v, &join(path, &k.text))?));
+                }
+            }
+            Some(PerCategory::Some(out))
+        }
+        _ => Some(PerCategory::All(factor_kg_per_tj(r, n, path)?)),
+    }
+}
+
+/// A combustion factor in kg per TJ: a plain number, or a value with a mass-per-energy unit.
+fn factor_kg_per_tj(r: &mut Reader, n: &Node, path: &str) -> Option<f64> {
+    let q = r.quantity(n, path)?;
+    let v = match &q.unit {
+        None => q.value,
+        Some(u) if u.dim.without_species() == Dimension::mass().div(&Dimension::energy()) => {
+            // base t/GJ → kg/TJ: × 1e3 kg/t × 1e3 GJ/TJ.
+            q.value * u.factor * 1e6
+        }
+        Some(u) => {
+            r.err(
+                Diagnostic::new(n.span, "expected a factor in kg/TJ")
+                    .at(path)
+                    .found(format!("{}", u.dim)),
+            );
+            return None;
+        }
+    };
+    if v < 0.0 {
+        r.err(Diagnostic::new(n.span, "a combustion factor cannot be negative").at(path));
+        return None;
+    }
+    Some(v)
+}
+
+fn fuel_override(r: &mut Reader, id: &str, n: &Node, path: &str) -> Option<FuelOverride> {
+    let items = r.map(n, path, &["co2", "biogenic", "ch4", "n2o"])?;
+    let mut o = FuelOverride {
+        id: id.to_string(),
+        ..Default::default()
+    };
+    if let Some(v) = get(items, "co2") {
+        o.co2_kg_per_tj = Some(factor_kg_per_tj(r, v, &join(path, "co2"))?);
+    }
+    if let Some(v) = get(items, "biogenic") {
+        o.biogenic = Some(r.boolean(v, &join(path, "biogenic"))?);
+    }
+    if let Some(v) = get(items, "ch4") {
+        o.ch4 = Some(per_category(r, v, &join(path, "ch4"))?);
+    }
+    if let Some(v) = get(items, "n2o") {
+        o.n2o = Some(per_category(r, v, &join(path, "n2o"))?);
+    }
+    Some(o)
+}
+
+/// Reads a share map whose items are named; `resolve` maps a name to its item index or
+/// returns the valid names.
+pub(crate) fn share_map(
+    r: &mut Reader,
+    n: &Node,
+    path: &str,
+    what: &str,
+    resolve: &dyn Fn(&str) -> Result<usize, Vec<String>>,
+) -> Option<Vec<ShareItem>> {
+    let items = r.free_map(n, path, what)?;
+    let mut out: Vec<ShareItem> = Vec::new();
+    let mut ok = true;
+    for (k, v) in items {
+        let p = join(path, &k.text);
+        let item = match resolve(&k.text) {
+            Ok(i) => i,
+            Err(valid) => {
+                r.err(
+                    Diagnostic::new(k.span, format!("unknown {what} `{}`", k.text))
+                        .at(p)
+                        .suggest(nearest(&k.text, valid.iter().map(String::as_str))),
+                );
+                ok = false;
+                continue;
+            }
+        };
+        match r.fraction(v, &p) {
+            Some(s) => out.push(ShareItem { item, share: s }),
+            None => ok = false,
+        }
+    }
+    if !ok {
+        return None;
+    }
+    check_sums_to_one(r, &out, n.span, path);
+    Some(out)
+}
+
+/// Checks that a share map with known values sums to 1 (±1e-9) in every year.
+pub(crate) fn check_sums_to_one(r: &mut Reader, items: &[ShareItem], span: Span, path: &str) {
+    let n = r.n_years();
+    let mut sums = vec![0.0; n];
+    for it in items {
+        match it.share.values() {
+            Some(v) => sums.iter_mut().zip(v).for_each(|(s, x)| *s += x),
+            None => return, // checked when evaluated
+        }
+    }
+    if let Some((i, s)) = sums.iter().enumerate().find(|(_, s)| (**s - 1.0).abs() > 1e-9) {
+        r.err(
+            Diagnostic::new(span, format!("the shares sum to {s} in {}, not 1", r.base_year + i as i32))
+                .at(path)
+                .expected("shares that sum to 1 (±1e-9) in every year"),
+        );
+    }
+}
+
+pub(crate) fn fuel_resolver(fuels: &FuelTable) -> impl Fn(&str) -> Result<usize, Vec<String>> + '_ {
+    move |name: &str| fuels.index_of(name).ok_or_else(|| fuels.ids().iter().map(|s| s.to_string()).collect())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_node(
+    r: &mut Reader,
+    fuels: &FuelTable,
+    nodes: &mut Vec<DemandNode>,
+    parent: Option<usize>,
+    name: &str,
+    key_span: Span,
+    n: &Node,
+    parent_key_path: &str,
+    parent_dim: Option<&Dimension>,
+) {
+    let key_path = join(parent_key_path, name);
+    let path = match parent {
+        Some(p) => format!("{}/{}", nodes[p].path, name),
+        None => name.to_string(),
+    };
+    if name.contains('/') || name.contains('.') || name.is_empty() {
+        r.err(
+            Diagnostic::new(key_span, format!("invalid node name `{name}`"))
+                .at(key_path.clone())
+                .expected("a name without `/` or `.`"),
+        );
+        return;
+    }
+    let Some(items) = r.map(n, &key_path, &["activity", "share", "intensity", "fuels", "category", "children"]) else {
+        return;
+    };
+    let (activity, dim) = match (get(items, "activity"), get(items, "share")) {
+        (Some(_), Some(s)) => {
+            r.err(
+                Diagnostic::new(s.span, format!("node `{path}` has both `activity` and `share`"))
+                    .at(join(&key_path, "share"))
+                    .expected("either `activity` or `share`"),
+            );
+            return;
+        }
+        (Some(a), None) => match r.activity(a, &join(&key_path, "activity")) {
+            Some(x) => x,
+            None => return,
+        },
+        (None, Some(s)) => {
+            let Some(pd) = parent_dim else {
+                r.err(
+                    Diagnostic::new(s.span, format!("top-level node `{path}` cannot have a `share`"))
+                        .at(join(&key_path, "share"))
+                        .expected("an `activity` on a top-level node"),
+                );
+                return;
+            };
+            match r.fraction(s, &join(&key_path, "share")) {
+                Some(x) => (Activity::Share(x), pd.clone()),
+                None => return,
+            }
+        }
+        (None, None) => match parent_dim {
+            Some(pd) => (Activity::Inherit, pd.clone()),
+            None => {
+                r.err(
+                    Diagnostic::new(key_span, format!("top-level node `{path}` needs an `activity`"))
+                        .at(join(&key_path, "activity"))
+                        .expected("a driver name, `{ driver, per }`, or a value with a unit"),
+                );
+                return;
+            }
+        },
+    };
+    let intensity = get(items, "intensity").and_then(|i| r.series(i, &join(&key_path, "intensity"), &Want::Any, false));
+    let fuel_map = get(items, "fuels").and_then(|f| share_map(r, f, &join(&key_path, "fuels"), "fuel", &fuel_resolver(fuels)));
+    let category = get(items, "category").and_then(|c| {
+        let t = r.text(c, &join(&key_path, "category"))?;
+        match Category::parse(t) {
+            Some(c) => Some(c),
+            None => {
+                let names: Vec<&str> = Category::ALL.iter().map(|c| c.name()).collect();
+                r.err(
+                    Diagnostic::new(c.span, format!("unknown category `{t}`"))
+                        .at(join(&key_path, "category"))
+                        .expected(names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+                        .suggest(nearest(t, names)),
+                );
+                None
+            }
+        }
+    });
+    let idx = nodes.len();
+    nodes.push(DemandNode {
+        name: name.to_string(),
+        path,
+        parent,
+        children: Vec::new(),
+        activity,
+        intensity,
+        fuels: fuel_map,
+        category,
+        span: key_span,
+        activity_dim: dim.clone(),
+    });
+    if let Some(p) = parent {
+        nodes[p].children.push(idx);
+    }
+    if let Some(c) = get(items, "children") {
+        let cp = join(&key_path, "children");
+        if let Some(ci) = r.free_map(c, &cp, "child nodes") {
+            if ci.is_empty() {
+                r.err(Diagnostic::new(c.span, "`children` is empty").at(cp.clone()));
+            }
+            for (k, v) in ci {
+                read_node(r, fuels, nodes, Some(idx), &k.text, k.span, v, &cp, Some(&dim));
+            }
+        }
+    }
+}
+
+fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Electricity> {
+    let p = "electricity";
+    let items = r.map(n, p, &["losses", "grid_factor", "mix", "local"])?;
+    let losses = match get(items, "losses") {
+        Some(l) => {
+            let s = r.fraction(l, "electricity.losses")?;
+            if let Some(v) = s.values() {
+                if v.iter().any(|x| *x >= 1.0) {
+                    r.err(
+                        Diagnostic::new(l.span, "losses must be below 1")
+                            .at("electricity.losses")
+                            .expected("a share in [0, 1)"),
+                    );
+                }
+            }
+            s
+        }
+        None => r.zero(Dimension::none(), n.span),
+    };
+    let grid = match (get(items, "grid_factor"), get(items, "mix")) {
+        (Some(_), Some(m)) => {
+            r.err(
+                Diagnostic::new(m.span, "`grid_factor` and `mix` are both given")
+                    .at("electricity.mix")
+                    .expected("one of `grid_factor` or `mix`"),
+            );
+            return None;
+        }
+        (Some(g), None) => {
+            let s = r.series(g, "electricity.grid_factor", &Want::Any, false)?;
+            let per_energy = s.dim.mul(&Dimension::energy());
+            let species = per_energy.species();
+            match species {
+                Some(sp) if per_energy == Dimension::mass().mul(&Dimension::species_tag(sp)) => Grid::Factor { factor: s, species: sp },
+                _ => {
+                    r.err(
+                        Diagnostic::new(g.span, "a grid factor needs a mass of a gas per energy")
+                            .at("electricity.grid_factor")
+                            .expected("a unit such as `t CO2/MWh` or `kg CO2e/kWh`")
+                            .found(format!("{}", s.dim)),
+                    );
+                    return None;
+                }
+            }
+        }
+        (None, Some(m)) => {
+            let mi = r.free_map(m, "electricity.mix", "plants")?;
+            let mut plants = Vec::new();
+            for (k, v) in mi {
+                let pp = join("electricity.mix", &k.text);
+                let Some(pi) = r.map(v, &pp, &["share", "efficiency", "fuel"]) else { continue };
+                let Some(share) = r.req(pi, "share", &pp, v.span).and_then(|s| r.fraction(s, &join(&pp, "share"))) else {
+                    continue;
+                };
+                let fuel = match get(pi, "fuel") {
+                    None => None,
+                    Some(f) => {
+                        let Some(t) = r.text(f, &join(&pp, "fuel")) else { continue };
+                        match fuels.index_of(t) {
+                            Some(i) => Some(i),
+                            None => {
+                                r.err(
+                                    Diagnostic::new(f.span, format!("unknown fuel `{t}`"))
+                                        .at(join(&pp, "fuel"))
+                                        .suggest(nearest(t, fuels.ids())),
+                                );
+                                continue;
+                            }
+                        }
+                    }
+                };
+                let efficiency = match get(pi, "efficiency") {
+                    None => None,
+                    Some(e) => {
+                        let Some(x) = r.number(e, &join(&pp, "efficiency")) else { continue };
+                        if !(x > 0.0 && x <= 1.0) {
+                            r.err(
+                                Diagnostic::new(e.span, format!("efficiency {x} is outside (0, 1]"))
+                                    .at(join(&pp, "efficiency")),
+                            );
+                            continue;
+                        }
+                        Some(x)
+                    }
+                };
+                if fuel.is_some() && efficiency.is_none() {
+                    r.err(
+                        Diagnostic::new(v.span, format!("plant `{}` burns a fuel but has no `efficiency`", k.text))
+                            .at(join(&pp, "efficiency")),
+                    );
+                    continue;
+                }
+                plants.push(Plant {
+                    name: k.text.clone(),
+                    share,
+                    efficiency,
+                    fuel,
+                    span: k.span,
+                });
+            }
+            let as_items: Vec<ShareItem> = plants
+                .iter()
+                .enumerate()
+                .map(|(i, p)| ShareItem { item: i, share: p.share.clone() })
+                .collect();
+            check_sums_to_one(r, &as_items, m.span, "electricity.mix");
+            Grid::Mix(plants)
+        }
+        (None, None) => Grid::None,
+    };
+    let mut local = Vec::new();
+    if let Some(l) = get(items, "local") {
+        if let Some(li) = r.free_map(l, "electricity.local", "local units") {
+            for (k, v) in li {
+                let up = join("electricity.local", &k.text);
+                let Some(ui) = r.map(v, &up, &["capacity", "capacity_factor", "generation"]) else { continue };
+                let cap = get(ui, "capacity");
+                let gen = get(ui, "generation");
+                let mut unit = LocalUnit {
+                    name: k.text.clone(),
+                    capacity: None,
+                    capacity_factor: None,
+                    generation: None,
+                    span: k.span,
+                };
+                match (cap, gen) {
+                    (Some(c), None) => {
+                        unit.capacity = r.series(c, &join(&up, "capacity"), &Want::Dim(Dimension::energy()), false);
+                        unit.capacity_factor = r
+                            .req(ui, "capacity_factor", &up, v.span)
+                            .and_then(|f| r.fraction(f, &join(&up, "capacity_factor")));
+                    }
+                    (None, Some(g)) => {
+                        if let Some(f) = get(ui, "capacity_factor") {
+                            r.err(Diagnostic::new(f.span, "`capacity_factor` goes with `capacity`").at(join(&up, "capacity_factor")));
+                        }
+                        unit.generation = r.series(g, &join(&up, "generation"), &Want::Dim(Dimension::energy()), false);
+                    }
+                    _ => {
+                        r.err(
+                            Diagnostic::new(v.span, format!("local unit `{}` needs `capacity` and `capacity_factor`, or `generation`", k.text))
+                                .at(up),
+                        );
+                        continue;
+                    }
+                }
+                local.push(unit);
+            }
+        }
+    }
+    Some(Electricity { losses, grid, local, span: n.span })
+}
+
+fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
+    let p = "waste";
+    let items = r.map(n, p, &["generation", "composition", "routes", "landfill", "incineration", "composting"])?;
+    let d = lcs_factors::waste_defaults();
+    let (generation, gdim) = r.req(items, "generation", p, n.span).and_then(|g| r.activity(g, "waste.generation"))?;
+    if gdim != Dimension::mass() {
+        let g = get(items, "generation")?;
+        r.err(
+            Diagnostic::new(g.span, "waste generation must be a mass per year")
+                .at("waste.generation")
+                .expected("a mass, e.g. `{ driver: population, per: \"1.1 kg/person/day\" }`")
+                .found(format!("{gdim}")),
+        );
+        return None;
+    }
+    let type_resolver = |name: &str| {
+        WasteType::parse(name)
+            .map(|t| t.index())
+            .ok_or_else(|| WasteType::ALL.iter().map(|t| t.name().to_string()).collect())
+    };
+    let cn = r_req(r, items, "composition", n)?;
+    let composition = share_map(r, cn, "waste.composition", "waste type", &type_resolver)?;
+    let route_resolver =
+        |name: &str| ROUTES.iter().position(|x| *x == name).ok_or_else(|| ROUTES.iter().map(|s| s.to_string()).collect());
+    let rn = r_req(r, items, "routes", n)?;
+    let routes = share_map(r, rn, "waste.routes", "route", &route_resolver)?;
+    let mut w = Waste {
+        generation,
+        composition,
+        routes,
+        mcf: d.mcf,
+        oxidation: d.oxidation,
+        recovery: r.zero(Dimension::none(), n.span),
+        doc_f: d.doc_f,
+        f: d.f,
+        k: std::array::from_fn(|i| WasteType::ALL[i].constants().k_default),
+        history: None,
+        incineration_electricity: r.zero(Dimension::energy().div(&Dimension::mass()), n.span),
+        compost_ch4: d.compost_ch4_kg_per_t * 1e-3,
+        compost_n2o: d.compost_n2o_kg_per_t * 1e-3,
+        span: n.span,
+    };
+    if let Some(l) = get(items, "landfill") {
+        let lp = "waste.landfill";
+        let li = r.map(l, lp, &["mcf", "oxidation", "recovery", "doc_f", "f", "k", "history"])?;
+        for (key, slot) in [("mcf", &mut w.mcf), ("oxidation", &mut w.oxidation), ("doc_f", &mut w.doc_f), ("f", &mut w.f)] {
+            if let Some(v) = get(li, key) {
+                let kp = join(lp, key);
+                let x = r.number(v, &kp)?;
+                if !(0.0..=1.0).contains(&x) {
+                    r.err(Diagnostic::new(v.span, format!("`{key}` = {x} is outside 0 to 1")).at(kp));
+                    return None;
+                }
+                *slot = x;
+            }
+        }
+        if let Some(v) = get(li, "recovery") {
+            w.recovery = r.fraction(v, "waste.landfill.recovery")?;
+        }
+        if let Some(kn) = get(li, "k") {
+            let names: Vec<&str> = WasteType::ALL.iter().map(|t| t.name()).collect();
+            let ki = r.map(kn, "waste.landfill.k", &names)?;
+            for (k, v) in ki {
+                if let Some(t) = WasteType::parse(&k.text) {
+                    let x = r.number(v, &join("waste.landfill.k", &k.text))?;
+                    if x < 0.0 {
+                        r.err(Diagnostic::new(v.span, "a decay rate cannot be negative").at(join("waste.landfill.k", &k.text)));
+                        return None;
+                    }
+                    w.k[t.index()] = x;
+                }
+            }
+        }
+        if let Some(h) = get(li, "history") {
+            let hp = "waste.landfill.history";
+            let hi = r.map(h, hp, &["from", "growth"])?;
+            let from = r.req(hi, "from", hp, h.span).and_then(|f| r.year(f, "waste.landfill.history.from"))?;
+            if from > r.base_year {
+                r.err(
+                    Diagnostic::new(get(hi, "from")?.span, format!("history starts in {from}, after the base year {}", r.base_year))
+                        .at("waste.landfill.history.from")
+                        .expected(format!("a year up to {}", r.base_year)),
+                );
+                return None;
+            }
+            let growth = match get(hi, "growth") {
+                Some(g) => r.number(g, "waste.landfill.history.growth")?,
+                None => 0.0,
+            };
+            if growth <= -1.0 {
+                r.err(Diagnostic::new(h.span, "history growth must be above -1").at("waste.landfill.history.growth"));
+                return None;
+            }
+            w.history = Some((from, growth));
+        }
+    }
+    if let Some(i) = get(items, "incineration") {
+        let ii = r.map(i, "waste.incineration", &["electricity"])?;
+        if let Some(e) = get(ii, "electricity") {
+            w.incineration_electricity = r.series(
+                e,
+                "waste.incineration.electricity",
+                &Want::Dim(Dimension::energy().div(&Dimension::mass())),
+                false,
+            )?;
+        }
+    }
+    if let Some(c) = get(items, "composting") {
+        let ci = r.map(c, "waste.composting", &["CH4", "N2O"])?;
+        for (key, sp, slot) in [("CH4", Species::CH4, &mut w.compost_ch4), ("N2O", Species::N2O, &mut w.compost_n2o)] {
+            if let Some(v) = get(ci, key) {
+                let kp = join("waste.composting", key);
+                let q = r.quantity(v, &kp)?;
+                let (u, _) = crate::read::unit_of(&q);
+                let ok = u.dim.is_none() || u.dim == Dimension::species_tag(sp);
+                if !ok || q.unit.is_none() {
+                    r.err(
+                        Diagnostic::new(v.span, format!("expected a mass of {key} per mass of waste"))
+                            .at(kp)
+                            .expected(format!("a value such as `\"4 kg/t\"` or `\"4 kg {key}/t\"`"))
+                            .found(format!("{}", u.dim)),
+                    );
+                    return None;
+                }
+                *slot = q.value * u.factor;
+            }
+        }
+    }
+    Some(w)
+}
+
+fn r_req<'n>(r: &mut Reader, items: &'n [(crate::yaml::Key, Node)], key: &str, n: &Node) -> Option<&'n Node> {
+    r.req(items, key, "waste", n.span)
+}
+
+fn read_source(r: &mut Reader, path: &str, span: Span, n: &Node) -> Option<Source> {
+    let kp = join("sources", path);
+    if path.is_empty() || path.contains('.') || path.split('/').any(|p| p.is_empty()) {
+        r.err(
+            Diagnostic::new(span, format!("invalid source path `{path}`"))
+                .at(kp)
+                .expected("a path such as `ippu/cement` (sector first)"),
+        );
+        return None;
+    }
+    let items = r.map(n, &kp, &["activity", "factors"])?;
+    let (activity, adim) = r.req(items, "activity", &kp, n.span).and_then(|a| r.activity(a, &join(&kp, "activity")))?;
+    let fp = join(&kp, "factors");
+    let fnode = r.req(items, "factors", &kp, n.span)?;
+    let fi = r.map(fnode, &fp, &SourceGas::NAMES)?;
+    let mut factors = Vec::new();
+    for (k, v) in fi {
+        let Some(gas) = SourceGas::parse(&k.text) else { continue };
+        let gp = join(&fp, &k.text);
+        let s = r.series(v, &gp, &Want::Any, false)?;
+        let total = s.dim.mul(&adim);
+        let tag = Dimension::species_tag(match gas {
+            SourceGas::CO2 => Species::CO2,
+            SourceGas::CH4 => Species::CH4,
+            SourceGas::N2O => Species::N2O,
+            SourceGas::CO2e => Species::CO2e,
+        });
+        if total != Dimension::mass() && total != Dimension::mass().mul(&tag) {
+            r.err(
+                Diagnostic::new(v.span, format!("the factor times the activity is not a mass of {}", k.text))
+                    .at(gp)
+                    .expected(format!("a factor in mass of {} per unit of activity ({adim})", k.text))
+                    .found(format!("{} × {adim} = {total}", s.dim)),
+            );
+            return None;
+        }
+        factors.push((gas, s));
+    }
+    Some(Source {
+        path: path.to_string(),
+        sector: path.split('/').next().unwrap_or(path).to_string(),
+        activity,
+        factors,
+        span,
+    })
+}
+
+/// Checks that depend on the whole model. Fills `driver_order`.
+pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    // Drivers: expression dimensions and evaluation order.
+    let dims: Vec<(String, Dimension)> = model.drivers.iter().map(|d| (d.name.clone(), d.series.dim.clone())).collect();
+    let lookup = |n: &str| dims.iter().find(|(d, _)| d == n).map(|(_, dim)| dim.clone());
+    let mut deps: Vec<Vec<usize>> = Vec::new();
+    for d in &model.drivers {
+        let mut ds = Vec::new();
+        if let SeriesDef::Expr(e) = &d.series.def {
+            match e.dimension(&lookup) {
+                Ok(dim) if dim == d.series.dim => {}
+                Ok(dim) => errors.push(
+                    Diagnostic::new(d.series.span, format!("the expression of `{}` gives {dim}, but its unit `{}` is {}", d.name, d.unit_text, d.series.dim))
+                        .at(format!("drivers.{}.expr", d.name))
+                        .expected(format!("{}", d.series.dim))
+                        .found(format!("{dim}")),
+                ),
+                Err(err) => errors.push(Diagnostic::new(d.series.span, format!("invalid expression: {}", err.message)).at(format!("drivers.{}.expr", d.name))),
+            }
+            for n in e.names() {
+                match model.driver(&n) {
+                    Some(i) => ds.push(i),
+                    None => errors.push(
+                        Diagnostic::new(d.series.span, format!("unknown driver `{n}` in expression"))
+                            .at(format!("drivers.{}.expr", d.name))
+                            .suggest(nearest(&n, model.drivers.iter().map(|d| d.name.as_str()))),
+                    ),
+                }
+            }
+        }
+        deps.push(ds);
+    }
+    // Topological order (depth-first, file order among independents), cycles are errors.
+    let n = model.drivers.len();
+    let mut state = vec![0u8; n];
+    let mut order = Vec::new();
+    fn visit(i: usize, deps: &[Vec<usize>], state: &mut [u8], order: &mut Vec<usize>, stack: &mut Vec<usize>) -> Option<Vec<usize>> {
+        if state[i] == 2 {
+            return None;
+        }
+        if state[i] == 1 {
+            let pos = stack.iter().position(|&x| x == i).unwrap_or(0);
+            let mut cyc = stack[pos..].to_vec();
+            cyc.push(i);
+            return Some(cyc);
+        }
+        state[i] = 1;
+        stack.push(i);
+        for &d in &deps[i] {
+            if let Some(c) = visit(d, deps, state, order, stack) {
+                return Some(c);
+            }
+        }
+        stack.pop();
+        state[i] = 2;
+        order.push(i);
+        None
+    }
+    for i in 0..n {
+        let mut stack = Vec::new();
+        if let Some(cyc) = visit(i, &deps, &mut state, &mut order, &mut stack) {
+            let names: Vec<String> = cyc.iter().map(|&c| model.drivers[c].name.clone()).collect();
+            errors.push(
+                Diagnostic::new(model.drivers[cyc[0]].span, format!("drivers refer to each other in a cycle: {}", names.join(" → ")))
+                    .at(format!("drivers.{}", names[0])),
+            );
+            return errors;
+        }
+    }
+    model.driver_order = order;
+    // Demand: every leaf has intensity and fuels; A × I is an energy; categories.
+    for leaf in 0..model.nodes.len() {
+        if !model.nodes[leaf].is_leaf() {
+            continue;
+        }
+        let node = &model.nodes[leaf];
+        let key = node_key_path(model, leaf);
+        let Some(i) = model.effective_intensity(leaf) else {
+            errors.push(
+                Diagnostic::new(node.span, format!("leaf `{}` has no `intensity`, neither its own nor inherited", node.path))
+                    .at(join(&key, "intensity")),
+            );
+            continue;
+        };
+        let prod = node.activity_dim.mul(&i.dim);
+        if prod != Dimension::energy() {
+            errors.push(
+                Diagnostic::new(i.span, format!("activity × intensity of `{}` is not an energy", node.path))
+                    .at(join(&key, "intensity"))
+                    .expected(format!("an intensity in energy per activity unit ({})", Dimension::energy().div(&node.activity_dim)))
+                    .found(format!("{} × {} = {prod}", node.activity_dim, i.dim)),
+            );
+        }
+        let Some(f) = model.effective_fuels(leaf) else {
+            errors.push(
+                Diagnostic::new(node.span, format!("leaf `{}` has no `fuels`, neither its own nor inherited", node.path))
+                    .at(join(&key, "fuels")),
+            );
+            continue;
+        };
+        let burns = f.iter().any(|s| !model.fuels.fuels()[s.item].is_carrier());
+        if burns && model.effective_category(leaf).is_none() {
+            errors.push(
+                Diagnostic::new(node.span, format!("leaf `{}` burns fuel but has no `category`", node.path))
+                    .at(join(&key, "category"))
+                    .expected("`category` on the node or an ancestor: `energy`, `manufacturing`, `commercial`, `residential`, `road` or `offroad`"),
+            );
+        }
+    }
+    // Electricity demand needs a grid.
+    if let Some(elec) = model.fuels.index_of("electricity") {
+        let uses = (0..model.nodes.len())
+            .filter(|&l| model.nodes[l].is_leaf())
+            .any(|l| model.effective_fuels(l).is_some_and(|f| f.iter().any(|s| s.item == elec)));
+        let has_grid = model.electricity.as_ref().is_some_and(|e| !matches!(e.grid, Grid::None));
+        if uses && !has_grid {
+            let span = model.electricity.as_ref().map(|e| e.span).unwrap_or(model.span);
+            errors.push(
+                Diagnostic::new(span, "electricity is used but the model has neither `grid_factor` nor `mix`")
+                    .at("electricity")
+                    .expected("`electricity.grid_factor` or `electricity.mix`"),
+            );
+        }
+    }
+    // Names that share the output namespace (MODEL.md §11.14).
+    let mut named: Vec<(String, &str, Span, String)> = Vec::new();
+    for t in model.top_nodes() {
+        let node = &model.nodes[t];
+        named.push((node.name.clone(), "top-level demand node", node.span, format!("demand.{}", node.name)));
+    }
+    for s in &model.sources {
+        if !named.iter().any(|(n, w, _, _)| *n == s.sector && *w == "source sector") {
+            named.push((s.sector.clone(), "source sector", s.span, format!("sources.{}", s.path)));
+        }
+    }
+    for (i, (name, what, span, key)) in named.iter().enumerate() {
+        if name == "Waste" {
+            errors.push(Diagnostic::new(*span, format!("{what} `Waste` clashes with the waste sector row")).at(key.clone()));
+        }
+        if let Some((_, other, _, _)) = named[..i].iter().find(|(n, _, _, _)| n == name) {
+            errors.push(Diagnostic::new(*span, format!("{what} `{name}` has the name of a {other}")).at(key.clone()));
+        }
+        if model.fuels.index_of(name).is_some() {
+            errors.push(
+                Diagnostic::new(*span, format!("{what} `{name}` has the name of a fuel"))
+                    .at(key.clone())
+                    .note("node, sector and fuel names share the output variables; rename one"),
+            );
+        }
+    }
+    errors
+}
+
+/// The YAML key path of a node: `demand.transport.children.car`.
+pub fn node_key_path(model: &Model, node: usize) -> String {
+    let mut parts = vec![model.nodes[node].name.clone()];
+    let mut n = model.nodes[node].parent;
+    while let Some(p) = n {
+        parts.push("children".into());
+        parts.push(model.nodes[p].name.clone());
+        n = model.nodes[p].parent;
+    }
+    parts.push("demand".into());
+    parts.reverse();
+    parts.join(".")
+}

@@ -1,0 +1,595 @@
+//! The checked model and scenario: every name resolved, every value in base units.
+//!
+//! Nothing here holds a unit string that the engine must interpret: units appear only as
+//! display text (`unit_text`) for reports and `lcs paths`.
+
+use crate::source::Span;
+use lcs_factors::{Category, FuelTable, GwpSet};
+use lcs_levers::Schedule;
+use lcs_units::{Dimension, Expr, Species, UnitRegistry};
+
+/// A checked series: one value per model year, or an expression over drivers.
+#[derive(Clone, Debug)]
+pub struct Series {
+    /// The definition.
+    pub def: SeriesDef,
+    /// The dimension of its values.
+    pub dim: Dimension,
+    /// The unit as written (for display), if one was written.
+    pub unit_text: Option<String>,
+    /// Where it was defined.
+    pub span: Span,
+}
+
+/// How a series' values are obtained.
+#[derive(Clone, Debug)]
+pub enum SeriesDef {
+    /// Known at load time, in base units, one per model year.
+    Values(Vec<f64>),
+    /// An expression over drivers (MODEL.md §3), evaluated year by year in base units.
+    Expr(Expr),
+}
+
+impl Series {
+    /// The values when known at load time.
+    pub fn values(&self) -> Option<&[f64]> {
+        match &self.def {
+            SeriesDef::Values(v) => Some(v),
+            SeriesDef::Expr(_) => None,
+        }
+    }
+}
+
+/// A driver (MODEL.md §3).
+#[derive(Clone, Debug)]
+pub struct Driver {
+    /// Name, `[a-z][a-z0-9_]*`.
+    pub name: String,
+    /// Its series, in base units.
+    pub series: Series,
+    /// The declared unit's factor to base (value_in_declared = base / factor).
+    pub unit_factor: f64,
+    /// The declared unit as written (`1` for a dimensionless driver).
+    pub unit_text: String,
+    /// Where the driver is defined.
+    pub span: Span,
+}
+
+/// How a demand node's activity is defined (MODEL.md §4).
+#[derive(Clone, Debug)]
+pub enum Activity {
+    /// A driver, optionally times a `per` series: `driver × per`.
+    Driver {
+        /// Driver index.
+        driver: usize,
+        /// The `per` series, if any.
+        per: Option<Series>,
+        /// Where the activity is written.
+        span: Span,
+    },
+    /// An absolute series.
+    Series(Series),
+    /// `A(parent) * share`.
+    Share(Series),
+    /// `A(parent)`.
+    Inherit,
+}
+
+/// A share map item: a name and its share series (dimensionless).
+#[derive(Clone, Debug)]
+pub struct ShareItem {
+    /// Index of the item in the map's item space (fuel index, child position, …).
+    pub item: usize,
+    /// Its share.
+    pub share: Series,
+}
+
+/// One node of the demand tree.
+#[derive(Clone, Debug)]
+pub struct DemandNode {
+    /// The key of the node.
+    pub name: String,
+    /// Its path, keys joined by `/`.
+    pub path: String,
+    /// Parent node index.
+    pub parent: Option<usize>,
+    /// Children node indices, in file order.
+    pub children: Vec<usize>,
+    /// Own activity definition.
+    pub activity: Activity,
+    /// Own intensity (final energy per unit of activity), if given here.
+    pub intensity: Option<Series>,
+    /// Own fuel map (fuel index → share), if given here.
+    pub fuels: Option<Vec<ShareItem>>,
+    /// Own category, if given here.
+    pub category: Option<Category>,
+    /// Where the node is defined.
+    pub span: Span,
+    /// The activity dimension (set when the model is finalised).
+    pub activity_dim: Dimension,
+}
+
+impl DemandNode {
+    /// Whether the node is a leaf.
+    pub fn is_leaf(&self) -> bool {
+        self.children.is_empty()
+    }
+}
+
+/// A generation plant of a `mix` (MODEL.md §5).
+#[derive(Clone, Debug)]
+pub struct Plant {
+    /// Plant name.
+    pub name: String,
+    /// Share of grid supply (dimensionless series).
+    pub share: Series,
+    /// Efficiency (constant, fraction), when the plant burns a fuel.
+    pub efficiency: Option<f64>,
+    /// Fuel index, if the plant burns one.
+    pub fuel: Option<usize>,
+    /// Where the plant is defined.
+    pub span: Span,
+}
+
+/// A local generating unit (MODEL.md §5).
+#[derive(Clone, Debug)]
+pub struct LocalUnit {
+    /// Unit name.
+    pub name: String,
+    /// Capacity (GJ per year, i.e. power), with its capacity factor; or None.
+    pub capacity: Option<Series>,
+    /// Capacity factor (dimensionless).
+    pub capacity_factor: Option<Series>,
+    /// Annual generation (GJ), when given instead of capacity.
+    pub generation: Option<Series>,
+    /// Where the unit is defined.
+    pub span: Span,
+}
+
+/// Grid emissions: a factor or a mix.
+#[derive(Clone, Debug)]
+pub enum Grid {
+    /// Mass of `species` per GJ of grid supply.
+    Factor {
+        /// The factor (t of species per GJ).
+        factor: Series,
+        /// Which gas the factor counts as.
+        species: Species,
+    },
+    /// Plants with shares.
+    Mix(Vec<Plant>),
+    /// No grid definition (only valid with no electricity demand).
+    None,
+}
+
+/// The electricity section (MODEL.md §5).
+#[derive(Clone, Debug)]
+pub struct Electricity {
+    /// Share of busbar supply lost in T&D.
+    pub losses: Series,
+    /// Grid emissions.
+    pub grid: Grid,
+    /// Local units.
+    pub local: Vec<LocalUnit>,
+    /// Where the section is.
+    pub span: Span,
+}
+
+/// The four waste routes, in this order.
+pub const ROUTES: [&str; 4] = ["landfill", "recycling", "composting", "incineration"];
+
+/// The waste section (MODEL.md §7).
+#[derive(Clone, Debug)]
+pub struct Waste {
+    /// Generated mass (t per year).
+    pub generation: Activity,
+    /// Composition: waste type index → share.
+    pub composition: Vec<ShareItem>,
+    /// Routes: index into [`ROUTES`] → share.
+    pub routes: Vec<ShareItem>,
+    /// Methane correction factor.
+    pub mcf: f64,
+    /// Oxidation in the cover.
+    pub oxidation: f64,
+    /// Share of generated CH4 recovered (series).
+    pub recovery: Series,
+    /// Fraction of DOC that decomposes.
+    pub doc_f: f64,
+    /// CH4 fraction of landfill gas.
+    pub f: f64,
+    /// Decay rate per waste type (per year), indexed by `WasteType::index`.
+    pub k: [f64; 8],
+    /// Deposits before the base year: (first year, growth rate).
+    pub history: Option<(i32, f64)>,
+    /// Net electricity per tonne incinerated (GJ per t).
+    pub incineration_electricity: Series,
+    /// Composting CH4 (t per t wet waste).
+    pub compost_ch4: f64,
+    /// Composting N2O (t per t wet waste).
+    pub compost_n2o: f64,
+    /// Where the section is.
+    pub span: Span,
+}
+
+/// A gas of a source factor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceGas {
+    /// Fossil CO2.
+    CO2,
+    /// Methane.
+    CH4,
+    /// Nitrous oxide.
+    N2O,
+    /// Already in CO2e.
+    CO2e,
+}
+
+impl SourceGas {
+    /// The key names.
+    pub const NAMES: [&'static str; 4] = ["CO2", "CH4", "N2O", "CO2e"];
+    /// Parses a key.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "CO2" => Some(Self::CO2),
+            "CH4" => Some(Self::CH4),
+            "N2O" => Some(Self::N2O),
+            "CO2e" => Some(Self::CO2e),
+            _ => None,
+        }
+    }
+    /// The key name.
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// Another source or sink (MODEL.md §8).
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// The path, e.g. `ippu/cement`.
+    pub path: String,
+    /// The sector (first part of the path).
+    pub sector: String,
+    /// Activity.
+    pub activity: Activity,
+    /// Factors: gas → t of gas per unit of activity.
+    pub factors: Vec<(SourceGas, Series)>,
+    /// Where the source is defined.
+    pub span: Span,
+}
+
+/// A checked model (MODEL.md §1.1), with a scenario's overrides applied.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// Region id.
+    pub region_id: String,
+    /// Region name.
+    pub region_name: String,
+    /// Base year.
+    pub base_year: i32,
+    /// End year.
+    pub end_year: i32,
+    /// GWP set.
+    pub gwp: GwpSet,
+    /// The unit registry (built-ins plus `units.counts`).
+    pub units: UnitRegistry,
+    /// Drivers in file order.
+    pub drivers: Vec<Driver>,
+    /// Driver evaluation order (each after every driver it uses).
+    pub driver_order: Vec<usize>,
+    /// Demand nodes, parents before children.
+    pub nodes: Vec<DemandNode>,
+    /// The fuel table (built-in plus overrides).
+    pub fuels: FuelTable,
+    /// Electricity, if any.
+    pub electricity: Option<Electricity>,
+    /// Waste, if any.
+    pub waste: Option<Waste>,
+    /// Sources.
+    pub sources: Vec<Source>,
+    /// Drivers to divide total emissions by.
+    pub report_intensity: Vec<usize>,
+    /// The model file.
+    pub span: Span,
+}
+
+impl Model {
+    /// Number of model years.
+    pub fn n_years(&self) -> usize {
+        (self.end_year - self.base_year + 1) as usize
+    }
+
+    /// The model years.
+    pub fn years(&self) -> impl Iterator<Item = i32> {
+        self.base_year..=self.end_year
+    }
+
+    /// Index of a driver by name.
+    pub fn driver(&self, name: &str) -> Option<usize> {
+        self.drivers.iter().position(|d| d.name == name)
+    }
+
+    /// Index of a node by path.
+    pub fn node(&self, path: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.path == path)
+    }
+
+    /// Top-level node indices.
+    pub fn top_nodes(&self) -> Vec<usize> {
+        (0..self.nodes.len())
+            .filter(|&i| self.nodes[i].parent.is_none())
+            .collect()
+    }
+
+    /// The leaves below (or at) a node.
+    pub fn leaves_below(&self, node: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            if self.nodes[n].is_leaf() {
+                out.push(n);
+            } else {
+                for &c in self.nodes[n].children.iter().rev() {
+                    stack.push(c);
+                }
+            }
+        }
+        out
+    }
+
+    /// The top-level ancestor of a node.
+    pub fn top_of(&self, mut node: usize) -> usize {
+        while let Some(p) = self.nodes[node].parent {
+            node = p;
+        }
+        node
+    }
+
+    /// The intensity in force at a node (its own or the nearest ancestor's).
+    pub fn effective_intensity(&self, node: usize) -> Option<&Series> {
+        let mut n = Some(node);
+        while let Some(i) = n {
+            if let Some(s) = &self.nodes[i].intensity {
+                return Some(s);
+            }
+            n = self.nodes[i].parent;
+        }
+        None
+    }
+
+    /// The fuel map in force at a node.
+    pub fn effective_fuels(&self, node: usize) -> Option<&[ShareItem]> {
+        let mut n = Some(node);
+        while let Some(i) = n {
+            if let Some(s) = &self.nodes[i].fuels {
+                return Some(s);
+            }
+            n = self.nodes[i].parent;
+        }
+        None
+    }
+
+    /// The category in force at a node.
+    pub fn effective_category(&self, node: usize) -> Option<Category> {
+        let mut n = Some(node);
+        while let Some(i) = n {
+            if let Some(c) = self.nodes[i].category {
+                return Some(c);
+            }
+            n = self.nodes[i].parent;
+        }
+        None
+    }
+}
+
+/// A parameter path that a measure or override can target (MODEL.md §9), resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// `drivers.<name>`.
+    Driver(usize),
+    /// `demand.<node>.activity`.
+    Activity(usize),
+    /// `demand.<node>.share`.
+    Share(usize),
+    /// `demand.<node>.intensity` (a branch means every leaf below).
+    Intensity(usize),
+    /// `demand.<node>.fuels` (a branch means every leaf below).
+    Fuels(usize),
+    /// `demand.<node>`: the children's shares.
+    Children(usize),
+    /// `electricity.losses`.
+    Losses,
+    /// `electricity.grid_factor`.
+    GridFactor,
+    /// `electricity.mix`.
+    Mix,
+    /// `electricity.local`: a `generation` measure.
+    Local,
+    /// `electricity.local.<unit>.capacity`.
+    LocalCapacity(usize),
+    /// `electricity.local.<unit>.capacity_factor`.
+    LocalCapacityFactor(usize),
+    /// `electricity.local.<unit>.generation`.
+    LocalGeneration(usize),
+    /// `waste.generation`.
+    WasteGeneration,
+    /// `waste.composition`.
+    WasteComposition,
+    /// `waste.routes`.
+    WasteRoutes,
+    /// `waste.landfill.recovery`.
+    LandfillRecovery,
+    /// `sources.<path>.activity`.
+    SourceActivity(usize),
+    /// `sources.<path>.factors.<gas>`.
+    SourceFactor(usize, SourceGas),
+}
+
+impl Target {
+    /// Whether the target is a share map (for `shift` and map `set`).
+    pub fn is_share_map(&self) -> bool {
+        matches!(
+            self,
+            Target::Fuels(_)
+                | Target::Children(_)
+                | Target::Mix
+                | Target::WasteComposition
+                | Target::WasteRoutes
+        )
+    }
+}
+
+/// The lever of a measure with its checked keys (MODEL.md §9).
+#[derive(Clone, Debug)]
+pub enum Lever {
+    /// `p * (1 + by * r)`; `by` dimensionless.
+    Scale {
+        /// Relative change at full effect.
+        by: Series,
+    },
+    /// `p + r * (value - p)`.
+    Set {
+        /// Target value, in the target's dimension.
+        value: Series,
+    },
+    /// `p + r * amount`.
+    Add {
+        /// Amount, in the target's dimension.
+        amount: Series,
+    },
+    /// Share points moved from some items to others.
+    Shift {
+        /// Item indices that lose.
+        from: Vec<usize>,
+        /// Item indices that gain.
+        to: Vec<usize>,
+        /// Share points at full effect (≥ 0).
+        amount: f64,
+    },
+    /// `set` on a share map: item index → value (absent items are 0).
+    SetMap {
+        /// The target shares, summing to 1.
+        value: Vec<(usize, f64)>,
+    },
+    /// Adds local generation (GJ per year at full effect).
+    Generation {
+        /// Annual generation at full effect, in GJ.
+        generation_gj: f64,
+    },
+}
+
+impl Lever {
+    /// The lever's keyword.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Lever::Scale { .. } => "scale",
+            Lever::Set { .. } | Lever::SetMap { .. } => "set",
+            Lever::Add { .. } => "add",
+            Lever::Shift { .. } => "shift",
+            Lever::Generation { .. } => "generation",
+        }
+    }
+}
+
+/// A checked measure.
+#[derive(Clone, Debug)]
+pub struct Measure {
+    /// Id, unique within its action.
+    pub id: String,
+    /// Optional name.
+    pub name: Option<String>,
+    /// The target path as written.
+    pub target_path: String,
+    /// The resolved target.
+    pub target: Target,
+    /// The lever.
+    pub lever: Lever,
+    /// The schedule.
+    pub schedule: Schedule,
+    /// Where the measure is defined.
+    pub span: Span,
+}
+
+/// A checked action: a group of measures with plan metadata.
+#[derive(Clone, Debug)]
+pub struct Action {
+    /// Id, unique within the scenario.
+    pub id: String,
+    /// Name.
+    pub name: Option<String>,
+    /// Theme.
+    pub theme: Option<String>,
+    /// Agencies.
+    pub agency: Vec<String>,
+    /// KPI.
+    pub kpi: Option<String>,
+    /// The package it came from, if any.
+    pub package: Option<String>,
+    /// Measures in order.
+    pub measures: Vec<Measure>,
+    /// Where the action is defined.
+    pub span: Span,
+}
+
+/// What a target measures.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Metric {
+    /// Total emissions, kt CO2e.
+    Emissions,
+    /// Total emissions per unit of a driver, t CO2e per declared unit of the driver.
+    Intensity(usize),
+}
+
+/// What a target compares against.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Threshold {
+    /// `(1 - reduction)` × the metric in a year of the same scenario.
+    Year {
+        /// Required reduction (0.4 = 40 %).
+        reduction: f64,
+        /// The comparison year.
+        year: i32,
+    },
+    /// `(1 - reduction)` × the metric of the reference in the same year.
+    Reference {
+        /// Required reduction.
+        reduction: f64,
+    },
+    /// An absolute ceiling in the metric's reporting unit.
+    AtMost(f64),
+}
+
+/// A checked target (MODEL.md §10).
+#[derive(Clone, Debug)]
+pub struct TargetSpec {
+    /// Id.
+    pub id: String,
+    /// The metric.
+    pub metric: Metric,
+    /// The year it applies to.
+    pub year: i32,
+    /// The threshold.
+    pub threshold: Threshold,
+    /// Where it is defined.
+    pub span: Span,
+}
+
+/// A checked scenario: the model with overrides applied, the actions and targets after
+/// inheritance.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: Option<String>,
+    /// The model, overrides applied.
+    pub model: Model,
+    /// Actions in application order.
+    pub actions: Vec<Action>,
+    /// Targets, merged by id.
+    pub targets: Vec<TargetSpec>,
+    /// The override paths in force (for `lcs compare` and manifests).
+    pub overrides: Vec<(String, Span)>,
+    /// Where the scenario is defined.
+    pub span: Span,
+}

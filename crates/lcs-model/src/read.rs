@@ -1,0 +1,689 @@
+//! Reading helpers shared by the model and scenario checkers: keys, scalars, numbers,
+//! years, names, series (MODEL.md §3) and activities (§4).
+//!
+//! Every helper reports problems into [`Reader::errors`] with the value's span and key path
+//! and returns `None`; callers carry on so that one pass finds every problem.
+
+use crate::diag::Diagnostic;
+use crate::model::{Activity, Series, SeriesDef};
+use crate::source::Span;
+use crate::yaml::{Key, Node, NodeKind};
+use lcs_units::{nearest, parse_expr, Dimension, Interp, Quantity, Unit, UnitError, UnitRegistry};
+
+/// Joins a key path and a key.
+pub(crate) fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// Whether `s` is a valid name: `[a-z][a-z0-9_]*`.
+pub(crate) fn is_name(s: &str) -> bool {
+    let mut c = s.chars();
+    matches!(c.next(), Some('a'..='z')) && c.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// What dimension a series must have.
+#[derive(Clone, Debug)]
+pub(crate) enum Want {
+    /// Exactly this dimension.
+    Dim(Dimension),
+    /// Any dimension; the caller checks.
+    Any,
+}
+
+/// Context for reading one model's values.
+pub(crate) struct Reader {
+    pub errors: Vec<Diagnostic>,
+    pub units: UnitRegistry,
+    pub base_year: i32,
+    pub end_year: i32,
+    /// Driver names and dimensions (declared), for expressions and activities.
+    pub drivers: Vec<(String, Dimension)>,
+}
+
+impl Reader {
+    pub fn n_years(&self) -> usize {
+        (self.end_year - self.base_year + 1).max(1) as usize
+    }
+
+    pub fn err(&mut self, d: Diagnostic) {
+        self.errors.push(d);
+    }
+
+    /// The items of a mapping, reporting unknown keys against `allowed`.
+    pub fn map<'n>(&mut self, node: &'n Node, path: &str, allowed: &[&str]) -> Option<&'n [(Key, Node)]> {
+        match &node.kind {
+            NodeKind::Map(items) => {
+                for (k, _) in items {
+                    if !allowed.contains(&k.text.as_str()) {
+                        let d = Diagnostic::new(k.span, format!("unknown key `{}`", k.text))
+                            .at(join(path, &k.text))
+                            .expected(format!(
+                                "one of {}",
+                                allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+                            ))
+                            .suggest(nearest(&k.text, allowed.iter().copied()));
+                        self.err(d);
+                    }
+                }
+                Some(items)
+            }
+            _ => {
+                self.err(
+                    Diagnostic::new(node.span, "expected a mapping")
+                        .at(path)
+                        .expected(format!(
+                            "a mapping with keys such as {}",
+                            allowed.iter().take(4).map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+                        ))
+                        .found(describe(node)),
+                );
+                None
+            }
+        }
+    }
+
+    /// The items of a mapping with free keys (names).
+    pub fn free_map<'n>(&mut self, node: &'n Node, path: &str, what: &str) -> Option<&'n [(Key, Node)]> {
+        match &node.kind {
+            NodeKind::Map(items) => Some(items),
+            _ => {
+                self.err(
+                    Diagnostic::new(node.span, format!("expected a mapping of {what}"))
+                        .at(path)
+                        .found(describe(node)),
+                );
+                None
+            }
+        }
+    }
+
+    /// A list.
+    pub fn seq<'n>(&mut self, node: &'n Node, path: &str, what: &str) -> Option<&'n [Node]> {
+        match &node.kind {
+            NodeKind::Seq(items) => Some(items),
+            _ if node.is_null() => Some(&[]),
+            _ => {
+                self.err(
+                    Diagnostic::new(node.span, format!("expected a list of {what}"))
+                        .at(path)
+                        .found(describe(node)),
+                );
+                None
+            }
+        }
+    }
+
+    /// A required key.
+    pub fn req<'n>(&mut self, items: &'n [(Key, Node)], key: &str, path: &str, span: Span) -> Option<&'n Node> {
+        let n = get(items, key);
+        if n.is_none() {
+            self.err(Diagnostic::new(span, format!("missing key `{key}`")).at(join(path, key)));
+        }
+        n
+    }
+
+    /// A scalar's text.
+    pub fn text<'n>(&mut self, node: &'n Node, path: &str) -> Option<&'n str> {
+        match &node.kind {
+            NodeKind::Scalar { text, .. } if !node.is_null() => Some(text),
+            _ => {
+                self.err(Diagnostic::new(node.span, "expected a text value").at(path).found(describe(node)));
+                None
+            }
+        }
+    }
+
+    /// A name matching `[a-z][a-z0-9_]*`.
+    pub fn name(&mut self, node: &Node, path: &str) -> Option<String> {
+        let t = self.text(node, path)?;
+        if is_name(t) {
+            Some(t.to_string())
+        } else {
+            self.err(
+                Diagnostic::new(node.span, format!("invalid name `{t}`"))
+                    .at(path)
+                    .expected("a name of lower-case letters, digits and `_`, starting with a letter"),
+            );
+            None
+        }
+    }
+
+    /// A list of strings (or one string).
+    pub fn strings(&mut self, node: &Node, path: &str) -> Option<Vec<String>> {
+        match &node.kind {
+            NodeKind::Seq(items) => {
+                let mut out = Vec::new();
+                for (i, n) in items.iter().enumerate() {
+                    out.push(self.text(n, &format!("{path}[{i}]"))?.to_string());
+                }
+                Some(out)
+            }
+            NodeKind::Scalar { .. } => Some(vec![self.text(node, path)?.to_string()]),
+            NodeKind::Map(_) => {
+                self.err(Diagnostic::new(node.span, "expected a list of names").at(path).found("a mapping"));
+                None
+            }
+        }
+    }
+
+    /// A boolean.
+    pub fn boolean(&mut self, node: &Node, path: &str) -> Option<bool> {
+        match node.as_scalar() {
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            _ => {
+                self.err(
+                    Diagnostic::new(node.span, "expected `true` or `false`")
+                        .at(path)
+                        .found(describe(node)),
+                );
+                None
+            }
+        }
+    }
+
+    /// A quantity: a number or "number unit".
+    pub fn quantity(&mut self, node: &Node, path: &str) -> Option<Quantity> {
+        let text = match &node.kind {
+            NodeKind::Scalar { text, .. } if !node.is_null() => text,
+            _ => {
+                self.err(
+                    Diagnostic::new(node.span, "expected a number or a value with a unit")
+                        .at(path)
+                        .found(describe(node)),
+                );
+                return None;
+            }
+        };
+        match self.units.parse_quantity(text) {
+            Ok(q) if q.value.is_finite() => Some(q),
+            Ok(_) => {
+                self.err(Diagnostic::new(node.span, "the number is not finite").at(path));
+                None
+            }
+            Err(e) => {
+                self.unit_error(node.span, path, &e);
+                None
+            }
+        }
+    }
+
+    pub fn unit_error(&mut self, span: Span, path: &str, e: &UnitError) {
+        let mut d = Diagnostic::new(span, e.to_string()).at(path);
+        if let UnitError::UnknownWord { suggestions, .. } = e {
+            d = d.suggest(suggestions.clone());
+        }
+        self.err(d);
+    }
+
+    /// A plain dimensionless number (a bare number, or one in `%`, `fraction`, `share`).
+    pub fn number(&mut self, node: &Node, path: &str) -> Option<f64> {
+        let q = self.quantity(node, path)?;
+        match &q.unit {
+            None => Some(q.value),
+            Some(u) if u.dim.is_none() => Some(q.value * u.factor),
+            Some(u) => {
+                self.err(
+                    Diagnostic::new(node.span, "expected a plain number")
+                        .at(path)
+                        .found(format!("a value in `{}` ({})", q.unit_text.clone().unwrap_or_default(), u.dim)),
+                );
+                None
+            }
+        }
+    }
+
+    /// A year (an integer).
+    pub fn year(&mut self, node: &Node, path: &str) -> Option<i32> {
+        let t = node.as_scalar().unwrap_or("");
+        match t.trim().parse::<i32>() {
+            Ok(y) => Some(y),
+            Err(_) => {
+                self.err(Diagnostic::new(node.span, "expected a year").at(path).found(describe(node)));
+                None
+            }
+        }
+    }
+
+    /// A year that must lie within the model years.
+    pub fn model_year(&mut self, node: &Node, path: &str) -> Option<i32> {
+        let y = self.year(node, path)?;
+        if y < self.base_year || y > self.end_year {
+            self.err(
+                Diagnostic::new(node.span, format!("year {y} is outside the model years"))
+                    .at(path)
+                    .expected(format!("a year from {} to {}", self.base_year, self.end_year)),
+            );
+            return None;
+        }
+        Some(y)
+    }
+
+    fn check_dim(&mut self, span: Span, path: &str, want: &Want, dim: &Dimension, unit_text: Option<&str>) -> bool {
+        if let Want::Dim(w) = want {
+            if w != dim {
+                let found = match unit_text {
+                    Some(u) => format!("`{u}` ({dim})"),
+                    None => format!("a plain number ({dim})"),
+                };
+                self.err(
+                    Diagnostic::new(span, format!("wrong unit: expected a value in {w}, found {dim}"))
+                        .at(path)
+                        .expected(format!("a unit of dimension {w}"))
+                        .found(found),
+                );
+                return false;
+            }
+        }
+        true
+    }
+
+    /// A series (MODEL.md §3). `defer_expr` leaves an expression's dimension check for later
+    /// (drivers, checked once all are known).
+    pub fn series(&mut self, node: &Node, path: &str, want: &Want, defer_expr: bool) -> Option<Series> {
+        let n = self.n_years();
+        match &node.kind {
+            NodeKind::Scalar { .. } => {
+                let q = self.quantity(node, path)?;
+                let (unit, text) = unit_of(&q);
+                if !self.check_dim(node.span, path, want, &unit.dim, text.as_deref()) {
+                    return None;
+                }
+                Some(Series {
+                    def: SeriesDef::Values(vec![q.value * unit.factor; n]),
+                    dim: unit.dim,
+                    unit_text: text,
+                    span: node.span,
+                })
+            }
+            NodeKind::Seq(_) => {
+                self.err(
+                    Diagnostic::new(node.span, "expected a series")
+                        .at(path)
+                        .expected("a number, a `\"value unit\"` text, or a mapping with one of `value`, `points`, `base`, `expr`")
+                        .found("a list"),
+                );
+                None
+            }
+            NodeKind::Map(_) => {
+                let items = self.map(node, path, &["value", "points", "interp", "base", "growth", "expr", "unit"])?;
+                let forms: Vec<&str> = ["value", "points", "base", "expr"]
+                    .into_iter()
+                    .filter(|k| get(items, k).is_some())
+                    .collect();
+                if forms.len() != 1 {
+                    self.err(
+                        Diagnostic::new(node.span, "a series needs exactly one of `value`, `points`, `base`, `expr`")
+                            .at(path)
+                            .found(if forms.is_empty() {
+                                "none of them".to_string()
+                            } else {
+                                forms.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" and ")
+                            }),
+                    );
+                    return None;
+                }
+                if get(items, "interp").is_some() && forms[0] != "points" {
+                    self.err(Diagnostic::new(node.span, "`interp` goes with `points` only").at(join(path, "interp")));
+                }
+                if get(items, "growth").is_some() && forms[0] != "base" {
+                    self.err(Diagnostic::new(node.span, "`growth` goes with `base` only").at(join(path, "growth")));
+                }
+                let declared: Option<(Unit, String)> = match get(items, "unit") {
+                    None => None,
+                    Some(u) => {
+                        let t = self.text(u, &join(path, "unit"))?.to_string();
+                        match self.units.parse(&t) {
+                            Ok(unit) => Some((unit, t)),
+                            Err(e) => {
+                                self.unit_error(u.span, &join(path, "unit"), &e);
+                                return None;
+                            }
+                        }
+                    }
+                };
+                // A value with its unit inside, checked against a declared unit.
+                let combine = |me: &mut Self, q: &Quantity, at: &Node, at_path: &str| -> Option<(Unit, Option<String>)> {
+                    match (&declared, &q.unit) {
+                        (Some(_), Some(_)) => {
+                            me.err(
+                                Diagnostic::new(at.span, "a unit is given both inside the value and in `unit:`")
+                                    .at(at_path)
+                                    .expected("the unit in one place only"),
+                            );
+                            None
+                        }
+                        (Some((u, t)), None) => Some((u.clone(), Some(t.clone()))),
+                        (None, _) => {
+                            let (u, t) = unit_of(q);
+                            Some((u, t))
+                        }
+                    }
+                };
+                match forms[0] {
+                    "value" => {
+                        let vn = get(items, "value")?;
+                        let vp = join(path, "value");
+                        let q = self.quantity(vn, &vp)?;
+                        let (unit, text) = combine(self, &q, vn, &vp)?;
+                        if !self.check_dim(vn.span, path, want, &unit.dim, text.as_deref()) {
+                            return None;
+                        }
+                        Some(Series {
+                            def: SeriesDef::Values(vec![q.value * unit.factor; n]),
+                            dim: unit.dim,
+                            unit_text: text,
+                            span: node.span,
+                        })
+                    }
+                    "points" => {
+                        let pn = get(items, "points")?;
+                        let pp = join(path, "points");
+                        let pitems = self.free_map(pn, &pp, "years to values")?;
+                        if pitems.is_empty() {
+                            self.err(Diagnostic::new(pn.span, "`points` is empty").at(pp));
+                            return None;
+                        }
+                        let mut points = Vec::new();
+                        let mut dim: Option<(Dimension, Option<String>)> = None;
+                        let mut ok = true;
+                        for (k, v) in pitems {
+                            let kp = join(&pp, &k.text);
+                            let Ok(y) = k.text.trim().parse::<i32>() else {
+                                self.err(Diagnostic::new(k.span, format!("`{}` is not a year", k.text)).at(kp));
+                                ok = false;
+                                continue;
+                            };
+                            let Some(q) = self.quantity(v, &kp) else {
+                                ok = false;
+                                continue;
+                            };
+                            let Some((unit, text)) = combine(self, &q, v, &kp) else {
+                                ok = false;
+                                continue;
+                            };
+                            match &dim {
+                                None => dim = Some((unit.dim.clone(), text.clone())),
+                                Some((d, dt)) if *d != unit.dim => {
+                                    self.err(
+                                        Diagnostic::new(v.span, "points have different units")
+                                            .at(kp)
+                                            .expected(format!("{} like the first point ({})", d, dt.clone().unwrap_or("1".into())))
+                                            .found(format!("{}", unit.dim)),
+                                    );
+                                    ok = false;
+                                }
+                                _ => {}
+                            }
+                            points.push((y, q.value * unit.factor));
+                        }
+                        if !ok {
+                            return None;
+                        }
+                        let (dim, text) = dim?;
+                        if !self.check_dim(pn.span, path, want, &dim, text.as_deref()) {
+                            return None;
+                        }
+                        let interp = match get(items, "interp") {
+                            None => Interp::Linear,
+                            Some(i) => {
+                                let t = self.text(i, &join(path, "interp"))?;
+                                match t {
+                                    "linear" => Interp::Linear,
+                                    "step" => Interp::Step,
+                                    "cagr" => Interp::Cagr,
+                                    _ => {
+                                        self.err(
+                                            Diagnostic::new(i.span, format!("unknown interpolation `{t}`"))
+                                                .at(join(path, "interp"))
+                                                .expected("`linear`, `step` or `cagr`")
+                                                .suggest(nearest(t, ["linear", "step", "cagr"])),
+                                        );
+                                        return None;
+                                    }
+                                }
+                            }
+                        };
+                        match lcs_units::interpolate(&points, interp, self.base_year, self.end_year) {
+                            Ok(v) => Some(Series {
+                                def: SeriesDef::Values(v),
+                                dim,
+                                unit_text: text,
+                                span: node.span,
+                            }),
+                            Err(e) => {
+                                self.err(Diagnostic::new(pn.span, e.to_string()).at(pp));
+                                None
+                            }
+                        }
+                    }
+                    "base" => {
+                        let bn = get(items, "base")?;
+                        let bp = join(path, "base");
+                        let q = self.quantity(bn, &bp)?;
+                        let (unit, text) = combine(self, &q, bn, &bp)?;
+                        if !self.check_dim(bn.span, path, want, &unit.dim, text.as_deref()) {
+                            return None;
+                        }
+                        let Some(gn) = get(items, "growth") else {
+                            self.err(Diagnostic::new(node.span, "`base` needs `growth`").at(join(path, "growth")));
+                            return None;
+                        };
+                        let gp = join(path, "growth");
+                        let rates: Vec<(i32, f64)> = match &gn.kind {
+                            NodeKind::Map(g) => {
+                                let mut r = Vec::new();
+                                for (k, v) in g {
+                                    let kp = join(&gp, &k.text);
+                                    let Ok(y) = k.text.trim().parse::<i32>() else {
+                                        self.err(Diagnostic::new(k.span, format!("`{}` is not a year", k.text)).at(kp));
+                                        return None;
+                                    };
+                                    r.push((y, self.number(v, &kp)?));
+                                }
+                                r
+                            }
+                            _ => vec![(self.base_year, self.number(gn, &gp)?)],
+                        };
+                        match lcs_units::grow(q.value * unit.factor, &rates, self.base_year, self.end_year) {
+                            Ok(v) => Some(Series {
+                                def: SeriesDef::Values(v),
+                                dim: unit.dim,
+                                unit_text: text,
+                                span: node.span,
+                            }),
+                            Err(e) => {
+                                self.err(Diagnostic::new(gn.span, e.to_string()).at(gp));
+                                None
+                            }
+                        }
+                    }
+                    _ => {
+                        let en = get(items, "expr")?;
+                        let ep = join(path, "expr");
+                        let t = self.text(en, &ep)?;
+                        let expr = match parse_expr(t) {
+                            Ok(e) => e,
+                            Err(e) => {
+                                let mut sp = en.span;
+                                // Point into the expression text when the scalar is on one line.
+                                let quoted = usize::from(matches!(&en.kind, NodeKind::Scalar { quoted: true, .. }));
+                                sp.start = (sp.start + quoted + e.offset).min(sp.end.max(sp.start));
+                                sp.col += (quoted + e.offset) as u32;
+                                self.err(Diagnostic::new(sp, format!("invalid expression: {}", e.message)).at(ep));
+                                return None;
+                            }
+                        };
+                        let mut ok = true;
+                        for name in expr.names() {
+                            if !self.drivers.iter().any(|(d, _)| *d == name) {
+                                let names: Vec<&str> = self.drivers.iter().map(|(d, _)| d.as_str()).collect();
+                                self.err(
+                                    Diagnostic::new(en.span, format!("unknown driver `{name}` in expression"))
+                                        .at(ep.clone())
+                                        .expected("a driver name")
+                                        .suggest(nearest(&name, names)),
+                                );
+                                ok = false;
+                            }
+                        }
+                        if !ok {
+                            return None;
+                        }
+                        let (dim, text) = match &declared {
+                            Some((u, t)) => (u.dim.clone(), Some(t.clone())),
+                            None => (Dimension::none(), None),
+                        };
+                        if !defer_expr {
+                            let drivers = self.drivers.clone();
+                            let lookup = |n: &str| drivers.iter().find(|(d, _)| d == n).map(|(_, dim)| dim.clone());
+                            match expr.dimension(&lookup) {
+                                Ok(d) if d == dim => {}
+                                Ok(d) => {
+                                    self.err(
+                                        Diagnostic::new(en.span, format!("the expression gives {d}, but the declared unit is {dim}"))
+                                            .at(ep)
+                                            .expected(format!("an expression in {dim}"))
+                                            .found(format!("{d}")),
+                                    );
+                                    return None;
+                                }
+                                Err(e) => {
+                                    self.err(Diagnostic::new(en.span, format!("invalid expression: {}", e.message)).at(ep));
+                                    return None;
+                                }
+                            }
+                        }
+                        if !self.check_dim(en.span, path, want, &dim, text.as_deref()) {
+                            return None;
+                        }
+                        Some(Series {
+                            def: SeriesDef::Expr(expr),
+                            dim,
+                            unit_text: text,
+                            span: node.span,
+                        })
+                    }
+                }
+            }
+        }
+    }
+
+    /// A dimensionless series whose values must lie in `[lo, hi]` when known.
+    pub fn fraction(&mut self, node: &Node, path: &str) -> Option<Series> {
+        let s = self.series(node, path, &Want::Dim(Dimension::none()), false)?;
+        if let Some(v) = s.values() {
+            if let Some((i, x)) = v.iter().enumerate().find(|(_, x)| !(-1e-12..=1.0 + 1e-12).contains(*x)) {
+                self.err(
+                    Diagnostic::new(node.span, format!("share {x} in {} is outside 0 to 1", self.base_year + i as i32))
+                        .at(path)
+                        .expected("a share from 0 to 1"),
+                );
+                return None;
+            }
+        }
+        Some(s)
+    }
+
+    /// A constant series of value 0 and the given dimension.
+    pub fn zero(&self, dim: Dimension, span: Span) -> Series {
+        Series {
+            def: SeriesDef::Values(vec![0.0; self.n_years()]),
+            dim,
+            unit_text: None,
+            span,
+        }
+    }
+
+    /// An activity: a driver name, `{ driver, per }`, or a series with unit (MODEL.md §4, §11.8).
+    pub fn activity(&mut self, node: &Node, path: &str) -> Option<(Activity, Dimension)> {
+        match &node.kind {
+            NodeKind::Scalar { text, .. } if !node.is_null() => {
+                if lcs_units::parse_number(text.split_whitespace().next().unwrap_or("")).is_some() {
+                    let s = self.series(node, path, &Want::Any, false)?;
+                    let d = s.dim.clone();
+                    return Some((Activity::Series(s), d));
+                }
+                self.driver_ref(node, path, text).map(|(i, d)| {
+                    (
+                        Activity::Driver {
+                            driver: i,
+                            per: None,
+                            span: node.span,
+                        },
+                        d,
+                    )
+                })
+            }
+            NodeKind::Map(items) if get(items, "driver").is_some() => {
+                let items = self.map(node, path, &["driver", "per"])?;
+                let dn = get(items, "driver")?;
+                let dp = join(path, "driver");
+                let t = self.text(dn, &dp)?.to_string();
+                let (i, ddim) = self.driver_ref(dn, &dp, &t)?;
+                let (per, dim) = match get(items, "per") {
+                    None => (None, ddim),
+                    Some(p) => {
+                        let s = self.series(p, &join(path, "per"), &Want::Any, false)?;
+                        let d = ddim.mul(&s.dim);
+                        (Some(s), d)
+                    }
+                };
+                Some((
+                    Activity::Driver {
+                        driver: i,
+                        per,
+                        span: node.span,
+                    },
+                    dim,
+                ))
+            }
+            _ => {
+                let s = self.series(node, path, &Want::Any, false)?;
+                let d = s.dim.clone();
+                Some((Activity::Series(s), d))
+            }
+        }
+    }
+
+    fn driver_ref(&mut self, node: &Node, path: &str, name: &str) -> Option<(usize, Dimension)> {
+        match self.drivers.iter().position(|(d, _)| d == name) {
+            Some(i) => Some((i, self.drivers[i].1.clone())),
+            None => {
+                let names: Vec<&str> = self.drivers.iter().map(|(d, _)| d.as_str()).collect();
+                self.err(
+                    Diagnostic::new(node.span, format!("unknown driver `{name}`"))
+                        .at(path)
+                        .expected("a driver name, a `{ driver, per }` mapping, or a value with a unit")
+                        .suggest(nearest(name, names)),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The unit of a quantity (dimensionless when none is written).
+pub(crate) fn unit_of(q: &Quantity) -> (Unit, Option<String>) {
+    match &q.unit {
+        Some(u) => (u.clone(), q.unit_text.clone()),
+        None => (Unit::one(), None),
+    }
+}
+
+/// Looks a key up.
+pub(crate) fn get<'n>(items: &'n [(Key, Node)], key: &str) -> Option<&'n Node> {
+    items.iter().find(|(k, _)| k.text == key).map(|(_, n)| n)
+}
+
+/// A short description of a node for "found" lines.
+pub(crate) fn describe(node: &Node) -> String {
+    match &node.kind {
+        NodeKind::Scalar { text, .. } if !node.is_null() => format!("`{text}`"),
+        _ => node.kind_name().to_string(),
+    }
+}

@@ -1,0 +1,923 @@
+//! Loading scenario and package files (MODEL.md §1.2, §1.3, §9, §10): inheritance,
+//! overrides, packages, inline actions, measures and targets.
+
+use crate::check_model::{finalize, fuel_resolver, read_model, share_map};
+use crate::diag::Diagnostic;
+use crate::model::*;
+use crate::paths::{target_paths, PathInfo};
+use crate::read::{get, join, Reader, Want};
+use crate::source::{FileId, Sources, Span};
+use crate::yaml::{self, Node, NodeKind};
+use lcs_levers::{Ramp, Schedule};
+use lcs_units::{nearest, Dimension};
+use std::path::{Path, PathBuf};
+
+/// What a file holds, by its top-level key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// `region:` — a model.
+    Model,
+    /// `scenario:`.
+    Scenario,
+    /// `package:`.
+    Package,
+}
+
+/// The result of checking one file of any kind.
+#[derive(Debug)]
+pub enum Checked {
+    /// A model.
+    Model(Box<Model>),
+    /// A scenario.
+    Scenario(Box<Scenario>),
+    /// A package (its forms checked; paths need a scenario's model to resolve).
+    Package {
+        /// The package id.
+        id: String,
+        /// Number of actions.
+        n_actions: usize,
+    },
+}
+
+/// Reads files, keeps their text for diagnostics, and checks them.
+#[derive(Default)]
+pub struct Loader {
+    /// Every file read so far.
+    pub sources: Sources,
+}
+
+type Diags = Vec<Diagnostic>;
+
+const SCENARIO_KEYS: [&str; 8] = ["scenario", "name", "model", "extends", "overrides", "packages", "actions", "targets"];
+const ACTION_KEYS: [&str; 6] = ["id", "name", "theme", "agency", "kpi", "measures"];
+
+impl Loader {
+    /// A loader with no files read.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn read(&mut self, path: &Path) -> Result<(FileId, Node), Diags> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| vec![Diagnostic::global(format!("cannot read `{}`: {e}", path.display()))])?;
+        let id = self.sources.add(path, text);
+        let text = self.sources.get(id).text.clone();
+        let node = yaml::parse(id, &text)?;
+        Ok((id, node))
+    }
+
+    /// The kind of a parsed file, from its top-level key.
+    fn kind(&self, node: &Node, path: &Path) -> Result<FileKind, Diags> {
+        if let NodeKind::Map(items) = &node.kind {
+            for (k, _) in items {
+                match k.text.as_str() {
+                    "region" => return Ok(FileKind::Model),
+                    "scenario" => return Ok(FileKind::Scenario),
+                    "package" => return Ok(FileKind::Package),
+                    _ => {}
+                }
+            }
+        }
+        Err(vec![Diagnostic::new(node.span, format!("`{}` is not a model, scenario or package file", path.display()))
+            .expected("a mapping with a top-level `region:`, `scenario:` or `package:` key")])
+    }
+
+    /// Loads and checks a model file.
+    pub fn load_model(&mut self, path: &Path) -> Result<Model, Diags> {
+        let (_, node) = self.read(path)?;
+        match self.kind(&node, path)? {
+            FileKind::Model => {}
+            k => {
+                return Err(vec![Diagnostic::new(node.span, format!("expected a model file, found a {k:?} file"))
+                    .expected("a file with `region:`")])
+            }
+        }
+        let (mut model, _) = read_model(&node)?;
+        let errs = finalize(&mut model);
+        if errs.is_empty() {
+            Ok(model)
+        } else {
+            Err(errs)
+        }
+    }
+
+    /// Checks any file: a model, a scenario (fully) or a package (its forms).
+    pub fn check_file(&mut self, path: &Path) -> Result<Checked, Diags> {
+        let (_, node) = self.read(path)?;
+        match self.kind(&node, path)? {
+            FileKind::Model => self.load_model(path).map(|m| Checked::Model(Box::new(m))),
+            FileKind::Scenario => self.load_scenario(path).map(|s| Checked::Scenario(Box::new(s))),
+            FileKind::Package => {
+                let (id, actions) = self.package_forms(&node)?;
+                Ok(Checked::Package { id, n_actions: actions })
+            }
+        }
+    }
+
+    /// Checks a package's forms without a model: keys, ids, levers, schedules.
+    fn package_forms(&mut self, node: &Node) -> Result<(String, usize), Diags> {
+        let mut r = Reader {
+            errors: Vec::new(),
+            units: lcs_units::UnitRegistry::builtin(),
+            base_year: 1900,
+            end_year: 2200,
+            drivers: Vec::new(),
+        };
+        let items = r.map(node, "", &["package", "name", "actions"]).ok_or_else(|| r.errors.clone())?;
+        let id = get(items, "package").and_then(|p| r.text(p, "package")).unwrap_or_default().to_string();
+        let mut n = 0;
+        if let Some(a) = get(items, "actions") {
+            if let Some(list) = r.seq(a, "actions", "actions") {
+                for (i, an) in list.iter().enumerate() {
+                    let ap = format!("actions[{i}]");
+                    if let Some(ai) = r.map(an, &ap, &ACTION_KEYS) {
+                        r.req(ai, "id", &ap, an.span);
+                        if let Some(ms) = get(ai, "measures") {
+                            if let Some(ml) = r.seq(ms, &join(&ap, "measures"), "measures") {
+                                for (j, m) in ml.iter().enumerate() {
+                                    let mp = format!("{ap}.measures[{j}]");
+                                    if let Some(mi) = r.map(m, &mp, &MEASURE_KEYS) {
+                                        for k in ["id", "lever", "target", "start"] {
+                                            r.req(mi, k, &mp, m.span);
+                                        }
+                                        let _ = schedule(&mut r, mi, &mp, m.span);
+                                    }
+                                }
+                            }
+                        }
+                        n += 1;
+                    }
+                }
+            }
+        }
+        if r.errors.is_empty() {
+            Ok((id, n))
+        } else {
+            Err(r.errors)
+        }
+    }
+
+    /// Loads a scenario: follows `extends` to the model, applies overrides, reads packages,
+    /// actions and targets, and checks everything.
+    pub fn load_scenario(&mut self, path: &Path) -> Result<Scenario, Diags> {
+        // The chain, leaf first.
+        let mut chain: Vec<(FileId, Node, PathBuf)> = Vec::new();
+        let mut current = path.to_path_buf();
+        let mut via: Option<Span> = None;
+        let model_path;
+        loop {
+            let (id, node) = match self.read(&current) {
+                Ok(x) => x,
+                Err(mut e) => {
+                    if let (Some(sp), Some(d)) = (via, e.first_mut()) {
+                        if d.span.is_none() {
+                            d.span = Some(sp);
+                        }
+                    }
+                    return Err(e);
+                }
+            };
+            if self.kind(&node, &current)? != FileKind::Scenario {
+                let d = Diagnostic::new(node.span, format!("`{}` is not a scenario file", current.display()))
+                    .expected("a file with `scenario:`");
+                return Err(vec![d]);
+            }
+            if chain.iter().any(|(f, _, _)| *f == id) {
+                let names: Vec<String> = chain.iter().map(|(f, _, _)| self.sources.name(*f)).collect();
+                return Err(vec![Diagnostic::new(via.unwrap_or(node.span), "`extends` forms a cycle")
+                    .at("extends")
+                    .note(format!("chain: {} → {}", names.join(" → "), self.sources.name(id)))]);
+            }
+            let dir = current.parent().map(Path::to_path_buf).unwrap_or_default();
+            let mut r = bare_reader();
+            let Some(items) = r.map(&node, "", &SCENARIO_KEYS) else { return Err(r.errors) };
+            r.req(items, "scenario", "", node.span);
+            let (m, e) = (get(items, "model"), get(items, "extends"));
+            let next = match (m, e) {
+                (Some(_), Some(e)) => {
+                    r.err(Diagnostic::new(e.span, "a scenario has both `model` and `extends`").expected("exactly one of `model` or `extends`"));
+                    None
+                }
+                (None, None) => {
+                    r.err(Diagnostic::new(node.span, "a scenario needs `model` or `extends`").at("model"));
+                    None
+                }
+                (Some(m), None) => {
+                    let t = r.text(m, "model").unwrap_or_default().to_string();
+                    chain.push((id, node.clone(), dir.clone()));
+                    if !r.errors.is_empty() {
+                        return Err(r.errors);
+                    }
+                    model_path = (dir.join(t), m.span);
+                    break;
+                }
+                (None, Some(e)) => r.text(e, "extends").map(|t| (dir.join(t), e.span)),
+            };
+            if !r.errors.is_empty() {
+                return Err(r.errors);
+            }
+            chain.push((id, node.clone(), dir));
+            let Some((p, sp)) = next else { return Err(r.errors) };
+            current = p;
+            via = Some(sp);
+        }
+        chain.reverse(); // root first
+        // The model.
+        let (mpath, mspan) = model_path;
+        let (_, mnode) = self.read(&mpath).map_err(|mut e| {
+            if let Some(d) = e.first_mut() {
+                if d.span.is_none() {
+                    d.span = Some(mspan);
+                }
+            }
+            e
+        })?;
+        if self.kind(&mnode, &mpath)? != FileKind::Model {
+            return Err(vec![Diagnostic::new(mspan, format!("`{}` is not a model file", mpath.display())).at("model")]);
+        }
+        let (mut model, mut r) = read_model(&mnode)?;
+        // Overrides, root first; a later one replaces an earlier one for the same path.
+        let mut overrides: Vec<(String, Span)> = Vec::new();
+        for (_, node, _) in &chain {
+            let NodeKind::Map(items) = &node.kind else { continue };
+            let Some(o) = get(items, "overrides") else { continue };
+            let Some(oi) = r.free_map(o, "overrides", "parameter paths to series") else { continue };
+            for (k, v) in oi {
+                let paths = target_paths(&model);
+                apply_override(&mut r, &mut model, &paths, &k.text, k.span, v);
+                overrides.retain(|(p, _)| *p != k.text);
+                overrides.push((k.text.clone(), k.span));
+            }
+        }
+        if !r.errors.is_empty() {
+            return Err(r.errors);
+        }
+        let errs = finalize(&mut model);
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        // Actions and targets, root first.
+        let paths = target_paths(&model);
+        let mut actions: Vec<Action> = Vec::new();
+        let mut targets: Vec<TargetSpec> = Vec::new();
+        let mut pkg_errors: Diags = Vec::new();
+        for (_, node, dir) in &chain {
+            let NodeKind::Map(items) = &node.kind else { continue };
+            if let Some(p) = get(items, "packages") {
+                if let Some(list) = r.strings(p, "packages") {
+                    let list_nodes: Vec<&Node> = match &p.kind {
+                        NodeKind::Seq(s) => s.iter().collect(),
+                        _ => vec![p],
+                    };
+                    for (i, rel) in list.iter().enumerate() {
+                        let ppath = dir.join(rel);
+                        let at = list_nodes.get(i).map(|n| n.span).unwrap_or(p.span);
+                        match self.read(&ppath) {
+                            Err(mut e) => {
+                                for d in &mut e {
+                                    if d.span.is_none() {
+                                        d.span = Some(at);
+                                        d.path = format!("packages[{i}]");
+                                    }
+                                }
+                                pkg_errors.extend(e);
+                            }
+                            Ok((_, pnode)) => {
+                                if self.kind(&pnode, &ppath).ok() != Some(FileKind::Package) {
+                                    pkg_errors.push(Diagnostic::new(at, format!("`{rel}` is not a package file")).at(format!("packages[{i}]")));
+                                    continue;
+                                }
+                                let mut pr = reader_for(&model);
+                                if let Some(pi) = pr.map(&pnode, "", &["package", "name", "actions"]) {
+                                    let pid = get(pi, "package").and_then(|x| pr.text(x, "package")).map(str::to_string);
+                                    if let Some(a) = get(pi, "actions") {
+                                        read_actions(&mut pr, &model, &paths, a, "actions", pid, &mut actions);
+                                    }
+                                }
+                                pkg_errors.append(&mut pr.errors);
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some(a) = get(items, "actions") {
+                read_actions(&mut r, &model, &paths, a, "actions", None, &mut actions);
+            }
+            if let Some(t) = get(items, "targets") {
+                if let Some(list) = r.seq(t, "targets", "targets") {
+                    for (i, tn) in list.iter().enumerate() {
+                        if let Some(ts) = read_target(&mut r, &model, tn, &format!("targets[{i}]")) {
+                            match targets.iter_mut().find(|x| x.id == ts.id) {
+                                Some(old) => *old = ts,
+                                None => targets.push(ts),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        r.errors.extend(pkg_errors);
+        // Action ids unique after inheritance; measure ids unique within their action.
+        for (i, a) in actions.iter().enumerate() {
+            if let Some(first) = actions[..i].iter().find(|b| b.id == a.id) {
+                r.err(Diagnostic::new(a.span, format!("action id `{}` is used twice", a.id))
+                    .at("actions")
+                    .note(format!("first defined at {}", self.sources.location(&first.span))));
+            }
+            for (j, m) in a.measures.iter().enumerate() {
+                if a.measures[..j].iter().any(|x| x.id == m.id) {
+                    r.err(Diagnostic::new(m.span, format!("measure id `{}` is used twice in action `{}`", m.id, a.id)).at("measures"));
+                }
+            }
+        }
+        check_measure_fuels(&mut r, &model, &actions);
+        if !r.errors.is_empty() {
+            return Err(r.errors);
+        }
+        let (leaf_id, leaf_node, _) = chain.last().expect("chain has at least one file");
+        let NodeKind::Map(leaf_items) = &leaf_node.kind else { unreachable!("checked to be a mapping") };
+        let mut lr = bare_reader();
+        let id = get(leaf_items, "scenario").and_then(|s| lr.text(s, "scenario")).unwrap_or_default().to_string();
+        let name = get(leaf_items, "name").and_then(|s| lr.text(s, "name")).map(str::to_string);
+        let _ = leaf_id;
+        Ok(Scenario {
+            id,
+            name,
+            model,
+            actions,
+            targets,
+            overrides,
+            span: leaf_node.span,
+        })
+    }
+}
+
+fn bare_reader() -> Reader {
+    Reader {
+        errors: Vec::new(),
+        units: lcs_units::UnitRegistry::builtin(),
+        base_year: 0,
+        end_year: 0,
+        drivers: Vec::new(),
+    }
+}
+
+/// A reader in a checked model's context (units, years, drivers).
+pub(crate) fn reader_for(model: &Model) -> Reader {
+    Reader {
+        errors: Vec::new(),
+        units: model.units.clone(),
+        base_year: model.base_year,
+        end_year: model.end_year,
+        drivers: model.drivers.iter().map(|d| (d.name.clone(), d.series.dim.clone())).collect(),
+    }
+}
+
+fn find_path<'p>(r: &mut Reader, paths: &'p [PathInfo], text: &str, span: Span, key: &str) -> Option<&'p PathInfo> {
+    match paths.iter().find(|p| p.path == text) {
+        Some(p) => Some(p),
+        None => {
+            r.err(
+                Diagnostic::new(span, format!("unknown parameter path `{text}`"))
+                    .at(key)
+                    .expected("a path listed by `lcs paths`")
+                    .suggest(nearest(text, paths.iter().map(|p| p.path.as_str()))),
+            );
+            None
+        }
+    }
+}
+
+fn apply_override(r: &mut Reader, model: &mut Model, paths: &[PathInfo], path: &str, span: Span, v: &Node) {
+    let key = join("overrides", path);
+    let Some(info) = find_path(r, paths, path, span, &key) else { return };
+    if !info.overridable {
+        let why = match info.target {
+            Target::Activity(_) => "the activity of a node defined by `share` cannot be overridden (override its `share`)",
+            _ => "overrides replace series only; this path is not a series",
+        };
+        r.err(Diagnostic::new(span, format!("`{path}` cannot be overridden")).at(key).note(why));
+        return;
+    }
+    let want = Want::Dim(info.dim.clone());
+    match info.target.clone() {
+        Target::Driver(i) => {
+            if let Some(s) = r.series(v, &key, &want, true) {
+                model.drivers[i].series = s;
+            }
+        }
+        Target::Activity(n) | Target::SourceActivity(n) => {
+            let Some((a, dim)) = r.activity(v, &key) else { return };
+            if dim != info.dim {
+                r.err(Diagnostic::new(v.span, "the override changes the activity's dimension")
+                    .at(key)
+                    .expected(format!("{}", info.dim))
+                    .found(format!("{dim}")));
+                return;
+            }
+            match info.target {
+                Target::Activity(_) => model.nodes[n].activity = a,
+                _ => model.sources[n].activity = a,
+            }
+        }
+        Target::Share(n) => {
+            if let Some(s) = r.fraction(v, &key) {
+                model.nodes[n].activity = Activity::Share(s);
+            }
+        }
+        Target::Intensity(n) => {
+            if let Some(s) = r.series(v, &key, &Want::Any, false) {
+                for d in descendants(model, n) {
+                    model.nodes[d].intensity = None;
+                }
+                model.nodes[n].intensity = Some(s);
+            }
+        }
+        Target::Fuels(n) => {
+            let fuels = model.fuels.clone();
+            let resolve = fuel_resolver(&fuels);
+            if let Some(m) = share_map(r, v, &key, "fuel", &resolve) {
+                for d in descendants(model, n) {
+                    model.nodes[d].fuels = None;
+                }
+                model.nodes[n].fuels = Some(m);
+            }
+        }
+        Target::Losses | Target::LandfillRecovery | Target::LocalCapacityFactor(_) => {
+            let Some(s) = r.fraction(v, &key) else { return };
+            match info.target {
+                Target::Losses => {
+                    if let Some(e) = model.electricity.as_mut() {
+                        e.losses = s
+                    }
+                }
+                Target::LandfillRecovery => {
+                    if let Some(w) = model.waste.as_mut() {
+                        w.recovery = s
+                    }
+                }
+                Target::LocalCapacityFactor(u) => {
+                    if let Some(e) = model.electricity.as_mut() {
+                        e.local[u].capacity_factor = Some(s)
+                    }
+                }
+                _ => {}
+            }
+        }
+        Target::GridFactor => {
+            let Some(s) = r.series(v, &key, &want, false) else { return };
+            if let Some(Electricity { grid: Grid::Factor { factor, .. }, .. }) = model.electricity.as_mut() {
+                *factor = s;
+            }
+        }
+        Target::LocalCapacity(u) | Target::LocalGeneration(u) => {
+            let Some(s) = r.series(v, &key, &want, false) else { return };
+            if let Some(e) = model.electricity.as_mut() {
+                match info.target {
+                    Target::LocalCapacity(_) => e.local[u].capacity = Some(s),
+                    _ => e.local[u].generation = Some(s),
+                }
+            }
+        }
+        Target::WasteGeneration => {
+            let Some((a, dim)) = r.activity(v, &key) else { return };
+            if dim != Dimension::mass() {
+                r.err(Diagnostic::new(v.span, "waste generation must be a mass").at(key).found(format!("{dim}")));
+                return;
+            }
+            if let Some(w) = model.waste.as_mut() {
+                w.generation = a;
+            }
+        }
+        Target::WasteComposition | Target::WasteRoutes => {
+            let routes = matches!(info.target, Target::WasteRoutes);
+            let resolve = |name: &str| -> Result<usize, Vec<String>> {
+                if routes {
+                    ROUTES.iter().position(|x| *x == name).ok_or_else(|| ROUTES.iter().map(|s| s.to_string()).collect())
+                } else {
+                    lcs_factors::WasteType::parse(name)
+                        .map(|t| t.index())
+                        .ok_or_else(|| lcs_factors::WasteType::ALL.iter().map(|t| t.name().to_string()).collect())
+                }
+            };
+            if let Some(m) = share_map(r, v, &key, if routes { "route" } else { "waste type" }, &resolve) {
+                if let Some(w) = model.waste.as_mut() {
+                    if routes {
+                        w.routes = m;
+                    } else {
+                        w.composition = m;
+                    }
+                }
+            }
+        }
+        Target::SourceFactor(s, g) => {
+            let Some(x) = r.series(v, &key, &want, false) else { return };
+            if let Some(f) = model.sources[s].factors.iter_mut().find(|(gas, _)| *gas == g) {
+                f.1 = x;
+            }
+        }
+        Target::Children(_) | Target::Mix | Target::Local => {}
+    }
+}
+
+fn descendants(model: &Model, n: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut stack: Vec<usize> = model.nodes[n].children.clone();
+    while let Some(c) = stack.pop() {
+        out.push(c);
+        stack.extend(model.nodes[c].children.iter().copied());
+    }
+    out
+}
+
+const MEASURE_KEYS: [&str; 14] = [
+    "id", "name", "lever", "target", "start", "full", "ramp", "by", "value", "amount", "from", "to", "capacity", "capacity_factor",
+];
+
+fn lever_keys(lever: &str) -> &'static [&'static str] {
+    match lever {
+        "scale" => &["by"],
+        "set" => &["value"],
+        "add" => &["amount"],
+        "shift" => &["from", "to", "amount"],
+        "generation" => &["capacity", "capacity_factor", "generation"],
+        _ => &[],
+    }
+}
+
+fn schedule(r: &mut Reader, mi: &[(yaml::Key, Node)], mp: &str, span: Span) -> Option<Schedule> {
+    let start = r.req(mi, "start", mp, span).and_then(|s| r.year(s, &join(mp, "start")))?;
+    let full = match get(mi, "full") {
+        Some(f) => r.year(f, &join(mp, "full"))?,
+        None => start,
+    };
+    if full < start {
+        r.err(Diagnostic::new(get(mi, "full")?.span, format!("`full` ({full}) is before `start` ({start})"))
+            .at(join(mp, "full"))
+            .expected(format!("a year from {start} on")));
+        return None;
+    }
+    let ramp = match get(mi, "ramp") {
+        None => Ramp::Linear,
+        Some(rn) => {
+            let t = r.text(rn, &join(mp, "ramp"))?;
+            match Ramp::parse(t) {
+                Some(x) => x,
+                None => {
+                    r.err(Diagnostic::new(rn.span, format!("unknown ramp `{t}`"))
+                        .at(join(mp, "ramp"))
+                        .expected("`linear`, `step` or `s-curve`")
+                        .suggest(nearest(t, Ramp::NAMES)));
+                    return None;
+                }
+            }
+        }
+    };
+    Some(Schedule { start, full, ramp })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_actions(r: &mut Reader, model: &Model, paths: &[PathInfo], node: &Node, path: &str, package: Option<String>, out: &mut Vec<Action>) {
+    let Some(list) = r.seq(node, path, "actions") else { return };
+    for (i, an) in list.iter().enumerate() {
+        let ap = format!("{path}[{i}]");
+        let Some(ai) = r.map(an, &ap, &ACTION_KEYS) else { continue };
+        let Some(id) = r.req(ai, "id", &ap, an.span).and_then(|x| r.text(x, &join(&ap, "id"))).map(str::to_string) else { continue };
+        let opt = |r: &mut Reader, k: &str| get(ai, k).and_then(|x| r.text(x, &join(&ap, k))).map(str::to_string);
+        let name = opt(r, "name");
+        let theme = opt(r, "theme");
+        let kpi = opt(r, "kpi");
+        let agency = get(ai, "agency").and_then(|x| r.strings(x, &join(&ap, "agency"))).unwrap_or_default();
+        let mut measures = Vec::new();
+        if let Some(ms) = get(ai, "measures") {
+            if let Some(ml) = r.seq(ms, &join(&ap, "measures"), "measures") {
+                for (j, m) in ml.iter().enumerate() {
+                    if let Some(x) = read_measure(r, model, paths, m, &format!("{ap}.measures[{j}]")) {
+                        measures.push(x);
+                    }
+                }
+            }
+        }
+        out.push(Action {
+            id,
+            name,
+            theme,
+            agency,
+            kpi,
+            package: package.clone(),
+            measures,
+            span: an.span,
+        });
+    }
+}
+
+/// The names of a share map's items and a resolver for them.
+fn map_items(model: &Model, target: &Target) -> Vec<String> {
+    match target {
+        Target::Fuels(_) => model.fuels.ids().iter().map(|s| s.to_string()).collect(),
+        Target::Children(n) => model.nodes[*n].children.iter().map(|&c| model.nodes[c].name.clone()).collect(),
+        Target::Mix => match &model.electricity {
+            Some(Electricity { grid: Grid::Mix(p), .. }) => p.iter().map(|x| x.name.clone()).collect(),
+            _ => Vec::new(),
+        },
+        Target::WasteComposition => lcs_factors::WasteType::ALL.iter().map(|t| t.name().to_string()).collect(),
+        Target::WasteRoutes => ROUTES.iter().map(|s| s.to_string()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn item_list(r: &mut Reader, node: &Node, path: &str, names: &[String], what: &str) -> Option<Vec<usize>> {
+    let list = r.strings(node, path)?;
+    let mut out = Vec::new();
+    for t in list {
+        match names.iter().position(|n| *n == t) {
+            Some(i) => out.push(i),
+            None => {
+                r.err(Diagnostic::new(node.span, format!("unknown {what} `{t}`"))
+                    .at(path)
+                    .expected(format!("one of {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")))
+                    .suggest(nearest(&t, names.iter().map(String::as_str))));
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+fn read_measure(r: &mut Reader, model: &Model, paths: &[PathInfo], m: &Node, mp: &str) -> Option<Measure> {
+    // The lever decides which keys are allowed.
+    let lever_text = match &m.kind {
+        NodeKind::Map(items) => get(items, "lever").and_then(|l| l.as_scalar()).unwrap_or("").to_string(),
+        _ => String::new(),
+    };
+    let mut allowed: Vec<&str> = vec!["id", "name", "lever", "target", "start", "full", "ramp"];
+    allowed.extend_from_slice(lever_keys(&lever_text));
+    let mi = r.map(m, mp, &allowed)?;
+    let id = r.req(mi, "id", mp, m.span).and_then(|x| r.text(x, &join(mp, "id"))).map(str::to_string)?;
+    let name = get(mi, "name").and_then(|x| r.text(x, &join(mp, "name"))).map(str::to_string);
+    let ln = r.req(mi, "lever", mp, m.span)?;
+    if lever_keys(&lever_text).is_empty() {
+        r.err(Diagnostic::new(ln.span, format!("unknown lever `{lever_text}`"))
+            .at(join(mp, "lever"))
+            .expected("`scale`, `set`, `add`, `shift` or `generation`")
+            .suggest(nearest(&lever_text, ["scale", "set", "add", "shift", "generation"])));
+        return None;
+    }
+    let tn = r.req(mi, "target", mp, m.span)?;
+    let tp = join(mp, "target");
+    let ttext = r.text(tn, &tp)?.to_string();
+    let schedule = schedule(r, mi, mp, m.span)?;
+    let info = find_path(r, paths, &ttext, tn.span, &tp)?.clone();
+    let target = info.target.clone();
+    let lever_fits = match lever_text.as_str() {
+        "generation" => target == Target::Local,
+        "shift" => target.is_share_map(),
+        "set" => target != Target::Local,
+        _ => !target.is_share_map() && target != Target::Local,
+    };
+    if !lever_fits {
+        let hint = if target == Target::Local {
+            "`electricity.local` takes the `generation` lever"
+        } else if target.is_share_map() {
+            "a share map takes `shift` or `set` (with a map of shares)"
+        } else {
+            "a series takes `scale`, `set` or `add`"
+        };
+        r.err(Diagnostic::new(ln.span, format!("lever `{lever_text}` does not apply to `{ttext}`")).at(join(mp, "lever")).note(hint));
+        return None;
+    }
+    let need = |r: &mut Reader, k: &str| r.req(mi, k, mp, m.span);
+    let lever = match lever_text.as_str() {
+        "scale" => Lever::Scale {
+            by: { let nd = need(r, "by")?; r.series(nd, &join(mp, "by"), &Want::Dim(Dimension::none()), false)? },
+        },
+        "add" => Lever::Add {
+            amount: { let nd = need(r, "amount")?; r.series(nd, &join(mp, "amount"), &Want::Dim(info.dim.clone()), false)? },
+        },
+        "set" if target.is_share_map() => {
+            let vn = need(r, "value")?;
+            let vp = join(mp, "value");
+            let names = map_items(model, &target);
+            let vi = r.free_map(vn, &vp, "items to shares")?;
+            let mut value = Vec::new();
+            let mut sum = 0.0;
+            for (k, v) in vi {
+                let kp = join(&vp, &k.text);
+                let Some(i) = names.iter().position(|n| *n == k.text) else {
+                    r.err(Diagnostic::new(k.span, format!("unknown item `{}`", k.text))
+                        .at(kp)
+                        .suggest(nearest(&k.text, names.iter().map(String::as_str))));
+                    return None;
+                };
+                let x = r.number(v, &kp)?;
+                if !(0.0..=1.0).contains(&x) {
+                    r.err(Diagnostic::new(v.span, format!("share {x} is outside 0 to 1")).at(kp));
+                    return None;
+                }
+                sum += x;
+                value.push((i, x));
+            }
+            if (sum - 1.0).abs() > 1e-9 {
+                r.err(Diagnostic::new(vn.span, format!("the shares of `value` sum to {sum}, not 1")).at(vp).expected("shares that sum to 1"));
+                return None;
+            }
+            if matches!(target, Target::Children(_)) {
+                // Items must exist already (children): guaranteed by `names`.
+            }
+            Lever::SetMap { value }
+        }
+        "set" => Lever::Set {
+            value: { let nd = need(r, "value")?; r.series(nd, &join(mp, "value"), &Want::Dim(info.dim.clone()), false)? },
+        },
+        "shift" => {
+            let names = map_items(model, &target);
+            let what = match target {
+                Target::Fuels(_) => "fuel",
+                Target::Children(_) => "child node",
+                Target::Mix => "plant",
+                Target::WasteComposition => "waste type",
+                _ => "route",
+            };
+            let fnode = need(r, "from")?;
+            let tnode = need(r, "to")?;
+            let from = item_list(r, fnode, &join(mp, "from"), &names, what)?;
+            let to = item_list(r, tnode, &join(mp, "to"), &names, what)?;
+            if let Some(&both) = from.iter().find(|i| to.contains(i)) {
+                r.err(Diagnostic::new(tnode.span, format!("`{}` is in both `from` and `to`", names[both])).at(join(mp, "to")));
+                return None;
+            }
+            if from.is_empty() || to.is_empty() {
+                r.err(Diagnostic::new(m.span, "`from` and `to` each need at least one item").at(mp));
+                return None;
+            }
+            let an = need(r, "amount")?;
+            let amount = r.number(an, &join(mp, "amount"))?;
+            if amount < 0.0 {
+                r.err(Diagnostic::new(an.span, format!("a shift amount cannot be negative ({amount})")).at(join(mp, "amount")).expected("share points ≥ 0"));
+                return None;
+            }
+            Lever::Shift { from, to, amount }
+        }
+        _ => {
+            // generation
+            let generation_gj = match (get(mi, "capacity"), get(mi, "generation")) {
+                (Some(c), None) => {
+                    let cap = r.quantity(c, &join(mp, "capacity"))?;
+                    let (u, _) = crate::read::unit_of(&cap);
+                    if u.dim != Dimension::energy() {
+                        r.err(Diagnostic::new(c.span, "expected a power, e.g. `\"40 MW\"`").at(join(mp, "capacity")).found(format!("{}", u.dim)));
+                        return None;
+                    }
+                    let cfn = need(r, "capacity_factor")?;
+                    let cf = r.number(cfn, &join(mp, "capacity_factor"))?;
+                    if !(0.0..=1.0).contains(&cf) {
+                        r.err(Diagnostic::new(m.span, format!("capacity factor {cf} is outside 0 to 1")).at(join(mp, "capacity_factor")));
+                        return None;
+                    }
+                    // Power is energy per year: capacity in base GJ/yr × capacity factor.
+                    cap.value * u.factor * cf
+                }
+                (None, Some(g)) => {
+                    let q = r.quantity(g, &join(mp, "generation"))?;
+                    let (u, _) = crate::read::unit_of(&q);
+                    if u.dim != Dimension::energy() {
+                        r.err(Diagnostic::new(g.span, "expected an energy per year, e.g. `\"5000 MWh\"`").at(join(mp, "generation")).found(format!("{}", u.dim)));
+                        return None;
+                    }
+                    q.value * u.factor
+                }
+                _ => {
+                    r.err(Diagnostic::new(m.span, "a `generation` measure needs `capacity` and `capacity_factor`, or `generation`").at(mp));
+                    return None;
+                }
+            };
+            if generation_gj < 0.0 {
+                r.err(Diagnostic::new(m.span, "generation cannot be negative").at(mp));
+                return None;
+            }
+            Lever::Generation { generation_gj }
+        }
+    };
+    Some(Measure {
+        id,
+        name,
+        target_path: ttext,
+        target,
+        lever,
+        schedule,
+        span: m.span,
+    })
+}
+
+fn read_target(r: &mut Reader, model: &Model, n: &Node, tp: &str) -> Option<TargetSpec> {
+    let ti = r.map(n, tp, &["id", "metric", "driver", "year", "reduction", "relative_to", "at_most"])?;
+    let id = r.req(ti, "id", tp, n.span).and_then(|x| r.text(x, &join(tp, "id"))).map(str::to_string)?;
+    let mn = r.req(ti, "metric", tp, n.span)?;
+    let mt = r.text(mn, &join(tp, "metric"))?.to_string();
+    let metric = match mt.as_str() {
+        "emissions" => {
+            if let Some(d) = get(ti, "driver") {
+                r.err(Diagnostic::new(d.span, "`driver` goes with `metric: intensity` only").at(join(tp, "driver")));
+            }
+            Metric::Emissions
+        }
+        "intensity" => {
+            let dn = r.req(ti, "driver", tp, n.span)?;
+            let t = r.text(dn, &join(tp, "driver"))?;
+            match model.driver(t) {
+                Some(i) => Metric::Intensity(i),
+                None => {
+                    r.err(Diagnostic::new(dn.span, format!("unknown driver `{t}`"))
+                        .at(join(tp, "driver"))
+                        .suggest(nearest(t, model.drivers.iter().map(|d| d.name.as_str()))));
+                    return None;
+                }
+            }
+        }
+        _ => {
+            r.err(Diagnostic::new(mn.span, format!("unknown metric `{mt}`"))
+                .at(join(tp, "metric"))
+                .expected("`emissions` or `intensity`")
+                .suggest(nearest(&mt, ["emissions", "intensity"])));
+            return None;
+        }
+    };
+    let year = r.req(ti, "year", tp, n.span).and_then(|y| r.model_year(y, &join(tp, "year")))?;
+    let threshold = match (get(ti, "reduction"), get(ti, "relative_to"), get(ti, "at_most")) {
+        (Some(red), Some(rel), None) => {
+            let reduction = r.number(red, &join(tp, "reduction"))?;
+            match rel.as_scalar() {
+                Some("reference") => Threshold::Reference { reduction },
+                _ => Threshold::Year {
+                    reduction,
+                    year: r.model_year(rel, &join(tp, "relative_to"))?,
+                },
+            }
+        }
+        (None, None, Some(am)) => {
+            let q = r.quantity(am, &join(tp, "at_most"))?;
+            let v = match (&q.unit, &metric) {
+                (None, _) => q.value,
+                (Some(u), Metric::Emissions) => {
+                    let ok = u.dim == Dimension::mass() || u.dim == Dimension::mass().mul(&Dimension::species_tag(lcs_units::Species::CO2e));
+                    if !ok {
+                        r.err(Diagnostic::new(am.span, "expected emissions, e.g. `\"0 kt CO2e\"`").at(join(tp, "at_most")).found(format!("{}", u.dim)));
+                        return None;
+                    }
+                    q.value * u.factor / 1000.0 // base t → kt
+                }
+                (Some(u), Metric::Intensity(d)) => {
+                    let drv = &model.drivers[*d];
+                    let want = Dimension::mass().mul(&Dimension::species_tag(lcs_units::Species::CO2e)).div(&drv.series.dim);
+                    if u.dim != want && u.dim != Dimension::mass().div(&drv.series.dim) {
+                        r.err(Diagnostic::new(am.span, "expected an intensity in t CO2e per unit of the driver")
+                            .at(join(tp, "at_most"))
+                            .expected(format!("{want}"))
+                            .found(format!("{}", u.dim)));
+                        return None;
+                    }
+                    // base t per base driver unit → t per declared unit.
+                    q.value * u.factor * drv.unit_factor
+                }
+            };
+            Threshold::AtMost(v)
+        }
+        _ => {
+            r.err(Diagnostic::new(n.span, "a target needs `reduction` with `relative_to`, or `at_most`").at(tp));
+            return None;
+        }
+    };
+    Some(TargetSpec { id, metric, year, threshold, span: n.span })
+}
+
+/// Fuels that measures bring into leaves must have factors for the leaf's category, and
+/// electricity brought in needs a grid.
+fn check_measure_fuels(r: &mut Reader, model: &Model, actions: &[Action]) {
+    let has_grid = model.electricity.as_ref().is_some_and(|e| !matches!(e.grid, Grid::None));
+    for a in actions {
+        for m in &a.measures {
+            let Target::Fuels(n) = m.target else { continue };
+            let brought: Vec<usize> = match &m.lever {
+                Lever::Shift { to, .. } => to.clone(),
+                Lever::SetMap { value } => value.iter().filter(|(_, v)| *v > 0.0).map(|(i, _)| *i).collect(),
+                _ => continue,
+            };
+            for f in brought {
+                let fuel = &model.fuels.fuels()[f];
+                if fuel.id == "electricity" && !has_grid {
+                    r.err(Diagnostic::new(m.span, format!("measure `{}` brings in electricity but the model has no grid", m.id))
+                        .at("electricity")
+                        .expected("`electricity.grid_factor` or `electricity.mix` in the model"));
+                }
+                if !fuel.is_carrier() {
+                    for leaf in model.leaves_below(n) {
+                        if model.effective_category(leaf).is_none() {
+                            r.err(Diagnostic::new(m.span, format!("measure `{}` brings `{}` into `{}`, which has no `category`", m.id, fuel.id, model.nodes[leaf].path))
+                                .at(format!("{}.category", crate::check_model::node_key_path(model, leaf))));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
