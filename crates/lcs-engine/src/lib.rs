@@ -1,1 +1,88 @@
-//! lcs-engine (placeholder while the crate is written).
+//! The scenario engine: compile, evaluate, results, targets and attribution
+//! (MODEL.md §4–§10).
+//!
+//! A checked [`lcs_model::Scenario`] is compiled once ([`compile`]) into flat arrays; one
+//! evaluation ([`evaluate`]) is a pure function of those arrays and an action mask, writing
+//! into a reusable [`Workspace`] with no string look-ups and no allocation per year.
+//! [`rows`] turns an evaluation into the long output table of §10; [`evaluate_targets`]
+//! checks targets; [`attribute`] splits the reduction among actions.
+//!
+//! Never depends on: polars, clap, any renderer, or the binary; does no IO and holds no
+//! global state, so the same inputs give the same bytes.
+//!
+//! ```no_run
+//! let mut loader = lcs_model::Loader::new();
+//! let s = loader.load_scenario(std::path::Path::new("cm.yaml")).expect("valid scenario");
+//! let c = lcs_engine::compile(&s).expect("compiles");
+//! let mut ws = lcs_engine::Workspace::new(&c);
+//! lcs_engine::evaluate(&c, &mut ws, &vec![true; s.actions.len()]).expect("runs");
+//! let rows = lcs_engine::rows(&c, &ws);
+//! assert_eq!(rows[0].variable, "Emissions|CO2e");
+//! ```
+#![deny(missing_docs)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+mod attribution;
+mod compile;
+mod eval;
+mod results;
+mod targets;
+
+pub use attribution::{attribute, Attribution, AttributionError, Method, MAX_SHAPLEY_ACTIONS};
+pub use compile::{compile, CompileError, Compiled};
+pub use eval::{evaluate, Outputs, RunError, Workspace};
+pub use results::{rows, var, Row};
+pub use targets::{evaluate_targets, TargetResult};
+
+/// Evaluates a scenario with all its actions and returns the workspace.
+pub fn run_all(c: &Compiled) -> Result<Workspace, RunError> {
+    let mut ws = Workspace::new(c);
+    evaluate(c, &mut ws, &vec![true; c.n_actions])?;
+    Ok(ws)
+}
+
+/// Evaluates the reference of a scenario (no actions).
+pub fn run_reference(c: &Compiled) -> Result<Workspace, RunError> {
+    let mut ws = Workspace::new(c);
+    evaluate(c, &mut ws, &vec![false; c.n_actions])?;
+    Ok(ws)
+}
+
+impl Compiled {
+    /// Number of actions.
+    pub fn n_actions(&self) -> usize {
+        self.n_actions
+    }
+    /// The model years.
+    pub fn years(&self) -> Vec<i32> {
+        (0..self.n_years as i32)
+            .map(|i| self.base_year + i)
+            .collect()
+    }
+    /// Scenario id.
+    pub fn scenario_id(&self) -> &str {
+        &self.labels.scenario
+    }
+    /// Region id.
+    pub fn region_id(&self) -> &str {
+        &self.labels.region
+    }
+    /// (action id, measure id) of every compiled measure op, by op index.
+    pub fn measure_of(&self, e: &RunError) -> (String, String) {
+        let a = self
+            .labels
+            .action_ids
+            .get(e.action)
+            .cloned()
+            .unwrap_or_default();
+        let m = self
+            .labels
+            .measure_ids
+            .iter()
+            .filter(|(x, _)| *x == a)
+            .nth(e.measure)
+            .map(|x| x.1.clone())
+            .unwrap_or_default();
+        (a, m)
+    }
+}

@@ -155,22 +155,38 @@ mod tests {
 
     #[test]
     fn ramp_weights_match_the_spec() {
-        let lin = Schedule { start: 2022, full: 2030, ramp: Ramp::Linear };
+        let lin = Schedule {
+            start: 2022,
+            full: 2030,
+            ramp: Ramp::Linear,
+        };
         assert_eq!(lin.weight(2021), 0.0);
         assert_eq!(lin.weight(2022), 0.0);
         assert_eq!(lin.weight(2026), 0.5);
         assert_eq!(lin.weight(2030), 1.0);
         assert_eq!(lin.weight(2040), 1.0);
         // s-curve at x = 0.25: 3/16 - 2/64 = 0.15625.
-        let s = Schedule { start: 2020, full: 2024, ramp: Ramp::SCurve };
+        let s = Schedule {
+            start: 2020,
+            full: 2024,
+            ramp: Ramp::SCurve,
+        };
         assert!((s.weight(2021) - 0.15625).abs() < 1e-15);
         assert_eq!(s.weight(2022), 0.5);
         // step: 1 from start on, whatever `full` says.
-        let st = Schedule { start: 2025, full: 2030, ramp: Ramp::Step };
+        let st = Schedule {
+            start: 2025,
+            full: 2030,
+            ramp: Ramp::Step,
+        };
         assert_eq!(st.weight(2024), 0.0);
         assert_eq!(st.weight(2025), 1.0);
         // full = start: x = 1 from start on.
-        let same = Schedule { start: 2025, full: 2025, ramp: Ramp::Linear };
+        let same = Schedule {
+            start: 2025,
+            full: 2025,
+            ramp: Ramp::Linear,
+        };
         assert_eq!(same.weight(2024), 0.0);
         assert_eq!(same.weight(2025), 1.0);
     }

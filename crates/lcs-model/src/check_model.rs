@@ -14,7 +14,17 @@ use lcs_factors::{Category, FuelOverride, FuelTable, GwpSet, PerCategory, WasteT
 use lcs_units::{nearest, Dimension, Species, UnitRegistry};
 
 const MODEL_KEYS: [&str; 11] = [
-    "region", "years", "gwp", "units", "drivers", "demand", "electricity", "fuels", "waste", "sources", "report",
+    "region",
+    "years",
+    "gwp",
+    "units",
+    "drivers",
+    "demand",
+    "electricity",
+    "fuels",
+    "waste",
+    "sources",
+    "report",
 ];
 
 /// Reads a model file's root mapping. Problems are returned together.
@@ -46,14 +56,21 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
     let mut years_ok = false;
     if let Some(n) = r.req(items, "years", "", root.span) {
         if let Some(yi) = r.map(n, "years", &["base", "end"]) {
-            let b = r.req(yi, "base", "years", n.span).and_then(|b| r.year(b, "years.base"));
-            let e = r.req(yi, "end", "years", n.span).and_then(|e| r.year(e, "years.end"));
+            let b = r
+                .req(yi, "base", "years", n.span)
+                .and_then(|b| r.year(b, "years.base"));
+            let e = r
+                .req(yi, "end", "years", n.span)
+                .and_then(|e| r.year(e, "years.end"));
             if let (Some(b), Some(e)) = (b, e) {
                 if e < b {
                     r.err(
-                        Diagnostic::new(n.span, format!("the end year {e} is before the base year {b}"))
-                            .at("years.end")
-                            .expected(format!("a year from {b} on")),
+                        Diagnostic::new(
+                            n.span,
+                            format!("the end year {e} is before the base year {b}"),
+                        )
+                        .at("years.end")
+                        .expected(format!("a year from {b} on")),
                     );
                 } else if e - b > 500 {
                     r.err(Diagnostic::new(n.span, "more than 500 model years").at("years"));
@@ -113,7 +130,9 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
                     );
                     continue;
                 }
-                let Some(s) = r.series(v, &p, &Want::Any, true) else { continue };
+                let Some(s) = r.series(v, &p, &Want::Any, true) else {
+                    continue;
+                };
                 let (unit_factor, unit_text) = match &s.unit_text {
                     Some(t) => (r.units.parse(t).map(|u| u.factor).unwrap_or(1.0), t.clone()),
                     None => (1.0, "1".to_string()),
@@ -152,7 +171,9 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
     if let Some(n) = get(items, "demand") {
         if let Some(di) = r.free_map(n, "demand", "demand nodes") {
             for (k, v) in di {
-                read_node(&mut r, &fuels, &mut nodes, None, &k.text, k.span, v, "demand", None);
+                read_node(
+                    &mut r, &fuels, &mut nodes, None, &k.text, k.span, v, "demand", None,
+                );
             }
         }
     }
@@ -183,7 +204,8 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
                         match drivers.iter().position(|x: &Driver| x.name == t) {
                             Some(ix) => report_intensity.push(ix),
                             None => {
-                                let names: Vec<&str> = drivers.iter().map(|x| x.name.as_str()).collect();
+                                let names: Vec<&str> =
+                                    drivers.iter().map(|x| x.name.as_str()).collect();
                                 let d = Diagnostic::new(d.span, format!("unknown driver `{t}`"))
                                     .at(p)
                                     .suggest(nearest(t, names));
@@ -192,7 +214,11 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
                         }
                     }
                 } else {
-                    r.err(Diagnostic::new(i.span, "expected a list of driver names").at("report.intensity").found(describe(i)));
+                    r.err(
+                        Diagnostic::new(i.span, "expected a list of driver names")
+                            .at("report.intensity")
+                            .found(describe(i)),
+                    );
                 }
             }
         }
@@ -332,17 +358,28 @@ pub(crate) fn check_sums_to_one(r: &mut Reader, items: &[ShareItem], span: Span,
             None => return, // checked when evaluated
         }
     }
-    if let Some((i, s)) = sums.iter().enumerate().find(|(_, s)| (**s - 1.0).abs() > 1e-9) {
+    if let Some((i, s)) = sums
+        .iter()
+        .enumerate()
+        .find(|(_, s)| (**s - 1.0).abs() > 1e-9)
+    {
         r.err(
-            Diagnostic::new(span, format!("the shares sum to {s} in {}, not 1", r.base_year + i as i32))
-                .at(path)
-                .expected("shares that sum to 1 (±1e-9) in every year"),
+            Diagnostic::new(
+                span,
+                format!("the shares sum to {s} in {}, not 1", r.base_year + i as i32),
+            )
+            .at(path)
+            .expected("shares that sum to 1 (±1e-9) in every year"),
         );
     }
 }
 
 pub(crate) fn fuel_resolver(fuels: &FuelTable) -> impl Fn(&str) -> Result<usize, Vec<String>> + '_ {
-    move |name: &str| fuels.index_of(name).ok_or_else(|| fuels.ids().iter().map(|s| s.to_string()).collect())
+    move |name: &str| {
+        fuels
+            .index_of(name)
+            .ok_or_else(|| fuels.ids().iter().map(|s| s.to_string()).collect())
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -370,15 +407,29 @@ fn read_node(
         );
         return;
     }
-    let Some(items) = r.map(n, &key_path, &["activity", "share", "intensity", "fuels", "category", "children"]) else {
+    let Some(items) = r.map(
+        n,
+        &key_path,
+        &[
+            "activity",
+            "share",
+            "intensity",
+            "fuels",
+            "category",
+            "children",
+        ],
+    ) else {
         return;
     };
     let (activity, dim) = match (get(items, "activity"), get(items, "share")) {
         (Some(_), Some(s)) => {
             r.err(
-                Diagnostic::new(s.span, format!("node `{path}` has both `activity` and `share`"))
-                    .at(join(&key_path, "share"))
-                    .expected("either `activity` or `share`"),
+                Diagnostic::new(
+                    s.span,
+                    format!("node `{path}` has both `activity` and `share`"),
+                )
+                .at(join(&key_path, "share"))
+                .expected("either `activity` or `share`"),
             );
             return;
         }
@@ -389,9 +440,12 @@ fn read_node(
         (None, Some(s)) => {
             let Some(pd) = parent_dim else {
                 r.err(
-                    Diagnostic::new(s.span, format!("top-level node `{path}` cannot have a `share`"))
-                        .at(join(&key_path, "share"))
-                        .expected("an `activity` on a top-level node"),
+                    Diagnostic::new(
+                        s.span,
+                        format!("top-level node `{path}` cannot have a `share`"),
+                    )
+                    .at(join(&key_path, "share"))
+                    .expected("an `activity` on a top-level node"),
                 );
                 return;
             };
@@ -404,16 +458,28 @@ fn read_node(
             Some(pd) => (Activity::Inherit, pd.clone()),
             None => {
                 r.err(
-                    Diagnostic::new(key_span, format!("top-level node `{path}` needs an `activity`"))
-                        .at(join(&key_path, "activity"))
-                        .expected("a driver name, `{ driver, per }`, or a value with a unit"),
+                    Diagnostic::new(
+                        key_span,
+                        format!("top-level node `{path}` needs an `activity`"),
+                    )
+                    .at(join(&key_path, "activity"))
+                    .expected("a driver name, `{ driver, per }`, or a value with a unit"),
                 );
                 return;
             }
         },
     };
-    let intensity = get(items, "intensity").and_then(|i| r.series(i, &join(&key_path, "intensity"), &Want::Any, false));
-    let fuel_map = get(items, "fuels").and_then(|f| share_map(r, f, &join(&key_path, "fuels"), "fuel", &fuel_resolver(fuels)));
+    let intensity = get(items, "intensity")
+        .and_then(|i| r.series(i, &join(&key_path, "intensity"), &Want::Any, false));
+    let fuel_map = get(items, "fuels").and_then(|f| {
+        share_map(
+            r,
+            f,
+            &join(&key_path, "fuels"),
+            "fuel",
+            &fuel_resolver(fuels),
+        )
+    });
     let category = get(items, "category").and_then(|c| {
         let t = r.text(c, &join(&key_path, "category"))?;
         match Category::parse(t) {
@@ -423,7 +489,13 @@ fn read_node(
                 r.err(
                     Diagnostic::new(c.span, format!("unknown category `{t}`"))
                         .at(join(&key_path, "category"))
-                        .expected(names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+                        .expected(
+                            names
+                                .iter()
+                                .map(|n| format!("`{n}`"))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        )
                         .suggest(nearest(t, names)),
                 );
                 None
@@ -453,7 +525,17 @@ fn read_node(
                 r.err(Diagnostic::new(c.span, "`children` is empty").at(cp.clone()));
             }
             for (k, v) in ci {
-                read_node(r, fuels, nodes, Some(idx), &k.text, k.span, v, &cp, Some(&dim));
+                read_node(
+                    r,
+                    fuels,
+                    nodes,
+                    Some(idx),
+                    &k.text,
+                    k.span,
+                    v,
+                    &cp,
+                    Some(&dim),
+                );
             }
         }
     }
@@ -492,7 +574,12 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
             let per_energy = s.dim.mul(&Dimension::energy());
             let species = per_energy.species();
             match species {
-                Some(sp) if per_energy == Dimension::mass().mul(&Dimension::species_tag(sp)) => Grid::Factor { factor: s, species: sp },
+                Some(sp) if per_energy == Dimension::mass().mul(&Dimension::species_tag(sp)) => {
+                    Grid::Factor {
+                        factor: s,
+                        species: sp,
+                    }
+                }
                 _ => {
                     r.err(
                         Diagnostic::new(g.span, "a grid factor needs a mass of a gas per energy")
@@ -509,14 +596,21 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
             let mut plants = Vec::new();
             for (k, v) in mi {
                 let pp = join("electricity.mix", &k.text);
-                let Some(pi) = r.map(v, &pp, &["share", "efficiency", "fuel"]) else { continue };
-                let Some(share) = r.req(pi, "share", &pp, v.span).and_then(|s| r.fraction(s, &join(&pp, "share"))) else {
+                let Some(pi) = r.map(v, &pp, &["share", "efficiency", "fuel"]) else {
+                    continue;
+                };
+                let Some(share) = r
+                    .req(pi, "share", &pp, v.span)
+                    .and_then(|s| r.fraction(s, &join(&pp, "share")))
+                else {
                     continue;
                 };
                 let fuel = match get(pi, "fuel") {
                     None => None,
                     Some(f) => {
-                        let Some(t) = r.text(f, &join(&pp, "fuel")) else { continue };
+                        let Some(t) = r.text(f, &join(&pp, "fuel")) else {
+                            continue;
+                        };
                         match fuels.index_of(t) {
                             Some(i) => Some(i),
                             None => {
@@ -533,11 +627,16 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
                 let efficiency = match get(pi, "efficiency") {
                     None => None,
                     Some(e) => {
-                        let Some(x) = r.number(e, &join(&pp, "efficiency")) else { continue };
+                        let Some(x) = r.number(e, &join(&pp, "efficiency")) else {
+                            continue;
+                        };
                         if !(x > 0.0 && x <= 1.0) {
                             r.err(
-                                Diagnostic::new(e.span, format!("efficiency {x} is outside (0, 1]"))
-                                    .at(join(&pp, "efficiency")),
+                                Diagnostic::new(
+                                    e.span,
+                                    format!("efficiency {x} is outside (0, 1]"),
+                                )
+                                .at(join(&pp, "efficiency")),
                             );
                             continue;
                         }
@@ -546,8 +645,11 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
                 };
                 if fuel.is_some() && efficiency.is_none() {
                     r.err(
-                        Diagnostic::new(v.span, format!("plant `{}` burns a fuel but has no `efficiency`", k.text))
-                            .at(join(&pp, "efficiency")),
+                        Diagnostic::new(
+                            v.span,
+                            format!("plant `{}` burns a fuel but has no `efficiency`", k.text),
+                        )
+                        .at(join(&pp, "efficiency")),
                     );
                     continue;
                 }
@@ -562,7 +664,10 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
             let as_items: Vec<ShareItem> = plants
                 .iter()
                 .enumerate()
-                .map(|(i, p)| ShareItem { item: i, share: p.share.clone() })
+                .map(|(i, p)| ShareItem {
+                    item: i,
+                    share: p.share.clone(),
+                })
                 .collect();
             check_sums_to_one(r, &as_items, m.span, "electricity.mix");
             Grid::Mix(plants)
@@ -574,7 +679,9 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
         if let Some(li) = r.free_map(l, "electricity.local", "local units") {
             for (k, v) in li {
                 let up = join("electricity.local", &k.text);
-                let Some(ui) = r.map(v, &up, &["capacity", "capacity_factor", "generation"]) else { continue };
+                let Some(ui) = r.map(v, &up, &["capacity", "capacity_factor", "generation"]) else {
+                    continue;
+                };
                 let cap = get(ui, "capacity");
                 let gen = get(ui, "generation");
                 let mut unit = LocalUnit {
@@ -586,16 +693,29 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
                 };
                 match (cap, gen) {
                     (Some(c), None) => {
-                        unit.capacity = r.series(c, &join(&up, "capacity"), &Want::Dim(Dimension::energy()), false);
+                        unit.capacity = r.series(
+                            c,
+                            &join(&up, "capacity"),
+                            &Want::Dim(Dimension::energy()),
+                            false,
+                        );
                         unit.capacity_factor = r
                             .req(ui, "capacity_factor", &up, v.span)
                             .and_then(|f| r.fraction(f, &join(&up, "capacity_factor")));
                     }
                     (None, Some(g)) => {
                         if let Some(f) = get(ui, "capacity_factor") {
-                            r.err(Diagnostic::new(f.span, "`capacity_factor` goes with `capacity`").at(join(&up, "capacity_factor")));
+                            r.err(
+                                Diagnostic::new(f.span, "`capacity_factor` goes with `capacity`")
+                                    .at(join(&up, "capacity_factor")),
+                            );
                         }
-                        unit.generation = r.series(g, &join(&up, "generation"), &Want::Dim(Dimension::energy()), false);
+                        unit.generation = r.series(
+                            g,
+                            &join(&up, "generation"),
+                            &Want::Dim(Dimension::energy()),
+                            false,
+                        );
                     }
                     _ => {
                         r.err(
@@ -609,14 +729,32 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
             }
         }
     }
-    Some(Electricity { losses, grid, local, span: n.span })
+    Some(Electricity {
+        losses,
+        grid,
+        local,
+        span: n.span,
+    })
 }
 
 fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
     let p = "waste";
-    let items = r.map(n, p, &["generation", "composition", "routes", "landfill", "incineration", "composting"])?;
+    let items = r.map(
+        n,
+        p,
+        &[
+            "generation",
+            "composition",
+            "routes",
+            "landfill",
+            "incineration",
+            "composting",
+        ],
+    )?;
     let d = lcs_factors::waste_defaults();
-    let (generation, gdim) = r.req(items, "generation", p, n.span).and_then(|g| r.activity(g, "waste.generation"))?;
+    let (generation, gdim) = r
+        .req(items, "generation", p, n.span)
+        .and_then(|g| r.activity(g, "waste.generation"))?;
     if gdim != Dimension::mass() {
         let g = get(items, "generation")?;
         r.err(
@@ -628,14 +766,21 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
         return None;
     }
     let type_resolver = |name: &str| {
-        WasteType::parse(name)
-            .map(|t| t.index())
-            .ok_or_else(|| WasteType::ALL.iter().map(|t| t.name().to_string()).collect())
+        WasteType::parse(name).map(|t| t.index()).ok_or_else(|| {
+            WasteType::ALL
+                .iter()
+                .map(|t| t.name().to_string())
+                .collect()
+        })
     };
     let cn = r_req(r, items, "composition", n)?;
     let composition = share_map(r, cn, "waste.composition", "waste type", &type_resolver)?;
-    let route_resolver =
-        |name: &str| ROUTES.iter().position(|x| *x == name).ok_or_else(|| ROUTES.iter().map(|s| s.to_string()).collect());
+    let route_resolver = |name: &str| {
+        ROUTES
+            .iter()
+            .position(|x| *x == name)
+            .ok_or_else(|| ROUTES.iter().map(|s| s.to_string()).collect())
+    };
     let rn = r_req(r, items, "routes", n)?;
     let routes = share_map(r, rn, "waste.routes", "route", &route_resolver)?;
     let mut w = Waste {
@@ -656,13 +801,24 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
     };
     if let Some(l) = get(items, "landfill") {
         let lp = "waste.landfill";
-        let li = r.map(l, lp, &["mcf", "oxidation", "recovery", "doc_f", "f", "k", "history"])?;
-        for (key, slot) in [("mcf", &mut w.mcf), ("oxidation", &mut w.oxidation), ("doc_f", &mut w.doc_f), ("f", &mut w.f)] {
+        let li = r.map(
+            l,
+            lp,
+            &["mcf", "oxidation", "recovery", "doc_f", "f", "k", "history"],
+        )?;
+        for (key, slot) in [
+            ("mcf", &mut w.mcf),
+            ("oxidation", &mut w.oxidation),
+            ("doc_f", &mut w.doc_f),
+            ("f", &mut w.f),
+        ] {
             if let Some(v) = get(li, key) {
                 let kp = join(lp, key);
                 let x = r.number(v, &kp)?;
                 if !(0.0..=1.0).contains(&x) {
-                    r.err(Diagnostic::new(v.span, format!("`{key}` = {x} is outside 0 to 1")).at(kp));
+                    r.err(
+                        Diagnostic::new(v.span, format!("`{key}` = {x} is outside 0 to 1")).at(kp),
+                    );
                     return None;
                 }
                 *slot = x;
@@ -678,7 +834,10 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
                 if let Some(t) = WasteType::parse(&k.text) {
                     let x = r.number(v, &join("waste.landfill.k", &k.text))?;
                     if x < 0.0 {
-                        r.err(Diagnostic::new(v.span, "a decay rate cannot be negative").at(join("waste.landfill.k", &k.text)));
+                        r.err(
+                            Diagnostic::new(v.span, "a decay rate cannot be negative")
+                                .at(join("waste.landfill.k", &k.text)),
+                        );
                         return None;
                     }
                     w.k[t.index()] = x;
@@ -688,12 +847,20 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
         if let Some(h) = get(li, "history") {
             let hp = "waste.landfill.history";
             let hi = r.map(h, hp, &["from", "growth"])?;
-            let from = r.req(hi, "from", hp, h.span).and_then(|f| r.year(f, "waste.landfill.history.from"))?;
+            let from = r
+                .req(hi, "from", hp, h.span)
+                .and_then(|f| r.year(f, "waste.landfill.history.from"))?;
             if from > r.base_year {
                 r.err(
-                    Diagnostic::new(get(hi, "from")?.span, format!("history starts in {from}, after the base year {}", r.base_year))
-                        .at("waste.landfill.history.from")
-                        .expected(format!("a year up to {}", r.base_year)),
+                    Diagnostic::new(
+                        get(hi, "from")?.span,
+                        format!(
+                            "history starts in {from}, after the base year {}",
+                            r.base_year
+                        ),
+                    )
+                    .at("waste.landfill.history.from")
+                    .expected(format!("a year up to {}", r.base_year)),
                 );
                 return None;
             }
@@ -702,7 +869,10 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
                 None => 0.0,
             };
             if growth <= -1.0 {
-                r.err(Diagnostic::new(h.span, "history growth must be above -1").at("waste.landfill.history.growth"));
+                r.err(
+                    Diagnostic::new(h.span, "history growth must be above -1")
+                        .at("waste.landfill.history.growth"),
+                );
                 return None;
             }
             w.history = Some((from, growth));
@@ -721,7 +891,10 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
     }
     if let Some(c) = get(items, "composting") {
         let ci = r.map(c, "waste.composting", &["CH4", "N2O"])?;
-        for (key, sp, slot) in [("CH4", Species::CH4, &mut w.compost_ch4), ("N2O", Species::N2O, &mut w.compost_n2o)] {
+        for (key, sp, slot) in [
+            ("CH4", Species::CH4, &mut w.compost_ch4),
+            ("N2O", Species::N2O, &mut w.compost_n2o),
+        ] {
             if let Some(v) = get(ci, key) {
                 let kp = join("waste.composting", key);
                 let q = r.quantity(v, &kp)?;
@@ -729,10 +902,15 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
                 let ok = u.dim.is_none() || u.dim == Dimension::species_tag(sp);
                 if !ok || q.unit.is_none() {
                     r.err(
-                        Diagnostic::new(v.span, format!("expected a mass of {key} per mass of waste"))
-                            .at(kp)
-                            .expected(format!("a value such as `\"4 kg/t\"` or `\"4 kg {key}/t\"`"))
-                            .found(format!("{}", u.dim)),
+                        Diagnostic::new(
+                            v.span,
+                            format!("expected a mass of {key} per mass of waste"),
+                        )
+                        .at(kp)
+                        .expected(format!(
+                            "a value such as `\"4 kg/t\"` or `\"4 kg {key}/t\"`"
+                        ))
+                        .found(format!("{}", u.dim)),
                     );
                     return None;
                 }
@@ -743,7 +921,12 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
     Some(w)
 }
 
-fn r_req<'n>(r: &mut Reader, items: &'n [(crate::yaml::Key, Node)], key: &str, n: &Node) -> Option<&'n Node> {
+fn r_req<'n>(
+    r: &mut Reader,
+    items: &'n [(crate::yaml::Key, Node)],
+    key: &str,
+    n: &Node,
+) -> Option<&'n Node> {
     r.req(items, key, "waste", n.span)
 }
 
@@ -758,13 +941,17 @@ fn read_source(r: &mut Reader, path: &str, span: Span, n: &Node) -> Option<Sourc
         return None;
     }
     let items = r.map(n, &kp, &["activity", "factors"])?;
-    let (activity, adim) = r.req(items, "activity", &kp, n.span).and_then(|a| r.activity(a, &join(&kp, "activity")))?;
+    let (activity, adim) = r
+        .req(items, "activity", &kp, n.span)
+        .and_then(|a| r.activity(a, &join(&kp, "activity")))?;
     let fp = join(&kp, "factors");
     let fnode = r.req(items, "factors", &kp, n.span)?;
     let fi = r.map(fnode, &fp, &SourceGas::NAMES)?;
     let mut factors = Vec::new();
     for (k, v) in fi {
-        let Some(gas) = SourceGas::parse(&k.text) else { continue };
+        let Some(gas) = SourceGas::parse(&k.text) else {
+            continue;
+        };
         let gp = join(&fp, &k.text);
         let s = r.series(v, &gp, &Want::Any, false)?;
         let total = s.dim.mul(&adim);
@@ -776,10 +963,16 @@ fn read_source(r: &mut Reader, path: &str, span: Span, n: &Node) -> Option<Sourc
         });
         if total != Dimension::mass() && total != Dimension::mass().mul(&tag) {
             r.err(
-                Diagnostic::new(v.span, format!("the factor times the activity is not a mass of {}", k.text))
-                    .at(gp)
-                    .expected(format!("a factor in mass of {} per unit of activity ({adim})", k.text))
-                    .found(format!("{} × {adim} = {total}", s.dim)),
+                Diagnostic::new(
+                    v.span,
+                    format!("the factor times the activity is not a mass of {}", k.text),
+                )
+                .at(gp)
+                .expected(format!(
+                    "a factor in mass of {} per unit of activity ({adim})",
+                    k.text
+                ))
+                .found(format!("{} × {adim} = {total}", s.dim)),
             );
             return None;
         }
@@ -798,8 +991,16 @@ fn read_source(r: &mut Reader, path: &str, span: Span, n: &Node) -> Option<Sourc
 pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     // Drivers: expression dimensions and evaluation order.
-    let dims: Vec<(String, Dimension)> = model.drivers.iter().map(|d| (d.name.clone(), d.series.dim.clone())).collect();
-    let lookup = |n: &str| dims.iter().find(|(d, _)| d == n).map(|(_, dim)| dim.clone());
+    let dims: Vec<(String, Dimension)> = model
+        .drivers
+        .iter()
+        .map(|d| (d.name.clone(), d.series.dim.clone()))
+        .collect();
+    let lookup = |n: &str| {
+        dims.iter()
+            .find(|(d, _)| d == n)
+            .map(|(_, dim)| dim.clone())
+    };
     let mut deps: Vec<Vec<usize>> = Vec::new();
     for d in &model.drivers {
         let mut ds = Vec::new();
@@ -807,20 +1008,35 @@ pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
             match e.dimension(&lookup) {
                 Ok(dim) if dim == d.series.dim => {}
                 Ok(dim) => errors.push(
-                    Diagnostic::new(d.series.span, format!("the expression of `{}` gives {dim}, but its unit `{}` is {}", d.name, d.unit_text, d.series.dim))
-                        .at(format!("drivers.{}.expr", d.name))
-                        .expected(format!("{}", d.series.dim))
-                        .found(format!("{dim}")),
+                    Diagnostic::new(
+                        d.series.span,
+                        format!(
+                            "the expression of `{}` gives {dim}, but its unit `{}` is {}",
+                            d.name, d.unit_text, d.series.dim
+                        ),
+                    )
+                    .at(format!("drivers.{}.expr", d.name))
+                    .expected(format!("{}", d.series.dim))
+                    .found(format!("{dim}")),
                 ),
-                Err(err) => errors.push(Diagnostic::new(d.series.span, format!("invalid expression: {}", err.message)).at(format!("drivers.{}.expr", d.name))),
+                Err(err) => errors.push(
+                    Diagnostic::new(
+                        d.series.span,
+                        format!("invalid expression: {}", err.message),
+                    )
+                    .at(format!("drivers.{}.expr", d.name)),
+                ),
             }
             for n in e.names() {
                 match model.driver(&n) {
                     Some(i) => ds.push(i),
                     None => errors.push(
-                        Diagnostic::new(d.series.span, format!("unknown driver `{n}` in expression"))
-                            .at(format!("drivers.{}.expr", d.name))
-                            .suggest(nearest(&n, model.drivers.iter().map(|d| d.name.as_str()))),
+                        Diagnostic::new(
+                            d.series.span,
+                            format!("unknown driver `{n}` in expression"),
+                        )
+                        .at(format!("drivers.{}.expr", d.name))
+                        .suggest(nearest(&n, model.drivers.iter().map(|d| d.name.as_str()))),
                     ),
                 }
             }
@@ -831,7 +1047,13 @@ pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
     let n = model.drivers.len();
     let mut state = vec![0u8; n];
     let mut order = Vec::new();
-    fn visit(i: usize, deps: &[Vec<usize>], state: &mut [u8], order: &mut Vec<usize>, stack: &mut Vec<usize>) -> Option<Vec<usize>> {
+    fn visit(
+        i: usize,
+        deps: &[Vec<usize>],
+        state: &mut [u8],
+        order: &mut Vec<usize>,
+        stack: &mut Vec<usize>,
+    ) -> Option<Vec<usize>> {
         if state[i] == 2 {
             return None;
         }
@@ -858,8 +1080,14 @@ pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
         if let Some(cyc) = visit(i, &deps, &mut state, &mut order, &mut stack) {
             let names: Vec<String> = cyc.iter().map(|&c| model.drivers[c].name.clone()).collect();
             errors.push(
-                Diagnostic::new(model.drivers[cyc[0]].span, format!("drivers refer to each other in a cycle: {}", names.join(" → ")))
-                    .at(format!("drivers.{}", names[0])),
+                Diagnostic::new(
+                    model.drivers[cyc[0]].span,
+                    format!(
+                        "drivers refer to each other in a cycle: {}",
+                        names.join(" → ")
+                    ),
+                )
+                .at(format!("drivers.{}", names[0])),
             );
             return errors;
         }
@@ -874,24 +1102,42 @@ pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
         let key = node_key_path(model, leaf);
         let Some(i) = model.effective_intensity(leaf) else {
             errors.push(
-                Diagnostic::new(node.span, format!("leaf `{}` has no `intensity`, neither its own nor inherited", node.path))
-                    .at(join(&key, "intensity")),
+                Diagnostic::new(
+                    node.span,
+                    format!(
+                        "leaf `{}` has no `intensity`, neither its own nor inherited",
+                        node.path
+                    ),
+                )
+                .at(join(&key, "intensity")),
             );
             continue;
         };
         let prod = node.activity_dim.mul(&i.dim);
         if prod != Dimension::energy() {
             errors.push(
-                Diagnostic::new(i.span, format!("activity × intensity of `{}` is not an energy", node.path))
-                    .at(join(&key, "intensity"))
-                    .expected(format!("an intensity in energy per activity unit ({})", Dimension::energy().div(&node.activity_dim)))
-                    .found(format!("{} × {} = {prod}", node.activity_dim, i.dim)),
+                Diagnostic::new(
+                    i.span,
+                    format!("activity × intensity of `{}` is not an energy", node.path),
+                )
+                .at(join(&key, "intensity"))
+                .expected(format!(
+                    "an intensity in energy per activity unit ({})",
+                    Dimension::energy().div(&node.activity_dim)
+                ))
+                .found(format!("{} × {} = {prod}", node.activity_dim, i.dim)),
             );
         }
         let Some(f) = model.effective_fuels(leaf) else {
             errors.push(
-                Diagnostic::new(node.span, format!("leaf `{}` has no `fuels`, neither its own nor inherited", node.path))
-                    .at(join(&key, "fuels")),
+                Diagnostic::new(
+                    node.span,
+                    format!(
+                        "leaf `{}` has no `fuels`, neither its own nor inherited",
+                        node.path
+                    ),
+                )
+                .at(join(&key, "fuels")),
             );
             continue;
         };
@@ -908,14 +1154,28 @@ pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
     if let Some(elec) = model.fuels.index_of("electricity") {
         let uses = (0..model.nodes.len())
             .filter(|&l| model.nodes[l].is_leaf())
-            .any(|l| model.effective_fuels(l).is_some_and(|f| f.iter().any(|s| s.item == elec)));
-        let has_grid = model.electricity.as_ref().is_some_and(|e| !matches!(e.grid, Grid::None));
+            .any(|l| {
+                model
+                    .effective_fuels(l)
+                    .is_some_and(|f| f.iter().any(|s| s.item == elec))
+            });
+        let has_grid = model
+            .electricity
+            .as_ref()
+            .is_some_and(|e| !matches!(e.grid, Grid::None));
         if uses && !has_grid {
-            let span = model.electricity.as_ref().map(|e| e.span).unwrap_or(model.span);
+            let span = model
+                .electricity
+                .as_ref()
+                .map(|e| e.span)
+                .unwrap_or(model.span);
             errors.push(
-                Diagnostic::new(span, "electricity is used but the model has neither `grid_factor` nor `mix`")
-                    .at("electricity")
-                    .expected("`electricity.grid_factor` or `electricity.mix`"),
+                Diagnostic::new(
+                    span,
+                    "electricity is used but the model has neither `grid_factor` nor `mix`",
+                )
+                .at("electricity")
+                .expected("`electricity.grid_factor` or `electricity.mix`"),
             );
         }
     }
@@ -923,19 +1183,41 @@ pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
     let mut named: Vec<(String, &str, Span, String)> = Vec::new();
     for t in model.top_nodes() {
         let node = &model.nodes[t];
-        named.push((node.name.clone(), "top-level demand node", node.span, format!("demand.{}", node.name)));
+        named.push((
+            node.name.clone(),
+            "top-level demand node",
+            node.span,
+            format!("demand.{}", node.name),
+        ));
     }
     for s in &model.sources {
-        if !named.iter().any(|(n, w, _, _)| *n == s.sector && *w == "source sector") {
-            named.push((s.sector.clone(), "source sector", s.span, format!("sources.{}", s.path)));
+        if !named
+            .iter()
+            .any(|(n, w, _, _)| *n == s.sector && *w == "source sector")
+        {
+            named.push((
+                s.sector.clone(),
+                "source sector",
+                s.span,
+                format!("sources.{}", s.path),
+            ));
         }
     }
     for (i, (name, what, span, key)) in named.iter().enumerate() {
         if name == "Waste" {
-            errors.push(Diagnostic::new(*span, format!("{what} `Waste` clashes with the waste sector row")).at(key.clone()));
+            errors.push(
+                Diagnostic::new(
+                    *span,
+                    format!("{what} `Waste` clashes with the waste sector row"),
+                )
+                .at(key.clone()),
+            );
         }
         if let Some((_, other, _, _)) = named[..i].iter().find(|(n, _, _, _)| n == name) {
-            errors.push(Diagnostic::new(*span, format!("{what} `{name}` has the name of a {other}")).at(key.clone()));
+            errors.push(
+                Diagnostic::new(*span, format!("{what} `{name}` has the name of a {other}"))
+                    .at(key.clone()),
+            );
         }
         if model.fuels.index_of(name).is_some() {
             errors.push(

@@ -30,28 +30,58 @@ fn unit_of(s: &Series) -> String {
 }
 
 fn items(names: impl IntoIterator<Item = String>) -> String {
-    format!("share map {{{}}}", names.into_iter().collect::<Vec<_>>().join(", "))
+    format!(
+        "share map {{{}}}",
+        names.into_iter().collect::<Vec<_>>().join(", ")
+    )
 }
 
 /// Every valid target path of a model, in a stable order.
 pub fn target_paths(model: &Model) -> Vec<PathInfo> {
     let mut out = Vec::new();
-    let mut push = |path: String, target: Target, unit: String, dim: Dimension, overridable: bool| {
-        out.push(PathInfo { path, target, unit, dim, overridable });
-    };
+    let mut push =
+        |path: String, target: Target, unit: String, dim: Dimension, overridable: bool| {
+            out.push(PathInfo {
+                path,
+                target,
+                unit,
+                dim,
+                overridable,
+            });
+        };
     for (i, d) in model.drivers.iter().enumerate() {
-        push(format!("drivers.{}", d.name), Target::Driver(i), d.unit_text.clone(), d.series.dim.clone(), true);
+        push(
+            format!("drivers.{}", d.name),
+            Target::Driver(i),
+            d.unit_text.clone(),
+            d.series.dim.clone(),
+            true,
+        );
     }
     for (i, n) in model.nodes.iter().enumerate() {
         let act_unit = match &n.activity {
             Activity::Series(s) => unit_of(s),
-            Activity::Driver { driver, per: None, .. } => model.drivers[*driver].unit_text.clone(),
+            Activity::Driver {
+                driver, per: None, ..
+            } => model.drivers[*driver].unit_text.clone(),
             _ => format!("{}", n.activity_dim),
         };
         let share_defined = matches!(n.activity, Activity::Share(_));
-        push(format!("demand.{}.activity", n.path), Target::Activity(i), act_unit, n.activity_dim.clone(), !share_defined);
+        push(
+            format!("demand.{}.activity", n.path),
+            Target::Activity(i),
+            act_unit,
+            n.activity_dim.clone(),
+            !share_defined,
+        );
         if share_defined {
-            push(format!("demand.{}.share", n.path), Target::Share(i), "1".into(), Dimension::none(), true);
+            push(
+                format!("demand.{}.share", n.path),
+                Target::Share(i),
+                "1".into(),
+                Dimension::none(),
+                true,
+            );
         }
         let leaves = model.leaves_below(i);
         let int_unit = leaves
@@ -59,7 +89,13 @@ pub fn target_paths(model: &Model) -> Vec<PathInfo> {
             .and_then(|&l| model.effective_intensity(l))
             .map(unit_of)
             .unwrap_or_else(|| format!("{}", Dimension::energy().div(&n.activity_dim)));
-        push(format!("demand.{}.intensity", n.path), Target::Intensity(i), int_unit, Dimension::energy().div(&n.activity_dim), true);
+        push(
+            format!("demand.{}.intensity", n.path),
+            Target::Intensity(i),
+            int_unit,
+            Dimension::energy().div(&n.activity_dim),
+            true,
+        );
         let mut fuel_names: Vec<String> = Vec::new();
         for &l in &leaves {
             for s in model.effective_fuels(l).unwrap_or(&[]) {
@@ -69,27 +105,85 @@ pub fn target_paths(model: &Model) -> Vec<PathInfo> {
                 }
             }
         }
-        push(format!("demand.{}.fuels", n.path), Target::Fuels(i), items(fuel_names), Dimension::none(), true);
-        if !n.children.is_empty() && n.children.iter().all(|&c| matches!(model.nodes[c].activity, Activity::Share(_))) {
+        push(
+            format!("demand.{}.fuels", n.path),
+            Target::Fuels(i),
+            items(fuel_names),
+            Dimension::none(),
+            true,
+        );
+        if !n.children.is_empty()
+            && n.children
+                .iter()
+                .all(|&c| matches!(model.nodes[c].activity, Activity::Share(_)))
+        {
             let names = n.children.iter().map(|&c| model.nodes[c].name.clone());
-            push(format!("demand.{}", n.path), Target::Children(i), items(names), Dimension::none(), false);
+            push(
+                format!("demand.{}", n.path),
+                Target::Children(i),
+                items(names),
+                Dimension::none(),
+                false,
+            );
         }
     }
     if let Some(e) = &model.electricity {
-        push("electricity.losses".into(), Target::Losses, "1".into(), Dimension::none(), true);
+        push(
+            "electricity.losses".into(),
+            Target::Losses,
+            "1".into(),
+            Dimension::none(),
+            true,
+        );
         match &e.grid {
-            Grid::Factor { factor, .. } => push("electricity.grid_factor".into(), Target::GridFactor, unit_of(factor), factor.dim.clone(), true),
-            Grid::Mix(plants) => push("electricity.mix".into(), Target::Mix, items(plants.iter().map(|p| p.name.clone())), Dimension::none(), false),
+            Grid::Factor { factor, .. } => push(
+                "electricity.grid_factor".into(),
+                Target::GridFactor,
+                unit_of(factor),
+                factor.dim.clone(),
+                true,
+            ),
+            Grid::Mix(plants) => push(
+                "electricity.mix".into(),
+                Target::Mix,
+                items(plants.iter().map(|p| p.name.clone())),
+                Dimension::none(),
+                false,
+            ),
             Grid::None => {}
         }
-        push("electricity.local".into(), Target::Local, "generation measures (capacity × capacity_factor, or generation)".into(), Dimension::energy(), false);
+        push(
+            "electricity.local".into(),
+            Target::Local,
+            "generation measures (capacity × capacity_factor, or generation)".into(),
+            Dimension::energy(),
+            false,
+        );
         for (i, u) in e.local.iter().enumerate() {
             if let Some(c) = &u.capacity {
-                push(format!("electricity.local.{}.capacity", u.name), Target::LocalCapacity(i), unit_of(c), Dimension::energy(), true);
-                push(format!("electricity.local.{}.capacity_factor", u.name), Target::LocalCapacityFactor(i), "1".into(), Dimension::none(), true);
+                push(
+                    format!("electricity.local.{}.capacity", u.name),
+                    Target::LocalCapacity(i),
+                    unit_of(c),
+                    Dimension::energy(),
+                    true,
+                );
+                push(
+                    format!("electricity.local.{}.capacity_factor", u.name),
+                    Target::LocalCapacityFactor(i),
+                    "1".into(),
+                    Dimension::none(),
+                    true,
+                );
             }
             if let Some(g) = &u.generation {
-                push(format!("electricity.local.{}.generation", u.name), Target::LocalGeneration(i), unit_of(g), Dimension::energy(), true);
+                push(
+                    format!("electricity.local.{}.generation", u.name),
+                    Target::LocalGeneration(i),
+                    unit_of(g),
+                    Dimension::energy(),
+                    true,
+                );
             }
         }
     }
@@ -98,22 +192,62 @@ pub fn target_paths(model: &Model) -> Vec<PathInfo> {
             Activity::Series(s) => unit_of(s),
             _ => "t".into(),
         };
-        push("waste.generation".into(), Target::WasteGeneration, gen_unit, Dimension::mass(), true);
-        let types = lcs_factors::WasteType::ALL.iter().map(|t| t.name().to_string());
-        push("waste.composition".into(), Target::WasteComposition, items(types), Dimension::none(), true);
-        push("waste.routes".into(), Target::WasteRoutes, items(ROUTES.iter().map(|s| s.to_string())), Dimension::none(), true);
-        push("waste.landfill.recovery".into(), Target::LandfillRecovery, "1".into(), Dimension::none(), true);
+        push(
+            "waste.generation".into(),
+            Target::WasteGeneration,
+            gen_unit,
+            Dimension::mass(),
+            true,
+        );
+        let types = lcs_factors::WasteType::ALL
+            .iter()
+            .map(|t| t.name().to_string());
+        push(
+            "waste.composition".into(),
+            Target::WasteComposition,
+            items(types),
+            Dimension::none(),
+            true,
+        );
+        push(
+            "waste.routes".into(),
+            Target::WasteRoutes,
+            items(ROUTES.iter().map(|s| s.to_string())),
+            Dimension::none(),
+            true,
+        );
+        push(
+            "waste.landfill.recovery".into(),
+            Target::LandfillRecovery,
+            "1".into(),
+            Dimension::none(),
+            true,
+        );
     }
     for (i, s) in model.sources.iter().enumerate() {
         let adim = source_activity_dim(model, s);
         let aunit = match &s.activity {
             Activity::Series(x) => unit_of(x),
-            Activity::Driver { driver, per: None, .. } => model.drivers[*driver].unit_text.clone(),
+            Activity::Driver {
+                driver, per: None, ..
+            } => model.drivers[*driver].unit_text.clone(),
             _ => format!("{adim}"),
         };
-        push(format!("sources.{}.activity", s.path), Target::SourceActivity(i), aunit, adim, true);
+        push(
+            format!("sources.{}.activity", s.path),
+            Target::SourceActivity(i),
+            aunit,
+            adim,
+            true,
+        );
         for (g, f) in &s.factors {
-            push(format!("sources.{}.factors.{}", s.path, g.name()), Target::SourceFactor(i, *g), unit_of(f), f.dim.clone(), true);
+            push(
+                format!("sources.{}.factors.{}", s.path, g.name()),
+                Target::SourceFactor(i, *g),
+                unit_of(f),
+                f.dim.clone(),
+                true,
+            );
         }
     }
     out

@@ -22,7 +22,8 @@ pub(crate) fn join(path: &str, key: &str) -> String {
 /// Whether `s` is a valid name: `[a-z][a-z0-9_]*`.
 pub(crate) fn is_name(s: &str) -> bool {
     let mut c = s.chars();
-    matches!(c.next(), Some('a'..='z')) && c.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    matches!(c.next(), Some('a'..='z'))
+        && c.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// What dimension a series must have.
@@ -54,7 +55,12 @@ impl Reader {
     }
 
     /// The items of a mapping, reporting unknown keys against `allowed`.
-    pub fn map<'n>(&mut self, node: &'n Node, path: &str, allowed: &[&str]) -> Option<&'n [(Key, Node)]> {
+    pub fn map<'n>(
+        &mut self,
+        node: &'n Node,
+        path: &str,
+        allowed: &[&str],
+    ) -> Option<&'n [(Key, Node)]> {
         match &node.kind {
             NodeKind::Map(items) => {
                 for (k, _) in items {
@@ -63,7 +69,11 @@ impl Reader {
                             .at(join(path, &k.text))
                             .expected(format!(
                                 "one of {}",
-                                allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+                                allowed
+                                    .iter()
+                                    .map(|a| format!("`{a}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             ))
                             .suggest(nearest(&k.text, allowed.iter().copied()));
                         self.err(d);
@@ -77,7 +87,12 @@ impl Reader {
                         .at(path)
                         .expected(format!(
                             "a mapping with keys such as {}",
-                            allowed.iter().take(4).map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+                            allowed
+                                .iter()
+                                .take(4)
+                                .map(|a| format!("`{a}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ))
                         .found(describe(node)),
                 );
@@ -87,7 +102,12 @@ impl Reader {
     }
 
     /// The items of a mapping with free keys (names).
-    pub fn free_map<'n>(&mut self, node: &'n Node, path: &str, what: &str) -> Option<&'n [(Key, Node)]> {
+    pub fn free_map<'n>(
+        &mut self,
+        node: &'n Node,
+        path: &str,
+        what: &str,
+    ) -> Option<&'n [(Key, Node)]> {
         match &node.kind {
             NodeKind::Map(items) => Some(items),
             _ => {
@@ -118,7 +138,13 @@ impl Reader {
     }
 
     /// A required key.
-    pub fn req<'n>(&mut self, items: &'n [(Key, Node)], key: &str, path: &str, span: Span) -> Option<&'n Node> {
+    pub fn req<'n>(
+        &mut self,
+        items: &'n [(Key, Node)],
+        key: &str,
+        path: &str,
+        span: Span,
+    ) -> Option<&'n Node> {
         let n = get(items, key);
         if n.is_none() {
             self.err(Diagnostic::new(span, format!("missing key `{key}`")).at(join(path, key)));
@@ -131,7 +157,11 @@ impl Reader {
         match &node.kind {
             NodeKind::Scalar { text, .. } if !node.is_null() => Some(text),
             _ => {
-                self.err(Diagnostic::new(node.span, "expected a text value").at(path).found(describe(node)));
+                self.err(
+                    Diagnostic::new(node.span, "expected a text value")
+                        .at(path)
+                        .found(describe(node)),
+                );
                 None
             }
         }
@@ -146,7 +176,9 @@ impl Reader {
             self.err(
                 Diagnostic::new(node.span, format!("invalid name `{t}`"))
                     .at(path)
-                    .expected("a name of lower-case letters, digits and `_`, starting with a letter"),
+                    .expected(
+                        "a name of lower-case letters, digits and `_`, starting with a letter",
+                    ),
             );
             None
         }
@@ -164,7 +196,11 @@ impl Reader {
             }
             NodeKind::Scalar { .. } => Some(vec![self.text(node, path)?.to_string()]),
             NodeKind::Map(_) => {
-                self.err(Diagnostic::new(node.span, "expected a list of names").at(path).found("a mapping"));
+                self.err(
+                    Diagnostic::new(node.span, "expected a list of names")
+                        .at(path)
+                        .found("a mapping"),
+                );
                 None
             }
         }
@@ -230,7 +266,11 @@ impl Reader {
                 self.err(
                     Diagnostic::new(node.span, "expected a plain number")
                         .at(path)
-                        .found(format!("a value in `{}` ({})", q.unit_text.clone().unwrap_or_default(), u.dim)),
+                        .found(format!(
+                            "a value in `{}` ({})",
+                            q.unit_text.clone().unwrap_or_default(),
+                            u.dim
+                        )),
                 );
                 None
             }
@@ -243,7 +283,11 @@ impl Reader {
         match t.trim().parse::<i32>() {
             Ok(y) => Some(y),
             Err(_) => {
-                self.err(Diagnostic::new(node.span, "expected a year").at(path).found(describe(node)));
+                self.err(
+                    Diagnostic::new(node.span, "expected a year")
+                        .at(path)
+                        .found(describe(node)),
+                );
                 None
             }
         }
@@ -256,14 +300,24 @@ impl Reader {
             self.err(
                 Diagnostic::new(node.span, format!("year {y} is outside the model years"))
                     .at(path)
-                    .expected(format!("a year from {} to {}", self.base_year, self.end_year)),
+                    .expected(format!(
+                        "a year from {} to {}",
+                        self.base_year, self.end_year
+                    )),
             );
             return None;
         }
         Some(y)
     }
 
-    fn check_dim(&mut self, span: Span, path: &str, want: &Want, dim: &Dimension, unit_text: Option<&str>) -> bool {
+    fn check_dim(
+        &mut self,
+        span: Span,
+        path: &str,
+        want: &Want,
+        dim: &Dimension,
+        unit_text: Option<&str>,
+    ) -> bool {
         if let Want::Dim(w) = want {
             if w != dim {
                 let found = match unit_text {
@@ -271,10 +325,13 @@ impl Reader {
                     None => format!("a plain number ({dim})"),
                 };
                 self.err(
-                    Diagnostic::new(span, format!("wrong unit: expected a value in {w}, found {dim}"))
-                        .at(path)
-                        .expected(format!("a unit of dimension {w}"))
-                        .found(found),
+                    Diagnostic::new(
+                        span,
+                        format!("wrong unit: expected a value in {w}, found {dim}"),
+                    )
+                    .at(path)
+                    .expected(format!("a unit of dimension {w}"))
+                    .found(found),
                 );
                 return false;
             }
@@ -284,7 +341,13 @@ impl Reader {
 
     /// A series (MODEL.md §3). `defer_expr` leaves an expression's dimension check for later
     /// (drivers, checked once all are known).
-    pub fn series(&mut self, node: &Node, path: &str, want: &Want, defer_expr: bool) -> Option<Series> {
+    pub fn series(
+        &mut self,
+        node: &Node,
+        path: &str,
+        want: &Want,
+        defer_expr: bool,
+    ) -> Option<Series> {
         let n = self.n_years();
         match &node.kind {
             NodeKind::Scalar { .. } => {
@@ -310,28 +373,47 @@ impl Reader {
                 None
             }
             NodeKind::Map(_) => {
-                let items = self.map(node, path, &["value", "points", "interp", "base", "growth", "expr", "unit"])?;
+                let items = self.map(
+                    node,
+                    path,
+                    &[
+                        "value", "points", "interp", "base", "growth", "expr", "unit",
+                    ],
+                )?;
                 let forms: Vec<&str> = ["value", "points", "base", "expr"]
                     .into_iter()
                     .filter(|k| get(items, k).is_some())
                     .collect();
                 if forms.len() != 1 {
                     self.err(
-                        Diagnostic::new(node.span, "a series needs exactly one of `value`, `points`, `base`, `expr`")
-                            .at(path)
-                            .found(if forms.is_empty() {
-                                "none of them".to_string()
-                            } else {
-                                forms.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" and ")
-                            }),
+                        Diagnostic::new(
+                            node.span,
+                            "a series needs exactly one of `value`, `points`, `base`, `expr`",
+                        )
+                        .at(path)
+                        .found(if forms.is_empty() {
+                            "none of them".to_string()
+                        } else {
+                            forms
+                                .iter()
+                                .map(|f| format!("`{f}`"))
+                                .collect::<Vec<_>>()
+                                .join(" and ")
+                        }),
                     );
                     return None;
                 }
                 if get(items, "interp").is_some() && forms[0] != "points" {
-                    self.err(Diagnostic::new(node.span, "`interp` goes with `points` only").at(join(path, "interp")));
+                    self.err(
+                        Diagnostic::new(node.span, "`interp` goes with `points` only")
+                            .at(join(path, "interp")),
+                    );
                 }
                 if get(items, "growth").is_some() && forms[0] != "base" {
-                    self.err(Diagnostic::new(node.span, "`growth` goes with `base` only").at(join(path, "growth")));
+                    self.err(
+                        Diagnostic::new(node.span, "`growth` goes with `base` only")
+                            .at(join(path, "growth")),
+                    );
                 }
                 let declared: Option<(Unit, String)> = match get(items, "unit") {
                     None => None,
@@ -347,13 +429,20 @@ impl Reader {
                     }
                 };
                 // A value with its unit inside, checked against a declared unit.
-                let combine = |me: &mut Self, q: &Quantity, at: &Node, at_path: &str| -> Option<(Unit, Option<String>)> {
+                let combine = |me: &mut Self,
+                               q: &Quantity,
+                               at: &Node,
+                               at_path: &str|
+                 -> Option<(Unit, Option<String>)> {
                     match (&declared, &q.unit) {
                         (Some(_), Some(_)) => {
                             me.err(
-                                Diagnostic::new(at.span, "a unit is given both inside the value and in `unit:`")
-                                    .at(at_path)
-                                    .expected("the unit in one place only"),
+                                Diagnostic::new(
+                                    at.span,
+                                    "a unit is given both inside the value and in `unit:`",
+                                )
+                                .at(at_path)
+                                .expected("the unit in one place only"),
                             );
                             None
                         }
@@ -394,7 +483,10 @@ impl Reader {
                         for (k, v) in pitems {
                             let kp = join(&pp, &k.text);
                             let Ok(y) = k.text.trim().parse::<i32>() else {
-                                self.err(Diagnostic::new(k.span, format!("`{}` is not a year", k.text)).at(kp));
+                                self.err(
+                                    Diagnostic::new(k.span, format!("`{}` is not a year", k.text))
+                                        .at(kp),
+                                );
                                 ok = false;
                                 continue;
                             };
@@ -412,7 +504,11 @@ impl Reader {
                                     self.err(
                                         Diagnostic::new(v.span, "points have different units")
                                             .at(kp)
-                                            .expected(format!("{} like the first point ({})", d, dt.clone().unwrap_or("1".into())))
+                                            .expected(format!(
+                                                "{} like the first point ({})",
+                                                d,
+                                                dt.clone().unwrap_or("1".into())
+                                            ))
                                             .found(format!("{}", unit.dim)),
                                     );
                                     ok = false;
@@ -438,17 +534,21 @@ impl Reader {
                                     "cagr" => Interp::Cagr,
                                     _ => {
                                         self.err(
-                                            Diagnostic::new(i.span, format!("unknown interpolation `{t}`"))
-                                                .at(join(path, "interp"))
-                                                .expected("`linear`, `step` or `cagr`")
-                                                .suggest(nearest(t, ["linear", "step", "cagr"])),
+                                            Diagnostic::new(
+                                                i.span,
+                                                format!("unknown interpolation `{t}`"),
+                                            )
+                                            .at(join(path, "interp"))
+                                            .expected("`linear`, `step` or `cagr`")
+                                            .suggest(nearest(t, ["linear", "step", "cagr"])),
                                         );
                                         return None;
                                     }
                                 }
                             }
                         };
-                        match lcs_units::interpolate(&points, interp, self.base_year, self.end_year) {
+                        match lcs_units::interpolate(&points, interp, self.base_year, self.end_year)
+                        {
                             Ok(v) => Some(Series {
                                 def: SeriesDef::Values(v),
                                 dim,
@@ -470,7 +570,10 @@ impl Reader {
                             return None;
                         }
                         let Some(gn) = get(items, "growth") else {
-                            self.err(Diagnostic::new(node.span, "`base` needs `growth`").at(join(path, "growth")));
+                            self.err(
+                                Diagnostic::new(node.span, "`base` needs `growth`")
+                                    .at(join(path, "growth")),
+                            );
                             return None;
                         };
                         let gp = join(path, "growth");
@@ -480,7 +583,13 @@ impl Reader {
                                 for (k, v) in g {
                                     let kp = join(&gp, &k.text);
                                     let Ok(y) = k.text.trim().parse::<i32>() else {
-                                        self.err(Diagnostic::new(k.span, format!("`{}` is not a year", k.text)).at(kp));
+                                        self.err(
+                                            Diagnostic::new(
+                                                k.span,
+                                                format!("`{}` is not a year", k.text),
+                                            )
+                                            .at(kp),
+                                        );
                                         return None;
                                     };
                                     r.push((y, self.number(v, &kp)?));
@@ -489,7 +598,12 @@ impl Reader {
                             }
                             _ => vec![(self.base_year, self.number(gn, &gp)?)],
                         };
-                        match lcs_units::grow(q.value * unit.factor, &rates, self.base_year, self.end_year) {
+                        match lcs_units::grow(
+                            q.value * unit.factor,
+                            &rates,
+                            self.base_year,
+                            self.end_year,
+                        ) {
                             Ok(v) => Some(Series {
                                 def: SeriesDef::Values(v),
                                 dim: unit.dim,
@@ -511,22 +625,35 @@ impl Reader {
                             Err(e) => {
                                 let mut sp = en.span;
                                 // Point into the expression text when the scalar is on one line.
-                                let quoted = usize::from(matches!(&en.kind, NodeKind::Scalar { quoted: true, .. }));
+                                let quoted = usize::from(matches!(
+                                    &en.kind,
+                                    NodeKind::Scalar { quoted: true, .. }
+                                ));
                                 sp.start = (sp.start + quoted + e.offset).min(sp.end.max(sp.start));
                                 sp.col += (quoted + e.offset) as u32;
-                                self.err(Diagnostic::new(sp, format!("invalid expression: {}", e.message)).at(ep));
+                                self.err(
+                                    Diagnostic::new(
+                                        sp,
+                                        format!("invalid expression: {}", e.message),
+                                    )
+                                    .at(ep),
+                                );
                                 return None;
                             }
                         };
                         let mut ok = true;
                         for name in expr.names() {
                             if !self.drivers.iter().any(|(d, _)| *d == name) {
-                                let names: Vec<&str> = self.drivers.iter().map(|(d, _)| d.as_str()).collect();
+                                let names: Vec<&str> =
+                                    self.drivers.iter().map(|(d, _)| d.as_str()).collect();
                                 self.err(
-                                    Diagnostic::new(en.span, format!("unknown driver `{name}` in expression"))
-                                        .at(ep.clone())
-                                        .expected("a driver name")
-                                        .suggest(nearest(&name, names)),
+                                    Diagnostic::new(
+                                        en.span,
+                                        format!("unknown driver `{name}` in expression"),
+                                    )
+                                    .at(ep.clone())
+                                    .expected("a driver name")
+                                    .suggest(nearest(&name, names)),
                                 );
                                 ok = false;
                             }
@@ -540,7 +667,12 @@ impl Reader {
                         };
                         if !defer_expr {
                             let drivers = self.drivers.clone();
-                            let lookup = |n: &str| drivers.iter().find(|(d, _)| d == n).map(|(_, dim)| dim.clone());
+                            let lookup = |n: &str| {
+                                drivers
+                                    .iter()
+                                    .find(|(d, _)| d == n)
+                                    .map(|(_, dim)| dim.clone())
+                            };
                             match expr.dimension(&lookup) {
                                 Ok(d) if d == dim => {}
                                 Ok(d) => {
@@ -553,7 +685,13 @@ impl Reader {
                                     return None;
                                 }
                                 Err(e) => {
-                                    self.err(Diagnostic::new(en.span, format!("invalid expression: {}", e.message)).at(ep));
+                                    self.err(
+                                        Diagnostic::new(
+                                            en.span,
+                                            format!("invalid expression: {}", e.message),
+                                        )
+                                        .at(ep),
+                                    );
                                     return None;
                                 }
                             }
@@ -577,11 +715,21 @@ impl Reader {
     pub fn fraction(&mut self, node: &Node, path: &str) -> Option<Series> {
         let s = self.series(node, path, &Want::Dim(Dimension::none()), false)?;
         if let Some(v) = s.values() {
-            if let Some((i, x)) = v.iter().enumerate().find(|(_, x)| !(-1e-12..=1.0 + 1e-12).contains(*x)) {
+            if let Some((i, x)) = v
+                .iter()
+                .enumerate()
+                .find(|(_, x)| !(-1e-12..=1.0 + 1e-12).contains(*x))
+            {
                 self.err(
-                    Diagnostic::new(node.span, format!("share {x} in {} is outside 0 to 1", self.base_year + i as i32))
-                        .at(path)
-                        .expected("a share from 0 to 1"),
+                    Diagnostic::new(
+                        node.span,
+                        format!(
+                            "share {x} in {} is outside 0 to 1",
+                            self.base_year + i as i32
+                        ),
+                    )
+                    .at(path)
+                    .expected("a share from 0 to 1"),
                 );
                 return None;
             }
@@ -658,7 +806,9 @@ impl Reader {
                 self.err(
                     Diagnostic::new(node.span, format!("unknown driver `{name}`"))
                         .at(path)
-                        .expected("a driver name, a `{ driver, per }` mapping, or a value with a unit")
+                        .expected(
+                            "a driver name, a `{ driver, per }` mapping, or a value with a unit",
+                        )
                         .suggest(nearest(name, names)),
                 );
                 None

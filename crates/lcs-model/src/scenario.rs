@@ -48,7 +48,16 @@ pub struct Loader {
 
 type Diags = Vec<Diagnostic>;
 
-const SCENARIO_KEYS: [&str; 8] = ["scenario", "name", "model", "extends", "overrides", "packages", "actions", "targets"];
+const SCENARIO_KEYS: [&str; 8] = [
+    "scenario",
+    "name",
+    "model",
+    "extends",
+    "overrides",
+    "packages",
+    "actions",
+    "targets",
+];
 const ACTION_KEYS: [&str; 6] = ["id", "name", "theme", "agency", "kpi", "measures"];
 
 impl Loader {
@@ -58,8 +67,12 @@ impl Loader {
     }
 
     fn read(&mut self, path: &Path) -> Result<(FileId, Node), Diags> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| vec![Diagnostic::global(format!("cannot read `{}`: {e}", path.display()))])?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            vec![Diagnostic::global(format!(
+                "cannot read `{}`: {e}",
+                path.display()
+            ))]
+        })?;
         let id = self.sources.add(path, text);
         let text = self.sources.get(id).text.clone();
         let node = yaml::parse(id, &text)?;
@@ -78,8 +91,16 @@ impl Loader {
                 }
             }
         }
-        Err(vec![Diagnostic::new(node.span, format!("`{}` is not a model, scenario or package file", path.display()))
-            .expected("a mapping with a top-level `region:`, `scenario:` or `package:` key")])
+        Err(vec![Diagnostic::new(
+            node.span,
+            format!(
+                "`{}` is not a model, scenario or package file",
+                path.display()
+            ),
+        )
+        .expected(
+            "a mapping with a top-level `region:`, `scenario:` or `package:` key",
+        )])
     }
 
     /// Loads and checks a model file.
@@ -88,8 +109,11 @@ impl Loader {
         match self.kind(&node, path)? {
             FileKind::Model => {}
             k => {
-                return Err(vec![Diagnostic::new(node.span, format!("expected a model file, found a {k:?} file"))
-                    .expected("a file with `region:`")])
+                return Err(vec![Diagnostic::new(
+                    node.span,
+                    format!("expected a model file, found a {k:?} file"),
+                )
+                .expected("a file with `region:`")])
             }
         }
         let (mut model, _) = read_model(&node)?;
@@ -106,10 +130,15 @@ impl Loader {
         let (_, node) = self.read(path)?;
         match self.kind(&node, path)? {
             FileKind::Model => self.load_model(path).map(|m| Checked::Model(Box::new(m))),
-            FileKind::Scenario => self.load_scenario(path).map(|s| Checked::Scenario(Box::new(s))),
+            FileKind::Scenario => self
+                .load_scenario(path)
+                .map(|s| Checked::Scenario(Box::new(s))),
             FileKind::Package => {
                 let (id, actions) = self.package_forms(&node)?;
-                Ok(Checked::Package { id, n_actions: actions })
+                Ok(Checked::Package {
+                    id,
+                    n_actions: actions,
+                })
             }
         }
     }
@@ -123,8 +152,13 @@ impl Loader {
             end_year: 2200,
             drivers: Vec::new(),
         };
-        let items = r.map(node, "", &["package", "name", "actions"]).ok_or_else(|| r.errors.clone())?;
-        let id = get(items, "package").and_then(|p| r.text(p, "package")).unwrap_or_default().to_string();
+        let items = r
+            .map(node, "", &["package", "name", "actions"])
+            .ok_or_else(|| r.errors.clone())?;
+        let id = get(items, "package")
+            .and_then(|p| r.text(p, "package"))
+            .unwrap_or_default()
+            .to_string();
         let mut n = 0;
         if let Some(a) = get(items, "actions") {
             if let Some(list) = r.seq(a, "actions", "actions") {
@@ -178,28 +212,49 @@ impl Loader {
                 }
             };
             if self.kind(&node, &current)? != FileKind::Scenario {
-                let d = Diagnostic::new(node.span, format!("`{}` is not a scenario file", current.display()))
-                    .expected("a file with `scenario:`");
+                let d = Diagnostic::new(
+                    node.span,
+                    format!("`{}` is not a scenario file", current.display()),
+                )
+                .expected("a file with `scenario:`");
                 return Err(vec![d]);
             }
             if chain.iter().any(|(f, _, _)| *f == id) {
-                let names: Vec<String> = chain.iter().map(|(f, _, _)| self.sources.name(*f)).collect();
-                return Err(vec![Diagnostic::new(via.unwrap_or(node.span), "`extends` forms a cycle")
-                    .at("extends")
-                    .note(format!("chain: {} → {}", names.join(" → "), self.sources.name(id)))]);
+                let names: Vec<String> = chain
+                    .iter()
+                    .map(|(f, _, _)| self.sources.name(*f))
+                    .collect();
+                return Err(vec![Diagnostic::new(
+                    via.unwrap_or(node.span),
+                    "`extends` forms a cycle",
+                )
+                .at("extends")
+                .note(format!(
+                    "chain: {} → {}",
+                    names.join(" → "),
+                    self.sources.name(id)
+                ))]);
             }
             let dir = current.parent().map(Path::to_path_buf).unwrap_or_default();
             let mut r = bare_reader();
-            let Some(items) = r.map(&node, "", &SCENARIO_KEYS) else { return Err(r.errors) };
+            let Some(items) = r.map(&node, "", &SCENARIO_KEYS) else {
+                return Err(r.errors);
+            };
             r.req(items, "scenario", "", node.span);
             let (m, e) = (get(items, "model"), get(items, "extends"));
             let next = match (m, e) {
                 (Some(_), Some(e)) => {
-                    r.err(Diagnostic::new(e.span, "a scenario has both `model` and `extends`").expected("exactly one of `model` or `extends`"));
+                    r.err(
+                        Diagnostic::new(e.span, "a scenario has both `model` and `extends`")
+                            .expected("exactly one of `model` or `extends`"),
+                    );
                     None
                 }
                 (None, None) => {
-                    r.err(Diagnostic::new(node.span, "a scenario needs `model` or `extends`").at("model"));
+                    r.err(
+                        Diagnostic::new(node.span, "a scenario needs `model` or `extends`")
+                            .at("model"),
+                    );
                     None
                 }
                 (Some(m), None) => {
@@ -217,12 +272,14 @@ impl Loader {
                 return Err(r.errors);
             }
             chain.push((id, node.clone(), dir));
-            let Some((p, sp)) = next else { return Err(r.errors) };
+            let Some((p, sp)) = next else {
+                return Err(r.errors);
+            };
             current = p;
             via = Some(sp);
         }
         chain.reverse(); // root first
-        // The model.
+                         // The model.
         let (mpath, mspan) = model_path;
         let (_, mnode) = self.read(&mpath).map_err(|mut e| {
             if let Some(d) = e.first_mut() {
@@ -233,15 +290,25 @@ impl Loader {
             e
         })?;
         if self.kind(&mnode, &mpath)? != FileKind::Model {
-            return Err(vec![Diagnostic::new(mspan, format!("`{}` is not a model file", mpath.display())).at("model")]);
+            return Err(vec![Diagnostic::new(
+                mspan,
+                format!("`{}` is not a model file", mpath.display()),
+            )
+            .at("model")]);
         }
         let (mut model, mut r) = read_model(&mnode)?;
         // Overrides, root first; a later one replaces an earlier one for the same path.
         let mut overrides: Vec<(String, Span)> = Vec::new();
         for (_, node, _) in &chain {
-            let NodeKind::Map(items) = &node.kind else { continue };
-            let Some(o) = get(items, "overrides") else { continue };
-            let Some(oi) = r.free_map(o, "overrides", "parameter paths to series") else { continue };
+            let NodeKind::Map(items) = &node.kind else {
+                continue;
+            };
+            let Some(o) = get(items, "overrides") else {
+                continue;
+            };
+            let Some(oi) = r.free_map(o, "overrides", "parameter paths to series") else {
+                continue;
+            };
             for (k, v) in oi {
                 let paths = target_paths(&model);
                 apply_override(&mut r, &mut model, &paths, &k.text, k.span, v);
@@ -262,7 +329,9 @@ impl Loader {
         let mut targets: Vec<TargetSpec> = Vec::new();
         let mut pkg_errors: Diags = Vec::new();
         for (_, node, dir) in &chain {
-            let NodeKind::Map(items) = &node.kind else { continue };
+            let NodeKind::Map(items) = &node.kind else {
+                continue;
+            };
             if let Some(p) = get(items, "packages") {
                 if let Some(list) = r.strings(p, "packages") {
                     let list_nodes: Vec<&Node> = match &p.kind {
@@ -284,14 +353,32 @@ impl Loader {
                             }
                             Ok((_, pnode)) => {
                                 if self.kind(&pnode, &ppath).ok() != Some(FileKind::Package) {
-                                    pkg_errors.push(Diagnostic::new(at, format!("`{rel}` is not a package file")).at(format!("packages[{i}]")));
+                                    pkg_errors.push(
+                                        Diagnostic::new(
+                                            at,
+                                            format!("`{rel}` is not a package file"),
+                                        )
+                                        .at(format!("packages[{i}]")),
+                                    );
                                     continue;
                                 }
                                 let mut pr = reader_for(&model);
-                                if let Some(pi) = pr.map(&pnode, "", &["package", "name", "actions"]) {
-                                    let pid = get(pi, "package").and_then(|x| pr.text(x, "package")).map(str::to_string);
+                                if let Some(pi) =
+                                    pr.map(&pnode, "", &["package", "name", "actions"])
+                                {
+                                    let pid = get(pi, "package")
+                                        .and_then(|x| pr.text(x, "package"))
+                                        .map(str::to_string);
                                     if let Some(a) = get(pi, "actions") {
-                                        read_actions(&mut pr, &model, &paths, a, "actions", pid, &mut actions);
+                                        read_actions(
+                                            &mut pr,
+                                            &model,
+                                            &paths,
+                                            a,
+                                            "actions",
+                                            pid,
+                                            &mut actions,
+                                        );
                                     }
                                 }
                                 pkg_errors.append(&mut pr.errors);
@@ -306,7 +393,8 @@ impl Loader {
             if let Some(t) = get(items, "targets") {
                 if let Some(list) = r.seq(t, "targets", "targets") {
                     for (i, tn) in list.iter().enumerate() {
-                        if let Some(ts) = read_target(&mut r, &model, tn, &format!("targets[{i}]")) {
+                        if let Some(ts) = read_target(&mut r, &model, tn, &format!("targets[{i}]"))
+                        {
                             match targets.iter_mut().find(|x| x.id == ts.id) {
                                 Some(old) => *old = ts,
                                 None => targets.push(ts),
@@ -320,13 +408,24 @@ impl Loader {
         // Action ids unique after inheritance; measure ids unique within their action.
         for (i, a) in actions.iter().enumerate() {
             if let Some(first) = actions[..i].iter().find(|b| b.id == a.id) {
-                r.err(Diagnostic::new(a.span, format!("action id `{}` is used twice", a.id))
-                    .at("actions")
-                    .note(format!("first defined at {}", self.sources.location(&first.span))));
+                r.err(
+                    Diagnostic::new(a.span, format!("action id `{}` is used twice", a.id))
+                        .at("actions")
+                        .note(format!(
+                            "first defined at {}",
+                            self.sources.location(&first.span)
+                        )),
+                );
             }
             for (j, m) in a.measures.iter().enumerate() {
                 if a.measures[..j].iter().any(|x| x.id == m.id) {
-                    r.err(Diagnostic::new(m.span, format!("measure id `{}` is used twice in action `{}`", m.id, a.id)).at("measures"));
+                    r.err(
+                        Diagnostic::new(
+                            m.span,
+                            format!("measure id `{}` is used twice in action `{}`", m.id, a.id),
+                        )
+                        .at("measures"),
+                    );
                 }
             }
         }
@@ -335,10 +434,17 @@ impl Loader {
             return Err(r.errors);
         }
         let (leaf_id, leaf_node, _) = chain.last().expect("chain has at least one file");
-        let NodeKind::Map(leaf_items) = &leaf_node.kind else { unreachable!("checked to be a mapping") };
+        let NodeKind::Map(leaf_items) = &leaf_node.kind else {
+            unreachable!("checked to be a mapping")
+        };
         let mut lr = bare_reader();
-        let id = get(leaf_items, "scenario").and_then(|s| lr.text(s, "scenario")).unwrap_or_default().to_string();
-        let name = get(leaf_items, "name").and_then(|s| lr.text(s, "name")).map(str::to_string);
+        let id = get(leaf_items, "scenario")
+            .and_then(|s| lr.text(s, "scenario"))
+            .unwrap_or_default()
+            .to_string();
+        let name = get(leaf_items, "name")
+            .and_then(|s| lr.text(s, "name"))
+            .map(str::to_string);
         let _ = leaf_id;
         Ok(Scenario {
             id,
@@ -369,11 +475,21 @@ pub(crate) fn reader_for(model: &Model) -> Reader {
         units: model.units.clone(),
         base_year: model.base_year,
         end_year: model.end_year,
-        drivers: model.drivers.iter().map(|d| (d.name.clone(), d.series.dim.clone())).collect(),
+        drivers: model
+            .drivers
+            .iter()
+            .map(|d| (d.name.clone(), d.series.dim.clone()))
+            .collect(),
     }
 }
 
-fn find_path<'p>(r: &mut Reader, paths: &'p [PathInfo], text: &str, span: Span, key: &str) -> Option<&'p PathInfo> {
+fn find_path<'p>(
+    r: &mut Reader,
+    paths: &'p [PathInfo],
+    text: &str,
+    span: Span,
+    key: &str,
+) -> Option<&'p PathInfo> {
     match paths.iter().find(|p| p.path == text) {
         Some(p) => Some(p),
         None => {
@@ -388,15 +504,28 @@ fn find_path<'p>(r: &mut Reader, paths: &'p [PathInfo], text: &str, span: Span, 
     }
 }
 
-fn apply_override(r: &mut Reader, model: &mut Model, paths: &[PathInfo], path: &str, span: Span, v: &Node) {
+fn apply_override(
+    r: &mut Reader,
+    model: &mut Model,
+    paths: &[PathInfo],
+    path: &str,
+    span: Span,
+    v: &Node,
+) {
     let key = join("overrides", path);
-    let Some(info) = find_path(r, paths, path, span, &key) else { return };
+    let Some(info) = find_path(r, paths, path, span, &key) else {
+        return;
+    };
     if !info.overridable {
         let why = match info.target {
             Target::Activity(_) => "the activity of a node defined by `share` cannot be overridden (override its `share`)",
             _ => "overrides replace series only; this path is not a series",
         };
-        r.err(Diagnostic::new(span, format!("`{path}` cannot be overridden")).at(key).note(why));
+        r.err(
+            Diagnostic::new(span, format!("`{path}` cannot be overridden"))
+                .at(key)
+                .note(why),
+        );
         return;
     }
     let want = Want::Dim(info.dim.clone());
@@ -407,12 +536,16 @@ fn apply_override(r: &mut Reader, model: &mut Model, paths: &[PathInfo], path: &
             }
         }
         Target::Activity(n) | Target::SourceActivity(n) => {
-            let Some((a, dim)) = r.activity(v, &key) else { return };
+            let Some((a, dim)) = r.activity(v, &key) else {
+                return;
+            };
             if dim != info.dim {
-                r.err(Diagnostic::new(v.span, "the override changes the activity's dimension")
-                    .at(key)
-                    .expected(format!("{}", info.dim))
-                    .found(format!("{dim}")));
+                r.err(
+                    Diagnostic::new(v.span, "the override changes the activity's dimension")
+                        .at(key)
+                        .expected(format!("{}", info.dim))
+                        .found(format!("{dim}")),
+                );
                 return;
             }
             match info.target {
@@ -465,13 +598,21 @@ fn apply_override(r: &mut Reader, model: &mut Model, paths: &[PathInfo], path: &
             }
         }
         Target::GridFactor => {
-            let Some(s) = r.series(v, &key, &want, false) else { return };
-            if let Some(Electricity { grid: Grid::Factor { factor, .. }, .. }) = model.electricity.as_mut() {
+            let Some(s) = r.series(v, &key, &want, false) else {
+                return;
+            };
+            if let Some(Electricity {
+                grid: Grid::Factor { factor, .. },
+                ..
+            }) = model.electricity.as_mut()
+            {
                 *factor = s;
             }
         }
         Target::LocalCapacity(u) | Target::LocalGeneration(u) => {
-            let Some(s) = r.series(v, &key, &want, false) else { return };
+            let Some(s) = r.series(v, &key, &want, false) else {
+                return;
+            };
             if let Some(e) = model.electricity.as_mut() {
                 match info.target {
                     Target::LocalCapacity(_) => e.local[u].capacity = Some(s),
@@ -480,9 +621,15 @@ fn apply_override(r: &mut Reader, model: &mut Model, paths: &[PathInfo], path: &
             }
         }
         Target::WasteGeneration => {
-            let Some((a, dim)) = r.activity(v, &key) else { return };
+            let Some((a, dim)) = r.activity(v, &key) else {
+                return;
+            };
             if dim != Dimension::mass() {
-                r.err(Diagnostic::new(v.span, "waste generation must be a mass").at(key).found(format!("{dim}")));
+                r.err(
+                    Diagnostic::new(v.span, "waste generation must be a mass")
+                        .at(key)
+                        .found(format!("{dim}")),
+                );
                 return;
             }
             if let Some(w) = model.waste.as_mut() {
@@ -493,14 +640,28 @@ fn apply_override(r: &mut Reader, model: &mut Model, paths: &[PathInfo], path: &
             let routes = matches!(info.target, Target::WasteRoutes);
             let resolve = |name: &str| -> Result<usize, Vec<String>> {
                 if routes {
-                    ROUTES.iter().position(|x| *x == name).ok_or_else(|| ROUTES.iter().map(|s| s.to_string()).collect())
+                    ROUTES
+                        .iter()
+                        .position(|x| *x == name)
+                        .ok_or_else(|| ROUTES.iter().map(|s| s.to_string()).collect())
                 } else {
                     lcs_factors::WasteType::parse(name)
                         .map(|t| t.index())
-                        .ok_or_else(|| lcs_factors::WasteType::ALL.iter().map(|t| t.name().to_string()).collect())
+                        .ok_or_else(|| {
+                            lcs_factors::WasteType::ALL
+                                .iter()
+                                .map(|t| t.name().to_string())
+                                .collect()
+                        })
                 }
             };
-            if let Some(m) = share_map(r, v, &key, if routes { "route" } else { "waste type" }, &resolve) {
+            if let Some(m) = share_map(
+                r,
+                v,
+                &key,
+                if routes { "route" } else { "waste type" },
+                &resolve,
+            ) {
                 if let Some(w) = model.waste.as_mut() {
                     if routes {
                         w.routes = m;
@@ -511,8 +672,14 @@ fn apply_override(r: &mut Reader, model: &mut Model, paths: &[PathInfo], path: &
             }
         }
         Target::SourceFactor(s, g) => {
-            let Some(x) = r.series(v, &key, &want, false) else { return };
-            if let Some(f) = model.sources[s].factors.iter_mut().find(|(gas, _)| *gas == g) {
+            let Some(x) = r.series(v, &key, &want, false) else {
+                return;
+            };
+            if let Some(f) = model.sources[s]
+                .factors
+                .iter_mut()
+                .find(|(gas, _)| *gas == g)
+            {
                 f.1 = x;
             }
         }
@@ -531,7 +698,20 @@ fn descendants(model: &Model, n: usize) -> Vec<usize> {
 }
 
 const MEASURE_KEYS: [&str; 14] = [
-    "id", "name", "lever", "target", "start", "full", "ramp", "by", "value", "amount", "from", "to", "capacity", "capacity_factor",
+    "id",
+    "name",
+    "lever",
+    "target",
+    "start",
+    "full",
+    "ramp",
+    "by",
+    "value",
+    "amount",
+    "from",
+    "to",
+    "capacity",
+    "capacity_factor",
 ];
 
 fn lever_keys(lever: &str) -> &'static [&'static str] {
@@ -546,15 +726,22 @@ fn lever_keys(lever: &str) -> &'static [&'static str] {
 }
 
 fn schedule(r: &mut Reader, mi: &[(yaml::Key, Node)], mp: &str, span: Span) -> Option<Schedule> {
-    let start = r.req(mi, "start", mp, span).and_then(|s| r.year(s, &join(mp, "start")))?;
+    let start = r
+        .req(mi, "start", mp, span)
+        .and_then(|s| r.year(s, &join(mp, "start")))?;
     let full = match get(mi, "full") {
         Some(f) => r.year(f, &join(mp, "full"))?,
         None => start,
     };
     if full < start {
-        r.err(Diagnostic::new(get(mi, "full")?.span, format!("`full` ({full}) is before `start` ({start})"))
+        r.err(
+            Diagnostic::new(
+                get(mi, "full")?.span,
+                format!("`full` ({full}) is before `start` ({start})"),
+            )
             .at(join(mp, "full"))
-            .expected(format!("a year from {start} on")));
+            .expected(format!("a year from {start} on")),
+        );
         return None;
     }
     let ramp = match get(mi, "ramp") {
@@ -564,10 +751,12 @@ fn schedule(r: &mut Reader, mi: &[(yaml::Key, Node)], mp: &str, span: Span) -> O
             match Ramp::parse(t) {
                 Some(x) => x,
                 None => {
-                    r.err(Diagnostic::new(rn.span, format!("unknown ramp `{t}`"))
-                        .at(join(mp, "ramp"))
-                        .expected("`linear`, `step` or `s-curve`")
-                        .suggest(nearest(t, Ramp::NAMES)));
+                    r.err(
+                        Diagnostic::new(rn.span, format!("unknown ramp `{t}`"))
+                            .at(join(mp, "ramp"))
+                            .expected("`linear`, `step` or `s-curve`")
+                            .suggest(nearest(t, Ramp::NAMES)),
+                    );
                     return None;
                 }
             }
@@ -577,22 +766,48 @@ fn schedule(r: &mut Reader, mi: &[(yaml::Key, Node)], mp: &str, span: Span) -> O
 }
 
 #[allow(clippy::too_many_arguments)]
-fn read_actions(r: &mut Reader, model: &Model, paths: &[PathInfo], node: &Node, path: &str, package: Option<String>, out: &mut Vec<Action>) {
-    let Some(list) = r.seq(node, path, "actions") else { return };
+fn read_actions(
+    r: &mut Reader,
+    model: &Model,
+    paths: &[PathInfo],
+    node: &Node,
+    path: &str,
+    package: Option<String>,
+    out: &mut Vec<Action>,
+) {
+    let Some(list) = r.seq(node, path, "actions") else {
+        return;
+    };
     for (i, an) in list.iter().enumerate() {
         let ap = format!("{path}[{i}]");
-        let Some(ai) = r.map(an, &ap, &ACTION_KEYS) else { continue };
-        let Some(id) = r.req(ai, "id", &ap, an.span).and_then(|x| r.text(x, &join(&ap, "id"))).map(str::to_string) else { continue };
-        let opt = |r: &mut Reader, k: &str| get(ai, k).and_then(|x| r.text(x, &join(&ap, k))).map(str::to_string);
+        let Some(ai) = r.map(an, &ap, &ACTION_KEYS) else {
+            continue;
+        };
+        let Some(id) = r
+            .req(ai, "id", &ap, an.span)
+            .and_then(|x| r.text(x, &join(&ap, "id")))
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        let opt = |r: &mut Reader, k: &str| {
+            get(ai, k)
+                .and_then(|x| r.text(x, &join(&ap, k)))
+                .map(str::to_string)
+        };
         let name = opt(r, "name");
         let theme = opt(r, "theme");
         let kpi = opt(r, "kpi");
-        let agency = get(ai, "agency").and_then(|x| r.strings(x, &join(&ap, "agency"))).unwrap_or_default();
+        let agency = get(ai, "agency")
+            .and_then(|x| r.strings(x, &join(&ap, "agency")))
+            .unwrap_or_default();
         let mut measures = Vec::new();
         if let Some(ms) = get(ai, "measures") {
             if let Some(ml) = r.seq(ms, &join(&ap, "measures"), "measures") {
                 for (j, m) in ml.iter().enumerate() {
-                    if let Some(x) = read_measure(r, model, paths, m, &format!("{ap}.measures[{j}]")) {
+                    if let Some(x) =
+                        read_measure(r, model, paths, m, &format!("{ap}.measures[{j}]"))
+                    {
                         measures.push(x);
                     }
                 }
@@ -615,28 +830,52 @@ fn read_actions(r: &mut Reader, model: &Model, paths: &[PathInfo], node: &Node, 
 fn map_items(model: &Model, target: &Target) -> Vec<String> {
     match target {
         Target::Fuels(_) => model.fuels.ids().iter().map(|s| s.to_string()).collect(),
-        Target::Children(n) => model.nodes[*n].children.iter().map(|&c| model.nodes[c].name.clone()).collect(),
+        Target::Children(n) => model.nodes[*n]
+            .children
+            .iter()
+            .map(|&c| model.nodes[c].name.clone())
+            .collect(),
         Target::Mix => match &model.electricity {
-            Some(Electricity { grid: Grid::Mix(p), .. }) => p.iter().map(|x| x.name.clone()).collect(),
+            Some(Electricity {
+                grid: Grid::Mix(p), ..
+            }) => p.iter().map(|x| x.name.clone()).collect(),
             _ => Vec::new(),
         },
-        Target::WasteComposition => lcs_factors::WasteType::ALL.iter().map(|t| t.name().to_string()).collect(),
+        Target::WasteComposition => lcs_factors::WasteType::ALL
+            .iter()
+            .map(|t| t.name().to_string())
+            .collect(),
         Target::WasteRoutes => ROUTES.iter().map(|s| s.to_string()).collect(),
         _ => Vec::new(),
     }
 }
 
-fn item_list(r: &mut Reader, node: &Node, path: &str, names: &[String], what: &str) -> Option<Vec<usize>> {
+fn item_list(
+    r: &mut Reader,
+    node: &Node,
+    path: &str,
+    names: &[String],
+    what: &str,
+) -> Option<Vec<usize>> {
     let list = r.strings(node, path)?;
     let mut out = Vec::new();
     for t in list {
         match names.iter().position(|n| *n == t) {
             Some(i) => out.push(i),
             None => {
-                r.err(Diagnostic::new(node.span, format!("unknown {what} `{t}`"))
-                    .at(path)
-                    .expected(format!("one of {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")))
-                    .suggest(nearest(&t, names.iter().map(String::as_str))));
+                r.err(
+                    Diagnostic::new(node.span, format!("unknown {what} `{t}`"))
+                        .at(path)
+                        .expected(format!(
+                            "one of {}",
+                            names
+                                .iter()
+                                .map(|n| format!("`{n}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ))
+                        .suggest(nearest(&t, names.iter().map(String::as_str))),
+                );
                 return None;
             }
         }
@@ -644,23 +883,42 @@ fn item_list(r: &mut Reader, node: &Node, path: &str, names: &[String], what: &s
     Some(out)
 }
 
-fn read_measure(r: &mut Reader, model: &Model, paths: &[PathInfo], m: &Node, mp: &str) -> Option<Measure> {
+fn read_measure(
+    r: &mut Reader,
+    model: &Model,
+    paths: &[PathInfo],
+    m: &Node,
+    mp: &str,
+) -> Option<Measure> {
     // The lever decides which keys are allowed.
     let lever_text = match &m.kind {
-        NodeKind::Map(items) => get(items, "lever").and_then(|l| l.as_scalar()).unwrap_or("").to_string(),
+        NodeKind::Map(items) => get(items, "lever")
+            .and_then(|l| l.as_scalar())
+            .unwrap_or("")
+            .to_string(),
         _ => String::new(),
     };
     let mut allowed: Vec<&str> = vec!["id", "name", "lever", "target", "start", "full", "ramp"];
     allowed.extend_from_slice(lever_keys(&lever_text));
     let mi = r.map(m, mp, &allowed)?;
-    let id = r.req(mi, "id", mp, m.span).and_then(|x| r.text(x, &join(mp, "id"))).map(str::to_string)?;
-    let name = get(mi, "name").and_then(|x| r.text(x, &join(mp, "name"))).map(str::to_string);
+    let id = r
+        .req(mi, "id", mp, m.span)
+        .and_then(|x| r.text(x, &join(mp, "id")))
+        .map(str::to_string)?;
+    let name = get(mi, "name")
+        .and_then(|x| r.text(x, &join(mp, "name")))
+        .map(str::to_string);
     let ln = r.req(mi, "lever", mp, m.span)?;
     if lever_keys(&lever_text).is_empty() {
-        r.err(Diagnostic::new(ln.span, format!("unknown lever `{lever_text}`"))
-            .at(join(mp, "lever"))
-            .expected("`scale`, `set`, `add`, `shift` or `generation`")
-            .suggest(nearest(&lever_text, ["scale", "set", "add", "shift", "generation"])));
+        r.err(
+            Diagnostic::new(ln.span, format!("unknown lever `{lever_text}`"))
+                .at(join(mp, "lever"))
+                .expected("`scale`, `set`, `add`, `shift` or `generation`")
+                .suggest(nearest(
+                    &lever_text,
+                    ["scale", "set", "add", "shift", "generation"],
+                )),
+        );
         return None;
     }
     let tn = r.req(mi, "target", mp, m.span)?;
@@ -683,16 +941,29 @@ fn read_measure(r: &mut Reader, model: &Model, paths: &[PathInfo], m: &Node, mp:
         } else {
             "a series takes `scale`, `set` or `add`"
         };
-        r.err(Diagnostic::new(ln.span, format!("lever `{lever_text}` does not apply to `{ttext}`")).at(join(mp, "lever")).note(hint));
+        r.err(
+            Diagnostic::new(
+                ln.span,
+                format!("lever `{lever_text}` does not apply to `{ttext}`"),
+            )
+            .at(join(mp, "lever"))
+            .note(hint),
+        );
         return None;
     }
     let need = |r: &mut Reader, k: &str| r.req(mi, k, mp, m.span);
     let lever = match lever_text.as_str() {
         "scale" => Lever::Scale {
-            by: { let nd = need(r, "by")?; r.series(nd, &join(mp, "by"), &Want::Dim(Dimension::none()), false)? },
+            by: {
+                let nd = need(r, "by")?;
+                r.series(nd, &join(mp, "by"), &Want::Dim(Dimension::none()), false)?
+            },
         },
         "add" => Lever::Add {
-            amount: { let nd = need(r, "amount")?; r.series(nd, &join(mp, "amount"), &Want::Dim(info.dim.clone()), false)? },
+            amount: {
+                let nd = need(r, "amount")?;
+                r.series(nd, &join(mp, "amount"), &Want::Dim(info.dim.clone()), false)?
+            },
         },
         "set" if target.is_share_map() => {
             let vn = need(r, "value")?;
@@ -704,9 +975,11 @@ fn read_measure(r: &mut Reader, model: &Model, paths: &[PathInfo], m: &Node, mp:
             for (k, v) in vi {
                 let kp = join(&vp, &k.text);
                 let Some(i) = names.iter().position(|n| *n == k.text) else {
-                    r.err(Diagnostic::new(k.span, format!("unknown item `{}`", k.text))
-                        .at(kp)
-                        .suggest(nearest(&k.text, names.iter().map(String::as_str))));
+                    r.err(
+                        Diagnostic::new(k.span, format!("unknown item `{}`", k.text))
+                            .at(kp)
+                            .suggest(nearest(&k.text, names.iter().map(String::as_str))),
+                    );
                     return None;
                 };
                 let x = r.number(v, &kp)?;
@@ -718,7 +991,14 @@ fn read_measure(r: &mut Reader, model: &Model, paths: &[PathInfo], m: &Node, mp:
                 value.push((i, x));
             }
             if (sum - 1.0).abs() > 1e-9 {
-                r.err(Diagnostic::new(vn.span, format!("the shares of `value` sum to {sum}, not 1")).at(vp).expected("shares that sum to 1"));
+                r.err(
+                    Diagnostic::new(
+                        vn.span,
+                        format!("the shares of `value` sum to {sum}, not 1"),
+                    )
+                    .at(vp)
+                    .expected("shares that sum to 1"),
+                );
                 return None;
             }
             if matches!(target, Target::Children(_)) {
@@ -727,7 +1007,10 @@ fn read_measure(r: &mut Reader, model: &Model, paths: &[PathInfo], m: &Node, mp:
             Lever::SetMap { value }
         }
         "set" => Lever::Set {
-            value: { let nd = need(r, "value")?; r.series(nd, &join(mp, "value"), &Want::Dim(info.dim.clone()), false)? },
+            value: {
+                let nd = need(r, "value")?;
+                r.series(nd, &join(mp, "value"), &Want::Dim(info.dim.clone()), false)?
+            },
         },
         "shift" => {
             let names = map_items(model, &target);
@@ -743,17 +1026,32 @@ fn read_measure(r: &mut Reader, model: &Model, paths: &[PathInfo], m: &Node, mp:
             let from = item_list(r, fnode, &join(mp, "from"), &names, what)?;
             let to = item_list(r, tnode, &join(mp, "to"), &names, what)?;
             if let Some(&both) = from.iter().find(|i| to.contains(i)) {
-                r.err(Diagnostic::new(tnode.span, format!("`{}` is in both `from` and `to`", names[both])).at(join(mp, "to")));
+                r.err(
+                    Diagnostic::new(
+                        tnode.span,
+                        format!("`{}` is in both `from` and `to`", names[both]),
+                    )
+                    .at(join(mp, "to")),
+                );
                 return None;
             }
             if from.is_empty() || to.is_empty() {
-                r.err(Diagnostic::new(m.span, "`from` and `to` each need at least one item").at(mp));
+                r.err(
+                    Diagnostic::new(m.span, "`from` and `to` each need at least one item").at(mp),
+                );
                 return None;
             }
             let an = need(r, "amount")?;
             let amount = r.number(an, &join(mp, "amount"))?;
             if amount < 0.0 {
-                r.err(Diagnostic::new(an.span, format!("a shift amount cannot be negative ({amount})")).at(join(mp, "amount")).expected("share points ≥ 0"));
+                r.err(
+                    Diagnostic::new(
+                        an.span,
+                        format!("a shift amount cannot be negative ({amount})"),
+                    )
+                    .at(join(mp, "amount"))
+                    .expected("share points ≥ 0"),
+                );
                 return None;
             }
             Lever::Shift { from, to, amount }
@@ -765,13 +1063,23 @@ fn read_measure(r: &mut Reader, model: &Model, paths: &[PathInfo], m: &Node, mp:
                     let cap = r.quantity(c, &join(mp, "capacity"))?;
                     let (u, _) = crate::read::unit_of(&cap);
                     if u.dim != Dimension::energy() {
-                        r.err(Diagnostic::new(c.span, "expected a power, e.g. `\"40 MW\"`").at(join(mp, "capacity")).found(format!("{}", u.dim)));
+                        r.err(
+                            Diagnostic::new(c.span, "expected a power, e.g. `\"40 MW\"`")
+                                .at(join(mp, "capacity"))
+                                .found(format!("{}", u.dim)),
+                        );
                         return None;
                     }
                     let cfn = need(r, "capacity_factor")?;
                     let cf = r.number(cfn, &join(mp, "capacity_factor"))?;
                     if !(0.0..=1.0).contains(&cf) {
-                        r.err(Diagnostic::new(m.span, format!("capacity factor {cf} is outside 0 to 1")).at(join(mp, "capacity_factor")));
+                        r.err(
+                            Diagnostic::new(
+                                m.span,
+                                format!("capacity factor {cf} is outside 0 to 1"),
+                            )
+                            .at(join(mp, "capacity_factor")),
+                        );
                         return None;
                     }
                     // Power is energy per year: capacity in base GJ/yr × capacity factor.
@@ -781,7 +1089,14 @@ fn read_measure(r: &mut Reader, model: &Model, paths: &[PathInfo], m: &Node, mp:
                     let q = r.quantity(g, &join(mp, "generation"))?;
                     let (u, _) = crate::read::unit_of(&q);
                     if u.dim != Dimension::energy() {
-                        r.err(Diagnostic::new(g.span, "expected an energy per year, e.g. `\"5000 MWh\"`").at(join(mp, "generation")).found(format!("{}", u.dim)));
+                        r.err(
+                            Diagnostic::new(
+                                g.span,
+                                "expected an energy per year, e.g. `\"5000 MWh\"`",
+                            )
+                            .at(join(mp, "generation"))
+                            .found(format!("{}", u.dim)),
+                        );
                         return None;
                     }
                     q.value * u.factor
@@ -810,14 +1125,32 @@ fn read_measure(r: &mut Reader, model: &Model, paths: &[PathInfo], m: &Node, mp:
 }
 
 fn read_target(r: &mut Reader, model: &Model, n: &Node, tp: &str) -> Option<TargetSpec> {
-    let ti = r.map(n, tp, &["id", "metric", "driver", "year", "reduction", "relative_to", "at_most"])?;
-    let id = r.req(ti, "id", tp, n.span).and_then(|x| r.text(x, &join(tp, "id"))).map(str::to_string)?;
+    let ti = r.map(
+        n,
+        tp,
+        &[
+            "id",
+            "metric",
+            "driver",
+            "year",
+            "reduction",
+            "relative_to",
+            "at_most",
+        ],
+    )?;
+    let id = r
+        .req(ti, "id", tp, n.span)
+        .and_then(|x| r.text(x, &join(tp, "id")))
+        .map(str::to_string)?;
     let mn = r.req(ti, "metric", tp, n.span)?;
     let mt = r.text(mn, &join(tp, "metric"))?.to_string();
     let metric = match mt.as_str() {
         "emissions" => {
             if let Some(d) = get(ti, "driver") {
-                r.err(Diagnostic::new(d.span, "`driver` goes with `metric: intensity` only").at(join(tp, "driver")));
+                r.err(
+                    Diagnostic::new(d.span, "`driver` goes with `metric: intensity` only")
+                        .at(join(tp, "driver")),
+                );
             }
             Metric::Emissions
         }
@@ -827,23 +1160,33 @@ fn read_target(r: &mut Reader, model: &Model, n: &Node, tp: &str) -> Option<Targ
             match model.driver(t) {
                 Some(i) => Metric::Intensity(i),
                 None => {
-                    r.err(Diagnostic::new(dn.span, format!("unknown driver `{t}`"))
-                        .at(join(tp, "driver"))
-                        .suggest(nearest(t, model.drivers.iter().map(|d| d.name.as_str()))));
+                    r.err(
+                        Diagnostic::new(dn.span, format!("unknown driver `{t}`"))
+                            .at(join(tp, "driver"))
+                            .suggest(nearest(t, model.drivers.iter().map(|d| d.name.as_str()))),
+                    );
                     return None;
                 }
             }
         }
         _ => {
-            r.err(Diagnostic::new(mn.span, format!("unknown metric `{mt}`"))
-                .at(join(tp, "metric"))
-                .expected("`emissions` or `intensity`")
-                .suggest(nearest(&mt, ["emissions", "intensity"])));
+            r.err(
+                Diagnostic::new(mn.span, format!("unknown metric `{mt}`"))
+                    .at(join(tp, "metric"))
+                    .expected("`emissions` or `intensity`")
+                    .suggest(nearest(&mt, ["emissions", "intensity"])),
+            );
             return None;
         }
     };
-    let year = r.req(ti, "year", tp, n.span).and_then(|y| r.model_year(y, &join(tp, "year")))?;
-    let threshold = match (get(ti, "reduction"), get(ti, "relative_to"), get(ti, "at_most")) {
+    let year = r
+        .req(ti, "year", tp, n.span)
+        .and_then(|y| r.model_year(y, &join(tp, "year")))?;
+    let threshold = match (
+        get(ti, "reduction"),
+        get(ti, "relative_to"),
+        get(ti, "at_most"),
+    ) {
         (Some(red), Some(rel), None) => {
             let reduction = r.number(red, &join(tp, "reduction"))?;
             match rel.as_scalar() {
@@ -859,21 +1202,35 @@ fn read_target(r: &mut Reader, model: &Model, n: &Node, tp: &str) -> Option<Targ
             let v = match (&q.unit, &metric) {
                 (None, _) => q.value,
                 (Some(u), Metric::Emissions) => {
-                    let ok = u.dim == Dimension::mass() || u.dim == Dimension::mass().mul(&Dimension::species_tag(lcs_units::Species::CO2e));
+                    let ok = u.dim == Dimension::mass()
+                        || u.dim
+                            == Dimension::mass()
+                                .mul(&Dimension::species_tag(lcs_units::Species::CO2e));
                     if !ok {
-                        r.err(Diagnostic::new(am.span, "expected emissions, e.g. `\"0 kt CO2e\"`").at(join(tp, "at_most")).found(format!("{}", u.dim)));
+                        r.err(
+                            Diagnostic::new(am.span, "expected emissions, e.g. `\"0 kt CO2e\"`")
+                                .at(join(tp, "at_most"))
+                                .found(format!("{}", u.dim)),
+                        );
                         return None;
                     }
                     q.value * u.factor / 1000.0 // base t → kt
                 }
                 (Some(u), Metric::Intensity(d)) => {
                     let drv = &model.drivers[*d];
-                    let want = Dimension::mass().mul(&Dimension::species_tag(lcs_units::Species::CO2e)).div(&drv.series.dim);
+                    let want = Dimension::mass()
+                        .mul(&Dimension::species_tag(lcs_units::Species::CO2e))
+                        .div(&drv.series.dim);
                     if u.dim != want && u.dim != Dimension::mass().div(&drv.series.dim) {
-                        r.err(Diagnostic::new(am.span, "expected an intensity in t CO2e per unit of the driver")
+                        r.err(
+                            Diagnostic::new(
+                                am.span,
+                                "expected an intensity in t CO2e per unit of the driver",
+                            )
                             .at(join(tp, "at_most"))
                             .expected(format!("{want}"))
-                            .found(format!("{}", u.dim)));
+                            .found(format!("{}", u.dim)),
+                        );
                         return None;
                     }
                     // base t per base driver unit → t per declared unit.
@@ -883,31 +1240,58 @@ fn read_target(r: &mut Reader, model: &Model, n: &Node, tp: &str) -> Option<Targ
             Threshold::AtMost(v)
         }
         _ => {
-            r.err(Diagnostic::new(n.span, "a target needs `reduction` with `relative_to`, or `at_most`").at(tp));
+            r.err(
+                Diagnostic::new(
+                    n.span,
+                    "a target needs `reduction` with `relative_to`, or `at_most`",
+                )
+                .at(tp),
+            );
             return None;
         }
     };
-    Some(TargetSpec { id, metric, year, threshold, span: n.span })
+    Some(TargetSpec {
+        id,
+        metric,
+        year,
+        threshold,
+        span: n.span,
+    })
 }
 
 /// Fuels that measures bring into leaves must have factors for the leaf's category, and
 /// electricity brought in needs a grid.
 fn check_measure_fuels(r: &mut Reader, model: &Model, actions: &[Action]) {
-    let has_grid = model.electricity.as_ref().is_some_and(|e| !matches!(e.grid, Grid::None));
+    let has_grid = model
+        .electricity
+        .as_ref()
+        .is_some_and(|e| !matches!(e.grid, Grid::None));
     for a in actions {
         for m in &a.measures {
             let Target::Fuels(n) = m.target else { continue };
             let brought: Vec<usize> = match &m.lever {
                 Lever::Shift { to, .. } => to.clone(),
-                Lever::SetMap { value } => value.iter().filter(|(_, v)| *v > 0.0).map(|(i, _)| *i).collect(),
+                Lever::SetMap { value } => value
+                    .iter()
+                    .filter(|(_, v)| *v > 0.0)
+                    .map(|(i, _)| *i)
+                    .collect(),
                 _ => continue,
             };
             for f in brought {
                 let fuel = &model.fuels.fuels()[f];
                 if fuel.id == "electricity" && !has_grid {
-                    r.err(Diagnostic::new(m.span, format!("measure `{}` brings in electricity but the model has no grid", m.id))
+                    r.err(
+                        Diagnostic::new(
+                            m.span,
+                            format!(
+                                "measure `{}` brings in electricity but the model has no grid",
+                                m.id
+                            ),
+                        )
                         .at("electricity")
-                        .expected("`electricity.grid_factor` or `electricity.mix` in the model"));
+                        .expected("`electricity.grid_factor` or `electricity.mix` in the model"),
+                    );
                 }
                 if !fuel.is_carrier() {
                     for leaf in model.leaves_below(n) {

@@ -101,7 +101,12 @@ enum Frame {
 
 impl Builder<'_> {
     fn span(&self, s: &saphyr_parser::Span) -> Span {
-        let byte = |i: usize| self.bytes.get(i).copied().unwrap_or(*self.bytes.last().unwrap_or(&0));
+        let byte = |i: usize| {
+            self.bytes
+                .get(i)
+                .copied()
+                .unwrap_or(*self.bytes.last().unwrap_or(&0))
+        };
         Span {
             file: self.file,
             start: byte(s.start.index()),
@@ -199,7 +204,10 @@ impl Builder<'_> {
             }),
             Event::MappingEnd => {
                 if let Some(Frame::Map {
-                    span, anchor, items, ..
+                    span,
+                    anchor,
+                    items,
+                    ..
                 }) = self.stack.pop()
                 {
                     let node = Node {

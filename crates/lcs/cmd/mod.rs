@@ -1,0 +1,118 @@
+//! One module per subcommand; each is a page of glue between the library crates and the
+//! terminal.
+
+mod attribute;
+mod paths;
+mod run;
+mod targets;
+mod validate;
+
+use crate::cli::{Args, Command};
+use crate::render;
+use lcs_engine::{Compiled, RunError};
+use lcs_model::{Diagnostic, Loader, Scenario};
+use std::path::Path;
+
+/// How a command failed.
+pub enum Failure {
+    /// Diagnostics were already printed.
+    Reported,
+    /// A one-line message to print.
+    Message(String),
+}
+
+/// Runs one command.
+pub fn dispatch(args: Args) -> Result<(), Failure> {
+    match args.command {
+        Command::Run { scenarios, out } => run::run(&scenarios, &out),
+        Command::Attribute {
+            scenario,
+            method,
+            out,
+        } => attribute::run(&scenario, method, out.as_deref()),
+        Command::Targets { scenario, out } => targets::run(&scenario, out.as_deref()),
+        Command::Validate { files } => validate::run(&files),
+        Command::Paths { file } => paths::run(&file),
+    }
+}
+
+/// Loads one scenario, printing diagnostics on failure.
+pub fn load(loader: &mut Loader, path: &Path) -> Result<Scenario, Failure> {
+    loader.load_scenario(path).map_err(|d| {
+        render::report(&d, &loader.sources);
+        Failure::Reported
+    })
+}
+
+/// Compiles a scenario.
+pub fn compile(s: &Scenario) -> Result<Compiled, Failure> {
+    lcs_engine::compile(s)
+        .map_err(|e| Failure::Message(format!("cannot compile scenario `{}`: {e}", s.id)))
+}
+
+/// A diagnostic for a measure that failed during a run, pointing at the measure.
+pub fn run_error(s: &Scenario, e: &RunError) -> Diagnostic {
+    let action = &s.actions[e.action];
+    let m = &action.measures[e.measure];
+    Diagnostic::new(m.span, format!("measure `{}` of action `{}` {} in {}", m.id, action.id, e.problem, e.year))
+        .at(m.target_path.clone())
+        .note("a measure may not make a share negative, a share map stop summing to 1, or an intensity or activity negative (MODEL.md §9)")
+}
+
+/// Prints a run error and returns the failure.
+pub fn report_run_error(loader: &Loader, s: &Scenario, e: &RunError) -> Failure {
+    render::report(&[run_error(s, e)], &loader.sources);
+    Failure::Reported
+}
+
+/// A fixed-width text table.
+pub fn table(header: &[String], rows: &[Vec<String>]) -> String {
+    let n = header.len();
+    let mut w: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate().take(n) {
+            w[i] = w[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 {
+                    format!("{c:<width$}", width = w[i])
+                } else {
+                    format!("{c:>width$}", width = w[i])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let mut s = line(header);
+    s.push('\n');
+    s.push_str(
+        &w.iter()
+            .map(|x| "-".repeat(*x))
+            .collect::<Vec<_>>()
+            .join("  "),
+    );
+    for r in rows {
+        s.push('\n');
+        s.push_str(&line(r));
+    }
+    s
+}
+
+/// A number for tables: thousands with one decimal where small.
+pub fn fmt_kt(v: f64) -> String {
+    if v.abs() >= 100.0 {
+        format!("{:.0}", v)
+    } else {
+        format!("{:.1}", v)
+    }
+}
+
+/// The tool's name and version, for the `model` column.
+pub fn tool_name() -> String {
+    format!("lcs {}", env!("CARGO_PKG_VERSION"))
+}
