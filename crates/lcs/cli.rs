@@ -65,6 +65,15 @@ pub enum Command {
         /// A model or scenario file.
         file: PathBuf,
     },
+    /// Measure evaluation speed, Shapley attribution time and a whole `lcs run` (use a
+    /// release build: `cargo run --release -- bench ...`).
+    Bench {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// Seconds to spend counting evaluations.
+        #[arg(long, default_value_t = 2.0)]
+        seconds: f64,
+    },
 }
 
 /// Parses the process arguments (exits with code 2 on usage errors).

@@ -61,8 +61,6 @@ pub(crate) enum Step {
         from: Vec<usize>,
         to: Vec<usize>,
         amount: f64,
-        /// Whether the map must sum to 1 (all maps but children shares not summing to 1).
-        children: bool,
     },
     /// `set` on a share map.
     SetMap {
@@ -199,7 +197,6 @@ struct Builder<'m> {
     model: &'m Model,
     n: usize,
     arena: Vec<f64>,
-    steps: Vec<Step>,
     zero: usize,
     one: usize,
     /// Slots whose expression must run after all drivers.
@@ -270,7 +267,6 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         model,
         n,
         arena: Vec::new(),
-        steps: Vec::new(),
         zero: 0,
         one: 0,
         late_exprs: Vec::new(),
@@ -642,7 +638,6 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
                     from: from.clone(),
                     to: to.clone(),
                     amount: *amount,
-                    children,
                 },
                 Lever::SetMap { value } => {
                     let mut v = vec![0.0; items.len()];
@@ -716,7 +711,6 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
                                 from,
                                 to: to.iter().map(pos).collect(),
                                 amount: *amount,
-                                children: false,
                             }
                         }
                         Lever::SetMap { value } => {

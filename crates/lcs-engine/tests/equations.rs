@@ -1,7 +1,10 @@
 //! One test per equation family of MODEL.md, each on a small model whose result is
 //! computed by hand in the comments; plus the invariants of §10.
 
-use lcs_engine::{attribute, compile, evaluate, evaluate_targets, rows, run_all, run_reference, Method, Row, Workspace};
+use lcs_engine::{
+    attribute, compile, evaluate, evaluate_targets, rows, run_all, run_reference, Method, Row,
+    Workspace,
+};
 use lcs_model::{Loader, Scenario};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,7 +13,11 @@ static N: AtomicUsize = AtomicUsize::new(0);
 
 /// Writes the files to a fresh folder and loads `scenario.yaml`.
 fn load(files: &[(&str, &str)]) -> Scenario {
-    let dir = std::env::temp_dir().join(format!("lcs-eq-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+    let dir = std::env::temp_dir().join(format!(
+        "lcs-eq-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
     std::fs::create_dir_all(&dir).expect("dir");
     for (name, text) in files {
         std::fs::write(dir.join(name), text).expect("write");
@@ -31,11 +38,18 @@ fn run(s: &Scenario) -> Vec<Row> {
 }
 
 fn value(rows: &[Row], var: &str, year_idx: usize) -> f64 {
-    rows.iter().find(|r| r.variable == var).unwrap_or_else(|| panic!("no row {var}")).values[year_idx].expect("value")
+    rows.iter()
+        .find(|r| r.variable == var)
+        .unwrap_or_else(|| panic!("no row {var}"))
+        .values[year_idx]
+        .expect("value")
 }
 
 fn assert_close(got: f64, want: f64) {
-    assert!((got - want).abs() <= 1e-9 * want.abs().max(1.0), "got {got}, want {want}");
+    assert!(
+        (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+        "got {got}, want {want}"
+    );
 }
 
 const SCEN: &str = "scenario: s\nmodel: model.yaml\n";
@@ -94,7 +108,8 @@ demand:
     assert_close(value(&r, "Final Energy|diesel", 0), 1.0);
     assert_close(value(&r, "Share|transport/car", 0), 0.75);
     // Road gasoline 69 300 / 33 / 3.2 kg/TJ; diesel 74 100 / 3.9 / 3.9.
-    let co2e = 10.8 * (69300.0 + 28.0 * 33.0 + 265.0 * 3.2) * 1e-3 + 1.0 * (74100.0 + 28.0 * 3.9 + 265.0 * 3.9) * 1e-3;
+    let co2e = 10.8 * (69300.0 + 28.0 * 33.0 + 265.0 * 3.2) * 1e-3
+        + 1.0 * (74100.0 + 28.0 * 3.9 + 265.0 * 3.9) * 1e-3;
     assert_close(value(&r, "Emissions|CO2e", 0), co2e / 1000.0);
 }
 
@@ -119,7 +134,10 @@ electricity:
     assert_close(value(&r, "Electricity|Local Generation", 0), 4380.0);
     assert_close(value(&r, "Electricity|Grid Supply", 0), busbar - 4380.0);
     assert_close(value(&r, "Electricity|Export", 0), 0.0);
-    assert_close(value(&r, "Emissions|CO2e|commercial", 0), (busbar - 4380.0) * 0.7 / 1000.0);
+    assert_close(
+        value(&r, "Emissions|CO2e|commercial", 0),
+        (busbar - 4380.0) * 0.7 / 1000.0,
+    );
 }
 
 #[test]
@@ -144,7 +162,10 @@ electricity:
     let ch4 = coal_tj * 1.0 + gas_tj * 1.0;
     let n2o = coal_tj * 1.5 + gas_tj * 0.1;
     assert_close(value(&r, "Emissions|CO2", 0), co2 * 1e-6);
-    assert_close(value(&r, "Emissions|CO2e", 0), (co2 + 25.0 * ch4 + 298.0 * n2o) * 1e-6);
+    assert_close(
+        value(&r, "Emissions|CO2e", 0),
+        (co2 + 25.0 * ch4 + 298.0 * n2o) * 1e-6,
+    );
 }
 
 fn waste_model(history: &str, routes: &str) -> String {
@@ -174,8 +195,14 @@ fn landfill_first_order_decay_without_history() {
     let e = (-0.4f64).exp();
     let ch4 = |dec: f64| dec * 0.5 * 16.0 / 12.0 * 0.9;
     assert_close(value(&r, "Emissions|CH4", 0), 0.0);
-    assert_close(value(&r, "Emissions|CH4", 1), ch4(37.5 * (1.0 - e)) / 1000.0);
-    assert_close(value(&r, "Emissions|CH4", 2), ch4((37.5 + 37.5 * e) * (1.0 - e)) / 1000.0);
+    assert_close(
+        value(&r, "Emissions|CH4", 1),
+        ch4(37.5 * (1.0 - e)) / 1000.0,
+    );
+    assert_close(
+        value(&r, "Emissions|CH4", 2),
+        ch4((37.5 + 37.5 * e) * (1.0 - e)) / 1000.0,
+    );
     assert_close(value(&r, "Waste|Generated", 0), 1000.0);
 }
 
@@ -183,12 +210,18 @@ fn landfill_first_order_decay_without_history() {
 fn landfill_history_deposits_before_the_base_year() {
     // history from 2018 with growth 0.1: W(2018) = 1000/1.1², W(2019) = 1000/1.1.
     // Da(2019) = D18 e^−0.4 + D19 with D = W × 0.5 × 0.075; CH4(2020) = Da(2019)(1 − e^−0.4) × 0.6.
-    let m = waste_model(", history: { from: 2018, growth: 0.1 }", "{ landfill: 1.0 }");
+    let m = waste_model(
+        ", history: { from: 2018, growth: 0.1 }",
+        "{ landfill: 1.0 }",
+    );
     let r = run(&load(&[("model.yaml", &m), ("scenario.yaml", SCEN)]));
     let e = (-0.4f64).exp();
     let d = |w: f64| w * 0.5 * 0.15 * 0.5;
     let da = d(1000.0 / 1.21) * e + d(1000.0 / 1.1);
-    assert_close(value(&r, "Emissions|CH4", 0), da * (1.0 - e) * 0.5 * 16.0 / 12.0 * 0.9 / 1000.0);
+    assert_close(
+        value(&r, "Emissions|CH4", 0),
+        da * (1.0 - e) * 0.5 * 16.0 / 12.0 * 0.9 / 1000.0,
+    );
 }
 
 #[test]
@@ -201,7 +234,10 @@ fn incineration_and_composting() {
     assert_close(value(&r, "Emissions|CO2", 0), 0.55);
     assert_close(value(&r, "Emissions|CH4", 0), 0.0024);
     assert_close(value(&r, "Emissions|N2O", 0), 0.000144);
-    assert_close(value(&r, "Emissions|CO2e|Waste", 0), (550.0 + 28.0 * 2.4 + 265.0 * 0.144) / 1000.0);
+    assert_close(
+        value(&r, "Emissions|CO2e|Waste", 0),
+        (550.0 + 28.0 * 2.4 + 265.0 * 0.144) / 1000.0,
+    );
 }
 
 #[test]
@@ -260,16 +296,42 @@ fn invariants_sectors_sum_to_total_and_attribution_sums_to_total() {
     let r = rows(&c, &ws);
     for y in 0..11 {
         let total = value(&r, "Emissions|CO2e", y);
-        let sectors: f64 = r.iter().filter(|x| x.variable.starts_with("Emissions|CO2e|")).map(|x| x.values[y].unwrap_or(0.0)).sum();
-        assert!((total - sectors).abs() <= 1e-9 * total.abs(), "year {y}: {total} vs {sectors}");
-        let fe: f64 = r.iter().filter(|x| ["coal", "diesel", "electricity", "gasoline", "lpg", "natural_gas"].iter().any(|f| x.variable == format!("Final Energy|{f}"))).map(|x| x.values[y].unwrap_or(0.0)).sum();
+        let sectors: f64 = r
+            .iter()
+            .filter(|x| x.variable.starts_with("Emissions|CO2e|"))
+            .map(|x| x.values[y].unwrap_or(0.0))
+            .sum();
+        assert!(
+            (total - sectors).abs() <= 1e-9 * total.abs(),
+            "year {y}: {total} vs {sectors}"
+        );
+        let fe: f64 = r
+            .iter()
+            .filter(|x| {
+                [
+                    "coal",
+                    "diesel",
+                    "electricity",
+                    "gasoline",
+                    "lpg",
+                    "natural_gas",
+                ]
+                .iter()
+                .any(|f| x.variable == format!("Final Energy|{f}"))
+            })
+            .map(|x| x.values[y].unwrap_or(0.0))
+            .sum();
         assert!((value(&r, "Final Energy", y) - fe).abs() <= 1e-9 * fe);
     }
     for m in [Method::Sequential, Method::Shapley] {
         let a = attribute(&c, m).expect("attribute");
         for y in 0..11 {
             let sum: f64 = a.contributions.iter().map(|ci| ci[y]).sum();
-            assert!((sum - a.total[y]).abs() <= 1e-9 * a.total[y].abs().max(1.0), "{m:?} year {y}: {sum} vs {}", a.total[y]);
+            assert!(
+                (sum - a.total[y]).abs() <= 1e-9 * a.total[y].abs().max(1.0),
+                "{m:?} year {y}: {sum} vs {}",
+                a.total[y]
+            );
         }
     }
     let solo = attribute(&c, Method::Solo).expect("solo");

@@ -167,23 +167,6 @@ impl Reader {
         }
     }
 
-    /// A name matching `[a-z][a-z0-9_]*`.
-    pub fn name(&mut self, node: &Node, path: &str) -> Option<String> {
-        let t = self.text(node, path)?;
-        if is_name(t) {
-            Some(t.to_string())
-        } else {
-            self.err(
-                Diagnostic::new(node.span, format!("invalid name `{t}`"))
-                    .at(path)
-                    .expected(
-                        "a name of lower-case letters, digits and `_`, starting with a letter",
-                    ),
-            );
-            None
-        }
-    }
-
     /// A list of strings (or one string).
     pub fn strings(&mut self, node: &Node, path: &str) -> Option<Vec<String>> {
         match &node.kind {

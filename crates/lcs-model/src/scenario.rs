@@ -1113,6 +1113,25 @@ fn read_measure(
             Lever::Generation { generation_gj }
         }
     };
+    // A lever value that is an expression over drivers would need the drivers after all
+    // measures, but a measure on a driver runs while drivers are computed.
+    let expr_param = match &lever {
+        Lever::Scale { by: x } | Lever::Set { value: x } | Lever::Add { amount: x } => {
+            matches!(x.def, SeriesDef::Expr(_))
+        }
+        _ => false,
+    };
+    if expr_param && matches!(target, Target::Driver(_)) {
+        r.err(
+            Diagnostic::new(
+                m.span,
+                format!("measure `{id}` on a driver cannot take its value from an expression"),
+            )
+            .at(mp)
+            .expected("a number, a value with a unit, or a `points`/`base` series"),
+        );
+        return None;
+    }
     Some(Measure {
         id,
         name,

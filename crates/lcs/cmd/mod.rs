@@ -2,6 +2,7 @@
 //! terminal.
 
 mod attribute;
+mod bench;
 mod paths;
 mod run;
 mod targets;
@@ -33,6 +34,7 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
         Command::Targets { scenario, out } => targets::run(&scenario, out.as_deref()),
         Command::Validate { files } => validate::run(&files),
         Command::Paths { file } => paths::run(&file),
+        Command::Bench { scenario, seconds } => bench::run(&scenario, seconds),
     }
 }
 

@@ -28,11 +28,11 @@ pub fn run(files: &[PathBuf]) -> Result<(), Failure> {
             ),
             Ok(Checked::Scenario(s)) => {
                 let outcome = lcs_engine::compile(&s)
-                    .map_err(|e| lcs_model::Diagnostic::new(s.span, e.to_string()))
+                    .map_err(|e| Box::new(lcs_model::Diagnostic::new(s.span, e.to_string())))
                     .and_then(|c| {
                         lcs_engine::run_all(&c)
                             .and_then(|_| lcs_engine::run_reference(&c))
-                            .map_err(|e| run_error(&s, &e))
+                            .map_err(|e| Box::new(run_error(&s, &e)))
                     });
                 match outcome {
                     Ok(_) => println!(
@@ -43,7 +43,7 @@ pub fn run(files: &[PathBuf]) -> Result<(), Failure> {
                         s.targets.len()
                     ),
                     Err(d) => {
-                        render::report(&[d], &loader.sources);
+                        render::report(&[*d], &loader.sources);
                         failed = true;
                     }
                 }
