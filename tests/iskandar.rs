@@ -21,10 +21,7 @@ fn scenario(name: &str) -> PathBuf {
 fn temp_dir(test: &str) -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
     let n = N.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!(
-        "lcs-iskandar-{test}-{}-{n}",
-        std::process::id()
-    ));
+    let dir = std::env::temp_dir().join(format!("lcs-iskandar-{test}-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -159,14 +156,26 @@ fn population_and_gdp_follow_the_blueprint_frame() {
     assert_eq!(r.units["Drivers|gdp"], "MYR million");
     for s in ["bau", "cm-2025"] {
         // 1.35 million (2005) and about 3 million (2025): regions.md 1.2.
-        assert_close(r.get(s, "Drivers|population", 2005), 1.35e6, 0.005, "population 2005");
-        assert_close(r.get(s, "Drivers|population", 2025), 3.0e6, 0.005, "population 2025");
+        assert_close(
+            r.get(s, "Drivers|population", 2005),
+            1.35e6,
+            0.005,
+            "population 2005",
+        );
+        assert_close(
+            r.get(s, "Drivers|population", 2025),
+            3.0e6,
+            0.005,
+            "population 2025",
+        );
         // MYR 34.8 billion (2005, derived) and MYR 141.4 billion (2025).
         assert_close(r.get(s, "Drivers|gdp", 2005), 34_800.0, 0.005, "GDP 2005");
         assert_close(r.get(s, "Drivers|gdp", 2025), 141_400.0, 0.005, "GDP 2025");
     }
     // "almost quadruple": 7-8 %/yr growth over 2005-2025.
-    let g = (r.get("bau", "Drivers|gdp", 2025) / r.get("bau", "Drivers|gdp", 2005)).powf(1.0 / 20.0) - 1.0;
+    let g = (r.get("bau", "Drivers|gdp", 2025) / r.get("bau", "Drivers|gdp", 2005))
+        .powf(1.0 / 20.0)
+        - 1.0;
     assert!((0.07..=0.08).contains(&g), "GDP growth {g}");
 }
 
@@ -179,15 +188,26 @@ fn cm_2025_reproduces_the_published_intensity_and_bau_reductions() {
     assert_close(e("cm-2025", 2005), e("bau", 2005), 1e-9, "2005 emissions");
     // 58 % below 2005 (±2 points), published CM result.
     let intensity_cut = 1.0 - i("cm-2025", 2025) / i("cm-2025", 2005);
-    assert!((0.56..=0.60).contains(&intensity_cut), "intensity cut {intensity_cut}");
+    assert!(
+        (0.56..=0.60).contains(&intensity_cut),
+        "intensity cut {intensity_cut}"
+    );
     // 40 % below BaU in 2025 (±2 points).
     let vs_bau = 1.0 - e("cm-2025", 2025) / e("bau", 2025);
     assert!((0.38..=0.42).contains(&vs_bau), "cut vs BaU {vs_bau}");
     // Implied BaU intensity 0.70 of 2005 (regions.md 1.6, derived), loosely.
     let bau_ratio = i("bau", 2025) / i("bau", 2005);
-    assert!((0.66..=0.74).contains(&bau_ratio), "BaU intensity ratio {bau_ratio}");
+    assert!(
+        (0.66..=0.74).contains(&bau_ratio),
+        "BaU intensity ratio {bau_ratio}"
+    );
     // The reported intensity is total emissions over GDP (t CO2e per MYR million).
-    assert_close(i("cm-2025", 2025), e("cm-2025", 2025) * 1000.0 / r.get("cm-2025", "Drivers|gdp", 2025), 1e-9, "intensity");
+    assert_close(
+        i("cm-2025", 2025),
+        e("cm-2025", 2025) * 1000.0 / r.get("cm-2025", "Drivers|gdp", 2025),
+        1e-9,
+        "intensity",
+    );
 
     // The same figures as targets: all met, and consistent with the run.
     let t = targets("calibration-targets", "cm-2025.yaml");
@@ -195,10 +215,30 @@ fn cm_2025_reproduces_the_published_intensity_and_bau_reductions() {
         let (v, th, met) = t[id];
         assert!(met && v <= th, "target {id}: value {v} threshold {th}");
     }
-    assert_close(t["intensity-58"].1, 0.42 * i("cm-2025", 2005), 1e-9, "intensity-58 threshold");
-    assert_close(t["intensity-50"].1, 0.50 * i("cm-2025", 2005), 1e-9, "intensity-50 threshold");
-    assert_close(t["vs-bau-40"].1, 0.60 * e("bau", 2025), 1e-9, "vs-bau-40 threshold");
-    assert_close(t["vs-bau-40"].0, e("cm-2025", 2025), 1e-9, "vs-bau-40 value");
+    assert_close(
+        t["intensity-58"].1,
+        0.42 * i("cm-2025", 2005),
+        1e-9,
+        "intensity-58 threshold",
+    );
+    assert_close(
+        t["intensity-50"].1,
+        0.50 * i("cm-2025", 2005),
+        1e-9,
+        "intensity-50 threshold",
+    );
+    assert_close(
+        t["vs-bau-40"].1,
+        0.60 * e("bau", 2025),
+        1e-9,
+        "vs-bau-40 threshold",
+    );
+    assert_close(
+        t["vs-bau-40"].0,
+        e("cm-2025", 2025),
+        1e-9,
+        "vs-bau-40 value",
+    );
 }
 
 #[test]
@@ -221,9 +261,16 @@ fn public_transport_share_goes_from_18_to_40_percent() {
 fn cap_2030_reaches_its_targets_and_keeps_2025() {
     let r = run("cap", &["cm-2025.yaml", "cap-2030.yaml"]);
     // The CAP actions start acting after 2025: the 2025 blueprint result is unchanged.
-    assert_close(r.get("cap-2030", "Emissions|CO2e", 2025), r.get("cm-2025", "Emissions|CO2e", 2025), 1e-9, "2025");
+    assert_close(
+        r.get("cap-2030", "Emissions|CO2e", 2025),
+        r.get("cm-2025", "Emissions|CO2e", 2025),
+        1e-9,
+        "2025",
+    );
     // 2030 intensity at least 70 % (and not far more than 72 %) below 2010.
-    let cut = 1.0 - r.get("cap-2030", "Emissions Intensity|gdp", 2030) / r.get("cap-2030", "Emissions Intensity|gdp", 2010);
+    let cut = 1.0
+        - r.get("cap-2030", "Emissions Intensity|gdp", 2030)
+            / r.get("cap-2030", "Emissions Intensity|gdp", 2010);
     assert!((0.70..=0.72).contains(&cut), "CAP intensity cut {cut}");
     let t = targets("cap-targets", "cap-2030.yaml");
     for (id, (v, th, met)) in &t {
@@ -274,7 +321,9 @@ fn every_action_acts_or_is_documented_as_enabling() {
         let mut max: BTreeMap<String, f64> = BTreeMap::new();
         for row in read_csv(&out) {
             let a = row["action"].clone();
-            if a.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && a.chars().nth(1).is_some_and(|c| c.is_ascii_digit()) {
+            if a.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && a.chars().nth(1).is_some_and(|c| c.is_ascii_digit())
+            {
                 let v: f64 = row["value"].parse().unwrap_or(0.0);
                 let m = max.entry(a).or_insert(0.0);
                 *m = m.max(v.abs());
@@ -282,8 +331,17 @@ fn every_action_acts_or_is_documented_as_enabling() {
         }
         let _ = std::fs::remove_dir_all(&dir);
         let expected_count = if file == "cm-2025.yaml" { 12 } else { 21 };
-        assert_eq!(max.len(), expected_count, "{file}: actions {:?}", max.keys());
-        let idle: Vec<&str> = max.iter().filter(|(_, v)| **v == 0.0).map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            max.len(),
+            expected_count,
+            "{file}: actions {:?}",
+            max.keys()
+        );
+        let idle: Vec<&str> = max
+            .iter()
+            .filter(|(_, v)| **v == 0.0)
+            .map(|(k, _)| k.as_str())
+            .collect();
         let documented: Vec<&str> = ACTIONS_WITHOUT_LEVER
             .iter()
             .copied()
@@ -291,7 +349,10 @@ fn every_action_acts_or_is_documented_as_enabling() {
             .collect();
         assert_eq!(idle, documented, "{file}: actions without effect");
         for a in &idle {
-            assert!(section.contains(&format!("**{a}")), "docs give no reason for {a}");
+            assert!(
+                section.contains(&format!("**{a}")),
+                "docs give no reason for {a}"
+            );
         }
     }
 }

@@ -389,6 +389,19 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
             }
         }
     }
+    // Fuels that measures bring into a node's map (for every leaf below it).
+    let mut brought: Vec<Vec<usize>> = vec![Vec::new(); model.nodes.len()];
+    for a in &scenario.actions {
+        for m in &a.measures {
+            if let Target::Fuels(nd) = m.target {
+                match &m.lever {
+                    Lever::Shift { to, .. } => brought[nd].extend(to.iter().copied()),
+                    Lever::SetMap { value } => brought[nd].extend(value.iter().map(|(f, _)| *f)),
+                    _ => {}
+                }
+            }
+        }
+    }
     // Results list fuels alphabetically.
     let mut sorted = in_maps.clone();
     sorted.sort_by(|x, y| model.fuels.fuels()[*x].id.cmp(&model.fuels.fuels()[*y].id));
@@ -416,8 +429,19 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         let islot = b.series(intensity);
         let cat = model.effective_category(l);
         let map = model.effective_fuels(l).unwrap_or(&[]);
+        // The leaf's fuels: its map plus those that measures on it (or on an ancestor)
+        // bring in; other run fuels are always 0 here and are left out of the loop.
+        let mut mine: Vec<usize> = map.iter().map(|s| s.item).collect();
+        let mut up = Some(l);
+        while let Some(u) = up {
+            mine.extend(brought[u].iter().copied());
+            up = model.nodes[u].parent;
+        }
         let mut fuels = Vec::new();
         for (k, &f) in run_fuels.iter().enumerate() {
+            if !mine.contains(&f) {
+                continue;
+            }
             let slot = match map.iter().find(|s| s.item == f) {
                 Some(s) => b.series(&s.share),
                 None => b.empty(),
@@ -694,17 +718,21 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
                 // Items: the leaf's fuel share slots, in run-fuel order; lever items are
                 // fuel-table indices, so map them to run-fuel positions.
                 for l in model.leaves_below(*nd) {
-                    let items: Vec<usize> =
-                        leaves[leaf_index[l]].fuels.iter().map(|x| x.1).collect();
-                    let pos = |f: &usize| run_fuels.iter().position(|r| r == f).unwrap_or(0);
+                    let leaf = &leaves[leaf_index[l]];
+                    let items: Vec<usize> = leaf.fuels.iter().map(|x| x.1).collect();
+                    // Lever items are fuel-table indices: map them to the leaf's positions.
+                    let in_leaf = |f: &&usize| {
+                        let k = run_fuels.iter().position(|r| r == *f);
+                        leaf.fuels.iter().any(|x| Some(x.0) == k)
+                    };
+                    let pos = |f: &usize| {
+                        let k = run_fuels.iter().position(|r| r == f);
+                        leaf.fuels.iter().position(|x| Some(x.0) == k).unwrap_or(0)
+                    };
                     let step = match &m.lever {
                         Lever::Shift { from, to, amount } => {
                             // A `from` fuel absent from the run has share 0 everywhere.
-                            let from: Vec<usize> = from
-                                .iter()
-                                .filter(|f| run_fuels.contains(f))
-                                .map(pos)
-                                .collect();
+                            let from: Vec<usize> = from.iter().filter(in_leaf).map(pos).collect();
                             Step::Shift {
                                 op,
                                 items,

@@ -274,11 +274,13 @@ pub fn evaluate(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), R
     let mut da = [0.0f64; 8];
     let mut decay = [0.0f64; 8];
     let mut ddoc = [0.0f64; 8];
+    let mut fossil = [0.0f64; 8];
     if let Some(w) = &c.waste {
         for (j, t) in WasteType::ALL.iter().enumerate() {
             let cst = t.constants();
             decay[j] = (-w.k[j]).exp();
             ddoc[j] = cst.doc * w.doc_f * w.mcf;
+            fossil[j] = cst.dm * cst.cf * cst.fcf;
         }
         if let Some((from, r)) = w.history {
             let w0 = at(w.generation, 0) * at(w.routes[0], 0);
@@ -306,8 +308,7 @@ pub fn evaluate(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), R
                 let dec = da[j] * (1.0 - decay[j]);
                 da[j] = to_landfill * comp * ddoc[j] + da[j] * decay[j];
                 ch4_gen += dec;
-                let cst = WasteType::ALL[j].constants();
-                fossil_c += comp * cst.dm * cst.cf * cst.fcf;
+                fossil_c += comp * fossil[j];
             }
             let ch4_landfill =
                 ch4_gen * w.f * 16.0 / 12.0 * (1.0 - at(w.recovery, y)) * (1.0 - w.oxidation);
@@ -324,6 +325,7 @@ pub fn evaluate(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), R
         }
         // Demand (MODEL.md §4).
         let mut demand_gj = 0.0;
+        let (mut d_co2, mut d_ch4, mut d_n2o, mut d_bio) = (0.0, 0.0, 0.0, 0.0);
         for (li, leaf) in c.leaves.iter().enumerate() {
             let ai = at(leaf.activity, y) * at(leaf.intensity, y);
             let mut elec = 0.0;
@@ -341,10 +343,10 @@ pub fn evaluate(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), R
                     continue;
                 }
                 let (co2, bio, ch4, n2o) = (fe * f[0], fe * f[1], fe * f[2], fe * f[3]);
-                out.gas_t[[0, y]] += co2;
-                out.gas_t[[1, y]] += ch4;
-                out.gas_t[[2, y]] += n2o;
-                out.gas_t[[3, y]] += bio;
+                d_co2 += co2;
+                d_ch4 += ch4;
+                d_n2o += n2o;
+                d_bio += bio;
                 co2e += co2 + g_ch4 * ch4 + g_n2o * n2o;
             }
             out.fe_top_gj[[leaf.top, y]] += fe_leaf;
@@ -352,6 +354,10 @@ pub fn evaluate(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), R
             ws.elec_leaf[li] = elec;
             demand_gj += elec;
         }
+        out.gas_t[[0, y]] += d_co2;
+        out.gas_t[[1, y]] += d_ch4;
+        out.gas_t[[2, y]] += d_n2o;
+        out.gas_t[[3, y]] += d_bio;
         // Electricity (MODEL.md §5).
         let demand = demand_gj / 3.6;
         let losses = c.losses.map_or(0.0, |s| at(s, y));
