@@ -25,7 +25,8 @@ pub fn render(d: &Diagnostic, sources: &Sources) -> String {
     if let Some(e) = &d.expected {
         help.push(format!("expected: {e}"));
     }
-    if let Some(f) = &d.found {
+    // `found` is the label under the snippet; repeat it only when there is no snippet.
+    if let (Some(f), None) = (&d.found, d.span) {
         help.push(format!("found: {f}"));
     }
     if let Some(h) = d.help() {

@@ -86,17 +86,28 @@ impl Workspace {
     }
 }
 
+/// A value for messages: six significant decimals, without float noise.
+fn short(v: f64) -> String {
+    let t = format!("{v:.6}");
+    let t = t.trim_end_matches('0').trim_end_matches('.');
+    if t == "-0" || t.is_empty() {
+        format!("{v:e}")
+    } else {
+        t.to_string()
+    }
+}
+
 fn check_bound(bound: Bound, v: f64) -> Option<String> {
     let tol = 1e-9;
     match bound {
         Bound::Free => None,
         Bound::NonNegative if v < -tol * (1.0 + v.abs()) => {
-            Some(format!("makes a value negative ({v})"))
+            Some(format!("makes a value negative ({})", short(v)))
         }
-        Bound::Fraction if v < -tol => Some(format!("makes a share negative ({v})")),
-        Bound::Fraction if v > 1.0 + tol => Some(format!("makes a share exceed 1 ({v})")),
+        Bound::Fraction if v < -tol => Some(format!("makes a share negative ({})", short(v))),
+        Bound::Fraction if v > 1.0 + tol => Some(format!("makes a share exceed 1 ({})", short(v))),
         Bound::Losses if !(-tol..1.0).contains(&v) => {
-            Some(format!("makes losses leave [0, 1) ({v})"))
+            Some(format!("makes losses leave [0, 1) ({})", short(v)))
         }
         _ => None,
     }
@@ -168,7 +179,10 @@ fn run_steps(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), RunE
                             return Err(fail(
                                 *op,
                                 y,
-                                format!("makes the children's shares sum to {after} instead of 1"),
+                                format!(
+                                    "makes the children's shares sum to {} instead of 1",
+                                    short(after)
+                                ),
                             ));
                         }
                     }
@@ -229,7 +243,7 @@ fn run_steps(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), RunE
                         return Err(fail(
                             *op,
                             y,
-                            format!("makes the shares sum to {after} instead of 1"),
+                            format!("makes the shares sum to {} instead of 1", short(after)),
                         ));
                     }
                     for (b, &s) in buf.iter().zip(items) {

@@ -35,6 +35,7 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
         base_year: 0,
         end_year: 0,
         drivers: Vec::new(),
+        bad_drivers: Vec::new(),
     };
     let Some(items) = r.map(root, "", &MODEL_KEYS) else {
         return Err(r.errors);
@@ -118,8 +119,14 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
     let mut drivers = Vec::new();
     if let Some(n) = get(items, "drivers") {
         if let Some(di) = r.free_map(n, "drivers", "driver names to series") {
-            // First the names and declared units, so expressions and activities can refer to
-            // any driver whatever the order.
+            // Every name is known before any series is read, so expressions may refer to
+            // drivers in any order; a driver whose definition fails is remembered as
+            // invalid so that its uses do not repeat the error.
+            for (k, _) in di {
+                if is_name(&k.text) {
+                    r.drivers.push((k.text.clone(), Dimension::none()));
+                }
+            }
             for (k, v) in di {
                 let p = join("drivers", &k.text);
                 if !is_name(&k.text) {
@@ -131,13 +138,16 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
                     continue;
                 }
                 let Some(s) = r.series(v, &p, &Want::Any, true) else {
+                    r.bad_drivers.push(k.text.clone());
                     continue;
                 };
                 let (unit_factor, unit_text) = match &s.unit_text {
                     Some(t) => (r.units.parse(t).map(|u| u.factor).unwrap_or(1.0), t.clone()),
                     None => (1.0, "1".to_string()),
                 };
-                r.drivers.push((k.text.clone(), s.dim.clone()));
+                if let Some(d) = r.drivers.iter_mut().find(|(n, _)| *n == k.text) {
+                    d.1 = s.dim.clone();
+                }
                 drivers.push(Driver {
                     name: k.text.clone(),
                     series: s,
@@ -148,6 +158,8 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
             }
         }
     }
+    let bad = r.bad_drivers.clone();
+    r.drivers.retain(|(n, _)| !bad.contains(n));
     // fuels
     let mut fuels = FuelTable::builtin();
     if let Some(n) = get(items, "fuels") {
@@ -1081,13 +1093,11 @@ pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
             let names: Vec<String> = cyc.iter().map(|&c| model.drivers[c].name.clone()).collect();
             errors.push(
                 Diagnostic::new(
-                    model.drivers[cyc[0]].span,
-                    format!(
-                        "drivers refer to each other in a cycle: {}",
-                        names.join(" → ")
-                    ),
+                    model.drivers[cyc[0]].series.span,
+                    format!("drivers form a cycle: {}", names.join(" → ")),
                 )
-                .at(format!("drivers.{}", names[0])),
+                .at(format!("drivers.{}.expr", names[0]))
+                .expected("expressions that refer only to drivers defined without them"),
             );
             return errors;
         }
@@ -1121,11 +1131,22 @@ pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
                     format!("activity × intensity of `{}` is not an energy", node.path),
                 )
                 .at(join(&key, "intensity"))
-                .expected(format!(
-                    "an intensity in energy per activity unit ({})",
-                    Dimension::energy().div(&node.activity_dim)
-                ))
-                .found(format!("{} × {} = {prod}", node.activity_dim, i.dim)),
+                .expected({
+                    let act = activity_unit_text(model, leaf);
+                    if act
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ' ')
+                    {
+                        format!("an energy per `{act}`, e.g. `GJ/{act}`")
+                    } else {
+                        format!("an energy per unit of activity (`{act}`)")
+                    }
+                })
+                .found(format!(
+                    "activity in `{}` × intensity in `{}` = {prod}",
+                    activity_unit_text(model, leaf),
+                    i.unit_text.clone().unwrap_or_else(|| "1".into())
+                )),
             );
         }
         let Some(f) = model.effective_fuels(leaf) else {
@@ -1150,32 +1171,39 @@ pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
             );
         }
     }
-    // Electricity demand needs a grid.
+    // Electricity demand needs a grid: point at the first leaf that uses electricity.
     if let Some(elec) = model.fuels.index_of("electricity") {
-        let uses = (0..model.nodes.len())
-            .filter(|&l| model.nodes[l].is_leaf())
-            .any(|l| {
-                model
-                    .effective_fuels(l)
-                    .is_some_and(|f| f.iter().any(|s| s.item == elec))
-            });
         let has_grid = model
             .electricity
             .as_ref()
             .is_some_and(|e| !matches!(e.grid, Grid::None));
-        if uses && !has_grid {
-            let span = model
-                .electricity
-                .as_ref()
-                .map(|e| e.span)
-                .unwrap_or(model.span);
+        let user = (0..model.nodes.len())
+            .filter(|&l| model.nodes[l].is_leaf())
+            .find_map(|l| {
+                model
+                    .effective_fuels(l)
+                    .and_then(|f| f.iter().find(|s| s.item == elec))
+                    .map(|s| (l, s.share.span))
+            });
+        if let (Some((leaf, span)), false) = (user, has_grid) {
+            // The key path of the fuels map in force (the leaf's or an ancestor's).
+            let mut owner = leaf;
+            while model.nodes[owner].fuels.is_none() {
+                match model.nodes[owner].parent {
+                    Some(p) => owner = p,
+                    None => break,
+                }
+            }
             errors.push(
                 Diagnostic::new(
                     span,
-                    "electricity is used but the model has neither `grid_factor` nor `mix`",
+                    format!(
+                        "`{}` uses electricity but the model has neither `electricity.grid_factor` nor `electricity.mix`",
+                        model.nodes[leaf].path
+                    ),
                 )
-                .at("electricity")
-                .expected("`electricity.grid_factor` or `electricity.mix`"),
+                .at(format!("{}.fuels.electricity", node_key_path(model, owner)))
+                .expected("`grid_factor` (e.g. `\"0.7 t CO2/MWh\"`) or `mix` in the `electricity:` section"),
             );
         }
     }
@@ -1210,7 +1238,8 @@ pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
                     *span,
                     format!("{what} `Waste` clashes with the waste sector row"),
                 )
-                .at(key.clone()),
+                .at(key.clone())
+                .note("rename it: `Emissions|CO2e|Waste` is the row of the `waste:` section"),
             );
         }
         if let Some((_, other, _, _)) = named[..i].iter().find(|(n, _, _, _)| n == name) {
@@ -1228,6 +1257,25 @@ pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
         }
     }
     errors
+}
+
+/// The unit of a node's activity as written (its own or the nearest ancestor's).
+fn activity_unit_text(model: &Model, node: usize) -> String {
+    let mut n = Some(node);
+    while let Some(i) = n {
+        match &model.nodes[i].activity {
+            Activity::Driver { driver, per, .. } => {
+                let d = &model.drivers[*driver];
+                return match per.as_ref().and_then(|p| p.unit_text.clone()) {
+                    Some(p) => format!("{} × {p}", d.unit_text),
+                    None => d.unit_text.clone(),
+                };
+            }
+            Activity::Series(s) => return s.unit_text.clone().unwrap_or_else(|| "1".into()),
+            Activity::Share(_) | Activity::Inherit => n = model.nodes[i].parent,
+        }
+    }
+    format!("{}", model.nodes[node].activity_dim)
 }
 
 /// The YAML key path of a node: `demand.transport.children.car`.

@@ -500,6 +500,8 @@ pub struct Measure {
     pub name: Option<String>,
     /// The target path as written.
     pub target_path: String,
+    /// The measure's key path in its file, e.g. `actions[0].measures[1]`.
+    pub key: String,
     /// The resolved target.
     pub target: Target,
     /// The lever.
@@ -527,6 +529,8 @@ pub struct Action {
     pub package: Option<String>,
     /// Measures in order.
     pub measures: Vec<Measure>,
+    /// The action's key path in its file, e.g. `actions[0]`.
+    pub key: String,
     /// Where the action is defined.
     pub span: Span,
 }

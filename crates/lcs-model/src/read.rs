@@ -43,6 +43,8 @@ pub(crate) struct Reader {
     pub end_year: i32,
     /// Driver names and dimensions (declared), for expressions and activities.
     pub drivers: Vec<(String, Dimension)>,
+    /// Drivers whose definition failed: their uses are not reported again.
+    pub bad_drivers: Vec<String>,
 }
 
 impl Reader {
@@ -232,10 +234,18 @@ impl Reader {
     }
 
     pub fn unit_error(&mut self, span: Span, path: &str, e: &UnitError) {
-        let mut d = Diagnostic::new(span, e.to_string()).at(path);
-        if let UnitError::UnknownWord { suggestions, .. } = e {
-            d = d.suggest(suggestions.clone());
-        }
+        let d = match e {
+            UnitError::UnknownWord { word, suggestions } => Diagnostic::new(
+                span,
+                format!("unknown unit `{word}`"),
+            )
+            .at(path)
+            .expected(
+                "units such as `GJ`, `MWh`, `t CO2`, `kg/person/day`, `MYR million` (MODEL.md §2)",
+            )
+            .suggest(suggestions.clone()),
+            _ => Diagnostic::new(span, e.to_string()).at(path),
+        };
         self.err(d);
     }
 
@@ -626,6 +636,10 @@ impl Reader {
                         };
                         let mut ok = true;
                         for name in expr.names() {
+                            if self.bad_drivers.contains(&name) {
+                                ok = false;
+                                continue;
+                            }
                             if !self.drivers.iter().any(|(d, _)| *d == name) {
                                 let names: Vec<&str> =
                                     self.drivers.iter().map(|(d, _)| d.as_str()).collect();
@@ -686,7 +700,7 @@ impl Reader {
                             def: SeriesDef::Expr(expr),
                             dim,
                             unit_text: text,
-                            span: node.span,
+                            span: en.span,
                         })
                     }
                 }
@@ -782,6 +796,9 @@ impl Reader {
     }
 
     fn driver_ref(&mut self, node: &Node, path: &str, name: &str) -> Option<(usize, Dimension)> {
+        if self.bad_drivers.iter().any(|d| d == name) {
+            return None;
+        }
         match self.drivers.iter().position(|(d, _)| d == name) {
             Some(i) => Some((i, self.drivers[i].1.clone())),
             None => {

@@ -151,6 +151,7 @@ impl Loader {
             base_year: 1900,
             end_year: 2200,
             drivers: Vec::new(),
+            bad_drivers: Vec::new(),
         };
         let items = r
             .map(node, "", &["package", "name", "actions"])
@@ -206,6 +207,7 @@ impl Loader {
                     if let (Some(sp), Some(d)) = (via, e.first_mut()) {
                         if d.span.is_none() {
                             d.span = Some(sp);
+                            d.path = "extends".into();
                         }
                     }
                     return Err(e);
@@ -246,6 +248,7 @@ impl Loader {
                 (Some(_), Some(e)) => {
                     r.err(
                         Diagnostic::new(e.span, "a scenario has both `model` and `extends`")
+                            .at("extends")
                             .expected("exactly one of `model` or `extends`"),
                     );
                     None
@@ -278,13 +281,15 @@ impl Loader {
             current = p;
             via = Some(sp);
         }
-        chain.reverse(); // root first
-                         // The model.
+        // Root first.
+        chain.reverse();
+        // The model.
         let (mpath, mspan) = model_path;
         let (_, mnode) = self.read(&mpath).map_err(|mut e| {
             if let Some(d) = e.first_mut() {
                 if d.span.is_none() {
                     d.span = Some(mspan);
+                    d.path = "model".into();
                 }
             }
             e
@@ -410,7 +415,7 @@ impl Loader {
             if let Some(first) = actions[..i].iter().find(|b| b.id == a.id) {
                 r.err(
                     Diagnostic::new(a.span, format!("action id `{}` is used twice", a.id))
-                        .at("actions")
+                        .at(format!("{}.id", a.key))
                         .note(format!(
                             "first defined at {}",
                             self.sources.location(&first.span)
@@ -424,7 +429,7 @@ impl Loader {
                             m.span,
                             format!("measure id `{}` is used twice in action `{}`", m.id, a.id),
                         )
-                        .at("measures"),
+                        .at(format!("{}.id", m.key)),
                     );
                 }
             }
@@ -465,6 +470,7 @@ fn bare_reader() -> Reader {
         base_year: 0,
         end_year: 0,
         drivers: Vec::new(),
+        bad_drivers: Vec::new(),
     }
 }
 
@@ -480,6 +486,7 @@ pub(crate) fn reader_for(model: &Model) -> Reader {
             .iter()
             .map(|d| (d.name.clone(), d.series.dim.clone()))
             .collect(),
+        bad_drivers: Vec::new(),
     }
 }
 
@@ -697,7 +704,7 @@ fn descendants(model: &Model, n: usize) -> Vec<usize> {
     out
 }
 
-const MEASURE_KEYS: [&str; 14] = [
+const MEASURE_KEYS: [&str; 15] = [
     "id",
     "name",
     "lever",
@@ -712,6 +719,7 @@ const MEASURE_KEYS: [&str; 14] = [
     "to",
     "capacity",
     "capacity_factor",
+    "generation",
 ];
 
 fn lever_keys(lever: &str) -> &'static [&'static str] {
@@ -821,6 +829,7 @@ fn read_actions(
             kpi,
             package: package.clone(),
             measures,
+            key: ap.clone(),
             span: an.span,
         });
     }
@@ -898,6 +907,21 @@ fn read_measure(
             .to_string(),
         _ => String::new(),
     };
+    // An unknown lever is the only error worth showing: the other keys depend on it.
+    if let NodeKind::Map(items) = &m.kind {
+        if let (Some(ln), true) = (get(items, "lever"), lever_keys(&lever_text).is_empty()) {
+            r.err(
+                Diagnostic::new(ln.span, format!("unknown lever `{lever_text}`"))
+                    .at(join(mp, "lever"))
+                    .expected("`scale`, `set`, `add`, `shift` or `generation`")
+                    .suggest(nearest(
+                        &lever_text,
+                        ["scale", "set", "add", "shift", "generation"],
+                    )),
+            );
+            return None;
+        }
+    }
     let mut allowed: Vec<&str> = vec!["id", "name", "lever", "target", "start", "full", "ramp"];
     allowed.extend_from_slice(lever_keys(&lever_text));
     let mi = r.map(m, mp, &allowed)?;
@@ -1136,6 +1160,7 @@ fn read_measure(
         id,
         name,
         target_path: ttext,
+        key: mp.to_string(),
         target,
         lever,
         schedule,
@@ -1182,6 +1207,15 @@ fn read_target(r: &mut Reader, model: &Model, n: &Node, tp: &str) -> Option<Targ
                     r.err(
                         Diagnostic::new(dn.span, format!("unknown driver `{t}`"))
                             .at(join(tp, "driver"))
+                            .expected(format!(
+                                "one of the model's drivers: {}",
+                                model
+                                    .drivers
+                                    .iter()
+                                    .map(|d| format!("`{}`", d.name))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ))
                             .suggest(nearest(t, model.drivers.iter().map(|d| d.name.as_str()))),
                     );
                     return None;

@@ -100,6 +100,27 @@ enum Frame {
 }
 
 impl Builder<'_> {
+    /// The key path of the value being built, e.g. `demand.transport.children`.
+    fn path(&self) -> String {
+        let mut out = String::new();
+        for f in &self.stack {
+            match f {
+                Frame::Map {
+                    pending_key: Some(k),
+                    ..
+                } => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(&k.text);
+                }
+                Frame::Seq { items, .. } => out.push_str(&format!("[{}]", items.len())),
+                _ => {}
+            }
+        }
+        out
+    }
+
     fn span(&self, s: &saphyr_parser::Span) -> Span {
         let byte = |i: usize| {
             self.bytes
@@ -117,6 +138,7 @@ impl Builder<'_> {
     }
 
     fn push_value(&mut self, node: Node) {
+        let prefix = self.path();
         match self.stack.last_mut() {
             None => {
                 if self.root.is_none() {
@@ -143,6 +165,11 @@ impl Builder<'_> {
                         let first_line = first.span.line;
                         self.errors.push(
                             Diagnostic::new(node.span, format!("duplicate key `{text}`"))
+                                .at(if prefix.is_empty() {
+                                    text.clone()
+                                } else {
+                                    format!("{prefix}.{text}")
+                                })
                                 .note(format!("`{text}` is already given on line {first_line}")),
                         );
                     }

@@ -56,9 +56,13 @@ pub fn compile(s: &Scenario) -> Result<Compiled, Failure> {
 pub fn run_error(s: &Scenario, e: &RunError) -> Diagnostic {
     let action = &s.actions[e.action];
     let m = &action.measures[e.measure];
-    Diagnostic::new(m.span, format!("measure `{}` of action `{}` {} in {}", m.id, action.id, e.problem, e.year))
-        .at(m.target_path.clone())
-        .note("a measure may not make a share negative, a share map stop summing to 1, or an intensity or activity negative (MODEL.md §9)")
+    Diagnostic::new(
+        m.span,
+        format!("measure `{}` of action `{}` {} in {}", m.id, action.id, e.problem, e.year),
+    )
+    .at(format!("{}.target", m.key))
+    .note(format!("target: `{}`", m.target_path))
+    .note("a measure may not make a share negative, a share map stop summing to 1, or an intensity or activity negative (MODEL.md §9)")
 }
 
 /// Prints a run error and returns the failure.
