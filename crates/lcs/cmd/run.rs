@@ -52,7 +52,15 @@ pub fn run(files: &[PathBuf], out: &Path) -> Result<(), Failure> {
             }
         }
         let targets = evaluate_targets(s, &c, &ws, &reference);
-        summary.push((s.id.clone(), years, rows(&c, &ws), targets));
+        let reference_total: Vec<f64> = reference.out.co2e_t.iter().map(|v| v / 1000.0).collect();
+        summary.push(RunSummary {
+            id: s.id.clone(),
+            years,
+            rows: rows(&c, &ws),
+            targets,
+            reference_total,
+            n_actions: s.actions.len(),
+        });
     }
     let path = out.join("results.csv");
     write_atomic(&path, csv.as_bytes()).map_err(Failure::Message)?;
@@ -61,74 +69,120 @@ pub fn run(files: &[PathBuf], out: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-type Summary = (
-    String,
-    Vec<i32>,
-    Vec<lcs_engine::Row>,
-    Vec<lcs_engine::TargetResult>,
-);
+struct RunSummary {
+    id: String,
+    years: Vec<i32>,
+    rows: Vec<lcs_engine::Row>,
+    targets: Vec<lcs_engine::TargetResult>,
+    /// Total emissions of the reference (no actions), kt CO2e.
+    reference_total: Vec<f64>,
+    n_actions: usize,
+}
 
-fn print_summary(runs: &[Summary]) {
-    // Years: base, milestones, end (of the first scenario; all share a model in practice).
-    let Some((_, years, _, _)) = runs.first() else {
-        return;
-    };
-    let (first, last) = (years[0], years[years.len() - 1]);
-    let mut shown = vec![first];
-    shown.extend(
-        MILESTONES
-            .iter()
-            .copied()
-            .filter(|y| *y > first && *y < last),
-    );
-    if last > first {
-        shown.push(last);
+impl RunSummary {
+    fn value(&self, var: &str, year: i32) -> Option<f64> {
+        let i = self.years.iter().position(|x| *x == year)?;
+        self.rows.iter().find(|r| r.variable == var)?.values[i]
     }
-    let mut header = vec!["kt CO2e".to_string()];
+}
+
+fn pct(v: f64) -> String {
+    format!("{:+.1} %", 100.0 * v)
+}
+
+/// A blueprint-style summary: emissions by sector at the base year, milestones and end;
+/// intensities; change against the reference and against the base year; targets.
+fn print_summary(runs: &[RunSummary]) {
+    let Some(first) = runs.first() else { return };
+    let (y0, yn) = (first.years[0], first.years[first.years.len() - 1]);
+    let mut shown = vec![y0];
+    shown.extend(MILESTONES.iter().copied().filter(|y| *y > y0 && *y < yn));
+    if yn > y0 {
+        shown.push(yn);
+    }
+    let mut header = vec!["kt CO2e/yr".to_string()];
     header.extend(shown.iter().map(|y| y.to_string()));
-    let value = |rows: &[lcs_engine::Row], var: &str, ys: &[i32], y: i32| -> Option<f64> {
-        let i = ys.iter().position(|x| *x == y)?;
-        rows.iter().find(|r| r.variable == var)?.values[i]
-    };
     let mut body = Vec::new();
-    for (id, ys, rows, _) in runs {
-        let mut line = vec![format!("{id}: total")];
-        line.extend(shown.iter().map(|y| {
-            value(rows, "Emissions|CO2e", ys, *y)
-                .map(fmt_kt)
-                .unwrap_or_default()
-        }));
+    for r in runs {
+        let cells = |var: &str, f: &dyn Fn(f64) -> String| -> Vec<String> {
+            shown
+                .iter()
+                .map(|y| r.value(var, *y).map(f).unwrap_or_default())
+                .collect()
+        };
+        let mut line = vec![format!("{}: total", r.id)];
+        line.extend(cells("Emissions|CO2e", &fmt_kt));
         body.push(line);
-        for r in rows
+        for row in r
+            .rows
             .iter()
-            .filter(|r| r.variable.starts_with("Emissions|CO2e|"))
+            .filter(|x| x.variable.starts_with("Emissions|CO2e|"))
         {
-            let mut line = vec![format!("  {}", &r.variable["Emissions|CO2e|".len()..])];
-            line.extend(shown.iter().map(|y| {
-                value(rows, &r.variable, ys, *y)
-                    .map(fmt_kt)
-                    .unwrap_or_default()
-            }));
+            let mut line = vec![format!("  {}", &row.variable["Emissions|CO2e|".len()..])];
+            line.extend(cells(&row.variable, &fmt_kt));
             body.push(line);
         }
-        for r in rows
+        for row in r
+            .rows
             .iter()
-            .filter(|r| r.variable.starts_with("Emissions Intensity|"))
+            .filter(|x| x.variable.starts_with("Emissions Intensity|"))
         {
-            let mut line = vec![format!("  {} ({})", r.variable, r.unit)];
-            line.extend(shown.iter().map(|y| {
-                value(rows, &r.variable, ys, *y)
-                    .map(|v| format!("{v:.3}"))
-                    .unwrap_or_default()
-            }));
+            let mut line = vec![format!(
+                "  {} ({})",
+                row.variable.replace("Emissions Intensity|", "per "),
+                row.unit
+            )];
+            line.extend(cells(&row.variable, &|v| format!("{v:.3}")));
             body.push(line);
         }
     }
     println!("{}", table(&header, &body));
-    for (id, _, _, targets) in runs {
-        for t in targets {
+    println!();
+    for r in runs {
+        let mut parts = Vec::new();
+        for y in shown.iter().skip(1) {
+            let i = r.years.iter().position(|x| x == y);
+            if let (Some(i), Some(e)) = (i, r.value("Emissions|CO2e", *y)) {
+                let reference = r.reference_total[i];
+                if r.n_actions > 0 && reference != 0.0 {
+                    parts.push(format!("{y} {}", pct(e / reference - 1.0)));
+                }
+            }
+        }
+        if !parts.is_empty() {
             println!(
-                "target {id}/{}: {} in {} (value {}, threshold {})",
+                "{} vs its reference (no actions): {}",
+                r.id,
+                parts.join(", ")
+            );
+        }
+        for row in r
+            .rows
+            .iter()
+            .filter(|x| x.variable.starts_with("Emissions Intensity|"))
+        {
+            let Some(base) = row.values[0] else { continue };
+            let parts: Vec<String> = shown
+                .iter()
+                .skip(1)
+                .filter_map(|y| {
+                    r.value(&row.variable, *y)
+                        .map(|v| format!("{y} {}", pct(v / base - 1.0)))
+                })
+                .collect();
+            println!(
+                "{} intensity {} vs {y0}: {}",
+                r.id,
+                row.variable.replace("Emissions Intensity|", "per "),
+                parts.join(", ")
+            );
+        }
+    }
+    for r in runs {
+        for t in &r.targets {
+            println!(
+                "target {}/{}: {} in {} (value {}, threshold {})",
+                r.id,
                 t.id,
                 if t.met { "met" } else { "NOT met" },
                 t.year,
