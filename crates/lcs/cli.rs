@@ -23,6 +23,32 @@ pub enum MethodArg {
     Shapley,
 }
 
+/// Output formats of `lcs report`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ReportFormat {
+    /// `report.xlsx`: a sheet per table and an IAMC `data` sheet.
+    Xlsx,
+    /// `csv/<table>.csv`.
+    Csv,
+    /// `parquet/<table>.parquet`.
+    Parquet,
+    /// `iamc.csv` (IAMC wide form).
+    Iamc,
+    /// `report.html` (self-contained, inline SVG charts).
+    Html,
+    /// `report.md`.
+    Md,
+}
+
+/// Sensitivity methods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SensitivityMethod {
+    /// Sobol first-order and total indices (Saltelli design, SALib estimators).
+    Sobol,
+    /// Morris elementary effects (mu, mu*, sigma).
+    Morris,
+}
+
 /// The commands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -64,6 +90,97 @@ pub enum Command {
     Paths {
         /// A model or scenario file.
         file: PathBuf,
+    },
+    /// Write the tables, workbook, charts and HTML report of a plan document under DIR.
+    Report {
+        /// Scenario files.
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Milestone years of the tables (default: base year, 2025, 2030, 2040, 2050, end).
+        #[arg(long, value_delimiter = ',')]
+        years: Vec<i32>,
+        /// Formats to write (default: all). Charts (SVG, PNG) are always written.
+        #[arg(long, value_enum, value_delimiter = ',')]
+        format: Vec<ReportFormat>,
+    },
+    /// Print the differences of inputs (after inheritance) and outputs of two scenarios.
+    Compare {
+        /// Scenario A.
+        a: PathBuf,
+        /// Scenario B.
+        b: PathBuf,
+        /// How many differing output variables to list.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+    },
+    /// Monte Carlo ensemble over the scenario's `uncertainty:` section: percentiles, mean and
+    /// sd of every output and year, target probabilities, optional Shapley spread
+    /// (docs/UNCERTAINTY.md).
+    Ensemble {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// Number of samples (all shards together).
+        #[arg(long, short = 'n', default_value_t = 10_000)]
+        samples: u64,
+        /// Random seed: the same seed gives the same bytes on any number of threads.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder (a shard writes `DIR/shard-K-of-N/`).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Run only shard K of N (K from 1) and write it as Parquet for `lcs merge`.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Also compute each action's exact Shapley contribution per sample (2^n runs each).
+        #[arg(long)]
+        shapley: bool,
+    },
+    /// Global sensitivity: Sobol indices (Saltelli design) or Morris elementary effects, with
+    /// an index table and a tornado chart (docs/UNCERTAINTY.md).
+    Sensitivity {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// The method.
+        #[arg(long, short, value_enum, default_value = "sobol")]
+        method: SensitivityMethod,
+        /// Sobol: base samples N (N·(D+2) runs); Morris: trajectories r (r·(D+1) runs).
+        #[arg(long, short = 'n', default_value_t = 1024)]
+        samples: usize,
+        /// Random seed (Sobol digital shift, Morris trajectories, bootstrap).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Output variables to analyse (default: Emissions|CO2e).
+        #[arg(long = "output", value_name = "VARIABLE")]
+        outputs: Vec<String>,
+        /// Years to analyse (default: the target years, or the end year).
+        #[arg(long = "year", value_delimiter = ',')]
+        years: Vec<i32>,
+        /// Morris grid levels (even).
+        #[arg(long, default_value_t = 4)]
+        levels: usize,
+        /// Bootstrap resamples for the confidence intervals.
+        #[arg(long, default_value_t = 100)]
+        resamples: usize,
+        /// Also write the design (`design.csv`, unit cube and values) and the model outputs
+        /// (`outputs.csv`), e.g. to check the indices with SALib.
+        #[arg(long)]
+        export: bool,
+    },
+    /// Combine the shards of an ensemble (`lcs ensemble --shard`) into the statistics of the
+    /// unsharded run, bit for bit.
+    Merge {
+        /// Shard folders, or folders holding `shard-K-of-N/` folders.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, short)]
+        out: PathBuf,
     },
     /// Measure evaluation speed, Shapley attribution time and a whole `lcs run` (use a
     /// release build: `cargo run --release -- bench ...`).

@@ -44,6 +44,13 @@ pub(crate) enum Step {
     Mul { slot: usize, a: usize, b: usize },
     /// `slot = src` for every year.
     Copy { slot: usize, src: usize },
+    /// A sampled uncertain parameter: multiply the slots by, or set them to, `params[index]`.
+    Param {
+        index: usize,
+        slots: Vec<usize>,
+        absolute: bool,
+        bound: Bound,
+    },
     /// A measure on series slots.
     Series {
         op: usize,
@@ -88,8 +95,9 @@ pub(crate) struct LeafPlan {
     pub intensity: usize,
     /// Top-level node position (sector row).
     pub top: usize,
-    /// One entry per run fuel: (run fuel index, fuel share slot, factors t/GJ).
-    pub fuels: Vec<(usize, usize, [f64; 4])>,
+    /// One entry per fuel the leaf can use: (run fuel index, fuel share slot, factors t/GJ
+    /// [fossil CO2, biogenic CO2, CH4, N2O], t CO2e/GJ).
+    pub fuels: Vec<(usize, usize, [f64; 4], f64)>,
 }
 
 /// Grid emissions as compiled.
@@ -159,6 +167,8 @@ pub struct Compiled {
     pub(crate) driver_slots: Vec<usize>,
     /// Share-defined nodes: (path, slot).
     pub(crate) share_slots: Vec<usize>,
+    /// The output rows, fixed at compile time.
+    pub(crate) row_specs: Vec<crate::results::RowSpec>,
 }
 
 /// Names used when writing results.
@@ -175,6 +185,7 @@ pub(crate) struct Labels {
     pub drivers: Vec<(String, String, f64)>,
     pub intensity_drivers: Vec<(usize, String, String, f64)>,
     pub action_ids: Vec<String>,
+    pub parameter_ids: Vec<String>,
     pub measure_ids: Vec<(String, String)>,
 }
 
@@ -446,7 +457,9 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
                 Some(s) => b.series(&s.share),
                 None => b.empty(),
             };
-            fuels.push((k, slot, fuel_factors(model, f, cat)));
+            let ff = fuel_factors(model, f, cat);
+            let co2e = ff[0] + model.gwp.ch4() * ff[2] + model.gwp.n2o() * ff[3];
+            fuels.push((k, slot, ff, co2e));
         }
         let top = tops.iter().position(|&t| t == model.top_of(l)).unwrap_or(0);
         leaf_index[l] = leaves.len();
@@ -629,6 +642,88 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
     let mut node_ops: Vec<Vec<Step>> = vec![Vec::new(); model.nodes.len()];
     let mut waste_gen_ops: Vec<Step> = Vec::new();
     let mut source_ops: Vec<Vec<Step>> = vec![Vec::new(); model.sources.len()];
+    // Sampled uncertain parameters go first in their target's bucket, so that measures
+    // act on the sampled series.
+    enum Bucket {
+        Driver(usize),
+        Node(usize),
+        WasteGeneration,
+        Source(usize),
+        Parameters,
+    }
+    let series_target = |t: &Target| -> Option<(Vec<usize>, Bound, Bucket)> {
+        Some(match t {
+            Target::Driver(d) => (vec![b.driver_slots[*d]], Bound::Free, Bucket::Driver(*d)),
+            Target::Activity(nd) => (vec![act_slot[*nd]], Bound::NonNegative, Bucket::Node(*nd)),
+            Target::Share(nd) => (vec![share_slot[*nd]?], Bound::Fraction, Bucket::Parameters),
+            Target::Intensity(nd) => (
+                model
+                    .leaves_below(*nd)
+                    .iter()
+                    .map(|&l| leaves[leaf_index[l]].intensity)
+                    .collect(),
+                Bound::NonNegative,
+                Bucket::Parameters,
+            ),
+            Target::Losses => (vec![losses?], Bound::Losses, Bucket::Parameters),
+            Target::GridFactor => match grid {
+                GridPlan::Factor { slot, .. } => {
+                    (vec![slot], Bound::NonNegative, Bucket::Parameters)
+                }
+                _ => return None,
+            },
+            Target::LocalCapacity(u) | Target::LocalGeneration(u) => (
+                vec![local.get(*u)?.0],
+                Bound::NonNegative,
+                Bucket::Parameters,
+            ),
+            Target::LocalCapacityFactor(u) => {
+                (vec![local.get(*u)?.1], Bound::Fraction, Bucket::Parameters)
+            }
+            Target::WasteGeneration => (
+                vec![waste.as_ref()?.generation],
+                Bound::NonNegative,
+                Bucket::WasteGeneration,
+            ),
+            Target::LandfillRecovery => (
+                vec![waste.as_ref()?.recovery],
+                Bound::Fraction,
+                Bucket::Parameters,
+            ),
+            Target::SourceActivity(si) => (
+                vec![sources[*si].activity],
+                Bound::NonNegative,
+                Bucket::Source(*si),
+            ),
+            Target::SourceFactor(si, g) => {
+                let gi = gas_index(*g);
+                let &(_, slot) = sources[*si].factors.iter().find(|(x, _)| *x == gi)?;
+                (vec![slot], Bound::Free, Bucket::Parameters)
+            }
+            _ => return None,
+        })
+    };
+    for (index, p) in scenario.uncertainty.iter().enumerate() {
+        let Some((slots, bound, bucket)) = series_target(&p.target) else {
+            return Err(CompileError {
+                message: format!("uncertain parameter `{}` does not target a series", p.id),
+            });
+        };
+        let step = Step::Param {
+            index,
+            slots,
+            absolute: p.mode == lcs_model::UncertainMode::Absolute,
+            bound,
+        };
+        match bucket {
+            Bucket::Driver(d) => driver_ops[d].push(step),
+            Bucket::Node(nd) => node_ops[nd].push(step),
+            Bucket::WasteGeneration => waste_gen_ops.push(step),
+            Bucket::Source(si) => source_ops[si].push(step),
+            Bucket::Parameters => param_ops.push(step),
+        }
+    }
+    labels.parameter_ids = scenario.uncertainty.iter().map(|p| p.id.clone()).collect();
     for (a, mi) in measures {
         let m = &scenario.actions[a].measures[mi];
         let op = ops.len();
@@ -896,7 +991,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         })
         .collect();
     let _ = ROUTES;
-    Ok(Compiled {
+    let mut compiled = Compiled {
         n_years: n,
         base_year: model.base_year,
         n_actions: scenario.actions.len(),
@@ -916,5 +1011,8 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         labels,
         driver_slots: b.driver_slots,
         share_slots,
-    })
+        row_specs: Vec::new(),
+    };
+    compiled.row_specs = crate::results::build_specs(&compiled);
+    Ok(compiled)
 }

@@ -1,13 +1,16 @@
 //! Evaluation: one run of a compiled scenario for a set of actions (MODEL.md §4–§10).
 //!
 //! [`evaluate`] is a pure function of the compiled arrays and an action mask: it copies the
-//! base arena into a reusable [`Workspace`], runs the steps (expressions and measures, in
-//! the order of §9), then computes per year, in this order: waste (§7, first-order decay
-//! with history; its incineration electricity feeds local generation), demand (§4: final
-//! energy and direct emissions of every leaf and fuel), electricity (§5: busbar supply,
-//! local generation, grid supply, grid emissions by factor or mix, allocated to demand by
-//! electricity use), and sources (§8). Units: GJ, t and MWh inside; the result writer turns
-//! them into TJ, kt and MWh.
+//! base arena into a reusable [`Workspace`], runs the steps (expressions, sampled
+//! parameters and measures, in the order of §9), then computes: waste (§7, first-order
+//! decay with history, year by year; its incineration electricity feeds local generation),
+//! demand (§4: final energy and direct emissions of every leaf and fuel), electricity (§5:
+//! busbar supply, local generation, grid supply, grid emissions by factor or mix, allocated
+//! to demand by electricity use), and sources (§8).
+//!
+//! Loops run series by series over the years (the arena is slot-major, so each inner loop
+//! reads contiguous memory); only the FOD recursion and the electricity balance run year by
+//! year. Units: GJ, t and MWh inside; the result writer turns them into TJ, kt and MWh.
 
 use crate::compile::{Bound, Compiled, GridPlan, SeriesLever, Step};
 use lcs_factors::WasteType;
@@ -19,9 +22,57 @@ pub struct Workspace {
     pub(crate) arena: Vec<f64>,
     pub(crate) stack: Vec<f64>,
     pub(crate) scratch: Vec<f64>,
+    /// Electricity use of each leaf, GJ, `leaf * n_years + year`.
     pub(crate) elec_leaf: Vec<f64>,
+    /// Per-year scratch: activity × intensity of one leaf.
+    pub(crate) ai: Vec<f64>,
+    /// Per-year scratch: electricity demand (GJ) and grid emissions (t CO2e).
+    pub(crate) demand_gj: Vec<f64>,
+    pub(crate) wte_gj: Vec<f64>,
+    /// Per-year scratch: a share group's sum before a measure.
+    pub(crate) group_before: Vec<f64>,
     /// The results of the last evaluation.
     pub out: Outputs,
+}
+
+/// Rows of [`Outputs::waste_detail`].
+pub mod waste_row {
+    /// Landfilled, t.
+    pub const LANDFILL: usize = 0;
+    /// Recycled, t.
+    pub const RECYCLING: usize = 1;
+    /// Composted, t.
+    pub const COMPOSTING: usize = 2;
+    /// Incinerated, t.
+    pub const INCINERATION: usize = 3;
+    /// Landfill CH4 emitted, t.
+    pub const LANDFILL_CH4: usize = 4;
+    /// Composting CH4, t.
+    pub const COMPOSTING_CH4: usize = 5;
+    /// Composting N2O, t.
+    pub const COMPOSTING_N2O: usize = 6;
+    /// Incineration fossil CO2, t.
+    pub const INCINERATION_CO2: usize = 7;
+    /// Number of rows.
+    pub const N: usize = 8;
+}
+
+/// Rows of [`Outputs::elec_mwh`].
+pub mod elec_row {
+    /// Demand at the point of use.
+    pub const DEMAND: usize = 0;
+    /// Local generation (units, waste to energy, `generation` measures).
+    pub const LOCAL: usize = 1;
+    /// Grid supply.
+    pub const GRID: usize = 2;
+    /// Surplus local generation (no credit).
+    pub const EXPORT: usize = 3;
+    /// T&D losses (busbar supply − demand).
+    pub const LOSSES: usize = 4;
+    /// Waste-to-energy part of local generation.
+    pub const WASTE_TO_ENERGY: usize = 5;
+    /// Number of rows.
+    pub const N: usize = 6;
 }
 
 /// The results of one evaluation, one column per model year.
@@ -38,19 +89,40 @@ pub struct Outputs {
     pub fe_fuel_gj: Array2<f64>,
     /// Final energy by top-level node, GJ per year.
     pub fe_top_gj: Array2<f64>,
-    /// Electricity: demand, local generation, grid supply, export, MWh per year.
+    /// Final energy by top-level node and run fuel (`top * n_fuels + fuel`), GJ per year.
+    pub fe_top_fuel_gj: Array2<f64>,
+    /// Electricity balance, MWh per year (rows: [`elec_row`]).
     pub elec_mwh: Array2<f64>,
+    /// Grid emissions, t CO2e per year (memo: already allocated to the demand sectors).
+    pub grid_co2e_t: Vec<f64>,
     /// Waste generated, t per year.
     pub waste_t: Vec<f64>,
+    /// Waste routes and emissions, t per year (rows: [`waste_row`]).
+    pub waste_detail: Array2<f64>,
 }
 
-/// A measure that broke a rule of MODEL.md §9 in some year.
+/// What a run error comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// A measure: action index in the scenario, measure index in the action.
+    Measure {
+        /// Action index.
+        action: usize,
+        /// Measure index within the action.
+        measure: usize,
+    },
+    /// A sampled uncertain parameter (index into the scenario's `uncertainty`).
+    Parameter {
+        /// Parameter index.
+        index: usize,
+    },
+}
+
+/// A measure or sampled parameter that broke a rule of MODEL.md §9 in some year.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunError {
-    /// Action index in the scenario.
-    pub action: usize,
-    /// Measure index in the action.
-    pub measure: usize,
+    /// What caused it.
+    pub cause: Cause,
     /// The year.
     pub year: i32,
     /// What went wrong, e.g. "makes a share negative (-0.05)".
@@ -61,21 +133,29 @@ impl Workspace {
     /// A workspace sized for a compiled scenario.
     pub fn new(c: &Compiled) -> Self {
         let n = c.n_years;
-        let n_sectors =
-            c.labels.tops.len() + usize::from(c.waste.is_some()) + c.labels.source_sectors.len();
+        let n_tops = c.labels.tops.len();
+        let n_fuels = c.labels.fuels.len();
+        let n_sectors = n_tops + usize::from(c.waste.is_some()) + c.labels.source_sectors.len();
         Workspace {
             arena: c.arena.clone(),
             stack: Vec::with_capacity(32),
             scratch: vec![0.0; 64],
-            elec_leaf: vec![0.0; c.leaves.len()],
+            elec_leaf: vec![0.0; c.leaves.len() * n],
+            ai: vec![0.0; n],
+            demand_gj: vec![0.0; n],
+            wte_gj: vec![0.0; n],
+            group_before: vec![0.0; n],
             out: Outputs {
                 co2e_t: vec![0.0; n],
                 gas_t: Array2::zeros((4, n)),
                 sector_t: Array2::zeros((n_sectors, n)),
-                fe_fuel_gj: Array2::zeros((c.labels.fuels.len(), n)),
-                fe_top_gj: Array2::zeros((c.labels.tops.len(), n)),
-                elec_mwh: Array2::zeros((4, n)),
+                fe_fuel_gj: Array2::zeros((n_fuels, n)),
+                fe_top_gj: Array2::zeros((n_tops, n)),
+                fe_top_fuel_gj: Array2::zeros((n_tops * n_fuels, n)),
+                elec_mwh: Array2::zeros((elec_row::N, n)),
+                grid_co2e_t: vec![0.0; n],
                 waste_t: vec![0.0; n],
+                waste_detail: Array2::zeros((waste_row::N, n)),
             },
         }
     }
@@ -86,7 +166,7 @@ impl Workspace {
     }
 }
 
-/// A value for messages: six significant decimals, without float noise.
+/// A value for messages: six decimals at most, without float noise.
 fn short(v: f64) -> String {
     let t = format!("{v:.6}");
     let t = t.trim_end_matches('0').trim_end_matches('.');
@@ -113,19 +193,33 @@ fn check_bound(bound: Bound, v: f64) -> Option<String> {
     }
 }
 
-/// Runs the steps: expressions and the measures of the actions in `mask`.
-fn run_steps(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), RunError> {
+fn rows_mut(a: &mut Array2<f64>) -> &mut [f64] {
+    a.as_slice_mut()
+        .expect("outputs are created in standard layout")
+}
+
+/// Runs the steps: expressions, sampled parameters, and the measures of the actions in
+/// `mask`.
+fn run_steps(
+    c: &Compiled,
+    ws: &mut Workspace,
+    mask: &[bool],
+    params: &[f64],
+) -> Result<(), RunError> {
     let n = c.n_years;
     ws.arena.copy_from_slice(&c.arena);
     let fail = |op: usize, y: usize, problem: String| {
         let info = &c.ops[op];
         RunError {
-            action: info.action,
-            measure: info.measure,
+            cause: Cause::Measure {
+                action: info.action,
+                measure: info.measure,
+            },
             year: c.base_year + y as i32,
             problem,
         }
     };
+    let on = |op: usize| mask.get(c.ops[op].action).copied().unwrap_or(false);
     for step in &c.steps {
         match step {
             Step::Expr { slot, program } => {
@@ -142,6 +236,35 @@ fn run_steps(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), RunE
             Step::Copy { slot, src } => {
                 ws.arena.copy_within(src * n..src * n + n, slot * n);
             }
+            Step::Param {
+                index,
+                slots,
+                absolute,
+                bound,
+            } => {
+                let Some(&v) = params.get(*index) else {
+                    continue;
+                };
+                for &s in slots {
+                    let row = &mut ws.arena[s * n..s * n + n];
+                    if *absolute {
+                        row.fill(v);
+                    } else {
+                        row.iter_mut().for_each(|x| *x *= v);
+                    }
+                    if let Some((y, problem)) = row
+                        .iter()
+                        .enumerate()
+                        .find_map(|(y, x)| check_bound(*bound, *x).map(|p| (y, p)))
+                    {
+                        return Err(RunError {
+                            cause: Cause::Parameter { index: *index },
+                            year: c.base_year + y as i32,
+                            problem: problem.replacen("makes", "sample makes", 1),
+                        });
+                    }
+                }
+            }
             Step::Series {
                 op,
                 lever,
@@ -150,32 +273,37 @@ fn run_steps(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), RunE
                 bound,
                 group,
             } => {
-                let info = &c.ops[*op];
-                if !mask.get(info.action).copied().unwrap_or(false) {
+                if !on(*op) {
                     continue;
                 }
-                for y in 0..n {
-                    let r = info.weights[y];
-                    if r == 0.0 && *lever != SeriesLever::Set {
-                        continue;
+                let w = &c.ops[*op].weights;
+                if !group.is_empty() {
+                    for y in 0..n {
+                        ws.group_before[y] = group.iter().map(|g| ws.arena[g * n + y]).sum();
                     }
-                    let before: f64 = group.iter().map(|g| ws.arena[g * n + y]).sum();
-                    let q = ws.arena[param * n + y];
-                    for &s in slots {
-                        let p = ws.arena[s * n + y];
-                        let v = match lever {
+                }
+                for &s in slots {
+                    for y in 0..n {
+                        let (p, q, r) = (ws.arena[s * n + y], ws.arena[param * n + y], w[y]);
+                        ws.arena[s * n + y] = match lever {
                             SeriesLever::Scale => lcs_levers::scale(p, q, r),
                             SeriesLever::Set => lcs_levers::set(p, q, r),
                             SeriesLever::Add => lcs_levers::add(p, q, r),
                         };
-                        if let Some(problem) = check_bound(*bound, v) {
+                    }
+                }
+                for &s in slots {
+                    for y in 0..n {
+                        if let Some(problem) = check_bound(*bound, ws.arena[s * n + y]) {
                             return Err(fail(*op, y, problem));
                         }
-                        ws.arena[s * n + y] = v;
                     }
-                    if !group.is_empty() && (before - 1.0).abs() <= 1e-9 {
+                }
+                // A children's share map that summed to 1 before the measure must still.
+                if !group.is_empty() {
+                    for y in 0..n {
                         let after: f64 = group.iter().map(|g| ws.arena[g * n + y]).sum();
-                        if (after - 1.0).abs() > 1e-9 {
+                        if (ws.group_before[y] - 1.0).abs() <= 1e-9 && (after - 1.0).abs() > 1e-9 {
                             return Err(fail(
                                 *op,
                                 y,
@@ -194,14 +322,13 @@ fn run_steps(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), RunE
                 from,
                 to,
                 amount,
-                ..
             } => {
-                let info = &c.ops[*op];
-                if !mask.get(info.action).copied().unwrap_or(false) {
+                if !on(*op) {
                     continue;
                 }
+                let w = &c.ops[*op].weights;
                 for y in 0..n {
-                    let r = info.weights[y];
+                    let r = w[y];
                     if r == 0.0 {
                         continue;
                     }
@@ -221,12 +348,12 @@ fn run_steps(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), RunE
                 value,
                 children,
             } => {
-                let info = &c.ops[*op];
-                if !mask.get(info.action).copied().unwrap_or(false) {
+                if !on(*op) {
                     continue;
                 }
+                let w = &c.ops[*op].weights;
                 for y in 0..n {
-                    let r = info.weights[y];
+                    let r = w[y];
                     if r == 0.0 {
                         continue;
                     }
@@ -237,9 +364,8 @@ fn run_steps(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), RunE
                     let before: f64 = buf.iter().sum();
                     lcs_levers::set_map(buf, value, r);
                     let after: f64 = buf.iter().sum();
-                    if *children && (before - 1.0).abs() > 1e-9 && (after - 1.0).abs() > 1e-9 {
-                        // Children shares that did not sum to 1 may keep any sum.
-                    } else if (after - 1.0).abs() > 1e-9 && (before - 1.0).abs() <= 1e-9 {
+                    let was_one = (before - 1.0).abs() <= 1e-9;
+                    if (after - 1.0).abs() > 1e-9 && (was_one || !*children) {
                         return Err(fail(
                             *op,
                             y,
@@ -252,12 +378,12 @@ fn run_steps(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), RunE
                 }
             }
             Step::Generation { op, slot, gj } => {
-                let info = &c.ops[*op];
-                if !mask.get(info.action).copied().unwrap_or(false) || *slot == usize::MAX {
+                if !on(*op) || *slot == usize::MAX {
                     continue;
                 }
+                let w = &c.ops[*op].weights;
                 for y in 0..n {
-                    ws.arena[slot * n + y] += gj * info.weights[y];
+                    ws.arena[slot * n + y] += gj * w[y];
                 }
             }
         }
@@ -268,50 +394,78 @@ fn run_steps(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), RunE
 /// Evaluates a compiled scenario with the actions in `mask` (one flag per action, in
 /// order) and leaves the results in `ws.out`.
 pub fn evaluate(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), RunError> {
-    run_steps(c, ws, mask)?;
+    evaluate_with(c, ws, mask, &[])
+}
+
+/// Evaluates with sampled values of the scenario's uncertain parameters: `params[i]` is a
+/// multiplier on parameter `i`'s series or an absolute value in base units (as the
+/// parameter declares), applied before any measure on that series. Missing values leave
+/// the series as defined.
+pub fn evaluate_with(
+    c: &Compiled,
+    ws: &mut Workspace,
+    mask: &[bool],
+    params: &[f64],
+) -> Result<(), RunError> {
+    run_steps(c, ws, mask, params)?;
     let n = c.n_years;
-    let a = &ws.arena;
-    let out = &mut ws.out;
-    out.gas_t.fill(0.0);
-    out.sector_t.fill(0.0);
-    out.fe_fuel_gj.fill(0.0);
-    out.fe_top_gj.fill(0.0);
-    out.elec_mwh.fill(0.0);
     let n_tops = c.labels.tops.len();
-    let waste_row = n_tops;
+    let n_fuels = c.labels.fuels.len();
+    let waste_row_idx = n_tops;
     let source_row0 = n_tops + usize::from(c.waste.is_some());
     let (g_ch4, g_n2o) = (c.gwp_ch4, c.gwp_n2o);
-    let at = |s: usize, y: usize| a[s * n + y];
+    let Workspace {
+        arena,
+        elec_leaf,
+        ai,
+        demand_gj,
+        wte_gj,
+        out,
+        ..
+    } = ws;
+    let a: &[f64] = arena;
+    let series = |s: usize| &a[s * n..s * n + n];
+    let gas = rows_mut(&mut out.gas_t);
+    gas.fill(0.0);
+    let sector = rows_mut(&mut out.sector_t);
+    sector.fill(0.0);
+    let fe_fuel = rows_mut(&mut out.fe_fuel_gj);
+    fe_fuel.fill(0.0);
+    let fe_top = rows_mut(&mut out.fe_top_gj);
+    fe_top.fill(0.0);
+    let fe_top_fuel = rows_mut(&mut out.fe_top_fuel_gj);
+    fe_top_fuel.fill(0.0);
+    let elec = rows_mut(&mut out.elec_mwh);
+    elec.fill(0.0);
+    let wd = rows_mut(&mut out.waste_detail);
+    wd.fill(0.0);
+    wte_gj.fill(0.0);
 
-    // Landfill: decomposable DOC accumulated at the end of the year before the base year,
-    // from the history deposits (MODEL.md §7, §11.5).
-    let mut da = [0.0f64; 8];
-    let mut decay = [0.0f64; 8];
-    let mut ddoc = [0.0f64; 8];
-    let mut fossil = [0.0f64; 8];
+    // Waste (MODEL.md §7), year by year for the first-order decay.
     if let Some(w) = &c.waste {
+        let mut da = [0.0f64; 8];
+        let mut decay = [0.0f64; 8];
+        let mut ddoc = [0.0f64; 8];
+        let mut fossil = [0.0f64; 8];
         for (j, t) in WasteType::ALL.iter().enumerate() {
             let cst = t.constants();
             decay[j] = (-w.k[j]).exp();
             ddoc[j] = cst.doc * w.doc_f * w.mcf;
             fossil[j] = cst.dm * cst.cf * cst.fcf;
         }
+        let at = |s: usize, y: usize| a[s * n + y];
+        // Deposits before the base year (§7, §11.5): base-year generation, composition and
+        // landfill route as they stand after measures.
         if let Some((from, r)) = w.history {
             let w0 = at(w.generation, 0) * at(w.routes[0], 0);
             for yr in from..c.base_year {
                 let wy = w0 / (1.0 + r).powi(c.base_year - yr);
                 for j in 0..8 {
-                    let dd = wy * at(w.composition[j], 0) * ddoc[j];
-                    da[j] = dd + da[j] * decay[j];
+                    da[j] = wy * at(w.composition[j], 0) * ddoc[j] + da[j] * decay[j];
                 }
             }
         }
-    }
-
-    for y in 0..n {
-        // Waste (MODEL.md §7).
-        let mut wte_gj = 0.0;
-        if let Some(w) = &c.waste {
+        for y in 0..n {
             let gen = at(w.generation, y);
             out.waste_t[y] = gen;
             let to_landfill = gen * at(w.routes[0], y);
@@ -328,80 +482,96 @@ pub fn evaluate(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), R
                 ch4_gen * w.f * 16.0 / 12.0 * (1.0 - at(w.recovery, y)) * (1.0 - w.oxidation);
             let incinerated = gen * at(w.routes[3], y);
             let co2_inc = incinerated * fossil_c * 44.0 / 12.0;
-            wte_gj = incinerated * at(w.incineration_electricity, y);
+            wte_gj[y] = incinerated * at(w.incineration_electricity, y);
             let composted = gen * at(w.routes[2], y);
-            let ch4 = ch4_landfill + composted * w.compost_ch4;
-            let n2o = composted * w.compost_n2o;
-            out.gas_t[[0, y]] += co2_inc;
-            out.gas_t[[1, y]] += ch4;
-            out.gas_t[[2, y]] += n2o;
-            out.sector_t[[waste_row, y]] += co2_inc + g_ch4 * ch4 + g_n2o * n2o;
-        }
-        // Demand (MODEL.md §4).
-        let mut demand_gj = 0.0;
-        let (mut d_co2, mut d_ch4, mut d_n2o, mut d_bio) = (0.0, 0.0, 0.0, 0.0);
-        for (li, leaf) in c.leaves.iter().enumerate() {
-            let ai = at(leaf.activity, y) * at(leaf.intensity, y);
-            let mut elec = 0.0;
-            let mut co2e = 0.0;
-            let mut fe_leaf = 0.0;
-            for &(k, slot, f) in &leaf.fuels {
-                let fe = ai * at(slot, y);
-                if fe == 0.0 {
-                    continue;
-                }
-                fe_leaf += fe;
-                out.fe_fuel_gj[[k, y]] += fe;
-                if Some(k) == c.electricity_fuel {
-                    elec += fe;
-                    continue;
-                }
-                let (co2, bio, ch4, n2o) = (fe * f[0], fe * f[1], fe * f[2], fe * f[3]);
-                d_co2 += co2;
-                d_ch4 += ch4;
-                d_n2o += n2o;
-                d_bio += bio;
-                co2e += co2 + g_ch4 * ch4 + g_n2o * n2o;
+            let (ch4_comp, n2o) = (composted * w.compost_ch4, composted * w.compost_n2o);
+            let ch4 = ch4_landfill + ch4_comp;
+            gas[y] += co2_inc;
+            gas[n + y] += ch4;
+            gas[2 * n + y] += n2o;
+            sector[waste_row_idx * n + y] += co2_inc + g_ch4 * ch4 + g_n2o * n2o;
+            let detail = [
+                to_landfill,
+                gen * at(w.routes[1], y),
+                composted,
+                incinerated,
+                ch4_landfill,
+                ch4_comp,
+                n2o,
+                co2_inc,
+            ];
+            for (i, v) in detail.iter().enumerate() {
+                wd[i * n + y] = *v;
             }
-            out.fe_top_gj[[leaf.top, y]] += fe_leaf;
-            out.sector_t[[leaf.top, y]] += co2e;
-            ws.elec_leaf[li] = elec;
-            demand_gj += elec;
         }
-        out.gas_t[[0, y]] += d_co2;
-        out.gas_t[[1, y]] += d_ch4;
-        out.gas_t[[2, y]] += d_n2o;
-        out.gas_t[[3, y]] += d_bio;
-        // Electricity (MODEL.md §5).
-        let demand = demand_gj / 3.6;
-        let losses = c.losses.map_or(0.0, |s| at(s, y));
+    }
+
+    // Demand (MODEL.md §4), leaf by leaf over all years.
+    demand_gj.fill(0.0);
+    for (li, leaf) in c.leaves.iter().enumerate() {
+        let (act, int) = (series(leaf.activity), series(leaf.intensity));
+        for y in 0..n {
+            ai[y] = act[y] * int[y];
+        }
+        let top = leaf.top;
+        let el = &mut elec_leaf[li * n..li * n + n];
+        el.fill(0.0);
+        for &(k, slot, f, co2e) in &leaf.fuels {
+            let share = series(slot);
+            let is_elec = Some(k) == c.electricity_fuel;
+            for y in 0..n {
+                let fe = ai[y] * share[y];
+                fe_fuel[k * n + y] += fe;
+                fe_top[top * n + y] += fe;
+                fe_top_fuel[(top * n_fuels + k) * n + y] += fe;
+                if is_elec {
+                    el[y] += fe;
+                } else {
+                    gas[y] += fe * f[0];
+                    gas[n + y] += fe * f[2];
+                    gas[2 * n + y] += fe * f[3];
+                    gas[3 * n + y] += fe * f[1];
+                    sector[top * n + y] += fe * co2e;
+                }
+            }
+        }
+        if c.electricity_fuel.is_some() {
+            for y in 0..n {
+                demand_gj[y] += el[y];
+            }
+        }
+    }
+
+    // Electricity (MODEL.md §5), year by year.
+    for y in 0..n {
+        let demand = demand_gj[y] / 3.6;
+        let losses = c.losses.map_or(0.0, |s| a[s * n + y]);
         let busbar = demand / (1.0 - losses);
-        let mut local_gj = wte_gj + at(c.extra_generation, y);
+        let mut local_gj = wte_gj[y] + a[c.extra_generation * n + y];
         for &(x, f) in &c.local {
-            local_gj += at(x, y) * at(f, y);
+            local_gj += a[x * n + y] * a[f * n + y];
         }
         let local = local_gj / 3.6;
         let grid = (busbar - local).max(0.0);
-        let export = (local - busbar).max(0.0);
-        out.elec_mwh[[0, y]] = demand;
-        out.elec_mwh[[1, y]] = local;
-        out.elec_mwh[[2, y]] = grid;
-        out.elec_mwh[[3, y]] = export;
+        let values = [
+            demand,
+            local,
+            grid,
+            (local - busbar).max(0.0),
+            busbar - demand,
+            wte_gj[y] / 3.6,
+        ];
+        for (i, v) in values.iter().enumerate() {
+            elec[i * n + y] = *v;
+        }
         let grid_gj = grid * 3.6;
-        let mut ee = [0.0f64; 5]; // co2 fossil, ch4, n2o, co2e-as-given, co2 biogenic
+        // co2 fossil, ch4, n2o, co2e as given, co2 biogenic
+        let mut ee = [0.0f64; 5];
         match &c.grid {
-            GridPlan::Factor { slot, gas } => {
-                let v = grid_gj * at(*slot, y);
-                match gas {
-                    0 => ee[0] = v,
-                    1 => ee[1] = v,
-                    2 => ee[2] = v,
-                    _ => ee[3] = v,
-                }
-            }
+            GridPlan::Factor { slot, gas } => ee[(*gas).min(3)] = grid_gj * a[slot * n + y],
             GridPlan::Mix(plants) => {
                 for &(s, per, f) in plants {
-                    let fuel = grid_gj * at(s, y) * per;
+                    let fuel = grid_gj * a[s * n + y] * per;
                     ee[0] += fuel * f[0];
                     ee[4] += fuel * f[1];
                     ee[1] += fuel * f[2];
@@ -410,42 +580,52 @@ pub fn evaluate(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), R
             }
             GridPlan::None => {}
         }
-        out.gas_t[[0, y]] += ee[0];
-        out.gas_t[[1, y]] += ee[1];
-        out.gas_t[[2, y]] += ee[2];
-        out.gas_t[[3, y]] += ee[4];
-        let ee_co2e = ee[0] + g_ch4 * ee[1] + g_n2o * ee[2] + ee[3];
-        if demand_gj > 0.0 {
-            for (li, leaf) in c.leaves.iter().enumerate() {
-                out.sector_t[[leaf.top, y]] += ee_co2e * ws.elec_leaf[li] / demand_gj;
-            }
-        }
-        // Sources (MODEL.md §8).
-        for s in &c.sources {
-            let act = at(s.activity, y);
-            let mut co2e = 0.0;
-            for &(g, slot) in &s.factors {
-                let e = act * at(slot, y);
-                match g {
-                    0 => {
-                        out.gas_t[[0, y]] += e;
-                        co2e += e;
-                    }
-                    1 => {
-                        out.gas_t[[1, y]] += e;
-                        co2e += g_ch4 * e;
-                    }
-                    2 => {
-                        out.gas_t[[2, y]] += e;
-                        co2e += g_n2o * e;
-                    }
-                    _ => co2e += e,
+        gas[y] += ee[0];
+        gas[n + y] += ee[1];
+        gas[2 * n + y] += ee[2];
+        gas[3 * n + y] += ee[4];
+        out.grid_co2e_t[y] = ee[0] + g_ch4 * ee[1] + g_n2o * ee[2] + ee[3];
+    }
+    // Allocation to demand (consumption view): by each leaf's share of electricity use.
+    if c.electricity_fuel.is_some() {
+        for (li, leaf) in c.leaves.iter().enumerate() {
+            let el = &elec_leaf[li * n..li * n + n];
+            for y in 0..n {
+                if demand_gj[y] > 0.0 && el[y] != 0.0 {
+                    sector[leaf.top * n + y] += out.grid_co2e_t[y] * el[y] / demand_gj[y];
                 }
             }
-            out.sector_t[[source_row0 + s.sector, y]] += co2e;
         }
-        // Total: the sum of the sector view (MODEL.md §10).
-        out.co2e_t[y] = out.sector_t.column(y).sum();
+    }
+
+    // Sources (MODEL.md §8).
+    for s in &c.sources {
+        let act = series(s.activity);
+        let row = (source_row0 + s.sector) * n;
+        for &(g, slot) in &s.factors {
+            let factor = series(slot);
+            let (gas_row, weight) = match g {
+                0 => (Some(0), 1.0),
+                1 => (Some(1), g_ch4),
+                2 => (Some(2), g_n2o),
+                _ => (None, 1.0),
+            };
+            for y in 0..n {
+                let e = act[y] * factor[y];
+                if let Some(r) = gas_row {
+                    gas[r * n + y] += e;
+                }
+                sector[row + y] += weight * e;
+            }
+        }
+    }
+
+    // Total: the sum of the sector view (MODEL.md §10).
+    out.co2e_t.fill(0.0);
+    for s in 0..sector.len() / n.max(1) {
+        for y in 0..n {
+            out.co2e_t[y] += sector[s * n + y];
+        }
     }
     Ok(())
 }

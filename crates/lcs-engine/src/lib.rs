@@ -30,8 +30,8 @@ mod targets;
 
 pub use attribution::{attribute, Attribution, AttributionError, Method, MAX_SHAPLEY_ACTIONS};
 pub use compile::{compile, CompileError, Compiled};
-pub use eval::{evaluate, Outputs, RunError, Workspace};
-pub use results::{rows, var, Row};
+pub use eval::{elec_row, evaluate, evaluate_with, waste_row, Cause, Outputs, RunError, Workspace};
+pub use results::{row_layout, row_values_into, rows, var, Row};
 pub use targets::{evaluate_targets, TargetResult};
 
 /// Evaluates a scenario with all its actions and returns the workspace.
@@ -67,22 +67,12 @@ impl Compiled {
     pub fn region_id(&self) -> &str {
         &self.labels.region
     }
-    /// (action id, measure id) of every compiled measure op, by op index.
-    pub fn measure_of(&self, e: &RunError) -> (String, String) {
-        let a = self
-            .labels
-            .action_ids
-            .get(e.action)
-            .cloned()
-            .unwrap_or_default();
-        let m = self
-            .labels
-            .measure_ids
-            .iter()
-            .filter(|(x, _)| *x == a)
-            .nth(e.measure)
-            .map(|x| x.1.clone())
-            .unwrap_or_default();
-        (a, m)
+    /// Number of uncertain parameters (the scenario's `uncertainty.parameters`).
+    pub fn n_parameters(&self) -> usize {
+        self.labels.parameter_ids.len()
+    }
+    /// Ids of the uncertain parameters, in order.
+    pub fn parameter_ids(&self) -> &[String] {
+        &self.labels.parameter_ids
     }
 }

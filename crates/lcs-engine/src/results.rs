@@ -1,9 +1,12 @@
 //! Result rows (MODEL.md §10 output table, §11.10): IAMC variable names and units.
 //!
 //! This module is the only place that spells output variable names; reports read rows.
+//! The list of rows of a compiled scenario is fixed at compile time ([`RowSpec`]), so
+//! [`row_values_into`] fills a flat buffer without allocating (ensembles call it per
+//! sample) and [`rows`] and [`row_layout`] agree with it by construction.
 
 use crate::compile::Compiled;
-use crate::eval::Workspace;
+use crate::eval::{elec_row, waste_row, Workspace};
 
 /// IAMC variable names.
 pub mod var {
@@ -27,6 +30,12 @@ pub mod var {
     pub const ELECTRICITY_GRID: &str = "Electricity|Grid Supply";
     /// Export.
     pub const ELECTRICITY_EXPORT: &str = "Electricity|Export";
+    /// T&D losses.
+    pub const ELECTRICITY_LOSSES: &str = "Electricity|Losses";
+    /// Waste-to-energy part of local generation.
+    pub const ELECTRICITY_WTE: &str = "Electricity|Local Generation|Waste to Energy";
+    /// Grid emissions (memo, allocated to the sectors).
+    pub const ELECTRICITY_GRID_EMISSIONS: &str = "Electricity|Grid Emissions";
     /// Waste generated.
     pub const WASTE_GENERATED: &str = "Waste|Generated";
     /// The waste sector row name.
@@ -44,86 +53,85 @@ pub struct Row {
     pub values: Vec<Option<f64>>,
 }
 
-fn row(variable: String, unit: &str, values: impl Iterator<Item = f64>) -> Row {
-    Row {
-        variable,
-        unit: unit.to_string(),
-        values: values.map(Some).collect(),
-    }
+/// Where a row's values come from, and the factor from internal units to the row's unit.
+#[derive(Clone, Debug)]
+pub(crate) enum Source {
+    Total,
+    Sector(usize),
+    Gas(usize),
+    FinalEnergy,
+    FuelEnergy(usize),
+    TopEnergy(usize),
+    TopFuelEnergy(usize),
+    Slot(usize, f64),
+    Elec(usize),
+    GridEmissions,
+    WasteGenerated,
+    WasteDetail(usize),
+    Intensity(usize, f64),
 }
 
-/// The rows of one evaluation, in the order of the conformance examples.
-pub fn rows(c: &Compiled, ws: &Workspace) -> Vec<Row> {
-    let o = &ws.out;
-    let n = c.n_years;
+/// One row of the output table, fixed at compile time.
+#[derive(Clone, Debug)]
+pub(crate) struct RowSpec {
+    pub variable: String,
+    pub unit: String,
+    pub source: Source,
+}
+
+/// The rows of a compiled scenario, in the order of the conformance examples, then the
+/// extra rows lcs writes beyond MODEL.md §10.
+pub(crate) fn build_specs(c: &Compiled) -> Vec<RowSpec> {
     let l = &c.labels;
-    let kt = |v: &f64| v / 1000.0;
-    let mut out = Vec::new();
-    out.push(row(
-        var::EMISSIONS_CO2E.into(),
-        "kt CO2e/yr",
-        o.co2e_t.iter().map(kt),
-    ));
+    let mut v = Vec::new();
+    let mut push = |variable: String, unit: &str, source: Source| {
+        v.push(RowSpec {
+            variable,
+            unit: unit.to_string(),
+            source,
+        })
+    };
+    push(var::EMISSIONS_CO2E.into(), "kt CO2e/yr", Source::Total);
     let mut sectors: Vec<String> = l.tops.clone();
     if l.has_waste {
         sectors.push(var::WASTE_SECTOR.into());
     }
     sectors.extend(l.source_sectors.iter().cloned());
     for (i, s) in sectors.iter().enumerate() {
-        out.push(row(
+        push(
             format!("{}|{s}", var::EMISSIONS_CO2E),
             "kt CO2e/yr",
-            o.sector_t.row(i).iter().map(kt),
-        ));
+            Source::Sector(i),
+        );
     }
-    out.push(row(
-        var::EMISSIONS_CO2.into(),
-        "kt CO2/yr",
-        o.gas_t.row(0).iter().map(kt),
-    ));
-    out.push(row(
-        var::EMISSIONS_CH4.into(),
-        "kt CH4/yr",
-        o.gas_t.row(1).iter().map(kt),
-    ));
-    out.push(row(
-        var::EMISSIONS_N2O.into(),
-        "kt N2O/yr",
-        o.gas_t.row(2).iter().map(kt),
-    ));
-    out.push(row(
+    push(var::EMISSIONS_CO2.into(), "kt CO2/yr", Source::Gas(0));
+    push(var::EMISSIONS_CH4.into(), "kt CH4/yr", Source::Gas(1));
+    push(var::EMISSIONS_N2O.into(), "kt N2O/yr", Source::Gas(2));
+    push(
         var::EMISSIONS_CO2_BIOGENIC.into(),
         "kt CO2/yr",
-        o.gas_t.row(3).iter().map(kt),
-    ));
-    let tj = |v: &f64| v / 1000.0;
-    out.push(row(
-        var::FINAL_ENERGY.into(),
-        "TJ/yr",
-        (0..n).map(|y| o.fe_fuel_gj.column(y).sum() / 1000.0),
-    ));
+        Source::Gas(3),
+    );
+    push(var::FINAL_ENERGY.into(), "TJ/yr", Source::FinalEnergy);
     for (k, f) in l.fuels.iter().enumerate() {
-        out.push(row(
+        push(
             format!("{}|{f}", var::FINAL_ENERGY),
             "TJ/yr",
-            o.fe_fuel_gj.row(k).iter().map(tj),
-        ));
+            Source::FuelEnergy(k),
+        );
     }
     for (t, name) in l.tops.iter().enumerate() {
-        out.push(row(
+        push(
             format!("{}|{name}", var::FINAL_ENERGY),
             "TJ/yr",
-            o.fe_top_gj.row(t).iter().map(tj),
-        ));
+            Source::TopEnergy(t),
+        );
     }
     for (p, &slot) in l.share_paths.iter().zip(&c.share_slots) {
-        out.push(row(
-            format!("Share|{p}"),
-            "1",
-            (0..n).map(|y| ws.slot(n, slot, y)),
-        ));
+        push(format!("Share|{p}"), "1", Source::Slot(slot, 1.0));
     }
-    if c.losses.is_some() || !c.local.is_empty() || c.electricity_fuel.is_some() {
+    let has_electricity = c.losses.is_some() || !c.local.is_empty() || c.electricity_fuel.is_some();
+    if has_electricity {
         let names = [
             var::ELECTRICITY_DEMAND,
             var::ELECTRICITY_LOCAL,
@@ -131,44 +139,148 @@ pub fn rows(c: &Compiled, ws: &Workspace) -> Vec<Row> {
             var::ELECTRICITY_EXPORT,
         ];
         for (i, name) in names.iter().enumerate() {
-            out.push(row(
-                name.to_string(),
-                "MWh/yr",
-                o.elec_mwh.row(i).iter().copied(),
-            ));
+            push(name.to_string(), "MWh/yr", Source::Elec(i));
         }
     }
     if l.has_waste {
-        out.push(row(
-            var::WASTE_GENERATED.into(),
-            "t/yr",
-            o.waste_t.iter().copied(),
-        ));
+        push(var::WASTE_GENERATED.into(), "t/yr", Source::WasteGenerated);
     }
     for ((name, unit, factor), &slot) in l.drivers.iter().zip(&c.driver_slots) {
-        out.push(row(
+        push(
             format!("Drivers|{name}"),
             unit,
-            (0..n).map(|y| ws.slot(n, slot, y) / factor),
-        ));
+            Source::Slot(slot, 1.0 / factor),
+        );
     }
     for (d, name, unit, factor) in &l.intensity_drivers {
-        let slot = c.driver_slots[*d];
-        let values = (0..n)
-            .map(|y| {
-                let dv = ws.slot(n, slot, y) / factor;
-                if dv == 0.0 {
-                    None
-                } else {
-                    Some(o.co2e_t[y] / dv)
-                }
-            })
-            .collect();
-        out.push(Row {
-            variable: format!("Emissions Intensity|{name}"),
-            unit: format!("t CO2e/{unit}"),
-            values,
-        });
+        push(
+            format!("Emissions Intensity|{name}"),
+            &format!("t CO2e/{unit}"),
+            Source::Intensity(c.driver_slots[*d], *factor),
+        );
     }
-    out
+    // Beyond §10: detail for reports.
+    for (t, top) in l.tops.iter().enumerate() {
+        for (k, f) in l.fuels.iter().enumerate() {
+            push(
+                format!("{}|{top}|{f}", var::FINAL_ENERGY),
+                "TJ/yr",
+                Source::TopFuelEnergy(t * l.fuels.len() + k),
+            );
+        }
+    }
+    if has_electricity {
+        push(
+            var::ELECTRICITY_LOSSES.into(),
+            "MWh/yr",
+            Source::Elec(elec_row::LOSSES),
+        );
+        push(
+            var::ELECTRICITY_WTE.into(),
+            "MWh/yr",
+            Source::Elec(elec_row::WASTE_TO_ENERGY),
+        );
+        push(
+            var::ELECTRICITY_GRID_EMISSIONS.into(),
+            "kt CO2e/yr",
+            Source::GridEmissions,
+        );
+    }
+    if l.has_waste {
+        let detail = [
+            ("Waste|Landfill", "t/yr", waste_row::LANDFILL),
+            ("Waste|Recycling", "t/yr", waste_row::RECYCLING),
+            ("Waste|Composting", "t/yr", waste_row::COMPOSTING),
+            ("Waste|Incineration", "t/yr", waste_row::INCINERATION),
+            (
+                "Emissions|CH4|Waste|Landfill",
+                "kt CH4/yr",
+                waste_row::LANDFILL_CH4,
+            ),
+            (
+                "Emissions|CH4|Waste|Composting",
+                "kt CH4/yr",
+                waste_row::COMPOSTING_CH4,
+            ),
+            (
+                "Emissions|N2O|Waste|Composting",
+                "kt N2O/yr",
+                waste_row::COMPOSTING_N2O,
+            ),
+            (
+                "Emissions|CO2|Waste|Incineration",
+                "kt CO2/yr",
+                waste_row::INCINERATION_CO2,
+            ),
+        ];
+        for (name, unit, row) in detail {
+            push(name.into(), unit, Source::WasteDetail(row));
+        }
+    }
+    v
+}
+
+/// A row's value in year index `y`, in the row's unit.
+fn value(c: &Compiled, ws: &Workspace, s: &Source, y: usize) -> Option<f64> {
+    let o = &ws.out;
+    let n = c.n_years;
+    Some(match *s {
+        Source::Total => o.co2e_t[y] / 1000.0,
+        Source::Sector(i) => o.sector_t[[i, y]] / 1000.0,
+        Source::Gas(i) => o.gas_t[[i, y]] / 1000.0,
+        Source::FinalEnergy => o.fe_fuel_gj.column(y).sum() / 1000.0,
+        Source::FuelEnergy(k) => o.fe_fuel_gj[[k, y]] / 1000.0,
+        Source::TopEnergy(t) => o.fe_top_gj[[t, y]] / 1000.0,
+        Source::TopFuelEnergy(i) => o.fe_top_fuel_gj[[i, y]] / 1000.0,
+        Source::Slot(slot, factor) => ws.slot(n, slot, y) * factor,
+        Source::Elec(i) => o.elec_mwh[[i, y]],
+        Source::GridEmissions => o.grid_co2e_t[y] / 1000.0,
+        Source::WasteGenerated => o.waste_t[y],
+        Source::WasteDetail(i) => {
+            let v = o.waste_detail[[i, y]];
+            if i >= waste_row::LANDFILL_CH4 {
+                v / 1000.0
+            } else {
+                v
+            }
+        }
+        Source::Intensity(slot, factor) => {
+            let d = ws.slot(n, slot, y) / factor;
+            if d == 0.0 {
+                return None;
+            }
+            o.co2e_t[y] / d
+        }
+    })
+}
+
+/// The rows of one evaluation.
+pub fn rows(c: &Compiled, ws: &Workspace) -> Vec<Row> {
+    c.row_specs
+        .iter()
+        .map(|s| Row {
+            variable: s.variable.clone(),
+            unit: s.unit.clone(),
+            values: (0..c.n_years).map(|y| value(c, ws, &s.source, y)).collect(),
+        })
+        .collect()
+}
+
+/// `(variable, unit)` of every row, in the order of [`rows`] and [`row_values_into`].
+pub fn row_layout(c: &Compiled) -> Vec<(String, String)> {
+    c.row_specs
+        .iter()
+        .map(|s| (s.variable.clone(), s.unit.clone()))
+        .collect()
+}
+
+/// Every row's values into a flat buffer, `out[row * n_years + year]`, NaN where
+/// undefined. `out` must hold `row_layout(c).len() * n_years` values. No allocation.
+pub fn row_values_into(c: &Compiled, ws: &Workspace, out: &mut [f64]) {
+    let n = c.n_years;
+    for (r, s) in c.row_specs.iter().enumerate() {
+        for y in 0..n {
+            out[r * n + y] = value(c, ws, &s.source, y).unwrap_or(f64::NAN);
+        }
+    }
 }

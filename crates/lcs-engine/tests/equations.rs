@@ -415,6 +415,99 @@ actions:
     let c = compile(&s).expect("compile");
     let mut ws = Workspace::new(&c);
     let e = evaluate(&c, &mut ws, &[true]).expect_err("negative share");
-    assert_eq!((e.action, e.measure, e.year), (0, 0, 2021));
+    assert_eq!(
+        e.cause,
+        lcs_engine::Cause::Measure {
+            action: 0,
+            measure: 0
+        }
+    );
+    assert_eq!(e.year, 2021);
     assert!(e.problem.contains("negative"), "{}", e.problem);
+}
+
+#[test]
+fn sampled_parameters_apply_before_measures() {
+    // population × 1.1 (multiplier) flows through `households`; then the measure halves the
+    // residential intensity; the grid-free LPG use is 250 × 1.1 households × 10 GJ.
+    // An absolute sample on the intensity replaces the series before the measure.
+    let scen = r#"
+scenario: s
+model: model.yaml
+actions:
+  - id: A
+    measures: [{ id: m, lever: scale, target: demand.residential.intensity, by: -0.5, start: 2020, ramp: step }]
+uncertainty:
+  parameters:
+    - { id: pop, path: drivers.population, distribution: uniform, min: 0.9, max: 1.1 }
+    - { id: int, path: demand.residential.intensity, as: absolute, distribution: triangular, min: "10 GJ/household", mode: "20 GJ/household", max: "30 GJ/household" }
+  correlations:
+    - { between: [pop, int], rank: 0.3 }
+"#;
+    let s = load(&[("model.yaml", TOWN), ("scenario.yaml", scen)]);
+    assert_eq!(s.uncertainty.len(), 2);
+    assert_eq!(s.correlations[0].rank, 0.3);
+    let c = compile(&s).expect("compile");
+    assert_eq!(c.n_parameters(), 2);
+    assert_eq!(c.parameter_ids(), ["pop".to_string(), "int".to_string()]);
+    let mut ws = Workspace::new(&c);
+    lcs_engine::evaluate_with(&c, &mut ws, &[true], &[1.1, 30.0]).expect("run");
+    let r = rows(&c, &ws);
+    assert_close(value(&r, "Drivers|households", 0), 275.0);
+    // 275 households × 30 GJ × (1 − 0.5) = 4 125 GJ = 4.125 TJ.
+    assert_close(value(&r, "Final Energy|lpg", 0), 4.125);
+    // A multiplier that makes the intensity negative is an error naming the parameter.
+    let e = lcs_engine::evaluate_with(&c, &mut ws, &[true], &[1.0, -1.0]).expect_err("negative");
+    assert_eq!(e.cause, lcs_engine::Cause::Parameter { index: 1 });
+    // The flat row buffer agrees with `rows`.
+    let layout = lcs_engine::row_layout(&c);
+    let mut flat = vec![0.0; layout.len() * 11];
+    lcs_engine::evaluate_with(&c, &mut ws, &[true], &[1.1, 30.0]).expect("run");
+    lcs_engine::row_values_into(&c, &ws, &mut flat);
+    let r = rows(&c, &ws);
+    for (i, row) in r.iter().enumerate() {
+        assert_eq!(layout[i].0, row.variable);
+        for y in 0..11 {
+            assert_eq!(
+                row.values[y].unwrap_or(f64::NAN).to_bits(),
+                flat[i * 11 + y].to_bits()
+            );
+        }
+    }
+}
+
+#[test]
+fn extra_rows_add_up() {
+    // Final energy by sector and fuel sums to final energy by sector; waste routes sum to
+    // waste generated; the grid emissions memo equals what was allocated.
+    let case = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/cases/tiny/cm.yaml");
+    let mut loader = Loader::new();
+    let s = loader.load_scenario(&case).expect("tiny cm loads");
+    let r = run(&s);
+    for y in 0..11 {
+        for top in ["residential", "industry", "transport"] {
+            let parts: f64 = r
+                .iter()
+                .filter(|x| x.variable.starts_with(&format!("Final Energy|{top}|")))
+                .map(|x| x.values[y].unwrap_or(0.0))
+                .sum();
+            assert!(
+                (parts - value(&r, &format!("Final Energy|{top}"), y)).abs()
+                    < 1e-9 * parts.max(1.0)
+            );
+        }
+        let routes: f64 = ["Landfill", "Recycling", "Composting", "Incineration"]
+            .iter()
+            .map(|w| value(&r, &format!("Waste|{w}"), y))
+            .sum();
+        assert!((routes - value(&r, "Waste|Generated", y)).abs() < 1e-6);
+        let busbar = value(&r, "Electricity|Demand", y) + value(&r, "Electricity|Losses", y);
+        let supplied = value(&r, "Electricity|Grid Supply", y)
+            + value(&r, "Electricity|Local Generation", y)
+            - value(&r, "Electricity|Export", y);
+        assert!(
+            (busbar - supplied).abs() < 1e-6 * busbar,
+            "year {y}: {busbar} vs {supplied}"
+        );
+    }
 }

@@ -31,6 +31,7 @@ mod paths;
 mod read;
 mod scenario;
 mod source;
+mod uncertainty;
 pub mod yaml;
 
 pub use check_model::node_key_path;

@@ -578,6 +578,90 @@ pub struct TargetSpec {
     pub span: Span,
 }
 
+/// How a sampled value acts on its series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UncertainMode {
+    /// The series is multiplied by the sample (every year).
+    Multiplier,
+    /// The series is replaced by the sample (every year), in base units.
+    Absolute,
+}
+
+/// A probability distribution of an uncertain parameter. Values are multipliers, or
+/// absolute values in base units, as the parameter's mode says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Distribution {
+    /// Uniform on `[min, max]`.
+    Uniform {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// Triangular on `[min, max]` with its peak at `mode`.
+    Triangular {
+        /// Lower bound.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// Normal, truncated to `[min, max]` where given.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation (> 0).
+        sd: f64,
+        /// Lower truncation bound.
+        min: Option<f64>,
+        /// Upper truncation bound.
+        max: Option<f64>,
+    },
+    /// Lognormal: `ln X ~ Normal(mu, sigma)`.
+    Lognormal {
+        /// Mean of `ln X`.
+        mu: f64,
+        /// Standard deviation of `ln X` (> 0).
+        sigma: f64,
+    },
+    /// Discrete values with weights that sum to 1.
+    Discrete {
+        /// The values.
+        values: Vec<f64>,
+        /// Their probabilities.
+        weights: Vec<f64>,
+    },
+}
+
+/// An uncertain parameter (the `uncertainty:` extension, docs/UNCERTAINTY.md).
+#[derive(Clone, Debug)]
+pub struct UncertainParameter {
+    /// Id, unique within the scenario (defaults to the path).
+    pub id: String,
+    /// The parameter path as written.
+    pub path: String,
+    /// The resolved target (a series target).
+    pub target: Target,
+    /// Multiplier or absolute value.
+    pub mode: UncertainMode,
+    /// The distribution.
+    pub distribution: Distribution,
+    /// Where it is defined.
+    pub span: Span,
+}
+
+/// A rank correlation between two uncertain parameters (Iman–Conover).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Correlation {
+    /// Index of the first parameter in `Scenario::uncertainty`.
+    pub a: usize,
+    /// Index of the second parameter.
+    pub b: usize,
+    /// Spearman rank correlation in (-1, 1).
+    pub rank: f64,
+}
+
 /// A checked scenario: the model with overrides applied, the actions and targets after
 /// inheritance.
 #[derive(Clone, Debug)]
@@ -594,6 +678,10 @@ pub struct Scenario {
     pub targets: Vec<TargetSpec>,
     /// The override paths in force (for `lcs compare` and manifests).
     pub overrides: Vec<(String, Span)>,
+    /// Uncertain parameters, merged by id through inheritance.
+    pub uncertainty: Vec<UncertainParameter>,
+    /// Rank correlations between uncertain parameters.
+    pub correlations: Vec<Correlation>,
     /// Where the scenario is defined.
     pub span: Span,
 }

@@ -48,7 +48,7 @@ pub struct Loader {
 
 type Diags = Vec<Diagnostic>;
 
-const SCENARIO_KEYS: [&str; 8] = [
+const SCENARIO_KEYS: [&str; 9] = [
     "scenario",
     "name",
     "model",
@@ -57,6 +57,7 @@ const SCENARIO_KEYS: [&str; 8] = [
     "packages",
     "actions",
     "targets",
+    "uncertainty",
 ];
 const ACTION_KEYS: [&str; 6] = ["id", "name", "theme", "agency", "kpi", "measures"];
 
@@ -409,6 +410,26 @@ impl Loader {
                 }
             }
         }
+        // Uncertainty, root first: parameters merged by id, correlations by pair.
+        let mut uncertainty: Vec<UncertainParameter> = Vec::new();
+        let mut corr_raw: Vec<(String, String, f64, Span)> = Vec::new();
+        for (_, node, _) in &chain {
+            let NodeKind::Map(items) = &node.kind else {
+                continue;
+            };
+            if let Some(u) = get(items, "uncertainty") {
+                crate::uncertainty::read(
+                    &mut r,
+                    &model,
+                    &paths,
+                    u,
+                    &mut uncertainty,
+                    &mut corr_raw,
+                );
+            }
+        }
+        let correlations =
+            crate::uncertainty::resolve_correlations(&mut r, &uncertainty, &corr_raw);
         r.errors.extend(pkg_errors);
         // Action ids unique after inheritance; measure ids unique within their action.
         for (i, a) in actions.iter().enumerate() {
@@ -458,6 +479,8 @@ impl Loader {
             actions,
             targets,
             overrides,
+            uncertainty,
+            correlations,
             span: leaf_node.span,
         })
     }
@@ -490,7 +513,7 @@ pub(crate) fn reader_for(model: &Model) -> Reader {
     }
 }
 
-fn find_path<'p>(
+pub(crate) fn find_path<'p>(
     r: &mut Reader,
     paths: &'p [PathInfo],
     text: &str,

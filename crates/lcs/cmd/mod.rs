@@ -3,8 +3,13 @@
 
 mod attribute;
 mod bench;
+mod compare;
+mod ensemble;
+mod merge;
 mod paths;
+mod report;
 mod run;
+mod sensitivity;
 mod targets;
 mod validate;
 
@@ -35,6 +40,45 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
         Command::Validate { files } => validate::run(&files),
         Command::Paths { file } => paths::run(&file),
         Command::Bench { scenario, seconds } => bench::run(&scenario, seconds),
+        Command::Report {
+            scenarios,
+            out,
+            years,
+            format,
+        } => report::run(&scenarios, &out, &years, &format),
+        Command::Compare { a, b, top } => compare::run(&a, &b, top),
+        Command::Ensemble {
+            scenario,
+            samples,
+            seed,
+            out,
+            shard,
+            shapley,
+        } => ensemble::run(&scenario, samples, seed, &out, shard.as_deref(), shapley),
+        Command::Sensitivity {
+            scenario,
+            method,
+            samples,
+            seed,
+            out,
+            outputs,
+            years,
+            levels,
+            resamples,
+            export,
+        } => sensitivity::run(&sensitivity::Options {
+            scenario,
+            method,
+            samples,
+            seed,
+            out,
+            outputs,
+            years,
+            levels,
+            resamples,
+            export,
+        }),
+        Command::Merge { shards, out } => merge::run(&shards, &out),
     }
 }
 
@@ -54,15 +98,34 @@ pub fn compile(s: &Scenario) -> Result<Compiled, Failure> {
 
 /// A diagnostic for a measure that failed during a run, pointing at the measure.
 pub fn run_error(s: &Scenario, e: &RunError) -> Diagnostic {
-    let action = &s.actions[e.action];
-    let m = &action.measures[e.measure];
-    Diagnostic::new(
-        m.span,
-        format!("measure `{}` of action `{}` {} in {}", m.id, action.id, e.problem, e.year),
-    )
-    .at(format!("{}.target", m.key))
-    .note(format!("target: `{}`", m.target_path))
-    .note("a measure may not make a share negative, a share map stop summing to 1, or an intensity or activity negative (MODEL.md §9)")
+    match e.cause {
+        lcs_engine::Cause::Measure { action, measure } => {
+            let action = &s.actions[action];
+            let m = &action.measures[measure];
+            Diagnostic::new(
+                m.span,
+                format!("measure `{}` of action `{}` {} in {}", m.id, action.id, e.problem, e.year),
+            )
+            .at(format!("{}.target", m.key))
+            .note(format!("target: `{}`", m.target_path))
+            .note("a measure may not make a share negative, a share map stop summing to 1, or an intensity or activity negative (MODEL.md §9)")
+        }
+        lcs_engine::Cause::Parameter { index } => {
+            let p = &s.uncertainty[index];
+            Diagnostic::new(
+                p.span,
+                format!(
+                    "uncertain parameter `{}`: {} in {}",
+                    p.id, e.problem, e.year
+                ),
+            )
+            .at(format!("uncertainty.parameters.{}", p.id))
+            .note(format!("target: `{}`", p.path))
+            .note(
+                "truncate the distribution (`min`, `max`) so that no sample leaves the valid range",
+            )
+        }
+    }
 }
 
 /// Prints a run error and returns the failure.

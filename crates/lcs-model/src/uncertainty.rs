@@ -1,0 +1,399 @@
+//! The `uncertainty:` section of scenario files (an extension of MODEL.md, documented in
+//! docs/UNCERTAINTY.md): distributions on parameter paths and rank correlations.
+//!
+//! ```yaml
+//! uncertainty:
+//!   parameters:
+//!     - { id: gdp, path: drivers.gdp, distribution: normal, mean: 1.0, sd: 0.05, min: 0.8 }
+//!     - { id: grid, path: electricity.grid_factor, as: absolute, distribution: uniform,
+//!         min: "0.6 t CO2/MWh", max: "0.8 t CO2/MWh" }
+//!   correlations:
+//!     - { between: [gdp, grid], rank: 0.5 }
+//! ```
+//!
+//! A multiplier is a plain number; an absolute value is written in the series' unit and
+//! converted to base units here. Parameters are merged by id through `extends` (the
+//! child's replacing the parent's), correlations by pair.
+
+use crate::diag::Diagnostic;
+use crate::model::*;
+use crate::paths::PathInfo;
+use crate::read::{get, join, Reader};
+use crate::scenario::find_path;
+use crate::source::Span;
+use crate::yaml::Node;
+use lcs_units::{nearest, Dimension};
+
+const PARAM_KEYS: [&str; 12] = [
+    "id",
+    "path",
+    "as",
+    "distribution",
+    "min",
+    "max",
+    "mode",
+    "mean",
+    "sd",
+    "mu",
+    "sigma",
+    "values",
+];
+
+fn keys_for(dist: &str) -> &'static [&'static str] {
+    match dist {
+        "uniform" => &["min", "max"],
+        "triangular" => &["min", "mode", "max"],
+        "normal" => &["mean", "sd", "min", "max"],
+        "lognormal" => &["mu", "sigma"],
+        "discrete" => &["values", "weights"],
+        _ => &[],
+    }
+}
+
+/// Reads `uncertainty:` into `params` (merged by id) and raw correlations.
+pub(crate) fn read(
+    r: &mut Reader,
+    model: &Model,
+    paths: &[PathInfo],
+    node: &Node,
+    params: &mut Vec<UncertainParameter>,
+    corr: &mut Vec<(String, String, f64, Span)>,
+) {
+    let Some(items) = r.map(node, "uncertainty", &["parameters", "correlations"]) else {
+        return;
+    };
+    if let Some(p) = get(items, "parameters") {
+        if let Some(list) = r.seq(p, "uncertainty.parameters", "parameters") {
+            for (i, pn) in list.iter().enumerate() {
+                let pp = format!("uncertainty.parameters[{i}]");
+                if let Some(x) = read_param(r, model, paths, pn, &pp) {
+                    match params.iter_mut().find(|q| q.id == x.id) {
+                        Some(old) => *old = x,
+                        None => params.push(x),
+                    }
+                }
+            }
+        }
+    }
+    if let Some(c) = get(items, "correlations") {
+        if let Some(list) = r.seq(c, "uncertainty.correlations", "correlations") {
+            for (i, cn) in list.iter().enumerate() {
+                let cp = format!("uncertainty.correlations[{i}]");
+                let Some(ci) = r.map(cn, &cp, &["between", "rank"]) else {
+                    continue;
+                };
+                let Some(b) = r
+                    .req(ci, "between", &cp, cn.span)
+                    .and_then(|b| r.strings(b, &join(&cp, "between")))
+                else {
+                    continue;
+                };
+                let Some(rank) = r
+                    .req(ci, "rank", &cp, cn.span)
+                    .and_then(|x| r.number(x, &join(&cp, "rank")))
+                else {
+                    continue;
+                };
+                if b.len() != 2 || b[0] == b[1] {
+                    r.err(
+                        Diagnostic::new(cn.span, "`between` names two different parameters")
+                            .at(join(&cp, "between")),
+                    );
+                    continue;
+                }
+                if !(rank > -1.0 && rank < 1.0) {
+                    r.err(
+                        Diagnostic::new(
+                            cn.span,
+                            format!("rank correlation {rank} is outside (-1, 1)"),
+                        )
+                        .at(join(&cp, "rank"))
+                        .expected("a number strictly between -1 and 1"),
+                    );
+                    continue;
+                }
+                corr.retain(|(a, bb, _, _)| {
+                    !((*a == b[0] && *bb == b[1]) || (*a == b[1] && *bb == b[0]))
+                });
+                corr.push((b[0].clone(), b[1].clone(), rank, cn.span));
+            }
+        }
+    }
+}
+
+/// Resolves correlation names to parameter indices.
+pub(crate) fn resolve_correlations(
+    r: &mut Reader,
+    params: &[UncertainParameter],
+    corr: &[(String, String, f64, Span)],
+) -> Vec<Correlation> {
+    let mut out = Vec::new();
+    for (a, b, rank, span) in corr {
+        let find = |r: &mut Reader, name: &str| -> Option<usize> {
+            let i = params.iter().position(|p| p.id == name);
+            if i.is_none() {
+                r.err(
+                    Diagnostic::new(*span, format!("unknown uncertain parameter `{name}`"))
+                        .at("uncertainty.correlations")
+                        .suggest(nearest(name, params.iter().map(|p| p.id.as_str()))),
+                );
+            }
+            i
+        };
+        if let (Some(ia), Some(ib)) = (find(r, a), find(r, b)) {
+            out.push(Correlation {
+                a: ia,
+                b: ib,
+                rank: *rank,
+            });
+        }
+    }
+    out
+}
+
+fn read_param(
+    r: &mut Reader,
+    model: &Model,
+    paths: &[PathInfo],
+    n: &Node,
+    pp: &str,
+) -> Option<UncertainParameter> {
+    let dist_text = match &n.kind {
+        crate::yaml::NodeKind::Map(items) => get(items, "distribution")
+            .and_then(|d| d.as_scalar())
+            .unwrap_or("")
+            .to_string(),
+        _ => String::new(),
+    };
+    let mut allowed = vec!["id", "path", "as", "distribution"];
+    allowed.extend_from_slice(keys_for(&dist_text));
+    let _ = PARAM_KEYS;
+    let items = r.map(n, pp, &allowed)?;
+    let pn = r.req(items, "path", pp, n.span)?;
+    let path = r.text(pn, &join(pp, "path"))?.to_string();
+    let id = match get(items, "id") {
+        Some(i) => r.text(i, &join(pp, "id"))?.to_string(),
+        None => path.clone(),
+    };
+    let dn = r.req(items, "distribution", pp, n.span)?;
+    if keys_for(&dist_text).is_empty() {
+        let names = ["uniform", "triangular", "normal", "lognormal", "discrete"];
+        r.err(
+            Diagnostic::new(dn.span, format!("unknown distribution `{dist_text}`"))
+                .at(join(pp, "distribution"))
+                .expected("`uniform`, `triangular`, `normal`, `lognormal` or `discrete`")
+                .suggest(nearest(&dist_text, names)),
+        );
+        return None;
+    }
+    let info = find_path(r, paths, &path, pn.span, &join(pp, "path"))?.clone();
+    if info.target.is_share_map() || info.target == Target::Local {
+        r.err(
+            Diagnostic::new(pn.span, format!("`{path}` is not a series"))
+                .at(join(pp, "path"))
+                .expected("a series path (a driver, an activity, a share, an intensity, a factor, …)")
+                .note("share maps (fuels, routes, composition, mix, children) cannot be sampled as a whole; sample a child's `share` instead"),
+        );
+        return None;
+    }
+    let mode = match get(items, "as") {
+        None => UncertainMode::Multiplier,
+        Some(a) => match r.text(a, &join(pp, "as"))? {
+            "multiplier" => UncertainMode::Multiplier,
+            "absolute" => UncertainMode::Absolute,
+            t => {
+                r.err(
+                    Diagnostic::new(a.span, format!("unknown mode `{t}`"))
+                        .at(join(pp, "as"))
+                        .expected("`multiplier` or `absolute`")
+                        .suggest(nearest(t, ["multiplier", "absolute"])),
+                );
+                return None;
+            }
+        },
+    };
+    // A value: a plain multiplier, or an absolute value in the series' dimension.
+    let value = |r: &mut Reader, key: &str| -> Option<f64> {
+        let node = get(items, key)?;
+        let kp = join(pp, key);
+        match mode {
+            UncertainMode::Multiplier => r.number(node, &kp),
+            UncertainMode::Absolute => {
+                let q = r.quantity(node, &kp)?;
+                let (u, text) = crate::read::unit_of(&q);
+                if u.dim != info.dim && !(q.unit.is_none() && info.dim.is_none()) {
+                    r.err(
+                        Diagnostic::new(node.span, format!("wrong unit for `{path}`"))
+                            .at(kp)
+                            .expected(format!("a value in `{}` ({})", info.unit, info.dim))
+                            .found(text.unwrap_or_else(|| "a plain number".into())),
+                    );
+                    return None;
+                }
+                Some(q.value * u.factor)
+            }
+        }
+    };
+    let need = |r: &mut Reader, key: &str| -> Option<f64> {
+        if get(items, key).is_none() {
+            r.err(Diagnostic::new(n.span, format!("missing key `{key}`")).at(join(pp, key)));
+            return None;
+        }
+        value(r, key)
+    };
+    let bad = |r: &mut Reader, key: &str, msg: String| {
+        let span = get(items, key).map(|x| x.span).unwrap_or(n.span);
+        r.err(Diagnostic::new(span, msg).at(join(pp, key)));
+    };
+    let distribution = match dist_text.as_str() {
+        "uniform" => {
+            let (min, max) = (need(r, "min")?, need(r, "max")?);
+            if min > max {
+                bad(
+                    r,
+                    "max",
+                    format!("bounds reversed: `min` {min} is above `max` {max}"),
+                );
+                return None;
+            }
+            Distribution::Uniform { min, max }
+        }
+        "triangular" => {
+            let (min, mode, max) = (need(r, "min")?, need(r, "mode")?, need(r, "max")?);
+            if !(min <= mode && mode <= max) || min == max {
+                bad(r, "mode", format!("expected `min` ≤ `mode` ≤ `max` with `min` < `max`, found {min}, {mode}, {max}"));
+                return None;
+            }
+            Distribution::Triangular { min, mode, max }
+        }
+        "normal" => {
+            let mean = need(r, "mean")?;
+            // The standard deviation is a spread: in the series' unit for absolute values.
+            let sd = need(r, "sd")?;
+            if sd <= 0.0 {
+                bad(
+                    r,
+                    "sd",
+                    format!("the standard deviation must be positive, found {sd}"),
+                );
+                return None;
+            }
+            let min = if get(items, "min").is_some() {
+                Some(value(r, "min")?)
+            } else {
+                None
+            };
+            let max = if get(items, "max").is_some() {
+                Some(value(r, "max")?)
+            } else {
+                None
+            };
+            if let (Some(a), Some(b)) = (min, max) {
+                if a >= b {
+                    bad(
+                        r,
+                        "max",
+                        format!("bounds reversed: `min` {a} is not below `max` {b}"),
+                    );
+                    return None;
+                }
+            }
+            Distribution::Normal { mean, sd, min, max }
+        }
+        "lognormal" => {
+            let mu_node = get(items, "mu");
+            let mu = match mu_node {
+                Some(m) => r.number(m, &join(pp, "mu"))?,
+                None => {
+                    r.err(Diagnostic::new(n.span, "missing key `mu`").at(join(pp, "mu")));
+                    return None;
+                }
+            };
+            let sigma = match get(items, "sigma") {
+                Some(s) => r.number(s, &join(pp, "sigma"))?,
+                None => {
+                    r.err(Diagnostic::new(n.span, "missing key `sigma`").at(join(pp, "sigma")));
+                    return None;
+                }
+            };
+            if sigma <= 0.0 {
+                bad(
+                    r,
+                    "sigma",
+                    format!("`sigma` must be positive, found {sigma}"),
+                );
+                return None;
+            }
+            if mode == UncertainMode::Absolute && !info.dim.is_none() {
+                bad(r, "as", "a lognormal is given on the log scale; use it as a multiplier on a series with a unit".into());
+                return None;
+            }
+            Distribution::Lognormal { mu, sigma }
+        }
+        _ => {
+            let vn = r.req(items, "values", pp, n.span)?;
+            let crate::yaml::NodeKind::Seq(list) = &vn.kind else {
+                bad(r, "values", "expected a list of values".into());
+                return None;
+            };
+            let mut values = Vec::new();
+            for (i, v) in list.iter().enumerate() {
+                let kp = format!("{pp}.values[{i}]");
+                let x = match mode {
+                    UncertainMode::Multiplier => r.number(v, &kp)?,
+                    UncertainMode::Absolute => {
+                        let q = r.quantity(v, &kp)?;
+                        let (u, _) = crate::read::unit_of(&q);
+                        if u.dim != info.dim && !(q.unit.is_none() && info.dim.is_none()) {
+                            r.err(
+                                Diagnostic::new(v.span, format!("wrong unit for `{path}`"))
+                                    .at(kp)
+                                    .expected(format!("a value in `{}`", info.unit)),
+                            );
+                            return None;
+                        }
+                        q.value * u.factor
+                    }
+                };
+                values.push(x);
+            }
+            if values.is_empty() {
+                bad(r, "values", "`values` is empty".into());
+                return None;
+            }
+            let weights = match get(items, "weights") {
+                None => vec![1.0 / values.len() as f64; values.len()],
+                Some(w) => {
+                    let crate::yaml::NodeKind::Seq(wl) = &w.kind else {
+                        bad(r, "weights", "expected a list of weights".into());
+                        return None;
+                    };
+                    let mut ws = Vec::new();
+                    for (i, x) in wl.iter().enumerate() {
+                        ws.push(r.number(x, &format!("{pp}.weights[{i}]"))?);
+                    }
+                    let sum: f64 = ws.iter().sum();
+                    if ws.len() != values.len()
+                        || ws.iter().any(|x| *x < 0.0)
+                        || (sum - 1.0).abs() > 1e-9
+                    {
+                        bad(r, "weights", format!("expected {} non-negative weights summing to 1, found {} summing to {sum}", values.len(), ws.len()));
+                        return None;
+                    }
+                    ws
+                }
+            };
+            Distribution::Discrete { values, weights }
+        }
+    };
+    let _ = Dimension::none;
+    let _ = model;
+    Some(UncertainParameter {
+        id,
+        path,
+        target: info.target,
+        mode,
+        distribution,
+        span: n.span,
+    })
+}

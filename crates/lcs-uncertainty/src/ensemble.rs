@@ -1,0 +1,407 @@
+//! Monte Carlo ensembles: sampling, evaluation on rayon, streaming statistics, shards.
+//!
+//! Sample `i` (0-based) takes its uniforms, one per parameter in order, from
+//! `Stream::new(seed, Sample, i)` and maps them through each distribution's quantile
+//! function. Samples are grouped in blocks of [`BLOCK`] indices (`[b·BLOCK, (b+1)·BLOCK)`,
+//! the last one shorter); Iman–Conover reordering and the moment accumulation happen per
+//! block, in index order. A shard `k` of `n` takes the contiguous blocks
+//! `[⌊B·k/n⌋, ⌊B·(k+1)/n⌋)` of the `B` blocks, so block boundaries never depend on
+//! sharding or threads. Moments are folded in block order; sketches and target counts are
+//! integer counts. Hence one run, or any set of shards merged, gives the same bits.
+
+use crate::ic::{Plan, RankCorrelation};
+use crate::rng::{Purpose, Stream};
+use crate::stats::{Moments, Sketch};
+use crate::{Control, Dist, Error, Model};
+use rayon::prelude::*;
+use std::ops::Range;
+use std::sync::Mutex;
+
+/// Samples per block.
+pub const BLOCK: u64 = 1024;
+
+/// A slice of the samples: shard `index` (0-based) of `count`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// 0-based shard number.
+    pub index: u64,
+    /// Number of shards.
+    pub count: u64,
+}
+
+impl Shard {
+    /// All samples.
+    pub fn whole() -> Self {
+        Shard { index: 0, count: 1 }
+    }
+
+    /// Parses `K/N` with 1 ≤ K ≤ N (1-based as written on the command line).
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let (k, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("a shard is written K/N (e.g. 3/16), found `{s}`"))?;
+        let k: u64 = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("shard number `{k}` is not a whole number"))?;
+        let n: u64 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("shard count `{n}` is not a whole number"))?;
+        if n == 0 || k == 0 || k > n {
+            return Err(format!("a shard K/N needs 1 ≤ K ≤ N, found {k}/{n}"));
+        }
+        Ok(Shard {
+            index: k - 1,
+            count: n,
+        })
+    }
+
+    /// The blocks of this shard for a sample count.
+    pub fn blocks(&self, samples: u64) -> Range<u64> {
+        let nb = samples.div_ceil(BLOCK) as u128;
+        let (k, n) = (self.index as u128, self.count as u128);
+        (nb * k / n) as u64..(nb * (k + 1) / n) as u64
+    }
+}
+
+/// The sampling set-up of an ensemble.
+#[derive(Clone, Debug)]
+pub struct Ensemble {
+    /// One distribution per parameter, in the model's parameter order.
+    pub params: Vec<Dist>,
+    /// Rank correlations between parameters.
+    pub correlations: Vec<RankCorrelation>,
+    /// The seed.
+    pub seed: u64,
+    /// Total number of samples (all shards).
+    pub samples: u64,
+}
+
+impl Ensemble {
+    fn plan(&self) -> Result<Option<Plan>, Error> {
+        for (i, d) in self.params.iter().enumerate() {
+            d.check()
+                .map_err(|m| Error::Invalid(format!("parameter {}: {m}", i + 1)))?;
+        }
+        if self.samples == 0 {
+            return Err(Error::Invalid(
+                "an ensemble needs at least one sample".into(),
+            ));
+        }
+        Plan::new(self.params.len(), &self.correlations).map_err(Error::Invalid)
+    }
+
+    /// The parameter values of block `b` (row-major, one row of `d` values per sample).
+    pub fn block_values(&self, b: u64, plan: Option<&Plan>) -> Vec<f64> {
+        let d = self.params.len();
+        let lo = b * BLOCK;
+        let hi = (lo + BLOCK).min(self.samples);
+        let mut x = vec![0.0; (hi - lo) as usize * d];
+        for (r, i) in (lo..hi).enumerate() {
+            let mut s = Stream::new(self.seed, Purpose::Sample, i);
+            for (j, dist) in self.params.iter().enumerate() {
+                x[r * d + j] = dist.ppf(s.uniform());
+            }
+        }
+        if let Some(p) = plan {
+            if d > 0 {
+                p.apply(&mut x, d);
+            }
+        }
+        x
+    }
+
+    /// All parameter values of the samples in `range` (for exports and tests).
+    pub fn values(&self, range: Range<u64>) -> Result<Vec<f64>, Error> {
+        let plan = self.plan()?;
+        let d = self.params.len();
+        let mut out = Vec::new();
+        for b in range.start / BLOCK..range.end.div_ceil(BLOCK) {
+            let x = self.block_values(b, plan.as_ref());
+            let lo = b * BLOCK;
+            for (r, row) in x.chunks(d.max(1)).enumerate() {
+                let i = lo + r as u64;
+                if range.contains(&i) {
+                    out.extend_from_slice(row);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Moments of a partial run: folded (a run from block 0 to the end) or per block (shards).
+#[derive(Clone, Debug, PartialEq)]
+pub enum PartialMoments {
+    /// Folded in block order.
+    Folded(Moments),
+    /// Per block: (block number, moments).
+    Blocks(Vec<(u64, Moments)>),
+}
+
+/// What one run (or one shard) accumulated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Partial {
+    /// Total samples of the ensemble.
+    pub samples: u64,
+    /// The seed.
+    pub seed: u64,
+    /// The shard.
+    pub shard: Shard,
+    /// Series: the model outputs, then the parameters.
+    pub n_series: usize,
+    /// Moments.
+    pub moments: PartialMoments,
+    /// Percentile sketches.
+    pub sketch: Sketch,
+    /// Samples meeting each target.
+    pub met: Vec<u64>,
+}
+
+/// Runs the samples of `shard`. `keep_blocks` keeps per-block moments (needed for shards
+/// to be merged); otherwise they are folded as they come, and the shard must be whole.
+pub fn run_ensemble<M: Model>(
+    model: &M,
+    ens: &Ensemble,
+    shard: Shard,
+    keep_blocks: bool,
+    ctl: &Control,
+) -> Result<Partial, Error> {
+    let d = model.n_params();
+    if ens.params.len() != d {
+        return Err(Error::Invalid(format!(
+            "{} distributions for a model with {d} parameters",
+            ens.params.len()
+        )));
+    }
+    let plan = ens.plan()?;
+    let n_out = model.n_outputs();
+    let n_series = n_out + d;
+    let n_t = model.n_targets();
+    let blocks = shard.blocks(ens.samples);
+    let threads = rayon::current_num_threads();
+    let sketches: Vec<Mutex<Sketch>> = (0..threads)
+        .map(|_| Mutex::new(Sketch::new(n_series)))
+        .collect();
+    let mut folded = Moments::new(n_series);
+    let mut kept = Vec::new();
+    let mut met = vec![0u64; n_t];
+    let wave = (4 * threads as u64).max(4);
+    let mut next = blocks.start;
+    while next < blocks.end {
+        let end = (next + wave).min(blocks.end);
+        let results: Vec<Result<(Moments, Vec<u64>), Error>> = (next..end)
+            .into_par_iter()
+            .map_init(
+                || model.workspace(),
+                |ws, b| {
+                    if ctl.cancelled() {
+                        return Err(Error::Cancelled);
+                    }
+                    let x = ens.block_values(b, plan.as_ref());
+                    let n = if d == 0 {
+                        ((b * BLOCK + BLOCK).min(ens.samples) - b * BLOCK) as usize
+                    } else {
+                        x.len() / d
+                    };
+                    let mut m = Moments::new(n_series);
+                    let mut counts = vec![0u64; n_t];
+                    let mut row = vec![0.0; n_series];
+                    let mut flags = vec![false; n_t];
+                    let t = rayon::current_thread_index().unwrap_or(0) % threads;
+                    let mut sk = sketches[t].lock().unwrap_or_else(|e| e.into_inner());
+                    for r in 0..n {
+                        if ctl.cancelled() {
+                            return Err(Error::Cancelled);
+                        }
+                        let p = &x[r * d..(r + 1) * d];
+                        model
+                            .eval(ws, p, &mut row[..n_out], &mut flags)
+                            .map_err(|message| Error::Eval {
+                                sample: b * BLOCK + r as u64,
+                                params: p.to_vec(),
+                                message,
+                            })?;
+                        row[n_out..].copy_from_slice(p);
+                        m.push(&row);
+                        sk.push(&row);
+                        for (c, f) in counts.iter_mut().zip(&flags) {
+                            *c += *f as u64;
+                        }
+                    }
+                    drop(sk);
+                    (ctl.progress)(n as u64);
+                    Ok((m, counts))
+                },
+            )
+            .collect();
+        for (b, r) in (next..end).zip(results) {
+            let (m, counts) = r?;
+            for (a, c) in met.iter_mut().zip(&counts) {
+                *a += c;
+            }
+            if keep_blocks {
+                kept.push((b, m));
+            } else {
+                folded.merge(&m);
+            }
+        }
+        next = end;
+    }
+    let mut sketch = Sketch::new(n_series);
+    for s in sketches {
+        sketch.merge(&s.into_inner().unwrap_or_else(|e| e.into_inner()));
+    }
+    let moments = if keep_blocks {
+        PartialMoments::Blocks(kept)
+    } else {
+        if shard != Shard::whole() {
+            return Err(Error::Invalid("a shard must keep its blocks".into()));
+        }
+        PartialMoments::Folded(folded)
+    };
+    Ok(Partial {
+        samples: ens.samples,
+        seed: ens.seed,
+        shard,
+        n_series,
+        moments,
+        sketch,
+        met,
+    })
+}
+
+/// The statistics of a whole ensemble.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    /// Total samples.
+    pub samples: u64,
+    /// Moments per series.
+    pub moments: Moments,
+    /// Percentile sketches per series.
+    pub sketch: Sketch,
+    /// Samples meeting each target.
+    pub met: Vec<u64>,
+}
+
+/// The percentiles reported.
+pub const PERCENTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+impl Summary {
+    /// Combines a whole run, or every shard of one ensemble (in any order), into the same
+    /// statistics, bit for bit.
+    pub fn combine(mut parts: Vec<Partial>) -> Result<Summary, Error> {
+        let first = parts
+            .first()
+            .ok_or_else(|| Error::Invalid("nothing to merge".into()))?
+            .clone();
+        parts.sort_by_key(|p| p.shard.index);
+        let count = first.shard.count;
+        for (k, p) in parts.iter().enumerate() {
+            if p.samples != first.samples
+                || p.seed != first.seed
+                || p.n_series != first.n_series
+                || p.met.len() != first.met.len()
+                || p.shard.count != count
+            {
+                return Err(Error::Invalid(
+                    "the shards come from different ensembles (samples, seed, outputs or shard count differ)".into(),
+                ));
+            }
+            if p.shard.index != k as u64 {
+                return Err(Error::Invalid(format!(
+                    "shard {} of {count} is missing or given twice",
+                    (k as u64).min(p.shard.index) + 1
+                )));
+            }
+        }
+        if parts.len() as u64 != count {
+            return Err(Error::Invalid(format!(
+                "{} of {count} shards given; shard {} is missing",
+                parts.len(),
+                parts.len() + 1
+            )));
+        }
+        let mut moments = Moments::new(first.n_series);
+        let mut sketch = Sketch::new(first.n_series);
+        let mut met = vec![0u64; first.met.len()];
+        for p in &parts {
+            match &p.moments {
+                PartialMoments::Folded(m) => {
+                    if count != 1 {
+                        return Err(Error::Invalid("a folded run cannot be merged".into()));
+                    }
+                    moments = m.clone();
+                }
+                PartialMoments::Blocks(bs) => {
+                    let want = p.shard.blocks(p.samples);
+                    if bs.len() as u64 != want.end - want.start
+                        || bs.iter().zip(want).any(|((b, _), w)| *b != w)
+                    {
+                        return Err(Error::Invalid(format!(
+                            "shard {} of {count} does not hold its blocks",
+                            p.shard.index + 1
+                        )));
+                    }
+                    for (_, m) in bs {
+                        moments.merge(m);
+                    }
+                }
+            }
+            sketch.merge(&p.sketch);
+            for (a, c) in met.iter_mut().zip(&p.met) {
+                *a += c;
+            }
+        }
+        Ok(Summary {
+            samples: first.samples,
+            moments,
+            sketch,
+            met,
+        })
+    }
+
+    /// The reported percentiles of series `i` (`None` when it has no defined value).
+    pub fn percentiles(&self, i: usize) -> [Option<f64>; 5] {
+        let (lo, hi) = (self.moments.min[i], self.moments.max[i]);
+        PERCENTILES.map(|q| self.sketch.quantile(i, q, lo, hi))
+    }
+
+    /// Fraction of samples meeting target `t`.
+    pub fn probability(&self, t: usize) -> f64 {
+        self.met[t] as f64 / self.samples as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_the_blocks() {
+        for samples in [1, 1000, 1024, 1025, 100_000] {
+            for n in 1..7 {
+                let mut next = 0;
+                for k in 0..n {
+                    let r = Shard { index: k, count: n }.blocks(samples);
+                    assert_eq!(r.start, next);
+                    next = r.end;
+                }
+                assert_eq!(next, samples.div_ceil(BLOCK));
+            }
+        }
+        assert_eq!(
+            Shard::parse("3/16"),
+            Ok(Shard {
+                index: 2,
+                count: 16
+            })
+        );
+        assert!(
+            Shard::parse("0/4").is_err()
+                && Shard::parse("5/4").is_err()
+                && Shard::parse("x").is_err()
+        );
+    }
+}

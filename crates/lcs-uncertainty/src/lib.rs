@@ -1,0 +1,153 @@
+//! Uncertainty for lcs scenarios (issue 5): Monte Carlo ensembles with streaming statistics,
+//! Iman–Conover rank correlation, target probabilities, Shapley spread, and global
+//! sensitivity (Sobol indices on Saltelli designs, Morris elementary effects).
+//!
+//! Everything is deterministic in the seed: sample `i` draws its uniforms from its own
+//! Xoshiro256++ stream ([`rng::Stream`]), samples are handled in fixed blocks of
+//! [`BLOCK`] indices whose boundaries depend only on the sample count, and statistics are
+//! merged in block order (moments) or as integer counts (percentile sketches, target
+//! counts). The same seed therefore gives the same bits on any number of threads and for
+//! any split into shards. `docs/UNCERTAINTY.md` describes the methods.
+//!
+//! The crate works on any [`Model`]: the engine adapter [`engine::ScenarioModel`] for
+//! scenarios, or [`FnModel`] for test functions (Ishigami, linear, Sobol's G).
+//!
+//! Never depends on: polars, clap, indicatif or a renderer; does no IO.
+#![deny(missing_docs)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod design;
+pub mod dist;
+pub mod engine;
+pub mod ensemble;
+pub mod ic;
+pub mod morris;
+pub mod rng;
+pub mod sobol;
+pub mod sobol_seq;
+pub mod special;
+pub mod stats;
+
+pub use dist::Dist;
+pub use ensemble::{run_ensemble, Ensemble, Partial, Shard, Summary, BLOCK};
+pub use ic::RankCorrelation;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// A model to sample: parameters in, a flat vector of outputs (NaN where undefined) and a
+/// flag per target out.
+pub trait Model: Sync {
+    /// Per-thread scratch space.
+    type Workspace: Send;
+    /// A new workspace.
+    fn workspace(&self) -> Self::Workspace;
+    /// Number of uncertain parameters.
+    fn n_params(&self) -> usize;
+    /// Length of the output vector.
+    fn n_outputs(&self) -> usize;
+    /// Number of targets (each met or not per sample).
+    fn n_targets(&self) -> usize {
+        0
+    }
+    /// Evaluates the model at `params`; an error message when the run fails.
+    fn eval(
+        &self,
+        ws: &mut Self::Workspace,
+        params: &[f64],
+        out: &mut [f64],
+        met: &mut [bool],
+    ) -> Result<(), String>;
+}
+
+/// A model from a plain function `f(params, outputs)`.
+pub struct FnModel<F> {
+    d: usize,
+    k: usize,
+    f: F,
+}
+
+impl<F: Fn(&[f64], &mut [f64]) + Sync> FnModel<F> {
+    /// `d` parameters, `k` outputs.
+    pub fn new(d: usize, k: usize, f: F) -> Self {
+        FnModel { d, k, f }
+    }
+}
+
+impl<F: Fn(&[f64], &mut [f64]) + Sync> Model for FnModel<F> {
+    type Workspace = ();
+    fn workspace(&self) {}
+    fn n_params(&self) -> usize {
+        self.d
+    }
+    fn n_outputs(&self) -> usize {
+        self.k
+    }
+    fn eval(
+        &self,
+        _: &mut (),
+        params: &[f64],
+        out: &mut [f64],
+        _: &mut [bool],
+    ) -> Result<(), String> {
+        (self.f)(params, out);
+        Ok(())
+    }
+}
+
+/// Progress reporting and cancellation for long runs.
+pub struct Control<'a> {
+    /// Set (e.g. by a Ctrl-C handler) to stop the workers; the run returns
+    /// [`Error::Cancelled`].
+    pub cancel: &'a AtomicBool,
+    /// Called with the number of evaluations just completed (from any thread).
+    pub progress: &'a (dyn Fn(u64) + Sync),
+}
+
+impl Control<'_> {
+    /// Whether cancellation was requested.
+    pub fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
+/// A control that never cancels and reports nothing.
+pub fn quiet<R>(f: impl FnOnce(&Control) -> R) -> R {
+    let flag = AtomicBool::new(false);
+    let none = |_: u64| {};
+    f(&Control {
+        cancel: &flag,
+        progress: &none,
+    })
+}
+
+/// Why a run stopped.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Error {
+    /// Invalid settings (distribution, correlation, sample count, shard).
+    Invalid(String),
+    /// A model evaluation failed at a sample.
+    Eval {
+        /// The sample (or design row) index.
+        sample: u64,
+        /// The parameter values of that sample.
+        params: Vec<f64>,
+        /// What failed.
+        message: String,
+    },
+    /// Cancelled through [`Control::cancel`].
+    Cancelled,
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Invalid(m) => write!(f, "{m}"),
+            Error::Eval {
+                sample,
+                params,
+                message,
+            } => write!(f, "sample {sample} (parameters {params:?}): {message}"),
+            Error::Cancelled => write!(f, "cancelled"),
+        }
+    }
+}

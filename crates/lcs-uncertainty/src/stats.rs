@@ -1,0 +1,319 @@
+//! Streaming statistics with results that do not depend on threads or shards.
+//!
+//! * [`Moments`]: count, mean, M2 (Welford), min and max per series. Within a block the
+//!   values are added in sample order; blocks are merged (Chan et al.) in block order, so
+//!   the floating-point operations, and the bits, are the same for any number of threads
+//!   or shards.
+//! * [`Sketch`]: a log-bucket histogram per series for percentiles. A bucket is the top
+//!   22 bits of the f64 (sign, exponent and 10 mantissa bits), so every binade has 1024
+//!   buckets and a bucket's midpoint is within 2⁻¹¹ ≈ 0.05 % of any value in it. Counts
+//!   are integers, so merging sketches in any order gives the same sketch. Memory per
+//!   series is 8 bytes × 1024 × the number of binades the values span (for values within a
+//!   factor of 2 of each other: 8 KiB), whatever the number of samples.
+
+/// Welford moments for `n` series.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Moments {
+    /// Defined (non-NaN) values seen, per series.
+    pub count: Vec<u64>,
+    /// Running mean.
+    pub mean: Vec<f64>,
+    /// Sum of squared deviations from the mean.
+    pub m2: Vec<f64>,
+    /// Smallest value.
+    pub min: Vec<f64>,
+    /// Largest value.
+    pub max: Vec<f64>,
+}
+
+impl Moments {
+    /// Empty moments for `n` series.
+    pub fn new(n: usize) -> Self {
+        Moments {
+            count: vec![0; n],
+            mean: vec![0.0; n],
+            m2: vec![0.0; n],
+            min: vec![f64::INFINITY; n],
+            max: vec![f64::NEG_INFINITY; n],
+        }
+    }
+
+    /// Number of series.
+    pub fn len(&self) -> usize {
+        self.count.len()
+    }
+
+    /// Whether there are no series.
+    pub fn is_empty(&self) -> bool {
+        self.count.is_empty()
+    }
+
+    /// Adds one value per series (NaN values are skipped).
+    #[inline]
+    pub fn push(&mut self, xs: &[f64]) {
+        for (i, &x) in xs.iter().enumerate() {
+            if x.is_nan() {
+                continue;
+            }
+            let n = self.count[i] + 1;
+            self.count[i] = n;
+            let delta = x - self.mean[i];
+            self.mean[i] += delta / n as f64;
+            self.m2[i] += delta * (x - self.mean[i]);
+            if x < self.min[i] {
+                self.min[i] = x;
+            }
+            if x > self.max[i] {
+                self.max[i] = x;
+            }
+        }
+    }
+
+    /// Merges `other` (the later block) into `self` (Chan et al.'s pairwise update).
+    pub fn merge(&mut self, other: &Moments) {
+        for i in 0..self.len() {
+            let (na, nb) = (self.count[i], other.count[i]);
+            if nb == 0 {
+                continue;
+            }
+            if na == 0 {
+                self.count[i] = nb;
+                self.mean[i] = other.mean[i];
+                self.m2[i] = other.m2[i];
+                self.min[i] = other.min[i];
+                self.max[i] = other.max[i];
+                continue;
+            }
+            let n = na + nb;
+            let delta = other.mean[i] - self.mean[i];
+            let (fa, fb, f) = (na as f64, nb as f64, n as f64);
+            self.mean[i] += delta * (fb / f);
+            self.m2[i] += other.m2[i] + delta * delta * (fa * fb / f);
+            self.count[i] = n;
+            self.min[i] = self.min[i].min(other.min[i]);
+            self.max[i] = self.max[i].max(other.max[i]);
+        }
+    }
+
+    /// Sample standard deviation (n − 1), `None` below two values.
+    pub fn sd(&self, i: usize) -> Option<f64> {
+        (self.count[i] > 1).then(|| (self.m2[i] / (self.count[i] - 1) as f64).sqrt())
+    }
+}
+
+/// Mantissa bits kept in a bucket key.
+pub const SKETCH_BITS: u32 = 10;
+const SHIFT: u32 = 52 - SKETCH_BITS;
+
+/// One series' histogram: dense counts over a range of bucket keys, for each sign.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Buckets {
+    /// Key of `counts[0]`.
+    pub offset: u32,
+    /// Counts.
+    pub counts: Vec<u64>,
+}
+
+impl Buckets {
+    #[inline]
+    fn add(&mut self, key: u32, c: u64) {
+        if self.counts.is_empty() {
+            self.offset = key;
+            self.counts.push(0);
+        } else if key < self.offset {
+            let grow = (self.offset - key) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.offset = key;
+        } else if (key - self.offset) as usize >= self.counts.len() {
+            self.counts.resize((key - self.offset) as usize + 1, 0);
+        }
+        self.counts[(key - self.offset) as usize] += c;
+    }
+
+    fn merge(&mut self, o: &Buckets) {
+        if o.counts.is_empty() {
+            return;
+        }
+        // Grow once to cover both ranges, then add.
+        self.add(o.offset, 0);
+        self.add(o.offset + o.counts.len() as u32 - 1, 0);
+        for (k, &c) in o.counts.iter().enumerate() {
+            if c != 0 {
+                self.counts[(o.offset - self.offset) as usize + k] += c;
+            }
+        }
+    }
+
+    /// Non-zero (key, count) pairs, ascending key.
+    pub fn entries(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c != 0)
+            .map(|(k, c)| (self.offset + k as u32, *c))
+    }
+}
+
+/// Percentile sketches for `n` series.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sketch {
+    /// Positive values, by key of `x`.
+    pub pos: Vec<Buckets>,
+    /// Negative values, by key of `-x`.
+    pub neg: Vec<Buckets>,
+    /// Zeros.
+    pub zero: Vec<u64>,
+}
+
+#[inline]
+fn key(x: f64) -> u32 {
+    (x.to_bits() >> SHIFT) as u32
+}
+
+fn bucket_mid(key: u32) -> f64 {
+    let lo = f64::from_bits((key as u64) << SHIFT);
+    let hi = f64::from_bits(((key as u64 + 1) << SHIFT).min(0x7FF0_0000_0000_0000));
+    0.5 * (lo + hi)
+}
+
+impl Sketch {
+    /// Empty sketches for `n` series.
+    pub fn new(n: usize) -> Self {
+        Sketch {
+            pos: vec![Buckets::default(); n],
+            neg: vec![Buckets::default(); n],
+            zero: vec![0; n],
+        }
+    }
+
+    /// Adds one value per series (NaN skipped; ±inf go to the last bucket of their sign).
+    #[inline]
+    pub fn push(&mut self, xs: &[f64]) {
+        for (i, &x) in xs.iter().enumerate() {
+            if x > 0.0 {
+                self.pos[i].add(key(x), 1);
+            } else if x < 0.0 {
+                self.neg[i].add(key(-x), 1);
+            } else if x == 0.0 {
+                self.zero[i] += 1;
+            }
+        }
+    }
+
+    /// Adds another sketch's counts.
+    pub fn merge(&mut self, o: &Sketch) {
+        for i in 0..self.zero.len() {
+            self.pos[i].merge(&o.pos[i]);
+            self.neg[i].merge(&o.neg[i]);
+            self.zero[i] += o.zero[i];
+        }
+    }
+
+    /// Adds a count to series `i`: `sign` −1, 0 or 1, the bucket key (for shard files).
+    pub fn add_raw(&mut self, i: usize, sign: i8, key: u32, count: u64) {
+        match sign.signum() {
+            1 => self.pos[i].add(key, count),
+            -1 => self.neg[i].add(key, count),
+            _ => self.zero[i] += count,
+        }
+    }
+
+    /// Bytes held by the counts.
+    pub fn bytes(&self) -> usize {
+        self.pos
+            .iter()
+            .chain(&self.neg)
+            .map(|b| b.counts.capacity() * 8)
+            .sum::<usize>()
+            + self.zero.len() * 8
+    }
+
+    /// The `q`-quantile (0 < q ≤ 1) of series `i` by nearest rank (the value of rank
+    /// `ceil(q·n)`), as its bucket's midpoint clamped to `[min, max]`; `None` when empty.
+    pub fn quantile(&self, i: usize, q: f64, min: f64, max: f64) -> Option<f64> {
+        let n: u64 = self.neg[i].counts.iter().sum::<u64>()
+            + self.zero[i]
+            + self.pos[i].counts.iter().sum::<u64>();
+        if n == 0 {
+            return None;
+        }
+        let rank = ((q * n as f64).ceil() as u64).clamp(1, n);
+        let mut seen = 0u64;
+        let nb = &self.neg[i];
+        for k in (0..nb.counts.len()).rev() {
+            seen += nb.counts[k];
+            if seen >= rank {
+                return Some((-bucket_mid(nb.offset + k as u32)).clamp(min, max));
+            }
+        }
+        seen += self.zero[i];
+        if seen >= rank {
+            return Some(0.0);
+        }
+        let pb = &self.pos[i];
+        for k in 0..pb.counts.len() {
+            seen += pb.counts[k];
+            if seen >= rank {
+                return Some(bucket_mid(pb.offset + k as u32).clamp(min, max));
+            }
+        }
+        Some(max)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn welford_merge_matches_two_pass() {
+        let xs: Vec<f64> = (0..1000)
+            .map(|i| ((i * 37) % 101) as f64 * 0.3 - 7.0)
+            .collect();
+        let mut a = Moments::new(1);
+        let mut b = Moments::new(1);
+        for x in &xs[..400] {
+            a.push(&[*x]);
+        }
+        for x in &xs[400..] {
+            b.push(&[*x]);
+        }
+        a.merge(&b);
+        let mean = xs.iter().sum::<f64>() / 1000.0;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 999.0;
+        assert!((a.mean[0] - mean).abs() < 1e-12);
+        assert!((a.sd(0).unwrap() - var.sqrt()).abs() < 1e-12);
+        assert_eq!((a.min[0], a.max[0], a.count[0]), (-7.0, 23.0, 1000));
+    }
+
+    #[test]
+    fn sketch_quantiles_within_relative_accuracy_and_order_free() {
+        let xs: Vec<f64> = (1..=10_000).map(|i| i as f64 * 0.01 - 20.0).collect();
+        let mut s1 = Sketch::new(1);
+        for x in &xs {
+            s1.push(&[*x]);
+        }
+        let mut s2 = Sketch::new(1);
+        let mut s3 = Sketch::new(1);
+        for x in xs.iter().rev().take(5000) {
+            s2.push(&[*x]);
+        }
+        for x in xs.iter().take(5000) {
+            s3.push(&[*x]);
+        }
+        s3.merge(&s2);
+        assert_eq!(s1, s3);
+        for q in [0.05, 0.25, 0.5, 0.75, 0.95] {
+            let exact = xs[(q * 10_000.0_f64).ceil() as usize - 1];
+            let est = s1.quantile(0, q, -20.0, 80.0).unwrap();
+            assert!(
+                (est - exact).abs() <= exact.abs() * 2f64.powi(-10),
+                "q {q}: {est} vs {exact}"
+            );
+        }
+        let mut c = Sketch::new(1);
+        c.push(&[3.0]);
+        c.push(&[3.0]);
+        assert_eq!(c.quantile(0, 0.5, 3.0, 3.0), Some(3.0));
+    }
+}

@@ -1,0 +1,589 @@
+//! `lcs ensemble`: a Monte Carlo ensemble over a scenario's `uncertainty:` section, whole
+//! or as one shard (Parquet, for `lcs merge`). Also holds what `merge` and `sensitivity`
+//! share: the progress bar, Ctrl-C handling, the output layout and the writers.
+//!
+//! Outputs (all written at the end, each to a temporary file and renamed; nothing is written
+//! when the run fails or is interrupted):
+//! `ensemble.csv` (`scenario,variable,unit,year,samples,mean,sd,min,p5,p25,p50,p75,p95,max`),
+//! `parameters.csv` (the sampled parameters, same statistics), `targets.csv`
+//! (`scenario,target,year,samples,met,probability`) and, with `--shapley`,
+//! `attribution.csv` (`scenario,action,year,…`, kt CO2e).
+
+use super::{compile, load, Failure};
+use crate::output::{field, num, write_atomic};
+use lcs_model::{Loader, Scenario};
+use lcs_report::shards::{read_parquet, write_parquet, Column, Columns};
+use lcs_uncertainty::engine::{ensemble_of, ScenarioModel};
+use lcs_uncertainty::ensemble::PartialMoments;
+use lcs_uncertainty::stats::{Moments, Sketch};
+use lcs_uncertainty::{run_ensemble, Control, Ensemble, Error, Partial, Shard, Summary};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Once;
+
+static CANCEL: AtomicBool = AtomicBool::new(false);
+static HANDLER: Once = Once::new();
+
+/// A progress bar with rate and remaining time (hidden when stderr is not a terminal), and
+/// a Ctrl-C handler that asks the workers to stop.
+pub fn progress(total: u64, what: &str) -> indicatif::ProgressBar {
+    HANDLER.call_once(|| {
+        let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed));
+    });
+    let pb = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{msg} [{bar:30}] {human_pos}/{human_len} runs, {per_sec}, ETA {eta}",
+    ) {
+        pb.set_style(style.progress_chars("=> "));
+    }
+    pb.set_message(what.to_string());
+    pb
+}
+
+/// Runs `f` with a control wired to the progress bar and Ctrl-C.
+pub fn with_control<R>(pb: &indicatif::ProgressBar, f: impl FnOnce(&Control) -> R) -> R {
+    let inc = |n: u64| pb.inc(n);
+    let r = f(&Control {
+        cancel: &CANCEL,
+        progress: &inc,
+    });
+    pb.finish_and_clear();
+    r
+}
+
+/// A library error as a failure (parameter names in evaluation errors).
+pub fn failure(e: Error, params: &[(String, String)]) -> Failure {
+    match e {
+        Error::Cancelled => Failure::Message("interrupted (Ctrl-C): nothing was written".into()),
+        Error::Invalid(m) => Failure::Message(m),
+        Error::Eval {
+            sample,
+            params: values,
+            message,
+        } => {
+            let p: Vec<String> = params
+                .iter()
+                .zip(&values)
+                .map(|((id, _), v)| format!("{id} = {}", num(Some(*v))))
+                .collect();
+            Failure::Message(format!(
+                "sample {sample} ({}) failed: {message}",
+                p.join(", ")
+            ))
+        }
+    }
+}
+
+/// Loads a scenario with an `uncertainty:` section.
+pub fn load_uncertain(path: &Path) -> Result<(Loader, Scenario), Failure> {
+    let mut loader = Loader::new();
+    let s = load(&mut loader, path)?;
+    if s.uncertainty.is_empty() {
+        return Err(Failure::Message(format!(
+            "scenario `{}` has no `uncertainty:` parameters (docs/UNCERTAINTY.md)",
+            s.id
+        )));
+    }
+    Ok((loader, s))
+}
+
+/// What the statistics are of: enough to write the outputs without the scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    pub scenario: String,
+    pub years: Vec<i32>,
+    /// Output rows (result rows, then `Attribution|<action>` rows), each over `years`.
+    pub rows: Vec<(String, String)>,
+    /// Number of result rows (the rest are attribution rows).
+    pub n_main: usize,
+    /// (id, unit) of each parameter.
+    pub params: Vec<(String, String)>,
+    /// (id, year) of each target.
+    pub targets: Vec<(String, i32)>,
+    /// Hash of everything that defines the ensemble (rows, parameters and their
+    /// distributions, correlations, targets), to refuse merging unrelated shards.
+    pub fingerprint: u64,
+}
+
+fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+impl Layout {
+    pub fn new(s: &Scenario, m: &ScenarioModel, ens: &Ensemble) -> Layout {
+        let rows = m.rows();
+        let params = m.parameters();
+        let targets = m.targets();
+        let fingerprint = fnv(&format!(
+            "{}|{rows:?}|{params:?}|{targets:?}|{:?}|{:?}|{:?}",
+            s.id,
+            ens.params,
+            ens.correlations,
+            m.years()
+        ));
+        Layout {
+            scenario: s.id.clone(),
+            years: m.years(),
+            n_main: m.n_main_rows(),
+            rows,
+            params,
+            targets,
+            fingerprint,
+        }
+    }
+}
+
+const STAT_HEADER: &str = "samples,mean,sd,min,p5,p25,p50,p75,p95,max";
+
+fn stat_cells(s: &Summary, i: usize) -> String {
+    let m = &s.moments;
+    if m.count[i] == 0 {
+        return format!("0{}", ",".repeat(9));
+    }
+    let p = s.percentiles(i);
+    let mut cells = vec![
+        m.count[i].to_string(),
+        num(Some(m.mean[i])),
+        num(m.sd(i)),
+        num(Some(m.min[i])),
+    ];
+    cells.extend(p.iter().map(|v| num(*v)));
+    cells.push(num(Some(m.max[i])));
+    cells.join(",")
+}
+
+/// The output files of a whole ensemble, as (file name, contents).
+pub fn outputs(l: &Layout, s: &Summary) -> Vec<(String, String)> {
+    let ny = l.years.len();
+    let sc = field(&l.scenario);
+    let mut ens = format!("scenario,variable,unit,year,{STAT_HEADER}\n");
+    let mut attr = format!("scenario,action,year,{STAT_HEADER}\n");
+    for (r, (var, unit)) in l.rows.iter().enumerate() {
+        for (y, year) in l.years.iter().enumerate() {
+            let cells = stat_cells(s, r * ny + y);
+            if r < l.n_main {
+                ens.push_str(&format!(
+                    "{sc},{},{},{year},{cells}\n",
+                    field(var),
+                    field(unit)
+                ));
+            } else {
+                let action = var.strip_prefix("Attribution|").unwrap_or(var);
+                attr.push_str(&format!("{sc},{},{year},{cells}\n", field(action)));
+            }
+        }
+    }
+    let mut par = format!("scenario,parameter,unit,{STAT_HEADER}\n");
+    for (j, (id, unit)) in l.params.iter().enumerate() {
+        let cells = stat_cells(s, l.rows.len() * ny + j);
+        par.push_str(&format!("{sc},{},{},{cells}\n", field(id), field(unit)));
+    }
+    let mut tg = String::from("scenario,target,year,samples,met,probability\n");
+    for (t, (id, year)) in l.targets.iter().enumerate() {
+        tg.push_str(&format!(
+            "{sc},{},{year},{},{},{}\n",
+            field(id),
+            s.samples,
+            s.met[t],
+            num(Some(s.probability(t)))
+        ));
+    }
+    let mut files = vec![
+        ("ensemble.csv".to_string(), ens),
+        ("parameters.csv".to_string(), par),
+        ("targets.csv".to_string(), tg),
+    ];
+    if l.rows.len() > l.n_main {
+        files.push(("attribution.csv".to_string(), attr));
+    }
+    files
+}
+
+/// Writes the outputs of a whole ensemble into `out` and prints a short summary.
+pub fn write_outputs(out: &Path, l: &Layout, s: &Summary) -> Result<(), Failure> {
+    for (name, text) in outputs(l, s) {
+        write_atomic(&out.join(&name), text.as_bytes()).map_err(Failure::Message)?;
+    }
+    // Summary: total emissions at the target years (or the end year), then targets.
+    let ny = l.years.len();
+    let mut years: Vec<i32> = l.targets.iter().map(|t| t.1).collect();
+    years.push(*l.years.last().unwrap_or(&0));
+    years.sort_unstable();
+    years.dedup();
+    if let Some(r) = l.rows.iter().position(|(v, _)| v == "Emissions|CO2e") {
+        let header: Vec<String> = ["Emissions|CO2e (kt)", "mean", "P5", "P50", "P95"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let body: Vec<Vec<String>> = years
+            .iter()
+            .filter_map(|y| l.years.iter().position(|x| x == y).map(|k| (y, k)))
+            .map(|(y, k)| {
+                let i = r * ny + k;
+                let p = s.percentiles(i);
+                let f = |v: Option<f64>| v.map(super::fmt_kt).unwrap_or_default();
+                vec![
+                    y.to_string(),
+                    f(Some(s.moments.mean[i])),
+                    f(p[0]),
+                    f(p[2]),
+                    f(p[4]),
+                ]
+            })
+            .collect();
+        println!("{}", super::table(&header, &body));
+    }
+    for (t, (id, year)) in l.targets.iter().enumerate() {
+        println!(
+            "target {id} ({year}): met in {} of {} samples (p = {:.4})",
+            s.met[t],
+            s.samples,
+            s.probability(t)
+        );
+    }
+    println!("wrote {}", out.display());
+    Ok(())
+}
+
+pub fn run(
+    file: &Path,
+    samples: u64,
+    seed: u64,
+    out: &Path,
+    shard: Option<&str>,
+    shapley: bool,
+) -> Result<(), Failure> {
+    let (_loader, s) = load_uncertain(file)?;
+    let c = compile(&s)?;
+    let model = ScenarioModel::new(&s, &c, shapley).map_err(Failure::Message)?;
+    let ens = ensemble_of(&s, seed, samples);
+    let layout = Layout::new(&s, &model, &ens);
+    let shard = match shard {
+        Some(t) => Some(Shard::parse(t).map_err(Failure::Message)?),
+        None => None,
+    };
+    let sh = shard.unwrap_or_else(Shard::whole);
+    let blocks = sh.blocks(samples);
+    let n = ((blocks.end * lcs_uncertainty::BLOCK).min(samples))
+        .saturating_sub(blocks.start * lcs_uncertainty::BLOCK);
+    let pb = progress(n, &format!("ensemble {}", s.id));
+    let partial = with_control(&pb, |ctl| {
+        run_ensemble(&model, &ens, sh, shard.is_some(), ctl)
+    })
+    .map_err(|e| failure(e, &layout.params))?;
+    match shard {
+        None => {
+            let summary =
+                Summary::combine(vec![partial]).map_err(|e| failure(e, &layout.params))?;
+            write_outputs(out, &layout, &summary)
+        }
+        Some(sh) => {
+            let dir = write_shard(out, &layout, &partial)?;
+            println!(
+                "shard {}/{}: samples {}..{} of {samples}; wrote {}",
+                sh.index + 1,
+                sh.count,
+                blocks.start * lcs_uncertainty::BLOCK,
+                (blocks.end * lcs_uncertainty::BLOCK).min(samples),
+                dir.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+// ---- shards ----------------------------------------------------------------------------
+
+const FORMAT: &str = "lcs-ensemble-shard 1";
+
+fn str_col(v: impl IntoIterator<Item = String>) -> Column {
+    Column::Str(v.into_iter().collect())
+}
+
+/// Writes a shard as Parquet tables in `out/shard-K-of-N/` (built in a temporary folder and
+/// renamed, so a shard folder is either complete or absent).
+pub fn write_shard(out: &Path, l: &Layout, p: &Partial) -> Result<PathBuf, Failure> {
+    let name = format!("shard-{:05}-of-{:05}", p.shard.index + 1, p.shard.count);
+    let dir = out.join(&name);
+    let tmp = out.join(format!(".{name}.{}.tmp", std::process::id()));
+    let msg =
+        |e: std::io::Error| Failure::Message(format!("cannot write `{}`: {e}", dir.display()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).map_err(msg)?;
+    let result = (|| -> Result<(), Failure> {
+        let put = |file: &str, cols: Columns| {
+            write_parquet(&tmp.join(file), &cols).map_err(Failure::Message)
+        };
+        let meta = [
+            ("format", FORMAT.to_string()),
+            ("scenario", l.scenario.clone()),
+            ("seed", p.seed.to_string()),
+            ("samples", p.samples.to_string()),
+            ("shard", (p.shard.index + 1).to_string()),
+            ("shards", p.shard.count.to_string()),
+            ("n_main", l.n_main.to_string()),
+            ("n_series", p.n_series.to_string()),
+            ("fingerprint", format!("{:016x}", l.fingerprint)),
+            (
+                "years",
+                l.years
+                    .iter()
+                    .map(|y| y.to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+        ];
+        put(
+            "rows.parquet",
+            vec![
+                (
+                    "variable".into(),
+                    str_col(l.rows.iter().map(|r| r.0.clone())),
+                ),
+                ("unit".into(), str_col(l.rows.iter().map(|r| r.1.clone()))),
+            ],
+        )?;
+        put(
+            "parameters.parquet",
+            vec![
+                ("id".into(), str_col(l.params.iter().map(|r| r.0.clone()))),
+                ("unit".into(), str_col(l.params.iter().map(|r| r.1.clone()))),
+            ],
+        )?;
+        put(
+            "targets.parquet",
+            vec![
+                ("id".into(), str_col(l.targets.iter().map(|t| t.0.clone()))),
+                (
+                    "year".into(),
+                    Column::I64(l.targets.iter().map(|t| t.1 as i64).collect()),
+                ),
+                ("met".into(), Column::U64(p.met.clone())),
+            ],
+        )?;
+        let PartialMoments::Blocks(blocks) = &p.moments else {
+            return Err(Failure::Message("a shard keeps its blocks".into()));
+        };
+        let ns = p.n_series;
+        let total = blocks.len() * ns;
+        let (mut b, mut si, mut cnt) = (
+            Vec::with_capacity(total),
+            Vec::with_capacity(total),
+            Vec::with_capacity(total),
+        );
+        let (mut mean, mut m2, mut mn, mut mx) = (
+            Vec::with_capacity(total),
+            Vec::with_capacity(total),
+            Vec::with_capacity(total),
+            Vec::with_capacity(total),
+        );
+        for (block, m) in blocks {
+            for i in 0..ns {
+                b.push(*block);
+                si.push(i as u64);
+                cnt.push(m.count[i]);
+                mean.push(m.mean[i]);
+                m2.push(m.m2[i]);
+                mn.push(m.min[i]);
+                mx.push(m.max[i]);
+            }
+        }
+        put(
+            "moments.parquet",
+            vec![
+                ("block".into(), Column::U64(b)),
+                ("series".into(), Column::U64(si)),
+                ("count".into(), Column::U64(cnt)),
+                ("mean".into(), Column::F64(mean)),
+                ("m2".into(), Column::F64(m2)),
+                ("min".into(), Column::F64(mn)),
+                ("max".into(), Column::F64(mx)),
+            ],
+        )?;
+        let (mut series, mut sign, mut key, mut count) = (vec![], vec![], vec![], vec![]);
+        for i in 0..ns {
+            for (k, c) in p.sketch.neg[i].entries() {
+                series.push(i as u64);
+                sign.push(-1i64);
+                key.push(k as u64);
+                count.push(c);
+            }
+            if p.sketch.zero[i] > 0 {
+                series.push(i as u64);
+                sign.push(0);
+                key.push(0);
+                count.push(p.sketch.zero[i]);
+            }
+            for (k, c) in p.sketch.pos[i].entries() {
+                series.push(i as u64);
+                sign.push(1);
+                key.push(k as u64);
+                count.push(c);
+            }
+        }
+        put(
+            "sketch.parquet",
+            vec![
+                ("series".into(), Column::U64(series)),
+                ("sign".into(), Column::I64(sign)),
+                ("key".into(), Column::U64(key)),
+                ("count".into(), Column::U64(count)),
+            ],
+        )?;
+        // Written last: a shard without meta.parquet is incomplete.
+        put(
+            "meta.parquet",
+            vec![
+                ("key".into(), str_col(meta.iter().map(|m| m.0.to_string()))),
+                ("value".into(), str_col(meta.iter().map(|m| m.1.clone()))),
+            ],
+        )?;
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::rename(&tmp, &dir).map_err(msg)?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result.map(|_| dir)
+}
+
+fn col<'a>(cols: &'a Columns, name: &str, file: &Path) -> Result<&'a Column, Failure> {
+    cols.iter()
+        .find(|(n, _)| n == name)
+        .map(|c| &c.1)
+        .ok_or_else(|| Failure::Message(format!("`{}` has no column `{name}`", file.display())))
+}
+
+macro_rules! typed {
+    ($cols:expr, $name:expr, $file:expr, $variant:ident) => {
+        match col($cols, $name, $file)? {
+            Column::$variant(v) => v,
+            _ => {
+                return Err(Failure::Message(format!(
+                    "`{}`: column `{}` has the wrong type",
+                    $file.display(),
+                    $name
+                )))
+            }
+        }
+    };
+}
+
+/// Reads a shard folder written by [`write_shard`].
+pub fn read_shard(dir: &Path) -> Result<(Layout, Partial), Failure> {
+    let read = |f: &str| -> Result<(PathBuf, Columns), Failure> {
+        let p = dir.join(f);
+        let c = read_parquet(&p).map_err(Failure::Message)?;
+        Ok((p, c))
+    };
+    let (mp, meta) = read("meta.parquet")?;
+    let keys = typed!(&meta, "key", &mp, Str);
+    let values = typed!(&meta, "value", &mp, Str);
+    let get = |k: &str| -> Result<String, Failure> {
+        keys.iter()
+            .position(|x| x == k)
+            .map(|i| values[i].clone())
+            .ok_or_else(|| Failure::Message(format!("`{}` has no `{k}`", mp.display())))
+    };
+    if get("format")? != FORMAT {
+        return Err(Failure::Message(format!(
+            "`{}` is not an lcs ensemble shard",
+            dir.display()
+        )));
+    }
+    let int = |k: &str| -> Result<u64, Failure> {
+        get(k)?
+            .parse()
+            .map_err(|_| Failure::Message(format!("`{}`: `{k}` is not a number", mp.display())))
+    };
+    let (rp, rows) = read("rows.parquet")?;
+    let (pp, params) = read("parameters.parquet")?;
+    let (tp, targets) = read("targets.parquet")?;
+    let zip2 = |a: &Vec<String>, b: &Vec<String>| {
+        a.iter().cloned().zip(b.iter().cloned()).collect::<Vec<_>>()
+    };
+    let layout = Layout {
+        scenario: get("scenario")?,
+        years: get("years")?
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|y| y.parse().unwrap_or(0))
+            .collect(),
+        rows: zip2(
+            typed!(&rows, "variable", &rp, Str),
+            typed!(&rows, "unit", &rp, Str),
+        ),
+        n_main: int("n_main")? as usize,
+        params: zip2(
+            typed!(&params, "id", &pp, Str),
+            typed!(&params, "unit", &pp, Str),
+        ),
+        targets: typed!(&targets, "id", &tp, Str)
+            .iter()
+            .cloned()
+            .zip(typed!(&targets, "year", &tp, I64).iter().map(|y| *y as i32))
+            .collect(),
+        fingerprint: u64::from_str_radix(&get("fingerprint")?, 16).unwrap_or(0),
+    };
+    let met = typed!(&targets, "met", &tp, U64).clone();
+    let ns = int("n_series")? as usize;
+    let (mop, mo) = read("moments.parquet")?;
+    let block = typed!(&mo, "block", &mop, U64);
+    let series = typed!(&mo, "series", &mop, U64);
+    let count = typed!(&mo, "count", &mop, U64);
+    let mean = typed!(&mo, "mean", &mop, F64);
+    let m2 = typed!(&mo, "m2", &mop, F64);
+    let mn = typed!(&mo, "min", &mop, F64);
+    let mx = typed!(&mo, "max", &mop, F64);
+    let mut blocks: Vec<(u64, Moments)> = Vec::new();
+    for k in 0..block.len() {
+        if blocks.last().map(|b| b.0) != Some(block[k]) {
+            blocks.push((block[k], Moments::new(ns)));
+        }
+        let m = &mut blocks.last_mut().expect("pushed").1;
+        let i = series[k] as usize;
+        if i >= ns {
+            return Err(Failure::Message(format!(
+                "`{}`: series {i} out of range",
+                mop.display()
+            )));
+        }
+        m.count[i] = count[k];
+        m.mean[i] = mean[k];
+        m.m2[i] = m2[k];
+        m.min[i] = mn[k];
+        m.max[i] = mx[k];
+    }
+    let (sp, sk) = read("sketch.parquet")?;
+    let mut sketch = Sketch::new(ns);
+    let ss = typed!(&sk, "series", &sp, U64);
+    let sign = typed!(&sk, "sign", &sp, I64);
+    let key = typed!(&sk, "key", &sp, U64);
+    let cnt = typed!(&sk, "count", &sp, U64);
+    for k in 0..ss.len() {
+        if ss[k] as usize >= ns {
+            return Err(Failure::Message(format!(
+                "`{}`: series out of range",
+                sp.display()
+            )));
+        }
+        sketch.add_raw(ss[k] as usize, sign[k] as i8, key[k] as u32, cnt[k]);
+    }
+    let shard = Shard {
+        index: int("shard")?.saturating_sub(1),
+        count: int("shards")?,
+    };
+    let partial = Partial {
+        samples: int("samples")?,
+        seed: int("seed")?,
+        shard,
+        n_series: ns,
+        moments: PartialMoments::Blocks(blocks),
+        sketch,
+        met,
+    };
+    Ok((layout, partial))
+}

@@ -1,0 +1,68 @@
+//! `lcs merge`: shards of an ensemble (`lcs ensemble --shard K/N`) into the statistics of
+//! the unsharded run, bit for bit (moments folded in block order, integer sketches and
+//! counts summed).
+
+use super::ensemble::{read_shard, write_outputs};
+use super::Failure;
+use lcs_uncertainty::Summary;
+use std::path::{Path, PathBuf};
+
+/// Shard folders: each argument is a shard (it has `meta.parquet`) or holds `shard-*`
+/// folders.
+fn shard_dirs(args: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let mut out = Vec::new();
+    for a in args {
+        if a.join("meta.parquet").is_file() {
+            out.push(a.clone());
+            continue;
+        }
+        let entries = std::fs::read_dir(a)
+            .map_err(|e| Failure::Message(format!("cannot read `{}`: {e}", a.display())))?;
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("shard-"))
+                    && p.join("meta.parquet").is_file()
+            })
+            .collect();
+        if found.is_empty() {
+            return Err(Failure::Message(format!(
+                "`{}` is not a shard folder and holds no `shard-K-of-N` folders",
+                a.display()
+            )));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
+}
+
+pub fn run(args: &[PathBuf], out: &Path) -> Result<(), Failure> {
+    let dirs = shard_dirs(args)?;
+    let mut layout = None;
+    let mut parts = Vec::new();
+    for d in &dirs {
+        let (l, p) = read_shard(d)?;
+        match &layout {
+            None => layout = Some(l),
+            Some(first) if *first != l => {
+                return Err(Failure::Message(format!(
+                    "`{}` comes from a different scenario or uncertainty set-up than `{}`",
+                    d.display(),
+                    dirs[0].display()
+                )))
+            }
+            Some(_) => {}
+        }
+        parts.push(p);
+    }
+    let layout = layout.ok_or_else(|| Failure::Message("no shards given".into()))?;
+    let summary = Summary::combine(parts).map_err(|e| Failure::Message(e.to_string()))?;
+    println!(
+        "merged {} shards of {} samples",
+        dirs.len(),
+        summary.samples
+    );
+    write_outputs(out, &layout, &summary)
+}

@@ -1,0 +1,154 @@
+//! `lcs report`: the tables, workbook, charts and HTML page of a plan document, from the
+//! engine's results (lcs-report does the tables and writing; this is the glue).
+
+use super::{compile, load, report_run_error, Failure};
+use crate::cli::ReportFormat;
+use lcs_engine::{attribute, evaluate_targets, run_all, run_reference, AttributionError, Method};
+use lcs_model::Loader;
+use lcs_report::{Format, Progress, Report, ScenarioRun};
+use std::path::{Path, PathBuf};
+
+/// A terminal progress bar (hidden when stderr is not a terminal).
+struct Bar(indicatif::ProgressBar);
+
+impl Progress for Bar {
+    fn start(&self, what: &str, total: u64) {
+        self.0.set_length(total);
+        self.0.set_position(0);
+        self.0.set_message(what.to_string());
+    }
+    fn advance(&self, label: &str) {
+        self.0.set_message(label.to_string());
+        self.0.inc(1);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+fn bar() -> Bar {
+    let pb = indicatif::ProgressBar::new(0);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {wide_msg}")
+    {
+        pb.set_style(style.progress_chars("=> "));
+    }
+    Bar(pb)
+}
+
+fn format_of(f: ReportFormat) -> Format {
+    match f {
+        ReportFormat::Xlsx => Format::Xlsx,
+        ReportFormat::Csv => Format::Csv,
+        ReportFormat::Parquet => Format::Parquet,
+        ReportFormat::Iamc => Format::Iamc,
+        ReportFormat::Html => Format::Html,
+        ReportFormat::Md => Format::Md,
+    }
+}
+
+pub fn run(
+    files: &[PathBuf],
+    out: &Path,
+    years: &[i32],
+    formats: &[ReportFormat],
+) -> Result<(), Failure> {
+    let mut loader = Loader::new();
+    let mut scenarios = Vec::new();
+    let mut failed = false;
+    for f in files {
+        match load(&mut loader, f) {
+            Ok(s) => scenarios.push(s),
+            Err(_) => failed = true,
+        }
+    }
+    if failed {
+        return Err(Failure::Reported);
+    }
+    for (i, s) in scenarios.iter().enumerate() {
+        if scenarios[..i].iter().any(|t| t.id == s.id) {
+            return Err(Failure::Message(format!(
+                "scenario id `{}` is used by two files in this report",
+                s.id
+            )));
+        }
+    }
+    let progress = bar();
+    progress.start("running scenarios", 3 * scenarios.len() as u64);
+    let mut runs = Vec::new();
+    for s in &scenarios {
+        let c = compile(s)?;
+        let ws = run_all(&c).map_err(|e| report_run_error(&loader, s, &e))?;
+        let reference = run_reference(&c).map_err(|e| report_run_error(&loader, s, &e))?;
+        let targets = evaluate_targets(s, &c, &ws, &reference);
+        progress.advance(&format!("{}: sequential attribution", s.id));
+        let attribution_failed = |e: AttributionError| match e {
+            AttributionError::Run(e) => Err(report_run_error(&loader, s, &e)),
+            AttributionError::TooManyActions { n } => Ok((None, n)),
+        };
+        let mut notes = Vec::new();
+        let (sequential, shapley) = if s.actions.is_empty() {
+            (None, None)
+        } else {
+            let seq = match attribute(&c, Method::Sequential) {
+                Ok(a) => Some(a),
+                Err(e) => attribution_failed(e)?.0,
+            };
+            progress.advance(&format!(
+                "{}: Shapley attribution ({} actions)",
+                s.id,
+                s.actions.len()
+            ));
+            let shap = match attribute(&c, Method::Shapley) {
+                Ok(a) => Some(a),
+                Err(e) => {
+                    let (a, n) = attribution_failed(e)?;
+                    notes.push(format!(
+                        "scenario `{}` has {n} actions; exact Shapley attribution takes at most {}, so its Shapley columns are empty and its wedge chart uses sequential attribution",
+                        s.id,
+                        lcs_engine::MAX_SHAPLEY_ACTIONS
+                    ));
+                    a
+                }
+            };
+            (seq, shap)
+        };
+        progress.advance(&format!("{}: done", s.id));
+        let mut r = ScenarioRun::from_engine(s, &c, &ws, &reference, &targets, sequential, shapley);
+        r.notes = notes;
+        runs.push(r);
+    }
+    progress.finish();
+    let years = if years.is_empty() {
+        lcs_report::default_years(&runs)
+    } else {
+        years.to_vec()
+    };
+    let formats: Vec<Format> = if formats.is_empty() {
+        Format::ALL.to_vec()
+    } else {
+        formats.iter().map(|f| format_of(*f)).collect()
+    };
+    let report = Report::build(&runs, &years).map_err(Failure::Message)?;
+    let written = report.write(out, &formats).map_err(Failure::Message)?;
+    let shown: Vec<lcs_report::Table> = report
+        .tables
+        .iter()
+        .filter(|t| ["emissions", "comparison", "targets"].contains(&t.name))
+        .cloned()
+        .collect();
+    for t in &shown {
+        println!("{}", t.markdown());
+    }
+    for n in &report.notes {
+        println!("note: {n}");
+    }
+    println!("wrote {} files under {}", written.len(), out.display());
+    for f in written
+        .iter()
+        .filter(|p| p.parent() == Some(out) || p.extension().is_some_and(|e| e == "png"))
+    {
+        println!("  {}", f.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,226 @@
+//! `lcs report` and `lcs compare` through the binary: files written, options, exit codes,
+//! and the HTML report in headless Chromium (Debian's `chromium`, installed by `.ci/run`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn lcs() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_lcs"))
+}
+
+fn tiny() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/tiny")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("lcs-report-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn report(out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut c = lcs();
+    c.current_dir(tiny())
+        .args(["report", "bau.yaml", "cm.yaml", "--out"])
+        .arg(out)
+        .args(extra);
+    c.output().expect("lcs runs")
+}
+
+fn files_under(dir: &Path, sub: &str) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir.join(sub))
+        .map(|r| {
+            r.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn report_writes_every_format_and_prints_markdown() {
+    let out = tmp("all");
+    let o = report(&out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["report.xlsx", "report.html", "report.md", "iamc.csv"] {
+        assert!(
+            out.join(f)
+                .metadata()
+                .map(|m| m.len() > 1000)
+                .unwrap_or(false),
+            "{f}"
+        );
+    }
+    let tables = [
+        "actions",
+        "comparison",
+        "electricity",
+        "emissions",
+        "final_energy",
+        "targets",
+        "waste",
+    ];
+    let csv: Vec<String> = tables.iter().map(|t| format!("{t}.csv")).collect();
+    assert_eq!(files_under(&out, "csv"), csv);
+    let mut parquet: Vec<String> = tables.iter().map(|t| format!("{t}.parquet")).collect();
+    parquet.insert(2, "data.parquet".to_string());
+    assert_eq!(files_under(&out, "parquet"), parquet);
+    assert_eq!(
+        files_under(&out, "charts").len(),
+        12,
+        "6 charts as SVG and PNG"
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("## Emissions by sector and milestone year"));
+    assert!(stdout.contains("| cm | vs-reference-15 | emissions | 2030 |"));
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn report_formats_and_years_options() {
+    let out = tmp("some");
+    let o = report(&out, &["--format", "csv,md", "--years", "2020,2030"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!out.join("report.xlsx").exists());
+    assert!(!out.join("report.html").exists());
+    assert!(out.join("report.md").exists());
+    let csv = std::fs::read_to_string(out.join("csv/emissions.csv")).expect("csv");
+    assert_eq!(csv.lines().next(), Some("scenario,sector,unit,2020,2030"));
+    let o = report(&out, &["--format", "pdf"]);
+    assert_eq!(o.status.code(), Some(2), "unknown format is a usage error");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn report_on_invalid_input_exits_1_and_writes_nothing() {
+    let out = tmp("bad");
+    let o = lcs()
+        .current_dir(tiny())
+        .args(["report", "bau.yaml", "no-such.yaml", "--out"])
+        .arg(&out)
+        .output()
+        .expect("lcs");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!out.exists());
+}
+
+#[test]
+fn compare_prints_input_and_output_differences() {
+    let o = lcs()
+        .current_dir(tiny())
+        .args(["compare", "bau.yaml", "cm.yaml", "--top", "5"])
+        .output()
+        .expect("lcs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(s.contains("A: bau"), "{s}");
+    assert!(s.contains("B: cm"), "{s}");
+    assert!(s.contains("inputs:"), "{s}");
+    let target_line = s
+        .lines()
+        .find(|l| l.starts_with("target") && l.contains("vs-reference-15"))
+        .unwrap_or_else(|| panic!("target only in cm:\n{s}"));
+    assert!(target_line.contains(" - "), "absent in A: {target_line}");
+    assert!(s.contains("outputs:"), "{s}");
+    let out_section = s.split("outputs:").nth(1).expect("outputs section");
+    // Five variables listed after the header and rule.
+    let listed = out_section
+        .lines()
+        .skip(3)
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    assert_eq!(listed, 5, "{out_section}");
+    let same = lcs()
+        .current_dir(tiny())
+        .args(["compare", "cm.yaml", "cm.yaml"])
+        .output()
+        .expect("lcs");
+    let s = String::from_utf8_lossy(&same.stdout);
+    assert!(s.contains("inputs: no difference"), "{s}");
+    assert!(s.contains("outputs: no difference"), "{s}");
+}
+
+/// Chromium from Debian; missing is a failure on CI and a skip (with a note) elsewhere.
+fn chromium() -> Option<PathBuf> {
+    let p = PathBuf::from("/usr/bin/chromium");
+    if p.exists() {
+        return Some(p);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must install chromium (.ci/run: apt-get install chromium)"
+    );
+    eprintln!("note: /usr/bin/chromium is missing; skipping the headless Chromium check");
+    None
+}
+
+fn headless(chrome: &Path, profile: &Path) -> Command {
+    let mut c = Command::new("timeout");
+    c.arg("120").arg(chrome).args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+    ]);
+    c.arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
+#[test]
+fn html_report_loads_in_headless_chromium_with_tables_and_charts() {
+    let Some(chrome) = chromium() else { return };
+    let out = tmp("html");
+    let o = report(&out, &["--format", "html"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = format!("file://{}", out.join("report.html").display());
+    // The DOM after loading: every table and every chart is there.
+    let dom = headless(&chrome, &out.join("profile-dom"))
+        .arg("--dump-dom")
+        .arg(&page)
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        dom.contains("<title>lcs report: bau, cm</title>"),
+        "page loaded"
+    );
+    assert_eq!(dom.matches("<table").count(), 7, "seven tables");
+    assert_eq!(dom.matches("<svg").count(), 6, "six charts");
+    assert!(dom.contains("Emissions by sector and milestone year"));
+    // A screenshot: decodes, and shows the first charts' colours (a chart was painted).
+    let shot = out.join("shot.png");
+    let st = headless(&chrome, &out.join("profile-shot"))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg("--window-size=1280,2400")
+        .arg(&page)
+        .output()
+        .expect("chromium runs");
+    assert!(shot.exists(), "{}", String::from_utf8_lossy(&st.stderr));
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(&shot).expect("screenshot"),
+    ));
+    let mut reader = decoder.read_info().expect("png header");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("png decodes");
+    assert_eq!((info.width, info.height), (1280, 2400));
+    let ch = info.color_type.samples();
+    let px: Vec<&[u8]> = buf[..info.buffer_size()].chunks(ch).collect();
+    let near = |p: &[u8], c: [u8; 3]| (0..3).all(|i| (p[i] as i32 - c[i] as i32).abs() < 12);
+    // Pathway lines (palette blue and orange) and the wedges of the first action.
+    let blue = px.iter().filter(|p| near(p, [31, 119, 180])).count();
+    let orange = px.iter().filter(|p| near(p, [255, 127, 14])).count();
+    assert!(
+        blue > 200 && orange > 200,
+        "charts painted: blue {blue}, orange {orange}"
+    );
+    let white = px.iter().filter(|p| near(p, [255, 255, 255])).count();
+    assert!(white > px.len() / 3, "a page, not a blank or error screen");
+    let _ = std::fs::remove_dir_all(&out);
+}
