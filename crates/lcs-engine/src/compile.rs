@@ -93,11 +93,25 @@ pub(crate) struct OpInfo {
 pub(crate) struct LeafPlan {
     pub activity: usize,
     pub intensity: usize,
-    /// Top-level node position (sector row).
+    /// One entry per fuel the leaf can use: (run fuel index, fuel share slot, combo).
+    pub fuels: Vec<(usize, usize, usize)>,
+}
+
+/// Final energy with the same sector, fuel and factors (leaves of one sector and category
+/// burning one fuel): the demand loop adds into one row per combo, and emissions are
+/// computed once per combo.
+#[derive(Clone, Debug)]
+pub(crate) struct Combo {
+    /// Top-level node position.
     pub top: usize,
-    /// One entry per fuel the leaf can use: (run fuel index, fuel share slot, factors t/GJ
-    /// [fossil CO2, biogenic CO2, CH4, N2O], t CO2e/GJ).
-    pub fuels: Vec<(usize, usize, [f64; 4], f64)>,
+    /// Run fuel index.
+    pub fuel: usize,
+    /// t per GJ: fossil CO2, biogenic CO2, CH4, N2O.
+    pub factors: [f64; 4],
+    /// t CO2e per GJ (fossil CO2 + GWP-weighted CH4 and N2O).
+    pub co2e: f64,
+    /// Electricity: no direct emissions; allocated grid emissions instead.
+    pub is_elec: bool,
 }
 
 /// Grid emissions as compiled.
@@ -150,6 +164,7 @@ pub struct Compiled {
     pub(crate) steps: Vec<Step>,
     pub(crate) ops: Vec<OpInfo>,
     pub(crate) leaves: Vec<LeafPlan>,
+    pub(crate) combos: Vec<Combo>,
     pub(crate) electricity_fuel: Option<usize>,
     pub(crate) losses: Option<usize>,
     pub(crate) grid: GridPlan,
@@ -169,6 +184,9 @@ pub struct Compiled {
     pub(crate) share_slots: Vec<usize>,
     /// The output rows, fixed at compile time.
     pub(crate) row_specs: Vec<crate::results::RowSpec>,
+    /// Arena ranges (start, end) that steps write: only these are reset from the base
+    /// arena before an evaluation (the rest is never written).
+    pub(crate) dirty: Vec<(usize, usize)>,
 }
 
 /// Names used when writing results.
@@ -268,6 +286,37 @@ fn gas_index(g: SourceGas) -> usize {
         SourceGas::N2O => 2,
         SourceGas::CO2e => 3,
     }
+}
+
+/// The arena ranges that steps write, merged and sorted.
+fn dirty_ranges(c: &Compiled) -> Vec<(usize, usize)> {
+    let mut slots: Vec<usize> = Vec::new();
+    for step in &c.steps {
+        match step {
+            Step::Expr { slot, .. }
+            | Step::Mul { slot, .. }
+            | Step::Copy { slot, .. }
+            | Step::Generation { slot, .. } => slots.push(*slot),
+            Step::Param { slots: s, .. } | Step::Series { slots: s, .. } => {
+                slots.extend(s.iter().copied())
+            }
+            Step::Shift { items, .. } | Step::SetMap { items, .. } => {
+                slots.extend(items.iter().copied())
+            }
+        }
+    }
+    slots.retain(|&s| s != usize::MAX);
+    slots.sort_unstable();
+    slots.dedup();
+    let n = c.n_years;
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for s in slots {
+        match out.last_mut() {
+            Some(last) if last.1 == s * n => last.1 = s * n + n,
+            _ => out.push((s * n, s * n + n)),
+        }
+    }
+    out
 }
 
 /// Compiles a checked scenario.
@@ -430,6 +479,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
     labels.tops = tops.iter().map(|&t| model.nodes[t].name.clone()).collect();
     let mut leaf_index = vec![usize::MAX; model.nodes.len()];
     let mut leaves = Vec::new();
+    let mut combos: Vec<Combo> = Vec::new();
     for l in 0..model.nodes.len() {
         if !model.nodes[l].is_leaf() {
             continue;
@@ -459,14 +509,30 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
             };
             let ff = fuel_factors(model, f, cat);
             let co2e = ff[0] + model.gwp.ch4() * ff[2] + model.gwp.n2o() * ff[3];
-            fuels.push((k, slot, ff, co2e));
+            let top = tops.iter().position(|&t| t == model.top_of(l)).unwrap_or(0);
+            let is_elec = Some(k) == electricity_fuel;
+            let combo = match combos
+                .iter()
+                .position(|x: &Combo| x.top == top && x.fuel == k && x.factors == ff)
+            {
+                Some(i) => i,
+                None => {
+                    combos.push(Combo {
+                        top,
+                        fuel: k,
+                        factors: ff,
+                        co2e,
+                        is_elec,
+                    });
+                    combos.len() - 1
+                }
+            };
+            fuels.push((k, slot, combo));
         }
-        let top = tops.iter().position(|&t| t == model.top_of(l)).unwrap_or(0);
         leaf_index[l] = leaves.len();
         leaves.push(LeafPlan {
             activity: act_slot[l],
             intensity: islot,
-            top,
             fuels,
         });
     }
@@ -999,6 +1065,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         steps,
         ops,
         leaves,
+        combos,
         electricity_fuel,
         losses,
         grid,
@@ -1012,7 +1079,9 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         driver_slots: b.driver_slots,
         share_slots,
         row_specs: Vec::new(),
+        dirty: Vec::new(),
     };
     compiled.row_specs = crate::results::build_specs(&compiled);
+    compiled.dirty = dirty_ranges(&compiled);
     Ok(compiled)
 }

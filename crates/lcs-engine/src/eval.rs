@@ -12,6 +12,10 @@
 //! reads contiguous memory); only the FOD recursion and the electricity balance run year by
 //! year. Units: GJ, t and MWh inside; the result writer turns them into TJ, kt and MWh.
 
+// Year loops index several slot rows of the arena at once; an explicit year index reads
+// closer to the spec's `p(y)` than zipped iterators.
+#![allow(clippy::needless_range_loop)]
+
 use crate::compile::{Bound, Compiled, GridPlan, SeriesLever, Step};
 use lcs_factors::WasteType;
 use ndarray::Array2;
@@ -22,8 +26,8 @@ pub struct Workspace {
     pub(crate) arena: Vec<f64>,
     pub(crate) stack: Vec<f64>,
     pub(crate) scratch: Vec<f64>,
-    /// Electricity use of each leaf, GJ, `leaf * n_years + year`.
-    pub(crate) elec_leaf: Vec<f64>,
+    /// Final energy of each combo (sector, fuel, factors), GJ, `combo * n_years + year`.
+    pub(crate) combo_gj: Vec<f64>,
     /// Per-year scratch: activity × intensity of one leaf.
     pub(crate) ai: Vec<f64>,
     /// Per-year scratch: electricity demand (GJ) and grid emissions (t CO2e).
@@ -31,6 +35,12 @@ pub struct Workspace {
     pub(crate) wte_gj: Vec<f64>,
     /// Per-year scratch: a share group's sum before a measure.
     pub(crate) group_before: Vec<f64>,
+    /// Per-year scratch: a copy of one row.
+    pub(crate) row_tmp: Vec<f64>,
+    /// Per-year scratch for `shift`: Σ_from, Σ_to, share points moved.
+    pub(crate) sum_from: Vec<f64>,
+    pub(crate) sum_to: Vec<f64>,
+    pub(crate) moved: Vec<f64>,
     /// The results of the last evaluation.
     pub out: Outputs,
 }
@@ -140,11 +150,15 @@ impl Workspace {
             arena: c.arena.clone(),
             stack: Vec::with_capacity(32),
             scratch: vec![0.0; 64],
-            elec_leaf: vec![0.0; c.leaves.len() * n],
+            combo_gj: vec![0.0; c.combos.len() * n],
             ai: vec![0.0; n],
             demand_gj: vec![0.0; n],
             wte_gj: vec![0.0; n],
             group_before: vec![0.0; n],
+            row_tmp: vec![0.0; n],
+            sum_from: vec![0.0; n],
+            sum_to: vec![0.0; n],
+            moved: vec![0.0; n],
             out: Outputs {
                 co2e_t: vec![0.0; n],
                 gas_t: Array2::zeros((4, n)),
@@ -177,19 +191,47 @@ fn short(v: f64) -> String {
     }
 }
 
-fn check_bound(bound: Bound, v: f64) -> Option<String> {
+/// Whether a value satisfies a bound (1e-9 tolerance for rounding).
+#[inline]
+fn within(bound: Bound, v: f64) -> bool {
     let tol = 1e-9;
     match bound {
-        Bound::Free => None,
-        Bound::NonNegative if v < -tol * (1.0 + v.abs()) => {
-            Some(format!("makes a value negative ({})", short(v)))
-        }
-        Bound::Fraction if v < -tol => Some(format!("makes a share negative ({})", short(v))),
-        Bound::Fraction if v > 1.0 + tol => Some(format!("makes a share exceed 1 ({})", short(v))),
-        Bound::Losses if !(-tol..1.0).contains(&v) => {
-            Some(format!("makes losses leave [0, 1) ({})", short(v)))
-        }
-        _ => None,
+        Bound::Free => true,
+        Bound::NonNegative => v >= -tol * (1.0 + v.abs()),
+        Bound::Fraction => (-tol..=1.0 + tol).contains(&v),
+        Bound::Losses => (-tol..1.0).contains(&v),
+    }
+}
+
+#[inline]
+fn check_bound(bound: Bound, v: f64) -> Option<String> {
+    if within(bound, v) {
+        None
+    } else {
+        Some(bound_problem(bound, v))
+    }
+}
+
+#[cold]
+fn bound_problem(bound: Bound, v: f64) -> String {
+    match bound {
+        Bound::NonNegative => format!("makes a value negative ({})", short(v)),
+        Bound::Fraction if v < 0.0 => format!("makes a share negative ({})", short(v)),
+        Bound::Fraction => format!("makes a share exceed 1 ({})", short(v)),
+        _ => format!("makes losses leave [0, 1) ({})", short(v)),
+    }
+}
+
+/// Row `dst` (mutable) and row `src` of the arena; `dst != src`.
+#[inline]
+fn row_pair(arena: &mut [f64], dst: usize, src: usize, n: usize) -> (&mut [f64], &[f64]) {
+    debug_assert_ne!(dst, src);
+    if dst < src {
+        let (lo, hi) = arena.split_at_mut(src * n);
+        (&mut lo[dst * n..dst * n + n], &hi[..n])
+    } else {
+        let (lo, hi) = arena.split_at_mut(dst * n);
+        (&mut hi[..n], &lo[src * n..src * n + n])
     }
 }
 
@@ -207,7 +249,10 @@ fn run_steps(
     params: &[f64],
 ) -> Result<(), RunError> {
     let n = c.n_years;
-    ws.arena.copy_from_slice(&c.arena);
+    // Only the slots that steps write can differ from the base arena.
+    for &(a, b) in &c.dirty {
+        ws.arena[a..b].copy_from_slice(&c.arena[a..b]);
+    }
     let fail = |op: usize, y: usize, problem: String| {
         let info = &c.ops[op];
         RunError {
@@ -223,14 +268,15 @@ fn run_steps(
     for step in &c.steps {
         match step {
             Step::Expr { slot, program } => {
-                for y in 0..n {
-                    let v = program.eval(&ws.arena, n, y, &mut ws.stack);
-                    ws.arena[slot * n + y] = v;
-                }
+                program.eval_rows(&ws.arena, n, &mut ws.stack);
+                ws.arena[slot * n..slot * n + n].copy_from_slice(&ws.stack[..n]);
             }
             Step::Mul { slot, a, b } => {
-                for y in 0..n {
-                    ws.arena[slot * n + y] = ws.arena[a * n + y] * ws.arena[b * n + y];
+                let tmp = &mut ws.row_tmp;
+                tmp.copy_from_slice(&ws.arena[a * n..a * n + n]);
+                let (dst, src) = row_pair(&mut ws.arena, *slot, *b, n);
+                for ((d, x), y) in dst.iter_mut().zip(tmp.iter()).zip(src) {
+                    *d = x * y;
                 }
             }
             Step::Copy { slot, src } => {
@@ -283,19 +329,26 @@ fn run_steps(
                     }
                 }
                 for &s in slots {
-                    for y in 0..n {
-                        let (p, q, r) = (ws.arena[s * n + y], ws.arena[param * n + y], w[y]);
-                        ws.arena[s * n + y] = match lever {
-                            SeriesLever::Scale => lcs_levers::scale(p, q, r),
-                            SeriesLever::Set => lcs_levers::set(p, q, r),
-                            SeriesLever::Add => lcs_levers::add(p, q, r),
-                        };
+                    let (row, q) = row_pair(&mut ws.arena, s, *param, n);
+                    let it = row.iter_mut().zip(q).zip(w);
+                    match lever {
+                        SeriesLever::Scale => {
+                            it.for_each(|((p, q), r)| *p = lcs_levers::scale(*p, *q, *r))
+                        }
+                        SeriesLever::Set => {
+                            it.for_each(|((p, q), r)| *p = lcs_levers::set(*p, *q, *r))
+                        }
+                        SeriesLever::Add => {
+                            it.for_each(|((p, q), r)| *p = lcs_levers::add(*p, *q, *r))
+                        }
                     }
                 }
-                for &s in slots {
-                    for y in 0..n {
-                        if let Some(problem) = check_bound(*bound, ws.arena[s * n + y]) {
-                            return Err(fail(*op, y, problem));
+                if *bound != Bound::Free {
+                    for &s in slots {
+                        let row = &ws.arena[s * n..s * n + n];
+                        if !row.iter().all(|v| within(*bound, *v)) {
+                            let y = row.iter().position(|v| !within(*bound, *v)).unwrap_or(0);
+                            return Err(fail(*op, y, bound_problem(*bound, row[y])));
                         }
                     }
                 }
@@ -326,19 +379,48 @@ fn run_steps(
                 if !on(*op) {
                     continue;
                 }
+                // MODEL.md §9 `shift`, over all years at once: per year, m = min(amount × r,
+                // Σ_from s); each `from` item loses m × s_i / Σ_from s; each `to` item gains
+                // m × s_j / Σ_to s, or m / len(to) when Σ_to s = 0 (sums taken before the
+                // change). Same arithmetic as `lcs_levers::shift`, row by row.
                 let w = &c.ops[*op].weights;
+                let (sf, st, m) = (&mut ws.sum_from, &mut ws.sum_to, &mut ws.moved);
+                sf.fill(0.0);
+                st.fill(0.0);
+                for &i in from {
+                    let row = &ws.arena[items[i] * n..items[i] * n + n];
+                    sf.iter_mut().zip(row).for_each(|(a, x)| *a += x);
+                }
+                for &j in to {
+                    let row = &ws.arena[items[j] * n..items[j] * n + n];
+                    st.iter_mut().zip(row).for_each(|(a, x)| *a += x);
+                }
                 for y in 0..n {
-                    let r = w[y];
-                    if r == 0.0 {
-                        continue;
+                    m[y] = if sf[y] > 0.0 {
+                        (amount * w[y]).min(sf[y])
+                    } else {
+                        0.0
+                    };
+                }
+                for &i in from {
+                    let row = &mut ws.arena[items[i] * n..items[i] * n + n];
+                    for y in 0..n {
+                        if m[y] != 0.0 {
+                            row[y] -= m[y] * row[y] / sf[y];
+                        }
                     }
-                    let buf = &mut ws.scratch[..items.len()];
-                    for (b, &s) in buf.iter_mut().zip(items) {
-                        *b = ws.arena[s * n + y];
-                    }
-                    lcs_levers::shift(buf, from, to, *amount, r);
-                    for (b, &s) in buf.iter().zip(items) {
-                        ws.arena[s * n + y] = *b;
+                }
+                let each = 1.0 / to.len() as f64;
+                for &j in to {
+                    let row = &mut ws.arena[items[j] * n..items[j] * n + n];
+                    for y in 0..n {
+                        if m[y] != 0.0 {
+                            row[y] += if st[y] > 0.0 {
+                                m[y] * row[y] / st[y]
+                            } else {
+                                m[y] * each
+                            };
+                        }
                     }
                 }
             }
@@ -416,7 +498,7 @@ pub fn evaluate_with(
     let (g_ch4, g_n2o) = (c.gwp_ch4, c.gwp_n2o);
     let Workspace {
         arena,
-        elec_leaf,
+        combo_gj,
         ai,
         demand_gj,
         wte_gj,
@@ -506,38 +588,43 @@ pub fn evaluate_with(
         }
     }
 
-    // Demand (MODEL.md §4), leaf by leaf over all years.
-    demand_gj.fill(0.0);
-    for (li, leaf) in c.leaves.iter().enumerate() {
+    // Demand (MODEL.md §4): final energy leaf by leaf over all years, added up per combo
+    // (sector, fuel, factors); then emissions once per combo.
+    combo_gj.fill(0.0);
+    for leaf in &c.leaves {
         let (act, int) = (series(leaf.activity), series(leaf.intensity));
         for y in 0..n {
             ai[y] = act[y] * int[y];
         }
-        let top = leaf.top;
-        let el = &mut elec_leaf[li * n..li * n + n];
-        el.fill(0.0);
-        for &(k, slot, f, co2e) in &leaf.fuels {
+        for &(_, slot, combo) in &leaf.fuels {
             let share = series(slot);
-            let is_elec = Some(k) == c.electricity_fuel;
+            let row = &mut combo_gj[combo * n..combo * n + n];
             for y in 0..n {
-                let fe = ai[y] * share[y];
-                fe_fuel[k * n + y] += fe;
-                fe_top[top * n + y] += fe;
-                fe_top_fuel[(top * n_fuels + k) * n + y] += fe;
-                if is_elec {
-                    el[y] += fe;
-                } else {
-                    gas[y] += fe * f[0];
-                    gas[n + y] += fe * f[2];
-                    gas[2 * n + y] += fe * f[3];
-                    gas[3 * n + y] += fe * f[1];
-                    sector[top * n + y] += fe * co2e;
-                }
+                row[y] += ai[y] * share[y];
             }
         }
-        if c.electricity_fuel.is_some() {
+    }
+    demand_gj.fill(0.0);
+    for (ci, cb) in c.combos.iter().enumerate() {
+        let fe = &combo_gj[ci * n..ci * n + n];
+        let (k, top) = (cb.fuel, cb.top);
+        for y in 0..n {
+            fe_fuel[k * n + y] += fe[y];
+            fe_top[top * n + y] += fe[y];
+            fe_top_fuel[(top * n_fuels + k) * n + y] += fe[y];
+        }
+        if cb.is_elec {
             for y in 0..n {
-                demand_gj[y] += el[y];
+                demand_gj[y] += fe[y];
+            }
+        } else {
+            let f = cb.factors;
+            for y in 0..n {
+                gas[y] += fe[y] * f[0];
+                gas[n + y] += fe[y] * f[2];
+                gas[2 * n + y] += fe[y] * f[3];
+                gas[3 * n + y] += fe[y] * f[1];
+                sector[top * n + y] += fe[y] * cb.co2e;
             }
         }
     }
@@ -586,14 +673,16 @@ pub fn evaluate_with(
         gas[3 * n + y] += ee[4];
         out.grid_co2e_t[y] = ee[0] + g_ch4 * ee[1] + g_n2o * ee[2] + ee[3];
     }
-    // Allocation to demand (consumption view): by each leaf's share of electricity use.
-    if c.electricity_fuel.is_some() {
-        for (li, leaf) in c.leaves.iter().enumerate() {
-            let el = &elec_leaf[li * n..li * n + n];
-            for y in 0..n {
-                if demand_gj[y] > 0.0 && el[y] != 0.0 {
-                    sector[leaf.top * n + y] += out.grid_co2e_t[y] * el[y] / demand_gj[y];
-                }
+    // Allocation to demand (consumption view): by each sector's share of electricity use
+    // (the sum over its leaves of `EE × FE(n, elec) / D`).
+    for (ci, cb) in c.combos.iter().enumerate() {
+        if !cb.is_elec {
+            continue;
+        }
+        let fe = &combo_gj[ci * n..ci * n + n];
+        for y in 0..n {
+            if demand_gj[y] > 0.0 {
+                sector[cb.top * n + y] += out.grid_co2e_t[y] * fe[y] / demand_gj[y];
             }
         }
     }

@@ -64,7 +64,7 @@ impl Dist {
                 }
             }
             Dist::Triangular { min, mode, max } => {
-                if !finite(&[*min, *mode, *max]) || !(min <= mode && mode <= max) || min == max {
+                if !(finite(&[*min, *mode, *max]) && min <= mode && mode <= max) || min == max {
                     return Err(format!(
                         "triangular needs min ≤ mode ≤ max and min < max, found {min}, {mode}, {max}"
                     ));

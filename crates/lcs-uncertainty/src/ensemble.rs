@@ -11,7 +11,7 @@
 
 use crate::ic::{Plan, RankCorrelation};
 use crate::rng::{Purpose, Stream};
-use crate::stats::{Moments, Sketch};
+use crate::stats::{BlockSums, Moments, Sketch};
 use crate::{Control, Dist, Error, Model};
 use rayon::prelude::*;
 use std::ops::Range;
@@ -19,6 +19,9 @@ use std::sync::Mutex;
 
 /// Samples per block.
 pub const BLOCK: u64 = 1024;
+
+/// Samples evaluated before their statistics are taken (column order).
+const SUB: usize = 256;
 
 /// A slice of the samples: shard `index` (0-based) of `count`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -194,45 +197,48 @@ pub fn run_ensemble<M: Model>(
         let results: Vec<Result<(Moments, Vec<u64>), Error>> = (next..end)
             .into_par_iter()
             .map_init(
-                || model.workspace(),
-                |ws, b| {
+                || (model.workspace(), vec![0.0; SUB * n_series]),
+                |(ws, buf), b| {
                     if ctl.cancelled() {
                         return Err(Error::Cancelled);
                     }
                     let x = ens.block_values(b, plan.as_ref());
-                    let n = if d == 0 {
-                        ((b * BLOCK + BLOCK).min(ens.samples) - b * BLOCK) as usize
-                    } else {
-                        x.len() / d
-                    };
-                    let mut m = Moments::new(n_series);
+                    let n = ((b * BLOCK + BLOCK).min(ens.samples) - b * BLOCK) as usize;
+                    let mut sums = BlockSums::new(n_series);
                     let mut counts = vec![0u64; n_t];
-                    let mut row = vec![0.0; n_series];
                     let mut flags = vec![false; n_t];
+                    // Rows of SUB samples (outputs, then parameters); moments row by row,
+                    // sketches series by series (each series' buckets stay in cache).
                     let t = rayon::current_thread_index().unwrap_or(0) % threads;
                     let mut sk = sketches[t].lock().unwrap_or_else(|e| e.into_inner());
-                    for r in 0..n {
-                        if ctl.cancelled() {
-                            return Err(Error::Cancelled);
+                    for start in (0..n).step_by(SUB) {
+                        let len = SUB.min(n - start);
+                        for r in 0..len {
+                            if ctl.cancelled() {
+                                return Err(Error::Cancelled);
+                            }
+                            let p = &x[(start + r) * d..(start + r + 1) * d];
+                            let row = &mut buf[r * n_series..(r + 1) * n_series];
+                            model.eval(ws, p, &mut row[..n_out], &mut flags).map_err(
+                                |message| Error::Eval {
+                                    sample: b * BLOCK + (start + r) as u64,
+                                    params: p.to_vec(),
+                                    message,
+                                },
+                            )?;
+                            row[n_out..].copy_from_slice(p);
+                            for (c, f) in counts.iter_mut().zip(&flags) {
+                                *c += *f as u64;
+                            }
                         }
-                        let p = &x[r * d..(r + 1) * d];
-                        model
-                            .eval(ws, p, &mut row[..n_out], &mut flags)
-                            .map_err(|message| Error::Eval {
-                                sample: b * BLOCK + r as u64,
-                                params: p.to_vec(),
-                                message,
-                            })?;
-                        row[n_out..].copy_from_slice(p);
-                        m.push(&row);
-                        sk.push(&row);
-                        for (c, f) in counts.iter_mut().zip(&flags) {
-                            *c += *f as u64;
+                        for r in 0..len {
+                            sums.push(&buf[r * n_series..(r + 1) * n_series]);
                         }
+                        sk.push_rows(buf, n_series, len);
                     }
                     drop(sk);
                     (ctl.progress)(n as u64);
-                    Ok((m, counts))
+                    Ok((sums.finish(), counts))
                 },
             )
             .collect();
@@ -253,6 +259,7 @@ pub fn run_ensemble<M: Model>(
     for s in sketches {
         sketch.merge(&s.into_inner().unwrap_or_else(|e| e.into_inner()));
     }
+    sketch.trim();
     let moments = if keep_blocks {
         PartialMoments::Blocks(kept)
     } else {
@@ -354,6 +361,7 @@ impl Summary {
                 *a += c;
             }
         }
+        sketch.trim();
         Ok(Summary {
             samples: first.samples,
             moments,

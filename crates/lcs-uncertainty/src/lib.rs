@@ -94,6 +94,19 @@ impl<F: Fn(&[f64], &mut [f64]) + Sync> Model for FnModel<F> {
     }
 }
 
+/// Bootstrap settings for confidence intervals.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bootstrap {
+    /// Number of resamples.
+    pub resamples: usize,
+    /// Confidence level, e.g. 0.95 (the half-width is `Φ⁻¹(½ + level/2)` × the sd).
+    pub level: f64,
+    /// Seed of the resampling stream.
+    pub seed: u64,
+    /// Stream number (e.g. the output's number), so outputs get independent resamples.
+    pub stream: u64,
+}
+
 /// Progress reporting and cancellation for long runs.
 pub struct Control<'a> {
     /// Set (e.g. by a Ctrl-C handler) to stop the workers; the run returns

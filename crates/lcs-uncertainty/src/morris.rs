@@ -8,11 +8,11 @@
 //! Elementary effect of the factor moved at step `k`: `±(y_{k+1} − y_k) / Δ` (sign of the
 //! move), in output units per unit of the [0, 1] scale, as SALib.
 //! Indices: `mu` (mean EE), `mu*` (mean |EE|), `sigma` (sd of EE, n − 1), and a bootstrap
-//! half-width for `mu*` (SALib: `z · sd` of resampled `mu*`, population sd).
+//! half-width for `mu*` (SALib: `z · sd` of resampled `mu*`, n − 1).
 
 use crate::rng::{Purpose, Stream};
 use crate::special::norm_ppf;
-use crate::Error;
+use crate::{Bootstrap, Error};
 
 /// A Morris design: `r (d + 1)` rows of `d` unit values, row-major.
 pub fn morris_design(d: usize, r: usize, levels: usize, seed: u64) -> Result<Vec<f64>, Error> {
@@ -79,11 +79,14 @@ pub fn morris_indices(
     y: &[f64],
     d: usize,
     levels: usize,
-    resamples: usize,
-    level: f64,
-    seed: u64,
-    stream: u64,
+    boot: &Bootstrap,
 ) -> Result<MorrisIndices, Error> {
+    let Bootstrap {
+        resamples,
+        level,
+        seed,
+        stream,
+    } = *boot;
     let w = d + 1;
     if d == 0 || y.len() % w != 0 || x.len() != y.len() * d {
         return Err(Error::Invalid(
@@ -129,8 +132,11 @@ pub fn morris_indices(
             })
             .collect();
         let bm = boot.iter().sum::<f64>() / resamples.max(1) as f64;
-        let bsd =
-            (boot.iter().map(|v| (v - bm).powi(2)).sum::<f64>() / resamples.max(1) as f64).sqrt();
+        let bsd = if resamples > 1 {
+            (boot.iter().map(|v| (v - bm).powi(2)).sum::<f64>() / (resamples - 1) as f64).sqrt()
+        } else {
+            f64::NAN
+        };
         res.mu.push(mu);
         res.mu_star.push(mu_star);
         res.sigma.push(sigma);

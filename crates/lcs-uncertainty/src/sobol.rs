@@ -16,7 +16,7 @@
 use crate::rng::{Purpose, Stream};
 use crate::sobol_seq::SobolSeq;
 use crate::special::norm_ppf;
-use crate::Error;
+use crate::{Bootstrap, Error};
 
 /// A Saltelli design in the unit cube: `n (d + 2)` rows of `d` values, row-major.
 pub fn saltelli_design(d: usize, n: usize, seed: u64) -> Result<Vec<f64>, Error> {
@@ -97,15 +97,14 @@ fn sd(xs: &[f64]) -> f64 {
 }
 
 /// Sobol indices from the outputs `y` of a Saltelli design (`n (d + 2)` values in design
-/// order). `stream` picks the bootstrap stream (use the output's number).
-pub fn sobol_indices(
-    y: &[f64],
-    d: usize,
-    resamples: usize,
-    level: f64,
-    seed: u64,
-    stream: u64,
-) -> Result<SobolIndices, Error> {
+/// order), with bootstrap confidence half-widths.
+pub fn sobol_indices(y: &[f64], d: usize, boot: &Bootstrap) -> Result<SobolIndices, Error> {
+    let Bootstrap {
+        resamples,
+        level,
+        seed,
+        stream,
+    } = *boot;
     let w = d + 2;
     if d == 0 || y.len() % w != 0 || y.len() / w < 2 {
         return Err(Error::Invalid(

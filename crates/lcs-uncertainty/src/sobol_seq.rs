@@ -26,8 +26,8 @@ impl SobolSeq {
             ));
         }
         let mut v = vec![0u32; dims * 32];
-        for k in 0..32 {
-            v[k] = 1u32 << (31 - k);
+        for (k, x) in v.iter_mut().take(32).enumerate() {
+            *x = 1u32 << (31 - k);
         }
         for (d, line) in TABLE.lines().skip(1).take(dims - 1).enumerate() {
             let nums: Vec<u32> = line

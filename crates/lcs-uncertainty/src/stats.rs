@@ -1,9 +1,9 @@
 //! Streaming statistics with results that do not depend on threads or shards.
 //!
-//! * [`Moments`]: count, mean, M2 (Welford), min and max per series. Within a block the
-//!   values are added in sample order; blocks are merged (Chan et al.) in block order, so
-//!   the floating-point operations, and the bits, are the same for any number of threads
-//!   or shards.
+//! * [`BlockSums`] then [`Moments`]: within a block, sums of `x − k` and `(x − k)²` in
+//!   sample order (`k` the block's first value of the series), turned into count, mean,
+//!   M2, min and max; blocks are merged (Chan et al.) in block order, so the floating-point
+//!   operations, and the bits, are the same for any number of threads or shards.
 //! * [`Sketch`]: a log-bucket histogram per series for percentiles. A bucket is the top
 //!   22 bits of the f64 (sign, exponent and 10 mantissa bits), so every binade has 1024
 //!   buckets and a bucket's midpoint is within 2⁻¹¹ ≈ 0.05 % of any value in it. Counts
@@ -11,7 +11,80 @@
 //!   series is 8 bytes × 1024 × the number of binades the values span (for values within a
 //!   factor of 2 of each other: 8 KiB), whatever the number of samples.
 
-/// Welford moments for `n` series.
+/// Moments of one block, accumulated as sums shifted by the block's first value of each
+/// series (`Σ(x − k)`, `Σ(x − k)²`): plain adds and multiplies over a row, which vectorise,
+/// turned into count, mean and M2 by [`BlockSums::finish`]. The shift keeps the
+/// cancellation in `M2 = Σd² − (Σd)²/n` small.
+#[derive(Clone, Debug)]
+pub struct BlockSums {
+    shift: Vec<f64>,
+    n: Vec<u64>,
+    s1: Vec<f64>,
+    s2: Vec<f64>,
+    min: Vec<f64>,
+    max: Vec<f64>,
+}
+
+impl BlockSums {
+    /// Empty sums for `n` series.
+    pub fn new(n: usize) -> Self {
+        BlockSums {
+            shift: vec![f64::NAN; n],
+            n: vec![0; n],
+            s1: vec![0.0; n],
+            s2: vec![0.0; n],
+            min: vec![f64::INFINITY; n],
+            max: vec![f64::NEG_INFINITY; n],
+        }
+    }
+
+    /// Adds one value per series (NaN values are skipped).
+    #[inline]
+    pub fn push(&mut self, xs: &[f64]) {
+        let len = xs.len().min(self.n.len());
+        let (shift, n, s1, s2) = (
+            &mut self.shift[..len],
+            &mut self.n[..len],
+            &mut self.s1[..len],
+            &mut self.s2[..len],
+        );
+        let (lo, hi) = (&mut self.min[..len], &mut self.max[..len]);
+        for i in 0..len {
+            let x = xs[i];
+            if shift[i].is_nan() {
+                shift[i] = x;
+            }
+            let ok = !x.is_nan();
+            let d = if ok { x - shift[i] } else { 0.0 };
+            n[i] += ok as u64;
+            s1[i] += d;
+            s2[i] += d * d;
+            lo[i] = lo[i].min(x);
+            hi[i] = hi[i].max(x);
+        }
+    }
+
+    /// The block's moments.
+    pub fn finish(&self) -> Moments {
+        let mut m = Moments::new(self.n.len());
+        for i in 0..self.n.len() {
+            let n = self.n[i];
+            m.count[i] = n;
+            if n == 0 {
+                continue;
+            }
+            let f = n as f64;
+            m.mean[i] = self.shift[i] + self.s1[i] / f;
+            m.m2[i] = (self.s2[i] - self.s1[i] * self.s1[i] / f).max(0.0);
+            m.min[i] = self.min[i];
+            m.max[i] = self.max[i];
+        }
+        m
+    }
+}
+
+/// Moments (count, mean, M2, min, max) for `n` series; [`Moments::push`] is Welford's
+/// update (tests and small uses), [`Moments::merge`] Chan et al.'s.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Moments {
     /// Defined (non-NaN) values seen, per series.
@@ -117,13 +190,25 @@ pub struct Buckets {
 impl Buckets {
     #[inline]
     fn add(&mut self, key: u32, c: u64) {
+        let k = key.wrapping_sub(self.offset) as usize;
+        if k < self.counts.len() {
+            self.counts[k] += c;
+            return;
+        }
+        self.grow_add(key, c);
+    }
+
+    #[cold]
+    fn grow_add(&mut self, key: u32, c: u64) {
         if self.counts.is_empty() {
             self.offset = key;
             self.counts.push(0);
         } else if key < self.offset {
-            let grow = (self.offset - key) as usize;
+            // Grow the front by at least the current length (amortised), never below key 0.
+            let need = (self.offset - key) as usize;
+            let grow = need.max(self.counts.len()).min(self.offset as usize);
             self.counts.splice(0..0, std::iter::repeat_n(0, grow));
-            self.offset = key;
+            self.offset -= grow as u32;
         } else if (key - self.offset) as usize >= self.counts.len() {
             self.counts.resize((key - self.offset) as usize + 1, 0);
         }
@@ -142,6 +227,21 @@ impl Buckets {
                 self.counts[(o.offset - self.offset) as usize + k] += c;
             }
         }
+    }
+
+    /// Drops the zero counts at both ends (a canonical form: equal histograms compare equal
+    /// whatever order they were filled in).
+    pub fn trim(&mut self) {
+        let Some(first) = self.counts.iter().position(|c| *c != 0) else {
+            self.counts = Vec::new();
+            self.offset = 0;
+            return;
+        };
+        let last = self.counts.iter().rposition(|c| *c != 0).unwrap_or(first);
+        self.counts.truncate(last + 1);
+        self.counts.drain(..first);
+        self.counts.shrink_to_fit();
+        self.offset += first as u32;
     }
 
     /// Non-zero (key, count) pairs, ascending key.
@@ -196,6 +296,31 @@ impl Sketch {
                 self.neg[i].add(key(-x), 1);
             } else if x == 0.0 {
                 self.zero[i] += 1;
+            }
+        }
+    }
+
+    /// Trims every histogram ([`Buckets::trim`]).
+    pub fn trim(&mut self) {
+        for b in self.pos.iter_mut().chain(self.neg.iter_mut()) {
+            b.trim();
+        }
+    }
+
+    /// Adds the values of `rows` rows of `width` values (row-major, one value per series),
+    /// series by series, so each series' buckets stay in cache.
+    pub fn push_rows(&mut self, buf: &[f64], width: usize, rows: usize) {
+        for i in 0..width {
+            let (pos, neg) = (&mut self.pos[i], &mut self.neg[i]);
+            for r in 0..rows {
+                let x = buf[r * width + i];
+                if x > 0.0 {
+                    pos.add(key(x), 1);
+                } else if x < 0.0 {
+                    neg.add(key(-x), 1);
+                } else if x == 0.0 {
+                    self.zero[i] += 1;
+                }
             }
         }
     }
@@ -287,6 +412,41 @@ mod tests {
     }
 
     #[test]
+    fn block_sums_match_welford_and_column_order_sketches_match_rows() {
+        let buf: Vec<f64> = (0..300)
+            .map(|i| {
+                if i == 7 {
+                    f64::NAN
+                } else {
+                    1e4 + ((i * 7919) % 113) as f64 * 0.37
+                }
+            })
+            .collect();
+        let (mut a, mut b) = (Moments::new(3), BlockSums::new(3));
+        let (mut sa, mut sb) = (Sketch::new(3), Sketch::new(3));
+        for row in buf.chunks(3) {
+            a.push(row);
+            b.push(row);
+            sa.push(row);
+        }
+        let b = b.finish();
+        assert_eq!(a.count, b.count);
+        assert_eq!(
+            (a.min.clone(), a.max.clone()),
+            (b.min.clone(), b.max.clone())
+        );
+        for i in 0..3 {
+            assert!((a.mean[i] - b.mean[i]).abs() < 1e-9 * a.mean[i].abs());
+            assert!((a.m2[i] - b.m2[i]).abs() < 1e-9 * a.m2[i]);
+        }
+        sb.push_rows(&buf[..150], 3, 50);
+        sb.push_rows(&buf[150..], 3, 50);
+        sa.trim();
+        sb.trim();
+        assert_eq!(sa, sb);
+    }
+
+    #[test]
     fn sketch_quantiles_within_relative_accuracy_and_order_free() {
         let xs: Vec<f64> = (1..=10_000).map(|i| i as f64 * 0.01 - 20.0).collect();
         let mut s1 = Sketch::new(1);
@@ -302,6 +462,8 @@ mod tests {
             s3.push(&[*x]);
         }
         s3.merge(&s2);
+        s1.trim();
+        s3.trim();
         assert_eq!(s1, s3);
         for q in [0.05, 0.25, 0.5, 0.75, 0.95] {
             let exact = xs[(q * 10_000.0_f64).ceil() as usize - 1];

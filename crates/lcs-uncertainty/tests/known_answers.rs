@@ -6,7 +6,7 @@ use lcs_uncertainty::design::{evaluate_rows, map_design};
 use lcs_uncertainty::morris::{morris_design, morris_indices};
 use lcs_uncertainty::sobol::{saltelli_design, sobol_indices};
 use lcs_uncertainty::{
-    quiet, run_ensemble, Dist, Ensemble, FnModel, Model, RankCorrelation, Shard, Summary,
+    quiet, run_ensemble, Bootstrap, Dist, Ensemble, FnModel, Model, RankCorrelation, Shard, Summary,
 };
 use std::f64::consts::PI;
 
@@ -20,7 +20,17 @@ fn sobol_of<M: Model>(
     let unit = saltelli_design(d, n, seed).unwrap();
     let x = map_design(&unit, dists, false);
     let y = quiet(|c| evaluate_rows(m, &x, &[0], c)).unwrap();
-    sobol_indices(&y, d, 200, 0.95, seed, 0).unwrap()
+    sobol_indices(
+        &y,
+        d,
+        &Bootstrap {
+            resamples: 200,
+            level: 0.95,
+            seed,
+            stream: 0,
+        },
+    )
+    .unwrap()
 }
 
 fn check_within(name: &str, est: &[f64], conf: &[f64], exact: &[f64]) {
@@ -101,7 +111,19 @@ fn morris_ranks_the_g_function_factors() {
     let unit = morris_design(6, 100, 4, 3).unwrap();
     let x = map_design(&unit, &dists, true);
     let y = quiet(|c| evaluate_rows(&m, &x, &[0], c)).unwrap();
-    let r = morris_indices(&unit, &y, 6, 4, 1000, 0.95, 3, 0).unwrap();
+    let r = morris_indices(
+        &unit,
+        &y,
+        6,
+        4,
+        &Bootstrap {
+            resamples: 1000,
+            level: 0.95,
+            seed: 3,
+            stream: 0,
+        },
+    )
+    .unwrap();
     eprintln!("mu* = {:?}\nsigma = {:?}", r.mu_star, r.sigma);
     for j in 0..3 {
         assert!(
@@ -118,7 +140,19 @@ fn morris_ranks_the_g_function_factors() {
     });
     let unit = morris_design(2, 10, 4, 1).unwrap();
     let y = quiet(|c| evaluate_rows(&lin, &unit, &[0], c)).unwrap();
-    let r = morris_indices(&unit, &y, 2, 4, 100, 0.95, 1, 0).unwrap();
+    let r = morris_indices(
+        &unit,
+        &y,
+        2,
+        4,
+        &Bootstrap {
+            resamples: 100,
+            level: 0.95,
+            seed: 1,
+            stream: 0,
+        },
+    )
+    .unwrap();
     assert!((r.mu_star[0] - 3.0).abs() < 1e-12 && (r.mu[1] + 0.5).abs() < 1e-12);
     assert!(r.sigma[0] < 1e-12);
 }

@@ -662,6 +662,58 @@ impl Program {
         stack.pop().unwrap_or(f64::NAN)
     }
 
+    /// Evaluates every year at once: on return `stack[..n_years]` holds the result row.
+    ///
+    /// The same program as [`Program::eval`], with each stack entry a row of `n_years`
+    /// values, so the arithmetic runs over contiguous rows. `stack` is reused scratch
+    /// space (no allocation once grown). A slot outside `values` reads as NaN.
+    pub fn eval_rows(&self, values: &[f64], n_years: usize, stack: &mut Vec<f64>) {
+        let n = n_years;
+        stack.clear();
+        for op in &self.ops {
+            match *op {
+                Op::Num(v) => stack.extend(std::iter::repeat_n(v, n)),
+                Op::Load(s) => {
+                    match s
+                        .checked_mul(n)
+                        .and_then(|a| values.get(a..a.checked_add(n)?))
+                    {
+                        Some(row) => stack.extend_from_slice(row),
+                        None => stack.extend(std::iter::repeat_n(f64::NAN, n)),
+                    }
+                }
+                Op::Neg => {
+                    let l = stack.len();
+                    stack[l.saturating_sub(n)..]
+                        .iter_mut()
+                        .for_each(|x| *x = -*x);
+                }
+                Op::Bin(_) | Op::Min | Op::Max => {
+                    let l = stack.len();
+                    if l < 2 * n {
+                        stack.clear();
+                        stack.extend(std::iter::repeat_n(f64::NAN, n));
+                        continue;
+                    }
+                    let (head, b) = stack.split_at_mut(l - n);
+                    let a = &mut head[l - 2 * n..];
+                    for (x, y) in a.iter_mut().zip(b.iter()) {
+                        *x = match *op {
+                            Op::Bin(bin) => bin.apply(*x, *y),
+                            Op::Min => x.min(*y),
+                            _ => x.max(*y),
+                        };
+                    }
+                    stack.truncate(l - n);
+                }
+            }
+        }
+        if stack.len() < n {
+            stack.clear();
+            stack.extend(std::iter::repeat_n(f64::NAN, n));
+        }
+    }
+
     /// The distinct slots read, in first-appearance order.
     pub fn slots(&self) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
@@ -684,6 +736,23 @@ mod tests {
         parse_expr(text)
             .unwrap_or_else(|e| panic!("{text}: {e}"))
             .eval(&|_| f64::NAN)
+    }
+
+    #[test]
+    fn row_evaluation_matches_year_by_year() {
+        let e = parse_expr("-a^2 + max(b, 3) / (a - b) * 2").expect("parse");
+        let p = e.compile(&|n| if n == "a" { 0 } else { 1 });
+        let values = [1.0, 2.0, 5.0, 0.5, 4.0, 1.0];
+        let mut stack = Vec::new();
+        p.eval_rows(&values, 3, &mut stack);
+        let mut s2 = Vec::new();
+        for y in 0..3 {
+            assert_eq!(
+                stack[y].to_bits(),
+                p.eval(&values, 3, y, &mut s2).to_bits(),
+                "year {y}"
+            );
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ use lcs_uncertainty::design::{evaluate_rows, map_design};
 use lcs_uncertainty::engine::{ensemble_of, ScenarioModel};
 use lcs_uncertainty::morris::{morris_design, morris_indices};
 use lcs_uncertainty::sobol::{saltelli_design, sobol_indices};
+use lcs_uncertainty::Bootstrap;
 use std::path::PathBuf;
 
 pub struct Options {
@@ -142,52 +143,48 @@ pub fn run(o: &Options) -> Result<(), Failure> {
     };
     for (oi, name) in names.iter().enumerate() {
         let col: Vec<f64> = (0..n_rows).map(|r| y[r * k + oi]).collect();
-        let bars: Vec<Bar>;
-        if sobol {
-            let ix = sobol_indices(&col, d, o.resamples, LEVEL, o.seed, oi as u64)
-                .map_err(|e| failure(e, &params))?;
-            for j in 0..d {
-                table.rows.push((
-                    name.clone(),
-                    params[j].0.clone(),
-                    vec![ix.s1[j], ix.s1_conf[j], ix.st[j], ix.st_conf[j]],
-                ));
-            }
-            bars = (0..d)
-                .map(|j| Bar {
-                    label: params[j].0.clone(),
-                    value: ix.st[j],
-                    conf: Some(ix.st_conf[j]),
-                    inner: Some(ix.s1[j]),
+        let boot = Bootstrap {
+            resamples: if sobol {
+                o.resamples
+            } else {
+                o.resamples.max(2) * 10
+            },
+            level: LEVEL,
+            seed: o.seed,
+            stream: oi as u64,
+        };
+        // Per parameter: the table's four numbers and the bar (value, conf, inner).
+        let per_param: Vec<([f64; 4], (f64, f64, f64))> = if sobol {
+            let ix = sobol_indices(&col, d, &boot).map_err(|e| failure(e, &params))?;
+            (0..d)
+                .map(|j| {
+                    (
+                        [ix.s1[j], ix.s1_conf[j], ix.st[j], ix.st_conf[j]],
+                        (ix.st[j], ix.st_conf[j], ix.s1[j]),
+                    )
                 })
-                .collect();
+                .collect()
         } else {
-            let ix = morris_indices(
-                &unit,
-                &col,
-                d,
-                o.levels,
-                o.resamples.max(2) * 10,
-                LEVEL,
-                o.seed,
-                oi as u64,
-            )
-            .map_err(|e| failure(e, &params))?;
-            for j in 0..d {
-                table.rows.push((
-                    name.clone(),
-                    params[j].0.clone(),
-                    vec![ix.mu[j], ix.mu_star[j], ix.mu_star_conf[j], ix.sigma[j]],
-                ));
-            }
-            bars = (0..d)
-                .map(|j| Bar {
-                    label: params[j].0.clone(),
-                    value: ix.mu_star[j],
-                    conf: Some(ix.mu_star_conf[j]),
-                    inner: Some(ix.sigma[j]),
+            let ix =
+                morris_indices(&unit, &col, d, o.levels, &boot).map_err(|e| failure(e, &params))?;
+            (0..d)
+                .map(|j| {
+                    (
+                        [ix.mu[j], ix.mu_star[j], ix.mu_star_conf[j], ix.sigma[j]],
+                        (ix.mu_star[j], ix.mu_star_conf[j], ix.sigma[j]),
+                    )
                 })
-                .collect();
+                .collect()
+        };
+        let mut bars = Vec::new();
+        for ((id, _), (cells, (value, conf, inner))) in params.iter().zip(per_param) {
+            table.rows.push((name.clone(), id.clone(), cells.to_vec()));
+            bars.push(Bar {
+                label: id.clone(),
+                value,
+                conf: Some(conf),
+                inner: Some(inner),
+            });
         }
         let t = Tornado {
             name: format!("tornado-{}", oi + 1),

@@ -1,0 +1,251 @@
+//! `lcs ensemble`, `lcs merge` and `lcs sensitivity` end to end: the same seed gives the
+//! same bytes on 1 and 2 threads, shards merged give the unsharded files, a target
+//! probability computable by hand, Ctrl-C leaves nothing behind, and the sensitivity
+//! outputs (index table, tornado chart, exported design).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn lcs() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_lcs"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/uncertainty")
+        .join(name)
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("lcs-unc-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+fn ok(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("lcs runs");
+    assert!(
+        out.status.success(),
+        "{:?} failed: {}",
+        cmd,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+const FILES: [&str; 4] = [
+    "ensemble.csv",
+    "parameters.csv",
+    "targets.csv",
+    "attribution.csv",
+];
+
+fn read(dir: &Path, f: &str) -> Vec<u8> {
+    std::fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(f).display()))
+}
+
+#[test]
+fn same_seed_same_bytes_on_one_and_two_threads_and_shards_merge_bit_for_bit() {
+    let s = fixture("cm-uncertain.yaml");
+    let base = tmp("threads");
+    let run = |threads: &str, out: &Path, extra: &[&str]| {
+        ok(lcs()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["ensemble"])
+            .arg(&s)
+            .args(["--samples", "2500", "--seed", "7", "--shapley", "--out"])
+            .arg(out)
+            .args(extra))
+    };
+    let one = base.join("one");
+    let two = base.join("two");
+    run("1", &one, &[]);
+    run("2", &two, &[]);
+    for f in FILES {
+        assert_eq!(
+            read(&one, f),
+            read(&two, f),
+            "{f} differs between 1 and 2 threads"
+        );
+    }
+    // Three shards (the last block is partial: 2500 = 2·1024 + 452), merged.
+    let shards = base.join("shards");
+    for k in ["3/3", "1/3", "2/3"] {
+        run("2", &shards, &["--shard", k]);
+    }
+    assert!(shards
+        .join("shard-00002-of-00003/moments.parquet")
+        .is_file());
+    let merged = base.join("merged");
+    ok(lcs().args(["merge"]).arg(&shards).arg("--out").arg(&merged));
+    for f in FILES {
+        assert_eq!(
+            read(&one, f),
+            read(&merged, f),
+            "{f}: merged shards differ from the unsharded run"
+        );
+    }
+    // A missing shard is an error that names it.
+    std::fs::remove_dir_all(shards.join("shard-00002-of-00003")).unwrap();
+    let out = lcs()
+        .args(["merge"])
+        .arg(&shards)
+        .arg("--out")
+        .arg(base.join("bad"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("shard 2 of 3"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!base.join("bad").join("ensemble.csv").exists());
+    // Another seed gives other numbers.
+    let other = base.join("other");
+    ok(lcs()
+        .args(["ensemble"])
+        .arg(&s)
+        .args(["--samples", "2500", "--seed", "8", "--out"])
+        .arg(&other));
+    assert_ne!(read(&one, "ensemble.csv"), read(&other, "ensemble.csv"));
+    let _ = std::fs::remove_dir_all(&base);
+}
+
+#[test]
+fn target_probability_by_hand() {
+    // tests/uncertainty/target-probability.yaml: met iff the cement multiplier m ≤ 0.8,
+    // m ~ U(0.5, 1.5), so p = 0.3.
+    let out = tmp("prob");
+    ok(lcs()
+        .args(["ensemble"])
+        .arg(fixture("target-probability.yaml"))
+        .args(["--samples", "20000", "--seed", "3", "--out"])
+        .arg(&out));
+    let t = String::from_utf8(read(&out, "targets.csv")).unwrap();
+    let line = t.lines().nth(1).expect("one target");
+    let cells: Vec<&str> = line.split(',').collect();
+    assert_eq!(cells[1], "cap-2030");
+    let p: f64 = cells[5].parse().unwrap();
+    assert!(
+        (p - 0.3).abs() < 4.0 * (0.21f64 / 20000.0).sqrt(),
+        "p = {p}"
+    );
+    // The parameter's statistics: U(0.5, 1.5) has mean 1 and median 1.
+    let par = String::from_utf8(read(&out, "parameters.csv")).unwrap();
+    let cells: Vec<f64> = par
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .skip(3)
+        .map(|c| c.parse().unwrap())
+        .collect();
+    assert!(
+        (cells[1] - 1.0).abs() < 0.01 && (cells[6] - 1.0).abs() < 0.01,
+        "{par}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn ctrl_c_stops_without_outputs() {
+    let out = tmp("ctrlc");
+    let child = lcs()
+        .env("RAYON_NUM_THREADS", "1")
+        .args(["ensemble"])
+        .arg(fixture("cm-uncertain.yaml"))
+        .args(["--samples", "100000000", "--shapley", "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("lcs starts");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let t0 = std::time::Instant::now();
+    let res = child.wait_with_output().expect("lcs stops");
+    assert!(t0.elapsed().as_secs() < 20, "stopped promptly");
+    assert_eq!(res.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&res.stderr).contains("interrupted"));
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+    assert!(left.is_empty(), "nothing written: {left:?}");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn sensitivity_writes_indices_chart_and_design() {
+    let out = tmp("sens");
+    let stdout = ok(lcs()
+        .args(["sensitivity"])
+        .arg(fixture("linear.yaml"))
+        .args([
+            "--method",
+            "sobol",
+            "--samples",
+            "512",
+            "--year",
+            "2030",
+            "--export",
+            "--out",
+        ])
+        .arg(&out));
+    assert!(stdout.contains("cement"));
+    let t = String::from_utf8(read(&out, "sensitivity.csv")).unwrap();
+    assert_eq!(
+        t.lines().next(),
+        Some("output,parameter,S1,S1_conf,ST,ST_conf")
+    );
+    assert_eq!(t.lines().count(), 4);
+    // Indices of a linear scenario sum to about 1 (S1 = ST, no interactions).
+    let s1: f64 = t
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert!((s1 - 1.0).abs() < 0.05, "{t}");
+    assert!(read(&out, "tornado-1.svg").starts_with(b"<svg"));
+    assert!(read(&out, "tornado-1.png").starts_with(b"\x89PNG"));
+    let design = String::from_utf8(read(&out, "design.csv")).unwrap();
+    assert_eq!(design.lines().count(), 1 + 512 * 5);
+    assert!(design.starts_with("u:cement,u:car,u:forest,cement,car,forest\n"));
+    assert_eq!(
+        String::from_utf8(read(&out, "outputs.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        1 + 512 * 5
+    );
+    // Morris and an unknown output variable.
+    let m = tmp("morris");
+    ok(lcs()
+        .args(["sensitivity"])
+        .arg(fixture("linear.yaml"))
+        .args(["--method", "morris", "--samples", "20", "--out"])
+        .arg(&m));
+    let t = String::from_utf8(read(&m, "sensitivity.csv")).unwrap();
+    assert_eq!(
+        t.lines().next(),
+        Some("output,parameter,mu,mu_star,mu_star_conf,sigma")
+    );
+    let bad = lcs()
+        .args(["sensitivity"])
+        .arg(fixture("linear.yaml"))
+        .args(["--output", "Emissions|CO2x", "--out"])
+        .arg(m.join("bad"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("did you mean") && err.contains("`Emissions|CO2e`"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+    let _ = std::fs::remove_dir_all(&m);
+}
