@@ -87,10 +87,10 @@ fn main() {
         Summary::combine(vec![p]).unwrap()
     });
     let ens_us = t.elapsed().as_secs_f64() * 1e6 / k as f64;
-    // The statistics alone on 64 real output rows, repeated.
+    // The statistics alone on 256 real output rows, repeated.
     let ns = m.n_outputs();
-    let mut buf = vec![0.0; 64 * ns];
-    for r in 0..64 {
+    let mut buf = vec![0.0; 256 * ns];
+    for r in 0..256 {
         m.eval(
             &mut mw,
             &x[r * d..(r + 1) * d],
@@ -104,16 +104,16 @@ fn main() {
     let reps = 100;
     let t = Instant::now();
     for _ in 0..reps {
-        for r in 0..64 {
+        for r in 0..256 {
             mo.push(&buf[r * ns..(r + 1) * ns]);
         }
     }
-    let mom_us = t.elapsed().as_secs_f64() * 1e6 / (reps * 64) as f64;
+    let mom_us = t.elapsed().as_secs_f64() * 1e6 / (reps * 256) as f64;
     let t = Instant::now();
     for _ in 0..reps {
-        sk.push_rows(&buf, ns, 64);
+        sk.push_rows(&buf, ns, 256);
     }
-    let sk_us = t.elapsed().as_secs_f64() * 1e6 / (reps * 64) as f64;
+    let sk_us = t.elapsed().as_secs_f64() * 1e6 / (reps * 256) as f64;
     println!("per sample, one thread ({k} samples):");
     println!("  moments of {ns} series       {mom_us:8.2} us");
     println!("  sketches of {ns} series      {sk_us:8.2} us");

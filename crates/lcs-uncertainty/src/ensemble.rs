@@ -87,10 +87,12 @@ impl Ensemble {
             d.check()
                 .map_err(|m| Error::Invalid(format!("parameter {}: {m}", i + 1)))?;
         }
-        if self.samples == 0 {
-            return Err(Error::Invalid(
-                "an ensemble needs at least one sample".into(),
-            ));
+        if self.samples == 0 || self.samples > u32::MAX as u64 {
+            return Err(Error::Invalid(format!(
+                "an ensemble takes 1 to {} samples, found {}",
+                u32::MAX,
+                self.samples
+            )));
         }
         Plan::new(self.params.len(), &self.correlations).map_err(Error::Invalid)
     }

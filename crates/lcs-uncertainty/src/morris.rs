@@ -21,7 +21,7 @@ pub fn morris_design(d: usize, r: usize, levels: usize, seed: u64) -> Result<Vec
             "a Morris design needs at least one parameter and two trajectories".into(),
         ));
     }
-    if levels < 2 || levels % 2 != 0 {
+    if levels < 2 || levels & 1 == 1 {
         return Err(Error::Invalid(format!(
             "Morris levels must be an even number ≥ 2, found {levels}"
         )));
@@ -88,7 +88,7 @@ pub fn morris_indices(
         stream,
     } = *boot;
     let w = d + 1;
-    if d == 0 || y.len() % w != 0 || x.len() != y.len() * d {
+    if d == 0 || y.len() / w * w != y.len() || x.len() != y.len() * d {
         return Err(Error::Invalid(
             "outputs do not match a Morris design".into(),
         ));

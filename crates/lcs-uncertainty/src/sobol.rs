@@ -106,7 +106,7 @@ pub fn sobol_indices(y: &[f64], d: usize, boot: &Bootstrap) -> Result<SobolIndic
         stream,
     } = *boot;
     let w = d + 2;
-    if d == 0 || y.len() % w != 0 || y.len() / w < 2 {
+    if d == 0 || y.len() / w * w != y.len() || y.len() / w < 2 {
         return Err(Error::Invalid(
             "outputs do not match a Saltelli design".into(),
         ));

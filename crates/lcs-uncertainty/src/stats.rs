@@ -8,8 +8,8 @@
 //!   22 bits of the f64 (sign, exponent and 10 mantissa bits), so every binade has 1024
 //!   buckets and a bucket's midpoint is within 2⁻¹¹ ≈ 0.05 % of any value in it. Counts
 //!   are integers, so merging sketches in any order gives the same sketch. Memory per
-//!   series is 8 bytes × 1024 × the number of binades the values span (for values within a
-//!   factor of 2 of each other: 8 KiB), whatever the number of samples.
+//!   series is 4 bytes × 1024 × the number of binades the values span (for values within a
+//!   factor of 2 of each other: 4 KiB), whatever the number of samples.
 
 /// Moments of one block, accumulated as sums shifted by the block's first value of each
 /// series (`Σ(x − k)`, `Σ(x − k)²`): plain adds and multiplies over a row, which vectorise,
@@ -183,13 +183,13 @@ const SHIFT: u32 = 52 - SKETCH_BITS;
 pub struct Buckets {
     /// Key of `counts[0]`.
     pub offset: u32,
-    /// Counts.
-    pub counts: Vec<u64>,
+    /// Counts (u32: at most 2³² − 1 samples per ensemble, checked when it starts).
+    pub counts: Vec<u32>,
 }
 
 impl Buckets {
     #[inline]
-    fn add(&mut self, key: u32, c: u64) {
+    fn add(&mut self, key: u32, c: u32) {
         let k = key.wrapping_sub(self.offset) as usize;
         if k < self.counts.len() {
             self.counts[k] += c;
@@ -199,7 +199,7 @@ impl Buckets {
     }
 
     #[cold]
-    fn grow_add(&mut self, key: u32, c: u64) {
+    fn grow_add(&mut self, key: u32, c: u32) {
         if self.counts.is_empty() {
             self.offset = key;
             self.counts.push(0);
@@ -250,7 +250,7 @@ impl Buckets {
             .iter()
             .enumerate()
             .filter(|(_, c)| **c != 0)
-            .map(|(k, c)| (self.offset + k as u32, *c))
+            .map(|(k, c)| (self.offset + k as u32, *c as u64))
     }
 }
 
@@ -334,11 +334,12 @@ impl Sketch {
         }
     }
 
-    /// Adds a count to series `i`: `sign` −1, 0 or 1, the bucket key (for shard files).
+    /// Adds a count to series `i`: `sign` −1, 0 or 1, the bucket key (for shard files;
+    /// counts above 2³² − 1 are not possible in a valid shard).
     pub fn add_raw(&mut self, i: usize, sign: i8, key: u32, count: u64) {
         match sign.signum() {
-            1 => self.pos[i].add(key, count),
-            -1 => self.neg[i].add(key, count),
+            1 => self.pos[i].add(key, count as u32),
+            -1 => self.neg[i].add(key, count as u32),
             _ => self.zero[i] += count,
         }
     }
@@ -348,7 +349,7 @@ impl Sketch {
         self.pos
             .iter()
             .chain(&self.neg)
-            .map(|b| b.counts.capacity() * 8)
+            .map(|b| b.counts.capacity() * 4)
             .sum::<usize>()
             + self.zero.len() * 8
     }
@@ -356,9 +357,8 @@ impl Sketch {
     /// The `q`-quantile (0 < q ≤ 1) of series `i` by nearest rank (the value of rank
     /// `ceil(q·n)`), as its bucket's midpoint clamped to `[min, max]`; `None` when empty.
     pub fn quantile(&self, i: usize, q: f64, min: f64, max: f64) -> Option<f64> {
-        let n: u64 = self.neg[i].counts.iter().sum::<u64>()
-            + self.zero[i]
-            + self.pos[i].counts.iter().sum::<u64>();
+        let total = |b: &Buckets| b.counts.iter().map(|c| *c as u64).sum::<u64>();
+        let n: u64 = total(&self.neg[i]) + self.zero[i] + total(&self.pos[i]);
         if n == 0 {
             return None;
         }
@@ -366,7 +366,7 @@ impl Sketch {
         let mut seen = 0u64;
         let nb = &self.neg[i];
         for k in (0..nb.counts.len()).rev() {
-            seen += nb.counts[k];
+            seen += nb.counts[k] as u64;
             if seen >= rank {
                 return Some((-bucket_mid(nb.offset + k as u32)).clamp(min, max));
             }
@@ -377,7 +377,7 @@ impl Sketch {
         }
         let pb = &self.pos[i];
         for k in 0..pb.counts.len() {
-            seen += pb.counts[k];
+            seen += pb.counts[k] as u64;
             if seen >= rank {
                 return Some(bucket_mid(pb.offset + k as u32).clamp(min, max));
             }

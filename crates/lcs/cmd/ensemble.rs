@@ -32,7 +32,7 @@ pub fn progress(total: u64, what: &str) -> indicatif::ProgressBar {
     });
     let pb = indicatif::ProgressBar::new(total);
     if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{msg} [{bar:30}] {human_pos}/{human_len} runs, {per_sec}, ETA {eta}",
+        "{msg} [{bar:30}] {human_pos}/{human_len}, {per_sec}, ETA {eta}",
     ) {
         pb.set_style(style.progress_chars("=> "));
     }

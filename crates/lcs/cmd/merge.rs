@@ -2,7 +2,7 @@
 //! the unsharded run, bit for bit (moments folded in block order, integer sketches and
 //! counts summed).
 
-use super::ensemble::{read_shard, write_outputs};
+use super::ensemble::{progress, read_shard, write_outputs};
 use super::Failure;
 use lcs_uncertainty::Summary;
 use std::path::{Path, PathBuf};
@@ -42,8 +42,10 @@ pub fn run(args: &[PathBuf], out: &Path) -> Result<(), Failure> {
     let dirs = shard_dirs(args)?;
     let mut layout = None;
     let mut parts = Vec::new();
+    let pb = progress(dirs.len() as u64, "merge: reading shards");
     for d in &dirs {
         let (l, p) = read_shard(d)?;
+        pb.inc(1);
         match &layout {
             None => layout = Some(l),
             Some(first) if *first != l => {
@@ -57,6 +59,7 @@ pub fn run(args: &[PathBuf], out: &Path) -> Result<(), Failure> {
         }
         parts.push(p);
     }
+    pb.finish_and_clear();
     let layout = layout.ok_or_else(|| Failure::Message("no shards given".into()))?;
     let summary = Summary::combine(parts).map_err(|e| Failure::Message(e.to_string()))?;
     println!(
