@@ -250,6 +250,36 @@ impl Builder<'_> {
         self.slot(&vals)
     }
 
+    /// The step that fills `slot` from an absolute activity: a series, a driver, or a
+    /// driver × `per` (MODEL.md §4, §11.8). `None` for `share` and inherited activities.
+    fn absolute_activity(&mut self, slot: usize, a: &Activity) -> Option<Step> {
+        Some(match a {
+            Activity::Series(s) => Step::Copy {
+                slot,
+                src: self.series(s),
+            },
+            Activity::Driver {
+                driver, per: None, ..
+            } => Step::Copy {
+                slot,
+                src: self.driver_slots[*driver],
+            },
+            Activity::Driver {
+                driver,
+                per: Some(p),
+                ..
+            } => {
+                let d = self.driver_slots[*driver];
+                Step::Mul {
+                    slot,
+                    a: d,
+                    b: self.series(p),
+                }
+            }
+            Activity::Share(_) | Activity::Inherit => return None,
+        })
+    }
+
     fn series(&mut self, s: &Series) -> usize {
         match &s.def {
             SeriesDef::Values(v) => self.slot(v),
@@ -375,28 +405,9 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
                 let ss = b.series(s);
                 share_slot[i] = Some(ss);
             }
-            Activity::Series(s) => {
-                let src = b.series(s);
-                act_source.push(Step::Copy {
-                    slot: act_slot[i],
-                    src,
-                });
-            }
-            Activity::Driver { driver, per, .. } => {
-                let d = b.driver_slots[*driver];
-                match per {
-                    Some(p) => {
-                        let ps = b.series(p);
-                        act_source.push(Step::Mul {
-                            slot: act_slot[i],
-                            a: d,
-                            b: ps,
-                        });
-                    }
-                    None => act_source.push(Step::Copy {
-                        slot: act_slot[i],
-                        src: d,
-                    }),
+            Activity::Series(_) | Activity::Driver { .. } => {
+                if let Some(step) = b.absolute_activity(act_slot[i], &node.activity) {
+                    act_source.push(step);
                 }
             }
             Activity::Inherit => {}
@@ -593,33 +604,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         None => None,
         Some(w) => {
             let generation = b.empty();
-            match &w.generation {
-                Activity::Series(s) => {
-                    let src = b.series(s);
-                    waste_gen_source.push(Step::Copy {
-                        slot: generation,
-                        src,
-                    });
-                }
-                Activity::Driver { driver, per, .. } => {
-                    let d = b.driver_slots[*driver];
-                    match per {
-                        Some(p) => {
-                            let ps = b.series(p);
-                            waste_gen_source.push(Step::Mul {
-                                slot: generation,
-                                a: d,
-                                b: ps,
-                            });
-                        }
-                        None => waste_gen_source.push(Step::Copy {
-                            slot: generation,
-                            src: d,
-                        }),
-                    }
-                }
-                _ => {}
-            }
+            waste_gen_source.extend(b.absolute_activity(generation, &w.generation));
             let mut composition = [b.zero; 8];
             for it in &w.composition {
                 composition[it.item] = b.series(&it.share);
@@ -664,23 +649,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
     let mut sources = Vec::new();
     for s in &model.sources {
         let slot = b.empty();
-        match &s.activity {
-            Activity::Series(x) => {
-                let src = b.series(x);
-                source_act_source.push(Step::Copy { slot, src });
-            }
-            Activity::Driver { driver, per, .. } => {
-                let d = b.driver_slots[*driver];
-                match per {
-                    Some(p) => {
-                        let ps = b.series(p);
-                        source_act_source.push(Step::Mul { slot, a: d, b: ps });
-                    }
-                    None => source_act_source.push(Step::Copy { slot, src: d }),
-                }
-            }
-            _ => {}
-        }
+        source_act_source.extend(b.absolute_activity(slot, &s.activity));
         if !labels.source_sectors.contains(&s.sector) {
             labels.source_sectors.push(s.sector.clone());
         }

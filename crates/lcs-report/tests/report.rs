@@ -344,7 +344,9 @@ fn workbook_has_the_sheets_and_values_and_parquet_reads_back_equal() {
             // The spec's contract: 1e-9 relative to the reference implementation.
             let want = expected("cm", "Emissions|CO2e", 2030);
             match at(xr, 5) {
-                Data::Float(got) => assert!((got - want).abs() <= 1e-9 * want.abs(), "{got} vs {want}"),
+                Data::Float(got) => {
+                    assert!((got - want).abs() <= 1e-9 * want.abs(), "{got} vs {want}")
+                }
                 other => panic!("expected a number, found {other:?}"),
             }
             found = true;

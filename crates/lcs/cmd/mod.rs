@@ -90,6 +90,32 @@ pub fn load(loader: &mut Loader, path: &Path) -> Result<Scenario, Failure> {
     })
 }
 
+/// Loads several scenarios (every file's problems are reported) and checks that their ids
+/// are unique within the run.
+pub fn load_all(files: &[std::path::PathBuf]) -> Result<(Loader, Vec<Scenario>), Failure> {
+    let mut loader = Loader::new();
+    let mut scenarios: Vec<Scenario> = Vec::new();
+    let mut failed = false;
+    for f in files {
+        match load(&mut loader, f) {
+            Ok(s) => scenarios.push(s),
+            Err(_) => failed = true,
+        }
+    }
+    if failed {
+        return Err(Failure::Reported);
+    }
+    for (i, s) in scenarios.iter().enumerate() {
+        if scenarios[..i].iter().any(|t| t.id == s.id) {
+            return Err(Failure::Message(format!(
+                "scenario id `{}` is used by two files in this run",
+                s.id
+            )));
+        }
+    }
+    Ok((loader, scenarios))
+}
+
 /// Compiles a scenario.
 pub fn compile(s: &Scenario) -> Result<Compiled, Failure> {
     lcs_engine::compile(s)

@@ -1,10 +1,9 @@
 //! `lcs report`: the tables, workbook, charts and HTML page of a plan document, from the
 //! engine's results (lcs-report does the tables and writing; this is the glue).
 
-use super::{compile, load, report_run_error, Failure};
+use super::{compile, load_all, report_run_error, Failure};
 use crate::cli::ReportFormat;
 use lcs_engine::{attribute, evaluate_targets, run_all, run_reference, AttributionError, Method};
-use lcs_model::Loader;
 use lcs_report::{Format, Progress, Report, ScenarioRun};
 use std::path::{Path, PathBuf};
 
@@ -53,26 +52,7 @@ pub fn run(
     years: &[i32],
     formats: &[ReportFormat],
 ) -> Result<(), Failure> {
-    let mut loader = Loader::new();
-    let mut scenarios = Vec::new();
-    let mut failed = false;
-    for f in files {
-        match load(&mut loader, f) {
-            Ok(s) => scenarios.push(s),
-            Err(_) => failed = true,
-        }
-    }
-    if failed {
-        return Err(Failure::Reported);
-    }
-    for (i, s) in scenarios.iter().enumerate() {
-        if scenarios[..i].iter().any(|t| t.id == s.id) {
-            return Err(Failure::Message(format!(
-                "scenario id `{}` is used by two files in this report",
-                s.id
-            )));
-        }
-    }
+    let (loader, scenarios) = load_all(files)?;
     let progress = bar();
     progress.start("running scenarios", 3 * scenarios.len() as u64);
     let mut runs = Vec::new();

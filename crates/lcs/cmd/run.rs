@@ -1,35 +1,15 @@
 //! `lcs run`: run scenarios, write `results.csv`, print a summary.
 
-use super::{compile, fmt_kt, load, report_run_error, table, tool_name, Failure};
+use super::{compile, fmt_kt, load_all, report_run_error, table, tool_name, Failure};
 use crate::output::{field, num, write_atomic};
 use lcs_engine::{evaluate_targets, rows, run_all, run_reference};
-use lcs_model::Loader;
 use std::path::{Path, PathBuf};
 
 /// Milestone years shown in summaries when they fall inside the model years.
 const MILESTONES: [i32; 4] = [2025, 2030, 2040, 2050];
 
 pub fn run(files: &[PathBuf], out: &Path) -> Result<(), Failure> {
-    let mut loader = Loader::new();
-    let mut scenarios = Vec::new();
-    let mut failed = false;
-    for f in files {
-        match load(&mut loader, f) {
-            Ok(s) => scenarios.push(s),
-            Err(_) => failed = true,
-        }
-    }
-    if failed {
-        return Err(Failure::Reported);
-    }
-    for (i, s) in scenarios.iter().enumerate() {
-        if scenarios[..i].iter().any(|t| t.id == s.id) {
-            return Err(Failure::Message(format!(
-                "scenario id `{}` is used by two files in this run",
-                s.id
-            )));
-        }
-    }
+    let (loader, scenarios) = load_all(files)?;
     let mut csv = String::from("model,scenario,region,variable,unit,year,value\n");
     let model = tool_name();
     let mut summary = Vec::new();
