@@ -67,6 +67,8 @@ const CASES: &[Case] = &[
     c("unit-inline-and-in-unit-key", &["model.yaml:14:25", "both inside the value and in `unit:`", "key: `demand.residential.intensity.value`"]),
     c("top-level-node-named-like-fuel", &["model.yaml:16:3", "`electricity` has the name of a fuel", "key: `demand.electricity`"]),
     c("waste-as-source-sector", &["model.yaml:22:3", "`Waste`", "key: `sources.Waste/open_burning`", "rename"]),
+    c("correlations-not-positive-definite", &["scenario.yaml:9:7", "cannot hold together", "key: `uncertainty.correlations`"]),
+    c("uncertainty-sd-negative", &["scenario.yaml:5:", "standard deviation must be positive", "key: `uncertainty.parameters[0].sd`"]),
     c("leaf-burning-fuel-without-category", &["model.yaml:11:3", "has no `category`", "key: `demand.residential.category`"]),
     c("node-name-with-slash", &["model.yaml:22:7", "invalid node name `bus/coach`", "key: `demand.transport.children.bus/coach`"]),
     c("unknown-gwp-set", &["model.yaml:3:6", "unknown GWP set `AR7`", "key: `gwp`"]),

@@ -220,48 +220,69 @@ pub(crate) fn build_specs(c: &Compiled) -> Vec<RowSpec> {
     v
 }
 
-/// A row's value in year index `y`, in the row's unit.
-fn value(c: &Compiled, ws: &Workspace, s: &Source, y: usize) -> Option<f64> {
+/// Row `i` of an output array (created in standard layout).
+fn row(a: &ndarray::Array2<f64>, i: usize, n: usize) -> &[f64] {
+    &a.as_slice()
+        .expect("outputs are created in standard layout")[i * n..i * n + n]
+}
+
+/// Fills one row's values over all years, in the row's unit; NaN where undefined.
+fn fill_row(c: &Compiled, ws: &Workspace, source: &Source, dst: &mut [f64]) {
     let o = &ws.out;
     let n = c.n_years;
-    Some(match *s {
-        Source::Total => o.co2e_t[y] / 1000.0,
-        Source::Sector(i) => o.sector_t[[i, y]] / 1000.0,
-        Source::Gas(i) => o.gas_t[[i, y]] / 1000.0,
-        Source::FinalEnergy => o.fe_fuel_gj.column(y).sum() / 1000.0,
-        Source::FuelEnergy(k) => o.fe_fuel_gj[[k, y]] / 1000.0,
-        Source::TopEnergy(t) => o.fe_top_gj[[t, y]] / 1000.0,
-        Source::TopFuelEnergy(i) => o.fe_top_fuel_gj[[i, y]] / 1000.0,
-        Source::Slot(slot, factor) => ws.slot(n, slot, y) * factor,
-        Source::Elec(i) => o.elec_mwh[[i, y]],
-        Source::GridEmissions => o.grid_co2e_t[y] / 1000.0,
-        Source::WasteGenerated => o.waste_t[y],
-        Source::WasteDetail(i) => {
-            let v = o.waste_detail[[i, y]];
-            if i >= waste_row::LANDFILL_CH4 {
-                v / 1000.0
-            } else {
-                v
+    let scaled = |dst: &mut [f64], src: &[f64], f: f64| {
+        dst.iter_mut().zip(src).for_each(|(d, v)| *d = v * f)
+    };
+    match *source {
+        Source::Total => scaled(dst, &o.co2e_t, 1e-3),
+        Source::Sector(i) => scaled(dst, row(&o.sector_t, i, n), 1e-3),
+        Source::Gas(i) => scaled(dst, row(&o.gas_t, i, n), 1e-3),
+        Source::FinalEnergy => {
+            dst.fill(0.0);
+            for k in 0..o.fe_fuel_gj.nrows() {
+                dst.iter_mut()
+                    .zip(row(&o.fe_fuel_gj, k, n))
+                    .for_each(|(d, v)| *d += v);
             }
+            dst.iter_mut().for_each(|d| *d *= 1e-3);
+        }
+        Source::FuelEnergy(k) => scaled(dst, row(&o.fe_fuel_gj, k, n), 1e-3),
+        Source::TopEnergy(t) => scaled(dst, row(&o.fe_top_gj, t, n), 1e-3),
+        Source::TopFuelEnergy(i) => scaled(dst, row(&o.fe_top_fuel_gj, i, n), 1e-3),
+        Source::Slot(slot, factor) => scaled(dst, &ws.arena[slot * n..slot * n + n], factor),
+        Source::Elec(i) => dst.copy_from_slice(row(&o.elec_mwh, i, n)),
+        Source::GridEmissions => scaled(dst, &o.grid_co2e_t, 1e-3),
+        Source::WasteGenerated => dst.copy_from_slice(&o.waste_t),
+        Source::WasteDetail(i) => {
+            let f = if i >= waste_row::LANDFILL_CH4 {
+                1e-3
+            } else {
+                1.0
+            };
+            scaled(dst, row(&o.waste_detail, i, n), f)
         }
         Source::Intensity(slot, factor) => {
-            let d = ws.slot(n, slot, y) / factor;
-            if d == 0.0 {
-                return None;
+            let d = &ws.arena[slot * n..slot * n + n];
+            for ((x, e), d) in dst.iter_mut().zip(&o.co2e_t).zip(d) {
+                let dv = d / factor;
+                *x = if dv == 0.0 { f64::NAN } else { e / dv };
             }
-            o.co2e_t[y] / d
         }
-    })
+    }
 }
 
 /// The rows of one evaluation.
 pub fn rows(c: &Compiled, ws: &Workspace) -> Vec<Row> {
+    let mut buf = vec![0.0; c.n_years];
     c.row_specs
         .iter()
-        .map(|s| Row {
-            variable: s.variable.clone(),
-            unit: s.unit.clone(),
-            values: (0..c.n_years).map(|y| value(c, ws, &s.source, y)).collect(),
+        .map(|s| {
+            fill_row(c, ws, &s.source, &mut buf);
+            Row {
+                variable: s.variable.clone(),
+                unit: s.unit.clone(),
+                values: buf.iter().map(|v| (!v.is_nan()).then_some(*v)).collect(),
+            }
         })
         .collect()
 }
@@ -279,8 +300,6 @@ pub fn row_layout(c: &Compiled) -> Vec<(String, String)> {
 pub fn row_values_into(c: &Compiled, ws: &Workspace, out: &mut [f64]) {
     let n = c.n_years;
     for (r, s) in c.row_specs.iter().enumerate() {
-        for y in 0..n {
-            out[r * n + y] = value(c, ws, &s.source, y).unwrap_or(f64::NAN);
-        }
+        fill_row(c, ws, &s.source, &mut out[r * n..r * n + n]);
     }
 }

@@ -148,7 +148,50 @@ pub(crate) fn resolve_correlations(
             });
         }
     }
+    // Iman–Conover needs a positive-definite target correlation matrix (Cholesky).
+    if let Some((_, _, _, span)) = corr.first() {
+        let k = params.len();
+        let mut m = vec![0.0f64; k * k];
+        for i in 0..k {
+            m[i * k + i] = 1.0;
+        }
+        for c in &out {
+            m[c.a * k + c.b] = c.rank;
+            m[c.b * k + c.a] = c.rank;
+        }
+        if !positive_definite(&mut m, k) {
+            r.err(
+                Diagnostic::new(*span, "the rank correlations cannot hold together")
+                    .at("uncertainty.correlations")
+                    .expected("a set of correlations whose matrix is positive definite")
+                    .note("e.g. a with b at 0.9 and b with c at 0.9 but a with c at -0.9 contradict each other"),
+            );
+        }
+    }
     out
+}
+
+/// Cholesky test in place on a symmetric `k × k` matrix.
+fn positive_definite(m: &mut [f64], k: usize) -> bool {
+    for j in 0..k {
+        let mut d = m[j * k + j];
+        for p in 0..j {
+            d -= m[j * k + p] * m[j * k + p];
+        }
+        if d <= 1e-12 {
+            return false;
+        }
+        let d = d.sqrt();
+        m[j * k + j] = d;
+        for i in j + 1..k {
+            let mut v = m[i * k + j];
+            for p in 0..j {
+                v -= m[i * k + p] * m[j * k + p];
+            }
+            m[i * k + j] = v / d;
+        }
+    }
+    true
 }
 
 fn read_param(
