@@ -397,8 +397,37 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
     // Demand nodes: activity slots, share slots, per slots.
     let mut act_slot = vec![0usize; model.nodes.len()];
     let mut share_slot: Vec<Option<usize>> = vec![None; model.nodes.len()];
-    let mut act_source: Vec<Step> = Vec::new(); // computed in node order during evaluation
+    // (node, step) computing each node's activity, run in node order during evaluation.
+    let mut act_source: Vec<(usize, Step)> = Vec::new();
+    // A node whose activity no measure or sampled parameter changes can read its source row
+    // directly (a driver, a series, or its parent's activity) instead of a copy.
+    let mut targeted = vec![false; model.nodes.len()];
+    let targets = scenario
+        .actions
+        .iter()
+        .flat_map(|a| a.measures.iter().map(|m| &m.target))
+        .chain(scenario.uncertainty.iter().map(|p| &p.target));
+    for t in targets {
+        if let Target::Activity(nd) = t {
+            targeted[*nd] = true;
+        }
+    }
     for (i, node) in model.nodes.iter().enumerate() {
+        let alias = match (&node.activity, targeted[i]) {
+            (
+                Activity::Driver {
+                    driver, per: None, ..
+                },
+                false,
+            ) => Some(b.driver_slots[*driver]),
+            (Activity::Series(s), false) => Some(b.series(s)),
+            (Activity::Inherit, false) => node.parent.map(|p| act_slot[p]),
+            _ => None,
+        };
+        if let Some(slot) = alias {
+            act_slot[i] = slot;
+            continue;
+        }
         act_slot[i] = b.empty();
         match &node.activity {
             Activity::Share(s) => {
@@ -407,7 +436,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
             }
             Activity::Series(_) | Activity::Driver { .. } => {
                 if let Some(step) = b.absolute_activity(act_slot[i], &node.activity) {
-                    act_source.push(step);
+                    act_source.push((i, step));
                 }
             }
             Activity::Inherit => {}
@@ -425,7 +454,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
                 },
             };
             if !matches!(node.activity, Activity::Series(_) | Activity::Driver { .. }) {
-                act_source.push(step);
+                act_source.push((i, step));
             }
         }
     }
@@ -982,17 +1011,9 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
     steps.append(&mut b.late_exprs);
     steps.append(&mut param_ops);
     // Activities, parents before children (node order), each followed by its measures.
-    let mut act_iter = act_source.into_iter();
-    let _ = &mut act_iter;
     let mut node_steps: Vec<Vec<Step>> = vec![Vec::new(); model.nodes.len()];
-    for s in act_iter {
-        let slot = match &s {
-            Step::Copy { slot, .. } | Step::Mul { slot, .. } => *slot,
-            _ => continue,
-        };
-        if let Some(i) = act_slot.iter().position(|&x| x == slot) {
-            node_steps[i].push(s);
-        }
+    for (i, step) in act_source {
+        node_steps[i].push(step);
     }
     for i in 0..model.nodes.len() {
         steps.append(&mut node_steps[i]);

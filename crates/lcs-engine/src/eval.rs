@@ -404,22 +404,18 @@ fn run_steps(
                 }
                 for &i in from {
                     let row = &mut ws.arena[items[i] * n..items[i] * n + n];
-                    for y in 0..n {
-                        if m[y] != 0.0 {
-                            row[y] -= m[y] * row[y] / sf[y];
+                    for ((x, m), sf) in row.iter_mut().zip(m.iter()).zip(sf.iter()) {
+                        if *m != 0.0 {
+                            *x -= m * *x / sf;
                         }
                     }
                 }
                 let each = 1.0 / to.len() as f64;
                 for &j in to {
                     let row = &mut ws.arena[items[j] * n..items[j] * n + n];
-                    for y in 0..n {
-                        if m[y] != 0.0 {
-                            row[y] += if st[y] > 0.0 {
-                                m[y] * row[y] / st[y]
-                            } else {
-                                m[y] * each
-                            };
+                    for ((x, m), st) in row.iter_mut().zip(m.iter()).zip(st.iter()) {
+                        if *m != 0.0 {
+                            *x += if *st > 0.0 { m * *x / st } else { m * each };
                         }
                     }
                 }
@@ -593,39 +589,37 @@ pub fn evaluate_with(
     combo_gj.fill(0.0);
     for leaf in &c.leaves {
         let (act, int) = (series(leaf.activity), series(leaf.intensity));
-        for y in 0..n {
-            ai[y] = act[y] * int[y];
-        }
+        ai.iter_mut()
+            .zip(act.iter().zip(int))
+            .for_each(|(x, (a, i))| *x = a * i);
         for &(_, slot, combo) in &leaf.fuels {
             let share = series(slot);
             let row = &mut combo_gj[combo * n..combo * n + n];
-            for y in 0..n {
-                row[y] += ai[y] * share[y];
-            }
+            row.iter_mut()
+                .zip(ai.iter().zip(share))
+                .for_each(|(r, (a, s))| *r += a * s);
         }
     }
+    let add = |dst: &mut [f64], src: &[f64], f: f64| {
+        dst.iter_mut().zip(src).for_each(|(d, v)| *d += v * f)
+    };
     demand_gj.fill(0.0);
     for (ci, cb) in c.combos.iter().enumerate() {
         let fe = &combo_gj[ci * n..ci * n + n];
         let (k, top) = (cb.fuel, cb.top);
-        for y in 0..n {
-            fe_fuel[k * n + y] += fe[y];
-            fe_top[top * n + y] += fe[y];
-            fe_top_fuel[(top * n_fuels + k) * n + y] += fe[y];
-        }
+        add(&mut fe_fuel[k * n..k * n + n], fe, 1.0);
+        add(&mut fe_top[top * n..top * n + n], fe, 1.0);
+        let tf = (top * n_fuels + k) * n;
+        add(&mut fe_top_fuel[tf..tf + n], fe, 1.0);
         if cb.is_elec {
-            for y in 0..n {
-                demand_gj[y] += fe[y];
-            }
+            add(demand_gj, fe, 1.0);
         } else {
             let f = cb.factors;
-            for y in 0..n {
-                gas[y] += fe[y] * f[0];
-                gas[n + y] += fe[y] * f[2];
-                gas[2 * n + y] += fe[y] * f[3];
-                gas[3 * n + y] += fe[y] * f[1];
-                sector[top * n + y] += fe[y] * cb.co2e;
-            }
+            add(&mut gas[..n], fe, f[0]);
+            add(&mut gas[n..2 * n], fe, f[2]);
+            add(&mut gas[2 * n..3 * n], fe, f[3]);
+            add(&mut gas[3 * n..4 * n], fe, f[1]);
+            add(&mut sector[top * n..top * n + n], fe, cb.co2e);
         }
     }
 
@@ -680,9 +674,15 @@ pub fn evaluate_with(
             continue;
         }
         let fe = &combo_gj[ci * n..ci * n + n];
-        for y in 0..n {
-            if demand_gj[y] > 0.0 {
-                sector[cb.top * n + y] += out.grid_co2e_t[y] * fe[y] / demand_gj[y];
+        let row = &mut sector[cb.top * n..cb.top * n + n];
+        for (((x, e), f), d) in row
+            .iter_mut()
+            .zip(&out.grid_co2e_t)
+            .zip(fe)
+            .zip(demand_gj.iter())
+        {
+            if *d > 0.0 {
+                *x += e * f / d;
             }
         }
     }
@@ -711,10 +711,8 @@ pub fn evaluate_with(
 
     // Total: the sum of the sector view (MODEL.md §10).
     out.co2e_t.fill(0.0);
-    for s in 0..sector.len() / n.max(1) {
-        for y in 0..n {
-            out.co2e_t[y] += sector[s * n + y];
-        }
+    for row in sector.chunks_exact(n.max(1)) {
+        out.co2e_t.iter_mut().zip(row).for_each(|(t, v)| *t += v);
     }
     Ok(())
 }
