@@ -1,6 +1,6 @@
 //! Evaluating a design (Saltelli or Morris) on a model in parallel.
 
-use crate::{Control, Dist, Error, Model};
+use crate::{Control, Dist, Error, Model, Quantile};
 use rayon::prelude::*;
 
 /// Maps unit design rows to parameter values through each distribution's quantile

@@ -5,55 +5,27 @@
 
 use crate::special::{norm_cdf, norm_ppf};
 
-/// A distribution (values as multipliers, or absolute values in base units).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Dist {
-    /// Uniform on `[min, max]`.
-    Uniform {
-        /// Lower bound.
-        min: f64,
-        /// Upper bound.
-        max: f64,
-    },
-    /// Triangular on `[min, max]` with the given mode.
-    Triangular {
-        /// Lower bound.
-        min: f64,
-        /// Mode.
-        mode: f64,
-        /// Upper bound.
-        max: f64,
-    },
-    /// Normal, truncated to `[min, max]` where given.
-    Normal {
-        /// Mean (of the untruncated normal).
-        mean: f64,
-        /// Standard deviation (of the untruncated normal).
-        sd: f64,
-        /// Lower truncation bound.
-        min: Option<f64>,
-        /// Upper truncation bound.
-        max: Option<f64>,
-    },
-    /// Lognormal: `ln X ~ Normal(mu, sigma)`.
-    Lognormal {
-        /// Mean of `ln X`.
-        mu: f64,
-        /// Standard deviation of `ln X`.
-        sigma: f64,
-    },
-    /// Discrete values with weights summing to 1.
-    Discrete {
-        /// The values.
-        values: Vec<f64>,
-        /// Their weights.
-        weights: Vec<f64>,
-    },
+/// A distribution (values as multipliers, or absolute values in base units): the checked
+/// model's own type, so the file form, the checks and the sampling share one definition.
+pub use lcs_model::Distribution as Dist;
+
+/// Sampling by inversion for a [`Dist`].
+pub trait Quantile {
+    /// Checks the parameters; the message says what is wrong.
+    fn check(&self) -> Result<(), String>;
+    /// Whether the distribution has an infinite tail (untruncated normal side, lognormal).
+    fn unbounded(&self) -> bool;
+    /// The quantile function `F⁻¹(u)` for `u` in (0, 1).
+    fn ppf(&self, u: f64) -> f64;
+    /// The quantile function for a design point `x` in [0, 1] (Morris grids reach 0 and 1):
+    /// bounded distributions use `x` as is; on an infinite tail `x` is clamped to
+    /// [0.001, 0.999], the 0.1 % and 99.9 % quantiles.
+    fn ppf_design(&self, x: f64) -> f64;
 }
 
-impl Dist {
+impl Quantile for Dist {
     /// Checks the parameters; the message says what is wrong.
-    pub fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), String> {
         let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite());
         match self {
             Dist::Uniform { min, max } => {
@@ -109,7 +81,7 @@ impl Dist {
     }
 
     /// Whether the distribution has an infinite tail (untruncated normal side, lognormal).
-    pub fn unbounded(&self) -> bool {
+    fn unbounded(&self) -> bool {
         match self {
             Dist::Normal { min, max, .. } => min.is_none() || max.is_none(),
             Dist::Lognormal { .. } => true,
@@ -118,7 +90,7 @@ impl Dist {
     }
 
     /// The quantile function `F⁻¹(u)` for `u` in (0, 1).
-    pub fn ppf(&self, u: f64) -> f64 {
+    fn ppf(&self, u: f64) -> f64 {
         match self {
             Dist::Uniform { min, max } => min + u * (max - min),
             Dist::Triangular { min, mode, max } => {
@@ -157,7 +129,7 @@ impl Dist {
     /// The quantile function for a design point `x` in [0, 1] (Morris grids reach 0 and 1):
     /// bounded distributions use `x` as is; on an infinite tail `x` is clamped to
     /// [0.001, 0.999], the 0.1 % and 99.9 % quantiles.
-    pub fn ppf_design(&self, x: f64) -> f64 {
+    fn ppf_design(&self, x: f64) -> f64 {
         if self.unbounded() {
             self.ppf(x.clamp(0.001, 0.999))
         } else {

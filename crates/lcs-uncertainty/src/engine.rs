@@ -6,9 +6,9 @@
 //! per sample (a target relative to the reference runs the reference with the same
 //! sampled parameters).
 
-use crate::{Dist, Ensemble, Model, RankCorrelation};
+use crate::{Ensemble, Model, RankCorrelation};
 use lcs_engine::{evaluate_targets, evaluate_with, Cause, Compiled, RunError, Workspace};
-use lcs_model::{Distribution, Scenario, Threshold, UncertainMode};
+use lcs_model::{Scenario, Threshold, UncertainMode};
 
 /// The most actions the per-sample Shapley spread accepts (2^n runs per sample).
 pub const MAX_SHAPLEY_ACTIONS: usize = 16;
@@ -33,42 +33,13 @@ pub struct EngineWorkspace {
     totals: Vec<f64>,
 }
 
-/// Converts a model distribution.
-pub fn dist_of(d: &Distribution) -> Dist {
-    match d {
-        Distribution::Uniform { min, max } => Dist::Uniform {
-            min: *min,
-            max: *max,
-        },
-        Distribution::Triangular { min, mode, max } => Dist::Triangular {
-            min: *min,
-            mode: *mode,
-            max: *max,
-        },
-        Distribution::Normal { mean, sd, min, max } => Dist::Normal {
-            mean: *mean,
-            sd: *sd,
-            min: *min,
-            max: *max,
-        },
-        Distribution::Lognormal { mu, sigma } => Dist::Lognormal {
-            mu: *mu,
-            sigma: *sigma,
-        },
-        Distribution::Discrete { values, weights } => Dist::Discrete {
-            values: values.clone(),
-            weights: weights.clone(),
-        },
-    }
-}
-
 /// The ensemble set-up of a scenario's `uncertainty:` section.
 pub fn ensemble_of(s: &Scenario, seed: u64, samples: u64) -> Ensemble {
     Ensemble {
         params: s
             .uncertainty
             .iter()
-            .map(|p| dist_of(&p.distribution))
+            .map(|p| p.distribution.clone())
             .collect(),
         correlations: s
             .correlations

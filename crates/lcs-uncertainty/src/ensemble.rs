@@ -12,7 +12,7 @@
 use crate::ic::{Plan, RankCorrelation};
 use crate::rng::{Purpose, Stream};
 use crate::stats::{BlockSums, Moments, Sketch};
-use crate::{Control, Dist, Error, Model};
+use crate::{Control, Dist, Error, Model, Quantile};
 use rayon::prelude::*;
 use std::ops::Range;
 use std::sync::Mutex;

@@ -28,7 +28,7 @@ pub mod sobol_seq;
 pub mod special;
 pub mod stats;
 
-pub use dist::Dist;
+pub use dist::{Dist, Quantile};
 pub use ensemble::{run_ensemble, Ensemble, Partial, Shard, Summary, BLOCK};
 pub use ic::RankCorrelation;
 

@@ -14,6 +14,7 @@ use lcs_uncertainty::engine::{ensemble_of, ScenarioModel};
 use lcs_uncertainty::morris::{morris_design, morris_indices};
 use lcs_uncertainty::sobol::{saltelli_design, sobol_indices};
 use lcs_uncertainty::Bootstrap;
+use lcs_uncertainty::Quantile;
 use std::path::PathBuf;
 
 pub struct Options {
