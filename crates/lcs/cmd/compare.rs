@@ -29,7 +29,7 @@ pub fn run(a: &Path, b: &Path, top: usize) -> Result<(), Failure> {
             .iter()
             .map(|d| vec![d.kind.to_string(), d.what.clone(), d.a.clone(), d.b.clone()])
             .collect();
-        println!("{}", left_table(&header, &body));
+        println!("{}", super::table_with(&header, &body, false));
     }
     println!();
     let ca = compile(&sa)?;
@@ -73,37 +73,4 @@ pub fn run(a: &Path, b: &Path, top: usize) -> Result<(), Failure> {
         .collect();
     println!("{}", table(&header, &body));
     Ok(())
-}
-
-/// A table with every column left-aligned (text columns).
-fn left_table(header: &[String], rows: &[Vec<String>]) -> String {
-    let mut w: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            w[i] = w[i].max(c.chars().count());
-        }
-    }
-    let line = |cells: &[String]| {
-        cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c:<width$}", width = w[i]))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_string()
-    };
-    let mut s = line(header);
-    s.push('\n');
-    s.push_str(
-        &w.iter()
-            .map(|x| "-".repeat(*x))
-            .collect::<Vec<_>>()
-            .join("  "),
-    );
-    for r in rows {
-        s.push('\n');
-        s.push_str(&line(r));
-    }
-    s
 }

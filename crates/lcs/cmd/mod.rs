@@ -162,6 +162,12 @@ pub fn report_run_error(loader: &Loader, s: &Scenario, e: &RunError) -> Failure 
 
 /// A fixed-width text table.
 pub fn table(header: &[String], rows: &[Vec<String>]) -> String {
+    table_with(header, rows, true)
+}
+
+/// A fixed-width text table; with `numeric`, columns after the first are right-aligned,
+/// else every column is left-aligned.
+pub fn table_with(header: &[String], rows: &[Vec<String>], numeric: bool) -> String {
     let n = header.len();
     let mut w: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
@@ -174,7 +180,7 @@ pub fn table(header: &[String], rows: &[Vec<String>]) -> String {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                if i == 0 {
+                if i == 0 || !numeric {
                     format!("{c:<width$}", width = w[i])
                 } else {
                     format!("{c:>width$}", width = w[i])
@@ -182,6 +188,8 @@ pub fn table(header: &[String], rows: &[Vec<String>]) -> String {
             })
             .collect::<Vec<_>>()
             .join("  ")
+            .trim_end()
+            .to_string()
     };
     let mut s = line(header);
     s.push('\n');
