@@ -211,6 +211,19 @@ fn pct(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 }
 
 /// A table of `(label, variable, unit)` rows per scenario over the milestone years.
+/// A table of fixed (label, variable) items, each where the run writes the variable.
+fn named_items_table(runs: &[ScenarioRun], years: &[i32], items: &[(&str, &str)]) -> Builder {
+    item_table(runs, years, "item", |r| {
+        items
+            .iter()
+            .filter_map(|(n, v)| {
+                r.row(v)
+                    .map(|row| (n.to_string(), v.to_string(), row.unit.clone()))
+            })
+            .collect()
+    })
+}
+
 fn item_table(
     runs: &[ScenarioRun],
     years: &[i32],
@@ -506,15 +519,7 @@ pub fn electricity(runs: &[ScenarioRun], years: &[i32]) -> Result<Table, String>
             "Electricity|Grid Emissions",
         ),
     ];
-    let b = item_table(runs, years, "item", |r| {
-        items
-            .iter()
-            .filter_map(|(n, v)| {
-                r.row(v)
-                    .map(|row| (n.to_string(), v.to_string(), row.unit.clone()))
-            })
-            .collect()
-    });
+    let b = named_items_table(runs, years, &items);
     b.finish(
         "electricity",
         "Electricity balance".into(),
@@ -538,15 +543,7 @@ pub fn waste(runs: &[ScenarioRun], years: &[i32]) -> Result<Table, String> {
         ),
         ("Waste emissions", "Emissions|CO2e|Waste"),
     ];
-    let b = item_table(runs, years, "item", |r| {
-        items
-            .iter()
-            .filter_map(|(n, v)| {
-                r.row(v)
-                    .map(|row| (n.to_string(), v.to_string(), row.unit.clone()))
-            })
-            .collect()
-    });
+    let b = named_items_table(runs, years, &items);
     b.finish(
         "waste",
         "Waste".into(),
