@@ -47,6 +47,7 @@ fn bench(path: &Path) {
         rates.push(n as f64 / start.elapsed().as_secs_f64());
     }
     let rate = median(rates);
+    println!("{}: {}", s.id, c.describe());
     let shapley: Vec<f64> = (0..5)
         .map(|_| {
             let t = Instant::now();

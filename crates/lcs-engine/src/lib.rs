@@ -67,6 +67,38 @@ impl Compiled {
     pub fn region_id(&self) -> &str {
         &self.labels.region
     }
+    /// Sizes of the compiled form, for benchmarks and profiling: slots, steps by kind,
+    /// leaves, (sector, fuel, factors) combinations, output rows.
+    pub fn describe(&self) -> String {
+        let mut kinds = std::collections::BTreeMap::new();
+        for s in &self.steps {
+            let k = match s {
+                compile::Step::Expr { .. } => "expr",
+                compile::Step::Mul { .. } => "mul",
+                compile::Step::Copy { .. } => "copy",
+                compile::Step::Param { .. } => "param",
+                compile::Step::Series { .. } => "series measure",
+                compile::Step::Shift { .. } => "shift",
+                compile::Step::SetMap { .. } => "set map",
+                compile::Step::Generation { .. } => "generation",
+            };
+            *kinds.entry(k).or_insert(0usize) += 1;
+        }
+        let steps: Vec<String> = kinds.iter().map(|(k, v)| format!("{v} {k}")).collect();
+        let dirty: usize =
+            self.dirty.iter().map(|(a, b)| b - a).sum::<usize>() / self.n_years.max(1);
+        format!(
+            "{} slots ({} reset per run), steps: {}; {} leaves, {} fuel entries, {} combinations, {} output rows",
+            self.arena.len() / self.n_years.max(1),
+            dirty,
+            steps.join(", "),
+            self.leaves.len(),
+            self.leaves.iter().map(|l| l.fuels.len()).sum::<usize>(),
+            self.combos.len(),
+            self.row_specs.len()
+        )
+    }
+
     /// Number of uncertain parameters (the scenario's `uncertainty.parameters`).
     pub fn n_parameters(&self) -> usize {
         self.labels.parameter_ids.len()

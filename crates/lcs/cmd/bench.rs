@@ -82,6 +82,7 @@ pub fn run(file: &Path, seconds: f64) -> Result<(), Failure> {
         s.actions.len(),
         c.years().len()
     );
+    println!("compiled            {}", c.describe());
     println!("threads (rayon)     {}", rayon::current_num_threads());
     println!(
         "load+check+compile  {:.2} ms",
