@@ -21,6 +21,9 @@ pub enum MethodArg {
     Solo,
     /// Exact Shapley values over all subsets of actions.
     Shapley,
+    /// Shapley values estimated from random orderings (`--permutations`, `--seed`), for
+    /// scenarios with more actions than exact Shapley takes.
+    ShapleySampled,
 }
 
 /// Output formats of `lcs report`.
@@ -71,6 +74,12 @@ pub enum Command {
         /// Output CSV file (`scenario,action,year,value`, kt CO2e).
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// Orderings drawn by `shapley-sampled`.
+        #[arg(long, default_value_t = 1000)]
+        permutations: usize,
+        /// Seed of the orderings drawn by `shapley-sampled`.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Check a scenario's targets and write FILE.csv.
     Targets {

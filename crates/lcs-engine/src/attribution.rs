@@ -18,6 +18,17 @@ pub enum Method {
     Solo,
     /// Exact Shapley values over all subsets.
     Shapley,
+    /// Shapley values estimated from random orderings of the actions (an extension of
+    /// MODEL.md §10 for more actions than exact Shapley can take): each ordering gives
+    /// every action its marginal reduction when added after those before it; the estimate
+    /// is the mean over `permutations` orderings drawn from `seed`. Each ordering's
+    /// marginals sum to `v(all)`, so the estimate does too.
+    ShapleySampled {
+        /// Number of random orderings.
+        permutations: usize,
+        /// Seed of the orderings.
+        seed: u64,
+    },
 }
 
 impl Method {
@@ -27,6 +38,10 @@ impl Method {
             "sequential" => Some(Method::Sequential),
             "solo" => Some(Method::Solo),
             "shapley" => Some(Method::Shapley),
+            "shapley-sampled" => Some(Method::ShapleySampled {
+                permutations: 1000,
+                seed: 1,
+            }),
             _ => None,
         }
     }
@@ -69,6 +84,25 @@ impl From<RunError> for AttributionError {
 fn total_kt(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<Vec<f64>, RunError> {
     evaluate(c, ws, mask)?;
     Ok(ws.out.co2e_t.iter().map(|v| v / 1000.0).collect())
+}
+
+/// A random ordering of `0..n` for ordering `index` under `seed` (Fisher–Yates driven by
+/// SplitMix64, so every ordering is a function of (seed, index) alone).
+fn ordering(n: usize, seed: u64, index: u64) -> Vec<usize> {
+    let mut state = seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut next = || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        let j = (next() % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+    order
 }
 
 fn mask_of(bits: usize, n: usize) -> Vec<bool> {
@@ -120,6 +154,47 @@ pub fn attribute(c: &Compiled, method: Method) -> Result<Attribution, Attributio
                 contributions,
                 total,
                 interaction: Some(interaction),
+            })
+        }
+        Method::ShapleySampled { permutations, seed } => {
+            // One ordering per index, drawn from its own stream: the result does not depend
+            // on the number of threads.
+            let per: Vec<Vec<Vec<f64>>> = (0..permutations)
+                .into_par_iter()
+                .map_init(
+                    || Workspace::new(c),
+                    |ws, p| -> Result<Vec<Vec<f64>>, RunError> {
+                        let order = ordering(n, seed, p as u64);
+                        let mut mask = vec![false; n];
+                        let mut prev = reference.clone();
+                        let mut marginal = vec![vec![0.0; years]; n];
+                        for &i in &order {
+                            mask[i] = true;
+                            let e = total_kt(c, ws, &mask)?;
+                            for y in 0..years {
+                                marginal[i][y] = prev[y] - e[y];
+                            }
+                            prev = e;
+                        }
+                        Ok(marginal)
+                    },
+                )
+                .collect::<Result<_, _>>()?;
+            let mut contributions = vec![vec![0.0; years]; n];
+            for m in &per {
+                for (ci, mi) in contributions.iter_mut().zip(m) {
+                    for (c, v) in ci.iter_mut().zip(mi) {
+                        *c += v;
+                    }
+                }
+            }
+            let k = permutations.max(1) as f64;
+            contributions.iter_mut().flatten().for_each(|c| *c /= k);
+            Ok(Attribution {
+                actions,
+                contributions,
+                total,
+                interaction: None,
             })
         }
         Method::Shapley => {

@@ -511,3 +511,43 @@ fn extra_rows_add_up() {
         );
     }
 }
+
+#[test]
+fn sampled_shapley_sums_to_the_total_and_approaches_the_exact_values() {
+    let case = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/cases/tiny/cm.yaml");
+    let mut loader = Loader::new();
+    let s = loader.load_scenario(&case).expect("tiny cm loads");
+    let c = compile(&s).expect("compile");
+    let exact = attribute(&c, Method::Shapley).expect("exact");
+    let sampled = attribute(
+        &c,
+        Method::ShapleySampled {
+            permutations: 2000,
+            seed: 7,
+        },
+    )
+    .expect("sampled");
+    let again = attribute(
+        &c,
+        Method::ShapleySampled {
+            permutations: 2000,
+            seed: 7,
+        },
+    )
+    .expect("sampled");
+    assert_eq!(sampled, again, "same seed, same estimate");
+    let last = 10;
+    // Every ordering's marginals add up to v(all), so the estimate does too.
+    let sum: f64 = sampled.contributions.iter().map(|ci| ci[last]).sum();
+    assert!((sum - sampled.total[last]).abs() <= 1e-9 * sampled.total[last]);
+    // With 6 actions and 2000 orderings, each estimate is within 2 % of the total of the
+    // exact value (the spread of a marginal is a few kt here).
+    for (e, a) in exact.contributions.iter().zip(&sampled.contributions) {
+        assert!(
+            (e[last] - a[last]).abs() <= 0.02 * exact.total[last],
+            "exact {} sampled {}",
+            e[last],
+            a[last]
+        );
+    }
+}

@@ -449,7 +449,7 @@ pub fn actions(runs: &[ScenarioRun], years: &[i32]) -> Result<Table, String> {
     b.finish(
         "actions",
         "Action plan and contributions to the reduction".into(),
-        "Contribution = reduction against the reference (kt CO2e/yr) attributed to the action: sequential (actions added in plan order) and exact Shapley (average over every order; empty above 20 actions). Shares are of the total reduction (TOTAL row).".into(),
+        "Contribution = reduction against the reference (kt CO2e/yr) attributed to the action: sequential (actions added in plan order) and Shapley (the average over every order of the actions: exact up to 20 actions, estimated from 1,000 random orders above). Shares are of the total reduction (TOTAL row).".into(),
     )
 }
 

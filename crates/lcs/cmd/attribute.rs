@@ -7,7 +7,13 @@ use lcs_engine::{attribute, AttributionError, Method};
 use lcs_model::Loader;
 use std::path::Path;
 
-pub fn run(file: &Path, method: MethodArg, out: Option<&Path>) -> Result<(), Failure> {
+pub fn run(
+    file: &Path,
+    method: MethodArg,
+    out: Option<&Path>,
+    permutations: usize,
+    seed: u64,
+) -> Result<(), Failure> {
     let mut loader = Loader::new();
     let s = load(&mut loader, file)?;
     let c = compile(&s)?;
@@ -15,11 +21,12 @@ pub fn run(file: &Path, method: MethodArg, out: Option<&Path>) -> Result<(), Fai
         MethodArg::Sequential => Method::Sequential,
         MethodArg::Solo => Method::Solo,
         MethodArg::Shapley => Method::Shapley,
+        MethodArg::ShapleySampled => Method::ShapleySampled { permutations, seed },
     };
     let a = attribute(&c, m).map_err(|e| match e {
         AttributionError::Run(e) => report_run_error(&loader, &s, &e),
         AttributionError::TooManyActions { n } => Failure::Message(format!(
-            "exact Shapley attribution over {n} actions needs 2^{n} runs; the limit is {} actions (use `--method sequential` or `solo`)",
+            "exact Shapley attribution over {n} actions needs 2^{n} runs; the limit is {} actions (use `--method shapley-sampled`, or `sequential` or `solo`)",
             lcs_engine::MAX_SHAPLEY_ACTIONS
         )),
     })?;

@@ -46,6 +46,9 @@ fn format_of(f: ReportFormat) -> Format {
     }
 }
 
+/// Orderings used to estimate Shapley values above the exact limit.
+const SAMPLED_ORDERINGS: usize = 1000;
+
 pub fn run(
     files: &[PathBuf],
     out: &Path,
@@ -82,9 +85,18 @@ pub fn run(
             let shap = match attribute(&c, Method::Shapley) {
                 Ok(a) => Some(a),
                 Err(e) => {
-                    let (a, n) = attribution_failed(e)?;
+                    let (_, n) = attribution_failed(e)?;
+                    // Above the exact limit: Shapley values estimated from random orderings.
+                    let method = Method::ShapleySampled {
+                        permutations: SAMPLED_ORDERINGS,
+                        seed: 1,
+                    };
+                    let a = match attribute(&c, method) {
+                        Ok(a) => Some(a),
+                        Err(e) => attribution_failed(e)?.0,
+                    };
                     notes.push(format!(
-                        "scenario `{}` has {n} actions; exact Shapley attribution takes at most {}, so its Shapley columns are empty and its wedge chart uses sequential attribution",
+                        "scenario `{}` has {n} actions; exact Shapley attribution takes at most {}, so its Shapley columns are estimated from {SAMPLED_ORDERINGS} random orderings of the actions (seed 1)",
                         s.id,
                         lcs_engine::MAX_SHAPLEY_ACTIONS
                     ));
