@@ -9,9 +9,7 @@
 
 use lcs_factors::Category;
 use lcs_levers::Schedule;
-use lcs_model::{
-    Activity, Grid, Lever, Model, Scenario, Series, SeriesDef, SourceGas, Target, ROUTES,
-};
+use lcs_model::{Activity, Grid, Lever, Model, Scenario, Series, SeriesDef, SourceGas, Target};
 use lcs_units::Program;
 
 /// How a series measure changes its slot.
@@ -1046,7 +1044,6 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
             (d, dr.name.clone(), dr.unit_text.clone(), dr.unit_factor)
         })
         .collect();
-    let _ = ROUTES;
     let mut compiled = Compiled {
         n_years: n,
         base_year: model.base_year,

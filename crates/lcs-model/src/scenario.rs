@@ -418,14 +418,7 @@ impl Loader {
                 continue;
             };
             if let Some(u) = get(items, "uncertainty") {
-                crate::uncertainty::read(
-                    &mut r,
-                    &model,
-                    &paths,
-                    u,
-                    &mut uncertainty,
-                    &mut corr_raw,
-                );
+                crate::uncertainty::read(&mut r, &paths, u, &mut uncertainty, &mut corr_raw);
             }
         }
         let correlations =
@@ -459,7 +452,7 @@ impl Loader {
         if !r.errors.is_empty() {
             return Err(r.errors);
         }
-        let (leaf_id, leaf_node, _) = chain.last().expect("chain has at least one file");
+        let (_, leaf_node, _) = chain.last().expect("chain has at least one file");
         let NodeKind::Map(leaf_items) = &leaf_node.kind else {
             unreachable!("checked to be a mapping")
         };
@@ -471,7 +464,6 @@ impl Loader {
         let name = get(leaf_items, "name")
             .and_then(|s| lr.text(s, "name"))
             .map(str::to_string);
-        let _ = leaf_id;
         Ok(Scenario {
             id,
             name,

@@ -22,22 +22,7 @@ use crate::read::{get, join, Reader};
 use crate::scenario::find_path;
 use crate::source::Span;
 use crate::yaml::Node;
-use lcs_units::{nearest, Dimension};
-
-const PARAM_KEYS: [&str; 12] = [
-    "id",
-    "path",
-    "as",
-    "distribution",
-    "min",
-    "max",
-    "mode",
-    "mean",
-    "sd",
-    "mu",
-    "sigma",
-    "values",
-];
+use lcs_units::nearest;
 
 fn keys_for(dist: &str) -> &'static [&'static str] {
     match dist {
@@ -53,7 +38,6 @@ fn keys_for(dist: &str) -> &'static [&'static str] {
 /// Reads `uncertainty:` into `params` (merged by id) and raw correlations.
 pub(crate) fn read(
     r: &mut Reader,
-    model: &Model,
     paths: &[PathInfo],
     node: &Node,
     params: &mut Vec<UncertainParameter>,
@@ -66,7 +50,7 @@ pub(crate) fn read(
         if let Some(list) = r.seq(p, "uncertainty.parameters", "parameters") {
             for (i, pn) in list.iter().enumerate() {
                 let pp = format!("uncertainty.parameters[{i}]");
-                if let Some(x) = read_param(r, model, paths, pn, &pp) {
+                if let Some(x) = read_param(r, paths, pn, &pp) {
                     match params.iter_mut().find(|q| q.id == x.id) {
                         Some(old) => *old = x,
                         None => params.push(x),
@@ -196,7 +180,6 @@ fn positive_definite(m: &mut [f64], k: usize) -> bool {
 
 fn read_param(
     r: &mut Reader,
-    model: &Model,
     paths: &[PathInfo],
     n: &Node,
     pp: &str,
@@ -210,7 +193,6 @@ fn read_param(
     };
     let mut allowed = vec!["id", "path", "as", "distribution"];
     allowed.extend_from_slice(keys_for(&dist_text));
-    let _ = PARAM_KEYS;
     let items = r.map(n, pp, &allowed)?;
     let pn = r.req(items, "path", pp, n.span)?;
     let path = r.text(pn, &join(pp, "path"))?.to_string();
@@ -429,8 +411,6 @@ fn read_param(
             Distribution::Discrete { values, weights }
         }
     };
-    let _ = Dimension::none;
-    let _ = model;
     Some(UncertainParameter {
         id,
         path,
