@@ -947,19 +947,8 @@ fn read_measure(
     let name = get(mi, "name")
         .and_then(|x| r.text(x, &join(mp, "name")))
         .map(str::to_string);
+    // The lever was checked above; here only its presence.
     let ln = r.req(mi, "lever", mp, m.span)?;
-    if lever_keys(&lever_text).is_empty() {
-        r.err(
-            Diagnostic::new(ln.span, format!("unknown lever `{lever_text}`"))
-                .at(join(mp, "lever"))
-                .expected("`scale`, `set`, `add`, `shift` or `generation`")
-                .suggest(nearest(
-                    &lever_text,
-                    ["scale", "set", "add", "shift", "generation"],
-                )),
-        );
-        return None;
-    }
     let tn = r.req(mi, "target", mp, m.span)?;
     let tp = join(mp, "target");
     let ttext = r.text(tn, &tp)?.to_string();
