@@ -133,11 +133,10 @@ pub(crate) struct WastePlan {
     pub routes: [usize; 4],
     pub recovery: usize,
     pub incineration_electricity: usize,
-    pub mcf: f64,
-    pub oxidation: f64,
-    pub doc_f: f64,
-    pub f: f64,
-    pub k: [f64; 8],
+    /// First-order decay constants of the landfill.
+    pub fod: crate::waste::FodConstants,
+    /// Fossil carbon per tonne of each waste type (t C per t).
+    pub fossil_c: [f64; crate::waste::N_WASTE_TYPES],
     pub history: Option<(i32, f64)>,
     pub compost_ch4: f64,
     pub compost_n2o: f64,
@@ -296,15 +295,7 @@ impl Builder<'_> {
 }
 
 fn fuel_factors(model: &Model, fuel: usize, cat: Option<Category>) -> [f64; 4] {
-    let f = &model.fuels.fuels()[fuel];
-    if f.is_carrier() {
-        return [0.0; 4];
-    }
-    let cat = cat.unwrap_or(Category::Energy);
-    // kg/TJ → t/GJ: × 1e-3 (t/kg) × 1e-3 (TJ/GJ).
-    let co2 = f.co2_kg_per_tj * 1e-6;
-    let (fossil, bio) = if f.biogenic { (0.0, co2) } else { (co2, 0.0) };
-    [fossil, bio, f.ch4(cat) * 1e-6, f.n2o(cat) * 1e-6]
+    crate::factors::combustion_factors(model, fuel, cat).to_array()
 }
 
 fn gas_index(g: SourceGas) -> usize {
@@ -659,11 +650,8 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
                 routes,
                 recovery,
                 incineration_electricity,
-                mcf: w.mcf,
-                oxidation: w.oxidation,
-                doc_f: w.doc_f,
-                f: w.f,
-                k: w.k,
+                fod: crate::waste::FodConstants::of_model(w),
+                fossil_c: crate::waste::fossil_carbon_fractions(),
                 history: w.history,
                 compost_ch4: w.compost_ch4,
                 compost_n2o: w.compost_n2o,

@@ -17,7 +17,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::compile::{Bound, Compiled, GridPlan, SeriesLever, Step};
-use lcs_factors::WasteType;
+use crate::waste::{fossil_carbon_per_t, incineration_fossil_co2, FodState, N_WASTE_TYPES};
 use ndarray::Array2;
 
 /// Per-run scratch space, reused across evaluations (no allocation once warm).
@@ -519,18 +519,10 @@ pub fn evaluate_with(
     wd.fill(0.0);
     wte_gj.fill(0.0);
 
-    // Waste (MODEL.md §7), year by year for the first-order decay.
+    // Waste (MODEL.md §7), year by year for the first-order decay (kernels in `waste`).
     if let Some(w) = &c.waste {
-        let mut da = [0.0f64; 8];
-        let mut decay = [0.0f64; 8];
-        let mut ddoc = [0.0f64; 8];
-        let mut fossil = [0.0f64; 8];
-        for (j, t) in WasteType::ALL.iter().enumerate() {
-            let cst = t.constants();
-            decay[j] = (-w.k[j]).exp();
-            ddoc[j] = cst.doc * w.doc_f * w.mcf;
-            fossil[j] = cst.dm * cst.cf * cst.fcf;
-        }
+        let fod = &w.fod;
+        let mut state = FodState::default();
         let at = |s: usize, y: usize| a[s * n + y];
         // Deposits before the base year (§7, §11.5): base-year generation, composition and
         // landfill route as they stand after measures.
@@ -538,28 +530,22 @@ pub fn evaluate_with(
             let w0 = at(w.generation, 0) * at(w.routes[0], 0);
             for yr in from..c.base_year {
                 let wy = w0 / (1.0 + r).powi(c.base_year - yr);
-                for j in 0..8 {
-                    da[j] = wy * at(w.composition[j], 0) * ddoc[j] + da[j] * decay[j];
-                }
+                state.step(fod, |j| wy * at(w.composition[j], 0));
             }
         }
+        let mut comp = [0.0f64; N_WASTE_TYPES];
         for y in 0..n {
             let gen = at(w.generation, y);
             out.waste_t[y] = gen;
             let to_landfill = gen * at(w.routes[0], y);
-            let mut ch4_gen = 0.0;
-            let mut fossil_c = 0.0;
-            for j in 0..8 {
-                let comp = at(w.composition[j], y);
-                let dec = da[j] * (1.0 - decay[j]);
-                da[j] = to_landfill * comp * ddoc[j] + da[j] * decay[j];
-                ch4_gen += dec;
-                fossil_c += comp * fossil[j];
+            for (j, cj) in comp.iter_mut().enumerate() {
+                *cj = at(w.composition[j], y);
             }
-            let ch4_landfill =
-                ch4_gen * w.f * 16.0 / 12.0 * (1.0 - at(w.recovery, y)) * (1.0 - w.oxidation);
+            let decomposed = state.step(fod, |j| to_landfill * comp[j]);
+            let ch4_landfill = fod.emitted_from_doc(decomposed, at(w.recovery, y));
             let incinerated = gen * at(w.routes[3], y);
-            let co2_inc = incinerated * fossil_c * 44.0 / 12.0;
+            let co2_inc =
+                incineration_fossil_co2(incinerated, fossil_carbon_per_t(&comp, &w.fossil_c));
             wte_gj[y] = incinerated * at(w.incineration_electricity, y);
             let composted = gen * at(w.routes[2], y);
             let (ch4_comp, n2o) = (composted * w.compost_ch4, composted * w.compost_n2o);
@@ -715,4 +701,34 @@ pub fn evaluate_with(
         out.co2e_t.iter_mut().zip(row).for_each(|(t, v)| *t += v);
     }
     Ok(())
+}
+
+/// The emission factor of grid supply in each year of the last evaluation, t CO2e per MWh
+/// (MODEL.md §5): `grid_factor(y)` converted to CO2e with the model's GWP, or for a `mix`
+/// `Σ_p share_p(y) / efficiency_p * EF_CO2e(fuel_p, energy) * 3.6`. Measures and sampled
+/// parameters on the grid are included. Empty when the model has no grid.
+pub fn grid_factor_co2e(c: &Compiled, ws: &Workspace) -> Vec<f64> {
+    let n = c.n_years;
+    let a = &ws.arena;
+    let (g_ch4, g_n2o) = (c.gwp_ch4, c.gwp_n2o);
+    match &c.grid {
+        GridPlan::Factor { slot, gas } => {
+            let weight = match gas {
+                1 => g_ch4,
+                2 => g_n2o,
+                _ => 1.0,
+            };
+            (0..n).map(|y| a[slot * n + y] * weight * 3.6).collect()
+        }
+        GridPlan::Mix(plants) => (0..n)
+            .map(|y| {
+                let mut t_per_gj = 0.0;
+                for &(s, per, f) in plants {
+                    t_per_gj += a[s * n + y] * per * (f[0] + g_ch4 * f[2] + g_n2o * f[3]);
+                }
+                t_per_gj * 3.6
+            })
+            .collect(),
+        GridPlan::None => Vec::new(),
+    }
 }

@@ -25,12 +25,18 @@
 mod attribution;
 mod compile;
 mod eval;
+pub mod factors;
 mod results;
 mod targets;
+pub mod waste;
 
 pub use attribution::{attribute, Attribution, AttributionError, Method, MAX_SHAPLEY_ACTIONS};
 pub use compile::{compile, CompileError, Compiled};
-pub use eval::{elec_row, evaluate, evaluate_with, waste_row, Cause, Outputs, RunError, Workspace};
+pub use eval::{
+    elec_row, evaluate, evaluate_with, grid_factor_co2e, waste_row, Cause, Outputs, RunError,
+    Workspace,
+};
+pub use factors::{combustion_factors, GasFactors};
 pub use results::{row_layout, row_values_into, rows, var, Row};
 pub use targets::{evaluate_targets, TargetResult};
 

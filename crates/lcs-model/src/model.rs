@@ -685,3 +685,22 @@ pub struct Scenario {
     /// Where the scenario is defined.
     pub span: Span,
 }
+
+impl Scenario {
+    /// The reference run of a bare model: no overrides, actions, targets or uncertainty (for
+    /// the project and eco-town layers, which read a model's grid, waste and factors).
+    pub fn of_model(model: Model, id: &str) -> Scenario {
+        let span = model.span;
+        Scenario {
+            id: id.to_string(),
+            name: None,
+            model,
+            actions: Vec::new(),
+            targets: Vec::new(),
+            overrides: Vec::new(),
+            uncertainty: Vec::new(),
+            correlations: Vec::new(),
+            span,
+        }
+    }
+}

@@ -746,9 +746,9 @@ mod tests {
         let mut stack = Vec::new();
         p.eval_rows(&values, 3, &mut stack);
         let mut s2 = Vec::new();
-        for y in 0..3 {
+        for (y, v) in stack.iter().take(3).enumerate() {
             assert_eq!(
-                stack[y].to_bits(),
+                v.to_bits(),
                 p.eval(&values, 3, y, &mut s2).to_bits(),
                 "year {y}"
             );
