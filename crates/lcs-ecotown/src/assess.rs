@@ -244,7 +244,11 @@ fn region_factors(net: &Network) -> Result<Region, EcotownError> {
     })
 }
 
-fn resolve(net: &Network, tables: &Tables, has_grid: bool) -> Result<Vec<Resolved>, Vec<Diagnostic>> {
+fn resolve(
+    net: &Network,
+    tables: &Tables,
+    has_grid: bool,
+) -> Result<Vec<Resolved>, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut out = Vec::new();
     let m = &net.region;
@@ -264,7 +268,11 @@ fn resolve(net: &Network, tables: &Tables, has_grid: bool) -> Result<Vec<Resolve
             (None, None) => None,
         };
         let needs_type = e.otherwise != Otherwise::UsedElsewhere
-            || e.substitutes.iter().any(|s| tables.material(&s.material).is_some_and(|x| x.basis == Basis::Energy));
+            || e.substitutes.iter().any(|s| {
+                tables
+                    .material(&s.material)
+                    .is_some_and(|x| x.basis == Basis::Energy)
+            });
         if composition.is_none() && needs_type {
             let known = tables.material(&e.material).is_some();
             diags.push(
@@ -288,17 +296,32 @@ fn resolve(net: &Network, tables: &Tables, has_grid: bool) -> Result<Vec<Resolve
             } else {
                 format!("{}.substitutes[{j}].material", e.key)
             };
-            let Some(mat) = tables.material(&s.material).filter(|x| x.role == Role::Product) else {
+            let Some(mat) = tables
+                .material(&s.material)
+                .filter(|x| x.role == Role::Product)
+            else {
                 diags.push(
-                    Diagnostic::new(s.material_span, format!("material `{}` has no factor in data/factors/materials.csv", s.material))
-                        .at(key)
-                        .expected(format!("a virgin material or fuel with a factor: {}", products.join(", ")))
-                        .suggest(nearest(&s.material, products.iter().copied())),
+                    Diagnostic::new(
+                        s.material_span,
+                        format!(
+                            "material `{}` has no factor in data/factors/materials.csv",
+                            s.material
+                        ),
+                    )
+                    .at(key)
+                    .expected(format!(
+                        "a virgin material or fuel with a factor: {}",
+                        products.join(", ")
+                    ))
+                    .suggest(nearest(&s.material, products.iter().copied())),
                 );
                 continue;
             };
             let (want, want_text) = match mat.basis {
-                Basis::Mass => (Dimension::none(), "t of material per t of by-product: a plain number such as `0.9`"),
+                Basis::Mass => (
+                    Dimension::none(),
+                    "t of material per t of by-product: a plain number such as `0.9`",
+                ),
                 Basis::Energy => (
                     Dimension::energy().div(&Dimension::mass()),
                     "GJ of fuel per t of by-product, such as `\"20 GJ/t\"`",
@@ -306,10 +329,21 @@ fn resolve(net: &Network, tables: &Tables, has_grid: bool) -> Result<Vec<Resolve
             };
             if s.ratio_dim != want {
                 diags.push(
-                    Diagnostic::new(s.ratio_span, format!("the ratio for `{}` has the wrong unit", s.material))
-                        .at(key.replace(".material", ".ratio"))
-                        .expected(format!("{want_text} (`{}` is on a{} basis)", s.material, if mat.basis == Basis::Mass { " mass" } else { "n energy" }))
-                        .found(format!("`{}`", s.ratio_text)),
+                    Diagnostic::new(
+                        s.ratio_span,
+                        format!("the ratio for `{}` has the wrong unit", s.material),
+                    )
+                    .at(key.replace(".material", ".ratio"))
+                    .expected(format!(
+                        "{want_text} (`{}` is on a{} basis)",
+                        s.material,
+                        if mat.basis == Basis::Mass {
+                            " mass"
+                        } else {
+                            "n energy"
+                        }
+                    ))
+                    .found(format!("`{}`", s.ratio_text)),
                 );
                 continue;
             }
@@ -317,13 +351,17 @@ fn resolve(net: &Network, tables: &Tables, has_grid: bool) -> Result<Vec<Resolve
                 Some(f) => {
                     let Some(fi) = m.fuels.index_of(f) else {
                         diags.push(
-                            Diagnostic::new(s.material_span, format!("the region model has no fuel `{f}` for `{}`", s.material))
-                                .at(key),
+                            Diagnostic::new(
+                                s.material_span,
+                                format!("the region model has no fuel `{f}` for `{}`", s.material),
+                            )
+                            .at(key),
                         );
                         continue;
                     };
                     mat.ef_t_co2e
-                        + lcs_engine::combustion_factors(m, fi, Some(Category::Manufacturing)).co2e(gwp.0, gwp.1)
+                        + lcs_engine::combustion_factors(m, fi, Some(Category::Manufacturing))
+                            .co2e(gwp.0, gwp.1)
                 }
                 None => mat.ef_t_co2e,
             };
@@ -340,9 +378,15 @@ fn resolve(net: &Network, tables: &Tables, has_grid: bool) -> Result<Vec<Resolve
                 }
             } else if f.is_carrier() {
                 diags.push(
-                    Diagnostic::new(e.span, format!("processing energy `{}` is a carrier with no emission factor here", f.id))
-                        .at(format!("{}.processing.{}", e.key, f.id))
-                        .expected("electricity or a fuel that burns"),
+                    Diagnostic::new(
+                        e.span,
+                        format!(
+                            "processing energy `{}` is a carrier with no emission factor here",
+                            f.id
+                        ),
+                    )
+                    .at(format!("{}.processing.{}", e.key, f.id))
+                    .expected("electricity or a fuel that burns"),
                 );
             }
         }
@@ -353,10 +397,16 @@ fn resolve(net: &Network, tables: &Tables, has_grid: bool) -> Result<Vec<Resolve
                 None => {
                     let modes: Vec<&str> = tables.modes.iter().map(|x| x.id).collect();
                     diags.push(
-                        Diagnostic::new(t.mode_span, format!("unknown transport mode `{}`", t.mode))
-                            .at(format!("{}.transport.mode", e.key))
-                            .expected(format!("one of {} (data/factors/transport_modes.csv)", modes.join(", ")))
-                            .suggest(nearest(&t.mode, modes.iter().copied())),
+                        Diagnostic::new(
+                            t.mode_span,
+                            format!("unknown transport mode `{}`", t.mode),
+                        )
+                        .at(format!("{}.transport.mode", e.key))
+                        .expected(format!(
+                            "one of {} (data/factors/transport_modes.csv)",
+                            modes.join(", ")
+                        ))
+                        .suggest(nearest(&t.mode, modes.iter().copied())),
                     );
                     None
                 }
@@ -373,10 +423,15 @@ fn resolve(net: &Network, tables: &Tables, has_grid: bool) -> Result<Vec<Resolve
         let to = MoneyBasis::new(basis.currency.clone(), basis.price_year);
         for e in &net.exchanges {
             if let Some(x) = &e.economics {
-                if let Err(err) = lcs_econ::Tables::builtin().factor(&MoneyBasis::new(x.currency.clone(), x.price_year), &to) {
+                if let Err(err) = lcs_econ::Tables::builtin()
+                    .factor(&MoneyBasis::new(x.currency.clone(), x.price_year), &to)
+                {
                     diags.push(
-                        Diagnostic::new(x.span, format!("cannot express the money of `{}` in {to}: {err}", e.id))
-                            .at(format!("{}.economics", e.key)),
+                        Diagnostic::new(
+                            x.span,
+                            format!("cannot express the money of `{}` in {to}: {err}", e.id),
+                        )
+                        .at(format!("{}.economics", e.key)),
                     );
                 }
             }
@@ -412,7 +467,8 @@ pub fn assess_with(net: &Network, tables: &Tables) -> Result<Assessment, Ecotown
         if Some(fuel) == elec {
             region.grid_t_per_mwh[y] / 3.6
         } else {
-            lcs_engine::combustion_factors(m, fuel, Some(Category::Manufacturing)).co2e(g_ch4, g_n2o)
+            lcs_engine::combustion_factors(m, fuel, Some(Category::Manufacturing))
+                .co2e(g_ch4, g_n2o)
         }
     };
     let mut exchanges = Vec::new();
@@ -454,7 +510,8 @@ pub fn assess_with(net: &Network, tables: &Tables) -> Result<Assessment, Ecotown
                 Otherwise::UsedElsewhere => 0.0,
             };
             if let (Otherwise::Landfill, Some(fod)) = (e.otherwise, &region.fod) {
-                committed += g_ch4 * terms::committed_landfill_ch4(fod, &comp, mass, region.recovery[y]);
+                committed +=
+                    g_ch4 * terms::committed_landfill_ch4(fod, &comp, mass, region.recovery[y]);
             }
             let energy: Vec<(f64, f64)> = e
                 .processing
@@ -463,7 +520,8 @@ pub fn assess_with(net: &Network, tables: &Tables) -> Result<Assessment, Ecotown
                 .collect();
             let mut processing = terms::processing_energy(mass, &energy);
             if e.treatment == Some(Treatment::Composting) {
-                processing += terms::composting(mass, region.compost.0, region.compost.1, g_ch4, g_n2o);
+                processing +=
+                    terms::composting(mass, region.compost.0, region.compost.1, g_ch4, g_n2o);
             }
             if burnt {
                 processing += terms::fossil_co2_burnt(mass, &comp, 1.0);
@@ -479,7 +537,12 @@ pub fn assess_with(net: &Network, tables: &Tables) -> Result<Assessment, Ecotown
                 avoided_disposal,
                 processing,
                 transport,
-                net_avoided: terms::net_avoided(avoided_virgin, avoided_disposal, processing, transport),
+                net_avoided: terms::net_avoided(
+                    avoided_virgin,
+                    avoided_disposal,
+                    processing,
+                    transport,
+                ),
             });
         }
         exchanges.push(ExchangeResult {
@@ -505,7 +568,10 @@ pub fn assess_with(net: &Network, tables: &Tables) -> Result<Assessment, Ecotown
             let Some(money) = &e.economics else { continue };
             any = true;
             let factor = lcs_econ::Tables::builtin()
-                .factor(&MoneyBasis::new(money.currency.clone(), money.price_year), &to)
+                .factor(
+                    &MoneyBasis::new(money.currency.clone(), money.price_year),
+                    &to,
+                )
                 .map_err(|err| {
                     EcotownError::Input(vec![Diagnostic::new(money.span, err.to_string())
                         .at(format!("{}.economics", e.key))])
@@ -515,28 +581,49 @@ pub fn assess_with(net: &Network, tables: &Tables) -> Result<Assessment, Ecotown
                 .iter()
                 .map(|r| {
                     let capex = if r.year == e.start { money.capex } else { 0.0 };
-                    let per_t = money.opex_per_t - money.disposal_fee_per_t - money.avoided_purchase_per_t;
+                    let per_t =
+                        money.opex_per_t - money.disposal_fee_per_t - money.avoided_purchase_per_t;
                     (r.year, factor * (capex + r.mass_t * per_t))
                 })
                 .collect();
-            let avoided: Vec<(i32, f64)> = x.years.iter().map(|r| (r.year, r.net_avoided)).collect();
+            let avoided: Vec<(i32, f64)> =
+                x.years.iter().map(|r| (r.year, r.net_avoided)).collect();
             for ((yr, c), (_, a)) in costs.iter().zip(&avoided) {
                 let i = (yr - m.base_year) as usize;
                 total_cost[i] += c;
                 total_avoided[i] += a;
             }
-            x.economics = Some(crate::economics::appraise(b.discount_rate, b.base_year, costs, &avoided));
+            x.economics = Some(crate::economics::appraise(
+                b.discount_rate,
+                b.base_year,
+                costs,
+                &avoided,
+            ));
         }
         if any {
             let costs: Vec<(i32, f64)> = years.iter().copied().zip(total_cost).collect();
             let avoided: Vec<(i32, f64)> = years.iter().copied().zip(total_avoided).collect();
-            network_economics = Some(crate::economics::appraise(b.discount_rate, b.base_year, costs, &avoided));
+            network_economics = Some(crate::economics::appraise(
+                b.discount_rate,
+                b.base_year,
+                costs,
+                &avoided,
+            ));
         }
         money_basis = Some((b.currency.clone(), b.price_year));
     }
     // Totals.
     let nf = net.facilities.len();
-    let mut fac = vec![FacilityYear { facility: 0, year: 0, mass_in_t: 0.0, mass_out_t: 0.0, net_avoided: 0.0 }; nf * n];
+    let mut fac = vec![
+        FacilityYear {
+            facility: 0,
+            year: 0,
+            mass_in_t: 0.0,
+            mass_out_t: 0.0,
+            net_avoided: 0.0
+        };
+        nf * n
+    ];
     for (f, chunk) in fac.chunks_mut(n.max(1)).enumerate() {
         for (y, fy) in chunk.iter_mut().enumerate() {
             fy.facility = f;
@@ -552,7 +639,12 @@ pub fn assess_with(net: &Network, tables: &Tables) -> Result<Assessment, Ecotown
     let mut mat: Vec<MaterialYear> = materials
         .iter()
         .flat_map(|mname| {
-            years.iter().map(move |y| MaterialYear { material: mname.clone(), year: *y, mass_t: 0.0, net_avoided: 0.0 })
+            years.iter().map(move |y| MaterialYear {
+                material: mname.clone(),
+                year: *y,
+                mass_t: 0.0,
+                net_avoided: 0.0,
+            })
         })
         .collect();
     let mut totals: Vec<NetworkYear> = years

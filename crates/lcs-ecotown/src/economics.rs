@@ -25,7 +25,12 @@ pub fn appraise(
     let npv = -lcs_econ::present_value(rate, base_year, cost_by_year.iter().copied());
     let q = lcs_econ::present_value(rate, base_year, avoided.iter().copied());
     let cost_per_t_avoided = if q > 0.0 {
-        lcs_econ::levelised(rate, base_year, cost_by_year.iter().copied(), avoided.iter().copied())
+        lcs_econ::levelised(
+            rate,
+            base_year,
+            cost_by_year.iter().copied(),
+            avoided.iter().copied(),
+        )
     } else {
         None
     };

@@ -93,8 +93,9 @@ impl Tables {
     pub fn builtin() -> &'static Tables {
         static T: OnceLock<Tables> = OnceLock::new();
         T.get_or_init(|| {
-            Tables::parse(MATERIALS_CSV, MODES_CSV, OPEN_BURNING_CSV)
-                .unwrap_or_else(|e| panic!("embedded eco-town data in data/factors is invalid: {e}"))
+            Tables::parse(MATERIALS_CSV, MODES_CSV, OPEN_BURNING_CSV).unwrap_or_else(|e| {
+                panic!("embedded eco-town data in data/factors is invalid: {e}")
+            })
         })
     }
 
@@ -129,7 +130,11 @@ impl Tables {
             let role = match row.get("role")? {
                 "product" => Role::Product,
                 "byproduct" => Role::Byproduct,
-                r => return Err(row.err(&format!("`role` is `{r}`, expected `product` or `byproduct`"))),
+                r => {
+                    return Err(row.err(&format!(
+                        "`role` is `{r}`, expected `product` or `byproduct`"
+                    )))
+                }
             };
             let basis = match row.get("basis")? {
                 "mass" => Basis::Mass,
@@ -163,7 +168,14 @@ impl Tables {
         let csv = Csv::parse(
             "transport_modes.csv",
             modes,
-            &["mode", "ef_t_co2e_per_tkm", "name", "source", "status", "derivation"],
+            &[
+                "mode",
+                "ef_t_co2e_per_tkm",
+                "name",
+                "source",
+                "status",
+                "derivation",
+            ],
         )?;
         let mut m = Vec::new();
         for row in csv.rows() {
@@ -252,7 +264,10 @@ mod tests {
             assert!(t.mode(id).is_some(), "{id}");
         }
         // 90.3 g CO2 per t·km = 9.03e-5 t.
-        assert_eq!(t.mode("truck").map(|m| m.ef_t_co2e_per_tkm), Some(0.0000903));
+        assert_eq!(
+            t.mode("truck").map(|m| m.ef_t_co2e_per_tkm),
+            Some(0.0000903)
+        );
         assert!((t.open_burning.ch4_t_per_t - 0.0065).abs() < 1e-15);
     }
 }

@@ -15,8 +15,8 @@
 //! inventory.
 
 use lcs_engine::waste::{
-    fossil_carbon_fractions, fossil_carbon_per_t, incineration_fossil_co2, FodConstants,
-    FodState, N_WASTE_TYPES,
+    fossil_carbon_fractions, fossil_carbon_per_t, incineration_fossil_co2, FodConstants, FodState,
+    N_WASTE_TYPES,
 };
 use lcs_factors::WasteType;
 
@@ -127,7 +127,13 @@ pub fn processing_energy(mass_t: f64, energy: &[(f64, f64)]) -> f64 {
 /// Composting at the receiver (t CO2e): `m · (GWP_CH4 · EF_CH4 + GWP_N2O · EF_N2O)` with the
 /// region's composting factors in t per t of wet waste (MODEL.md §7, IPCC 2006 Vol. 5
 /// Table 4.1).
-pub fn composting(mass_t: f64, ch4_t_per_t: f64, n2o_t_per_t: f64, gwp_ch4: f64, gwp_n2o: f64) -> f64 {
+pub fn composting(
+    mass_t: f64,
+    ch4_t_per_t: f64,
+    n2o_t_per_t: f64,
+    gwp_ch4: f64,
+    gwp_n2o: f64,
+) -> f64 {
     mass_t * (gwp_ch4 * ch4_t_per_t + gwp_n2o * n2o_t_per_t)
 }
 
@@ -138,7 +144,12 @@ pub fn transport(mass_t: f64, distance_m: f64, ef_t_co2e_per_tkm: f64) -> f64 {
 }
 
 /// Net avoided emissions (t CO2e): `avoided_virgin + avoided_disposal − processing − transport`.
-pub fn net_avoided(avoided_virgin: f64, avoided_disposal: f64, processing: f64, transport: f64) -> f64 {
+pub fn net_avoided(
+    avoided_virgin: f64,
+    avoided_disposal: f64,
+    processing: f64,
+    transport: f64,
+) -> f64 {
     avoided_virgin + avoided_disposal - processing - transport
 }
 

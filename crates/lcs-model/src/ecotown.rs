@@ -75,7 +75,8 @@ pub enum Otherwise {
 
 impl Otherwise {
     /// The names used in files, in order.
-    pub const NAMES: [&'static str; 4] = ["landfill", "incineration", "open_burning", "used_elsewhere"];
+    pub const NAMES: [&'static str; 4] =
+        ["landfill", "incineration", "open_burning", "used_elsewhere"];
 
     /// Parses a name.
     pub fn parse(s: &str) -> Option<Self> {
@@ -471,7 +472,10 @@ fn composition(r: &mut Reader, node: &Node, path: &str) -> Option<[f64; 8]> {
                     r.err(
                         Diagnostic::new(node.span, format!("unknown waste type `{t}`"))
                             .at(path)
-                            .expected(format!("one of {}, or a map of them to shares", names.join(", ")))
+                            .expected(format!(
+                                "one of {}, or a map of them to shares",
+                                names.join(", ")
+                            ))
                             .suggest(nearest(t, names.iter().copied())),
                     );
                     return None;
@@ -496,8 +500,7 @@ fn composition(r: &mut Reader, node: &Node, path: &str) -> Option<[f64; 8]> {
                     Some(x) if (0.0..=1.0).contains(&x) => out[w.index()] = x,
                     Some(x) => {
                         r.err(
-                            Diagnostic::new(v.span, format!("share {x} is outside 0 to 1"))
-                                .at(kp),
+                            Diagnostic::new(v.span, format!("share {x} is outside 0 to 1")).at(kp),
                         );
                         ok = false;
                     }
@@ -533,15 +536,26 @@ fn substitute(r: &mut Reader, node: &Node, path: &str) -> Option<Substitute> {
         Some(u) => (
             q.value * u.factor,
             u.dim.clone(),
-            format!("{} {}", lcs_units::format_number(q.value), q.unit_text.clone().unwrap_or_default()),
+            format!(
+                "{} {}",
+                lcs_units::format_number(q.value),
+                q.unit_text.clone().unwrap_or_default()
+            ),
         ),
-        None => (q.value, Dimension::none(), lcs_units::format_number(q.value)),
+        None => (
+            q.value,
+            Dimension::none(),
+            lcs_units::format_number(q.value),
+        ),
     };
     if ratio <= 0.0 {
         r.err(
-            Diagnostic::new(rn.span, format!("substitution ratio must be positive, found {text}"))
-                .at(rp)
-                .expected("the amount of virgin material replaced per t of by-product, > 0"),
+            Diagnostic::new(
+                rn.span,
+                format!("substitution ratio must be positive, found {text}"),
+            )
+            .at(rp)
+            .expected("the amount of virgin material replaced per t of by-product, > 0"),
         );
         return None;
     }
@@ -560,7 +574,10 @@ fn substitute(r: &mut Reader, node: &Node, path: &str) -> Option<Substitute> {
 fn money(r: &mut Reader, node: &Node, path: &str, per_mass: bool) -> Option<(String, f64)> {
     let q = r.quantity(node, path)?;
     let unit = q.unit.clone();
-    let found = q.unit_text.clone().unwrap_or_else(|| "a plain number".into());
+    let found = q
+        .unit_text
+        .clone()
+        .unwrap_or_else(|| "a plain number".into());
     if let Some(u) = unit {
         for c in CURRENCIES {
             let want = if per_mass {
@@ -605,9 +622,16 @@ fn exchange_economics(r: &mut Reader, node: &Node, path: &str) -> Option<Exchang
                 match &currency {
                     Some((c0, _)) if *c0 != c => {
                         r.err(
-                            Diagnostic::new(n.span, format!("`{key}` is in {c}, but this exchange's other money is in {c0}"))
-                                .at(kp)
-                                .expected(format!("every value of one exchange in one currency ({c0})")),
+                            Diagnostic::new(
+                                n.span,
+                                format!(
+                                    "`{key}` is in {c}, but this exchange's other money is in {c0}"
+                                ),
+                            )
+                            .at(kp)
+                            .expected(format!(
+                                "every value of one exchange in one currency ({c0})"
+                            )),
                         );
                         ok = false;
                     }
@@ -654,27 +678,27 @@ fn read_exchanges(
             continue;
         };
         let errors_before = r.errors.len();
-        let id = r
-            .req(ei, "id", &ep, n.span)
-            .and_then(|x| {
-                let t = r.text(x, &join(&ep, "id"))?.to_string();
-                if !is_id(&t) {
-                    r.err(
-                        Diagnostic::new(x.span, format!("invalid exchange id `{t}`"))
-                            .at(join(&ep, "id"))
-                            .expected("a lower-case letter, then lower-case letters, digits, `_` or `-`"),
-                    );
-                    return None;
-                }
-                if out.iter().any(|e| e.id == t) {
-                    r.err(
-                        Diagnostic::new(x.span, format!("exchange id `{t}` is used twice"))
-                            .at(join(&ep, "id")),
-                    );
-                    return None;
-                }
-                Some(t)
-            });
+        let id = r.req(ei, "id", &ep, n.span).and_then(|x| {
+            let t = r.text(x, &join(&ep, "id"))?.to_string();
+            if !is_id(&t) {
+                r.err(
+                    Diagnostic::new(x.span, format!("invalid exchange id `{t}`"))
+                        .at(join(&ep, "id"))
+                        .expected(
+                            "a lower-case letter, then lower-case letters, digits, `_` or `-`",
+                        ),
+                );
+                return None;
+            }
+            if out.iter().any(|e| e.id == t) {
+                r.err(
+                    Diagnostic::new(x.span, format!("exchange id `{t}` is used twice"))
+                        .at(join(&ep, "id")),
+                );
+                return None;
+            }
+            Some(t)
+        });
         let name = get(ei, "name")
             .and_then(|x| r.text(x, &join(&ep, "name")))
             .map(str::to_string);
@@ -688,27 +712,38 @@ fn read_exchanges(
             if f == t {
                 let tn = get(ei, "to").map(|x| x.span).unwrap_or(n.span);
                 r.err(
-                    Diagnostic::new(tn, format!("facility `{}` sends `{m}` to itself", facilities[f].id))
-                        .at(join(&ep, "to"))
-                        .expected("an exchange between two different facilities"),
+                    Diagnostic::new(
+                        tn,
+                        format!("facility `{}` sends `{m}` to itself", facilities[f].id),
+                    )
+                    .at(join(&ep, "to"))
+                    .expected("an exchange between two different facilities"),
                 );
             }
         }
-        let waste_type = get(ei, "waste_type").and_then(|x| composition(r, x, &join(&ep, "waste_type")));
+        let waste_type =
+            get(ei, "waste_type").and_then(|x| composition(r, x, &join(&ep, "waste_type")));
         let mass = r
             .req(ei, "mass", &ep, n.span)
             .and_then(|x| mass_series(r, x, &join(&ep, "mass")).map(|m| (m, x)));
         // First year: `start`, else the first `points` year, else the region's base year.
         let first_point = mass.as_ref().and_then(|(_, x)| match &x.kind {
             NodeKind::Map(mi) => match get(mi, "points").map(|p| &p.kind) {
-                Some(NodeKind::Map(pts)) => pts.iter().filter_map(|(k, _)| k.text.trim().parse::<i32>().ok()).min(),
+                Some(NodeKind::Map(pts)) => pts
+                    .iter()
+                    .filter_map(|(k, _)| k.text.trim().parse::<i32>().ok())
+                    .min(),
                 _ => None,
             },
             _ => None,
         });
         let start = match get(ei, "start") {
             Some(x) => r.model_year(x, &join(&ep, "start")),
-            None => Some(first_point.unwrap_or(region.base_year).clamp(region.base_year, region.end_year)),
+            None => Some(
+                first_point
+                    .unwrap_or(region.base_year)
+                    .clamp(region.base_year, region.end_year),
+            ),
         };
         let end = match get(ei, "end") {
             Some(x) => r.model_year(x, &join(&ep, "end")),
@@ -717,8 +752,11 @@ fn read_exchanges(
         if let (Some(s), Some(e), Some(x)) = (start, end, get(ei, "end")) {
             if e < s {
                 r.err(
-                    Diagnostic::new(x.span, format!("`end` ({e}) is before the first year ({s})"))
-                        .at(join(&ep, "end")),
+                    Diagnostic::new(
+                        x.span,
+                        format!("`end` ({e}) is before the first year ({s})"),
+                    )
+                    .at(join(&ep, "end")),
                 );
             }
         }
@@ -755,10 +793,14 @@ fn read_exchanges(
                             continue;
                         }
                     };
-                    let Some(q) = r.quantity(v, &kp) else { continue };
+                    let Some(q) = r.quantity(v, &kp) else {
+                        continue;
+                    };
                     let want = Dimension::energy().div(&Dimension::mass());
                     match &q.unit {
-                        Some(u) if u.dim == want && q.value >= 0.0 => processing.push((fuel, q.value * u.factor)),
+                        Some(u) if u.dim == want && q.value >= 0.0 => {
+                            processing.push((fuel, q.value * u.factor))
+                        }
                         Some(u) if u.dim == want => r.err(
                             Diagnostic::new(v.span, "processing energy cannot be negative").at(kp),
                         ),
@@ -846,12 +888,21 @@ fn read_exchanges(
             }
             Some((o, x.span))
         });
-        let economics = get(ei, "economics").and_then(|x| exchange_economics(r, x, &join(&ep, "economics")));
+        let economics =
+            get(ei, "economics").and_then(|x| exchange_economics(r, x, &join(&ep, "economics")));
         if r.errors.len() > errors_before {
             continue;
         }
-        let (Some(id), Some(from), Some(to), Some((material, material_span)), Some(((mut mass_t, mass_unit), mass_node)), Some(start), Some(end), Some((otherwise, otherwise_span))) =
-            (id, from, to, material, mass, start, end, otherwise)
+        let (
+            Some(id),
+            Some(from),
+            Some(to),
+            Some((material, material_span)),
+            Some(((mut mass_t, mass_unit), mass_node)),
+            Some(start),
+            Some(end),
+            Some((otherwise, otherwise_span)),
+        ) = (id, from, to, material, mass, start, end, otherwise)
         else {
             continue;
         };
@@ -942,7 +993,13 @@ fn read_network_economics(
         });
     let base_year = match get(ei, "base_year") {
         Some(x) => r.year(x, "economics.base_year"),
-        None => Some(exchanges.iter().map(|e| e.start).min().unwrap_or(r.base_year)),
+        None => Some(
+            exchanges
+                .iter()
+                .map(|e| e.start)
+                .min()
+                .unwrap_or(r.base_year),
+        ),
     };
     Some(NetworkEconomics {
         currency: currency?,
@@ -960,7 +1017,10 @@ fn check_cycles(r: &mut Reader, facilities: &[Facility], exchanges: &[Exchange])
     materials.sort_unstable();
     materials.dedup();
     for m in materials {
-        let edges: Vec<&Exchange> = exchanges.iter().filter(|e| e.material == m && e.from != e.to).collect();
+        let edges: Vec<&Exchange> = exchanges
+            .iter()
+            .filter(|e| e.material == m && e.from != e.to)
+            .collect();
         // Depth-first search from every facility in file order; a path that comes back to
         // a facility on the stack is a cycle.
         let mut state = vec![0u8; facilities.len()]; // 0 new, 1 on the stack, 2 done
@@ -1000,20 +1060,36 @@ fn check_cycles(r: &mut Reader, facilities: &[Facility], exchanges: &[Exchange])
         if let Some((cycle, e)) = found {
             let names: Vec<&str> = cycle.iter().map(|i| facilities[*i].id.as_str()).collect();
             r.err(
-                Diagnostic::new(e.span, format!("facility `{}` sends `{m}` to itself through a cycle of exchanges", facilities[e.to].id))
-                    .at(format!("{}.to", e.key))
-                    .note(format!("cycle: {}", names.join(" → ")))
-                    .expected("exchanges of one material that do not come back to a facility they left"),
+                Diagnostic::new(
+                    e.span,
+                    format!(
+                        "facility `{}` sends `{m}` to itself through a cycle of exchanges",
+                        facilities[e.to].id
+                    ),
+                )
+                .at(format!("{}.to", e.key))
+                .note(format!("cycle: {}", names.join(" → ")))
+                .expected(
+                    "exchanges of one material that do not come back to a facility they left",
+                ),
             );
         }
     }
 }
 
 /// The exchanges of a material from a facility may not exceed what it declares it produces.
-fn check_production(r: &mut Reader, region: &Model, facilities: &[Facility], exchanges: &[Exchange]) {
+fn check_production(
+    r: &mut Reader,
+    region: &Model,
+    facilities: &[Facility],
+    exchanges: &[Exchange],
+) {
     for (fi, f) in facilities.iter().enumerate() {
         for (m, prod, _) in &f.production {
-            let ours: Vec<&Exchange> = exchanges.iter().filter(|e| e.from == fi && e.material == *m).collect();
+            let ours: Vec<&Exchange> = exchanges
+                .iter()
+                .filter(|e| e.from == fi && e.material == *m)
+                .collect();
             let Some(last) = ours.last() else { continue };
             for (y, p) in prod.iter().enumerate() {
                 let sent: f64 = ours.iter().map(|e| e.mass_t[y]).sum();
@@ -1032,7 +1108,11 @@ fn check_production(r: &mut Reader, region: &Model, facilities: &[Facility], exc
                     .expected(format!("at most the `production.{m}` of `{}` in every year", f.id));
                     if ours.len() > 1 {
                         let ids: Vec<String> = ours.iter().map(|e| format!("`{}`", e.id)).collect();
-                        d = d.note(format!("exchanges of `{m}` from `{}`: {}", f.id, ids.join(", ")));
+                        d = d.note(format!(
+                            "exchanges of `{m}` from `{}`: {}",
+                            f.id,
+                            ids.join(", ")
+                        ));
                     }
                     r.err(d);
                     break;
