@@ -195,6 +195,8 @@ pub struct Exchange {
     pub from: usize,
     /// Receiving facility index.
     pub to: usize,
+    /// Where `to` is.
+    pub to_span: Span,
     /// The by-product's material id.
     pub material: String,
     /// Where the material is.
@@ -251,6 +253,15 @@ pub struct Network {
     pub economics: Option<NetworkEconomics>,
     /// Where the network is defined.
     pub span: Span,
+}
+
+/// A number for messages: integers without a decimal point.
+fn plain(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        lcs_units::format_number(x)
+    }
 }
 
 /// Whether `s` is a facility or exchange id: a lower-case letter, then lower-case letters,
@@ -353,9 +364,9 @@ fn mass_series(r: &mut Reader, node: &Node, path: &str) -> Option<(Vec<f64>, Opt
             Diagnostic::new(
                 node.span,
                 format!(
-                    "mass is negative in {}: {} t",
-                    r.base_year + i as i32,
-                    lcs_units::format_number(*x)
+                    "mass is negative: {} t in {}",
+                    plain(*x),
+                    r.base_year + i as i32
                 ),
             )
             .at(path)
@@ -918,6 +929,7 @@ fn read_exchanges(
             name,
             from,
             to,
+            to_span: get(ei, "to").map(|x| x.span).unwrap_or(n.span),
             material,
             material_span,
             waste_type,
@@ -1061,7 +1073,7 @@ fn check_cycles(r: &mut Reader, facilities: &[Facility], exchanges: &[Exchange])
             let names: Vec<&str> = cycle.iter().map(|i| facilities[*i].id.as_str()).collect();
             r.err(
                 Diagnostic::new(
-                    e.span,
+                    e.to_span,
                     format!(
                         "facility `{}` sends `{m}` to itself through a cycle of exchanges",
                         facilities[e.to].id
@@ -1100,8 +1112,8 @@ fn check_production(
                         format!(
                             "exchanges of `{m}` from `{}` total {} t in {year}, more than the {} t it produces",
                             f.id,
-                            lcs_units::format_number(sent),
-                            lcs_units::format_number(*p)
+                            plain(sent),
+                            plain(*p)
                         ),
                     )
                     .at(format!("{}.mass", last.key))
