@@ -117,6 +117,8 @@ const CASES: &[Case] = &[
     c("ecotown-material-cycle", &["ecotown.yaml:29:9", "sends `eaf_slag` to itself through a cycle", "key: `exchanges[2].to`", "cycle: steel → cement → steel"]),
     c("ecotown-mass-exceeds-production", &["ecotown.yaml:14:11", "total 55000 t in 2025, more than the 50000 t it produces", "key: `exchanges[0].mass`"]),
     c("ecotown-unknown-transport-mode", &["ecotown.yaml:17:43", "unknown transport mode `truk`", "key: `exchanges[0].transport.mode`", "did you mean `truck`?"]),
+    c("ecotown-ratio-wrong-unit", &["ecotown.yaml:15:43", "the ratio for `coal` has the wrong unit", "key: `exchanges[0].substitutes.ratio`", "energy basis"]),
+    c("ecotown-material-without-waste-type", &["ecotown.yaml:22:15", "material `kitchen_scraps` is not in data/factors/materials.csv", "key: `exchanges[1].material`", "food_waste"]),
     c("measure-breaks-children-share-sum", &["scenario.yaml:6:9", "measure `T1.1` of action `T1`", "sum to 1.0125", "in 2023", "demand.transport/car.share"]),
 ];
 
