@@ -3,7 +3,8 @@
 //! Each case folder holds a minimal set of YAML files (a cut-down copy of the tiny example)
 //! with ONE mistake, and `expected.txt`, the exact stderr of
 //! `lcs validate <entry>` run in the case folder with `NO_COLOR=1`. The entry file is
-//! `scenario.yaml` if present, else `model.yaml`.
+//! `ecotown.yaml` (an eco-town network) if present, else `scenario.yaml` if present, else
+//! `model.yaml`.
 //!
 //! The test asserts, for every case: exit code 1, stderr equal to `expected.txt`, and a few
 //! substrings that must appear (the `file:line:col` of the mistake and its key path), so a
@@ -107,6 +108,17 @@ const CASES: &[Case] = &[
     c("override-activity-of-share-node", &["scenario.yaml:4:3", "`demand.transport/bus.activity` cannot be overridden", "key: `overrides.demand.transport/bus.activity`"]),
     t("measure-makes-share-negative", &["scenario.yaml:6:9", "measure `M1.1` of action `M1` makes a share negative", "in 2023", "demand.transport/motorcycle.share"],
         &["(-0.0125)"]),
+    // ---- eco-town networks ----
+    c("ecotown-unknown-facility", &["ecotown.yaml:12:9", "unknown facility `cemnt`", "key: `exchanges[0].to`", "did you mean `cement`?"]),
+    c("ecotown-material-without-factor", &["ecotown.yaml:15:30", "material `clinkr` has no factor", "key: `exchanges[0].substitutes.material`", "clinker, cement, steel_bf_bof", "did you mean `clinker`?"]),
+    c("ecotown-negative-mass", &["ecotown.yaml:23:11", "mass is negative: -5000 t", "key: `exchanges[1].mass`"]),
+    c("ecotown-ratio-not-positive", &["ecotown.yaml:15:46", "substitution ratio must be positive", "key: `exchanges[0].substitutes.ratio`"]),
+    c("ecotown-facility-sends-to-itself", &["ecotown.yaml:12:9", "facility `steel` sends `eaf_slag` to itself", "key: `exchanges[0].to`"]),
+    c("ecotown-material-cycle", &["ecotown.yaml:29:9", "sends `eaf_slag` to itself through a cycle", "key: `exchanges[2].to`", "cycle: steel → cement → steel"]),
+    c("ecotown-mass-exceeds-production", &["ecotown.yaml:14:11", "total 55000 t in 2025, more than the 50000 t it produces", "key: `exchanges[0].mass`"]),
+    c("ecotown-unknown-transport-mode", &["ecotown.yaml:17:43", "unknown transport mode `truk`", "key: `exchanges[0].transport.mode`", "did you mean `truck`?"]),
+    c("ecotown-ratio-wrong-unit", &["ecotown.yaml:15:43", "the ratio for `coal` has the wrong unit", "key: `exchanges[0].substitutes.ratio`", "energy basis"]),
+    c("ecotown-material-without-waste-type", &["ecotown.yaml:22:15", "material `kitchen_scraps` is not in data/factors/materials.csv", "key: `exchanges[1].material`", "food_waste"]),
     c("measure-breaks-children-share-sum", &["scenario.yaml:6:9", "measure `T1.1` of action `T1`", "sum to 1.0125", "in 2023", "demand.transport/car.share"]),
 ];
 
@@ -130,7 +142,9 @@ fn flatten(text: &str) -> String {
 }
 
 fn entry(dir: &Path) -> &'static str {
-    if dir.join("scenario.yaml").is_file() {
+    if dir.join("ecotown.yaml").is_file() {
+        "ecotown.yaml"
+    } else if dir.join("scenario.yaml").is_file() {
         "scenario.yaml"
     } else {
         "model.yaml"

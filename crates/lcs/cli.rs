@@ -191,6 +191,16 @@ pub enum Command {
         #[arg(long, short)]
         out: PathBuf,
     },
+    /// Assess an eco-town network (by-product exchanges between facilities) and write
+    /// DIR/exchanges.csv, facilities.csv, materials.csv, economics.csv and the network
+    /// diagram network.svg and network.png (docs/ECOTOWN.md).
+    Ecotown {
+        /// The network file (`ecotown:`).
+        file: PathBuf,
+        /// Output folder.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
     /// Measure evaluation speed, Shapley attribution time and a whole `lcs run` (use a
     /// release build: `cargo run --release -- bench ...`).
     Bench {

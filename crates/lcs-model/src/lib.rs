@@ -26,6 +26,7 @@
 
 mod check_model;
 mod diag;
+pub mod ecotown;
 mod model;
 mod paths;
 mod read;

@@ -21,6 +21,8 @@ pub enum FileKind {
     Scenario,
     /// `package:`.
     Package,
+    /// `ecotown:` — an eco-town network (docs/ECOTOWN.md).
+    Ecotown,
 }
 
 /// The result of checking one file of any kind.
@@ -37,6 +39,9 @@ pub enum Checked {
         /// Number of actions.
         n_actions: usize,
     },
+    /// An eco-town network with its region model (materials and transport modes are checked
+    /// by `lcs-ecotown`).
+    Ecotown(Box<crate::ecotown::Network>),
 }
 
 /// Reads files, keeps their text for diagnostics, and checks them.
@@ -67,7 +72,7 @@ impl Loader {
         Self::default()
     }
 
-    fn read(&mut self, path: &Path) -> Result<(FileId, Node), Diags> {
+    pub(crate) fn read(&mut self, path: &Path) -> Result<(FileId, Node), Diags> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             vec![Diagnostic::global(format!(
                 "cannot read `{}`: {e}",
@@ -81,8 +86,12 @@ impl Loader {
     }
 
     /// The kind of a parsed file, from its top-level key.
-    fn kind(&self, node: &Node, path: &Path) -> Result<FileKind, Diags> {
+    pub(crate) fn kind(&self, node: &Node, path: &Path) -> Result<FileKind, Diags> {
         if let NodeKind::Map(items) = &node.kind {
+            // An eco-town network also has a `region:` key (its model's path).
+            if items.iter().any(|(k, _)| k.text == "ecotown") {
+                return Ok(FileKind::Ecotown);
+            }
             for (k, _) in items {
                 match k.text.as_str() {
                     "region" => return Ok(FileKind::Model),
@@ -141,6 +150,9 @@ impl Loader {
                     n_actions: actions,
                 })
             }
+            FileKind::Ecotown => self
+                .load_ecotown(path)
+                .map(|n| Checked::Ecotown(Box::new(n))),
         }
     }
 

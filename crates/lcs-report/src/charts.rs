@@ -421,24 +421,27 @@ fn render(p: &Plot) -> Result<Chart, String> {
         root.present()
             .map_err(|e| format!("chart {}: {e}", p.name))?;
     }
-    let mut png_bytes = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut png_bytes, WIDTH, HEIGHT);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Best);
-        let mut w = enc
-            .write_header()
-            .map_err(|e| format!("chart {}: {e}", p.name))?;
-        w.write_image_data(&rgb)
-            .map_err(|e| format!("chart {}: {e}", p.name))?;
-    }
+    let png_bytes = png_bytes(&rgb, WIDTH, HEIGHT).map_err(|e| format!("chart {}: {e}", p.name))?;
     Ok(Chart {
         name: p.name.clone(),
         title: p.title.clone(),
         svg,
         png: png_bytes,
     })
+}
+
+/// Encodes an RGB buffer of `width × height` pixels as a PNG (best compression).
+pub(crate) fn png_bytes(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, width, height);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Best);
+        let mut w = enc.write_header().map_err(|e| e.to_string())?;
+        w.write_image_data(rgb).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
 }
 
 fn y_range(p: &Plot) -> (f64, f64) {

@@ -21,6 +21,7 @@
 pub mod charts;
 pub mod compare;
 mod html;
+pub mod network;
 pub mod output;
 mod run;
 pub mod shards;

@@ -4,6 +4,7 @@
 mod attribute;
 mod bench;
 mod compare;
+mod ecotown;
 mod ensemble;
 mod merge;
 mod paths;
@@ -81,6 +82,7 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             export,
         }),
         Command::Merge { shards, out } => merge::run(&shards, &out),
+        Command::Ecotown { file, out } => ecotown::run(&file, &out),
     }
 }
 

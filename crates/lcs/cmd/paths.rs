@@ -10,6 +10,7 @@ pub fn run(file: &Path) -> Result<(), Failure> {
     let model = match loader.check_file(file) {
         Ok(Checked::Model(m)) => *m,
         Ok(Checked::Scenario(s)) => s.model,
+        Ok(Checked::Ecotown(n)) => n.region,
         Ok(Checked::Package { .. }) => {
             return Err(Failure::Message(
                 "a package has no model; give a model or scenario file".into(),

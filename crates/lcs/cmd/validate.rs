@@ -26,6 +26,17 @@ pub fn run(files: &[PathBuf]) -> Result<(), Failure> {
                 "ok  {} (package `{id}`, {n_actions} actions; paths are checked with a scenario)",
                 f.display()
             ),
+            Ok(Checked::Ecotown(net)) => match super::ecotown::assess(&loader, &net) {
+                Ok(_) => println!(
+                    "ok  {} (eco-town network `{}`, {} facilities, {} exchanges; region `{}`)",
+                    f.display(),
+                    net.id,
+                    net.facilities.len(),
+                    net.exchanges.len(),
+                    net.region.region_id
+                ),
+                Err(_) => failed = true,
+            },
             Ok(Checked::Scenario(s)) => {
                 let outcome = lcs_engine::compile(&s)
                     .map_err(|e| Box::new(lcs_model::Diagnostic::new(s.span, e.to_string())))
