@@ -21,6 +21,8 @@ pub enum FileKind {
     Scenario,
     /// `package:`.
     Package,
+    /// `project:` or `projects:` — mitigation projects (docs/PROJECTS.md).
+    Project,
 }
 
 /// The result of checking one file of any kind.
@@ -37,6 +39,8 @@ pub enum Checked {
         /// Number of actions.
         n_actions: usize,
     },
+    /// A project file: its projects, each with its region model.
+    Projects(Vec<crate::project::Project>),
 }
 
 /// Reads files, keeps their text for diagnostics, and checks them.
@@ -67,7 +71,7 @@ impl Loader {
         Self::default()
     }
 
-    fn read(&mut self, path: &Path) -> Result<(FileId, Node), Diags> {
+    pub(crate) fn read(&mut self, path: &Path) -> Result<(FileId, Node), Diags> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             vec![Diagnostic::global(format!(
                 "cannot read `{}`: {e}",
@@ -81,8 +85,15 @@ impl Loader {
     }
 
     /// The kind of a parsed file, from its top-level key.
-    fn kind(&self, node: &Node, path: &Path) -> Result<FileKind, Diags> {
+    pub(crate) fn kind(&self, node: &Node, path: &Path) -> Result<FileKind, Diags> {
         if let NodeKind::Map(items) = &node.kind {
+            // A project names its model under `region:`, so `project` decides first.
+            if items
+                .iter()
+                .any(|(k, _)| k.text == "project" || k.text == "projects")
+            {
+                return Ok(FileKind::Project);
+            }
             for (k, _) in items {
                 match k.text.as_str() {
                     "region" => return Ok(FileKind::Model),
@@ -95,12 +106,12 @@ impl Loader {
         Err(vec![Diagnostic::new(
             node.span,
             format!(
-                "`{}` is not a model, scenario or package file",
+                "`{}` is not a model, scenario, package or project file",
                 path.display()
             ),
         )
         .expected(
-            "a mapping with a top-level `region:`, `scenario:` or `package:` key",
+            "a mapping with a top-level `region:`, `scenario:`, `package:`, `project:` or `projects:` key",
         )])
     }
 
@@ -141,6 +152,7 @@ impl Loader {
                     n_actions: actions,
                 })
             }
+            FileKind::Project => self.load_projects(path).map(Checked::Projects),
         }
     }
 

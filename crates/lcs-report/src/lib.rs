@@ -22,6 +22,7 @@ pub mod charts;
 pub mod compare;
 mod html;
 pub mod output;
+pub mod projects;
 mod run;
 pub mod shards;
 pub mod tables;

@@ -417,7 +417,11 @@ impl UnitRegistry {
                         "yr" | "day" => 1,
                         _ => 0,
                     };
-                    exponent += if in_denominator { -per_word * n } else { per_word * n };
+                    exponent += if in_denominator {
+                        -per_word * n
+                    } else {
+                        per_word * n
+                    };
                 }
             }
         }

@@ -7,6 +7,7 @@ mod compare;
 mod ensemble;
 mod merge;
 mod paths;
+mod projects;
 mod report;
 mod run;
 mod sensitivity;
@@ -81,6 +82,15 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             export,
         }),
         Command::Merge { shards, out } => merge::run(&shards, &out),
+        Command::Projects {
+            files,
+            out,
+            screen,
+            draft,
+        } => match screen {
+            Some(s) => projects::screen(&s, draft.as_deref()),
+            None => projects::run(&files, out.as_deref()),
+        },
     }
 }
 
