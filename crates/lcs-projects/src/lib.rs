@@ -137,6 +137,13 @@ pub struct Appraisal {
     pub notes: Vec<String>,
 }
 
+/// A number for notes: 10 significant digits, without float noise (`0.652`, not
+/// `0.6520000000000001`).
+fn sig(v: f64) -> String {
+    let t: f64 = format!("{v:.9e}").parse().unwrap_or(v);
+    lcs_units::format_number(t)
+}
+
 /// t CO2e per t of `species` (CO2 and CO2e 1; CH4, N2O by the model's GWP).
 fn species_weight(model: &Model, species: Species) -> f64 {
     match species {
@@ -246,7 +253,7 @@ pub fn appraise(p: &Project) -> Result<Appraisal, ProjectError> {
         }
         GridFactor::Value { t_per_gj, species } => format!(
             "grid factor: {} t {}/MWh, fixed",
-            lcs_units::format_number(t_per_gj * 3.6),
+            sig(t_per_gj * 3.6),
             species.name()
         ),
     };
@@ -271,7 +278,7 @@ pub fn appraise(p: &Project) -> Result<Appraisal, ProjectError> {
                 (Methodology::PvCaptive, Some(Captive::Factor { t_per_gj, species })) => {
                     notes.push(format!(
                         "captive generator: {} t {}/MWh",
-                        lcs_units::format_number(t_per_gj * 3.6),
+                        sig(t_per_gj * 3.6),
                         species.name()
                     ));
                     vec![t_per_gj * species_weight(model, species); p.lifetime as usize]
