@@ -951,7 +951,8 @@ impl Ctx<'_> {
         Some(v)
     }
 
-    /// A plain number in `[lo, hi]` (`lo_open`: `lo` excluded).
+    /// A plain number in `[lo, hi]` (`lo_open`: `lo` excluded); `what` names it in
+    /// messages (`capacity factor`).
     fn number_in(
         &mut self,
         n: &Node,
@@ -964,19 +965,11 @@ impl Ctx<'_> {
         let v = self.r.number(n, path)?;
         let ok = (if lo_open { v > lo } else { v >= lo }) && v <= hi;
         if !ok {
-            let range = format!(
-                "{}{} to {}]",
-                if lo_open { "(" } else { "[" },
-                lcs_units::format_number(lo),
-                lcs_units::format_number(hi)
-            );
+            let range = format!("{}{lo}, {hi}]", if lo_open { "(" } else { "[" });
             self.r.err(
-                Diagnostic::new(
-                    n.span,
-                    format!("{what} {} is outside {range}", lcs_units::format_number(v)),
-                )
-                .at(path)
-                .expected(format!("{what} in {range}")),
+                Diagnostic::new(n.span, format!("{what} {v} is outside {range}"))
+                    .at(path)
+                    .expected(format!("a {what} in {range}")),
             );
             return None;
         }
@@ -1082,7 +1075,7 @@ impl Ctx<'_> {
                     );
                     ok = false;
                 }
-                Some(t) => match self.number_in(v, &p, 0.0, false, 1.0, "a share") {
+                Some(t) => match self.number_in(v, &p, 0.0, false, 1.0, "share") {
                     Some(x) => out[t.index()] = x,
                     None => ok = false,
                 },
@@ -1152,7 +1145,7 @@ impl Ctx<'_> {
                                 0.0,
                                 true,
                                 1.0,
-                                "a capacity factor",
+                                "capacity factor",
                             )
                         });
                         match (capacity, cf) {
@@ -1182,7 +1175,7 @@ impl Ctx<'_> {
                 let degradation = match get(items, "degradation") {
                     None => Some(0.0),
                     Some(d) => {
-                        self.number_in(d, &p("degradation"), 0.0, false, 0.5, "a degradation rate")
+                        self.number_in(d, &p("degradation"), 0.0, false, 0.5, "degradation rate")
                     }
                 };
                 Some(Parameters::Pv {
@@ -1195,9 +1188,9 @@ impl Ctx<'_> {
                 let consumption = req(self, "consumption")
                     .and_then(|x| self.rate(x, &p("consumption"), Kind::EnergyPerYear));
                 let ep = req(self, "efficiency_project")
-                    .and_then(|x| self.positive(x, &p("efficiency_project"), "an efficiency"));
+                    .and_then(|x| self.positive(x, &p("efficiency_project"), "efficiency"));
                 let er = req(self, "efficiency_reference")
-                    .and_then(|x| self.positive(x, &p("efficiency_reference"), "an efficiency"));
+                    .and_then(|x| self.positive(x, &p("efficiency_reference"), "efficiency"));
                 let category = self.category(items, &pp);
                 if let (Some(a), Some(b), Some(x)) = (ep, er, get(items, "efficiency_reference")) {
                     if b > a {
@@ -1228,13 +1221,13 @@ impl Ctx<'_> {
                 let ef = match get(items, "efficiency_from") {
                     None => Some(1.0),
                     Some(x) => {
-                        self.number_in(x, &p("efficiency_from"), 0.0, true, 10.0, "an efficiency")
+                        self.number_in(x, &p("efficiency_from"), 0.0, true, 10.0, "efficiency")
                     }
                 };
                 let et = match get(items, "efficiency_to") {
                     None => Some(1.0),
                     Some(x) => {
-                        self.number_in(x, &p("efficiency_to"), 0.0, true, 10.0, "an efficiency")
+                        self.number_in(x, &p("efficiency_to"), 0.0, true, 10.0, "efficiency")
                     }
                 };
                 let category = self.category(items, &pp);
@@ -1264,7 +1257,7 @@ impl Ctx<'_> {
                 let availability = match get(items, "availability") {
                     None => Some(1.0),
                     Some(x) => {
-                        self.number_in(x, &p("availability"), 0.0, true, 1.0, "an availability")
+                        self.number_in(x, &p("availability"), 0.0, true, 1.0, "availability")
                     }
                 };
                 let net_export = match get(items, "net_export") {
@@ -1368,7 +1361,7 @@ impl Ctx<'_> {
                 let mcf = match get(items, "mcf_project") {
                     None => Some(None),
                     Some(x) => self
-                        .number_in(x, &p("mcf_project"), 0.0, false, 1.0, "an MCF")
+                        .number_in(x, &p("mcf_project"), 0.0, false, 1.0, "MCF")
                         .map(Some),
                 };
                 let electricity = match get(items, "electricity") {
@@ -1509,7 +1502,7 @@ impl Ctx<'_> {
                                 0.0,
                                 true,
                                 1.0,
-                                "an efficiency",
+                                "efficiency",
                             )
                         });
                         match (fuel, eff) {
@@ -1532,7 +1525,7 @@ impl Ctx<'_> {
                 let v = self.r.number(c, &cp)?;
                 if v > 1.0 {
                     self.r.err(
-                        Diagnostic::new(c.span, format!("conservativeness {} is above 1", lcs_units::format_number(v)))
+                        Diagnostic::new(c.span, format!("conservativeness {v} is above 1"))
                             .at(cp)
                             .expected("a multiplier in (0, 1] that lowers reference emissions (JCM conservativeness)"),
                     );
@@ -1860,7 +1853,7 @@ impl Ctx<'_> {
         let share = match get(items, "subsidy_share") {
             None => Some(None),
             Some(s) => self
-                .number_in(s, &p("subsidy_share"), 0.0, false, 1.0, "a subsidy share")
+                .number_in(s, &p("subsidy_share"), 0.0, false, 1.0, "subsidy share")
                 .map(Some),
         };
         let amount = match get(items, "subsidy") {

@@ -158,7 +158,12 @@ reference: { captive: { fuel: diesel, efficiency: 0.35 } }
     // Diesel, energy industries: CO2 74 100, CH4 3, N2O 0.6 kg/TJ →
     // 0.0741 + 28 × 3e-6 + 265 × 0.6e-6 = 0.074343 t CO2e/GJ of fuel; / 0.35 = 0.21240857 t
     // per GJ of electricity; 1000 MWh = 3600 GJ → RE = 764.670857 t.
-    assert_close(a.years[0].reduction_t, 3600.0 * 0.074343 / 0.35, 1e-9, "captive");
+    assert_close(
+        a.years[0].reduction_t,
+        3600.0 * 0.074343 / 0.35,
+        1e-9,
+        "captive",
+    );
     assert_close(a.years[0].reduction_t, 764.670857, 1e-8, "captive value");
 }
 
@@ -218,7 +223,12 @@ parameters: { from: coal, to: natural_gas, fuel_consumption: "100 TJ/yr", effici
     // 0.0952775 t/GJ; RE = 100 000 GJ × 0.0952775 = 9527.75 t.
     // FC_p = 100 000 × 0.8 / 0.9 = 88 888.89 GJ; PE = 88 888.89 × 0.0561545 = 4991.5111 t.
     assert_close(a.years[0].reference_t, 9527.75, 1e-9, "RE");
-    assert_close(a.years[0].project_t, 100_000.0 * 0.8 / 0.9 * 0.0561545, 1e-9, "PE");
+    assert_close(
+        a.years[0].project_t,
+        100_000.0 * 0.8 / 0.9 * 0.0561545,
+        1e-9,
+        "PE",
+    );
     assert_close(a.years[0].reduction_t, 4536.238889, 1e-8, "ER");
 }
 
@@ -244,9 +254,19 @@ parameters: { throughput: "1000 t/yr", net_export: "0.5 MWh/t", composition: { f
     // 0.32967995 = 24.725997 t C; CH4 = 24.725997 × 0.5 × 16/12 × (1 − 0) × (1 − 0.1) =
     // 14.835598 t, × 28 = 415.39674 t CO2e.
     let ch4 = 75.0 * (1.0 - (-0.4f64).exp()) * 0.5 * 16.0 / 12.0 * 0.9 * 28.0;
-    assert_close(component(&a, "landfill CH4 avoided")[1], ch4, 1e-12, "CH4 2026");
+    assert_close(
+        component(&a, "landfill CH4 avoided")[1],
+        ch4,
+        1e-12,
+        "CH4 2026",
+    );
     assert_close(ch4, 415.39674, 1e-7, "CH4 value");
-    assert_close(a.years[1].reduction_t, ch4 + 250.0 - 13.2556, 1e-12, "ER 2026");
+    assert_close(
+        a.years[1].reduction_t,
+        ch4 + 250.0 - 13.2556,
+        1e-12,
+        "ER 2026",
+    );
     // Committed: 0.15 × 0.5 × 1 × 0.5 × 16/12 = 0.05 t CH4 generated per t, 0.045 emitted
     // (OX 0.1), 1.26 t CO2e.
     let c = a.committed_ch4.expect("committed CH4");
@@ -284,8 +304,14 @@ lifetime: "10 yr"
 parameters: { throughput: "1000 t/yr" }
 "#;
     for (name, route) in [
-        ("landfill", "landfill: 1.0, recycling: 0.0, composting: 0.0, incineration: 0.0"),
-        ("incineration", "landfill: 0.0, recycling: 0.0, composting: 0.0, incineration: 1.0"),
+        (
+            "landfill",
+            "landfill: 1.0, recycling: 0.0, composting: 0.0, incineration: 0.0",
+        ),
+        (
+            "incineration",
+            "landfill: 0.0, recycling: 0.0, composting: 0.0, incineration: 1.0",
+        ),
     ] {
         let waste = format!(
             "  generation: {{ unit: t, points: {{ 2020: 0, 2025: 1000, 2035: 0 }}, interp: step }}\n  composition: {MIXED}\n  routes: {{ {route} }}"
@@ -303,13 +329,23 @@ parameters: { throughput: "1000 t/yr" }
             let yi = (y - 2020) as usize;
             if name == "landfill" {
                 let engine = detail[[waste_row::LANDFILL_CH4, yi]] * 28.0;
-                assert_close(component(&a, "landfill CH4 avoided")[i], engine, 1e-12, "CH4");
+                assert_close(
+                    component(&a, "landfill CH4 avoided")[i],
+                    engine,
+                    1e-12,
+                    "CH4",
+                );
                 if i > 0 {
                     assert!(engine > 0.0, "the deposits decay from the second year");
                 }
             } else {
                 let engine = detail[[waste_row::INCINERATION_CO2, yi]];
-                assert_close(component(&a, "fossil CO2 of incineration")[i], engine, 1e-12, "CO2");
+                assert_close(
+                    component(&a, "fossil CO2 of incineration")[i],
+                    engine,
+                    1e-12,
+                    "CO2",
+                );
                 assert!(engine > 0.0);
             }
         }
@@ -370,8 +406,18 @@ economics:
     assert_close(e.npv, -913_223.140_495_867_7, 1e-12, "NPV");
     // Discounted ER = 500/1.1 + 500/1.21 = 867.768595 t; LC = 913 223.14 / 867.768595 =
     // 1052.380952 MYR per t CO2e.
-    assert_close(e.discounted_reduction_t, 867.768_595_041_322_4, 1e-12, "discounted ER");
-    assert_close(e.levelised_cost.unwrap(), 1052.380_952_380_952, 1e-12, "LC");
+    assert_close(
+        e.discounted_reduction_t,
+        867.768_595_041_322_4,
+        1e-12,
+        "discounted ER",
+    );
+    assert_close(
+        e.levelised_cost.unwrap(),
+        1_052.380_952_380_952,
+        1e-12,
+        "LC",
+    );
     // CRF(10 %, 2) = 0.1 × 1.21 / 0.21 = 0.576190; annualised capex 576 190.48 MYR a year.
     assert_close(e.annualised_capex, 576_190.476_190_476, 1e-12, "annualised");
     // JCM: subsidy 0.5 × 1 000 000 / 1000 t over the lifetime = 500 MYR per t CO2e.
@@ -428,5 +474,10 @@ fn bundled_projects_appraise() {
     let seelong = ps.iter().find(|p| p.id == "seelong-wte").unwrap();
     let a = appraise(seelong).unwrap();
     assert_close(a.flows.waste_t[0], 333_245.0, 1e-12, "Seelong tonnes");
-    assert_close(a.flows.electricity_gj[0], 333_245.0 * 0.45 * 3.6, 1e-12, "Seelong export");
+    assert_close(
+        a.flows.electricity_gj[0],
+        333_245.0 * 0.45 * 3.6,
+        1e-12,
+        "Seelong export",
+    );
 }
