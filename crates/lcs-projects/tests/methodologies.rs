@@ -481,3 +481,108 @@ fn bundled_projects_appraise() {
         "Seelong export",
     );
 }
+
+/// Checks a project file that must fail, returning the plain report.
+fn fails(name: &str, project: &str) -> String {
+    let d = Dir::new(name);
+    d.write(
+        "model.yaml",
+        &model_yaml(FOOD_WASTE).replace("RECOVERY", "0.0"),
+    );
+    let p = d.write("project.yaml", project);
+    let mut loader = lcs_model::Loader::new();
+    match loader.load_projects(&p) {
+        Ok(_) => panic!("{name}: accepted"),
+        Err(diags) => lcs_model::render_all_plain(&diags, &loader.sources),
+    }
+}
+
+#[test]
+fn mistakes_are_named_at_their_key() {
+    let head = "project: x\nregion: model.yaml\nstart: 2025\nlifetime: 2\n";
+    let cases = [
+        (
+            "captive-missing",
+            "methodology: pv-captive\nparameters: { generation: \"10 MWh/yr\" }\n",
+            &["missing key `captive`", "key: `reference.captive`"][..],
+        ),
+        (
+            "revenue-not-applicable",
+            "methodology: pv-grid\nparameters: { generation: \"10 MWh/yr\" }\neconomics: { currency: MYR, discount_rate: 0.05, revenue: { gate_fee: \"5 MYR/t\" } }\n",
+            &["`gate_fee` does not apply to methodology `pv-grid`", "key: `economics.revenue.gate_fee`"][..],
+        ),
+        (
+            "throughput-without-time",
+            "methodology: waste-to-energy\nparameters: { throughput: \"1000 t\" }\n",
+            &["expected a mass per time, found `t` (a mass)", "key: `parameters.throughput`"][..],
+        ),
+        (
+            "tariff-without-unit",
+            "methodology: pv-grid\nparameters: { generation: \"10 MWh/yr\" }\neconomics: { currency: MYR, discount_rate: 0.05, revenue: { electricity_tariff: 0.4 } }\n",
+            &["money per unit of energy needs its unit", "key: `economics.revenue.electricity_tariff`"][..],
+        ),
+        (
+            "outside-model-years",
+            "methodology: pv-grid\nparameters: { generation: \"10 MWh/yr\" }\n",
+            &["outside the model years 2020–2040"][..],
+        ),
+        (
+            "unknown-parameter",
+            "methodology: pv-grid\nparameters: { generation: \"10 MWh/yr\", capacty: \"1 MW\" }\n",
+            &["unknown key `capacty`", "did you mean `capacity`?"][..],
+        ),
+        (
+            "discount-rate",
+            "methodology: pv-grid\nparameters: { generation: \"10 MWh/yr\" }\neconomics: { currency: MYR, discount_rate: 1.5 }\n",
+            &["discount rate 1.5 is outside", "key: `economics.discount_rate`"][..],
+        ),
+    ];
+    for (name, body, want) in cases {
+        let text = if name == "outside-model-years" {
+            format!("project: x\nregion: model.yaml\nstart: 2035\nlifetime: 10\n{body}")
+        } else {
+            format!("{head}{body}")
+        };
+        let report = fails(name, &text);
+        for w in want {
+            assert!(report.contains(w), "{name}: no `{w}` in\n{report}");
+        }
+    }
+}
+
+#[test]
+fn a_list_reads_paths_and_inline_projects_and_rejects_duplicate_ids() {
+    let d = Dir::new("list");
+    d.write(
+        "model.yaml",
+        &model_yaml(FOOD_WASTE).replace("RECOVERY", "0.0"),
+    );
+    d.write(
+        "one.yaml",
+        "project: one\nregion: model.yaml\nmethodology: pv-grid\nstart: 2025\nlifetime: 1\nparameters: { generation: \"10 MWh/yr\" }\n",
+    );
+    let list = d.write(
+        "list.yaml",
+        "region: model.yaml\nprojects:\n  - one.yaml\n  - { project: two, methodology: pv-grid, start: 2025, lifetime: 1, parameters: { generation: \"20 MWh/yr\" } }\n",
+    );
+    let ps = load(&list);
+    assert_eq!(
+        ps.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+        ["one", "two"]
+    );
+    // 20 MWh × 0.5 t/MWh (the model's grid) = 10 t.
+    assert_close(
+        appraise(&ps[1]).unwrap().years[0].reduction_t,
+        10.0,
+        1e-12,
+        "two",
+    );
+    let dup = d.write(
+        "dup.yaml",
+        "region: model.yaml\nprojects:\n  - one.yaml\n  - { project: one, methodology: pv-grid, start: 2025, lifetime: 1, parameters: { generation: \"20 MWh/yr\" } }\n",
+    );
+    let mut loader = lcs_model::Loader::new();
+    let e = loader.load_projects(&dup).unwrap_err();
+    let text = lcs_model::render_all_plain(&e, &loader.sources);
+    assert!(text.contains("project id `one` is used twice"), "{text}");
+}
