@@ -25,6 +25,18 @@ pub enum FileKind {
     Project,
 }
 
+impl FileKind {
+    /// The kind's name in messages: `model`, `scenario`, `package`, `project`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Model => "model",
+            FileKind::Scenario => "scenario",
+            FileKind::Package => "package",
+            FileKind::Project => "project",
+        }
+    }
+}
+
 /// The result of checking one file of any kind.
 #[derive(Debug)]
 pub enum Checked {
@@ -123,7 +135,7 @@ impl Loader {
             k => {
                 return Err(vec![Diagnostic::new(
                     node.span,
-                    format!("expected a model file, found a {k:?} file"),
+                    format!("expected a model file, found a {} file", k.name()),
                 )
                 .expected("a file with `region:`")])
             }
