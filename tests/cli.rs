@@ -200,6 +200,39 @@ fn projects_writes_its_tables_with_the_documented_columns_deterministically() {
     assert!(seelong.contains(",600000000.0,"));
     let committed = std::fs::read_to_string(a.join("committed_ch4.csv")).unwrap();
     assert!(committed.lines().any(|l| l.starts_with("seelong-wte,")));
+
+    // One basis for the whole pipeline: every row in MYR at 2023 prices.
+    let c = tmp("projects-basis");
+    let out = lcs()
+        .arg("projects")
+        .arg(iskandar_projects().join("pipeline.yaml"))
+        .args(["--currency", "MYR", "--price-year", "2023", "--out"])
+        .arg(&c)
+        .output()
+        .expect("lcs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = std::fs::read_to_string(c.join("summary.csv")).unwrap();
+    assert!(
+        summary.lines().skip(1).all(|l| l.ends_with(",MYR,2023")),
+        "{summary}"
+    );
+    // A basis with no price index writes nothing.
+    let d = tmp("projects-no-basis");
+    let _ = std::fs::remove_dir_all(&d);
+    let out = lcs()
+        .arg("projects")
+        .arg(iskandar_projects().join("pipeline.yaml"))
+        .args(["--currency", "MYR", "--price-year", "2030", "--out"])
+        .arg(&d)
+        .output()
+        .expect("lcs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no price index for `MYR` in 2030"));
+    assert!(!d.join("summary.csv").exists());
 }
 
 #[test]

@@ -208,6 +208,12 @@ pub enum Command {
         /// With `--screen`: write each candidate as a draft project file into this folder.
         #[arg(long, value_name = "DIR", requires = "screen")]
         draft: Option<PathBuf>,
+        /// Express every project's economics in this currency (`MYR`, `JPY`, `USD`, `EUR`)...
+        #[arg(long, requires = "price_year", conflicts_with = "screen")]
+        currency: Option<String>,
+        /// ...at the prices of this year (both through data/economics, docs/ECONOMICS.md).
+        #[arg(long, requires = "currency", conflicts_with = "screen")]
+        price_year: Option<i32>,
     },
     /// Measure evaluation speed, Shapley attribution time and a whole `lcs run` (use a
     /// release build: `cargo run --release -- bench ...`).

@@ -16,7 +16,9 @@
 //! Money is in units of the project's currency (MYR, not MYR million) at its price year.
 
 use crate::methodology::Flows;
-use lcs_econ::{annualised, capital_recovery_factor, levelised, present_value, Basis};
+use lcs_econ::{
+    annualised, capital_recovery_factor, levelised, present_value, Basis, EconError, Tables,
+};
 use lcs_model::Economics;
 
 /// The economic figures of one project, every amount on `basis` in currency units.
@@ -52,6 +54,29 @@ pub struct EconomicResult {
     /// Subsidy per t CO2e reduced over the lifetime; `None` without a subsidy or without
     /// reductions.
     pub jcm_cost_effectiveness: Option<f64>,
+}
+
+impl EconomicResult {
+    /// The same figures on another basis (currency and price year), every amount scaled by
+    /// the one conversion factor of `lcs-econ` (docs/ECONOMICS.md), so that a pipeline can be
+    /// compared on one basis. The display unit becomes the bare currency.
+    pub fn to_basis(&self, tables: &Tables, to: &Basis) -> Result<EconomicResult, EconError> {
+        let f = tables.factor(&self.basis, to)?;
+        Ok(EconomicResult {
+            basis: to.clone(),
+            unit_text: to.currency.clone(),
+            unit_factor: 1.0,
+            capex: self.capex * f,
+            annualised_capex: self.annualised_capex * f,
+            pv_costs: self.pv_costs * f,
+            pv_revenues: self.pv_revenues * f,
+            npv: self.npv * f,
+            levelised_cost: self.levelised_cost.map(|v| v * f),
+            subsidy: self.subsidy * f,
+            jcm_cost_effectiveness: self.jcm_cost_effectiveness.map(|v| v * f),
+            ..self.clone()
+        })
+    }
 }
 
 /// Revenue of each operating year: electricity × tariff + energy saved × price + waste ×

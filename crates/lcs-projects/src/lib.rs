@@ -61,6 +61,15 @@ pub enum ProjectError {
         /// The engine's error.
         error: RunError,
     },
+    /// The project's economics could not be expressed on the requested basis.
+    Conversion {
+        /// Project id.
+        project: String,
+        /// The basis asked for.
+        to: lcs_econ::Basis,
+        /// Why.
+        error: lcs_econ::EconError,
+    },
 }
 
 impl fmt::Display for ProjectError {
@@ -74,6 +83,10 @@ impl fmt::Display for ProjectError {
                 f,
                 "project `{project}`: the region model's reference run fails in {}: {}",
                 error.year, error.problem
+            ),
+            ProjectError::Conversion { project, to, error } => write!(
+                f,
+                "project `{project}`: its economics cannot be expressed in {to}: {error}"
             ),
         }
     }
@@ -135,6 +148,23 @@ pub struct Appraisal {
     pub economics: Option<EconomicResult>,
     /// How the reference was set (grid factor source, conservativeness).
     pub notes: Vec<String>,
+}
+
+impl Appraisal {
+    /// The appraisal with its economics on another basis (`EconomicResult::to_basis`).
+    pub fn on_basis(mut self, to: &lcs_econ::Basis) -> Result<Appraisal, ProjectError> {
+        if let Some(e) = &self.economics {
+            let converted = e
+                .to_basis(lcs_econ::Tables::builtin(), to)
+                .map_err(|error| ProjectError::Conversion {
+                    project: self.id.clone(),
+                    to: to.clone(),
+                    error,
+                })?;
+            self.economics = Some(converted);
+        }
+        Ok(self)
+    }
 }
 
 /// A number for notes: 10 significant digits, without float noise (`0.652`, not

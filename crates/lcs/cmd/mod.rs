@@ -87,9 +87,16 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             out,
             screen,
             draft,
+            currency,
+            price_year,
         } => match screen {
             Some(s) => projects::screen(&s, draft.as_deref()),
-            None => projects::run(&files, out.as_deref()),
+            None => {
+                let basis = currency
+                    .zip(price_year)
+                    .map(|(c, y)| lcs_econ::Basis::new(c, y));
+                projects::run(&files, out.as_deref(), basis.as_ref())
+            }
         },
     }
 }

@@ -10,7 +10,11 @@ use lcs_projects::Appraisal;
 use lcs_report::projects::{committed_csv, projects_csv, summary_csv};
 use std::path::{Component, Path, PathBuf};
 
-pub fn run(files: &[PathBuf], out: Option<&Path>) -> Result<(), Failure> {
+pub fn run(
+    files: &[PathBuf],
+    out: Option<&Path>,
+    basis: Option<&lcs_econ::Basis>,
+) -> Result<(), Failure> {
     let Some(out) = out else {
         return Err(Failure::Message("`--out DIR` is required".into()));
     };
@@ -39,7 +43,11 @@ pub fn run(files: &[PathBuf], out: Option<&Path>) -> Result<(), Failure> {
     }
     let mut appraisals = Vec::new();
     for p in &projects {
-        appraisals.push(lcs_projects::appraise(p).map_err(|e| Failure::Message(e.to_string()))?);
+        let mut a = lcs_projects::appraise(p).map_err(|e| Failure::Message(e.to_string()))?;
+        if let Some(b) = basis {
+            a = a.on_basis(b).map_err(|e| Failure::Message(e.to_string()))?;
+        }
+        appraisals.push(a);
     }
     let written = [
         ("projects.csv", projects_csv(&appraisals)),
