@@ -300,3 +300,33 @@ fn validate_accepts_project_files_and_screen_drafts_say_what_is_missing() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The file forms shown in docs/PROJECTS.md are valid project files (with the model path
+/// made absolute), so the documentation cannot drift from the checker.
+#[test]
+fn the_project_file_forms_of_the_docs_are_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(root.join("docs/PROJECTS.md")).expect("docs/PROJECTS.md");
+    let blocks: Vec<&str> = doc
+        .split("```yaml\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap_or(""))
+        .collect();
+    assert!(blocks.len() >= 2, "the single-project and the list forms");
+    let model = root.join("scenarios/iskandar/model.yaml");
+    let seelong = iskandar_projects().join("seelong-wte.yaml");
+    let dir = tmp("doc-forms");
+    for (i, b) in blocks.iter().take(2).enumerate() {
+        let text = b
+            .replace("../model.yaml", &model.display().to_string())
+            .replace("- seelong-wte.yaml", &format!("- {}", seelong.display()));
+        let f = dir.join(format!("form-{i}.yaml"));
+        std::fs::write(&f, text).unwrap();
+        let out = lcs().arg("validate").arg(&f).output().expect("lcs");
+        assert!(
+            out.status.success(),
+            "docs/PROJECTS.md block {i}:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
