@@ -476,7 +476,7 @@ impl Loader {
         let mut errors = Vec::new();
         let mut out = Vec::new();
         if get(items, "projects").is_some() {
-            let mut r = lcs_model_free_reader();
+            let mut r = plain_reader();
             let Some(items) = r.map(&node, "", &["projects", "region", "name"]) else {
                 return Err(r.errors);
             };
@@ -563,7 +563,7 @@ impl Loader {
         dir: &Path,
         shared_region: Option<&Node>,
     ) -> Result<Project, Vec<Diagnostic>> {
-        let mut r = lcs_model_free_reader();
+        let mut r = plain_reader();
         let Some(items) = r.map(node, prefix, &PROJECT_KEYS) else {
             return Err(r.errors);
         };
@@ -743,7 +743,7 @@ impl Loader {
 }
 
 /// A reader for keys that need no model (ids, names, the region path).
-fn lcs_model_free_reader() -> Reader {
+fn plain_reader() -> Reader {
     Reader {
         errors: Vec::new(),
         units: lcs_units::UnitRegistry::builtin(),
