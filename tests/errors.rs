@@ -3,8 +3,10 @@
 //! Each case folder holds a minimal set of YAML files (a cut-down copy of the tiny example)
 //! with ONE mistake, and `expected.txt`, the exact stderr of
 //! `lcs validate <entry>` run in the case folder with `NO_COLOR=1`. The entry file is
-//! `ecotown.yaml` (an eco-town network) if present, else `scenario.yaml` if present, else
-//! `model.yaml`.
+//! `ecotown.yaml` (an eco-town network) if present, else `project.yaml` if present, else
+//! `scenario.yaml` if present, else `model.yaml`. A project case is also run as
+//! `lcs projects project.yaml --out out`, which must exit 1 with the same report and write
+//! nothing.
 //!
 //! The test asserts, for every case: exit code 1, stderr equal to `expected.txt`, and a few
 //! substrings that must appear (the `file:line:col` of the mistake and its key path), so a
@@ -120,6 +122,13 @@ const CASES: &[Case] = &[
     c("ecotown-ratio-wrong-unit", &["ecotown.yaml:15:43", "the ratio for `coal` has the wrong unit", "key: `exchanges[0].substitutes.ratio`", "energy basis"]),
     c("ecotown-material-without-waste-type", &["ecotown.yaml:22:15", "material `kitchen_scraps` is not in data/factors/materials.csv", "key: `exchanges[1].material`", "food_waste"]),
     c("measure-breaks-children-share-sum", &["scenario.yaml:6:9", "measure `T1.1` of action `T1`", "sum to 1.0125", "in 2023", "demand.transport/car.share"]),
+    // ---- project files (docs/PROJECTS.md) ----
+    c("project-unknown-methodology", &["project.yaml:3:14", "unknown methodology `waste-to-energi`", "key: `methodology`", "`pv-grid`", "`semi-aerobic-landfill`", "did you mean `waste-to-energy`?"]),
+    c("project-parameter-wrong-unit", &["project.yaml:6:25", "expected a power, found `MWh` (an energy)", "key: `parameters.capacity`", "`2 MW`"]),
+    c("project-lifetime-not-positive", &["project.yaml:5:11", "lifetime must be at least 1 year, found 0", "key: `lifetime`"]),
+    c("project-subsidy-share-above-1", &["project.yaml:11:18", "subsidy share 1.5 is outside [0, 1]", "key: `economics.subsidy_share`"]),
+    c("project-conservativeness-above-1", &["project.yaml:7:52", "conservativeness 1.2 is above 1", "key: `reference.conservativeness`"]),
+    c("project-currency-without-conversion", &["project.yaml:10:19", "no conversion from JPY (2035 prices) to MYR (2021 prices)", "key: `economics.capex`", "no price index for `JPY` in 2035"]),
 ];
 
 fn cases_dir() -> PathBuf {
@@ -144,6 +153,8 @@ fn flatten(text: &str) -> String {
 fn entry(dir: &Path) -> &'static str {
     if dir.join("ecotown.yaml").is_file() {
         "ecotown.yaml"
+    } else if dir.join("project.yaml").is_file() {
+        "project.yaml"
     } else if dir.join("scenario.yaml").is_file() {
         "scenario.yaml"
     } else {
@@ -201,6 +212,37 @@ fn error_messages_match_golden_files() {
                 "{name}: `lcs validate {entry}` exited with {:?}, expected 1\n--- stderr ---\n{stderr}",
                 out.status.code()
             ));
+        }
+
+        if entry == "project.yaml" {
+            let out_dir =
+                std::env::temp_dir().join(format!("lcs-errors-{}-{name}", std::process::id()));
+            let _ = fs::remove_dir_all(&out_dir);
+            let run = Command::new(env!("CARGO_BIN_EXE_lcs"))
+                .args(["projects", entry, "--out"])
+                .arg(&out_dir)
+                .current_dir(dir)
+                .env("NO_COLOR", "1")
+                .output()
+                .expect("run lcs");
+            if run.status.code() != Some(1) {
+                failures.push(format!(
+                    "{name}: `lcs projects` exited with {:?}, expected 1",
+                    run.status.code()
+                ));
+            }
+            if String::from_utf8_lossy(&run.stderr) != stderr {
+                failures.push(format!(
+                    "{name}: `lcs projects` reports differently from `lcs validate`"
+                ));
+            }
+            if out_dir.exists() {
+                failures.push(format!(
+                    "{name}: `lcs projects` wrote {} after invalid input",
+                    out_dir.display()
+                ));
+                let _ = fs::remove_dir_all(&out_dir);
+            }
         }
 
         let expected_path = dir.join("expected.txt");

@@ -201,6 +201,30 @@ pub enum Command {
         #[arg(long, short)]
         out: PathBuf,
     },
+    /// Appraise mitigation projects (JCM methodologies, economics): write DIR/projects.csv,
+    /// DIR/summary.csv and DIR/committed_ch4.csv and print the pipeline; or, with
+    /// `--screen`, list a scenario's measures that a methodology could credit
+    /// (docs/PROJECTS.md).
+    Projects {
+        /// Project files (`project:` or `projects:`).
+        #[arg(required_unless_present = "screen")]
+        files: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, short, required_unless_present = "screen")]
+        out: Option<PathBuf>,
+        /// A scenario whose measures to screen for creditable projects.
+        #[arg(long, value_name = "SCENARIO", conflicts_with_all = ["files", "out"])]
+        screen: Option<PathBuf>,
+        /// With `--screen`: write each candidate as a draft project file into this folder.
+        #[arg(long, value_name = "DIR", requires = "screen")]
+        draft: Option<PathBuf>,
+        /// Express every project's economics in this currency (`MYR`, `JPY`, `USD`, `EUR`)...
+        #[arg(long, requires = "price_year", conflicts_with = "screen")]
+        currency: Option<String>,
+        /// ...at the prices of this year (both through data/economics, docs/ECONOMICS.md).
+        #[arg(long, requires = "currency", conflicts_with = "screen")]
+        price_year: Option<i32>,
+    },
     /// Measure evaluation speed, Shapley attribution time and a whole `lcs run` (use a
     /// release build: `cargo run --release -- bench ...`).
     Bench {

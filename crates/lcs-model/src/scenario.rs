@@ -23,6 +23,21 @@ pub enum FileKind {
     Package,
     /// `ecotown:` — an eco-town network (docs/ECOTOWN.md).
     Ecotown,
+    /// `project:` or `projects:` — mitigation projects (docs/PROJECTS.md).
+    Project,
+}
+
+impl FileKind {
+    /// The kind's name in messages: `model`, `scenario`, `package`, `project`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Model => "model",
+            FileKind::Scenario => "scenario",
+            FileKind::Package => "package",
+            FileKind::Ecotown => "eco-town network",
+            FileKind::Project => "project",
+        }
+    }
 }
 
 /// The result of checking one file of any kind.
@@ -42,6 +57,8 @@ pub enum Checked {
     /// An eco-town network with its region model (materials and transport modes are checked
     /// by `lcs-ecotown`).
     Ecotown(Box<crate::ecotown::Network>),
+    /// A project file: its projects, each with its region model.
+    Projects(Vec<crate::project::Project>),
 }
 
 /// Reads files, keeps their text for diagnostics, and checks them.
@@ -92,6 +109,13 @@ impl Loader {
             if items.iter().any(|(k, _)| k.text == "ecotown") {
                 return Ok(FileKind::Ecotown);
             }
+            // A project names its model under `region:`, so `project` decides first.
+            if items
+                .iter()
+                .any(|(k, _)| k.text == "project" || k.text == "projects")
+            {
+                return Ok(FileKind::Project);
+            }
             for (k, _) in items {
                 match k.text.as_str() {
                     "region" => return Ok(FileKind::Model),
@@ -104,12 +128,12 @@ impl Loader {
         Err(vec![Diagnostic::new(
             node.span,
             format!(
-                "`{}` is not a model, scenario or package file",
+                "`{}` is not a model, scenario, package or project file",
                 path.display()
             ),
         )
         .expected(
-            "a mapping with a top-level `region:`, `scenario:` or `package:` key",
+            "a mapping with a top-level `region:`, `scenario:`, `package:`, `project:` or `projects:` key",
         )])
     }
 
@@ -121,7 +145,7 @@ impl Loader {
             k => {
                 return Err(vec![Diagnostic::new(
                     node.span,
-                    format!("expected a model file, found a {k:?} file"),
+                    format!("expected a model file, found a {} file", k.name()),
                 )
                 .expected("a file with `region:`")])
             }
@@ -153,6 +177,7 @@ impl Loader {
             FileKind::Ecotown => self
                 .load_ecotown(path)
                 .map(|n| Checked::Ecotown(Box::new(n))),
+            FileKind::Project => self.load_projects(path).map(Checked::Projects),
         }
     }
 

@@ -23,6 +23,7 @@ pub mod compare;
 mod html;
 pub mod network;
 pub mod output;
+pub mod projects;
 mod run;
 pub mod shards;
 pub mod tables;

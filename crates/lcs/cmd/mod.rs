@@ -8,6 +8,7 @@ mod ecotown;
 mod ensemble;
 mod merge;
 mod paths;
+mod projects;
 mod report;
 mod run;
 mod sensitivity;
@@ -83,6 +84,22 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
         }),
         Command::Merge { shards, out } => merge::run(&shards, &out),
         Command::Ecotown { file, out } => ecotown::run(&file, &out),
+        Command::Projects {
+            files,
+            out,
+            screen,
+            draft,
+            currency,
+            price_year,
+        } => match screen {
+            Some(s) => projects::screen(&s, draft.as_deref()),
+            None => {
+                let basis = currency
+                    .zip(price_year)
+                    .map(|(c, y)| lcs_econ::Basis::new(c, y));
+                projects::run(&files, out.as_deref(), basis.as_ref())
+            }
+        },
     }
 }
 

@@ -16,6 +16,11 @@ pub fn run(file: &Path) -> Result<(), Failure> {
                 "a package has no model; give a model or scenario file".into(),
             ))
         }
+        Ok(Checked::Projects(_)) => {
+            return Err(Failure::Message(
+                "a project file has no parameter paths; give its `region` model file".into(),
+            ))
+        }
         Err(d) => {
             render::report(&d, &loader.sources);
             return Err(Failure::Reported);
