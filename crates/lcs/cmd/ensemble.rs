@@ -314,7 +314,7 @@ pub fn write_shard(out: &Path, l: &Layout, p: &Partial) -> Result<PathBuf, Failu
     std::fs::create_dir_all(&tmp).map_err(msg)?;
     let result = (|| -> Result<(), Failure> {
         let put = |file: &str, cols: Columns| {
-            write_parquet(&tmp.join(file), &cols).map_err(Failure::Message)
+            write_parquet(&tmp.join(file), &cols).map_err(|e| Failure::Message(e.to_string()))
         };
         let meta = [
             ("format", FORMAT.to_string()),
@@ -476,7 +476,7 @@ macro_rules! typed {
 pub fn read_shard(dir: &Path) -> Result<(Layout, Partial), Failure> {
     let read = |f: &str| -> Result<(PathBuf, Columns), Failure> {
         let p = dir.join(f);
-        let c = read_parquet(&p).map_err(Failure::Message)?;
+        let c = read_parquet(&p).map_err(|e| Failure::Message(e.to_string()))?;
         Ok((p, c))
     };
     let (mp, meta) = read("meta.parquet")?;

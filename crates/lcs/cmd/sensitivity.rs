@@ -205,7 +205,8 @@ pub fn run(o: &Options) -> Result<(), Failure> {
             },
             bars,
         };
-        let chart = render(&t).map_err(Failure::Message)?;
+        let chart = render(&t, lcs_report::charts::DEFAULT_DPI)
+            .map_err(|e| Failure::Message(e.to_string()))?;
         files.push((format!("{}.svg", chart.name), chart.svg.into_bytes()));
         files.push((format!("{}.png", chart.name), chart.png));
     }
