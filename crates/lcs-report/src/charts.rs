@@ -274,7 +274,11 @@ fn rgb(c: Rgb) -> RGBColor {
 pub fn wrap(text: &str, size: f64, width: f64) -> Vec<String> {
     register_font();
     let f = font(size);
-    let w = |s: &str| f.box_size(s).map(|b| b.0 as f64).unwrap_or(s.len() as f64 * size * 0.6);
+    let w = |s: &str| {
+        f.box_size(s)
+            .map(|b| b.0 as f64)
+            .unwrap_or(s.len() as f64 * size * 0.6)
+    };
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
     for word in text.split_whitespace() {
@@ -300,10 +304,7 @@ const LEGEND_TEXT_X: f64 = 52.0;
 
 fn legend_lines(labels: &[String]) -> Vec<Vec<String>> {
     let width = LEGEND_W as f64 - LEGEND_TEXT_X - 14.0;
-    labels
-        .iter()
-        .map(|l| wrap(l, LEGEND_FONT, width))
-        .collect()
+    labels.iter().map(|l| wrap(l, LEGEND_FONT, width)).collect()
 }
 
 fn legend_height(labels: &[String], notes: &[String]) -> f64 {
@@ -315,7 +316,13 @@ fn legend_height(labels: &[String], notes: &[String]) -> f64 {
         .iter()
         .map(|n| wrap(n, 13.0, LEGEND_W as f64 - 28.0).len() as f64 * 17.0)
         .sum();
-    60.0 + items + if notes.is_empty() { 0.0 } else { 10.0 + note_lines } + 20.0
+    60.0 + items
+        + if notes.is_empty() {
+            0.0
+        } else {
+            10.0 + note_lines
+        }
+        + 20.0
 }
 
 // ---- rendering ---------------------------------------------------------------------------
@@ -387,7 +394,7 @@ fn px(v: f64, k: f64) -> i32 {
     (v * k).round() as i32
 }
 
-fn err_of<E: std::fmt::Debug>(e: DrawingAreaErrorKind<E>) -> String
+fn err_of<E>(e: DrawingAreaErrorKind<E>) -> String
 where
     E: std::error::Error + Send + Sync,
 {
@@ -410,7 +417,10 @@ fn draw_legend<DB: DrawingBackend>(
         match sw {
             Swatch::Fill(c, a) => {
                 area.draw(&Rectangle::new(
-                    [(px(14.0, k), px(y + 2.0, k)), (px(40.0, k), px(y + 16.0, k))],
+                    [
+                        (px(14.0, k), px(y + 2.0, k)),
+                        (px(40.0, k), px(y + 16.0, k)),
+                    ],
                     rgb(*c).mix(*a).filled(),
                 ))
                 .map_err(err_of)?;
@@ -485,7 +495,10 @@ fn draw_dashed<DB: DrawingBackend>(
     let mut left = on;
     let mut seg: Vec<(i32, i32)> = Vec::new();
     for w in pts.windows(2) {
-        let (a, b) = ((w[0].0 as f64, w[0].1 as f64), (w[1].0 as f64, w[1].1 as f64));
+        let (a, b) = (
+            (w[0].0 as f64, w[0].1 as f64),
+            (w[1].0 as f64, w[1].1 as f64),
+        );
         let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
         let mut t = 0.0;
         while t < len {
@@ -529,9 +542,7 @@ fn draw_mark<DB: DrawingBackend>(
     let fill = color.filled();
     match mark {
         Mark::None => Ok(()),
-        Mark::Circle => area
-            .draw(&Circle::new((x, y), r, fill))
-            .map_err(err_of),
+        Mark::Circle => area.draw(&Circle::new((x, y), r, fill)).map_err(err_of),
         Mark::Square => area
             .draw(&Rectangle::new([(x - r, y - r), (x + r, y + r)], fill))
             .map_err(err_of),
@@ -578,7 +589,11 @@ impl Plot {
         self.bands
             .iter()
             .flat_map(|b| b.lower.iter().chain(&b.upper).copied())
-            .chain(self.lines.iter().flat_map(|l| l.values.iter().flatten().copied()))
+            .chain(
+                self.lines
+                    .iter()
+                    .flat_map(|l| l.values.iter().flatten().copied()),
+            )
             .chain(self.markers.iter().map(|m| m.value))
     }
 
@@ -589,7 +604,10 @@ impl Plot {
             return r;
         }
         let (lo, hi) = fit_range(self.values(), false);
-        let low = self.markers.iter().any(|m| m.value <= lo + 0.02 * (hi - lo));
+        let low = self
+            .markers
+            .iter()
+            .any(|m| m.value <= lo + 0.02 * (hi - lo));
         fit_range(self.values(), low)
     }
 
@@ -916,7 +934,10 @@ impl Drawable for Histogram {
         &self.title
     }
     fn size(&self) -> (u32, u32) {
-        (WIDTH, HEIGHT.max(legend_height(&self.legend(), &self.legend_notes).ceil() as u32))
+        (
+            WIDTH,
+            HEIGHT.max(legend_height(&self.legend(), &self.legend_notes).ceil() as u32),
+        )
     }
     fn legend(&self) -> Vec<String> {
         let mut v = vec!["samples per bin".to_string()];
@@ -1027,7 +1048,11 @@ fn target_label(t: &crate::run::TargetRow, unit_short: bool) -> String {
         .threshold
         .map(|v| display_number(v, false))
         .unwrap_or_default();
-    let unit = if unit_short { String::new() } else { format!(" {}", t.unit) };
+    let unit = if unit_short {
+        String::new()
+    } else {
+        format!(" {}", t.unit)
+    };
     format!(
         "{} ≤ {th}{unit}: {}",
         t.id,
@@ -1111,17 +1136,16 @@ pub fn intensity(runs: &[ScenarioRun], driver: &str) -> Plot {
         .unwrap_or_else(|| driver.to_string());
     Plot {
         name: format!("intensity-{driver}"),
-        title: format!(
-            "{}: emissions per {name}",
-            crate::tables::region_name(runs)
-        ),
+        title: format!("{}: emissions per {name}", crate::tables::region_name(runs)),
         y_label: format!("Emissions per {name} ({unit})"),
         years,
         bands: Vec::new(),
         lines,
         markers,
         y_range: None,
-        legend_notes: vec![format!("Markers: intensity targets at their threshold ({unit}).")],
+        legend_notes: vec![format!(
+            "Markers: intensity targets at their threshold ({unit})."
+        )],
     }
 }
 
@@ -1217,7 +1241,10 @@ pub fn wedges(runs: &[ScenarioRun], i: usize, compare_to: Option<usize>) -> Opti
                 .collect();
         } else {
             for (k, id) in &actions {
-                let label = r.action(id).map(|x| x.label()).unwrap_or_else(|| (*id).clone());
+                let label = r
+                    .action(id)
+                    .map(|x| x.label())
+                    .unwrap_or_else(|| (*id).clone());
                 wedges.push((label, a.contributions[*k].clone()));
             }
         }
@@ -1344,7 +1371,7 @@ pub fn sectors(runs: &[ScenarioRun]) -> Vec<Plot> {
                 markers: Vec::new(),
                 y_range: None,
                 legend_notes: vec![
-                    "Grid electricity is allocated to the sectors that use it.".into(),
+                    "Grid electricity is allocated to the sectors that use it.".into()
                 ],
             }
         })

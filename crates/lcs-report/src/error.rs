@@ -129,13 +129,14 @@ impl fmt::Display for ReportError {
             }
             ReportError::YearsOutside { years, first, last } => write!(
                 f,
-                "milestone year{} {} outside the model years {first}–{last} of every scenario",
-                if years.len() == 1 { " is" } else { "s are" },
+                "milestone year{} {} {} outside the model years {first}–{last} of every scenario",
+                if years.len() == 1 { "" } else { "s" },
                 years
                     .iter()
                     .map(|y| y.to_string())
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", "),
+                if years.len() == 1 { "is" } else { "are" },
             ),
             ReportError::NoScenarios => write!(f, "a report needs at least one scenario"),
         }

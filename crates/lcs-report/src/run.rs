@@ -466,7 +466,11 @@ pub fn lever_words(m: &Model, x: &Measure) -> (String, Option<f64>, String) {
                     ("add", "to")
                 };
                 (
-                    format!("{verb} {}{} {prep} {what}", words_number(v.abs()), space(&u)),
+                    format!(
+                        "{verb} {}{} {prep} {what}",
+                        words_number(v.abs()),
+                        space(&u)
+                    ),
                     Some(v),
                     u,
                 )
@@ -504,7 +508,11 @@ pub fn lever_words(m: &Model, x: &Measure) -> (String, Option<f64>, String) {
                     )
                 })
                 .collect();
-            (format!("set {what} to {}", items.join(", ")), None, String::new())
+            (
+                format!("set {what} to {}", items.join(", ")),
+                None,
+                String::new(),
+            )
         }
         Lever::Generation { generation_gj } => {
             // 1 MWh = 3.6 GJ.

@@ -133,6 +133,11 @@ impl Table {
         crate::write::markdown_table(self)
     }
 
+    /// The table as CSV, as written to `csv/<name>.csv`.
+    pub fn csv(&self) -> String {
+        crate::write::csv(self)
+    }
+
     /// Whether the cell at (row, column) is a percentage.
     pub fn is_percent(&self, row: usize, col: usize) -> bool {
         self.df.columns()[col].name().ends_with("[%]") || self.percent_rows.contains(&row)
@@ -380,9 +385,10 @@ fn label_of(r: &ScenarioRun, year: i32) -> String {
 /// The scenario-year columns of the blueprint layout, for milestone `years` (ascending):
 /// the first year once when every scenario covering it has the same results there (the
 /// shared base year), else once per scenario; then, for each later year, each scenario
-/// without actions (business as usual) and each scenario with a target in that year (a
-/// scenario without a target in any milestone year is shown in every year), leaving out a
-/// scenario whose results in that year equal a column already shown.
+/// without actions (business as usual) and each scenario with one of its own targets in
+/// that year (not one inherited from a scenario listed before it; a scenario without own
+/// targets in the milestone years is shown in every year), leaving out a scenario whose
+/// results in that year equal a column already shown.
 pub fn milestones(runs: &[ScenarioRun], years: &[i32]) -> Vec<Milestone> {
     let mut out: Vec<Milestone> = Vec::new();
     for (k, &y) in years.iter().enumerate() {
@@ -403,9 +409,16 @@ pub fn milestones(runs: &[ScenarioRun], years: &[i32]) -> Vec<Milestone> {
         let mut shown: Vec<usize> = Vec::new();
         for &i in &covering {
             let r = &runs[i];
+            // A scenario's own targets: those no earlier scenario of the report has (an
+            // inherited target belongs to the parent's column).
             let target_years: Vec<i32> = r
                 .targets
                 .iter()
+                .filter(|t| {
+                    !runs[..i]
+                        .iter()
+                        .any(|p| p.targets.iter().any(|u| u.id == t.id && u.year == t.year))
+                })
                 .map(|t| t.year)
                 .filter(|ty| years.contains(ty))
                 .collect();
@@ -564,7 +577,10 @@ pub fn pathways(runs: &[ScenarioRun]) -> Result<Table, ReportError> {
     b.finish(
         "pathways",
         &format!("{}: total emissions by year", region_name(runs)),
-        &format!("Emissions|CO2e of each scenario. {}.", scenario_legend(runs)),
+        &format!(
+            "Emissions|CO2e of each scenario. {}.",
+            scenario_legend(runs)
+        ),
     )
 }
 
@@ -638,11 +654,7 @@ pub fn comparison(
         type Item<'f> = (String, bool, Box<dyn Fn(i32) -> Option<f64> + 'f>);
         let mut items: Vec<Item> = vec![
             ("emissions [kt CO2e/yr]".into(), false, Box::new(e)),
-            (
-                format!("{} [kt CO2e/yr]", cmp.label),
-                false,
-                Box::new(c),
-            ),
+            (format!("{} [kt CO2e/yr]", cmp.label), false, Box::new(c)),
             (
                 "difference [kt CO2e/yr]".into(),
                 false,
@@ -684,7 +696,14 @@ pub fn comparison(
             b.push_text(cc, if alone { "" } else { cmp.label.as_str() });
             b.push_text(ci, label);
             for (k, &y) in years.iter().enumerate() {
-                b.push_number(cy[k], if r.year_index(y).is_some() { f(y) } else { None });
+                b.push_number(
+                    cy[k],
+                    if r.year_index(y).is_some() {
+                        f(y)
+                    } else {
+                        None
+                    },
+                );
             }
             if percent {
                 b.percent_last_row();
@@ -702,7 +721,10 @@ pub fn comparison(
     };
     b.finish(
         "comparison",
-        &format!("{}: scenario comparison at milestone years", region_name(runs)),
+        &format!(
+            "{}: scenario comparison at milestone years",
+            region_name(runs)
+        ),
         &format!(
             "Compared: {against}. Changes in % are (value / comparison − 1) × 100. {}.",
             scenario_legend(runs)
@@ -876,10 +898,7 @@ pub fn final_energy(runs: &[ScenarioRun], cols: &[Milestone]) -> Result<Table, R
                     r.value(&format!("{}|{top}|{f}", var::FINAL_ENERGY), c.year),
                 );
             }
-            b.push_number(
-                ct,
-                r.value(&format!("{}|{top}", var::FINAL_ENERGY), c.year),
-            );
+            b.push_number(ct, r.value(&format!("{}|{top}", var::FINAL_ENERGY), c.year));
         }
         b.push_text(cc, &c.label);
         b.push_text(cse, "Total");

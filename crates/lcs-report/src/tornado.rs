@@ -170,7 +170,10 @@ fn draw<DB: DrawingBackend>(
         .map_err(err)?
         .label(t.legend.0.as_str())
         .legend(move |(x, y)| {
-            Rectangle::new([(x, y - px(6.0, k)), (x + px(16.0, k), y + px(6.0, k))], main.filled())
+            Rectangle::new(
+                [(x, y - px(6.0, k)), (x + px(16.0, k), y + px(6.0, k))],
+                main.filled(),
+            )
         });
     if let Some(l) = &t.legend.1 {
         chart
@@ -243,7 +246,12 @@ impl IndexTable {
                 outputs.push(o.clone());
             }
         }
-        let key = |v: &[f64]| v.get(c).copied().filter(|x| x.is_finite()).unwrap_or(f64::NEG_INFINITY);
+        let key = |v: &[f64]| {
+            v.get(c)
+                .copied()
+                .filter(|x| x.is_finite())
+                .unwrap_or(f64::NEG_INFINITY)
+        };
         self.rows.sort_by(|a, b| {
             let oa = outputs.iter().position(|o| *o == a.0);
             let ob = outputs.iter().position(|o| *o == b.0);
