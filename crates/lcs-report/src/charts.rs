@@ -982,6 +982,7 @@ impl Drawable for Histogram {
             .build_cartesian_2d((xlo - pad)..(xhi + pad), 0.0..top)
             .map_err(err_of)?;
         let fmt = |v: &f64| display_number(*v, false);
+        let count = |v: &f64| crate::tables::group_thousands(&format!("{v:.0}"));
         chart
             .configure_mesh()
             .x_desc(self.x_label.as_str())
@@ -989,7 +990,7 @@ impl Drawable for Histogram {
             .x_labels(8)
             .y_labels(6)
             .x_label_formatter(&fmt)
-            .y_label_formatter(&fmt)
+            .y_label_formatter(&count)
             .label_style(font(15.0 * k))
             .axis_desc_style(font(16.0 * k))
             .light_line_style(RGBColor(246, 246, 246))
