@@ -3,7 +3,7 @@
 //!
 //! On screen, long tables scroll inside a box; in print (`@media print`) nothing scrolls:
 //! every row and column is on paper, each section starts on a new page, wide tables are
-//! set on landscape pages (a named `@page wide`), header rows repeat on every page and a
+//! set on landscape pages with their section (a named `@page wide`), header rows repeat on every page and a
 //! row or chart is never split across pages.
 
 use crate::tables::Table;
@@ -34,7 +34,7 @@ nav{display:none}
 section{break-before:page}
 section.first{break-before:auto}
 .scroll{overflow:visible;max-height:none;border:none}
-div.table-block.wide{page:wide}
+section.wide{page:wide}
 table{white-space:normal;width:100%;font-size:7.5pt}
 th{position:static;min-width:0;padding:2px 4px}td{padding:2px 4px}
 thead{display:table-header-group}
@@ -102,7 +102,7 @@ pub fn page(report: &Report) -> String {
         "<title>{}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n",
         esc(&report.title)
     ));
-    s.push_str(&format!("<h1>{}</h1>\n", esc(&report.title)));
+    s.push_str(&format!("<h1>{}</h1>\n", esc(&report.heading)));
     s.push_str("<ul class=\"legend\">\n");
     for l in &report.legend {
         s.push_str(&format!("<li>{}</li>\n", esc(l)));
@@ -125,10 +125,27 @@ pub fn page(report: &Report) -> String {
     }
     s.push_str("</ul></nav>\n");
     for (k, sec) in report.sections.iter().enumerate() {
+        // A section with a wide table is set on landscape pages as a whole, so that its
+        // heading is not left alone on a portrait page.
+        let wide = sec
+            .items
+            .iter()
+            .any(|i| matches!(i, Item::Table(t) if is_wide(t)));
+        let mut class: Vec<&str> = Vec::new();
+        if k == 0 {
+            class.push("first");
+        }
+        if wide {
+            class.push("wide");
+        }
         s.push_str(&format!(
             "<section id=\"s-{}\"{}>\n<h2>{}</h2>\n",
             esc(&sec.id),
-            if k == 0 { " class=\"first\"" } else { "" },
+            if class.is_empty() {
+                String::new()
+            } else {
+                format!(" class=\"{}\"", class.join(" "))
+            },
             esc(&sec.title)
         ));
         for it in &sec.items {

@@ -204,6 +204,8 @@ impl Default for Options {
 pub struct Report {
     /// The title: the region and the scenarios' names.
     pub title: String,
+    /// A short heading: the region's name and "emission scenarios".
+    pub heading: String,
     /// Scenario ids, in order.
     pub scenarios: Vec<String>,
     /// One line per scenario: `id: name`.

@@ -117,6 +117,7 @@ pub(crate) fn build(runs: &[ScenarioRun], options: &Options) -> Result<Report, R
     let names: Vec<&str> = runs.iter().map(|r| r.title()).collect();
     let mut report = Report {
         title: format!("{region}: {}", names.join("; ")),
+        heading: format!("{region}: emission scenarios"),
         scenarios: runs.iter().map(|r| r.id.clone()).collect(),
         legend,
         sections: Vec::new(),

@@ -704,6 +704,7 @@ fn a_section_from_another_crate_is_written_by_every_writer() {
     assert!(md.contains("| **Total** | **12.5** |"));
     let html = std::fs::read_to_string(dir.join("report.html")).expect("html");
     assert!(html.contains("<section id=\"s-projects\">"));
+    assert!(html.contains("<h1>Tiny Town: emission scenarios</h1>"));
     assert!(html.contains("<tr class=\"total\"><td>Total</td>"));
     let mut wb: Xlsx<_> = open_workbook(dir.join("report.xlsx")).expect("xlsx");
     assert!(wb.sheet_names().contains(&"projects".to_string()));
