@@ -348,8 +348,10 @@ pub fn words_number(v: f64) -> String {
     crate::tables::group_thousands(&s)
 }
 
-fn target_row(m: &Model, t: &TargetResult, spec: &lcs_model::TargetSpec) -> TargetRow {
-    let (metric, unit, driver) = match &spec.metric {
+/// A target's metric in words, its unit and its driver's id:
+/// (`emissions per MYR million (GDP)`, `t CO2e/MYR million`, `Some("gdp")`).
+pub fn metric_words(m: &Model, metric: &Metric) -> (String, String, Option<String>) {
+    match metric {
         Metric::Emissions => ("emissions".to_string(), "kt CO2e/yr".to_string(), None),
         Metric::Intensity(d) => {
             let dr = &m.drivers[*d];
@@ -359,14 +361,23 @@ fn target_row(m: &Model, t: &TargetResult, spec: &lcs_model::TargetSpec) -> Targ
                 Some(dr.name.clone()),
             )
         }
-    };
-    let rule = match &spec.threshold {
+    }
+}
+
+/// A target's rule in words (`−58 % vs 2005`, `at most 0 kt CO2e/yr`).
+pub fn rule_words(threshold: &Threshold, unit: &str) -> String {
+    match threshold {
         Threshold::Year { reduction, year } => format!("{} vs {year}", pct_words(*reduction)),
         Threshold::Reference { reduction } => {
             format!("{} vs reference (no actions)", pct_words(*reduction))
         }
         Threshold::AtMost(v) => format!("at most {} {unit}", words_number(*v)),
-    };
+    }
+}
+
+fn target_row(m: &Model, t: &TargetResult, spec: &lcs_model::TargetSpec) -> TargetRow {
+    let (metric, unit, driver) = metric_words(m, &spec.metric);
+    let rule = rule_words(&spec.threshold, &unit);
     TargetRow {
         id: t.id.clone(),
         driver,

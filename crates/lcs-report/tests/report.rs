@@ -757,9 +757,17 @@ fn compare_lists_input_and_output_differences() {
             a.id
         );
     }
-    assert!(d
+    let t = d
         .iter()
-        .any(|x| x.kind == "target" && x.what == "vs-reference-15"));
+        .find(|x| x.kind == "target" && x.what == "vs-reference-15")
+        .expect("target only in cm");
+    assert_eq!(t.b, "emissions in 2030: −15 % vs reference (no actions)");
+    // Plain words: no Rust debug text (`Some(…)`, `Year { … }`) anywhere.
+    for x in &d {
+        for v in [&x.a, &x.b] {
+            assert!(!v.contains("Some(") && !v.contains('{'), "{v}");
+        }
+    }
     assert!(lcs_report::compare::inputs(&s[1], &s[1]).is_empty());
     let o =
         lcs_report::compare::outputs(&runs[0].years, &runs[0].rows, &runs[1].years, &runs[1].rows);
