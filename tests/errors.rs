@@ -47,6 +47,7 @@ const fn t(
 const CASES: &[Case] = &[
     // ---- model files ----
     c("unknown-top-level-key", &["model.yaml:21:1", "unknown key `reprot`", "key: `reprot`", "did you mean `report`?"]),
+    c("empty-display-name", &["model.yaml:12:11", "a display name cannot be empty", "key: `demand.residential.name`"]),
     c("unknown-demand-key", &["model.yaml:14:5", "unknown key `intensty`", "key: `demand.residential.intensty`", "did you mean `intensity`?"]),
     t("duplicate-yaml-key", &["model.yaml:19:3", "duplicate key `losses`", "line 18"],
         &["key: `electricity.losses`"]),

@@ -887,28 +887,9 @@ fn read_actions(
     }
 }
 
-/// The names of a share map's items and a resolver for them.
+/// The names of a share map's items.
 fn map_items(model: &Model, target: &Target) -> Vec<String> {
-    match target {
-        Target::Fuels(_) => model.fuels.ids().iter().map(|s| s.to_string()).collect(),
-        Target::Children(n) => model.nodes[*n]
-            .children
-            .iter()
-            .map(|&c| model.nodes[c].name.clone())
-            .collect(),
-        Target::Mix => match &model.electricity {
-            Some(Electricity {
-                grid: Grid::Mix(p), ..
-            }) => p.iter().map(|x| x.name.clone()).collect(),
-            _ => Vec::new(),
-        },
-        Target::WasteComposition => lcs_factors::WasteType::ALL
-            .iter()
-            .map(|t| t.name().to_string())
-            .collect(),
-        Target::WasteRoutes => ROUTES.iter().map(|s| s.to_string()).collect(),
-        _ => Vec::new(),
-    }
+    model.share_map_items(target)
 }
 
 fn item_list(

@@ -49,7 +49,9 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             out,
             years,
             format,
-        } => report::run(&scenarios, &out, &years, &format),
+            compare_to,
+            dpi,
+        } => report::run(&scenarios, &out, &years, &format, compare_to, dpi),
         Command::Compare { a, b, top } => compare::run(&a, &b, top),
         Command::Ensemble {
             scenario,
