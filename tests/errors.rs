@@ -108,6 +108,12 @@ const CASES: &[Case] = &[
     t("measure-makes-share-negative", &["scenario.yaml:6:9", "measure `M1.1` of action `M1` makes a share negative", "in 2023", "demand.transport/motorcycle.share"],
         &["(-0.0125)"]),
     c("measure-breaks-children-share-sum", &["scenario.yaml:6:9", "measure `T1.1` of action `T1`", "sum to 1.0125", "in 2023", "demand.transport/car.share"]),
+    // ---- engine: base quantities, finite results, grid kind (issue 14) ----
+    c("negative-intensity", &["model.yaml:14:16", "an intensity cannot be negative", "`-20 GJ/household` in 2020", "key: `demand.residential.intensity`"]),
+    c("negative-local-capacity", &["model.yaml:21:29", "a capacity cannot be negative", "in 2029", "key: `electricity.local.rooftop_pv.capacity`"]),
+    c("driver-divides-by-zero", &["model.yaml:8:40", "`drivers.households` is not finite (inf) in 2030", "key: `drivers.households`", "division by zero"]),
+    c("value-too-large", &["model.yaml:6:15", "the value is too large", "in 2025", "key: `drivers.population`"]),
+    c("grid-factor-measure-on-mix", &["scenario.yaml:6:43", "measure `E1.1` targets `electricity.grid_factor`, but the model's grid is a `mix`", "key: `actions[0].measures[0].target`", "`electricity.mix`"]),
 ];
 
 fn cases_dir() -> PathBuf {

@@ -109,40 +109,82 @@ pub fn add(p: f64, amount: f64, r: f64) -> f64 {
     p + r * amount
 }
 
-/// `shift` on one year of a share map, in place.
+/// `shift` on one year of a share map, in place: [`shift_rows`] with one year.
 ///
 /// `shares` holds the map's items for one year; `from` and `to` index into it (disjoint).
-/// `m = min(amount * r, Σ_from s)`; each `from` item loses `m * s_i / Σ_from s`; each `to`
-/// item gains `m * s_j / Σ_to s`, or `m / len(to)` when `Σ_to s = 0`; nothing moves when
-/// `Σ_from s = 0`.
+#[inline]
 pub fn shift(shares: &mut [f64], from: &[usize], to: &[usize], amount: f64, r: f64) {
-    let sum_from: f64 = from.iter().map(|&i| shares[i]).sum();
-    if sum_from <= 0.0 || to.is_empty() {
-        return;
-    }
-    let m = (amount * r).min(sum_from);
-    if m == 0.0 {
-        return;
-    }
-    let sum_to: f64 = to.iter().map(|&j| shares[j]).sum();
+    let items: Vec<usize> = (0..shares.len()).collect();
+    let mut scratch = [0.0; 3];
+    shift_rows(shares, 1, &items, from, to, amount, &[r], &mut scratch);
+}
+
+/// `shift` on a share map over all years at once, in place (MODEL.md §9): the only
+/// implementation of the lever.
+///
+/// Item `i`'s share in year `y` is `shares[items[i] * n + y]` (one row of `n` years per
+/// item); `from` and `to` index `items` (disjoint, `to` not empty); `r` holds the ramp
+/// weight of every year. Per year, with the sums taken before the change:
+/// `m = min(amount * r, Σ_from s)` (0 when `Σ_from s ≤ 0`); each `from` item loses
+/// `m * s_i / Σ_from s`; each `to` item gains `m * s_j / Σ_to s`, or `m / len(to)` when
+/// `Σ_to s = 0`. `scratch` holds at least `3 * n` values.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub fn shift_rows(
+    shares: &mut [f64],
+    n: usize,
+    items: &[usize],
+    from: &[usize],
+    to: &[usize],
+    amount: f64,
+    r: &[f64],
+    scratch: &mut [f64],
+) {
+    let (sum_from, rest) = scratch.split_at_mut(n);
+    let (sum_to, rest) = rest.split_at_mut(n);
+    let moved = &mut rest[..n];
+    sum_from.fill(0.0);
+    sum_to.fill(0.0);
+    let row = |i: usize| items[i] * n..items[i] * n + n;
     for &i in from {
-        shares[i] -= m * shares[i] / sum_from;
+        let x = &shares[row(i)];
+        sum_from.iter_mut().zip(x).for_each(|(a, x)| *a += x);
     }
-    if sum_to > 0.0 {
-        // Read the `to` shares before changing any of them.
-        for &j in to {
-            shares[j] += m * shares[j] / sum_to;
+    for &j in to {
+        let x = &shares[row(j)];
+        sum_to.iter_mut().zip(x).for_each(|(a, x)| *a += x);
+    }
+    for y in 0..n {
+        moved[y] = if sum_from[y] > 0.0 {
+            (amount * r[y]).min(sum_from[y])
+        } else {
+            0.0
+        };
+    }
+    for &i in from {
+        let range = row(i);
+        let x = &mut shares[range];
+        for ((x, m), sf) in x.iter_mut().zip(moved.iter()).zip(sum_from.iter()) {
+            if *m != 0.0 {
+                *x -= m * *x / sf;
+            }
         }
-    } else {
-        let each = m / to.len() as f64;
-        for &j in to {
-            shares[j] += each;
+    }
+    let len = to.len() as f64;
+    for &j in to {
+        let range = row(j);
+        let x = &mut shares[range];
+        for ((x, m), st) in x.iter_mut().zip(moved.iter()).zip(sum_to.iter()) {
+            if *m != 0.0 {
+                *x += if *st > 0.0 { m * *x / st } else { m / len };
+            }
         }
     }
 }
 
 /// `set` on one year of a share map, in place: `s'(i) = s(i) + r * (value(i) - s(i))`, where
 /// `value` has one entry per item of `shares` (absent items are 0).
+#[inline]
 pub fn set_map(shares: &mut [f64], value: &[f64], r: f64) {
     for (s, v) in shares.iter_mut().zip(value) {
         *s += r * (v - *s);
@@ -221,6 +263,38 @@ mod tests {
         let mut z = [0.0, 1.0];
         shift(&mut z, &[0], &[1], 0.5, 1.0);
         assert_eq!(z, [0.0, 1.0]);
+    }
+
+    #[test]
+    fn shift_rows_is_shift_year_by_year() {
+        // Two years, three items stored as rows (a, b, c); shift 0.3 from a to b and c with
+        // r = [0.5, 1.0]: year 0 moves 0.15, year 1 moves min(0.3, 0.2) = 0.2 (all of a).
+        let mut rows = [0.6, 0.2, 0.3, 0.4, 0.1, 0.4];
+        let mut scratch = [0.0; 6];
+        shift_rows(
+            &mut rows,
+            2,
+            &[0, 1, 2],
+            &[0],
+            &[1, 2],
+            0.3,
+            &[0.5, 1.0],
+            &mut scratch,
+        );
+        for (y, r) in [0.5, 1.0].into_iter().enumerate() {
+            let mut one = [[0.6, 0.2], [0.3, 0.4], [0.1, 0.4]].map(|x| x[y]);
+            shift(&mut one, &[0], &[1, 2], 0.3, r);
+            for i in 0..3 {
+                assert_eq!(rows[i * 2 + y], one[i], "item {i}, year {y}");
+            }
+        }
+        // Year 0: a 0.6 − 0.15 = 0.45; b 0.3 + 0.15 × 0.3/0.4 = 0.4125; c 0.1 + 0.0375.
+        assert!((rows[0] - 0.45).abs() < 1e-15);
+        assert!((rows[2] - 0.4125).abs() < 1e-15);
+        assert!((rows[4] - 0.1375).abs() < 1e-15);
+        // Year 1: a is emptied; the sum stays 1.
+        assert!(rows[1].abs() < 1e-15);
+        assert!((rows[1] + rows[3] + rows[5] - 1.0).abs() < 1e-15);
     }
 
     #[test]

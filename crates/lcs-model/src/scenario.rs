@@ -581,7 +581,10 @@ fn apply_override(
             }
         }
         Target::Intensity(n) => {
-            if let Some(s) = r.series(v, &key, &Want::Any, false) {
+            if let Some(s) = r
+                .series(v, &key, &Want::Any, false)
+                .filter(|s| r.non_negative(s, v.span, &key, "an intensity"))
+            {
                 for d in descendants(model, n) {
                     model.nodes[d].intensity = None;
                 }
@@ -632,7 +635,14 @@ fn apply_override(
             }
         }
         Target::LocalCapacity(u) | Target::LocalGeneration(u) => {
-            let Some(s) = r.series(v, &key, &want, false) else {
+            let what = match info.target {
+                Target::LocalCapacity(_) => "a capacity",
+                _ => "a generation",
+            };
+            let Some(s) = r
+                .series(v, &key, &want, false)
+                .filter(|s| r.non_negative(s, v.span, &key, what))
+            else {
                 return;
             };
             if let Some(e) = model.electricity.as_mut() {
@@ -907,6 +917,23 @@ fn item_list(
     Some(out)
 }
 
+/// A measure on the grid form the model does not have: `electricity.grid_factor` when the
+/// grid is a `mix`, or `electricity.mix` when it is a `grid_factor`. The message and a hint.
+fn grid_kind_mismatch(model: &Model, path: &str) -> Option<(String, &'static str)> {
+    let grid = &model.electricity.as_ref()?.grid;
+    match (path, grid) {
+        ("electricity.grid_factor", Grid::Mix(_)) => Some((
+            "targets `electricity.grid_factor`, but the model's grid is a `mix`".into(),
+            "a mix has no single grid factor: change its plants' shares with `shift` or `set` on `electricity.mix`",
+        )),
+        ("electricity.mix", Grid::Factor { .. }) => Some((
+            "targets `electricity.mix`, but the model's grid is a `grid_factor`".into(),
+            "the model gives one grid factor: act on `electricity.grid_factor` (`scale`, `set`, `add`)",
+        )),
+        _ => None,
+    }
+}
+
 fn read_measure(
     r: &mut Reader,
     model: &Model,
@@ -953,6 +980,14 @@ fn read_measure(
     let tp = join(mp, "target");
     let ttext = r.text(tn, &tp)?.to_string();
     let schedule = schedule(r, mi, mp, m.span)?;
+    if let Some((message, hint)) = grid_kind_mismatch(model, &ttext) {
+        r.err(
+            Diagnostic::new(tn.span, format!("measure `{id}` {message}"))
+                .at(tp)
+                .note(hint),
+        );
+        return None;
+    }
     let info = find_path(r, paths, &ttext, tn.span, &tp)?.clone();
     let target = info.target.clone();
     let lever_fits = match lever_text.as_str() {
