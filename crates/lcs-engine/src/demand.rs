@@ -144,10 +144,11 @@ fn run_fuels(scenario: &Scenario) -> (Vec<usize>, Vec<Vec<usize>>) {
     let mut brought: Vec<Vec<usize>> = vec![Vec::new(); model.nodes.len()];
     for a in &scenario.actions {
         for m in &a.measures {
-            if let Target::Fuels(nd) = m.target {
+            if let Target::Fuels(nd) | Target::Energy(nd) = m.target {
                 let fuels: Vec<usize> = match &m.lever {
                     Lever::Shift { to, .. } => to.clone(),
                     Lever::SetMap { value } => value.iter().map(|(f, _)| *f).collect(),
+                    Lever::Switch { to, .. } => vec![*to],
                     _ => Vec::new(),
                 };
                 for f in fuels {
@@ -327,10 +328,12 @@ pub(crate) fn compile_demand(
             fuels.push((k, slot, combo));
         }
         leaf_index[l] = Some(leaves.len());
+        let first_entry = leaves.iter().map(|x: &LeafPlan| x.fuels.len()).sum();
         leaves.push(LeafPlan {
             activity: act_slot[l],
             intensity: islot,
             fuels,
+            first_entry,
         });
     }
     let share_nodes: Vec<usize> = (0..n_nodes).filter(|&i| share_slot[i].is_some()).collect();
@@ -371,6 +374,53 @@ pub(crate) fn final_energy(
             row.iter_mut()
                 .zip(ai.iter().zip(share))
                 .for_each(|(r, (a, s))| *r += a * s);
+        }
+    }
+}
+
+/// Final energy per (leaf, fuel) entry, GJ: `FE(n,f,y) = A(n,y) * I(n,y) * S(n,f,y)` into
+/// `entry_gj` (`entry * n + year`, entries in leaf order), for the measures that change
+/// final energy directly (`save`, `switch`).
+pub(crate) fn final_energy_by_entry(
+    leaves: &[LeafPlan],
+    arena: &[f64],
+    n: usize,
+    ai: &mut [f64],
+    entry_gj: &mut [f64],
+) {
+    let series = |s: usize| &arena[s * n..s * n + n];
+    for leaf in leaves {
+        let (act, int) = (series(leaf.activity), series(leaf.intensity));
+        ai.iter_mut()
+            .zip(act.iter().zip(int))
+            .for_each(|(x, (a, i))| *x = a * i);
+        for (k, &(_, slot, _)) in leaf.fuels.iter().enumerate() {
+            let e = leaf.first_entry + k;
+            let row = &mut entry_gj[e * n..e * n + n];
+            row.iter_mut()
+                .zip(ai.iter().zip(series(slot)))
+                .for_each(|(r, (a, s))| *r = a * s);
+        }
+    }
+}
+
+/// Final energy per combo, GJ, from the entries' rows: each entry added into its combo's
+/// row in leaf order (the order of [`final_energy`], so the sums are the same).
+pub(crate) fn combos_from_entries(
+    leaves: &[LeafPlan],
+    entry_gj: &[f64],
+    n: usize,
+    combo_gj: &mut [f64],
+) {
+    combo_gj.fill(0.0);
+    for leaf in leaves {
+        for (k, &(_, _, combo)) in leaf.fuels.iter().enumerate() {
+            let e = leaf.first_entry + k;
+            add_scaled(
+                &mut combo_gj[combo * n..combo * n + n],
+                &entry_gj[e * n..e * n + n],
+                1.0,
+            );
         }
     }
 }

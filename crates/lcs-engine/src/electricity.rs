@@ -113,6 +113,30 @@ pub(crate) fn compile_electricity(
     Ok(plan)
 }
 
+/// Output of a `generation` measure at full effect in each model year, GJ (docs/EXTENSIONS.md):
+/// `G(y) = generation(y) * (1 - degradation)^(y - start)` for `y ≥ start`, `generation(y)`
+/// before (where the ramp weight is 0 anyway). `generation(y)` is `capacity(y) *
+/// capacity_factor(y)` or the given generation.
+pub(crate) fn generation_output(
+    generation_gj: &[f64],
+    degradation: f64,
+    start: i32,
+    base_year: i32,
+) -> Vec<f64> {
+    generation_gj
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let age = base_year + i as i32 - start;
+            if age > 0 && degradation > 0.0 {
+                g * (1.0 - degradation).powi(age)
+            } else {
+                *g
+            }
+        })
+        .collect()
+}
+
 /// Electricity demand at the point of use, GJ: `Σ FE(n, electricity, y)` over the
 /// electricity combos, in combo order (overwrites `demand_gj`).
 pub(crate) fn electricity_demand(

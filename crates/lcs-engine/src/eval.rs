@@ -36,6 +36,13 @@ pub struct Workspace {
     pub(crate) row_tmp: Vec<f64>,
     /// Per-year scratch for `shift`: Σ_from, Σ_to and the share points moved (3 rows).
     pub(crate) shift_sums: Vec<f64>,
+    /// Per-year scratch: share points a `divert` asks for.
+    pub(crate) asked: Vec<f64>,
+    /// Per `divert` measure, two rows of t per year: mass asked (`mass * r`), mass diverted.
+    pub(crate) diversions: Vec<f64>,
+    /// Final energy per (leaf, fuel) entry, GJ (only when the scenario has `save` or
+    /// `switch` measures).
+    pub(crate) entry_gj: Vec<f64>,
     /// The results of the last evaluation.
     pub out: Outputs,
 }
@@ -175,6 +182,16 @@ pub enum Problem {
         /// The value.
         value: f64,
     },
+    /// A `save` or `switch` asks for more final energy of a fuel than the leaves below its
+    /// node use in the year.
+    EnergyShortfall {
+        /// The fuel id.
+        fuel: String,
+        /// Energy asked (`amount * r`), GJ.
+        asked_gj: f64,
+        /// Energy of the fuel on the leaves below, GJ.
+        available_gj: f64,
+    },
 }
 
 /// A value for messages: six decimals at most, without float noise.
@@ -211,6 +228,7 @@ impl Problem {
                 format!("has shares summing to {} instead of 1", short(*sum))
             }
             Problem::NonFinite { value } => format!("is not finite ({value})"),
+            Problem::EnergyShortfall { .. } => self.to_string(),
         }
     }
 }
@@ -240,6 +258,16 @@ impl std::fmt::Display for Problem {
             Problem::NonFinite { value } => {
                 write!(f, "makes a value that is not finite ({value})")
             }
+            Problem::EnergyShortfall {
+                fuel,
+                asked_gj,
+                available_gj,
+            } => write!(
+                f,
+                "asks for {} TJ of `{fuel}` but the leaves below use only {} TJ",
+                short(asked_gj * 1e-3),
+                short(available_gj * 1e-3)
+            ),
         }
     }
 }
@@ -304,6 +332,13 @@ impl Workspace {
             group_before: vec![0.0; n],
             row_tmp: vec![0.0; n],
             shift_sums: vec![0.0; 3 * n],
+            asked: vec![0.0; n],
+            diversions: vec![0.0; 2 * c.n_diversions * n],
+            entry_gj: if c.energy_ops.is_empty() {
+                Vec::new()
+            } else {
+                vec![0.0; c.n_entries * n]
+            },
             out: Outputs {
                 co2e_t: vec![0.0; n],
                 gas_t: Array2::zeros((4, n)),
@@ -359,6 +394,7 @@ pub fn evaluate_with(
         ai,
         demand_gj,
         wte_gj,
+        entry_gj,
         out,
         ..
     } = ws;
@@ -390,8 +426,14 @@ pub fn evaluate_with(
         );
     }
 
-    // Demand (§4).
-    crate::demand::final_energy(&c.leaves, a, n, ai, combo_gj);
+    // Demand (§4), with `save` and `switch` (docs/EXTENSIONS.md) on final energy per entry.
+    if c.energy_ops.is_empty() {
+        crate::demand::final_energy(&c.leaves, a, n, ai, combo_gj);
+    } else {
+        crate::demand::final_energy_by_entry(&c.leaves, a, n, ai, entry_gj);
+        crate::measures::energy_measures(c, mask, entry_gj, a)?;
+        crate::demand::combos_from_entries(&c.leaves, entry_gj, n, combo_gj);
+    }
     let fe_fuel = rows_mut(&mut out.fe_fuel_gj);
     fe_fuel.fill(0.0);
     let fe_top = rows_mut(&mut out.fe_top_gj);
@@ -527,6 +569,52 @@ fn non_finite_row(c: &Compiled, ws: &Workspace) -> RunError {
         year: c.base_year,
         problem: Problem::NonFinite { value: f64::NAN },
     }
+}
+
+/// One `divert` measure's mass asked and mass diverted in each model year of an evaluation
+/// (docs/EXTENSIONS.md): a diversion runs below its capacity when the `from` routes hold
+/// less than it asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diversion {
+    /// Action id.
+    pub action: String,
+    /// Measure id.
+    pub measure: String,
+    /// Mass asked, `mass(y) * r(y)`, t per year (0 when the measure's action is off).
+    pub asked_t: Vec<f64>,
+    /// Mass diverted, t per year (at most the mass asked).
+    pub diverted_t: Vec<f64>,
+}
+
+impl Diversion {
+    /// Mass diverted over mass asked in year index `y` (`None` when nothing is asked).
+    pub fn utilisation(&self, y: usize) -> Option<f64> {
+        let asked = *self.asked_t.get(y)?;
+        (asked > 0.0).then(|| self.diverted_t[y] / asked)
+    }
+}
+
+/// The `divert` measures of the last evaluation, in application order.
+pub fn diversions(c: &Compiled, ws: &Workspace) -> Vec<Diversion> {
+    let n = c.n_years;
+    c.steps
+        .iter()
+        .filter_map(|s| match s {
+            crate::plan::Step::Divert { op, index, .. } => {
+                let info = &c.ops[*op];
+                let (action, measure) = c.labels.measure_ids[*op].clone();
+                debug_assert_eq!(c.labels.action_ids[info.action], action);
+                let rows = &ws.diversions[2 * index * n..2 * index * n + 2 * n];
+                Some(Diversion {
+                    action,
+                    measure,
+                    asked_t: rows[..n].to_vec(),
+                    diverted_t: rows[n..].to_vec(),
+                })
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The emission factor of grid supply in each year of the last evaluation, t CO2e per MWh

@@ -40,8 +40,8 @@ mod waste_section;
 pub use attribution::{attribute, Attribution, AttributionError, Method, MAX_SHAPLEY_ACTIONS};
 pub use compile::compile;
 pub use eval::{
-    elec_row, evaluate, evaluate_with, grid_factor_co2e, waste_row, Cause, Outputs, Problem,
-    RunError, Workspace,
+    diversions, elec_row, evaluate, evaluate_with, grid_factor_co2e, waste_row, Cause, Diversion,
+    Outputs, Problem, RunError, Workspace,
 };
 pub use factors::{combustion_factors, GasFactors};
 pub use plan::{CompileError, Compiled};

@@ -21,8 +21,8 @@ use crate::compile::Builder;
 use crate::demand::DemandPlan;
 use crate::eval::{Cause, Problem, RunError, Workspace};
 use crate::plan::{
-    Bound, CompileError, Compiled, ElectricityPlan, GridPlan, OpInfo, SeriesLever, SourcePlan,
-    Step, WastePlan,
+    Bound, CompileError, Compiled, ElectricityPlan, EnergyLever, EnergyOp, GridPlan, OpInfo,
+    SeriesLever, SourcePlan, Step, WastePlan,
 };
 use lcs_model::{Lever, Measure, Scenario, Target};
 
@@ -47,6 +47,10 @@ pub(crate) struct MeasureSteps {
     pub waste_generation: Vec<Step>,
     /// After each source's activity.
     pub sources: Vec<Vec<Step>>,
+    /// `save` and `switch`, applied to final energy after every step.
+    pub energy: Vec<crate::plan::EnergyOp>,
+    /// Number of `divert` measures.
+    pub n_diversions: usize,
 }
 
 /// Where a step on a target runs.
@@ -144,6 +148,12 @@ impl Sections<'_> {
             Target::LandfillRecovery => (
                 vec![self.waste()?.recovery],
                 Bound::Fraction,
+                Bucket::Parameters,
+                vec![],
+            ),
+            Target::IncinerationElectricity => (
+                vec![self.waste()?.incineration_electricity],
+                Bound::Free,
                 Bucket::Parameters,
                 vec![],
             ),
@@ -298,6 +308,8 @@ pub(crate) fn compile_measures(
         nodes: vec![Vec::new(); model.nodes.len()],
         waste_generation: Vec::new(),
         sources: vec![Vec::new(); model.sources.len()],
+        energy: Vec::new(),
+        n_diversions: 0,
     };
     fn push(out: &mut MeasureSteps, bucket: Bucket, step: Step) -> Result<(), CompileError> {
         let list = match bucket {
@@ -373,8 +385,23 @@ pub(crate) fn compile_measures(
                     let steps = fuels_steps(op, m, *nd, model, sections.demand, &fail)?;
                     out.parameters.extend(steps);
                 }
-                (Target::Local, Lever::Generation { generation_gj }) => {
-                    let gj = b.constant(*generation_gj, format!("{label}: generation"));
+                (
+                    Target::Local,
+                    Lever::Generation {
+                        generation_gj,
+                        degradation,
+                    },
+                ) => {
+                    if generation_gj.len() != b.n {
+                        return Err(fail("its generation does not have one value per year"));
+                    }
+                    let output = crate::electricity::generation_output(
+                        generation_gj,
+                        *degradation,
+                        m.schedule.start,
+                        model.base_year,
+                    );
+                    let gj = b.slot(&output, format!("{label}: generation"), Some(m.span));
                     out.parameters.push(Step::Generation {
                         op,
                         slot: sections.electricity.extra_generation,
@@ -385,8 +412,92 @@ pub(crate) fn compile_measures(
                     let (items, children) = sections
                         .map_target(model, t)
                         .ok_or_else(|| fail("its target is not a share map of this model"))?;
-                    out.parameters
-                        .push(map_step(op, m, items, children, &fail)?);
+                    let step = map_step(op, m, items, children, &fail)?;
+                    // Routes are read only by the waste section: every measure on them runs
+                    // after waste generation, in order, so that `divert` sees `W(y)`.
+                    if *t == Target::WasteRoutes {
+                        out.waste_generation.push(step);
+                    } else {
+                        out.parameters.push(step);
+                    }
+                }
+                (
+                    Target::WasteRoutes,
+                    Lever::Divert {
+                        from,
+                        to,
+                        mass,
+                        types,
+                    },
+                ) => {
+                    let w = sections
+                        .waste()
+                        .ok_or_else(|| fail("the model has no `waste` section"))?;
+                    if types.is_some() {
+                        return Err(fail("`types` needs composition-aware routes"));
+                    }
+                    let items = w.routes.to_vec();
+                    if from.iter().chain([to]).any(|&i| i >= items.len()) {
+                        return Err(fail("a `divert` route is not in the map"));
+                    }
+                    let mass = b.series(mass, format!("{label}: `mass`"), Bound::NonNegative)?;
+                    out.waste_generation.push(Step::Divert {
+                        op,
+                        index: out.n_diversions,
+                        generation: w.generation,
+                        mass,
+                        items,
+                        from: from.clone(),
+                        to: *to,
+                    });
+                    out.n_diversions += 1;
+                }
+                (Target::Energy(nd), Lever::Save { fuel, amount })
+                | (
+                    Target::Energy(nd),
+                    Lever::Switch {
+                        from: fuel, amount, ..
+                    },
+                ) => {
+                    let lever = match &m.lever {
+                        Lever::Switch { ratio, .. } => EnergyLever::Switch { ratio: *ratio },
+                        _ => EnergyLever::Save,
+                    };
+                    let to = match &m.lever {
+                        Lever::Switch { to, .. } => Some(*to),
+                        _ => None,
+                    };
+                    let demand = sections.demand;
+                    let mut entries = Vec::new();
+                    for l in model.leaves_below(*nd) {
+                        let leaf = demand.leaf(l)?;
+                        let entry = |f: usize| -> Option<usize> {
+                            let k = demand.run_fuel(f)?;
+                            let p = leaf.fuels.iter().position(|x| x.0 == k)?;
+                            Some(leaf.first_entry + p)
+                        };
+                        // A leaf that cannot use the fuel has none of it to give up.
+                        let Some(e_from) = entry(*fuel) else {
+                            continue;
+                        };
+                        let e_to = match to {
+                            None => None,
+                            Some(t) => Some(
+                                entry(t)
+                                    .ok_or_else(|| fail("the `to` fuel is not in a leaf's map"))?,
+                            ),
+                        };
+                        entries.push((e_from, e_to));
+                    }
+                    let amount =
+                        b.series(amount, format!("{label}: `amount`"), Bound::NonNegative)?;
+                    out.energy.push(EnergyOp {
+                        op,
+                        lever,
+                        amount,
+                        fuel: model.fuels.fuels()[*fuel].id.clone(),
+                        entries,
+                    });
                 }
                 _ => return Err(fail("the lever does not apply to the target")),
             }
@@ -669,6 +780,45 @@ pub(crate) fn run_steps(
                     }
                 }
             }
+            Step::Divert {
+                op,
+                index,
+                generation,
+                mass,
+                items,
+                from,
+                to,
+            } => {
+                let record = &mut ws.diversions[2 * index * n..2 * index * n + 2 * n];
+                record.fill(0.0);
+                if !on(*op) {
+                    continue;
+                }
+                // Share points asked per year: mass(y) * r(y) / W(y) (0 when W = 0); the kernel
+                // caps them at Σ_from s and moves them to `to` in proportion to the `from`
+                // shares (`amount` 1, the asked points as the per-year weight).
+                let w = &c.ops[*op].weights;
+                let (asked_t, diverted_t) = record.split_at_mut(n);
+                for y in 0..n {
+                    let gen = ws.arena[generation * n + y];
+                    asked_t[y] = ws.arena[mass * n + y] * w[y];
+                    ws.asked[y] = if gen > 0.0 { asked_t[y] / gen } else { 0.0 };
+                }
+                lcs_levers::shift_rows(
+                    &mut ws.arena,
+                    n,
+                    items,
+                    from,
+                    std::slice::from_ref(to),
+                    1.0,
+                    &ws.asked,
+                    &mut ws.shift_sums,
+                );
+                let moved = &ws.shift_sums[2 * n..3 * n];
+                for y in 0..n {
+                    diverted_t[y] = moved[y] * ws.arena[generation * n + y];
+                }
+            }
             Step::Generation { op, slot, gj } => {
                 if !on(*op) {
                     continue;
@@ -677,6 +827,62 @@ pub(crate) fn run_steps(
                 let (row, gj) = row_pair(&mut ws.arena, *slot, *gj, n);
                 for ((x, g), r) in row.iter_mut().zip(gj).zip(w) {
                     *x += g * r;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Applies the `save` and `switch` measures of the actions in `mask` to the per-entry final
+/// energy `entry_gj` (GJ, `entry * n + year`), in order (docs/EXTENSIONS.md):
+///
+/// ```text
+/// S(y)  = Σ_{leaves below} FE(leaf, from, y)          # before this measure
+/// k(y)  = amount(y) * r(y) / S(y)                      # lcs_levers::proportional_share
+/// FE'(leaf, from, y) = FE(leaf, from, y) * (1 - k(y))
+/// FE'(leaf, to, y)   = FE(leaf, to, y) + ratio * k(y) * FE(leaf, from, y)   # switch
+/// ```
+///
+/// A saving or switch larger than the energy available in a year is a [`RunError`] naming
+/// the measure, the year, the amount and the energy available.
+pub(crate) fn energy_measures(
+    c: &Compiled,
+    mask: &[bool],
+    entry_gj: &mut [f64],
+    arena: &[f64],
+) -> Result<(), RunError> {
+    let n = c.n_years;
+    for e in &c.energy_ops {
+        let info = &c.ops[e.op];
+        if !mask.get(info.action).copied().unwrap_or(false) {
+            continue;
+        }
+        for y in 0..n {
+            let asked = arena[e.amount * n + y] * info.weights[y];
+            if asked == 0.0 {
+                continue;
+            }
+            let available: f64 = e.entries.iter().map(|&(f, _)| entry_gj[f * n + y]).sum();
+            let Some(k) = lcs_levers::proportional_share(asked, available) else {
+                return Err(RunError {
+                    cause: Cause::Measure {
+                        action: info.action,
+                        measure: info.measure,
+                    },
+                    year: c.base_year + y as i32,
+                    problem: Problem::EnergyShortfall {
+                        fuel: e.fuel.clone(),
+                        asked_gj: asked,
+                        available_gj: available,
+                    },
+                });
+            };
+            for &(f, t) in &e.entries {
+                let taken = entry_gj[f * n + y] * k;
+                entry_gj[f * n + y] -= taken;
+                if let (Some(t), EnergyLever::Switch { ratio }) = (t, e.lever) {
+                    entry_gj[t * n + y] += ratio * taken;
                 }
             }
         }

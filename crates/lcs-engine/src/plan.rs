@@ -92,8 +92,21 @@ pub(crate) enum Step {
         /// stay 1.
         children: bool,
     },
-    /// A `generation` measure: adds `gj(y) * r(y)` to the generation slot.
+    /// A `generation` measure: adds `gj(y) * r(y)` to the generation slot (`gj` already
+    /// holds the degradation).
     Generation { op: usize, slot: usize, gj: usize },
+    /// A `divert` measure on mixed waste routes (`items`, the route slots): per year,
+    /// `m = min(mass(y) * r(y) / W(y), Σ_from s)` share points move from `from` to `to`.
+    /// `index` numbers the diversions of the scenario (for [`crate::diversions`]).
+    Divert {
+        op: usize,
+        index: usize,
+        generation: usize,
+        mass: usize,
+        items: Vec<usize>,
+        from: Vec<usize>,
+        to: usize,
+    },
     /// Checks a slot that another step computed and that this use needs within `bound`
     /// (a driver read directly as a node's activity must be ≥ 0); `what` names the use.
     Check {
@@ -111,6 +124,7 @@ impl Step {
             | Step::Mul { slot, .. }
             | Step::Copy { slot, .. }
             | Step::Generation { slot, .. } => vec![*slot],
+            Step::Divert { items, .. } => items.clone(),
             Step::Param { slots, .. } | Step::Series { slots, .. } => slots.clone(),
             Step::Shift { items, .. } | Step::SetMap { items, .. } => items.clone(),
             Step::Check { .. } => Vec::new(),
@@ -120,7 +134,9 @@ impl Step {
     /// The number of share-map items this step holds in per-year scratch space.
     pub(crate) fn map_items(&self) -> usize {
         match self {
-            Step::Shift { items, .. } | Step::SetMap { items, .. } => items.len(),
+            Step::Shift { items, .. } | Step::SetMap { items, .. } | Step::Divert { items, .. } => {
+                items.len()
+            }
             _ => 0,
         }
     }
@@ -136,6 +152,7 @@ impl Step {
             Step::Shift { .. } => "shift",
             Step::SetMap { .. } => "set map",
             Step::Generation { .. } => "generation",
+            Step::Divert { .. } => "divert",
             Step::Check { .. } => "check",
         }
     }
@@ -156,6 +173,32 @@ pub(crate) struct LeafPlan {
     pub intensity: usize,
     /// One entry per fuel the leaf can use: (run fuel index, fuel share slot, combo).
     pub fuels: Vec<(usize, usize, usize)>,
+    /// Position of the leaf's first entry among all leaves' entries (leaf order), for the
+    /// per-entry final energy that `save` and `switch` change.
+    pub first_entry: usize,
+}
+
+/// What an energy measure does (docs/EXTENSIONS.md, `save` and `switch`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum EnergyLever {
+    /// Removes the energy.
+    Save,
+    /// Replaces each GJ removed by `ratio` GJ of another fuel on the same leaf.
+    Switch { ratio: f64 },
+}
+
+/// A `save` or `switch` measure on the final energy of the leaves below a node.
+#[derive(Clone, Debug)]
+pub(crate) struct EnergyOp {
+    pub op: usize,
+    pub lever: EnergyLever,
+    /// Energy per year at full effect (slot, GJ).
+    pub amount: usize,
+    /// The fuel given up (id, for messages).
+    pub fuel: String,
+    /// On each leaf below the node that can use the fuel: (entry of the fuel given up,
+    /// entry of the fuel taken up by a switch).
+    pub entries: Vec<(usize, Option<usize>)>,
 }
 
 /// Final energy with the same sector, fuel and factors (leaves of one sector and category
@@ -279,6 +322,12 @@ pub struct Compiled {
     pub(crate) ops: Vec<OpInfo>,
     pub(crate) leaves: Vec<LeafPlan>,
     pub(crate) combos: Vec<Combo>,
+    /// Number of (leaf, fuel) entries over all leaves.
+    pub(crate) n_entries: usize,
+    /// `save` and `switch` measures, in application order.
+    pub(crate) energy_ops: Vec<EnergyOp>,
+    /// Number of `divert` measures (numbered by `Step::Divert::index`).
+    pub(crate) n_diversions: usize,
     pub(crate) electricity: ElectricityPlan,
     pub(crate) waste: Option<WastePlan>,
     pub(crate) sources: Vec<SourcePlan>,

@@ -15,10 +15,19 @@
 //! | `set` on a share map | `s'(i) = s(i) + r(y) * (value(i) - s(i))` |
 //! | `generation` | adds `capacity * 8760 * capacity_factor * r(y)` (or `generation * r(y)`) |
 //!
+//! `until` (an extension): `r(y) = 0` for `y ≥ until`.
+//!
 //! ```
 //! use lcs_levers::{Ramp, Schedule};
-//! let s = Schedule { start: 2020, full: 2030, ramp: Ramp::Linear };
+//! let s = Schedule { start: 2020, full: 2030, ramp: Ramp::Linear, until: Some(2040) };
 //! assert_eq!(s.weight(2025), 0.5);
+//! assert_eq!(s.weight(2040), 0.0); // `until`: no effect from 2040 on
+//! ```
+//!
+//! ```
+//! # use lcs_levers::{Ramp, Schedule};
+//! let s = Schedule { start: 2020, full: 2030, ramp: Ramp::Linear, until: None };
+//! assert_eq!(s.weight(2040), 1.0);
 //! ```
 #![deny(missing_docs)]
 
@@ -48,7 +57,8 @@ impl Ramp {
     pub const NAMES: [&'static str; 3] = ["linear", "step", "s-curve"];
 }
 
-/// A measure's schedule: years `start ≤ full` and a ramp.
+/// A measure's schedule: years `start ≤ full`, a ramp, and optionally the year `until`
+/// from which the measure stops (an extension of MODEL.md §9: a plant's end of life).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Schedule {
     /// First year with any effect (for `step`, the year it takes full effect).
@@ -57,14 +67,19 @@ pub struct Schedule {
     pub full: i32,
     /// The ramp shape.
     pub ramp: Ramp,
+    /// First year without effect (`until > start`): `r(y) = 0` for `y ≥ until`.
+    pub until: Option<i32>,
 }
 
 impl Schedule {
     /// Ramp weight `r(y)` in `[0, 1]` (MODEL.md §9):
     /// `x = clamp((y - start) / (full - start), 0, 1)`, and `x = 1` for `y ≥ start` when
     /// `full = start`; `linear` r = x; `step` r = 1 for `y ≥ start`, else 0;
-    /// `s-curve` r = 3x² − 2x³.
+    /// `s-curve` r = 3x² − 2x³; and `r = 0` for `y ≥ until`.
     pub fn weight(&self, year: i32) -> f64 {
+        if self.until.is_some_and(|u| year >= u) {
+            return 0.0;
+        }
         let x = if year < self.start {
             0.0
         } else if self.full <= self.start {
@@ -182,6 +197,23 @@ pub fn shift_rows(
     }
 }
 
+/// The fraction `k = asked / available` that an absolute change takes from every part when
+/// it is spread over the parts in proportion to their size (`save`, `switch`: each leaf's
+/// final energy of a fuel becomes `FE * (1 - k)`). `None` when `asked` exceeds
+/// `available` (beyond a relative 1e-9 of rounding); 0 when nothing is asked.
+#[inline]
+pub fn proportional_share(asked: f64, available: f64) -> Option<f64> {
+    if asked <= 0.0 {
+        Some(0.0)
+    } else if asked <= available {
+        Some(asked / available)
+    } else if asked <= available * (1.0 + 1e-9) {
+        Some(1.0)
+    } else {
+        None
+    }
+}
+
 /// `set` on one year of a share map, in place: `s'(i) = s(i) + r * (value(i) - s(i))`, where
 /// `value` has one entry per item of `shares` (absent items are 0).
 #[inline]
@@ -201,6 +233,7 @@ mod tests {
             start: 2022,
             full: 2030,
             ramp: Ramp::Linear,
+            until: None,
         };
         assert_eq!(lin.weight(2021), 0.0);
         assert_eq!(lin.weight(2022), 0.0);
@@ -212,6 +245,7 @@ mod tests {
             start: 2020,
             full: 2024,
             ramp: Ramp::SCurve,
+            until: None,
         };
         assert!((s.weight(2021) - 0.15625).abs() < 1e-15);
         assert_eq!(s.weight(2022), 0.5);
@@ -220,6 +254,7 @@ mod tests {
             start: 2025,
             full: 2030,
             ramp: Ramp::Step,
+            until: None,
         };
         assert_eq!(st.weight(2024), 0.0);
         assert_eq!(st.weight(2025), 1.0);
@@ -228,9 +263,18 @@ mod tests {
             start: 2025,
             full: 2025,
             ramp: Ramp::Linear,
+            until: None,
         };
         assert_eq!(same.weight(2024), 0.0);
         assert_eq!(same.weight(2025), 1.0);
+        // until: a plant of 2025 with a 20-year lifetime runs 2025..=2044.
+        let plant = Schedule {
+            until: Some(2045),
+            ..same
+        };
+        assert_eq!(plant.weight(2044), 1.0);
+        assert_eq!(plant.weight(2045), 0.0);
+        assert_eq!(plant.weight(2060), 0.0);
     }
 
     #[test]
@@ -295,6 +339,16 @@ mod tests {
         // Year 1: a is emptied; the sum stays 1.
         assert!(rows[1].abs() < 1e-15);
         assert!((rows[1] + rows[3] + rows[5] - 1.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn proportional_share_of_an_absolute_change() {
+        // 12 GWh of 48 GWh: a quarter of each part.
+        assert_eq!(proportional_share(12.0, 48.0), Some(0.25));
+        assert_eq!(proportional_share(0.0, 0.0), Some(0.0));
+        assert_eq!(proportional_share(48.0, 48.0), Some(1.0));
+        assert_eq!(proportional_share(49.0, 48.0), None);
+        assert_eq!(proportional_share(1.0, 0.0), None);
     }
 
     #[test]

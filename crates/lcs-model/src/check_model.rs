@@ -798,6 +798,7 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
         generation,
         composition,
         routes,
+        by_type: false,
         mcf: d.mcf,
         oxidation: d.oxidation,
         recovery: r.zero(Dimension::none(), n.span),

@@ -136,7 +136,10 @@ pub fn run_error(s: &Scenario, e: &RunError) -> Diagnostic {
             )
             .at(format!("{}.target", m.key))
             .note(format!("target: `{}`", m.target_path))
-            .note("a measure may not make a share negative, a share map stop summing to 1, or an intensity or activity negative (MODEL.md §9)")
+            .note(match e.problem {
+                lcs_engine::Problem::EnergyShortfall { .. } => "a `save` or `switch` can take at most the final energy of its fuel that the leaves below its node use in the year (docs/EXTENSIONS.md)",
+                _ => "a measure may not make a share negative, a share map stop summing to 1, or an intensity or activity negative (MODEL.md §9)",
+            })
         }
         &lcs_engine::Cause::Parameter { index } => {
             let p = &s.uncertainty[index];
