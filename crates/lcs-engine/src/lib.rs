@@ -36,17 +36,19 @@ mod sources;
 mod targets;
 pub mod waste;
 mod waste_section;
+pub mod wastewater;
 
 pub use attribution::{attribute, Attribution, AttributionError, Method, MAX_SHAPLEY_ACTIONS};
 pub use compile::compile;
 pub use eval::{
-    diversions, elec_row, evaluate, evaluate_with, grid_factor_co2e, waste_row, Cause, Diversion,
-    Outputs, Problem, RunError, Workspace,
+    diversions, elec_row, evaluate, evaluate_with, grid_factor_co2e, waste_row, wastewater_row,
+    Cause, Diversion, Outputs, Problem, RunError, Workspace,
 };
 pub use factors::{combustion_factors, GasFactors};
 pub use plan::{CompileError, Compiled};
 pub use results::{row_layout, row_values_into, rows, var, Row};
 pub use targets::{evaluate_targets, TargetResult};
+pub use waste_section::{waste_flows, WasteFlows};
 
 /// Evaluates a scenario with all its actions and returns the workspace.
 pub fn run_all(c: &Compiled) -> Result<Workspace, RunError> {

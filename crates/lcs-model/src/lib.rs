@@ -29,14 +29,17 @@ mod diag;
 mod model;
 mod paths;
 mod read;
+mod routes;
 mod scenario;
 mod source;
 mod uncertainty;
+mod wastewater;
 pub mod yaml;
 
 pub use check_model::node_key_path;
 pub use diag::{render_all_plain, Diagnostic};
 pub use model::*;
 pub use paths::{activity_dim, target_paths, PathInfo};
+pub use routes::{default_accepts, Accepts};
 pub use scenario::{Checked, FileKind, Loader};
 pub use source::{FileId, SourceFile, Sources, Span};
