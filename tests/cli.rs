@@ -138,13 +138,15 @@ fn targets_prints_and_writes_the_same_results() {
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.lines()
-            .any(|l| l.starts_with("intensity-40") && l.trim_end().ends_with("false")),
+        text.lines().any(|l| l.starts_with("intensity-40")
+            && l.contains("t CO2e/MYR million")
+            && l.trim_end().ends_with("no")),
         "{text}"
     );
     assert!(
-        text.lines()
-            .any(|l| l.starts_with("vs-reference-15") && l.trim_end().ends_with("true")),
+        text.lines().any(|l| l.starts_with("vs-reference-15")
+            && l.contains("kt CO2e/yr")
+            && l.trim_end().ends_with("yes")),
         "{text}"
     );
     let csv = std::fs::read_to_string(&file).expect("csv");

@@ -40,6 +40,10 @@ pub mod var {
     pub const WASTE_GENERATED: &str = "Waste|Generated";
     /// The waste sector row name.
     pub const WASTE_SECTOR: &str = "Waste";
+    /// Prefix of the driver rows, `Drivers|<name>`.
+    pub const DRIVERS: &str = "Drivers";
+    /// Prefix of the intensity rows, `Emissions Intensity|<driver>`.
+    pub const EMISSIONS_INTENSITY: &str = "Emissions Intensity";
 }
 
 /// One output variable over the model years.
@@ -147,14 +151,14 @@ pub(crate) fn build_specs(c: &Compiled) -> Vec<RowSpec> {
     }
     for ((name, unit, factor), &slot) in l.drivers.iter().zip(&c.driver_slots) {
         push(
-            format!("Drivers|{name}"),
+            format!("{}|{name}", var::DRIVERS),
             unit,
             Source::Slot(slot, 1.0 / factor),
         );
     }
     for (d, name, unit, factor) in &l.intensity_drivers {
         push(
-            format!("Emissions Intensity|{name}"),
+            format!("{}|{name}", var::EMISSIONS_INTENSITY),
             &format!("t CO2e/{unit}"),
             Source::Intensity(c.driver_slots[*d], *factor),
         );

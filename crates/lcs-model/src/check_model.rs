@@ -7,13 +7,14 @@
 
 use crate::diag::Diagnostic;
 use crate::model::*;
-use crate::read::{describe, get, is_name, join, Reader, Want};
+use crate::read::{describe, get, is_name, join, one_of, Reader, Want};
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
 use lcs_factors::{Category, FuelOverride, FuelTable, GwpSet, PerCategory, WasteType};
 use lcs_units::{nearest, Dimension, Species, UnitRegistry};
 
-const MODEL_KEYS: [&str; 11] = [
+/// The top-level keys of a model file (the schema lists the same).
+pub(crate) const MODEL_KEYS: [&str; 11] = [
     "region",
     "years",
     "gwp",
@@ -31,6 +32,7 @@ const MODEL_KEYS: [&str; 11] = [
 pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
     let mut r = Reader {
         errors: Vec::new(),
+        warnings: Vec::new(),
         units: UnitRegistry::builtin(),
         base_year: 0,
         end_year: 0,
@@ -302,22 +304,19 @@ fn factor_kg_per_tj(r: &mut Reader, n: &Node, path: &str) -> Option<f64> {
 }
 
 fn fuel_override(r: &mut Reader, id: &str, n: &Node, path: &str) -> Option<FuelOverride> {
-    let items = r.map(n, path, &["co2", "biogenic", "ch4", "n2o"])?;
+    let items = r.gas_map(n, path, &["CO2", "biogenic", "CH4", "N2O"])?;
     let mut o = FuelOverride {
         id: id.to_string(),
         ..Default::default()
     };
-    if let Some(v) = get(items, "co2") {
-        o.co2_kg_per_tj = Some(factor_kg_per_tj(r, v, &join(path, "co2"))?);
-    }
-    if let Some(v) = get(items, "biogenic") {
-        o.biogenic = Some(r.boolean(v, &join(path, "biogenic"))?);
-    }
-    if let Some(v) = get(items, "ch4") {
-        o.ch4 = Some(per_category(r, v, &join(path, "ch4"))?);
-    }
-    if let Some(v) = get(items, "n2o") {
-        o.n2o = Some(per_category(r, v, &join(path, "n2o"))?);
+    for (key, k, v) in items {
+        let kp = join(path, &k.text);
+        match key {
+            "CO2" => o.co2_kg_per_tj = Some(factor_kg_per_tj(r, v, &kp)?),
+            "biogenic" => o.biogenic = Some(r.boolean(v, &kp)?),
+            "CH4" => o.ch4 = Some(per_category(r, v, &kp)?),
+            _ => o.n2o = Some(per_category(r, v, &kp)?),
+        }
     }
     Some(o)
 }
@@ -342,6 +341,7 @@ pub(crate) fn share_map(
                 r.err(
                     Diagnostic::new(k.span, format!("unknown {what} `{}`", k.text))
                         .at(p)
+                        .expected(one_of(&valid))
                         .suggest(nearest(&k.text, valid.iter().map(String::as_str))),
                 );
                 ok = false;
@@ -501,13 +501,7 @@ fn read_node(
                 r.err(
                     Diagnostic::new(c.span, format!("unknown category `{t}`"))
                         .at(join(&key_path, "category"))
-                        .expected(
-                            names
-                                .iter()
-                                .map(|n| format!("`{n}`"))
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                        )
+                        .expected(one_of(&names))
                         .suggest(nearest(t, names)),
                 );
                 None
@@ -629,6 +623,7 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
                                 r.err(
                                     Diagnostic::new(f.span, format!("unknown fuel `{t}`"))
                                         .at(join(&pp, "fuel"))
+                                        .expected(one_of(&fuels.ids()))
                                         .suggest(nearest(t, fuels.ids())),
                                 );
                                 continue;
@@ -705,12 +700,7 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
                 };
                 match (cap, gen) {
                     (Some(c), None) => {
-                        unit.capacity = r.series(
-                            c,
-                            &join(&up, "capacity"),
-                            &Want::Dim(Dimension::energy()),
-                            false,
-                        );
+                        unit.capacity = r.power(c, &join(&up, "capacity"), "a capacity");
                         unit.capacity_factor = r
                             .req(ui, "capacity_factor", &up, v.span)
                             .and_then(|f| r.fraction(f, &join(&up, "capacity_factor")));
@@ -902,32 +892,31 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
         }
     }
     if let Some(c) = get(items, "composting") {
-        let ci = r.map(c, "waste.composting", &["CH4", "N2O"])?;
-        for (key, sp, slot) in [
-            ("CH4", Species::CH4, &mut w.compost_ch4),
-            ("N2O", Species::N2O, &mut w.compost_n2o),
-        ] {
-            if let Some(v) = get(ci, key) {
-                let kp = join("waste.composting", key);
-                let q = r.quantity(v, &kp)?;
-                let (u, _) = crate::read::unit_of(&q);
-                let ok = u.dim.is_none() || u.dim == Dimension::species_tag(sp);
-                if !ok || q.unit.is_none() {
-                    r.err(
-                        Diagnostic::new(
-                            v.span,
-                            format!("expected a mass of {key} per mass of waste"),
-                        )
-                        .at(kp)
-                        .expected(format!(
-                            "a value such as `\"4 kg/t\"` or `\"4 kg {key}/t\"`"
-                        ))
-                        .found(format!("{}", u.dim)),
-                    );
-                    return None;
-                }
-                *slot = q.value * u.factor;
+        let ci = r.gas_map(c, "waste.composting", &["CH4", "N2O"])?;
+        for (key, k, v) in ci {
+            let (sp, slot) = match key {
+                "CH4" => (Species::CH4, &mut w.compost_ch4),
+                _ => (Species::N2O, &mut w.compost_n2o),
+            };
+            let kp = join("waste.composting", &k.text);
+            let q = r.quantity(v, &kp)?;
+            let (u, _) = crate::read::unit_of(&q);
+            let ok = u.dim.is_none() || u.dim == Dimension::species_tag(sp);
+            if !ok || q.unit.is_none() {
+                r.err(
+                    Diagnostic::new(
+                        v.span,
+                        format!("expected a mass of {key} per mass of waste"),
+                    )
+                    .at(kp)
+                    .expected(format!(
+                        "a value such as `\"4 kg/t\"` or `\"4 kg {key}/t\"`"
+                    ))
+                    .found(format!("{}", u.dim)),
+                );
+                return None;
             }
+            *slot = q.value * u.factor;
         }
     }
     Some(w)
@@ -958,10 +947,10 @@ fn read_source(r: &mut Reader, path: &str, span: Span, n: &Node) -> Option<Sourc
         .and_then(|a| r.activity(a, &join(&kp, "activity")))?;
     let fp = join(&kp, "factors");
     let fnode = r.req(items, "factors", &kp, n.span)?;
-    let fi = r.map(fnode, &fp, &SourceGas::NAMES)?;
+    let fi = r.gas_map(fnode, &fp, &SourceGas::NAMES)?;
     let mut factors = Vec::new();
-    for (k, v) in fi {
-        let Some(gas) = SourceGas::parse(&k.text) else {
+    for (key, k, v) in fi {
+        let Some(gas) = SourceGas::parse(key) else {
             continue;
         };
         let gp = join(&fp, &k.text);
@@ -977,12 +966,12 @@ fn read_source(r: &mut Reader, path: &str, span: Span, n: &Node) -> Option<Sourc
             r.err(
                 Diagnostic::new(
                     v.span,
-                    format!("the factor times the activity is not a mass of {}", k.text),
+                    format!("the factor times the activity is not a mass of {}", key),
                 )
                 .at(gp)
                 .expected(format!(
                     "a factor in mass of {} per unit of activity ({adim})",
-                    k.text
+                    key
                 ))
                 .found(format!("{} × {adim} = {total}", s.dim)),
             );

@@ -30,12 +30,14 @@ mod model;
 mod paths;
 mod read;
 mod scenario;
+pub mod schema;
 mod source;
+pub mod starter;
 mod uncertainty;
 pub mod yaml;
 
 pub use check_model::node_key_path;
-pub use diag::{render_all_plain, Diagnostic};
+pub use diag::{render_all_plain, Diagnostic, Severity};
 pub use model::*;
 pub use paths::{activity_dim, target_paths, PathInfo};
 pub use scenario::{Checked, FileKind, Loader};

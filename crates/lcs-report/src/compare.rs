@@ -31,7 +31,7 @@ enum Val {
 fn series_val(s: &Series, factor: f64) -> Val {
     match &s.def {
         SeriesDef::Values(v) => Val::Values(v.iter().map(|x| x / factor).collect()),
-        SeriesDef::Expr(e) => Val::Text(format!("expr {e:?}")),
+        SeriesDef::Expr(e) => Val::Text(format!("expr `{e}`")),
     }
 }
 
@@ -149,7 +149,13 @@ fn other_values(m: &Model, t: &Target, factor: f64) -> Vec<(String, Val)> {
             .map(|w| {
                 w.composition
                     .iter()
-                    .map(|x| (format!(" #{}", x.item), series_val(&x.share, 1.0)))
+                    .map(|x| {
+                        let name = lcs_factors::WasteType::ALL
+                            .get(x.item)
+                            .map(|t| t.name())
+                            .unwrap_or("?");
+                        (format!(" {name}"), series_val(&x.share, 1.0))
+                    })
                     .collect()
             })
             .unwrap_or_default(),
@@ -310,62 +316,37 @@ pub fn inputs(a: &Scenario, b: &Scenario) -> Vec<InputDiff> {
             push("override", o.clone(), dash(), "overridden".into());
         }
     }
-    let measure = |m: &lcs_model::Measure| {
+    let measure = |m: &lcs_model::Measure, model: &Model, paths: &[lcs_model::PathInfo]| {
         format!(
-            "{} {} {:?} {}–{} {:?}",
-            m.lever.name(),
-            m.target_path,
-            m.lever,
+            "{} ({}–{}, {})",
+            measure_words(m, model, paths),
             m.schedule.start,
             m.schedule.full,
-            m.schedule.ramp
-        )
-    };
-    let measure_short = |m: &lcs_model::Measure| {
-        format!(
-            "{} {} ({}–{})",
-            m.lever.name(),
-            m.target_path,
-            m.schedule.start,
-            m.schedule.full
+            m.schedule.ramp.name()
         )
     };
     for x in &a.actions {
         let Some(y) = b.actions.iter().find(|y| y.id == x.id) else {
-            push(
-                "action",
-                x.id.clone(),
-                format!(
-                    "{} ({} measures)",
-                    x.name.clone().unwrap_or_default(),
-                    x.measures.len()
-                ),
-                dash(),
-            );
+            push("action", x.id.clone(), action_words(x), dash());
             continue;
         };
-        let meta = |a: &lcs_model::Action| {
-            format!("{:?} {:?} {:?} {:?}", a.name, a.theme, a.agency, a.kpi)
-        };
-        if meta(x) != meta(y) {
-            push("action", x.id.clone(), meta(x), meta(y));
+        if action_meta(x) != action_meta(y) {
+            push("action", x.id.clone(), action_meta(x), action_meta(y));
         }
         for mx in &x.measures {
             match y.measures.iter().find(|my| my.id == mx.id) {
                 None => push(
                     "measure",
                     format!("{}/{}", x.id, mx.id),
-                    measure_short(mx),
+                    measure(mx, &a.model, &pa),
                     dash(),
                 ),
-                Some(my) if measure(mx) != measure(my) => {
-                    let (da, db) = if measure_short(mx) != measure_short(my) {
-                        (measure_short(mx), measure_short(my))
-                    } else {
-                        (format!("{:?}", mx.lever), format!("{:?}", my.lever))
-                    };
-                    push("measure", format!("{}/{}", x.id, mx.id), da, db)
-                }
+                Some(my) if measure(mx, &a.model, &pa) != measure(my, &b.model, &pb) => push(
+                    "measure",
+                    format!("{}/{}", x.id, mx.id),
+                    measure(mx, &a.model, &pa),
+                    measure(my, &b.model, &pb),
+                ),
                 _ => {}
             }
         }
@@ -375,39 +356,194 @@ pub fn inputs(a: &Scenario, b: &Scenario) -> Vec<InputDiff> {
                     "measure",
                     format!("{}/{}", y.id, my.id),
                     dash(),
-                    measure_short(my),
+                    measure(my, &b.model, &pb),
                 );
             }
         }
     }
     for y in &b.actions {
         if !a.actions.iter().any(|x| x.id == y.id) {
-            push(
-                "action",
-                y.id.clone(),
-                dash(),
-                format!(
-                    "{} ({} measures)",
-                    y.name.clone().unwrap_or_default(),
-                    y.measures.len()
-                ),
-            );
+            push("action", y.id.clone(), dash(), action_words(y));
         }
     }
-    let target = |t: &lcs_model::TargetSpec| format!("{:?} {} {:?}", t.metric, t.year, t.threshold);
+    let target = |t: &lcs_model::TargetSpec, m: &Model| target_words(t, m);
     for x in &a.targets {
         match b.targets.iter().find(|y| y.id == x.id) {
-            None => push("target", x.id.clone(), target(x), dash()),
-            Some(y) if target(x) != target(y) => push("target", x.id.clone(), target(x), target(y)),
+            None => push("target", x.id.clone(), target(x, &a.model), dash()),
+            Some(y) if target(x, &a.model) != target(y, &b.model) => push(
+                "target",
+                x.id.clone(),
+                target(x, &a.model),
+                target(y, &b.model),
+            ),
             _ => {}
         }
     }
     for y in &b.targets {
         if !a.targets.iter().any(|x| x.id == y.id) {
-            push("target", y.id.clone(), dash(), target(y));
+            push("target", y.id.clone(), dash(), target(y, &b.model));
         }
     }
     out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// An action in words: its name and how many measures it has.
+fn action_words(a: &lcs_model::Action) -> String {
+    match &a.name {
+        Some(n) => format!("{n} ({})", plural(a.measures.len(), "measure")),
+        None => plural(a.measures.len(), "measure"),
+    }
+}
+
+/// An action's plan metadata in words: `name: …; theme: …; agency: …; KPI: …`.
+fn action_meta(a: &lcs_model::Action) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in [("name", &a.name), ("theme", &a.theme), ("KPI", &a.kpi)] {
+        if let Some(v) = v {
+            parts.push(format!("{k}: {v}"));
+        }
+    }
+    if !a.agency.is_empty() {
+        parts.push(format!("agency: {}", a.agency.join(", ")));
+    }
+    if parts.is_empty() {
+        "no name, theme, agency or KPI".to_string()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// A series in words, in a display unit (`factor` from base): its constant value, its first
+/// and last values, or its expression.
+fn series_words(s: &Series, factor: f64, years: &[i32]) -> String {
+    match &s.def {
+        SeriesDef::Expr(e) => format!("`{e}`"),
+        SeriesDef::Values(v) => {
+            let v: Vec<f64> = v.iter().map(|x| x / factor).collect();
+            match (v.first(), v.last()) {
+                (Some(a), Some(b)) if v.iter().all(|x| x == a) || v.len() == 1 => {
+                    let _ = b;
+                    short(*a)
+                }
+                (Some(a), Some(b)) => format!(
+                    "{} in {} to {} in {}",
+                    short(*a),
+                    years.first().copied().unwrap_or_default(),
+                    short(*b),
+                    years.last().copied().unwrap_or_default()
+                ),
+                _ => String::new(),
+            }
+        }
+    }
+}
+
+/// A measure's lever in words: `scale demand.residential.intensity by -0.2`,
+/// `shift 0.2 of demand.transport from car, motorcycle to bus`.
+fn measure_words(m: &lcs_model::Measure, model: &Model, paths: &[lcs_model::PathInfo]) -> String {
+    let years: Vec<i32> = model.years().collect();
+    let info = paths.iter().find(|p| p.path == m.target_path);
+    let unit = info.map(|p| p.unit.clone()).unwrap_or_default();
+    let factor = display_factor(model, &unit);
+    let with_unit = |s: &Series| {
+        let v = series_words(s, factor, &years);
+        if unit.is_empty() || unit == "1" || matches!(s.def, SeriesDef::Expr(_)) {
+            v
+        } else {
+            format!("{v} {unit}")
+        }
+    };
+    let items = |idx: &[usize]| -> String {
+        let names = map_item_names(model, &m.target);
+        idx.iter()
+            .map(|&i| names.get(i).cloned().unwrap_or_else(|| format!("#{i}")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let t = &m.target_path;
+    match &m.lever {
+        lcs_model::Lever::Scale { by } => format!("scale {t} by {}", series_words(by, 1.0, &years)),
+        lcs_model::Lever::Set { value } => format!("set {t} to {}", with_unit(value)),
+        lcs_model::Lever::Add { amount } => format!("add {} to {t}", with_unit(amount)),
+        lcs_model::Lever::Shift { from, to, amount } => format!(
+            "shift {} of {t} from {} to {}",
+            short(*amount),
+            items(from),
+            items(to)
+        ),
+        lcs_model::Lever::SetMap { value } => {
+            let names = map_item_names(model, &m.target);
+            let parts: Vec<String> = value
+                .iter()
+                .map(|(i, v)| {
+                    format!(
+                        "{} {}",
+                        names.get(*i).cloned().unwrap_or_else(|| format!("#{i}")),
+                        short(*v)
+                    )
+                })
+                .collect();
+            format!("set {t} to {}", parts.join(", "))
+        }
+        lcs_model::Lever::Generation { generation_gj } => format!(
+            "add {} MWh/yr of local generation",
+            short(generation_gj / 3.6)
+        ),
+    }
+}
+
+/// The item names of a share map target, by index.
+fn map_item_names(m: &Model, t: &Target) -> Vec<String> {
+    match t {
+        Target::Fuels(_) => m.fuels.ids().iter().map(|s| s.to_string()).collect(),
+        Target::Children(n) => m.nodes[*n]
+            .children
+            .iter()
+            .map(|&c| m.nodes[c].name.clone())
+            .collect(),
+        Target::Mix => match m.electricity.as_ref().map(|e| &e.grid) {
+            Some(Grid::Mix(p)) => p.iter().map(|x| x.name.clone()).collect(),
+            _ => Vec::new(),
+        },
+        Target::WasteComposition => lcs_factors::WasteType::ALL
+            .iter()
+            .map(|t| t.name().to_string())
+            .collect(),
+        Target::WasteRoutes => ROUTES.iter().map(|s| s.to_string()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A target in words: `emissions in 2030 at most 85 % of the reference`.
+fn target_words(t: &lcs_model::TargetSpec, m: &Model) -> String {
+    let (metric, unit) = crate::run::target_metric(m, &t.metric);
+    let pct = |r: f64| {
+        let p = 100.0 * (1.0 - r);
+        if (p - p.round()).abs() < 1e-9 {
+            format!("{p:.0}")
+        } else {
+            format!("{p:.1}")
+        }
+    };
+    match &t.threshold {
+        lcs_model::Threshold::Year { reduction, year } => format!(
+            "{metric} in {} at most {} % of {year}",
+            t.year,
+            pct(*reduction)
+        ),
+        lcs_model::Threshold::Reference { reduction } => format!(
+            "{metric} in {} at most {} % of the reference",
+            t.year,
+            pct(*reduction)
+        ),
+        lcs_model::Threshold::AtMost(v) => {
+            format!("{metric} in {} at most {} {unit}", t.year, short(*v))
+        }
+    }
 }
 
 /// One variable's largest difference of outputs.

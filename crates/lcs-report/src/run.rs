@@ -90,6 +90,22 @@ pub struct ScenarioRun {
     pub notes: Vec<String>,
 }
 
+/// A target metric in words and the unit of its value and threshold: `emissions` in
+/// `kt CO2e/yr`, or `intensity per <driver>` in `t CO2e/<the driver's declared unit>`
+/// (MODEL.md §10, §11.11).
+pub fn target_metric(m: &lcs_model::Model, metric: &Metric) -> (String, String) {
+    match metric {
+        Metric::Emissions => ("emissions".to_string(), "kt CO2e/yr".to_string()),
+        Metric::Intensity(d) => {
+            let dr = &m.drivers[*d];
+            (
+                format!("intensity per {}", dr.name),
+                format!("t CO2e/{}", dr.unit_text),
+            )
+        }
+    }
+}
+
 impl ScenarioRun {
     /// Gathers a scenario's results from the engine: `run` with every action, `reference`
     /// with none, `targets` from [`lcs_engine::evaluate_targets`].
@@ -109,16 +125,10 @@ impl ScenarioRun {
             .iter()
             .zip(&s.targets)
             .map(|(t, spec)| {
-                let (metric, unit, driver) = match &spec.metric {
-                    Metric::Emissions => ("emissions".to_string(), "kt CO2e/yr".to_string(), None),
-                    Metric::Intensity(d) => {
-                        let dr = &m.drivers[*d];
-                        (
-                            format!("intensity per {}", dr.name),
-                            format!("t CO2e/{}", dr.unit_text),
-                            Some(dr.name.clone()),
-                        )
-                    }
+                let (metric, unit) = target_metric(m, &spec.metric);
+                let driver = match &spec.metric {
+                    Metric::Emissions => None,
+                    Metric::Intensity(d) => Some(m.drivers[*d].name.clone()),
                 };
                 let threshold_kt = match &driver {
                     None => t.threshold,

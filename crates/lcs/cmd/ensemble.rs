@@ -223,7 +223,7 @@ pub fn write_outputs(out: &Path, l: &Layout, s: &Summary) -> Result<(), Failure>
             .map(|(y, k)| {
                 let i = r * ny + k;
                 let p = s.percentiles(i);
-                let f = |v: Option<f64>| v.map(super::fmt_kt).unwrap_or_default();
+                let f = |v: Option<f64>| v.map(super::fmt_num).unwrap_or_default();
                 vec![
                     y.to_string(),
                     f(Some(s.moments.mean[i])),
