@@ -154,7 +154,7 @@ impl Reader {
                     Diagnostic::warning(
                         k.span,
                         "gas-key-case",
-                        format!("gas key `{}` is spelled `{c}`", k.text),
+                        format!("gas key `{}` is written `{c}`", k.text),
                     )
                     .at(join(path, &k.text))
                     .expected(format!(

@@ -1293,7 +1293,13 @@ fn read_target(r: &mut Reader, model: &Model, n: &Node, tp: &str) -> Option<Targ
                     String::new()
                 };
                 r.err(
-                    Diagnostic::new(red.span, format!("reduction {} is above 1", lcs_units::format_number(reduction)))
+                    Diagnostic::new(
+                        red.span,
+                        format!(
+                            "reduction {} is above 1",
+                            lcs_units::format_number(reduction).trim_end_matches(".0")
+                        ),
+                    )
                         .at(rp)
                         .expected(format!("a fraction from 0 to 1{hint}"))
                         .note("the threshold is (1 - reduction) × the metric in `relative_to`; for a net-negative target write `at_most` with a negative value"),
@@ -1307,7 +1313,7 @@ fn read_target(r: &mut Reader, model: &Model, n: &Node, tp: &str) -> Option<Targ
                         "negative-reduction",
                         format!(
                             "reduction {} is negative: the target allows an increase of {} %",
-                            lcs_units::format_number(reduction),
+                            lcs_units::format_number(reduction).trim_end_matches(".0"),
                             lcs_units::format_number(-100.0 * reduction).trim_end_matches(".0")
                         ),
                     )
