@@ -419,8 +419,10 @@ fn defs() -> Map<String, Value> {
         ];
         for k in keys {
             let v = match *k {
-                "values" | "weights" => json!({ "type": "array", "items": r("number") }),
-                _ => r("number"),
+                "values" => json!({ "type": "array", "items": r("quantity") }),
+                "weights" => json!({ "type": "array", "items": r("number") }),
+                // A value in `as: absolute` may carry a unit (`"0.5 t CO2/MWh"`).
+                _ => r("quantity"),
             };
             p.push((k, v));
         }

@@ -61,7 +61,9 @@ pub fn run(o: &Options) -> Result<(), Failure> {
         let n = s.actions.len();
         let text = format!(
             "scenario `{}` has {n} actions; exact Shapley attribution takes at most {MAX_SHAPLEY_ACTIONS} (2^{n} runs), so the Shapley values are estimated from {} random orderings of the actions (seed {}; `--permutations`, `--seed`)",
-            s.id, o.permutations, o.seed
+            s.id,
+            fmt_count(o.permutations),
+            o.seed
         );
         eprintln!("note: {text}");
         note = Some(text);
@@ -170,8 +172,20 @@ pub fn run(o: &Options) -> Result<(), Failure> {
         l.push(share);
         body.push(l);
     };
+    // Long names are cut in the printed table (JSON and CSV keep them whole).
+    let cut = |n: String| {
+        const MAX: usize = 60;
+        if n.chars().count() > MAX {
+            format!(
+                "{}…",
+                n.chars().take(MAX - 1).collect::<String>().trim_end()
+            )
+        } else {
+            n
+        }
+    };
     for (id, v) in a.actions.iter().zip(&a.contributions) {
-        line(id, name_of(id).unwrap_or_default(), v, share(v[last]));
+        line(id, cut(name_of(id).unwrap_or_default()), v, share(v[last]));
     }
     if let Some(i) = &a.interaction {
         line(
