@@ -22,6 +22,14 @@ mod render;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // A closed stdout (`lcs run ... | head`) ends the process quietly, as for other Unix
+    // tools, instead of a panic on the next print.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to the default at start-up, before any thread
+    // exists, has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let args = cli::parse();
     match cmd::dispatch(args) {
         Ok(()) => ExitCode::SUCCESS,

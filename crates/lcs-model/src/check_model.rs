@@ -222,6 +222,7 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
                                     drivers.iter().map(|x| x.name.as_str()).collect();
                                 let d = Diagnostic::new(d.span, format!("unknown driver `{t}`"))
                                     .at(p)
+                                    .expected(one_of(&names))
                                     .suggest(nearest(t, names));
                                 r.err(d);
                             }

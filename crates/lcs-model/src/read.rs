@@ -743,7 +743,7 @@ impl Reader {
                                         format!("unknown driver `{name}` in expression"),
                                     )
                                     .at(ep.clone())
-                                    .expected("a driver name")
+                                    .expected(format!("a driver name: {}", one_of(&names)))
                                     .suggest(nearest(&name, names)),
                                 );
                                 ok = false;

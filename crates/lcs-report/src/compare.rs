@@ -387,6 +387,17 @@ pub fn inputs(a: &Scenario, b: &Scenario) -> Vec<InputDiff> {
     out
 }
 
+/// A number in words: as written below 1,000 (`0.2`, `-0.15`), rounded with thousands
+/// separators above (`56,064`).
+fn word_number(v: f64) -> String {
+    if v.abs() >= 1000.0 {
+        short(v)
+    } else {
+        let t = lcs_units::format_number(v);
+        t.strip_suffix(".0").map(str::to_string).unwrap_or(t)
+    }
+}
+
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
@@ -427,13 +438,13 @@ fn series_words(s: &Series, factor: f64, years: &[i32]) -> String {
             match (v.first(), v.last()) {
                 (Some(a), Some(b)) if v.iter().all(|x| x == a) || v.len() == 1 => {
                     let _ = b;
-                    short(*a)
+                    word_number(*a)
                 }
                 (Some(a), Some(b)) => format!(
                     "{} in {} to {} in {}",
-                    short(*a),
+                    word_number(*a),
                     years.first().copied().unwrap_or_default(),
-                    short(*b),
+                    word_number(*b),
                     years.last().copied().unwrap_or_default()
                 ),
                 _ => String::new(),
@@ -471,7 +482,7 @@ fn measure_words(m: &lcs_model::Measure, model: &Model, paths: &[lcs_model::Path
         lcs_model::Lever::Add { amount } => format!("add {} to {t}", with_unit(amount)),
         lcs_model::Lever::Shift { from, to, amount } => format!(
             "shift {} of {t} from {} to {}",
-            short(*amount),
+            word_number(*amount),
             items(from),
             items(to)
         ),
@@ -483,7 +494,7 @@ fn measure_words(m: &lcs_model::Measure, model: &Model, paths: &[lcs_model::Path
                     format!(
                         "{} {}",
                         names.get(*i).cloned().unwrap_or_else(|| format!("#{i}")),
-                        short(*v)
+                        word_number(*v)
                     )
                 })
                 .collect();

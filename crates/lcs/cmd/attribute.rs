@@ -218,6 +218,12 @@ pub fn run(o: &Options) -> Result<(), Failure> {
     if let Some(n) = &note {
         println!("note: {n}");
     }
+    if s.actions.is_empty() {
+        println!(
+            "note: scenario `{}` has no actions, so it equals its reference",
+            s.id
+        );
+    }
     if let Some(path) = &o.out {
         println!("wrote {}", path.display());
     }
