@@ -259,8 +259,8 @@ pub fn write_outputs(out: &Path, l: &Layout, s: &Summary) -> Result<(), Failure>
     for (t, (id, year)) in l.targets.iter().enumerate() {
         println!(
             "target {id} ({year}): met in {} of {} samples (p = {:.4})",
-            s.met[t],
-            s.samples,
+            super::fmt_count(s.met[t] as usize),
+            super::fmt_count(s.samples as usize),
             s.probability(t)
         );
     }
