@@ -84,6 +84,10 @@ pub(crate) struct OpInfo {
     pub action: usize,
     pub measure: usize,
     pub weights: Vec<f64>,
+    /// The schedule as written and the adjustment in force (`crate::adjust`):
+    /// `weights = adjusted_weights(schedule, adjust)`.
+    pub schedule: Schedule,
+    pub adjust: crate::adjust::MeasureAdjust,
 }
 
 /// A leaf of the demand tree with its slots and per-fuel factors.
@@ -380,7 +384,6 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
             labels.measure_ids.push((a.id.clone(), m.id.clone()));
         }
     }
-    let weights = |s: &Schedule| s.weights(model.base_year, model.end_year);
 
     // Parameter slots for every non-driver series.
     // Demand nodes: activity slots, share slots, per slots.
@@ -777,10 +780,19 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
     for (a, mi) in measures {
         let m = &scenario.actions[a].measures[mi];
         let op = ops.len();
+        let (ambition, shift) = scenario.measure_adjustment(a, mi);
+        let adjust = crate::adjust::MeasureAdjust { ambition, shift };
         ops.push(OpInfo {
             action: a,
             measure: mi,
-            weights: weights(&m.schedule),
+            weights: crate::adjust::adjusted_weights(
+                &m.schedule,
+                adjust,
+                model.base_year,
+                model.end_year,
+            ),
+            schedule: m.schedule,
+            adjust,
         });
         let series_step =
             |b: &mut Builder, slots: Vec<usize>, bound: Bound, group: Vec<usize>| -> Step {

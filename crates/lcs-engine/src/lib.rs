@@ -22,6 +22,7 @@
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod adjust;
 mod attribution;
 mod compile;
 mod eval;

@@ -25,6 +25,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod check_model;
+mod costs;
 mod diag;
 pub mod ecotown;
 mod model;
@@ -37,6 +38,7 @@ mod uncertainty;
 pub mod yaml;
 
 pub use check_model::node_key_path;
+pub use costs::{Adjustment, Cost, Money, PerUnit, ScenarioEconomics};
 pub use diag::{render_all_plain, Diagnostic};
 pub use model::*;
 pub use paths::{activity_dim, target_paths, PathInfo};

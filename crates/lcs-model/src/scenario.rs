@@ -70,7 +70,7 @@ pub struct Loader {
 
 type Diags = Vec<Diagnostic>;
 
-const SCENARIO_KEYS: [&str; 9] = [
+const SCENARIO_KEYS: [&str; 11] = [
     "scenario",
     "name",
     "model",
@@ -80,8 +80,10 @@ const SCENARIO_KEYS: [&str; 9] = [
     "actions",
     "targets",
     "uncertainty",
+    "economics",
+    "adjust",
 ];
-const ACTION_KEYS: [&str; 6] = ["id", "name", "theme", "agency", "kpi", "measures"];
+const ACTION_KEYS: [&str; 7] = ["id", "name", "theme", "agency", "kpi", "measures", "cost"];
 
 impl Loader {
     /// A loader with no files read.
@@ -460,6 +462,23 @@ impl Loader {
         }
         let correlations =
             crate::uncertainty::resolve_correlations(&mut r, &uncertainty, &corr_raw);
+        // Economics: the last file of the chain that has the section; adjustments merged
+        // root first, key by key.
+        let mut economics = None;
+        let mut raw_adjust = Vec::new();
+        for (_, node, _) in &chain {
+            let NodeKind::Map(items) = &node.kind else {
+                continue;
+            };
+            if let Some(e) = get(items, "economics") {
+                economics = crate::costs::read_economics(&mut r, &model, e);
+            }
+            if let Some(a) = get(items, "adjust") {
+                crate::costs::read_adjust_entries(&mut r, a, &mut raw_adjust);
+            }
+        }
+        let adjust = crate::costs::resolve_adjust(&mut r, raw_adjust, &actions);
+        crate::costs::resolve(&mut r, economics.as_ref(), &mut actions);
         r.errors.extend(pkg_errors);
         // Action ids unique after inheritance; measure ids unique within their action.
         for (i, a) in actions.iter().enumerate() {
@@ -510,6 +529,8 @@ impl Loader {
             overrides,
             uncertainty,
             correlations,
+            economics,
+            adjust,
             span: leaf_node.span,
         })
     }
@@ -756,8 +777,9 @@ fn descendants(model: &Model, n: usize) -> Vec<usize> {
     out
 }
 
-const MEASURE_KEYS: [&str; 15] = [
+const MEASURE_KEYS: [&str; 16] = [
     "id",
+    "cost",
     "name",
     "lever",
     "target",
@@ -861,6 +883,14 @@ fn read_actions(
         let agency = get(ai, "agency")
             .and_then(|x| r.strings(x, &join(&ap, "agency")))
             .unwrap_or_default();
+        let cost = get(ai, "cost").and_then(|c| {
+            let site = crate::costs::Site {
+                who: format!("action `{id}`"),
+                measure: None,
+                capacity: None,
+            };
+            crate::costs::read_cost(r, c, &join(&ap, "cost"), &site)
+        });
         let mut measures = Vec::new();
         if let Some(ms) = get(ai, "measures") {
             if let Some(ml) = r.seq(ms, &join(&ap, "measures"), "measures") {
@@ -882,6 +912,7 @@ fn read_actions(
             package: package.clone(),
             measures,
             key: ap.clone(),
+            cost,
             span: an.span,
         });
     }
@@ -974,7 +1005,9 @@ fn read_measure(
             return None;
         }
     }
-    let mut allowed: Vec<&str> = vec!["id", "name", "lever", "target", "start", "full", "ramp"];
+    let mut allowed: Vec<&str> = vec![
+        "id", "name", "lever", "target", "start", "full", "ramp", "cost",
+    ];
     allowed.extend_from_slice(lever_keys(&lever_text));
     let mi = r.map(m, mp, &allowed)?;
     let id = r
@@ -1017,6 +1050,7 @@ fn read_measure(
         return None;
     }
     let need = |r: &mut Reader, k: &str| r.req(mi, k, mp, m.span);
+    let mut capacity = None;
     let lever = match lever_text.as_str() {
         "scale" => Lever::Scale {
             by: {
@@ -1148,6 +1182,7 @@ fn read_measure(
                         return None;
                     }
                     // Power is energy per year: capacity in base GJ/yr × capacity factor.
+                    capacity = Some(cap.value * u.factor);
                     cap.value * u.factor * cf
                 }
                 (None, Some(g)) => {
@@ -1197,6 +1232,14 @@ fn read_measure(
         );
         return None;
     }
+    let cost = get(mi, "cost").and_then(|c| {
+        let site = crate::costs::Site {
+            who: format!("measure `{id}`"),
+            measure: Some((&lever, &target, ttext.as_str())),
+            capacity,
+        };
+        crate::costs::read_cost(r, c, &join(mp, "cost"), &site)
+    });
     Some(Measure {
         id,
         name,
@@ -1205,6 +1248,8 @@ fn read_measure(
         target,
         lever,
         schedule,
+        capacity,
+        cost,
         span: m.span,
     })
 }
