@@ -173,7 +173,9 @@ const PRICE_HEADER: [&str; 12] = [
 
 /// Reads price sets from the text of `sets.csv` and of the price tables it draws on.
 pub fn parse_sets(sets: &str, tables: &[(&'static str, &str)]) -> Result<Vec<PriceSet>, String> {
-    let mut rows: Vec<(String, String, String, i32, f64, String, i32, String)> = Vec::new();
+    // (fuel, item, region, year, value, currency, price year, basis)
+    type PriceRow = (String, String, String, i32, f64, String, i32, String);
+    let mut rows: Vec<PriceRow> = Vec::new();
     for (file, text) in tables {
         let csv = Csv::parse(file, text, &PRICE_HEADER)?;
         for row in csv.rows() {

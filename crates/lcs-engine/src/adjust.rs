@@ -146,7 +146,10 @@ mod tests {
             2025,
         );
         let want = [0.0, 0.0, 0.2, 0.4, 0.6, 0.8, 0.8];
-        assert!(w.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-15), "{w:?}");
+        assert!(
+            w.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-15),
+            "{w:?}"
+        );
         // Start two years earlier: 2018-2022, r(2019) = 0.25.
         let w = adjusted_weights(
             &s,

@@ -139,44 +139,76 @@ pub struct Adjustment {
 }
 
 impl crate::model::Scenario {
-    /// The adjustment in force for a measure: `(ambition, years moved)`. The ambition is the
-    /// action's times the measure's; a measure's own `start` moves it from its start, else
-    /// the action's `start` moves all its measures by `start − (earliest start of its
-    /// measures)`.
+    /// The adjustment in force for a measure: `(ambition, years moved)`
+    /// ([`measure_adjustment_in`] with the scenario's own `adjust:`).
     pub fn measure_adjustment(&self, action: usize, measure: usize) -> (f64, i32) {
-        let a = &self.actions[action];
-        let mut ambition = 1.0;
-        let mut shift = 0;
-        let mut own_start = false;
-        for adj in self.adjust.iter().filter(|x| x.action == action) {
-            match adj.measure {
-                None => {
-                    if let Some(k) = adj.ambition {
-                        ambition *= k;
-                    }
-                    if let (Some(s), false) = (adj.start, own_start) {
-                        let first = a
-                            .measures
-                            .iter()
-                            .map(|m| m.schedule.start)
-                            .min()
-                            .unwrap_or(s);
-                        shift = s - first;
-                    }
+        measure_adjustment_in(&self.actions, &self.adjust, action, measure)
+    }
+}
+
+/// The adjustment a list of `adjust:` entries gives a measure: `(ambition, years moved)`.
+/// The ambition is the action entry's times the measure entry's; a measure entry's `start`
+/// moves the measure from its own start, else the action entry's `start` moves every measure
+/// of the action by `start − (earliest start of its measures)`. Used by the engine when it
+/// compiles, and by target seeking so that what it evaluates is what a written file gives.
+pub fn measure_adjustment_in(
+    actions: &[Action],
+    adjust: &[Adjustment],
+    action: usize,
+    measure: usize,
+) -> (f64, i32) {
+    let a = &actions[action];
+    let mut ambition = 1.0;
+    let mut action_shift = None;
+    let mut own_shift = None;
+    for adj in adjust.iter().filter(|x| x.action == action) {
+        match adj.measure {
+            None => {
+                if let Some(k) = adj.ambition {
+                    ambition *= k;
                 }
-                Some(m) if m == measure => {
-                    if let Some(k) = adj.ambition {
-                        ambition *= k;
-                    }
-                    if let Some(s) = adj.start {
-                        shift = s - a.measures[m].schedule.start;
-                        own_start = true;
-                    }
+                if let Some(s) = adj.start {
+                    let first = a
+                        .measures
+                        .iter()
+                        .map(|m| m.schedule.start)
+                        .min()
+                        .unwrap_or(s);
+                    action_shift = Some(s - first);
                 }
-                Some(_) => {}
             }
+            Some(m) if m == measure => {
+                if let Some(k) = adj.ambition {
+                    ambition *= k;
+                }
+                if let Some(s) = adj.start {
+                    own_shift = Some(s - a.measures[m].schedule.start);
+                }
+            }
+            Some(_) => {}
         }
-        (ambition, shift)
+    }
+    (ambition, own_shift.or(action_shift).unwrap_or(0))
+}
+
+/// Adds `new` to `list`, merging it into an entry for the same action and measure (its
+/// `ambition` and `start`, where given, replace the earlier ones).
+pub fn merge_adjustment(list: &mut Vec<Adjustment>, new: Adjustment) {
+    match list
+        .iter_mut()
+        .find(|x| x.action == new.action && x.measure == new.measure)
+    {
+        Some(old) => {
+            if new.ambition.is_some() {
+                old.ambition = new.ambition;
+            }
+            if new.start.is_some() {
+                old.start = new.start;
+            }
+            old.key = new.key;
+            old.span = new.span;
+        }
+        None => list.push(new),
     }
 }
 
@@ -246,10 +278,7 @@ pub(crate) fn read_economics(r: &mut Reader, model: &Model, n: &Node) -> Option<
                     r.err(
                         Diagnostic::new(sn.span, format!("unknown price set `{t}`"))
                             .at(p("energy_prices"))
-                            .expected(format!(
-                                "a set of data/prices/sets.csv: {}",
-                                quoted(&names)
-                            ))
+                            .expected(format!("a set of data/prices/sets.csv: {}", quoted(&names)))
                             .suggest(nearest(&t, names.iter().copied())),
                     );
                     return None;
@@ -362,9 +391,12 @@ pub(crate) fn read_economics(r: &mut Reader, model: &Model, n: &Node) -> Option<
                 .find(|c| s.dim == Dimension::base(c).div(&Dimension::energy()));
             let (Some(cur), SeriesDef::Values(vals)) = (cur, &s.def) else {
                 r.err(
-                    Diagnostic::new(v.span, "expected a price per energy, e.g. `\"80 MYR/GJ\"` or `\"0.45 MYR/kWh\"`")
-                        .at(kp)
-                        .found(format!("{}", s.dim)),
+                    Diagnostic::new(
+                        v.span,
+                        "expected a price per energy, e.g. `\"80 MYR/GJ\"` or `\"0.45 MYR/kWh\"`",
+                    )
+                    .at(kp)
+                    .found(format!("{}", s.dim)),
                 );
                 continue;
             };
@@ -474,7 +506,10 @@ pub(crate) fn read_cost(r: &mut Reader, n: &Node, cp: &str, site: &Site) -> Opti
             r.err(
                 Diagnostic::new(
                     l.span,
-                    format!("lifetime must be a whole number of years ≥ 1, found `{}`", describe_scalar(l)),
+                    format!(
+                        "lifetime must be a whole number of years ≥ 1, found `{}`",
+                        describe_scalar(l)
+                    ),
                 )
                 .at(p("lifetime"))
                 .expected("e.g. `25` or `\"25 yr\"`"),
@@ -496,17 +531,26 @@ pub(crate) fn read_cost(r: &mut Reader, n: &Node, cp: &str, site: &Site) -> Opti
     if let Some(m) = &cost.variable_om {
         if matches!(m.per, None | Some(PerUnit::Capacity)) {
             r.err(
-                Diagnostic::new(m.span, format!("`variable_om` is per unit of a flow, but `{}` is not", m.text))
-                    .at(p("variable_om"))
-                    .expected(expected_flow(site)),
+                Diagnostic::new(
+                    m.span,
+                    format!(
+                        "`variable_om` is per unit of a flow, but `{}` is not",
+                        m.text
+                    ),
+                )
+                .at(p("variable_om"))
+                .expected(expected_flow(site)),
             );
             return None;
         }
     }
     if cost.capex.is_none() && cost.fixed_om.is_none() && cost.variable_om.is_none() {
         r.err(
-            Diagnostic::new(n.span, "a `cost` needs `capex`, `fixed_om` or `variable_om`")
-                .at(cp),
+            Diagnostic::new(
+                n.span,
+                "a `cost` needs `capex`, `fixed_om` or `variable_om`",
+            )
+            .at(cp),
         );
         return None;
     }
@@ -565,7 +609,9 @@ fn money(
         r.err(
             Diagnostic::new(n.span, format!("`{key}` needs its currency"))
                 .at(path)
-                .expected("an amount with its currency, e.g. `\"12 MYR million\"`, or `{ value, per }`")
+                .expected(
+                    "an amount with its currency, e.g. `\"12 MYR million\"`, or `{ value, per }`",
+                )
                 .found(format!("the plain number {}", format_number(q.value))),
         );
         return None;
@@ -655,7 +701,10 @@ fn per_unit(
         .copied()
         .find(|c| cu.dim == Dimension::base(c))
     else {
-        bad(r, format!("`{}` in `{text}` is not a currency", cur_text.trim()));
+        bad(
+            r,
+            format!("`{}` in `{text}` is not a currency", cur_text.trim()),
+        );
         return None;
     };
     let den = den_text.trim();
@@ -735,12 +784,19 @@ fn per_unit(
     if let Some(q) = qualifier {
         if Some(q) != want_qualifier {
             r.err(
-                Diagnostic::new(n.span, format!("`{text}` says `{q}`, but {} measures {}", site.who, per.name()))
-                    .at(path)
-                    .expected(match want_qualifier {
-                        Some(w) => format!("`{currency}/{den} {w}`"),
-                        None => format!("`{currency}/{den}`"),
-                    }),
+                Diagnostic::new(
+                    n.span,
+                    format!(
+                        "`{text}` says `{q}`, but {} measures {}",
+                        site.who,
+                        per.name()
+                    ),
+                )
+                .at(path)
+                .expected(match want_qualifier {
+                    Some(w) => format!("`{currency}/{den} {w}`"),
+                    None => format!("`{currency}/{den}`"),
+                }),
             );
             return None;
         }
@@ -762,9 +818,12 @@ fn per_unit(
     }
     if key == "variable_om" && per == PerUnit::Capacity {
         r.err(
-            Diagnostic::new(n.span, format!("`variable_om` is per unit of a flow, but `{text}` is per capacity"))
-                .at(path)
-                .expected("a fixed O&M per capacity (`fixed_om`), or a cost per energy generated"),
+            Diagnostic::new(
+                n.span,
+                format!("`variable_om` is per unit of a flow, but `{text}` is per capacity"),
+            )
+            .at(path)
+            .expected("a fixed O&M per capacity (`fixed_om`), or a cost per energy generated"),
         );
         return None;
     }
@@ -773,7 +832,11 @@ fn per_unit(
 
 /// Converts every amount of every cost to the scenario's basis. Without `economics:` the
 /// amounts stay as written (form-checked only: a report of costs then asks for it).
-pub(crate) fn resolve(r: &mut Reader, economics: Option<&ScenarioEconomics>, actions: &mut [Action]) {
+pub(crate) fn resolve(
+    r: &mut Reader,
+    economics: Option<&ScenarioEconomics>,
+    actions: &mut [Action],
+) {
     let Some(e) = economics else { return };
     let tables = Tables::builtin();
     let costs = actions.iter_mut().flat_map(|a| {
@@ -869,7 +932,11 @@ pub(crate) struct RawAdjust {
 }
 
 /// Resolves `adjust:` keys to actions and measures and `size` to an ambition.
-pub(crate) fn resolve_adjust(r: &mut Reader, raw: Vec<RawAdjust>, actions: &[Action]) -> Vec<Adjustment> {
+pub(crate) fn resolve_adjust(
+    r: &mut Reader,
+    raw: Vec<RawAdjust>,
+    actions: &[Action],
+) -> Vec<Adjustment> {
     let mut out = Vec::new();
     for e in raw {
         let kp = join("adjust", &e.key);
@@ -898,15 +965,18 @@ pub(crate) fn resolve_adjust(r: &mut Reader, raw: Vec<RawAdjust>, actions: &[Act
                 ([], None) => None,
                 (many, _) => {
                     r.err(
-                        Diagnostic::new(e.span, format!("measure id `{}` is in several actions", e.key))
-                            .at(kp.clone())
-                            .expected(format!(
-                                "`ACTION.MEASURE`: {}",
-                                many.iter()
-                                    .map(|(a, _)| format!("`{}.{}`", actions[*a].id, e.key))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )),
+                        Diagnostic::new(
+                            e.span,
+                            format!("measure id `{}` is in several actions", e.key),
+                        )
+                        .at(kp.clone())
+                        .expected(format!(
+                            "`ACTION.MEASURE`: {}",
+                            many.iter()
+                                .map(|(a, _)| format!("`{}.{}`", actions[*a].id, e.key))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
                     );
                     continue;
                 }
@@ -943,14 +1013,17 @@ pub(crate) fn resolve_adjust(r: &mut Reader, raw: Vec<RawAdjust>, actions: &[Act
                 None => continue,
             }
         }
-        out.push(Adjustment {
-            action,
-            measure,
-            ambition,
-            start: e.start,
-            key: e.key,
-            span: e.span,
-        });
+        merge_adjustment(
+            &mut out,
+            Adjustment {
+                action,
+                measure,
+                ambition,
+                start: e.start,
+                key: e.key,
+                span: e.span,
+            },
+        );
     }
     out
 }
@@ -975,7 +1048,14 @@ fn size_ambition(r: &mut Reader, n: &Node, path: &str, m: &Measure) -> Option<f6
             match (is_power, m.capacity) {
                 (true, Some(c)) => (Some(c), Dimension::energy(), "`capacity`"),
                 (true, None) => {
-                    r.err(Diagnostic::new(n.span, format!("measure `{}` gives `generation`, not a `capacity`", m.id)).at(path).expected("an energy per year, e.g. `\"5000 MWh\"`"));
+                    r.err(
+                        Diagnostic::new(
+                            n.span,
+                            format!("measure `{}` gives `generation`, not a `capacity`", m.id),
+                        )
+                        .at(path)
+                        .expected("an energy per year, e.g. `\"5000 MWh\"`"),
+                    );
                     return None;
                 }
                 _ => (Some(*generation_gj), Dimension::energy(), "`generation`"),
@@ -983,44 +1063,72 @@ fn size_ambition(r: &mut Reader, n: &Node, path: &str, m: &Measure) -> Option<f6
         }
         Lever::Set { .. } | Lever::SetMap { .. } => {
             r.err(
-                Diagnostic::new(n.span, format!("`size` does not apply to measure `{}` (lever `set`)", m.id))
-                    .at(path)
-                    .expected("`ambition` (a multiplier of the ramp weight)"),
+                Diagnostic::new(
+                    n.span,
+                    format!("`size` does not apply to measure `{}` (lever `set`)", m.id),
+                )
+                .at(path)
+                .expected("`ambition` (a multiplier of the ramp weight)"),
             );
             return None;
         }
     };
     let Some(written) = written else {
         r.err(
-            Diagnostic::new(n.span, format!("measure `{}` has a {what} that changes over the years", m.id))
-                .at(path)
-                .expected("`ambition` (a multiplier of the ramp weight)"),
+            Diagnostic::new(
+                n.span,
+                format!(
+                    "measure `{}` has a {what} that changes over the years",
+                    m.id
+                ),
+            )
+            .at(path)
+            .expected("`ambition` (a multiplier of the ramp weight)"),
         );
         return None;
     };
-    let found = q.unit.as_ref().map(|u| u.dim.clone()).unwrap_or_else(Dimension::none);
+    let found = q
+        .unit
+        .as_ref()
+        .map(|u| u.dim.clone())
+        .unwrap_or_else(Dimension::none);
     if found != dim {
         r.err(
-            Diagnostic::new(n.span, format!("wrong unit: the size of measure `{}` is its {what}", m.id))
-                .at(path)
-                .expected(format!("a value in {dim}"))
-                .found(format!("{found}")),
+            Diagnostic::new(
+                n.span,
+                format!("wrong unit: the size of measure `{}` is its {what}", m.id),
+            )
+            .at(path)
+            .expected(format!("a value in {dim}"))
+            .found(format!("{found}")),
         );
         return None;
     }
     if written == 0.0 {
         r.err(
-            Diagnostic::new(n.span, format!("measure `{}` has a {what} of 0, which no ambition can scale", m.id))
-                .at(path),
+            Diagnostic::new(
+                n.span,
+                format!(
+                    "measure `{}` has a {what} of 0, which no ambition can scale",
+                    m.id
+                ),
+            )
+            .at(path),
         );
         return None;
     }
     let a = q.base_value() / written;
     if a < 0.0 {
         r.err(
-            Diagnostic::new(n.span, format!("size {} has the other sign than the measure's {what}", describe_scalar(n)))
-                .at(path)
-                .expected("a size of the same sign (ambition ≥ 0)"),
+            Diagnostic::new(
+                n.span,
+                format!(
+                    "size {} has the other sign than the measure's {what}",
+                    describe_scalar(n)
+                ),
+            )
+            .at(path)
+            .expected("a size of the same sign (ambition ≥ 0)"),
         );
         return None;
     }

@@ -38,7 +38,9 @@ mod uncertainty;
 pub mod yaml;
 
 pub use check_model::node_key_path;
-pub use costs::{Adjustment, Cost, Money, PerUnit, ScenarioEconomics};
+pub use costs::{
+    measure_adjustment_in, merge_adjustment, Adjustment, Cost, Money, PerUnit, ScenarioEconomics,
+};
 pub use diag::{render_all_plain, Diagnostic};
 pub use model::*;
 pub use paths::{activity_dim, target_paths, PathInfo};

@@ -21,6 +21,7 @@
 pub mod charts;
 pub mod compare;
 mod html;
+pub mod macc;
 pub mod network;
 pub mod output;
 pub mod projects;
