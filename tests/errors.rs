@@ -129,6 +129,11 @@ const CASES: &[Case] = &[
     c("project-subsidy-share-above-1", &["project.yaml:11:18", "subsidy share 1.5 is outside [0, 1]", "key: `economics.subsidy_share`"]),
     c("project-conservativeness-above-1", &["project.yaml:7:52", "conservativeness 1.2 is above 1", "key: `reference.conservativeness`"]),
     c("project-currency-without-conversion", &["project.yaml:10:19", "no conversion from JPY (2035 prices) to MYR (2021 prices)", "key: `economics.capex`", "no price index for `JPY` in 2035"]),
+    // ---- costs, economics and adjustments (docs/EXTENSIONS.md) ----
+    c("cost-per-unit-mismatch", &["scenario.yaml:9:63", "`MYR/kW` is a cost per capacity, but measure `A1.1` changes", "key: `actions[0].measures[0].cost.capex.per`", "MYR/GJ saved"]),
+    c("cost-currency-without-conversion", &["scenario.yaml:9:63", "no conversion from MYR (2035 prices) to MYR (2020 prices)", "key: `actions[0].measures[0].cost.capex`", "no price index for `MYR` in 2035"]),
+    c("economics-discount-rate-out-of-range", &["scenario.yaml:3:62", "discount rate 1.5 is outside", "key: `economics.discount_rate`"]),
+    c("adjust-unknown-action", &["scenario.yaml:12:3", "`adjust` names `A9`", "key: `adjust.A9`", "did you mean `A1`?"]),
 ];
 
 fn cases_dir() -> PathBuf {

@@ -113,10 +113,14 @@ impl Cost {
             .flatten()
     }
 
-    fn amounts_mut(&mut self) -> impl Iterator<Item = &mut Money> {
-        [&mut self.capex, &mut self.fixed_om, &mut self.variable_om]
-            .into_iter()
-            .flatten()
+    fn amounts_mut(&mut self) -> impl Iterator<Item = (&'static str, &mut Money)> {
+        [
+            ("capex", &mut self.capex),
+            ("fixed_om", &mut self.fixed_om),
+            ("variable_om", &mut self.variable_om),
+        ]
+        .into_iter()
+        .filter_map(|(k, m)| m.as_mut().map(|m| (k, m)))
     }
 }
 
@@ -846,7 +850,7 @@ pub(crate) fn resolve(
     });
     for c in costs {
         let key = c.key.clone();
-        for m in c.amounts_mut() {
+        for (name, m) in c.amounts_mut() {
             match tables.factor(&m.basis, &e.basis) {
                 Ok(f) => {
                     m.value *= f;
@@ -854,7 +858,7 @@ pub(crate) fn resolve(
                 }
                 Err(err) => r.err(
                     Diagnostic::new(m.span, format!("no conversion from {} to {}", m.basis, e.basis))
-                        .at(key.clone())
+                        .at(join(&key, name))
                         .note(err.to_string())
                         .note("lcs converts money only through data/economics/*.csv (docs/ECONOMICS.md); add the missing rows with their source"),
                 ),
