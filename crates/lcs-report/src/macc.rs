@@ -342,11 +342,11 @@ mod tests {
         );
         assert_eq!(
             lines[1],
-            "A2,A2 name,1500,t CO2e in 2025,-20,MYR,2020,shapley,year"
+            "A2,A2 name,1500.0,t CO2e in 2025,-20.0,MYR,2020,shapley,year"
         );
         assert_eq!(
             lines[3],
-            "A3,A3 name,100,t CO2e in 2025,,MYR,2020,shapley,year"
+            "A3,A3 name,100.0,t CO2e in 2025,,MYR,2020,shapley,year"
         );
         let chart = render(&m).unwrap();
         assert!(chart.svg.contains("A2") && chart.svg.contains("target t"));

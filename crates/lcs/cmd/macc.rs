@@ -42,6 +42,48 @@ pub fn target_index(s: &Scenario, id: &str) -> Result<usize, Failure> {
     })
 }
 
+/// The MACC files of a scenario for `lcs report` (`charts/macc-<id>.svg`, `.png` and
+/// `csv/macc-<id>.csv`, `csv/costs-<id>.csv`): Shapley, year convention, in the year of the
+/// first target (else the last model year), the first target in that year drawn. `None`
+/// when the scenario has no cost data or no `economics:`.
+pub fn report_files(
+    loader: &Loader,
+    s: &Scenario,
+) -> Result<Option<Vec<(String, Vec<u8>)>>, Failure> {
+    if s.economics.is_none() || !has_cost_data(s) {
+        return Ok(None);
+    }
+    let c = compile(s)?;
+    let year = s
+        .targets
+        .first()
+        .map(|t| t.year)
+        .unwrap_or(s.model.end_year);
+    let method = if s.actions.len() <= lcs_engine::MAX_SHAPLEY_ACTIONS {
+        Method::Shapley
+    } else {
+        Method::Sequential
+    };
+    let a = appraise(s, &c, &Options { method, year }).map_err(|e| cost_failure(loader, s, e))?;
+    let required = match s.targets.iter().position(|t| t.year == year) {
+        Some(i) => required_reduction_t(s, &c, i)
+            .map_err(|e| cost_failure(loader, s, e))?
+            .map(|r| (s.targets[i].id.clone(), r)),
+        None => None,
+    };
+    let m = Macc::of(&a, Convention::Year, required);
+    let chart = render(&m).map_err(Failure::Message)?;
+    Ok(Some(vec![
+        (format!("charts/macc-{}.svg", s.id), chart.svg.into_bytes()),
+        (format!("charts/macc-{}.png", s.id), chart.png),
+        (format!("csv/macc-{}.csv", s.id), m.csv().into_bytes()),
+        (
+            format!("csv/costs-{}.csv", s.id),
+            costs_csv(&a).into_bytes(),
+        ),
+    ]))
+}
+
 fn money(v: Option<f64>) -> String {
     match v {
         Some(x) if x.abs() >= 1e6 => format!("{:.2} million", x / 1e6),
@@ -90,8 +132,10 @@ pub fn run(
         ConventionArg::Year => Convention::Year,
         ConventionArg::Cumulative => Convention::Cumulative,
     };
+    let clock = std::time::Instant::now();
     let a =
         appraise(&s, &c, &Options { method, year }).map_err(|e| cost_failure(&loader, &s, e))?;
+    let elapsed = clock.elapsed();
     // The target line: the one asked for, else the first target in the curve's year.
     let line_target = target_idx.or_else(|| s.targets.iter().position(|t| t.year == year));
     let required = match (line_target, convention) {
@@ -175,6 +219,10 @@ pub fn run(
             missing.join(", ")
         );
     }
+    println!(
+        "appraisal: {:.1} ms after loading (attribution included)",
+        elapsed.as_secs_f64() * 1e3
+    );
     println!("wrote {}", out.join("macc.csv").display());
     for (name, _) in &files[1..] {
         println!("  {}", out.join(name).display());

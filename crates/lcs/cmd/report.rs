@@ -122,7 +122,17 @@ pub fn run(
         formats.iter().map(|f| format_of(*f)).collect()
     };
     let report = Report::build(&runs, &years).map_err(Failure::Message)?;
-    let written = report.write(out, &formats).map_err(Failure::Message)?;
+    let mut written = report.write(out, &formats).map_err(Failure::Message)?;
+    // Cost data: the MACC of each scenario that has it (docs/COSTS.md).
+    for s in &scenarios {
+        if let Some(files) = super::macc::report_files(&loader, s)? {
+            for (rel, bytes) in files {
+                let path = out.join(rel);
+                lcs_report::write_atomic(&path, &bytes).map_err(Failure::Message)?;
+                written.push(path);
+            }
+        }
+    }
     let shown: Vec<lcs_report::Table> = report
         .tables
         .iter()

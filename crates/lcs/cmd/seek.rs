@@ -118,10 +118,16 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     }
     let mut c = compile(&s)?;
     let t = &s.targets[target];
+    let clock = std::time::Instant::now();
     if args.least_cost {
         let r =
             least_cost(&s, &mut c, target, &actions).map_err(|e| cost_failure(&loader, &s, e))?;
-        let e = s.economics.as_ref().expect("least_cost needs economics");
+        let elapsed = clock.elapsed();
+        let Some(e) = s.economics.as_ref() else {
+            return Err(Failure::Message(
+                lcs_costs::CostError::NoEconomics.to_string(),
+            ));
+        };
         let rows: Vec<Vec<String>> = r
             .chosen
             .iter()
@@ -152,8 +158,12 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             r.npv, e.basis.currency, e.basis.price_year, e.discount_rate
         );
         println!(
-            "target value {:.6} against threshold {:.6}: margin {:.3e} ({} evaluations)",
-            r.metric, r.threshold, r.margin, r.evaluations
+            "target value {:.6} against threshold {:.6}: margin {:.3e} ({} evaluations in {:.1} ms after loading)",
+            r.metric,
+            r.threshold,
+            r.margin,
+            r.evaluations,
+            elapsed.as_secs_f64() * 1e3
         );
         if !r.met {
             println!("the candidates taken whole do not meet the target");
@@ -179,6 +189,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         max_ambition: args.max_ambition,
     };
     let o = seek(&s, &mut c, &spec).map_err(|e| cost_failure(&loader, &s, e))?;
+    let elapsed = clock.elapsed();
     let what = match vary {
         Vary::Ambition => "ambition multiplier".to_string(),
         Vary::Start => "common start year".to_string(),
@@ -225,7 +236,11 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         o.margin,
         o.margin / o.threshold.abs().max(1e-300)
     );
-    println!("evaluations: {}", o.evaluations);
+    println!(
+        "evaluations: {} in {:.1} ms after loading",
+        o.evaluations,
+        elapsed.as_secs_f64() * 1e3
+    );
     if let Some((a, b)) = o.not_monotone {
         println!(
             "warning: the target's margin is not monotone in the varied value between {a} and {b}: the answer may not be the smallest"
