@@ -134,6 +134,13 @@ pub enum Command {
         /// Formats to write (default: all). Charts (SVG, PNG) are always written.
         #[arg(long, value_enum, value_delimiter = ',')]
         format: Vec<ReportFormat>,
+        /// Compare every other scenario with this one (its id) instead of its own reference,
+        /// in the comparison table and the wedge charts (e.g. `--compare-to cm-2025`).
+        #[arg(long, value_name = "SCENARIO")]
+        compare_to: Option<String>,
+        /// Resolution of the PNG charts (8 inches wide: 300 dpi gives 2400 pixels).
+        #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(72..=1200))]
+        dpi: u32,
     },
     /// Print the differences of inputs (after inheritance) and outputs of two scenarios.
     Compare {

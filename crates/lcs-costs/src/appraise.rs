@@ -17,16 +17,16 @@
 //! ```
 //!
 //! `Q(y)` is what a per-unit cost is per: the capacity of a `generation` measure
-//! (`capacity × w(y)`), its generation (`generation × w(y)`), the final energy it saves or
-//! the waste it moves between routes (the full run against the full run with that measure's
-//! ambition set to 0). Energy prices are the scenario's (`lcs-model` resolved them to its
+//! (`capacity × w(y)`), or its generation, the final energy it saves or the waste it moves
+//! between routes (each the full run against the full run with that measure's ambition set
+//! to 0). Energy prices are the scenario's (`lcs-model` resolved them to its
 //! basis); a fuel whose final energy changes and that has no price is an error, never a
 //! zero cost.
 
 use crate::CostError;
 use lcs_engine::adjust::MeasureAdjust;
 use lcs_engine::{attribute, elec_row, evaluate, waste_row, Compiled, Method, Outputs, Workspace};
-use lcs_model::{Cost, Lever, Money, PerUnit, Scenario, ScenarioEconomics};
+use lcs_model::{Cost, Money, PerUnit, Scenario, ScenarioEconomics};
 
 /// Which cost per tonne a MACC shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -294,14 +294,19 @@ fn quantity(
     let measure = &s.actions[a].measures[m];
     let w = c.measure_weights(op);
     Ok(match (per, &measure.lever) {
-        (PerUnit::Capacity, _) => {
-            let cap = measure.capacity.unwrap_or(0.0);
-            w.iter().map(|r| cap * r).collect()
+        (PerUnit::Capacity, _) => match &measure.capacity {
+            Some(cap) => cap.iter().zip(w).map(|(c, r)| c * r).collect(),
+            None => vec![0.0; w.len()],
+        },
+        (PerUnit::Generated, _) => {
+            // Local generation with the measure against without it, MWh → GJ.
+            let o = off(op)?;
+            (0..w.len())
+                .map(|y| {
+                    3.6 * (full.elec_mwh[[elec_row::LOCAL, y]] - o.elec_mwh[[elec_row::LOCAL, y]])
+                })
+                .collect()
         }
-        (PerUnit::Generated, Lever::Generation { generation_gj }) => {
-            w.iter().map(|r| generation_gj * r).collect()
-        }
-        (PerUnit::Generated, _) => vec![0.0; w.len()],
         (PerUnit::Saved, _) => {
             let o = off(op)?;
             (0..w.len())

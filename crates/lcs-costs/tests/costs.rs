@@ -131,7 +131,7 @@ fn fuel_savings_equal_delta_final_energy_times_price_from_the_results_table() {
     let ref_rows = rows(&c, &ws);
     let e = s.economics.as_ref().unwrap();
     let cost = energy_cost_change(&s, &c, e, &all, &ws.out, None).unwrap();
-    for y in 0..5 {
+    for (y, got) in cost.iter().enumerate() {
         // TJ → GJ × 20 MYR/GJ; grid supply (no losses) MWh × 500 MYR/MWh.
         let lpg = (value(&all_rows, "Final Energy|lpg", y)
             - value(&ref_rows, "Final Energy|lpg", y))
@@ -140,7 +140,7 @@ fn fuel_savings_equal_delta_final_energy_times_price_from_the_results_table() {
         let grid = (value(&all_rows, "Electricity|Grid Supply", y)
             - value(&ref_rows, "Electricity|Grid Supply", y))
             * 500.0;
-        close(cost[y], lpg + grid, 1e-12);
+        close(*got, lpg + grid, 1e-12);
     }
     assert_eq!(cost[0], 0.0);
     assert!(cost[4] < 0.0);

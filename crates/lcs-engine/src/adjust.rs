@@ -10,14 +10,14 @@
 //! with `r` the ramp weight of the measure's schedule as written (MODEL.md §9). For `scale`,
 //! `add`, `shift` and `generation`, multiplying the weight by `a` is multiplying the
 //! measure's size (`by`, `amount`, the generation) by `a`; for `set` it moves the series `a`
-//! times as far towards `value`. Moving by `d` moves `start` and `full` by `d`.
+//! times as far towards `value`. Moving by `d` moves `start`, `full` and `until` by `d`.
 //!
 //! A scenario's `adjust:` entries are applied when it is compiled
 //! ([`lcs_model::Scenario::measure_adjustment`]); target seeking and the lever explorer
 //! change them afterwards with [`Compiled::set_adjustments`], which rewrites only the
 //! compiled measures' weights (no allocation beyond the weight rows it already has).
 
-use crate::compile::Compiled;
+use crate::plan::Compiled;
 use lcs_levers::Schedule;
 
 /// An adjustment of one compiled measure: `r'(y) = ambition × r(y − shift)`.
@@ -52,6 +52,7 @@ fn fill_weights(s: &Schedule, adj: MeasureAdjust, first: i32, out: &mut Vec<f64>
         start: s.start.saturating_add(adj.shift),
         full: s.full.saturating_add(adj.shift),
         ramp: s.ramp,
+        until: s.until.map(|u| u.saturating_add(adj.shift)),
     };
     for k in 0..n {
         let r = moved.weight(first + k as i32);
@@ -131,6 +132,7 @@ mod tests {
             start: 2020,
             full: 2024,
             ramp: Ramp::Linear,
+            until: None,
         };
         // Linear ramp 2020-2024: r = 0, .25, .5, .75, 1 in 2020..2024.
         let w = adjusted_weights(&s, MeasureAdjust::default(), 2019, 2025);

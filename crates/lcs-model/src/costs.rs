@@ -96,9 +96,6 @@ pub struct Cost {
     /// Variable operating cost: per unit of the measure's annual flow (energy generated or
     /// saved, waste diverted).
     pub variable_om: Option<Money>,
-    /// The capacity of the measure at full effect, base GJ per year (a `generation` measure
-    /// given by `capacity`).
-    pub capacity: Option<f64>,
     /// Key path, e.g. `actions[0].measures[1].cost`.
     pub key: String,
     /// Where it is written.
@@ -436,13 +433,15 @@ pub(crate) struct Site<'a> {
     pub who: String,
     /// The measure's lever and target, `None` on an action.
     pub measure: Option<(&'a Lever, &'a Target, &'a str)>,
-    /// A `generation` measure's capacity, base GJ per year.
-    pub capacity: Option<f64>,
+    /// Whether it is a `generation` measure given by `capacity`.
+    pub has_capacity: bool,
 }
 
 fn changes(lever: &Lever, target: &Target, path: &str) -> String {
     match (lever, target) {
         (Lever::Generation { .. }, _) => "adds local generation".to_string(),
+        (Lever::Save { .. }, _) => format!("saves a fuel on `{path}`"),
+        (Lever::Divert { .. }, _) => format!("diverts waste on `{path}`"),
         (_, Target::Intensity(_)) => format!("changes `{path}` (an intensity)"),
         (_, Target::WasteRoutes) => format!("changes `{path}` (waste routes)"),
         _ => format!("changes `{path}` with `{}`", lever.name()),
@@ -455,8 +454,12 @@ fn expected_per(lever: &Lever, target: &Target, capacity: bool) -> &'static str 
             "a cost per capacity (`MYR/kW`) or per energy generated (`MYR/MWh generated`)"
         }
         (Lever::Generation { .. }, _) => "a cost per energy generated, e.g. `MYR/MWh generated`",
-        (_, Target::Intensity(_)) => "a cost per energy saved, e.g. `MYR/GJ saved`",
-        (_, Target::WasteRoutes) => "a cost per mass diverted, e.g. `MYR/t diverted`",
+        (_, Target::Intensity(_)) | (Lever::Save { .. }, _) => {
+            "a cost per energy saved, e.g. `MYR/GJ saved`"
+        }
+        (_, Target::WasteRoutes) | (Lever::Divert { .. }, _) => {
+            "a cost per mass diverted, e.g. `MYR/t diverted`"
+        }
         _ => "a total amount such as `\"12 MYR million\"` (per-unit costs apply to `generation`, intensity and `waste.routes` measures)",
     }
 }
@@ -474,7 +477,6 @@ pub(crate) fn read_cost(r: &mut Reader, n: &Node, cp: &str, site: &Site) -> Opti
         lifetime: None,
         fixed_om: None,
         variable_om: None,
-        capacity: site.capacity,
         key: cp.to_string(),
         span: n.span,
     };
@@ -743,7 +745,7 @@ fn per_unit(
         let (found_what, expected) = match site.measure {
             Some((l, t, p)) => (
                 format!("{} {}", site.who, changes(l, t, p)),
-                expected_per(l, t, site.capacity.is_some()),
+                expected_per(l, t, site.has_capacity),
             ),
             None => (
                 format!("{} is an action", site.who),
@@ -762,10 +764,10 @@ fn per_unit(
         return None;
     };
     let per = match (what, lever, target) {
-        ("capacity", Lever::Generation { .. }, _) if site.capacity.is_some() => PerUnit::Capacity,
+        ("capacity", Lever::Generation { .. }, _) if site.has_capacity => PerUnit::Capacity,
         ("energy", Lever::Generation { .. }, _) => PerUnit::Generated,
-        ("energy", _, Target::Intensity(_)) => PerUnit::Saved,
-        ("mass", _, Target::WasteRoutes) => PerUnit::Diverted,
+        ("energy", _, Target::Intensity(_)) | ("energy", Lever::Save { .. }, _) => PerUnit::Saved,
+        ("mass", _, Target::WasteRoutes) | ("mass", Lever::Divert { .. }, _) => PerUnit::Diverted,
         ("capacity", Lever::Generation { .. }, _) => {
             r.err(
                 Diagnostic::new(n.span, format!("`{text}` is a cost per capacity, but {} gives `generation`, not a `capacity`", site.who))
@@ -1043,14 +1045,20 @@ fn size_ambition(r: &mut Reader, n: &Node, path: &str, m: &Measure) -> Option<f6
         Lever::Scale { by } => (constant(by), Dimension::none(), "`by`"),
         Lever::Add { amount } => (constant(amount), amount.dim.clone(), "`amount`"),
         Lever::Shift { amount, .. } => (Some(*amount), Dimension::none(), "`amount`"),
-        Lever::Generation { generation_gj } => {
+        Lever::Generation { generation_gj, .. } => {
             let is_power = q
                 .unit_text
                 .as_deref()
                 .and_then(|t| r.units.time_exponent(t).ok())
                 == Some(-1);
-            match (is_power, m.capacity) {
-                (true, Some(c)) => (Some(c), Dimension::energy(), "`capacity`"),
+            let constant_of = |v: &[f64]| {
+                v.windows(2)
+                    .all(|w| w[0] == w[1])
+                    .then(|| v.first().copied())
+                    .flatten()
+            };
+            match (is_power, &m.capacity) {
+                (true, Some(c)) => (constant_of(c), Dimension::energy(), "`capacity`"),
                 (true, None) => {
                     r.err(
                         Diagnostic::new(
@@ -1062,8 +1070,16 @@ fn size_ambition(r: &mut Reader, n: &Node, path: &str, m: &Measure) -> Option<f6
                     );
                     return None;
                 }
-                _ => (Some(*generation_gj), Dimension::energy(), "`generation`"),
+                _ => (
+                    constant_of(generation_gj),
+                    Dimension::energy(),
+                    "`generation`",
+                ),
             }
+        }
+        Lever::Divert { mass, .. } => (constant(mass), Dimension::mass(), "`mass`"),
+        Lever::Save { amount, .. } | Lever::Switch { amount, .. } => {
+            (constant(amount), Dimension::energy(), "`amount`")
         }
         Lever::Set { .. } | Lever::SetMap { .. } => {
             r.err(

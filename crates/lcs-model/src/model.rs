@@ -4,6 +4,7 @@
 //! display text (`unit_text`) for reports and `lcs paths`.
 
 use crate::source::Span;
+use lcs_factors::names::{builtin_name, NameKind};
 use lcs_factors::{Category, FuelTable, GwpSet};
 use lcs_levers::Schedule;
 use lcs_units::{Dimension, Expr, Species, UnitRegistry};
@@ -89,6 +90,8 @@ pub struct ShareItem {
 pub struct DemandNode {
     /// The key of the node.
     pub name: String,
+    /// Its display name (`name:`, an extension: docs/EXTENSIONS.md "Display names").
+    pub display_name: Option<String>,
     /// Its path, keys joined by `/`.
     pub path: String,
     /// Parent node index.
@@ -187,6 +190,8 @@ pub struct Waste {
     pub composition: Vec<ShareItem>,
     /// Routes: index into [`ROUTES`] → share.
     pub routes: Vec<ShareItem>,
+    /// Whether the routes are given per waste type (composition-aware, docs/EXTENSIONS.md).
+    pub by_type: bool,
     /// Methane correction factor.
     pub mcf: f64,
     /// Oxidation in the cover.
@@ -248,6 +253,8 @@ impl SourceGas {
 pub struct Source {
     /// The path, e.g. `ippu/cement`.
     pub path: String,
+    /// Its display name (`name:`, an extension: docs/EXTENSIONS.md "Display names").
+    pub display_name: Option<String>,
     /// The sector (first part of the path).
     pub sector: String,
     /// Activity.
@@ -281,6 +288,8 @@ pub struct Model {
     pub nodes: Vec<DemandNode>,
     /// The fuel table (built-in plus overrides).
     pub fuels: FuelTable,
+    /// Display names given to fuels under `fuels: { <id>: { name: … } }`, in file order.
+    pub fuel_names: Vec<(String, String)>,
     /// Electricity, if any.
     pub electricity: Option<Electricity>,
     /// Waste, if any.
@@ -369,6 +378,112 @@ impl Model {
         None
     }
 
+    /// The display name of a fuel: its `name:` in the model, else the built-in name
+    /// (`data/names.csv`), else the id.
+    pub fn fuel_name(&self, id: &str) -> String {
+        self.fuel_names
+            .iter()
+            .find(|(f, _)| f == id)
+            .map(|(_, n)| n.clone())
+            .or_else(|| builtin_name(NameKind::Fuel, id).map(str::to_string))
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// The display name of an emission sector (a row of the sector view: a top-level demand
+    /// node, `Waste` or a source sector): a top-level node's `name:`, else the built-in name,
+    /// else the id.
+    pub fn sector_name(&self, sector: &str) -> String {
+        self.nodes
+            .iter()
+            .find(|n| n.parent.is_none() && n.name == sector)
+            .and_then(|n| n.display_name.clone())
+            .or_else(|| builtin_name(NameKind::Sector, sector).map(str::to_string))
+            .unwrap_or_else(|| sector.to_string())
+    }
+
+    /// The display name of a demand node: its `name:`, else (for a top-level node) the
+    /// built-in sector name, else its parent's display name and its key (`Passenger
+    /// transport / car`).
+    pub fn node_name(&self, node: usize) -> String {
+        let n = &self.nodes[node];
+        if let Some(d) = &n.display_name {
+            return d.clone();
+        }
+        match n.parent {
+            None => self.sector_name(&n.name),
+            Some(p) => format!("{} / {}", self.node_name(p), n.name),
+        }
+    }
+
+    /// The display name of a source: its `name:`, else its sector's display name and the
+    /// rest of its path (`AFOLU / forest`).
+    pub fn source_name(&self, source: usize) -> String {
+        let s = &self.sources[source];
+        if let Some(d) = &s.display_name {
+            return d.clone();
+        }
+        match s.path.split_once('/') {
+            Some((sector, rest)) => format!("{} / {rest}", self.sector_name(sector)),
+            None => self.sector_name(&s.path),
+        }
+    }
+
+    /// The display name of a driver: the built-in name of common ids (`gdp` → "GDP"), else
+    /// the id.
+    pub fn driver_name(&self, driver: usize) -> String {
+        let id = &self.drivers[driver].name;
+        builtin_name(NameKind::Driver, id)
+            .map(str::to_string)
+            .unwrap_or_else(|| id.clone())
+    }
+
+    /// The ids of the items of a share map target, in item-index order: fuels, children,
+    /// plants, waste types or routes (empty for other targets).
+    pub fn share_map_items(&self, target: &Target) -> Vec<String> {
+        match target {
+            Target::Fuels(_) => self.fuels.ids().iter().map(|s| s.to_string()).collect(),
+            Target::Children(n) => self.nodes[*n]
+                .children
+                .iter()
+                .map(|&c| self.nodes[c].name.clone())
+                .collect(),
+            Target::Mix => match &self.electricity {
+                Some(Electricity {
+                    grid: Grid::Mix(p), ..
+                }) => p.iter().map(|x| x.name.clone()).collect(),
+                _ => Vec::new(),
+            },
+            Target::WasteComposition => lcs_factors::WasteType::ALL
+                .iter()
+                .map(|t| t.name().to_string())
+                .collect(),
+            Target::WasteRoutes => ROUTES.iter().map(|s| s.to_string()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The display names of a share map target's items, in item-index order (a fuel's, a
+    /// waste type's or a route's built-in name; a child's or plant's key).
+    pub fn share_map_item_names(&self, target: &Target) -> Vec<String> {
+        let ids = self.share_map_items(target);
+        match target {
+            Target::Fuels(_) => ids.iter().map(|f| self.fuel_name(f)).collect(),
+            Target::WasteComposition => ids
+                .iter()
+                .map(|w| {
+                    builtin_name(NameKind::WasteType, w)
+                        .unwrap_or(w)
+                        .to_string()
+                })
+                .collect(),
+            Target::WasteRoutes => ids
+                .iter()
+                .map(|r| builtin_name(NameKind::Route, r).unwrap_or(r).to_string())
+                .collect(),
+            _ => ids,
+        }
+    }
+
     /// The category in force at a node.
     pub fn effective_category(&self, node: usize) -> Option<Category> {
         let mut n = Some(node);
@@ -397,6 +512,9 @@ pub enum Target {
     Fuels(usize),
     /// `demand.<node>`: the children's shares.
     Children(usize),
+    /// `demand.<node>.energy`: the final energy of the leaves below, for `save` and `switch`
+    /// (an extension, docs/EXTENSIONS.md).
+    Energy(usize),
     /// `electricity.losses`.
     Losses,
     /// `electricity.grid_factor`.
@@ -419,6 +537,9 @@ pub enum Target {
     WasteRoutes,
     /// `waste.landfill.recovery`.
     LandfillRecovery,
+    /// `waste.incineration.electricity`: net electricity per tonne incinerated (an
+    /// extension).
+    IncinerationElectricity,
     /// `sources.<path>.activity`.
     SourceActivity(usize),
     /// `sources.<path>.factors.<gas>`.
@@ -471,10 +592,48 @@ pub enum Lever {
         /// The target shares, summing to 1.
         value: Vec<(usize, f64)>,
     },
-    /// Adds local generation (GJ per year at full effect).
+    /// Adds local generation: `capacity * capacity_factor` (or `generation`) in year `y`,
+    /// times `(1 - degradation)^(y - start)` from `start` on.
     Generation {
-        /// Annual generation at full effect, in GJ.
-        generation_gj: f64,
+        /// Annual generation at full effect in each model year, GJ (capacity × capacity
+        /// factor, or generation; known at load).
+        generation_gj: Vec<f64>,
+        /// Loss of output per year of operation, fraction in [0, 1) (0 when not given).
+        degradation: f64,
+    },
+    /// A mass-capped diversion between waste routes (an extension): up to `mass(y) * r(y)`
+    /// of waste moves from the `from` routes to `to`.
+    Divert {
+        /// Route indices that lose (into [`ROUTES`]).
+        from: Vec<usize>,
+        /// The route that gains.
+        to: usize,
+        /// Mass per year at full effect, t.
+        mass: Series,
+        /// Waste types the diversion may take (indices of `WasteType`); `None`: every type
+        /// the `to` route accepts.
+        types: Option<Vec<usize>>,
+    },
+    /// An absolute saving of one fuel's final energy on the leaves below a node (an
+    /// extension): `FE(leaf, fuel, y)` falls by `amount(y) * r(y)` in total, in proportion
+    /// to each leaf's use of the fuel.
+    Save {
+        /// Fuel index.
+        fuel: usize,
+        /// Energy per year at full effect, GJ.
+        amount: Series,
+    },
+    /// An absolute fuel switch on the leaves below a node (an extension): `amount(y) * r(y)`
+    /// of fuel `from` becomes `ratio` times as much of fuel `to`.
+    Switch {
+        /// Fuel index given up.
+        from: usize,
+        /// Fuel index taken up.
+        to: usize,
+        /// Energy of `from` per year at full effect, GJ.
+        amount: Series,
+        /// GJ of `to` per GJ of `from` (1: energy held equal).
+        ratio: f64,
     },
 }
 
@@ -487,6 +646,9 @@ impl Lever {
             Lever::Add { .. } => "add",
             Lever::Shift { .. } => "shift",
             Lever::Generation { .. } => "generation",
+            Lever::Divert { .. } => "divert",
+            Lever::Save { .. } => "save",
+            Lever::Switch { .. } => "switch",
         }
     }
 }
@@ -508,9 +670,9 @@ pub struct Measure {
     pub lever: Lever,
     /// The schedule.
     pub schedule: Schedule,
-    /// A `generation` measure's capacity at full effect, base GJ per year (a power), when it
-    /// is given by `capacity` (for per-capacity costs and `adjust` sizes).
-    pub capacity: Option<f64>,
+    /// A `generation` measure's capacity at full effect in each model year, base GJ per year
+    /// (a power), when it is given by `capacity` (for per-capacity costs and `adjust` sizes).
+    pub capacity: Option<Vec<f64>>,
     /// Its cost (docs/EXTENSIONS.md, "Costs").
     pub cost: Option<crate::costs::Cost>,
     /// Where the measure is defined.

@@ -3,7 +3,7 @@
 //! each bar labelled with its action, the target's required reduction as a vertical line),
 //! drawn once per backend (SVG, PNG).
 
-use crate::charts::{font, register_font, Chart};
+use crate::charts::{font, Chart, Drawable};
 use crate::output::{field, num};
 use lcs_costs::{method_name, Appraisal, Convention, MaccRow};
 use plotters::coord::Shift;
@@ -78,6 +78,57 @@ impl Macc {
     }
 }
 
+impl Macc {
+    /// A report section (docs/COSTS.md): the chart, the curve's table and a note with the
+    /// conventions and the actions without cost data.
+    pub fn section(&self, a: &Appraisal, dpi: u32) -> Result<crate::Section, crate::ReportError> {
+        let mut t = crate::TableBuilder::new();
+        let (c_id, c_name, c_ab, c_cost, c_npv) = (
+            t.text("action"),
+            t.text("name"),
+            t.number(&format!("abatement [{}]", self.unit())),
+            t.number(&format!("cost [{}/t CO2e]", self.currency)),
+            t.number(&format!("NPV [{} million]", self.currency)),
+        );
+        for r in &self.rows {
+            t.push_text(c_id, r.id.clone());
+            t.push_text(c_name, r.name.clone());
+            t.push_number(c_ab, Some(r.abatement_t));
+            t.push_number(c_cost, r.cost_per_t);
+            let npv = a.actions.iter().find(|x| x.id == r.id).and_then(|x| x.npv);
+            t.push_number(c_npv, npv.map(|v| v / 1e6));
+        }
+        let note = format!(
+            "{} attribution, {} convention; {} at {} prices, discount rate {} to {}; {} energy prices. Actions without cost data have no cost (never a zero cost).",
+            self.method,
+            self.convention.name(),
+            self.currency,
+            self.price_year,
+            a.discount_rate,
+            a.discount_year,
+            a.price_kind
+        );
+        let table = t.finish(
+            &format!("macc-{}", self.scenario),
+            &format!("Abatement cost curve, {} ({})", self.scenario, self.year),
+            &note,
+        )?;
+        let mut section = crate::Section::new(
+            &format!("macc-{}", self.scenario),
+            &format!("Costs and abatement: {}", self.scenario),
+        );
+        section.items.push(crate::Item::Chart(render(self, dpi)?));
+        section.items.push(crate::Item::Table(table));
+        if let Some((id, r)) = &self.required {
+            section.items.push(crate::Item::Note(format!(
+                "Target `{id}` requires a reduction of {:.0} t CO2e in {} (the vertical line).",
+                r, self.year
+            )));
+        }
+        Ok(section)
+    }
+}
+
 /// `costs.csv`: one row per action with its discounted costs, NPV, annualised cost,
 /// abatement and both costs per tonne; cost columns are empty for an action without cost
 /// data (its energy cost change is still given).
@@ -142,8 +193,51 @@ fn palette(i: usize) -> RGBColor {
     RGBColor(r, g, b)
 }
 
-fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &Macc) -> Result<(), String> {
+impl Macc {
+    /// The chart's file stem, `macc-<scenario>`.
+    pub fn chart_name(&self) -> String {
+        format!("macc-{}", self.scenario)
+    }
+}
+
+/// The chart's title and name are computed once, so `Drawable` can lend them.
+struct MaccChart<'a> {
+    m: &'a Macc,
+    name: String,
+    title: String,
+}
+
+impl Drawable for MaccChart<'_> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn title(&self) -> &str {
+        &self.title
+    }
+    fn size(&self) -> (u32, u32) {
+        (W, H)
+    }
+    fn legend(&self) -> Vec<String> {
+        self.m
+            .rows
+            .iter()
+            .filter(|r| r.note.is_none())
+            .map(|r| r.id.clone())
+            .collect()
+    }
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        k: f64,
+    ) -> Result<(), String> {
+        draw(root, self.m, k)
+    }
+}
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &Macc, k: f64) -> Result<(), String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("chart macc-{}: {e:?}", m.scenario);
+    let px = |v: f64| (v * k).round() as u32;
+    let f = |size: f64| font(size * k);
     root.fill(&WHITE).map_err(err)?;
     let on: Vec<&MaccRow> = m.rows.iter().filter(|r| r.note.is_none()).collect();
     let off: Vec<&MaccRow> = m.rows.iter().filter(|r| r.note.is_some()).collect();
@@ -171,10 +265,10 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &Macc) -> Result<(
         m.convention.name()
     );
     let mut chart = ChartBuilder::on(root)
-        .caption(&title, font(18))
-        .margin(16)
-        .x_label_area_size(48)
-        .y_label_area_size(80)
+        .caption(&title, f(18.0))
+        .margin(px(16.0))
+        .x_label_area_size(px(48.0))
+        .y_label_area_size(px(80.0))
         .build_cartesian_2d(0.0..x_max, (lo - pad)..(hi + pad))
         .map_err(err)?;
     let x_desc = match m.convention {
@@ -185,8 +279,8 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &Macc) -> Result<(
         .configure_mesh()
         .x_desc(x_desc.as_str())
         .y_desc(format!("{}/t CO2e", m.currency).as_str())
-        .label_style(font(13))
-        .axis_desc_style(font(14))
+        .label_style(f(13.0))
+        .axis_desc_style(f(14.0))
         .light_line_style(RGBColor(240, 240, 240))
         .bold_line_style(RGBColor(215, 215, 215))
         .draw()
@@ -194,7 +288,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &Macc) -> Result<(
     chart
         .draw_series(LineSeries::new(
             [(0.0, 0.0), (x_max, 0.0)],
-            RGBColor(90, 90, 90).stroke_width(1),
+            RGBColor(90, 90, 90).stroke_width(px(1.0).max(1)),
         ))
         .map_err(err)?;
     let mut x = 0.0;
@@ -211,7 +305,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &Macc) -> Result<(
         chart
             .draw_series(std::iter::once(Rectangle::new(
                 [(x, 0.0), (x + w, c)],
-                WHITE.stroke_width(1),
+                WHITE.stroke_width(px(1.0).max(1)),
             )))
             .map_err(err)?;
         // The label above a positive bar, below a negative one.
@@ -224,7 +318,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &Macc) -> Result<(
             .draw_series(std::iter::once(Text::new(
                 r.id.clone(),
                 (x + 0.5 * w, ly),
-                TextStyle::from(font(12)).pos(plotters::style::text_anchor::Pos::new(
+                TextStyle::from(f(12.0)).pos(plotters::style::text_anchor::Pos::new(
                     plotters::style::text_anchor::HPos::Center,
                     plotters::style::text_anchor::VPos::Bottom,
                 )),
@@ -237,14 +331,14 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &Macc) -> Result<(
         chart
             .draw_series(LineSeries::new(
                 [(req, lo - pad), (req, hi + pad)],
-                red.stroke_width(2),
+                red.stroke_width(px(2.0).max(1)),
             ))
             .map_err(err)?;
         chart
             .draw_series(std::iter::once(Text::new(
                 format!("target {id}: {req:.3} kt "),
                 (req, hi + 0.6 * pad),
-                font(13)
+                f(13.0)
                     .color(&red)
                     .pos(plotters::style::text_anchor::Pos::new(
                         plotters::style::text_anchor::HPos::Right,
@@ -260,48 +354,22 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &Macc) -> Result<(
             .collect();
         root.draw(&Text::new(
             format!("not on the curve: {}", list.join(", ")),
-            (90, (H - 16) as i32),
-            font(12),
+            (px(90.0) as i32, px(H as f64 - 16.0) as i32),
+            f(12.0),
         ))
         .map_err(err)?;
     }
     Ok(())
 }
 
-/// Renders the MACC as SVG and PNG.
-pub fn render(m: &Macc) -> Result<Chart, String> {
-    register_font();
-    let name = format!("macc-{}", m.scenario);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
-        draw(&root, m)?;
-        root.present().map_err(|e| format!("chart {name}: {e}"))?;
-    }
-    let mut rgb = vec![0u8; (W * H * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (W, H)).into_drawing_area();
-        draw(&root, m)?;
-        root.present().map_err(|e| format!("chart {name}: {e}"))?;
-    }
-    let mut png_bytes = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut png_bytes, W, H);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Best);
-        let mut w = enc
-            .write_header()
-            .map_err(|e| format!("chart {name}: {e}"))?;
-        w.write_image_data(&rgb)
-            .map_err(|e| format!("chart {name}: {e}"))?;
-    }
-    Ok(Chart {
-        name,
+/// Renders the MACC as SVG and PNG (at `dpi`, as every chart of the report).
+pub fn render(m: &Macc, dpi: u32) -> Result<Chart, crate::ReportError> {
+    let chart = MaccChart {
+        m,
+        name: m.chart_name(),
         title: format!("MACC {} {}", m.scenario, m.year),
-        svg,
-        png: png_bytes,
-    })
+    };
+    crate::charts::render(&chart, dpi)
 }
 
 #[cfg(test)]
@@ -348,7 +416,7 @@ mod tests {
             lines[3],
             "A3,A3 name,100.0,t CO2e in 2025,,MYR,2020,shapley,year"
         );
-        let chart = render(&m).unwrap();
+        let chart = render(&m, 72).unwrap();
         assert!(chart.svg.contains("A2") && chart.svg.contains("target t"));
         assert!(chart.svg.contains("not on the curve: A3 (no cost data)"));
         assert_eq!(&chart.png[1..4], b"PNG");

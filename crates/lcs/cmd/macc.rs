@@ -42,14 +42,14 @@ pub fn target_index(s: &Scenario, id: &str) -> Result<usize, Failure> {
     })
 }
 
-/// The MACC files of a scenario for `lcs report` (`charts/macc-<id>.svg`, `.png` and
-/// `csv/macc-<id>.csv`, `csv/costs-<id>.csv`): Shapley, year convention, in the year of the
-/// first target (else the last model year), the first target in that year drawn. `None`
-/// when the scenario has no cost data or no `economics:`.
-pub fn report_files(
+/// The MACC section of a scenario for `lcs report`: Shapley, year convention, in the year
+/// of the first target (else the last model year), the first target in that year drawn.
+/// `None` when the scenario has no cost data or no `economics:`.
+pub fn report_section(
     loader: &Loader,
     s: &Scenario,
-) -> Result<Option<Vec<(String, Vec<u8>)>>, Failure> {
+    dpi: u32,
+) -> Result<Option<lcs_report::Section>, Failure> {
     if s.economics.is_none() || !has_cost_data(s) {
         return Ok(None);
     }
@@ -72,16 +72,9 @@ pub fn report_files(
         None => None,
     };
     let m = Macc::of(&a, Convention::Year, required);
-    let chart = render(&m).map_err(Failure::Message)?;
-    Ok(Some(vec![
-        (format!("charts/macc-{}.svg", s.id), chart.svg.into_bytes()),
-        (format!("charts/macc-{}.png", s.id), chart.png),
-        (format!("csv/macc-{}.csv", s.id), m.csv().into_bytes()),
-        (
-            format!("csv/costs-{}.csv", s.id),
-            costs_csv(&a).into_bytes(),
-        ),
-    ]))
+    m.section(&a, dpi)
+        .map(Some)
+        .map_err(|e| Failure::Message(e.to_string()))
 }
 
 fn money(v: Option<f64>) -> String {
@@ -145,7 +138,8 @@ pub fn run(
         _ => None,
     };
     let m = Macc::of(&a, convention, required.clone());
-    let chart = render(&m).map_err(Failure::Message)?;
+    let chart =
+        render(&m, lcs_report::charts::DEFAULT_DPI).map_err(|e| Failure::Message(e.to_string()))?;
     let files: [(&str, Vec<u8>); 4] = [
         ("macc.csv", m.csv().into_bytes()),
         ("costs.csv", costs_csv(&a).into_bytes()),
@@ -153,7 +147,7 @@ pub fn run(
         ("macc.png", chart.png),
     ];
     for (name, bytes) in &files {
-        write_atomic(&out.join(name), bytes).map_err(Failure::Message)?;
+        write_atomic(&out.join(name), bytes).map_err(|e| Failure::Message(e.to_string()))?;
     }
     let header: Vec<String> = [
         "action",

@@ -4,7 +4,7 @@
 use super::{compile, load_all, report_run_error, Failure};
 use crate::cli::ReportFormat;
 use lcs_engine::{attribute, evaluate_targets, run_all, run_reference, AttributionError, Method};
-use lcs_report::{Format, Progress, Report, ScenarioRun};
+use lcs_report::{Format, Options, Progress, Report, ScenarioRun};
 use std::path::{Path, PathBuf};
 
 /// A terminal progress bar (hidden when stderr is not a terminal).
@@ -54,6 +54,8 @@ pub fn run(
     out: &Path,
     years: &[i32],
     formats: &[ReportFormat],
+    compare_to: Option<String>,
+    dpi: u32,
 ) -> Result<(), Failure> {
     let (loader, scenarios) = load_all(files)?;
     let progress = bar();
@@ -111,36 +113,29 @@ pub fn run(
         runs.push(r);
     }
     progress.finish();
-    let years = if years.is_empty() {
-        lcs_report::default_years(&runs)
-    } else {
-        years.to_vec()
-    };
     let formats: Vec<Format> = if formats.is_empty() {
         Format::ALL.to_vec()
     } else {
         formats.iter().map(|f| format_of(*f)).collect()
     };
-    let report = Report::build(&runs, &years).map_err(Failure::Message)?;
-    let mut written = report.write(out, &formats).map_err(Failure::Message)?;
-    // Cost data: the MACC of each scenario that has it (docs/COSTS.md).
+    let options = Options {
+        years: years.to_vec(),
+        compare_to,
+        dpi,
+    };
+    let message = |e: lcs_report::ReportError| Failure::Message(e.to_string());
+    let mut report = Report::build(&runs, &options).map_err(message)?;
+    // Cost data: a MACC section for each scenario that has it (docs/COSTS.md).
     for s in &scenarios {
-        if let Some(files) = super::macc::report_files(&loader, s)? {
-            for (rel, bytes) in files {
-                let path = out.join(rel);
-                lcs_report::write_atomic(&path, &bytes).map_err(Failure::Message)?;
-                written.push(path);
-            }
+        if let Some(section) = super::macc::report_section(&loader, s, dpi)? {
+            report.push_section(section).map_err(message)?;
         }
     }
-    let shown: Vec<lcs_report::Table> = report
-        .tables
-        .iter()
-        .filter(|t| ["emissions", "comparison", "targets"].contains(&t.name))
-        .cloned()
-        .collect();
-    for t in &shown {
-        println!("{}", t.markdown());
+    let written = report.write(out, &formats).map_err(message)?;
+    for name in ["emissions", "comparison", "targets"] {
+        if let Some(t) = report.table(name) {
+            println!("{}", t.markdown());
+        }
     }
     for n in &report.notes {
         println!("note: {n}");
