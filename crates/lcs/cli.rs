@@ -35,6 +35,9 @@ pub enum CostMethodArg {
     Solo,
     /// Cumulative, in action order.
     Sequential,
+    /// Shapley values estimated from 1000 random orderings (seed 1), for more actions than
+    /// exact Shapley takes.
+    ShapleySampled,
 }
 
 /// Cost-per-tonne conventions of `lcs macc`.

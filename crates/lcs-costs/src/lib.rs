@@ -139,7 +139,7 @@ impl fmt::Display for CostError {
             ),
             CostError::TooManyActions { n } => write!(
                 f,
-                "exact Shapley attribution takes at most {} actions; the scenario has {n} (use `--method sequential` or `solo`)",
+                "exact Shapley attribution takes at most {} actions; the scenario has {n} (use `--method shapley-sampled`, `sequential` or `solo`)",
                 lcs_engine::MAX_SHAPLEY_ACTIONS
             ),
         }

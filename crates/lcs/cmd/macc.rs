@@ -10,6 +10,12 @@ use lcs_report::macc::{costs_csv, render, Macc};
 use lcs_report::write_atomic;
 use std::path::Path;
 
+/// Shapley values from random orderings, as `lcs report` estimates them above the exact limit.
+const SAMPLED: Method = Method::ShapleySampled {
+    permutations: 1000,
+    seed: 1,
+};
+
 /// Turns a cost error into a failure (run errors point at their measure).
 pub fn cost_failure(loader: &Loader, s: &Scenario, e: CostError) -> Failure {
     match e {
@@ -62,7 +68,7 @@ pub fn report_section(
     let method = if s.actions.len() <= lcs_engine::MAX_SHAPLEY_ACTIONS {
         Method::Shapley
     } else {
-        Method::Sequential
+        SAMPLED
     };
     let a = appraise(s, &c, &Options { method, year }).map_err(|e| cost_failure(loader, s, e))?;
     let required = match s.targets.iter().position(|t| t.year == year) {
@@ -120,6 +126,7 @@ pub fn run(
         CostMethodArg::Shapley => Method::Shapley,
         CostMethodArg::Solo => Method::Solo,
         CostMethodArg::Sequential => Method::Sequential,
+        CostMethodArg::ShapleySampled => SAMPLED,
     };
     let convention = match convention {
         ConventionArg::Year => Convention::Year,
