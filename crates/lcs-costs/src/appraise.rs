@@ -281,6 +281,15 @@ fn add_tranches(
     }
 }
 
+/// The waste routes' mass rows (t per year), for the waste a measure diverts.
+const ROUTE_ROWS: [usize; 5] = [
+    waste_row::LANDFILL,
+    waste_row::RECYCLING,
+    waste_row::COMPOSTING,
+    waste_row::INCINERATION,
+    waste_row::ANAEROBIC_DIGESTION,
+];
+
 /// The quantity a per-unit amount of measure `op` is per, per model year, in base units.
 fn quantity(
     c: &Compiled,
@@ -321,8 +330,9 @@ fn quantity(
             let o = off(op)?;
             (0..w.len())
                 .map(|y| {
-                    (waste_row::LANDFILL..=waste_row::INCINERATION)
-                        .map(|r| (full.waste_detail[[r, y]] - o.waste_detail[[r, y]]).max(0.0))
+                    ROUTE_ROWS
+                        .iter()
+                        .map(|&r| (full.waste_detail[[r, y]] - o.waste_detail[[r, y]]).max(0.0))
                         .sum()
                 })
                 .collect()
