@@ -35,6 +35,7 @@ pub mod compare;
 pub mod ensemble;
 mod error;
 mod html;
+pub mod macc;
 pub mod network;
 pub mod output;
 pub mod projects;
