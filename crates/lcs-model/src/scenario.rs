@@ -6,7 +6,7 @@ use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::paths::{target_paths, PathInfo};
 use crate::read::{get, join, Reader, Want};
-use crate::source::{FileId, Sources, Span};
+use crate::source::{read_text, FileId, ReadError, Sources, Span};
 use crate::yaml::{self, Node, NodeKind};
 use lcs_levers::{Ramp, Schedule};
 use lcs_units::{nearest, Dimension};
@@ -67,17 +67,88 @@ impl Loader {
         Self::default()
     }
 
+    /// Reads and parses one file (see [`crate::source::read_text`] for what is refused). A
+    /// file that is not recognisably a model, scenario or package is reported without
+    /// quoting its lines.
     fn read(&mut self, path: &Path) -> Result<(FileId, Node), Diags> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            vec![Diagnostic::global(format!(
-                "cannot read `{}`: {e}",
-                path.display()
-            ))]
-        })?;
+        let text = match read_text(path) {
+            Ok(t) => t,
+            Err(ReadError::NotUtf8 {
+                line,
+                col,
+                lossy,
+                offset,
+                ..
+            }) => {
+                let e = ReadError::NotUtf8 {
+                    offset,
+                    line,
+                    col,
+                    lossy: String::new(),
+                };
+                let recognised = yaml::parse_document(FileId(0), &lossy).1;
+                let id = self.sources.add(path, lossy);
+                if !recognised {
+                    self.sources.forbid_quoting(id);
+                }
+                let span = Span {
+                    file: id,
+                    start: offset,
+                    end: offset,
+                    line,
+                    col,
+                };
+                return Err(vec![Diagnostic::new(
+                    span,
+                    format!("cannot read `{}`: {e}", path.display()),
+                )
+                .at(self.key_path_at(id, offset))
+                .expected("UTF-8 text (save the file as UTF-8)")]);
+            }
+            Err(e) => {
+                return Err(vec![Diagnostic::global(format!(
+                    "cannot read `{}`: {e}",
+                    path.display()
+                ))])
+            }
+        };
         let id = self.sources.add(path, text);
         let text = self.sources.get(id).text.clone();
-        let node = yaml::parse(id, &text)?;
-        Ok((id, node))
+        let (node, recognised) = yaml::parse_document(id, &text);
+        if !recognised {
+            self.sources.forbid_quoting(id);
+            // Syntax errors keep their place and message (no text of the file in them).
+            node.as_ref().map_err(Clone::clone)?;
+            let start = Span {
+                file: id,
+                start: 0,
+                end: 0,
+                line: 1,
+                col: 1,
+            };
+            return Err(vec![Diagnostic::new(
+                start,
+                format!(
+                    "`{}` is not a model, scenario or package file",
+                    path.display()
+                ),
+            )
+            .at("(top level)")
+            .expected("a YAML mapping with a top-level `region:`, `scenario:` or `package:` key")
+            .note(
+                "the file's lines are not shown: it is not a scenario-language file",
+            )]);
+        }
+        Ok((id, node?))
+    }
+
+    /// The key path of the value around a byte offset (for errors found before parsing,
+    /// such as an invalid byte): the text before the offset is parsed and the path of its
+    /// last value is taken.
+    fn key_path_at(&self, id: FileId, offset: usize) -> String {
+        let text = &self.sources.get(id).text;
+        let before = text.get(..offset).unwrap_or_default();
+        yaml::last_key_path(before).unwrap_or_else(|| "(top level)".to_string())
     }
 
     /// The kind of a parsed file, from its top-level key.
@@ -263,6 +334,7 @@ impl Loader {
                 }
                 (Some(m), None) => {
                     let t = r.text(m, "model").unwrap_or_default().to_string();
+                    relative(&mut r, &t, m.span, "model");
                     chain.push((id, node.clone(), dir.clone()));
                     if !r.errors.is_empty() {
                         return Err(r.errors);
@@ -270,7 +342,11 @@ impl Loader {
                     model_path = (dir.join(t), m.span);
                     break;
                 }
-                (None, Some(e)) => r.text(e, "extends").map(|t| (dir.join(t), e.span)),
+                (None, Some(e)) => r
+                    .text(e, "extends")
+                    .map(str::to_string)
+                    .filter(|t| relative(&mut r, t, e.span, "extends"))
+                    .map(|t| (dir.join(t), e.span)),
             };
             if !r.errors.is_empty() {
                 return Err(r.errors);
@@ -347,6 +423,9 @@ impl Loader {
                     for (i, rel) in list.iter().enumerate() {
                         let ppath = dir.join(rel);
                         let at = list_nodes.get(i).map(|n| n.span).unwrap_or(p.span);
+                        if !relative(&mut r, rel, at, &format!("packages[{i}]")) {
+                            continue;
+                        }
                         match self.read(&ppath) {
                             Err(mut e) => {
                                 for d in &mut e {
@@ -476,6 +555,21 @@ impl Loader {
             span: leaf_node.span,
         })
     }
+}
+
+/// The confinement rule for files named inside a file (docs/SECURITY.md): a path relative
+/// to the naming file's folder (MODEL.md §1). An absolute path is an error at its key.
+fn relative(r: &mut Reader, text: &str, span: Span, key: &str) -> bool {
+    let p = Path::new(text);
+    if p.is_absolute() || p.has_root() {
+        r.err(
+            Diagnostic::new(span, format!("`{text}` is an absolute path"))
+                .at(key)
+                .expected("a path relative to this file's folder (MODEL.md §1), e.g. `model.yaml` or `../shared/model.yaml`"),
+        );
+        return false;
+    }
+    true
 }
 
 fn bare_reader() -> Reader {

@@ -1,0 +1,184 @@
+//! Hostile input and the guarantees of issue 14: files that are not scenario text, budgets,
+//! ids that would escape the output folder, temporary files, output injection, exit codes,
+//! broken pipes. Each test is the regression test of one "Found" item (docs/SECURITY.md).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn lcs() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_lcs"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn tiny() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/tiny")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("lcs-hardening-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A copy of the tiny example in a fresh folder.
+fn tiny_copy(name: &str) -> PathBuf {
+    let d = tmp(name);
+    copy_dir(&tiny(), &d);
+    d
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir") {
+        let e = e.expect("entry");
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).expect("copy");
+        }
+    }
+}
+
+fn validate_in(dir: &Path, file: &str) -> Output {
+    lcs()
+        .current_dir(dir)
+        .args(["validate", file])
+        .output()
+        .expect("lcs")
+}
+
+/// A scenario naming `model` as its model.
+fn scenario_with_model(dir: &Path, model: &str) -> Output {
+    std::fs::write(dir.join("s.yaml"), format!("scenario: s\nmodel: {model}\n")).expect("write");
+    validate_in(dir, "s.yaml")
+}
+
+#[test]
+fn special_files_are_refused_before_reading() {
+    let d = tmp("special");
+    std::os::unix::fs::symlink("/dev/zero", d.join("zero.yaml")).expect("symlink");
+    std::os::unix::fs::symlink("/dev/urandom", d.join("random.yaml")).expect("symlink");
+    std::fs::create_dir_all(d.join("folder.yaml")).expect("mkdir");
+    let fifo = d.join("pipe.yaml");
+    let ok = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(ok.success());
+    for (file, what) in [
+        ("zero.yaml", "a character device"),
+        ("random.yaml", "a character device"),
+        ("folder.yaml", "a directory"),
+        ("pipe.yaml", "a FIFO"),
+    ] {
+        // As the model of a scenario, and as a package: each returns at once.
+        let t = std::time::Instant::now();
+        let o = scenario_with_model(&d, file);
+        assert_eq!(o.status.code(), Some(1), "{file}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert!(e.contains(what), "{file}: {e}");
+        assert!(
+            e.contains("s.yaml:2:8") && e.contains("key: `model`"),
+            "{e}"
+        );
+        std::fs::write(
+            d.join("p.yaml"),
+            format!("scenario: p\nmodel: ../model.yaml\npackages: [{file}]\n"),
+        )
+        .expect("write");
+        let o = validate_in(&d, "p.yaml");
+        assert_eq!(o.status.code(), Some(1));
+        assert!(t.elapsed().as_secs() < 10, "{file} took {:?}", t.elapsed());
+    }
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused() {
+    let d = tmp("large");
+    let f = std::fs::File::create(d.join("big.yaml")).expect("create");
+    // A sparse file: 17 MiB of zeros costs no disk.
+    f.set_len(17 << 20).expect("set_len");
+    let o = scenario_with_model(&d, "big.yaml");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("larger than 16 MiB"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_binary_file_is_not_text() {
+    let d = tmp("binary");
+    std::fs::write(d.join("bin.yaml"), b"region: x\n\x00\x01\x02").expect("write");
+    let o = scenario_with_model(&d, "bin.yaml");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not a text file"), "{}", stderr(&o));
+}
+
+#[test]
+fn invalid_utf8_is_located() {
+    let d = tiny_copy("utf8");
+    let model = std::fs::read(d.join("model.yaml")).expect("read");
+    let text = String::from_utf8(model).expect("utf8");
+    // Line 2 is `region: { id: tiny, name: Tiny Town }`: the byte after `Tiny ` (column 32).
+    let bad = text.replace("name: Tiny Town", "name: Tiny \u{1}Town");
+    let mut bytes = bad.into_bytes();
+    let at = bytes.iter().position(|b| *b == 1).expect("marker");
+    bytes[at] = 0xff;
+    std::fs::write(d.join("model.yaml"), bytes).expect("write");
+    let o = validate_in(&d, "model.yaml");
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("model.yaml:2:32"), "{e}");
+    assert!(e.contains("not valid UTF-8"), "{e}");
+    assert!(e.contains("key: `region.name`"), "{e}");
+}
+
+#[test]
+fn absolute_referenced_paths_are_errors_and_other_files_are_not_echoed() {
+    let d = tmp("passwd");
+    let o = scenario_with_model(&d, "/etc/passwd");
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("is an absolute path"), "{e}");
+    assert!(
+        e.contains("s.yaml:2:8") && e.contains("key: `model`"),
+        "{e}"
+    );
+    assert!(!e.contains("root:"), "{e}");
+    // A file of another kind under a `.yaml` name: refused without quoting a line of it.
+    std::fs::write(
+        d.join("passwd.yaml"),
+        "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n",
+    )
+    .expect("write");
+    let o = scenario_with_model(&d, "passwd.yaml");
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("not a model, scenario or package file"), "{e}");
+    assert!(!e.contains("root:x") && !e.contains("daemon"), "{e}");
+    let o = validate_in(&d, "passwd.yaml");
+    assert!(!stderr(&o).contains("root:x"), "{}", stderr(&o));
+    // A name that is not `*.yaml` is not opened.
+    let o = scenario_with_model(&d, "../../../etc/passwd");
+    assert!(
+        stderr(&o).contains("must be named `*.yaml`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn upper_case_count_units() {
+    let d = tiny_copy("teu");
+    let text = std::fs::read_to_string(d.join("model.yaml")).expect("read");
+    let text = text.replace("gwp: AR5\n", "gwp: AR5\nunits:\n  counts: [TEU, bed]\n");
+    let text = text.replace(
+        "sources:\n",
+        "sources:\n  port/handling: { activity: \"900000 TEU\", factors: { CO2: \"0.01 t CO2/TEU\" } }\n",
+    );
+    std::fs::write(d.join("model.yaml"), text).expect("write");
+    let o = validate_in(&d, "model.yaml");
+    assert!(o.status.success(), "{}", stderr(&o));
+}
