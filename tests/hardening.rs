@@ -182,3 +182,45 @@ fn upper_case_count_units() {
     let o = validate_in(&d, "model.yaml");
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn an_id_cannot_escape_the_output_folder() {
+    // `lcs report --out deep/a/rep` once wrote `./ESCAPED.svg` and `.png` from this id.
+    let d = tiny_copy("escape");
+    let text = std::fs::read_to_string(d.join("cm.yaml")).expect("read");
+    let id_line = text
+        .lines()
+        .find(|l| l.starts_with("scenario:"))
+        .expect("scenario line")
+        .to_string();
+    let text = text.replace(&id_line, "scenario: \"x/../../../../../ESCAPED\"");
+    std::fs::write(d.join("cm.yaml"), text).expect("write");
+    let work = d.join("deep/a");
+    std::fs::create_dir_all(&work).expect("mkdir");
+    let o = lcs()
+        .current_dir(&d)
+        .args(["report", "cm.yaml", "--out", "deep/a/rep"])
+        .output()
+        .expect("lcs");
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("invalid id `x/../../../../../ESCAPED`"), "{e}");
+    assert!(
+        e.contains("cm.yaml:1:11") && e.contains("key: `scenario`"),
+        "{e}"
+    );
+    for dir in [
+        d.clone(),
+        d.join("deep"),
+        work.clone(),
+        std::env::temp_dir(),
+    ] {
+        for ext in ["svg", "png"] {
+            assert!(!dir.join(format!("ESCAPED.{ext}")).exists());
+        }
+    }
+    assert!(
+        !work.join("rep").exists(),
+        "nothing written after a failed load"
+    );
+}

@@ -45,7 +45,7 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
     if let Some(n) = r.req(items, "region", "", root.span) {
         if let Some(ri) = r.map(n, "region", &["id", "name"]) {
             if let Some(id) = r.req(ri, "id", "region", n.span) {
-                region_id = r.text(id, "region.id").unwrap_or_default().to_string();
+                region_id = r.id(id, "region.id").unwrap_or_default().to_string();
             }
             region_name = match get(ri, "name") {
                 Some(nm) => r.text(nm, "region.name").unwrap_or_default().to_string(),

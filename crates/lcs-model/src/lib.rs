@@ -38,5 +38,8 @@ pub use check_model::node_key_path;
 pub use diag::{render_all_plain, Diagnostic};
 pub use model::*;
 pub use paths::{activity_dim, target_paths, PathInfo};
+pub use read::{is_id, MAX_ID_LEN};
 pub use scenario::{Checked, FileKind, Loader};
-pub use source::{FileId, SourceFile, Sources, Span};
+pub use source::{
+    is_yaml_name, read_text, FileId, ReadError, SourceFile, Sources, Span, MAX_FILE_BYTES,
+};

@@ -26,6 +26,21 @@ pub(crate) fn is_name(s: &str) -> bool {
         && c.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// The longest id: 64 characters.
+pub const MAX_ID_LEN: usize = 64;
+
+/// Whether `s` is a valid id (of a region, scenario, package, action, measure, target or
+/// uncertain parameter): an ASCII letter or digit, then letters, digits, `_`, `-` or `.`,
+/// at most [`MAX_ID_LEN`] characters (docs/SECURITY.md, "Ids"). Ids become parts of file
+/// names and table cells; this set can neither name another folder (`/`, `..`) nor start a
+/// spreadsheet formula (`=`, `+`, `-`, `@`).
+pub fn is_id(s: &str) -> bool {
+    let mut c = s.chars();
+    s.len() <= MAX_ID_LEN
+        && c.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && c.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
 /// What dimension a series must have.
 #[derive(Clone, Debug)]
 pub(crate) enum Want {
@@ -167,6 +182,22 @@ impl Reader {
                 None
             }
         }
+    }
+
+    /// An id's text, checked against [`is_id`].
+    pub fn id<'n>(&mut self, node: &'n Node, path: &str) -> Option<&'n str> {
+        let t = self.text(node, path)?;
+        if !is_id(t) {
+            self.err(
+                Diagnostic::new(node.span, format!("invalid id `{}`", t.escape_debug()))
+                    .at(path)
+                    .expected(format!(
+                        "an id of at most {MAX_ID_LEN} characters: a letter or digit, then letters, digits, `_`, `-` or `.`"
+                    )),
+            );
+            return None;
+        }
+        Some(t)
     }
 
     /// A list of strings (or one string).

@@ -229,7 +229,7 @@ impl Loader {
             .map(node, "", &["package", "name", "actions"])
             .ok_or_else(|| r.errors.clone())?;
         let id = get(items, "package")
-            .and_then(|p| r.text(p, "package"))
+            .and_then(|p| r.id(p, "package"))
             .unwrap_or_default()
             .to_string();
         let mut n = 0;
@@ -238,7 +238,9 @@ impl Loader {
                 for (i, an) in list.iter().enumerate() {
                     let ap = format!("actions[{i}]");
                     if let Some(ai) = r.map(an, &ap, &ACTION_KEYS) {
-                        r.req(ai, "id", &ap, an.span);
+                        if let Some(x) = r.req(ai, "id", &ap, an.span) {
+                            r.id(x, &join(&ap, "id"));
+                        }
                         if let Some(ms) = get(ai, "measures") {
                             if let Some(ml) = r.seq(ms, &join(&ap, "measures"), "measures") {
                                 for (j, m) in ml.iter().enumerate() {
@@ -314,7 +316,9 @@ impl Loader {
             let Some(items) = r.map(&node, "", &SCENARIO_KEYS) else {
                 return Err(r.errors);
             };
-            r.req(items, "scenario", "", node.span);
+            if let Some(sc) = r.req(items, "scenario", "", node.span) {
+                r.id(sc, "scenario");
+            }
             let (m, e) = (get(items, "model"), get(items, "extends"));
             let next = match (m, e) {
                 (Some(_), Some(e)) => {
@@ -452,7 +456,7 @@ impl Loader {
                                     pr.map(&pnode, "", &["package", "name", "actions"])
                                 {
                                     let pid = get(pi, "package")
-                                        .and_then(|x| pr.text(x, "package"))
+                                        .and_then(|x| pr.id(x, "package"))
                                         .map(str::to_string);
                                     if let Some(a) = get(pi, "actions") {
                                         read_actions(
@@ -902,7 +906,7 @@ fn read_actions(
         };
         let Some(id) = r
             .req(ai, "id", &ap, an.span)
-            .and_then(|x| r.text(x, &join(&ap, "id")))
+            .and_then(|x| r.id(x, &join(&ap, "id")))
             .map(str::to_string)
         else {
             continue;
@@ -1036,7 +1040,7 @@ fn read_measure(
     let mi = r.map(m, mp, &allowed)?;
     let id = r
         .req(mi, "id", mp, m.span)
-        .and_then(|x| r.text(x, &join(mp, "id")))
+        .and_then(|x| r.id(x, &join(mp, "id")))
         .map(str::to_string)?;
     let name = get(mi, "name")
         .and_then(|x| r.text(x, &join(mp, "name")))
@@ -1282,7 +1286,7 @@ fn read_target(r: &mut Reader, model: &Model, n: &Node, tp: &str) -> Option<Targ
     )?;
     let id = r
         .req(ti, "id", tp, n.span)
-        .and_then(|x| r.text(x, &join(tp, "id")))
+        .and_then(|x| r.id(x, &join(tp, "id")))
         .map(str::to_string)?;
     let mn = r.req(ti, "metric", tp, n.span)?;
     let mt = r.text(mn, &join(tp, "metric"))?.to_string();

@@ -142,13 +142,15 @@ impl Report {
         })
     }
 
-    /// Writes the report in `formats` under `dir`; returns the files written, in order.
+    /// Writes the report in `formats` under `dir`; returns the files written, in order. The
+    /// folder is built beside `dir` and renamed into place as a whole
+    /// ([`output::replace_dir`]); a `dir` holding files lcs did not write is refused.
     pub fn write(
         &self,
         dir: &std::path::Path,
         formats: &[Format],
     ) -> Result<Vec<std::path::PathBuf>, String> {
-        write::all(self, dir, formats)
+        output::replace_dir(dir, |tmp| write::all(self, tmp, formats))
     }
 
     /// The report as Markdown (titles and pipe tables), for the terminal and `report.md`.

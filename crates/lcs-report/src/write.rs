@@ -1,6 +1,6 @@
 //! Writers: CSV and Parquet per table, IAMC wide CSV, Markdown; dispatch of every format.
 
-use crate::output::{field, num, write_atomic};
+use crate::output::{field, file_stem, num, write_atomic};
 use crate::tables::{display_number, Cell, Table};
 use crate::{Format, Report};
 use polars::prelude::{ParquetCompression, ParquetWriter};
@@ -23,7 +23,7 @@ pub fn all(report: &Report, dir: &Path, formats: &[Format]) -> Result<Vec<PathBu
             Format::Csv => {
                 for t in report.tables.iter() {
                     put(
-                        dir.join("csv").join(format!("{}.csv", t.name)),
+                        dir.join("csv").join(format!("{}.csv", file_stem(t.name))),
                         csv(t).as_bytes(),
                     )?;
                 }
@@ -31,7 +31,8 @@ pub fn all(report: &Report, dir: &Path, formats: &[Format]) -> Result<Vec<PathBu
             Format::Parquet => {
                 for t in report.tables.iter().chain([&report.iamc]) {
                     put(
-                        dir.join("parquet").join(format!("{}.parquet", t.name)),
+                        dir.join("parquet")
+                            .join(format!("{}.parquet", file_stem(t.name))),
                         &parquet(t)?,
                     )?;
                 }
@@ -49,10 +50,15 @@ pub fn all(report: &Report, dir: &Path, formats: &[Format]) -> Result<Vec<PathBu
     }
     for c in &report.charts {
         put(
-            dir.join("charts").join(format!("{}.svg", c.name)),
+            dir.join("charts")
+                .join(format!("{}.svg", file_stem(&c.name))),
             c.svg.as_bytes(),
         )?;
-        put(dir.join("charts").join(format!("{}.png", c.name)), &c.png)?;
+        put(
+            dir.join("charts")
+                .join(format!("{}.png", file_stem(&c.name))),
+            &c.png,
+        )?;
     }
     Ok(written)
 }

@@ -307,15 +307,8 @@ fn str_col(v: impl IntoIterator<Item = String>) -> Column {
 pub fn write_shard(out: &Path, l: &Layout, p: &Partial) -> Result<PathBuf, Failure> {
     let name = format!("shard-{:05}-of-{:05}", p.shard.index + 1, p.shard.count);
     let dir = out.join(&name);
-    let tmp = out.join(format!(".{name}.{}.tmp", std::process::id()));
-    let msg =
-        |e: std::io::Error| Failure::Message(format!("cannot write `{}`: {e}", dir.display()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).map_err(msg)?;
-    let result = (|| -> Result<(), Failure> {
-        let put = |file: &str, cols: Columns| {
-            write_parquet(&tmp.join(file), &cols).map_err(Failure::Message)
-        };
+    let fill = |tmp: &Path| -> Result<Vec<PathBuf>, String> {
+        let put = |file: &str, cols: Columns| write_parquet(&tmp.join(file), &cols);
         let meta = [
             ("format", FORMAT.to_string()),
             ("scenario", l.scenario.clone()),
@@ -364,7 +357,7 @@ pub fn write_shard(out: &Path, l: &Layout, p: &Partial) -> Result<PathBuf, Failu
             ],
         )?;
         let PartialMoments::Blocks(blocks) = &p.moments else {
-            return Err(Failure::Message("a shard keeps its blocks".into()));
+            return Err("a shard keeps its blocks".into());
         };
         let ns = p.n_series;
         let total = blocks.len() * ns;
@@ -440,14 +433,10 @@ pub fn write_shard(out: &Path, l: &Layout, p: &Partial) -> Result<PathBuf, Failu
                 ("value".into(), str_col(meta.iter().map(|m| m.1.clone()))),
             ],
         )?;
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::rename(&tmp, &dir).map_err(msg)?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result.map(|_| dir)
+        Ok(Vec::new())
+    };
+    lcs_report::output::replace_dir(&dir, fill).map_err(Failure::Message)?;
+    Ok(dir)
 }
 
 fn col<'a>(cols: &'a Columns, name: &str, file: &Path) -> Result<&'a Column, Failure> {
