@@ -224,3 +224,258 @@ fn an_id_cannot_escape_the_output_folder() {
         "nothing written after a failed load"
     );
 }
+
+#[test]
+fn bad_option_values_are_usage_errors() {
+    let cm = tiny().join("cm.yaml");
+    let cm = cm.to_str().expect("utf8 path");
+    let u = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/uncertainty/linear.yaml");
+    let u = u.to_str().expect("utf8 path");
+    let out = tmp("options");
+    let out = out.to_str().expect("utf8 path");
+    for args in [
+        vec![
+            "attribute",
+            cm,
+            "--method",
+            "shapley-sampled",
+            "--permutations",
+            "0",
+        ],
+        vec!["ensemble", u, "--samples", "0", "--out", out],
+        vec!["ensemble", u, "--shard", "3/2", "--out", out],
+        vec!["ensemble", u, "--shard", "0/0", "--out", out],
+        vec!["ensemble", u, "--shard", "1/x", "--out", out],
+        vec!["sensitivity", u, "--samples", "0", "--out", out],
+        vec![
+            "sensitivity",
+            u,
+            "--levels",
+            "3",
+            "--method",
+            "morris",
+            "--out",
+            out,
+        ],
+        vec!["sensitivity", u, "--resamples", "0", "--out", out],
+        vec!["bench", cm, "--seconds", "0"],
+        vec!["bench", cm, "--seconds", "NaN"],
+    ] {
+        let o = lcs().args(&args).output().expect("lcs");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("invalid value"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(std::fs::read_dir(out).expect("dir").count(), 0);
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_exit_0() {
+    // `lcs paths model.yaml | true` exited 101 with a panic message.
+    for _ in 0..3 {
+        let mut child = lcs()
+            .args(["paths"])
+            .arg(tiny().join("model.yaml"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        drop(child.stdout.take());
+        let o = child.wait_with_output().expect("wait");
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn sampled_shapley_chunks_sum_to_the_total_on_any_threads() {
+    // 300 orderings cross one chunk boundary (256); the sums are added in index order, so
+    // one and two threads give the same bytes, and contributions add up to TOTAL.
+    let d = tmp("sampled");
+    let mut outs = Vec::new();
+    for threads in ["1", "2"] {
+        let f = d.join(format!("a{threads}.csv"));
+        let o = lcs()
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "attribute",
+                "--method",
+                "shapley-sampled",
+                "--permutations",
+                "300",
+            ])
+            .arg(tiny().join("cm.yaml"))
+            .arg("--out")
+            .arg(&f)
+            .output()
+            .expect("lcs");
+        assert!(o.status.success(), "{}", stderr(&o));
+        outs.push(std::fs::read_to_string(&f).expect("read"));
+    }
+    assert_eq!(outs[0], outs[1]);
+    // Per year: Σ actions = TOTAL (to rounding).
+    let mut sums: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
+    for line in outs[0].lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        let v: f64 = c[3].parse().expect("number");
+        let e = sums.entry(c[2].to_string()).or_default();
+        if c[1] == "TOTAL" {
+            e.1 = v;
+        } else {
+            e.0 += v;
+        }
+    }
+    for (y, (sum, total)) in sums {
+        assert!(
+            (sum - total).abs() <= 1e-9 * total.abs().max(1.0),
+            "{y}: {sum} vs {total}"
+        );
+    }
+}
+
+/// A shard of the linear example, written once.
+fn shard_dir(name: &str) -> PathBuf {
+    let d = tmp(name);
+    let o = lcs()
+        .args(["ensemble"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/uncertainty/linear.yaml"))
+        .args(["--samples", "1500", "--shard", "1/1", "--out"])
+        .arg(&d)
+        .output()
+        .expect("lcs");
+    assert!(o.status.success(), "{}", stderr(&o));
+    d.join("shard-00001-of-00001")
+}
+
+#[test]
+fn merge_refuses_every_corrupted_shard_without_panicking() {
+    // Bit flips once made `lcs merge` panic inside the Parquet reader (exit 101), and flips
+    // in data pages merged silently into other statistics.
+    let shard = shard_dir("corrupt");
+    let good = tmp("corrupt-good");
+    let o = lcs()
+        .args(["merge"])
+        .arg(&shard)
+        .arg("--out")
+        .arg(&good)
+        .output()
+        .expect("lcs");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let files: Vec<PathBuf> = {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(&shard)
+            .expect("dir")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.file_name().is_some_and(|n| n != "manifest.json"))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(files.len(), 7, "{files:?}");
+    let originals: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(f).expect("read"))
+        .collect();
+    // A fixed pseudo-random sequence of (file, byte, bit): 105 trials, 15 per file.
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for trial in 0..105 {
+        let fi = trial % files.len();
+        let mut bytes = originals[fi].clone();
+        let at = (next() as usize) % bytes.len();
+        bytes[at] ^= 1 << (next() % 8);
+        std::fs::write(&files[fi], &bytes).expect("write");
+        let out = tmp("corrupt-out");
+        let o = lcs()
+            .args(["merge"])
+            .arg(&shard)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .expect("lcs");
+        let e = stderr(&o);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "trial {trial} ({:?} byte {at}): {e}",
+            files[fi]
+        );
+        assert!(!e.contains("panicked"), "trial {trial}: {e}");
+        assert!(
+            e.contains("corrupt") || e.contains("checksum"),
+            "trial {trial}: {e}"
+        );
+        assert!(!out.join("ensemble.csv").exists());
+        std::fs::write(&files[fi], &originals[fi]).expect("restore");
+    }
+}
+
+#[test]
+fn verify_reruns_from_the_manifest() {
+    let d = tiny_copy("verify");
+    let run = |args: &[&str]| {
+        let o = lcs().current_dir(&d).args(args).output().expect("lcs");
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    };
+    run(&["run", "bau.yaml", "cm.yaml", "--out", "out"]);
+    run(&["report", "cm.yaml", "--out", "rep", "--format", "csv"]);
+    run(&["targets", "cm.yaml", "--out", "t.csv"]);
+    let m = std::fs::read_to_string(d.join("out/manifest.json")).expect("manifest");
+    for k in [
+        "\"revision\"",
+        "\"sha256\"",
+        "packages/green-economy.yaml",
+        "data/factors/gwp.csv",
+        "\"gwp\": [\n    \"AR5\"",
+        "\"threads\"",
+        "results.csv",
+    ] {
+        assert!(m.contains(k), "{k} in {m}");
+    }
+    for target in ["out", "rep", "t.csv.manifest.json"] {
+        let o = lcs()
+            .current_dir(&d)
+            .args(["verify", target])
+            .output()
+            .expect("lcs");
+        assert!(o.status.success(), "{target}: {}", stderr(&o));
+        assert!(String::from_utf8_lossy(&o.stdout).contains("byte-identical"));
+    }
+    // An output edited after the run: the first difference, by file and line.
+    let csv = d.join("out/results.csv");
+    let text = std::fs::read_to_string(&csv).expect("read");
+    std::fs::write(&csv, text.replacen("tiny", "tinY", 1)).expect("write");
+    let o = lcs()
+        .current_dir(&d)
+        .args(["verify", "out"])
+        .output()
+        .expect("lcs");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("`results.csv` differs first at byte"),
+        "{}",
+        stderr(&o)
+    );
+    // A changed input (a package of an inherited scenario) is named.
+    let p = d.join("packages/green-economy.yaml");
+    let text = std::fs::read_to_string(&p).expect("read");
+    std::fs::write(&p, text + "\n# edited\n").expect("write");
+    let o = lcs()
+        .current_dir(&d)
+        .args(["verify", "rep"])
+        .output()
+        .expect("lcs");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("input `packages/green-economy.yaml` changed"),
+        "{}",
+        stderr(&o)
+    );
+}

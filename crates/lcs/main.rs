@@ -6,7 +6,9 @@
 //! |---|---|
 //! | 0 | success |
 //! | 1 | invalid input (a diagnostic was printed), a failed run, or an output that could not be written |
-//! | 2 | usage error (unknown flag, missing argument; printed by clap) |
+//! | 2 | usage error (unknown flag, missing argument, an option value out of range such as `--samples 0` or `--shard 3/2`; printed by clap) |
+//!
+//! Writing to a closed pipe (`lcs paths model.yaml | head -1`) ends quietly with code 0.
 
 mod cli;
 mod cmd;
@@ -15,7 +17,28 @@ mod render;
 
 use std::process::ExitCode;
 
+/// A closed standard output (the reader of a pipe went away) ends the program quietly with
+/// code 0, as `cat` or `grep` would; `println!` reports it as a panic, caught here.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.starts_with("failed printing to stdout")
+            && (msg.contains("Broken pipe") || msg.contains("os error 32"))
+        {
+            std::process::exit(0);
+        }
+        default(info)
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_broken_pipe();
     let args = cli::parse();
     match cmd::dispatch(args) {
         Ok(()) => ExitCode::SUCCESS,

@@ -34,6 +34,17 @@ const GWP_CSV: &str = include_str!("../../../data/factors/gwp.csv");
 const WASTE_TYPES_CSV: &str = include_str!("../../../data/factors/waste_types.csv");
 const WASTE_TREATMENT_CSV: &str = include_str!("../../../data/factors/waste_treatment.csv");
 
+/// Every table embedded in this crate, as (path in the repository, text): run manifests
+/// record their SHA-256 (docs/MANIFEST.md). A new embedded table is added here too.
+pub const EMBEDDED_TABLES: [(&str, &str); 6] = [
+    ("data/factors/fuels.csv", FUELS_CSV),
+    ("data/factors/combustion_ch4_n2o.csv", COMBUSTION_CSV),
+    ("data/factors/road_offroad.csv", ROAD_OFFROAD_CSV),
+    ("data/factors/gwp.csv", GWP_CSV),
+    ("data/factors/waste_types.csv", WASTE_TYPES_CSV),
+    ("data/factors/waste_treatment.csv", WASTE_TREATMENT_CSV),
+];
+
 // ---------------------------------------------------------------------------------------------
 // Categories and fuel classes
 // ---------------------------------------------------------------------------------------------

@@ -266,6 +266,11 @@ impl Sources {
             .map(|i| FileId(i as u32))
     }
 
+    /// Every file read, in the order first read.
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
     /// The file behind an id.
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]

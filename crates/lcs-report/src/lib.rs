@@ -21,6 +21,7 @@
 pub mod charts;
 pub mod compare;
 mod html;
+pub mod manifest;
 pub mod output;
 mod run;
 pub mod shards;
@@ -151,6 +152,16 @@ impl Report {
         formats: &[Format],
     ) -> Result<Vec<std::path::PathBuf>, String> {
         output::replace_dir(dir, |tmp| write::all(self, tmp, formats))
+    }
+
+    /// [`Report::write`] with the run's manifest (`manifest.json`) written into the folder.
+    pub fn write_with_manifest(
+        &self,
+        dir: &std::path::Path,
+        formats: &[Format],
+        info: &manifest::RunInfo,
+    ) -> Result<Vec<std::path::PathBuf>, String> {
+        output::replace_dir_with_manifest(dir, info, ".", "", |tmp| write::all(self, tmp, formats))
     }
 
     /// The report as Markdown (titles and pipe tables), for the terminal and `report.md`.

@@ -151,6 +151,25 @@ pub fn replace_dir(
     Ok(rebased)
 }
 
+/// [`replace_dir`], with the run's manifest (`manifest.json`, docs/MANIFEST.md) written
+/// into the folder last, over the files `fill` wrote. `to_root` and `prefix` place the
+/// outputs for `lcs verify` (see [`crate::manifest::manifest_json`]; `"."` and `""` for a
+/// folder that is the command's `--out`).
+pub fn replace_dir_with_manifest(
+    out: &Path,
+    info: &crate::manifest::RunInfo,
+    to_root: &str,
+    prefix: &str,
+    fill: impl FnOnce(&Path) -> Result<Vec<PathBuf>, String>,
+) -> Result<Vec<PathBuf>, String> {
+    replace_dir(out, |tmp| {
+        let written = fill(tmp)?;
+        let text = crate::manifest::manifest_json(info, tmp, to_root, prefix, &written)?;
+        write_atomic(&tmp.join(crate::manifest::MANIFEST), text.as_bytes())?;
+        Ok(written)
+    })
+}
+
 /// The process id in a temporary's name, if the name is one lcs makes:
 /// `.<name>.<pid>.<random>.lcs-tmp` (or `….old.lcs-tmp`), or the older
 /// `.<name>.<pid>.tmp`.

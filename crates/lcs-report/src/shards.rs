@@ -68,9 +68,23 @@ pub fn write_parquet(path: &Path, columns: &[(String, Column)]) -> Result<(), St
 
 /// Reads a Parquet file written by [`write_parquet`].
 pub fn read_parquet(path: &Path) -> Result<Columns, String> {
-    let bad = |e: &dyn std::fmt::Display| format!("cannot read `{}`: {e}", path.display());
-    let f = std::fs::File::open(path).map_err(|e| bad(&e))?;
-    let df = ParquetReader::new(f).finish().map_err(|e| bad(&e))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    parquet_columns(&bytes).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+}
+
+/// Decodes Parquet bytes written by [`write_parquet`]. A panic inside the Parquet reader
+/// (corrupt bytes that still pass a checksum cannot occur, but a file from elsewhere can)
+/// becomes an error.
+pub fn parquet_columns(bytes: &[u8]) -> Result<Columns, String> {
+    let decoded =
+        std::panic::catch_unwind(|| ParquetReader::new(std::io::Cursor::new(bytes)).finish());
+    let df = match decoded {
+        Ok(Ok(df)) => df,
+        Ok(Err(e)) => return Err(e.to_string()),
+        Err(_) => return Err("the Parquet data is corrupt".to_string()),
+    };
+    let bad = |e: &dyn std::fmt::Display| e.to_string();
     let mut out = Vec::new();
     for c in df.columns() {
         let name = c.name().to_string();

@@ -1,8 +1,8 @@
 //! `lcs attribute`: split a scenario's reduction among its actions.
 
-use super::{compile, fmt_kt, load, report_run_error, table, Failure};
+use super::{compile, fmt_kt, load, report_run_error, table, write_file_with_manifest, Failure};
 use crate::cli::MethodArg;
-use crate::output::{field, num, write_atomic};
+use crate::output::{field, num};
 use lcs_engine::{attribute, AttributionError, Method};
 use lcs_model::Loader;
 use std::path::Path;
@@ -50,7 +50,7 @@ pub fn run(
         push("INTERACTION", i);
     }
     if let Some(path) = out {
-        write_atomic(path, csv.as_bytes()).map_err(Failure::Message)?;
+        write_file_with_manifest(path, csv.as_bytes(), "attribute", &loader, &[&s])?;
     }
     // A table at the end year (and base year).
     let last = years.len() - 1;

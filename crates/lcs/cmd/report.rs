@@ -1,7 +1,7 @@
 //! `lcs report`: the tables, workbook, charts and HTML page of a plan document, from the
 //! engine's results (lcs-report does the tables and writing; this is the glue).
 
-use super::{compile, load_all, report_run_error, Failure};
+use super::{compile, load_all, report_run_error, run_info, Failure};
 use crate::cli::ReportFormat;
 use lcs_engine::{attribute, evaluate_targets, run_all, run_reference, AttributionError, Method};
 use lcs_report::{Format, Progress, Report, ScenarioRun};
@@ -122,7 +122,11 @@ pub fn run(
         formats.iter().map(|f| format_of(*f)).collect()
     };
     let report = Report::build(&runs, &years).map_err(Failure::Message)?;
-    let written = report.write(out, &formats).map_err(Failure::Message)?;
+    let all: Vec<&lcs_model::Scenario> = scenarios.iter().collect();
+    let info = run_info("report", lcs_report::manifest::OutKind::Dir, &loader, &all);
+    let written = report
+        .write_with_manifest(out, &formats, &info)
+        .map_err(Failure::Message)?;
     let shown: Vec<lcs_report::Table> = report
         .tables
         .iter()

@@ -1,6 +1,8 @@
 //! `lcs run`: run scenarios, write `results.csv`, print a summary.
 
-use super::{compile, fmt_kt, load_all, report_run_error, table, tool_name, Failure};
+use super::{
+    compile, fmt_kt, load_all, manifest, report_run_error, run_info, table, tool_name, Failure,
+};
 use crate::output::{field, num, write_atomic};
 use lcs_engine::{evaluate_targets, rows, run_all, run_reference};
 use std::path::{Path, PathBuf};
@@ -44,6 +46,9 @@ pub fn run(files: &[PathBuf], out: &Path) -> Result<(), Failure> {
     }
     let path = out.join("results.csv");
     write_atomic(&path, csv.as_bytes()).map_err(Failure::Message)?;
+    let all: Vec<&lcs_model::Scenario> = scenarios.iter().collect();
+    let info = run_info("run", lcs_report::manifest::OutKind::Dir, &loader, &all);
+    manifest(out, &info, std::slice::from_ref(&path))?;
     print_summary(&summary);
     println!("wrote {}", path.display());
     Ok(())

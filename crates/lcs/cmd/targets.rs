@@ -1,7 +1,7 @@
 //! `lcs targets`: check a scenario's targets.
 
 use super::{compile, load, report_run_error, table, Failure};
-use crate::output::{field, num, write_atomic};
+use crate::output::{field, num};
 use lcs_engine::{evaluate_targets, run_all, run_reference};
 use lcs_model::Loader;
 use std::path::Path;
@@ -34,7 +34,7 @@ pub fn run(file: &Path, out: Option<&Path>) -> Result<(), Failure> {
         ]);
     }
     if let Some(path) = out {
-        write_atomic(path, csv.as_bytes()).map_err(Failure::Message)?;
+        super::write_file_with_manifest(path, csv.as_bytes(), "targets", &loader, &[&s])?;
     }
     let header = ["target", "year", "value", "threshold", "met"]
         .map(String::from)
