@@ -479,3 +479,81 @@ fn verify_reruns_from_the_manifest() {
         stderr(&o)
     );
 }
+
+#[test]
+fn names_cannot_inject_formulas_or_markup() {
+    let d = tiny_copy("inject");
+    let p = d.join("packages/green-economy.yaml");
+    let text = std::fs::read_to_string(&p).expect("read");
+    let text = text
+        .replace(
+            "name: Integrated green transportation",
+            "name: \"=cmd|' /C calc'!A0\"",
+        )
+        .replace(
+            "name: Clean vehicles",
+            "name: \"<script>alert(1)</script>\\nsecond line | cell\"",
+        )
+        .replace("theme: Green Economy", "theme: \"@SUM(A1:A9)\"");
+    std::fs::write(&p, text).expect("write");
+    let o = lcs()
+        .current_dir(&d)
+        .args(["report", "cm.yaml", "--out", "rep"])
+        .output()
+        .expect("lcs");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut saw_formula = false;
+    for e in std::fs::read_dir(d.join("rep/csv")).expect("csv") {
+        let t = std::fs::read_to_string(e.expect("entry").path()).expect("read");
+        for cell in t.lines().flat_map(|l| l.split(',')) {
+            let c = cell.trim_start_matches('"');
+            assert!(!c.starts_with(['=', '+', '@']), "formula cell `{cell}`");
+        }
+        saw_formula |= t.contains("'=cmd|");
+    }
+    assert!(saw_formula, "the action name is kept, as text");
+    let md = std::fs::read_to_string(d.join("rep/report.md")).expect("md");
+    assert!(!md.contains("<script>"), "raw markup in report.md");
+    assert!(md.contains("&lt;script&gt;"));
+    // Every table row is one line: the name's line break did not split it.
+    for line in md.lines().filter(|l| l.contains("second line")) {
+        assert!(line.starts_with('|') && line.ends_with('|'), "{line}");
+        assert!(line.contains("second line \\| cell"), "{line}");
+    }
+    let html = std::fs::read_to_string(d.join("rep/report.html")).expect("html");
+    assert!(!html.contains("<script>"), "raw markup in report.html");
+    for e in std::fs::read_dir(d.join("rep/charts")).expect("charts") {
+        let p = e.expect("entry").path();
+        if p.extension().is_some_and(|x| x == "svg") {
+            let t = std::fs::read_to_string(&p).expect("svg");
+            assert!(!t.contains("<script>"), "raw markup in {}", p.display());
+        }
+    }
+}
+
+#[test]
+fn ensemble_distribution_errors_are_located() {
+    // "normal truncation leaves no probability mass" had no file, line or key.
+    let d = tiny_copy("truncation");
+    std::fs::write(
+        d.join("u.yaml"),
+        "scenario: u\nextends: bau.yaml\nuncertainty:\n  parameters:\n    - { id: cement, path: sources.ippu/cement.activity, distribution: normal, mean: 1, sd: 0.01, min: 5, max: 6 }\n",
+    )
+    .expect("write");
+    for args in [
+        vec!["ensemble", "u.yaml", "--samples", "10", "--out", "o"],
+        vec!["sensitivity", "u.yaml", "--samples", "8", "--out", "o"],
+        vec!["validate", "u.yaml"],
+    ] {
+        let o = lcs().current_dir(&d).args(&args).output().expect("lcs");
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let e = stderr(&o);
+        assert!(e.contains("u.yaml:5:7"), "{args:?}: {e}");
+        assert!(e.contains("no probability mass"), "{e}");
+        assert!(
+            e.contains("key: `uncertainty.parameters[0].distribution`"),
+            "{e}"
+        );
+        assert!(!d.join("o").exists());
+    }
+}

@@ -39,7 +39,7 @@ pub use diag::{render_all_plain, Diagnostic};
 pub use model::*;
 pub use paths::{activity_dim, target_paths, PathInfo};
 pub use read::{is_id, MAX_ID_LEN};
-pub use scenario::{Checked, FileKind, Loader};
+pub use scenario::{Checked, FileKind, Loader, TOP_LEVEL};
 pub use source::{
-    is_yaml_name, read_text, FileId, ReadError, SourceFile, Sources, Span, MAX_FILE_BYTES,
+    is_yaml_name, read_text, text_of, FileId, ReadError, SourceFile, Sources, Span, MAX_FILE_BYTES,
 };

@@ -23,6 +23,20 @@ pub enum FileKind {
     Package,
 }
 
+/// The key path of an error about a whole file (its kind, an empty file): the top level.
+pub const TOP_LEVEL: &str = "(top level)";
+
+impl FileKind {
+    /// The kind in words: `model`, `scenario` or `package`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Model => "model",
+            FileKind::Scenario => "scenario",
+            FileKind::Package => "package",
+        }
+    }
+}
+
 /// The result of checking one file of any kind.
 #[derive(Debug)]
 pub enum Checked {
@@ -44,6 +58,9 @@ pub enum Checked {
 pub struct Loader {
     /// Every file read so far.
     pub sources: Sources,
+    /// Files given as text instead of read from disk ([`Loader::add_virtual_file`]), by
+    /// lexically normalised path.
+    virtual_files: std::collections::HashMap<PathBuf, String>,
 }
 
 type Diags = Vec<Diagnostic>;
@@ -67,11 +84,38 @@ impl Loader {
         Self::default()
     }
 
+    /// Makes `path` read as `text` instead of from disk (fuzzing and tests: a whole set of
+    /// files in memory). Only virtual files are read once one is added; paths are compared
+    /// after lexical normalisation. The file-name and text rules of
+    /// [`crate::read_text`] apply.
+    pub fn add_virtual_file(&mut self, path: &Path, text: &str) {
+        self.virtual_files
+            .insert(crate::source::normalised(path), text.to_string());
+    }
+
+    fn read_bytes(&self, path: &Path) -> Result<String, ReadError> {
+        if self.virtual_files.is_empty() {
+            return read_text(path);
+        }
+        if !crate::source::is_yaml_name(path) {
+            return Err(ReadError::NotYamlName);
+        }
+        match self.virtual_files.get(&crate::source::normalised(path)) {
+            Some(t) if t.len() as u64 > crate::source::MAX_FILE_BYTES => Err(ReadError::TooLarge {
+                limit: crate::source::MAX_FILE_BYTES,
+            }),
+            Some(t) => crate::source::text_of(t.as_bytes().to_vec()),
+            None => Err(ReadError::Io {
+                message: "No such file or directory (os error 2)".into(),
+            }),
+        }
+    }
+
     /// Reads and parses one file (see [`crate::source::read_text`] for what is refused). A
     /// file that is not recognisably a model, scenario or package is reported without
     /// quoting its lines.
     fn read(&mut self, path: &Path) -> Result<(FileId, Node), Diags> {
-        let text = match read_text(path) {
+        let text = match self.read_bytes(path) {
             Ok(t) => t,
             Err(ReadError::NotUtf8 {
                 line,
@@ -133,7 +177,7 @@ impl Loader {
                     path.display()
                 ),
             )
-            .at("(top level)")
+            .at(TOP_LEVEL)
             .expected("a YAML mapping with a top-level `region:`, `scenario:` or `package:` key")
             .note(
                 "the file's lines are not shown: it is not a scenario-language file",
@@ -148,7 +192,7 @@ impl Loader {
     fn key_path_at(&self, id: FileId, offset: usize) -> String {
         let text = &self.sources.get(id).text;
         let before = text.get(..offset).unwrap_or_default();
-        yaml::last_key_path(before).unwrap_or_else(|| "(top level)".to_string())
+        yaml::last_key_path(before).unwrap_or_else(|| TOP_LEVEL.to_string())
     }
 
     /// The kind of a parsed file, from its top-level key.
@@ -170,6 +214,7 @@ impl Loader {
                 path.display()
             ),
         )
+        .at(TOP_LEVEL)
         .expected(
             "a mapping with a top-level `region:`, `scenario:` or `package:` key",
         )])
@@ -183,8 +228,9 @@ impl Loader {
             k => {
                 return Err(vec![Diagnostic::new(
                     node.span,
-                    format!("expected a model file, found a {k:?} file"),
+                    format!("expected a model file, found a {} file", k.name()),
                 )
+                .at(TOP_LEVEL)
                 .expected("a file with `region:`")])
             }
         }
@@ -292,6 +338,7 @@ impl Loader {
                     node.span,
                     format!("`{}` is not a scenario file", current.display()),
                 )
+                .at(TOP_LEVEL)
                 .expected("a file with `scenario:`");
                 return Err(vec![d]);
             }

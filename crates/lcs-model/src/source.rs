@@ -188,6 +188,23 @@ pub fn text_of(bytes: Vec<u8>) -> Result<String, ReadError> {
     }
 }
 
+/// A path without `.` components and with `..` applied lexically: the identity of a file
+/// that is not on disk (a virtual file), so `a/../s.yaml` and `s.yaml` are one file.
+pub(crate) fn normalised(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            _ => out.push(c),
+        }
+    }
+    out.iter().collect()
+}
+
 /// An opaque handle to a file in a [`Sources`] registry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
@@ -237,7 +254,7 @@ impl Sources {
     /// Adds a file's text and returns its id. A file already present (same canonical path)
     /// returns the existing id.
     pub fn add(&mut self, path: &Path, text: String) -> FileId {
-        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| normalised(path));
         if let Some(i) = self.files.iter().position(|f| f.canonical == canonical) {
             return FileId(i as u32);
         }
@@ -259,7 +276,7 @@ impl Sources {
 
     /// Looks a file up by canonical path.
     pub fn find(&self, path: &Path) -> Option<FileId> {
-        let canonical = std::fs::canonicalize(path).ok()?;
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| normalised(path));
         self.files
             .iter()
             .position(|f| f.canonical == canonical)

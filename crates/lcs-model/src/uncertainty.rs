@@ -417,6 +417,7 @@ fn read_param(
         target: info.target,
         mode,
         distribution,
+        key: pp.to_string(),
         span: n.span,
     })
 }

@@ -8,6 +8,9 @@
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle};
+
+/// The key path of an error about the whole document.
+const TOP_LEVEL: &str = "(top level)";
 use std::collections::HashMap;
 
 /// One node of a YAML document.
@@ -356,10 +359,13 @@ impl Builder<'_> {
             Event::DocumentStart(_) => {
                 self.documents += 1;
                 if self.documents > 1 {
-                    self.errors.push(Diagnostic::new(
-                        sp,
-                        "a scenario file holds one YAML document; found a second",
-                    ));
+                    self.errors.push(
+                        Diagnostic::new(
+                            sp,
+                            "a scenario file holds one YAML document; found a second",
+                        )
+                        .at(TOP_LEVEL),
+                    );
                 }
             }
             Event::Scalar(text, style, anchor, _tag) => {
@@ -494,7 +500,12 @@ fn build(file: FileId, text: &str, recognised: &mut bool) -> Result<Node, Vec<Di
                     line: m.line() as u32,
                     col: m.col() as u32 + 1,
                 };
-                let path = b.path();
+                // The path where the error stands; at the top level, the value before it.
+                let mut path = b.path();
+                if path.is_empty() {
+                    path = last_key_path(text.get(..start).unwrap_or_default())
+                        .unwrap_or_else(|| TOP_LEVEL.to_string());
+                }
                 b.errors
                     .push(Diagnostic::new(span, format!("invalid YAML: {}", e.info())).at(path));
                 return Err(b.errors);
@@ -516,6 +527,7 @@ fn build(file: FileId, text: &str, recognised: &mut bool) -> Result<Node, Vec<Di
             },
             "the file is empty",
         )
+        .at(TOP_LEVEL)
         .expected("a mapping with `region:`, `scenario:` or `package:`")]),
     }
 }

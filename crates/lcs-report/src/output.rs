@@ -265,9 +265,24 @@ pub fn num(v: Option<f64>) -> String {
     }
 }
 
-/// Quotes a CSV field when needed.
+/// A text cell of a CSV file: neutralised when it would start a spreadsheet formula, then
+/// quoted when needed (docs/SECURITY.md, "Output injection").
+///
+/// Excel, LibreOffice and Google Sheets run a cell that begins with `=`, `+`, `-` or `@`
+/// (and, after a tab or carriage return, the same) as a formula: an action named
+/// `=HYPERLINK(...)` or `=cmd|' /C calc'!A0` would run when a plan team opens the table.
+/// Such a cell gets a leading `'` (the spreadsheet convention for "text"), which shows
+/// the name as written. Only text goes through here: numbers are written by [`num`] and
+/// keep their sign.
 pub fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
+    let neutral;
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        neutral = format!("'{s}");
+        neutral.as_str()
+    } else {
+        s
+    };
+    if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
@@ -385,6 +400,22 @@ mod tests {
             .contains("did not write"));
         assert!(mine.join("thesis.docx").exists());
         let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_and_numbers_are_not() {
+        assert_eq!(field("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+        assert_eq!(
+            field("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
+        assert_eq!(field("+1"), "'+1");
+        assert_eq!(field("-2 % cars"), "'-2 % cars");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(field("\t=1"), "'\t=1");
+        assert_eq!(field("Emissions|CO2e"), "Emissions|CO2e");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(num(Some(-2.5)), "-2.5");
     }
 
     #[test]

@@ -122,23 +122,44 @@ pub fn is_numeric(t: &Table, c: usize) -> bool {
 pub fn markdown(report: &Report, tables: &[Table]) -> String {
     let mut s = String::new();
     if !report.scenarios.is_empty() {
-        s.push_str(&format!("# Report: {}\n\n", report.scenarios.join(", ")));
+        s.push_str(&format!(
+            "# Report: {}\n\n",
+            md_text(&report.scenarios.join(", "))
+        ));
     }
     for t in tables {
         s.push_str(&markdown_table(t));
         s.push('\n');
     }
     for n in &report.notes {
-        s.push_str(&format!("Note: {n}\n"));
+        s.push_str(&format!("Note: {}\n", md_text(n)));
+    }
+    s
+}
+
+/// Text for a Markdown file: HTML special characters escaped (Markdown renders raw HTML,
+/// so a name `<script>` would run), line breaks and tabs as spaces (a newline in a name
+/// would end its table row), and `|` escaped (it would split a cell).
+pub fn md_text(x: &str) -> String {
+    let mut s = String::with_capacity(x.len());
+    for c in x.chars() {
+        match c {
+            '&' => s.push_str("&amp;"),
+            '<' => s.push_str("&lt;"),
+            '>' => s.push_str("&gt;"),
+            '|' => s.push_str("\\|"),
+            '\n' | '\r' | '\t' => s.push(' '),
+            c => s.push(c),
+        }
     }
     s
 }
 
 /// One table as Markdown.
 pub fn markdown_table(t: &Table) -> String {
-    let esc = |x: &str| x.replace('|', "\\|");
+    let esc = md_text;
     let header = t.header();
-    let mut s = format!("## {}\n\n{}\n\n", t.title, t.note);
+    let mut s = format!("## {}\n\n{}\n\n", md_text(&t.title), md_text(&t.note));
     s.push_str(&format!(
         "| {} |\n",
         header

@@ -75,7 +75,9 @@ pub fn failure(e: Error, params: &[(String, String)]) -> Failure {
     }
 }
 
-/// Loads a scenario with an `uncertainty:` section.
+/// Loads a scenario with an `uncertainty:` section whose distributions can be sampled
+/// (a problem such as "normal truncation leaves no probability mass" is reported at the
+/// parameter, with its file, line and key).
 pub fn load_uncertain(path: &Path) -> Result<(Loader, Scenario), Failure> {
     let mut loader = Loader::new();
     let s = load(&mut loader, path)?;
@@ -85,7 +87,28 @@ pub fn load_uncertain(path: &Path) -> Result<(Loader, Scenario), Failure> {
             s.id
         )));
     }
+    let diags = distribution_errors(&s);
+    if !diags.is_empty() {
+        crate::render::report(&diags, &loader.sources);
+        return Err(Failure::Reported);
+    }
     Ok((loader, s))
+}
+
+/// The uncertain parameters of `s` whose distribution cannot be sampled, as diagnostics at
+/// the parameter (`lcs validate`, `ensemble` and `sensitivity` report them the same way).
+pub fn distribution_errors(s: &Scenario) -> Vec<lcs_model::Diagnostic> {
+    use lcs_uncertainty::Quantile;
+    s.uncertainty
+        .iter()
+        .filter_map(|p| {
+            p.distribution.check().err().map(|m| {
+                lcs_model::Diagnostic::new(p.span, format!("uncertain parameter `{}`: {m}", p.id))
+                    .at(format!("{}.distribution", p.key))
+                    .note(format!("target: `{}`", p.path))
+            })
+        })
+        .collect()
 }
 
 /// What the statistics are of: enough to write the outputs without the scenario.

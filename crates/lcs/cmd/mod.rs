@@ -150,7 +150,7 @@ pub fn run_error(s: &Scenario, e: &RunError) -> Diagnostic {
                     p.id, e.problem, e.year
                 ),
             )
-            .at(format!("uncertainty.parameters.{}", p.id))
+            .at(p.key.clone())
             .note(format!("target: `{}`", p.path))
             .note(
                 "truncate the distribution (`min`, `max`) so that no sample leaves the valid range",

@@ -27,8 +27,16 @@ pub fn run(files: &[PathBuf]) -> Result<(), Failure> {
                 f.display()
             ),
             Ok(Checked::Scenario(s)) => {
+                let bad = super::ensemble::distribution_errors(&s);
+                if !bad.is_empty() {
+                    render::report(&bad, &loader.sources);
+                    failed = true;
+                    continue;
+                }
                 let outcome = lcs_engine::compile(&s)
-                    .map_err(|e| Box::new(lcs_model::Diagnostic::new(s.span, e.to_string())))
+                    .map_err(|e| {
+                        Box::new(lcs_model::Diagnostic::new(s.span, e.to_string()).at("scenario"))
+                    })
                     .and_then(|c| {
                         lcs_engine::run_all(&c)
                             .and_then(|_| lcs_engine::run_reference(&c))
