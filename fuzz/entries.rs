@@ -8,7 +8,7 @@ use lcs_units::{parse_expr, Dimension, UnitRegistry};
 use std::path::Path;
 
 /// The YAML reader: any bytes → text (NUL, UTF-8 checks) → spanned tree or diagnostics.
-pub fn yaml(data: &[u8]) {
+pub(crate) fn yaml(data: &[u8]) {
     let Ok(text) = lcs_model::text_of(data.to_vec()) else {
         return;
     };
@@ -19,7 +19,7 @@ pub fn yaml(data: &[u8]) {
 }
 
 /// The unit parser: a unit, a quantity, and a list of count names.
-pub fn units(data: &[u8]) {
+pub(crate) fn units(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
@@ -36,14 +36,17 @@ pub fn units(data: &[u8]) {
 }
 
 /// The expression parser: parse, print, dimension check, compile.
-pub fn expr(data: &[u8]) {
+pub(crate) fn expr(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
     let Ok(e) = parse_expr(text) else { return };
     let printed = e.to_string();
     // What is printed reads back.
-    assert!(parse_expr(&printed).is_ok(), "`{text}` printed as `{printed}`");
+    assert!(
+        parse_expr(&printed).is_ok(),
+        "`{text}` printed as `{printed}`"
+    );
     let _ = e.dimension(&|n: &str| match n.len() % 3 {
         0 => Some(Dimension::none()),
         1 => Some(Dimension::energy()),
@@ -56,7 +59,7 @@ pub fn expr(data: &[u8]) {
 /// first is checked (a model, scenario or package, following `model`, `extends` and
 /// `packages` into the others); a scenario that loads is compiled and run, its rows and
 /// targets built, and every diagnostic rendered.
-pub fn scenario(data: &[u8]) {
+pub(crate) fn scenario(data: &[u8]) {
     let mut parts = data.split(|b| *b == 0);
     let mut loader = Loader::new();
     let mut entry = None;

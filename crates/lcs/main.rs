@@ -10,6 +10,9 @@
 //!
 //! Writing to a closed pipe (`lcs paths model.yaml | head -1`) ends quietly with code 0.
 
+// A binary has no public API: `pub` inside its modules means "for the other modules".
+#![allow(unreachable_pub)]
+
 mod cli;
 mod cmd;
 mod output;

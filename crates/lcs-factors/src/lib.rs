@@ -20,6 +20,7 @@
 //! see `data/factors/README.md`.
 
 #![deny(missing_docs)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod table;
 use table::{Csv, Row};

@@ -28,7 +28,7 @@ const MODEL_KEYS: [&str; 11] = [
 ];
 
 /// Reads a model file's root mapping. Problems are returned together.
-pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
+pub(crate) fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
     let mut r = Reader {
         errors: Vec::new(),
         units: UnitRegistry::builtin(),
@@ -1000,7 +1000,7 @@ fn read_source(r: &mut Reader, path: &str, span: Span, n: &Node) -> Option<Sourc
 }
 
 /// Checks that depend on the whole model. Fills `driver_order`.
-pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
+pub(crate) fn finalize(model: &mut Model) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     // Drivers: expression dimensions and evaluation order.
     let dims: Vec<(String, Dimension)> = model

@@ -63,16 +63,16 @@ pub(crate) struct Reader {
 }
 
 impl Reader {
-    pub fn n_years(&self) -> usize {
+    pub(crate) fn n_years(&self) -> usize {
         (self.end_year - self.base_year + 1).max(1) as usize
     }
 
-    pub fn err(&mut self, d: Diagnostic) {
+    pub(crate) fn err(&mut self, d: Diagnostic) {
         self.errors.push(d);
     }
 
     /// The items of a mapping, reporting unknown keys against `allowed`.
-    pub fn map<'n>(
+    pub(crate) fn map<'n>(
         &mut self,
         node: &'n Node,
         path: &str,
@@ -119,7 +119,7 @@ impl Reader {
     }
 
     /// The items of a mapping with free keys (names).
-    pub fn free_map<'n>(
+    pub(crate) fn free_map<'n>(
         &mut self,
         node: &'n Node,
         path: &str,
@@ -139,7 +139,7 @@ impl Reader {
     }
 
     /// A list.
-    pub fn seq<'n>(&mut self, node: &'n Node, path: &str, what: &str) -> Option<&'n [Node]> {
+    pub(crate) fn seq<'n>(&mut self, node: &'n Node, path: &str, what: &str) -> Option<&'n [Node]> {
         match &node.kind {
             NodeKind::Seq(items) => Some(items),
             _ if node.is_null() => Some(&[]),
@@ -155,7 +155,7 @@ impl Reader {
     }
 
     /// A required key.
-    pub fn req<'n>(
+    pub(crate) fn req<'n>(
         &mut self,
         items: &'n [(Key, Node)],
         key: &str,
@@ -170,7 +170,7 @@ impl Reader {
     }
 
     /// A scalar's text.
-    pub fn text<'n>(&mut self, node: &'n Node, path: &str) -> Option<&'n str> {
+    pub(crate) fn text<'n>(&mut self, node: &'n Node, path: &str) -> Option<&'n str> {
         match &node.kind {
             NodeKind::Scalar { text, .. } if !node.is_null() => Some(text),
             _ => {
@@ -185,7 +185,7 @@ impl Reader {
     }
 
     /// An id's text, checked against [`is_id`].
-    pub fn id<'n>(&mut self, node: &'n Node, path: &str) -> Option<&'n str> {
+    pub(crate) fn id<'n>(&mut self, node: &'n Node, path: &str) -> Option<&'n str> {
         let t = self.text(node, path)?;
         if !is_id(t) {
             self.err(
@@ -201,7 +201,7 @@ impl Reader {
     }
 
     /// A list of strings (or one string).
-    pub fn strings(&mut self, node: &Node, path: &str) -> Option<Vec<String>> {
+    pub(crate) fn strings(&mut self, node: &Node, path: &str) -> Option<Vec<String>> {
         match &node.kind {
             NodeKind::Seq(items) => {
                 let mut out = Vec::new();
@@ -223,7 +223,7 @@ impl Reader {
     }
 
     /// A boolean.
-    pub fn boolean(&mut self, node: &Node, path: &str) -> Option<bool> {
+    pub(crate) fn boolean(&mut self, node: &Node, path: &str) -> Option<bool> {
         match node.as_scalar() {
             Some("true") => Some(true),
             Some("false") => Some(false),
@@ -239,7 +239,7 @@ impl Reader {
     }
 
     /// A quantity: a number or "number unit".
-    pub fn quantity(&mut self, node: &Node, path: &str) -> Option<Quantity> {
+    pub(crate) fn quantity(&mut self, node: &Node, path: &str) -> Option<Quantity> {
         let text = match &node.kind {
             NodeKind::Scalar { text, .. } if !node.is_null() => text,
             _ => {
@@ -264,7 +264,7 @@ impl Reader {
         }
     }
 
-    pub fn unit_error(&mut self, span: Span, path: &str, e: &UnitError) {
+    pub(crate) fn unit_error(&mut self, span: Span, path: &str, e: &UnitError) {
         let d = match e {
             UnitError::UnknownWord { word, suggestions } => Diagnostic::new(
                 span,
@@ -281,7 +281,7 @@ impl Reader {
     }
 
     /// A plain dimensionless number (a bare number, or one in `%`, `fraction`, `share`).
-    pub fn number(&mut self, node: &Node, path: &str) -> Option<f64> {
+    pub(crate) fn number(&mut self, node: &Node, path: &str) -> Option<f64> {
         let q = self.quantity(node, path)?;
         match &q.unit {
             None => Some(q.value),
@@ -302,7 +302,7 @@ impl Reader {
     }
 
     /// A year (an integer).
-    pub fn year(&mut self, node: &Node, path: &str) -> Option<i32> {
+    pub(crate) fn year(&mut self, node: &Node, path: &str) -> Option<i32> {
         let t = node.as_scalar().unwrap_or("");
         match t.trim().parse::<i32>() {
             Ok(y) => Some(y),
@@ -318,7 +318,7 @@ impl Reader {
     }
 
     /// A year that must lie within the model years.
-    pub fn model_year(&mut self, node: &Node, path: &str) -> Option<i32> {
+    pub(crate) fn model_year(&mut self, node: &Node, path: &str) -> Option<i32> {
         let y = self.year(node, path)?;
         if y < self.base_year || y > self.end_year {
             self.err(
@@ -365,7 +365,7 @@ impl Reader {
 
     /// A series (MODEL.md §3). `defer_expr` leaves an expression's dimension check for later
     /// (drivers, checked once all are known).
-    pub fn series(
+    pub(crate) fn series(
         &mut self,
         node: &Node,
         path: &str,
@@ -740,7 +740,7 @@ impl Reader {
     }
 
     /// A dimensionless series whose values must lie in `[lo, hi]` when known.
-    pub fn fraction(&mut self, node: &Node, path: &str) -> Option<Series> {
+    pub(crate) fn fraction(&mut self, node: &Node, path: &str) -> Option<Series> {
         let s = self.series(node, path, &Want::Dim(Dimension::none()), false)?;
         if let Some(v) = s.values() {
             if let Some((i, x)) = v
@@ -766,7 +766,7 @@ impl Reader {
     }
 
     /// A constant series of value 0 and the given dimension.
-    pub fn zero(&self, dim: Dimension, span: Span) -> Series {
+    pub(crate) fn zero(&self, dim: Dimension, span: Span) -> Series {
         Series {
             def: SeriesDef::Values(vec![0.0; self.n_years()]),
             dim,
@@ -776,7 +776,7 @@ impl Reader {
     }
 
     /// An activity: a driver name, `{ driver, per }`, or a series with unit (MODEL.md §4, §11.8).
-    pub fn activity(&mut self, node: &Node, path: &str) -> Option<(Activity, Dimension)> {
+    pub(crate) fn activity(&mut self, node: &Node, path: &str) -> Option<(Activity, Dimension)> {
         match &node.kind {
             NodeKind::Scalar { text, .. } if !node.is_null() => {
                 if lcs_units::parse_number(text.split_whitespace().next().unwrap_or("")).is_some() {

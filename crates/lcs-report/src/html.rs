@@ -22,7 +22,7 @@ tr:nth-child(even) td{background:#f7f9fb}tr.total td{font-weight:bold}
 figure{margin:1.2em 0}figure svg{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555;font-size:.9em}";
 
 /// The report page.
-pub fn page(report: &Report) -> String {
+pub(crate) fn page(report: &Report) -> String {
     let title = format!("lcs report: {}", report.scenarios.join(", "));
     let mut s = String::new();
     s.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");

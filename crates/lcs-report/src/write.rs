@@ -7,7 +7,7 @@ use polars::prelude::{ParquetCompression, ParquetWriter};
 use std::path::{Path, PathBuf};
 
 /// Writes every requested format; charts (SVG and PNG) are always written.
-pub fn all(report: &Report, dir: &Path, formats: &[Format]) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn all(report: &Report, dir: &Path, formats: &[Format]) -> Result<Vec<PathBuf>, String> {
     let mut written = Vec::new();
     let mut put = |path: PathBuf, bytes: &[u8]| -> Result<(), String> {
         write_atomic(&path, bytes)?;
@@ -75,7 +75,7 @@ fn csv_cell(c: Cell) -> String {
 
 /// A table as CSV: a header row, then one line per row; numbers as the shortest text that
 /// reads back to the same value.
-pub fn csv(t: &Table) -> String {
+pub(crate) fn csv(t: &Table) -> String {
     let header = t.header();
     let mut s = header
         .iter()
@@ -92,7 +92,7 @@ pub fn csv(t: &Table) -> String {
 }
 
 /// A table as Parquet (zstd), via polars.
-pub fn parquet(t: &Table) -> Result<Vec<u8>, String> {
+pub(crate) fn parquet(t: &Table) -> Result<Vec<u8>, String> {
     let mut buf = std::io::Cursor::new(Vec::new());
     let mut df = t.df.clone();
     ParquetWriter::new(&mut buf)
@@ -103,7 +103,7 @@ pub fn parquet(t: &Table) -> Result<Vec<u8>, String> {
 }
 
 /// A cell as display text (tables in Markdown, HTML and the terminal).
-pub fn display_cell(t: &Table, r: usize, c: usize) -> String {
+pub(crate) fn display_cell(t: &Table, r: usize, c: usize) -> String {
     match t.cell(r, c) {
         Cell::Empty => String::new(),
         Cell::Text(s) => s,
@@ -114,12 +114,12 @@ pub fn display_cell(t: &Table, r: usize, c: usize) -> String {
 }
 
 /// Whether a column is numeric (right-aligned).
-pub fn is_numeric(t: &Table, c: usize) -> bool {
+pub(crate) fn is_numeric(t: &Table, c: usize) -> bool {
     t.df.columns()[c].dtype().is_primitive_numeric()
 }
 
 /// Tables as Markdown: a heading with the title, the note, a pipe table.
-pub fn markdown(report: &Report, tables: &[Table]) -> String {
+pub(crate) fn markdown(report: &Report, tables: &[Table]) -> String {
     let mut s = String::new();
     if !report.scenarios.is_empty() {
         s.push_str(&format!(
@@ -140,7 +140,7 @@ pub fn markdown(report: &Report, tables: &[Table]) -> String {
 /// Text for a Markdown file: HTML special characters escaped (Markdown renders raw HTML,
 /// so a name `<script>` would run), line breaks and tabs as spaces (a newline in a name
 /// would end its table row), and `|` escaped (it would split a cell).
-pub fn md_text(x: &str) -> String {
+pub(crate) fn md_text(x: &str) -> String {
     let mut s = String::with_capacity(x.len());
     for c in x.chars() {
         match c {
@@ -156,7 +156,7 @@ pub fn md_text(x: &str) -> String {
 }
 
 /// One table as Markdown.
-pub fn markdown_table(t: &Table) -> String {
+pub(crate) fn markdown_table(t: &Table) -> String {
     let esc = md_text;
     let header = t.header();
     let mut s = format!("## {}\n\n{}\n\n", md_text(&t.title), md_text(&t.note));

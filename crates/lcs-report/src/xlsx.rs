@@ -12,7 +12,7 @@ use rust_xlsxwriter::{
 };
 
 /// First row of data on a plan sheet (0-based): title, note, blank, header.
-pub const HEADER_ROW: u32 = 3;
+pub(crate) const HEADER_ROW: u32 = 3;
 
 fn number_format(v: f64, percent: bool) -> &'static str {
     if percent {
@@ -133,7 +133,7 @@ fn data_sheet(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
 }
 
 /// The workbook as bytes.
-pub fn workbook(report: &Report) -> Result<Vec<u8>, String> {
+pub(crate) fn workbook(report: &Report) -> Result<Vec<u8>, String> {
     let build = || -> Result<Vec<u8>, XlsxError> {
         let mut wb = Workbook::new();
         let props = DocProperties::new()
