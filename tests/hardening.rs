@@ -557,3 +557,22 @@ fn ensemble_distribution_errors_are_located() {
         assert!(!d.join("o").exists());
     }
 }
+
+#[test]
+fn a_share_measure_that_breaks_its_map_names_the_year() {
+    let d = tiny_copy("share-year");
+    std::fs::write(
+        d.join("s.yaml"),
+        "scenario: s\nextends: bau.yaml\nactions:\n  - { id: A, measures: [ { id: A.1, lever: scale, target: demand.transport/car.share, by: -0.5, start: 2026 } ] }\n",
+    )
+    .expect("write");
+    let o = validate_in(&d, "s.yaml");
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o).replace("\n  │ ", " ");
+    // The measure's `{` stands at column 26 of line 4.
+    assert!(e.contains("s.yaml:4:26"), "{e}");
+    // car 0.75 × (1 − 0.5) + motorcycle 0.10 + bus 0.15 = 0.625.
+    assert!(e.contains("makes the children's shares sum to 0.625"), "{e}");
+    assert!(e.contains("instead of 1 in 2026"), "{e}");
+    assert!(e.contains("key: `actions[0].measures[0].target`"), "{e}");
+}
