@@ -10,6 +10,6 @@ targets=${TARGETS:-"yaml units expr scenario"}
 for t in $targets; do
   mkdir -p corpus/$t
   cargo +nightly fuzz run -O $t corpus/$t seeds/$t -- \
-    -max_total_time="$secs" -timeout=1 -rss_limit_mb=1024 -max_len=65536 -print_final_stats=1 \
+    -max_total_time="$secs" -timeout="${TIMEOUT:-1}" -rss_limit_mb=1024 -max_len=65536 -print_final_stats=1 \
     2>&1 | tee "logs/$t.log" | grep -E "^(#[0-9]+\s+DONE|stat::|==|SUMMARY|Done)" || true
 done

@@ -572,7 +572,10 @@ fn a_share_measure_that_breaks_its_map_names_the_year() {
     // The measure's `{` stands at column 26 of line 4.
     assert!(e.contains("s.yaml:4:26"), "{e}");
     // car 0.75 × (1 − 0.5) + motorcycle 0.10 + bus 0.15 = 0.625.
-    assert!(e.contains("makes the children's shares sum to 0.625"), "{e}");
+    assert!(
+        e.contains("makes the children's shares sum to 0.625"),
+        "{e}"
+    );
     assert!(e.contains("instead of 1 in 2026"), "{e}");
     assert!(e.contains("key: `actions[0].measures[0].target`"), "{e}");
 }

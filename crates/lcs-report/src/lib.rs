@@ -151,7 +151,7 @@ impl Report {
         dir: &std::path::Path,
         formats: &[Format],
     ) -> Result<Vec<std::path::PathBuf>, String> {
-        output::replace_dir(dir, |tmp| write::all(self, tmp, formats))
+        output::replace_dir(dir, |tmp| write::all(self, tmp, formats)).map_err(|e| e.to_string())
     }
 
     /// [`Report::write`] with the run's manifest (`manifest.json`) written into the folder.
@@ -162,6 +162,7 @@ impl Report {
         info: &manifest::RunInfo,
     ) -> Result<Vec<std::path::PathBuf>, String> {
         output::replace_dir_with_manifest(dir, info, ".", "", |tmp| write::all(self, tmp, formats))
+            .map_err(|e| e.to_string())
     }
 
     /// The report as Markdown (titles and pipe tables), for the terminal and `report.md`.

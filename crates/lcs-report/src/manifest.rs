@@ -18,6 +18,50 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
+/// Why a manifest could not be written or read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ManifestError {
+    /// A file could not be read (an input, an output to hash, the manifest).
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The system's message.
+        message: String,
+    },
+    /// The manifest could not be written.
+    Write(crate::output::OutputError),
+    /// The file is not an lcs manifest.
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        what: String,
+    },
+}
+
+impl std::fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ManifestError::Read { path, message } => {
+                write!(f, "cannot read `{}`: {message}", path.display())
+            }
+            ManifestError::Write(e) => write!(f, "{e}"),
+            ManifestError::Invalid { path, what } => {
+                write!(f, "`{}` is not an lcs manifest: {what}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ManifestError {}
+
+fn read_err(p: &Path) -> impl Fn(std::io::Error) -> ManifestError + '_ {
+    move |e| ManifestError::Read {
+        path: p.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
 /// The manifest's file name in an output folder.
 pub const MANIFEST: &str = "manifest.json";
 
@@ -166,10 +210,9 @@ impl RunInfo {
     }
 
     /// Adds input files that are not scenario text (shard Parquet files), hashed from disk.
-    pub fn files(mut self, paths: &[PathBuf]) -> Result<Self, String> {
+    pub fn files(mut self, paths: &[PathBuf]) -> Result<Self, ManifestError> {
         for p in paths {
-            let bytes =
-                std::fs::read(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
+            let bytes = std::fs::read(p).map_err(read_err(p))?;
             self.inputs
                 .push((p.display().to_string(), sha256_hex(&bytes)));
         }
@@ -227,13 +270,13 @@ pub fn manifest_json(
     to_root: &str,
     prefix: &str,
     outputs: &[PathBuf],
-) -> Result<String, String> {
+) -> Result<String, ManifestError> {
     let mut outs = Vec::new();
     let mut sorted: Vec<&PathBuf> = outputs.iter().collect();
     sorted.sort_by_key(|p| rel_name(p, root));
     sorted.dedup();
     for p in sorted {
-        let bytes = std::fs::read(p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))?;
+        let bytes = std::fs::read(p).map_err(read_err(p))?;
         outs.push(json!({
             "path": format!("{prefix}{}", rel_name(p, root)),
             "sha256": sha256_hex(&bytes),
@@ -265,20 +308,23 @@ pub fn manifest_json(
         "threads": info.threads,
         "outputs": outs,
     });
-    serde_json::to_string_pretty(&v)
-        .map(|s| s + "\n")
-        .map_err(|e| format!("cannot encode the manifest: {e}"))
+    // A JSON value of strings and numbers always encodes.
+    Ok(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n")
 }
 
 /// Writes the manifest of `outputs` (files under `dir`) as `dir/manifest.json`, or, for a
 /// single-file output, as `<file>.manifest.json` beside it. Returns the manifest's path.
-pub fn write_manifest(dir: &Path, info: &RunInfo, outputs: &[PathBuf]) -> Result<PathBuf, String> {
+pub fn write_manifest(
+    dir: &Path,
+    info: &RunInfo,
+    outputs: &[PathBuf],
+) -> Result<PathBuf, ManifestError> {
     let path = match &info.out {
         OutKind::Dir => dir.join(MANIFEST),
         OutKind::File(name) => dir.join(format!("{name}.manifest.json")),
     };
     let text = manifest_json(info, dir, ".", "", outputs)?;
-    crate::output::write_atomic(&path, text.as_bytes())?;
+    crate::output::write_file(&path, text.as_bytes()).map_err(ManifestError::Write)?;
     Ok(path)
 }
 
@@ -316,30 +362,31 @@ pub struct Manifest {
 
 impl Manifest {
     /// Reads `path` (a manifest file, or a folder holding `manifest.json`).
-    pub fn read(path: &Path) -> Result<Manifest, String> {
+    pub fn read(path: &Path) -> Result<Manifest, ManifestError> {
         let file = if path.is_dir() {
             path.join(MANIFEST)
         } else {
             path.to_path_buf()
         };
-        let bad = |what: &str| format!("`{}` is not an lcs manifest: {what}", file.display());
-        let meta = std::fs::metadata(&file)
-            .map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
+        let bad = |what: &str| ManifestError::Invalid {
+            path: file.clone(),
+            what: what.to_string(),
+        };
+        let meta = std::fs::metadata(&file).map_err(read_err(&file))?;
         if !meta.is_file() || meta.len() > lcs_model::MAX_FILE_BYTES {
             return Err(bad("not a regular file of at most 16 MiB"));
         }
-        let text = std::fs::read_to_string(&file)
-            .map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
+        let text = std::fs::read_to_string(&file).map_err(read_err(&file))?;
         let v: Value = serde_json::from_str(&text).map_err(|e| bad(&e.to_string()))?;
         if v["format"] != FORMAT {
             return Err(bad("no `format: lcs-manifest 1`"));
         }
-        let s = |k: &str| -> Result<String, String> {
+        let s = |k: &str| -> Result<String, ManifestError> {
             v[k].as_str()
                 .map(str::to_string)
                 .ok_or_else(|| bad(&format!("no text `{k}`")))
         };
-        let list = |k: &str| -> Result<Vec<(String, String)>, String> {
+        let list = |k: &str| -> Result<Vec<(String, String)>, ManifestError> {
             v[k].as_array()
                 .ok_or_else(|| bad(&format!("no list `{k}`")))?
                 .iter()

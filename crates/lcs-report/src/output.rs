@@ -29,24 +29,82 @@ fn tmp_prefix(path: &Path) -> String {
     format!(".{name}.{}.", std::process::id())
 }
 
+/// Why outputs could not be written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OutputError {
+    /// The file system refused (full disk, no permission, …).
+    Io {
+        /// The file or folder being written.
+        path: PathBuf,
+        /// The system's message.
+        message: String,
+    },
+    /// [`replace_dir`] was pointed at a folder holding files lcs did not write.
+    ForeignFolder {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The output path exists and is not a folder.
+    NotAFolder {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The function that writes a folder's files failed (its own message).
+    Files(String),
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputError::Io { path, message } => {
+                write!(f, "cannot write `{}`: {message}", path.display())
+            }
+            OutputError::ForeignFolder { path } => write!(
+                f,
+                "`{}` holds files lcs did not write; choose a new or empty folder for the output",
+                path.display()
+            ),
+            OutputError::NotAFolder { path } => {
+                write!(f, "`{}` exists and is not a folder", path.display())
+            }
+            OutputError::Files(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for OutputError {}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
+    move |e| OutputError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
 /// Writes `contents` to `path` atomically: a new temporary file in the same folder (random
 /// name, created exclusively), flushed, then renamed over `path`. Creates the folder if
-/// needed and first removes temporaries left there by killed runs.
+/// needed and first removes temporaries left there by killed runs. The message form of
+/// [`write_file`].
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
+    write_file(path, contents).map_err(|e| e.to_string())
+}
+
+/// [`write_atomic`] with a typed error.
+pub fn write_file(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
     let dir = folder_of(path);
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     clean_stale_temporaries(&dir);
-    let fail = |e: &dyn std::fmt::Display| format!("cannot write `{}`: {e}", path.display());
+    let fail = io(path);
     let mut tmp = tempfile::Builder::new()
         .prefix(&tmp_prefix(path))
         .suffix(TMP_SUFFIX)
         .rand_bytes(10)
         .tempfile_in(&dir)
-        .map_err(|e| fail(&e))?;
-    tmp.write_all(contents).map_err(|e| fail(&e))?;
-    tmp.as_file().sync_all().map_err(|e| fail(&e))?;
+        .map_err(&fail)?;
+    tmp.write_all(contents).map_err(&fail)?;
+    tmp.as_file().sync_all().map_err(&fail)?;
     // On failure the temporary file is removed when `tmp` drops.
-    tmp.persist(path).map_err(|e| fail(&e.error))?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
 }
 
@@ -90,27 +148,28 @@ fn replaceable(dir: &Path) -> Result<bool, std::io::Error> {
 pub fn replace_dir(
     out: &Path,
     fill: impl FnOnce(&Path) -> Result<Vec<PathBuf>, String>,
-) -> Result<Vec<PathBuf>, String> {
+) -> Result<Vec<PathBuf>, OutputError> {
     let parent = folder_of(out);
-    let fail = |e: &dyn std::fmt::Display| format!("cannot write `{}`: {e}", out.display());
-    std::fs::create_dir_all(&parent).map_err(|e| fail(&e))?;
+    let fail = io(out);
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
     clean_stale_temporaries(&parent);
     if out.exists() && !out.is_dir() {
-        return Err(format!("`{}` exists and is not a folder", out.display()));
+        return Err(OutputError::NotAFolder {
+            path: out.to_path_buf(),
+        });
     }
-    if !replaceable(out).map_err(|e| fail(&e))? {
-        return Err(format!(
-            "`{}` holds files lcs did not write; choose a new or empty folder for the output",
-            out.display()
-        ));
+    if !replaceable(out).map_err(&fail)? {
+        return Err(OutputError::ForeignFolder {
+            path: out.to_path_buf(),
+        });
     }
     let tmp = tempfile::Builder::new()
         .prefix(&tmp_prefix(out))
         .suffix(TMP_SUFFIX)
         .rand_bytes(10)
         .tempdir_in(&parent)
-        .map_err(|e| fail(&e))?;
-    let written = fill(tmp.path())?;
+        .map_err(&fail)?;
+    let written = fill(tmp.path()).map_err(OutputError::Files)?;
     let rebased: Vec<PathBuf> = written
         .iter()
         .map(|p| match p.strip_prefix(tmp.path()) {
@@ -129,7 +188,7 @@ pub fn replace_dir(
         ));
         if let Err(e) = std::fs::rename(out, &old) {
             let _ = std::fs::remove_dir_all(&tmp_path);
-            return Err(fail(&e));
+            return Err(fail(e));
         }
         Some(old)
     } else {
@@ -140,7 +199,7 @@ pub fn replace_dir(
             let _ = std::fs::rename(old, out);
         }
         let _ = std::fs::remove_dir_all(&tmp_path);
-        return Err(fail(&e));
+        return Err(fail(e));
     }
     if let Ok(d) = std::fs::File::open(&parent) {
         let _ = d.sync_all();
@@ -161,10 +220,11 @@ pub fn replace_dir_with_manifest(
     to_root: &str,
     prefix: &str,
     fill: impl FnOnce(&Path) -> Result<Vec<PathBuf>, String>,
-) -> Result<Vec<PathBuf>, String> {
+) -> Result<Vec<PathBuf>, OutputError> {
     replace_dir(out, |tmp| {
         let written = fill(tmp)?;
-        let text = crate::manifest::manifest_json(info, tmp, to_root, prefix, &written)?;
+        let text = crate::manifest::manifest_json(info, tmp, to_root, prefix, &written)
+            .map_err(|e| e.to_string())?;
         write_atomic(&tmp.join(crate::manifest::MANIFEST), text.as_bytes())?;
         Ok(written)
     })
@@ -385,7 +445,7 @@ mod tests {
         assert_eq!(names, vec!["rep".to_string()]);
         // A failed fill leaves the old folder and no temporary.
         let e = replace_dir(&out, |_| Err("no".to_string())).unwrap_err();
-        assert_eq!(e, "no");
+        assert_eq!(e, OutputError::Files("no".into()));
         assert_eq!(
             std::fs::read_to_string(out.join("csv/a.csv")).unwrap(),
             "two"
@@ -395,9 +455,10 @@ mod tests {
         let mine = d.join("mine");
         std::fs::create_dir_all(&mine).unwrap();
         std::fs::write(mine.join("thesis.docx"), "precious").unwrap();
-        assert!(replace_dir(&mine, fill("one"))
-            .unwrap_err()
-            .contains("did not write"));
+        assert_eq!(
+            replace_dir(&mine, fill("one")).unwrap_err(),
+            OutputError::ForeignFolder { path: mine.clone() }
+        );
         assert!(mine.join("thesis.docx").exists());
         let _ = std::fs::remove_dir_all(&d);
     }

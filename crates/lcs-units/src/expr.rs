@@ -34,10 +34,10 @@ pub const MAX_DEPTH: usize = 200;
 
 /// Most operators (binary and unary, and `min`/`max`) in one expression. With
 /// [`MAX_DEPTH`] it bounds the depth of the expression tree, so no input can exhaust the
-/// stack of the functions that walk it: a left-leaning chain of 1,000 terms is 1,000
-/// levels deep, which the main thread's 8 MiB stack walks even in a debug build (the
-/// walks run at load and compile time, on the main thread).
-pub const MAX_OPERATORS: usize = 1000;
+/// stack of the functions that walk it: a left-leaning chain of 500 operators is 500
+/// levels deep, which a 2 MiB thread stack (Rust's default for spawned threads and test
+/// threads) walks even in a debug build.
+pub const MAX_OPERATORS: usize = 500;
 
 /// A binary operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -940,13 +940,13 @@ mod tests {
         // 201 terms were refused as "nested too deeply"; only nesting is limited.
         let flat = vec!["1"; 201].join(" + ");
         assert_eq!(val(&flat), 201.0);
-        let mixed = vec!["2 * 3"; 400].join(" - ");
-        assert_eq!(val(&mixed), 6.0 - 399.0 * 6.0);
+        let mixed = vec!["2 * 3"; 200].join(" - ");
+        assert_eq!(val(&mixed), 6.0 - 199.0 * 6.0);
         // The longest accepted chain is walked (dimension, compile, print, drop) on a
-        // stack the size of the main thread's (8 MiB).
+        // 2 MiB stack, Rust's default for a spawned thread.
         let longest = vec!["a"; MAX_OPERATORS + 1].join(" + ");
         std::thread::Builder::new()
-            .stack_size(8 << 20)
+            .stack_size(2 << 20)
             .spawn(move || {
                 let e = parse_expr(&longest).expect("parses");
                 let _ = e

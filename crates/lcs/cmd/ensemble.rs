@@ -585,7 +585,7 @@ pub fn write_shard(
         Ok(SHARD_FILES.iter().map(|f| tmp.join(f)).collect())
     };
     lcs_report::output::replace_dir_with_manifest(&dir, info, "..", &format!("{name}/"), fill)
-        .map_err(Failure::Message)?;
+        .map_err(|e| Failure::Message(e.to_string()))?;
     Ok(dir)
 }
 

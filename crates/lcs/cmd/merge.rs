@@ -74,7 +74,7 @@ pub fn run(args: &[PathBuf], out: &Path) -> Result<(), Failure> {
         .collect();
     let mut info = run_info("merge", OutKind::Dir, &lcs_model::Loader::new(), &[])
         .files(&files)
-        .map_err(Failure::Message)?;
+        .map_err(|e| Failure::Message(e.to_string()))?;
     info.samples = Some(summary.samples);
     write_outputs(out, &layout, &summary, &info)
 }

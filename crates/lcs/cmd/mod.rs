@@ -192,7 +192,7 @@ pub fn run_info(command: &str, out: OutKind, loader: &Loader, scenarios: &[&Scen
 pub fn manifest(dir: &Path, info: &RunInfo, files: &[PathBuf]) -> Result<(), Failure> {
     write_manifest(dir, info, files)
         .map(|_| ())
-        .map_err(Failure::Message)
+        .map_err(|e| Failure::Message(e.to_string()))
 }
 
 /// Writes one output file (`--out FILE`) and its manifest `FILE.manifest.json`.
