@@ -136,8 +136,8 @@ pub enum Command {
         /// Output CSV file (`scenario,action,year,value`, kt CO2e/yr).
         #[arg(long, short)]
         out: Option<PathBuf>,
-        /// Orderings drawn by `shapley-sampled`.
-        #[arg(long, default_value_t = 1000)]
+        /// Orderings drawn by `shapley-sampled` (at least 1).
+        #[arg(long, default_value_t = 1000, value_parser = positive_usize)]
         permutations: usize,
         /// Seed of the orderings drawn by `shapley-sampled`.
         #[arg(long, default_value_t = 1)]
@@ -233,8 +233,8 @@ pub enum Command {
     Ensemble {
         /// The scenario file.
         scenario: PathBuf,
-        /// Number of samples (all shards together).
-        #[arg(long, short = 'n', default_value_t = 10_000)]
+        /// Number of samples (all shards together, at least 1).
+        #[arg(long, short = 'n', default_value_t = 10_000, value_parser = positive_u64)]
         samples: u64,
         /// Random seed: the same seed gives the same bytes on any number of threads.
         #[arg(long, default_value_t = 1)]
@@ -242,8 +242,8 @@ pub enum Command {
         /// Output folder (a shard writes `DIR/shard-K-of-N/`).
         #[arg(long, short)]
         out: PathBuf,
-        /// Run only shard K of N (K from 1) and write it as Parquet for `lcs merge`.
-        #[arg(long, value_name = "K/N")]
+        /// Run only shard K of N (1 ≤ K ≤ N) and write it as Parquet for `lcs merge`.
+        #[arg(long, value_name = "K/N", value_parser = shard_arg)]
         shard: Option<String>,
         /// Also compute each action's exact Shapley contribution per sample (2^n runs each).
         #[arg(long)]
@@ -261,7 +261,7 @@ pub enum Command {
         #[arg(long, short, value_enum, default_value = "sobol")]
         method: SensitivityMethod,
         /// Sobol: base samples N (N·(D+2) runs); Morris: trajectories r (r·(D+1) runs).
-        #[arg(long, short = 'n', default_value_t = 1024)]
+        #[arg(long, short = 'n', default_value_t = 1024, value_parser = positive_usize)]
         samples: usize,
         /// Random seed (Sobol digital shift, Morris trajectories, bootstrap).
         #[arg(long, default_value_t = 1)]
@@ -275,11 +275,11 @@ pub enum Command {
         /// Years to analyse (default: the target years, or the end year).
         #[arg(long = "year", value_delimiter = ',')]
         years: Vec<i32>,
-        /// Morris grid levels (even).
-        #[arg(long, default_value_t = 4)]
+        /// Morris grid levels (even, at least 2).
+        #[arg(long, default_value_t = 4, value_parser = even_levels)]
         levels: usize,
-        /// Bootstrap resamples for the confidence intervals.
-        #[arg(long, default_value_t = 100)]
+        /// Bootstrap resamples for the confidence intervals (at least 1).
+        #[arg(long, default_value_t = 100, value_parser = positive_usize)]
         resamples: usize,
         /// Also write the design (`design.csv`, unit cube and values) and the model outputs
         /// (`outputs.csv`), e.g. to check the indices with SALib.
@@ -385,6 +385,13 @@ pub enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+    /// Re-run a command from the `manifest.json` it wrote and report whether its outputs
+    /// are byte-identical (exit 0), or the first difference or a changed input (exit 1)
+    /// (docs/MANIFEST.md).
+    Verify {
+        /// An output folder holding `manifest.json`, or a manifest file (`FILE.manifest.json`).
+        dir: PathBuf,
+    },
     /// Measure evaluation speed, Shapley attribution time and a whole `lcs run` (use a
     /// release build: `cargo run --release -- bench ...`).
     #[command(
@@ -393,8 +400,8 @@ pub enum Command {
     Bench {
         /// The scenario file.
         scenario: PathBuf,
-        /// Seconds to spend counting evaluations.
-        #[arg(long, default_value_t = 2.0)]
+        /// Seconds to spend counting evaluations (a positive number).
+        #[arg(long, default_value_t = 2.0, value_parser = positive_seconds)]
         seconds: f64,
     },
     /// Print the JSON Schema (draft 2020-12) of every file kind (model, scenario, package),
@@ -432,6 +439,47 @@ pub enum ShellArg {
     Zsh,
     /// fish.
     Fish,
+}
+
+/// A whole number of at least 1 (`--permutations 0` once gave all-zero contributions).
+fn positive_usize(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{s}` is not a whole number")),
+    }
+}
+
+/// A whole number of at least 1 (`--samples 0`).
+fn positive_u64(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{s}` is not a whole number")),
+    }
+}
+
+/// An even number of Morris levels, at least 2.
+fn even_levels(s: &str) -> Result<usize, String> {
+    let n = positive_usize(s)?;
+    if n < 2 || n % 2 == 1 {
+        return Err(format!("must be an even number ≥ 2, found {n}"));
+    }
+    Ok(n)
+}
+
+/// A positive, finite number of seconds.
+fn positive_seconds(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("`{s}` is not a positive number of seconds")),
+    }
+}
+
+/// `K/N` with 1 ≤ K ≤ N (checked here, so `--shard 3/2` is a usage error).
+fn shard_arg(s: &str) -> Result<String, String> {
+    lcs_uncertainty::Shard::parse(s)?;
+    Ok(s.to_string())
 }
 
 /// Parses the process arguments (exits with code 2 on usage errors).

@@ -6,12 +6,17 @@
 //! |---|---|
 //! | 0 | success |
 //! | 1 | invalid input (a diagnostic was printed), a failed run, or an output that could not be written |
-//! | 2 | usage error (unknown flag, missing argument; printed by clap) |
+//! | 2 | usage error (unknown flag, missing argument, an option value out of range such as `--samples 0` or `--shard 3/2`; printed by clap) |
 //! | 3 | a target was missed and `--fail-on-missed-targets` was given (`lcs run`, `lcs targets`); everything else was done |
 //!
 //! Warnings (input that is probably a mistake, with a name such as `gas-key-case`) are
 //! printed and counted and do not change the exit code, unless `--deny-warnings` is given:
 //! then they are errors (code 1).
+//!
+//! Writing to a closed pipe (`lcs paths model.yaml | head -1`) ends quietly with code 0.
+
+// A binary has no public API: `pub` inside its modules means "for the other modules".
+#![allow(unreachable_pub)]
 
 mod cli;
 mod cmd;
@@ -21,15 +26,28 @@ mod render;
 
 use std::process::ExitCode;
 
+/// A closed standard output (the reader of a pipe went away) ends the program quietly with
+/// code 0, as `cat` or `grep` would; `println!` reports it as a panic, caught here.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.starts_with("failed printing to stdout")
+            && (msg.contains("Broken pipe") || msg.contains("os error 32"))
+        {
+            std::process::exit(0);
+        }
+        default(info)
+    }));
+}
+
 fn main() -> ExitCode {
-    // A closed stdout (`lcs run ... | head`) ends the process quietly, as for other Unix
-    // tools, instead of a panic on the next print.
-    #[cfg(unix)]
-    // SAFETY: setting a signal's disposition to the default at start-up, before any thread
-    // exists, has no preconditions.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    quiet_on_broken_pipe();
     let args = cli::parse();
     match cmd::dispatch(args) {
         Ok(()) => ExitCode::SUCCESS,

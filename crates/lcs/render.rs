@@ -43,6 +43,10 @@ pub fn render(d: &Diagnostic, sources: &Sources) -> String {
         return s;
     };
     let file = sources.get(span.file);
+    if !file.quote {
+        // Not a scenario-language file: its lines are never shown.
+        return d.render_plain(sources);
+    }
     let location = sources.location(&span);
     let headline = match d.code {
         Some(code) if d.is_warning() => format!("{location}: warning[{code}]: {}", d.message),

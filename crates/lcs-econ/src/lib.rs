@@ -46,6 +46,16 @@ use std::sync::OnceLock;
 const EXCHANGE_RATES_CSV: &str = include_str!("../../../data/economics/exchange_rates.csv");
 const PRICE_INDEX_CSV: &str = include_str!("../../../data/economics/price_index.csv");
 
+/// Every table embedded in this crate, as (path in the repository, text): run manifests
+/// record their SHA-256 (docs/MANIFEST.md). A new embedded table is added here too.
+pub const EMBEDDED_TABLES: [(&str, &str); 5] = [
+    ("data/economics/exchange_rates.csv", EXCHANGE_RATES_CSV),
+    ("data/economics/price_index.csv", PRICE_INDEX_CSV),
+    ("data/prices/malaysia.csv", prices::MALAYSIA_CSV),
+    ("data/prices/japan.csv", prices::JAPAN_CSV),
+    ("data/prices/sets.csv", prices::SETS_CSV),
+];
+
 /// The currencies lcs knows (each a base dimension of `lcs-units`).
 pub use lcs_units::CURRENCIES;
 

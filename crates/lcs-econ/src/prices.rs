@@ -25,9 +25,9 @@ use crate::{Basis, EconError, Tables};
 use lcs_factors::table::Csv;
 use std::sync::OnceLock;
 
-const MALAYSIA_CSV: &str = include_str!("../../../data/prices/malaysia.csv");
-const JAPAN_CSV: &str = include_str!("../../../data/prices/japan.csv");
-const SETS_CSV: &str = include_str!("../../../data/prices/sets.csv");
+pub(crate) const MALAYSIA_CSV: &str = include_str!("../../../data/prices/malaysia.csv");
+pub(crate) const JAPAN_CSV: &str = include_str!("../../../data/prices/japan.csv");
+pub(crate) const SETS_CSV: &str = include_str!("../../../data/prices/sets.csv");
 
 /// Which prices a set holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

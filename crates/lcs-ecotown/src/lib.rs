@@ -49,6 +49,14 @@ pub mod economics;
 pub mod tables;
 pub mod terms;
 
+/// Every table embedded in this crate, as (path in the repository, text): run manifests
+/// record their SHA-256 (docs/MANIFEST.md). A new embedded table is added here too.
+pub const EMBEDDED_TABLES: [(&str, &str); 3] = [
+    ("data/factors/materials.csv", tables::MATERIALS_CSV),
+    ("data/factors/transport_modes.csv", tables::MODES_CSV),
+    ("data/factors/open_burning.csv", tables::OPEN_BURNING_CSV),
+];
+
 pub use assess::{
     assess, assess_with, single_type, Assessment, Economics, EcotownError, ExchangeResult,
     ExchangeYear, FacilityYear, MaterialYear, NetworkYear,

@@ -12,9 +12,9 @@ use lcs_factors::table::Csv;
 use lcs_factors::WasteType;
 use std::sync::OnceLock;
 
-const MATERIALS_CSV: &str = include_str!("../../../data/factors/materials.csv");
-const MODES_CSV: &str = include_str!("../../../data/factors/transport_modes.csv");
-const OPEN_BURNING_CSV: &str = include_str!("../../../data/factors/open_burning.csv");
+pub(crate) const MATERIALS_CSV: &str = include_str!("../../../data/factors/materials.csv");
+pub(crate) const MODES_CSV: &str = include_str!("../../../data/factors/transport_modes.csv");
+pub(crate) const OPEN_BURNING_CSV: &str = include_str!("../../../data/factors/open_burning.csv");
 
 /// What a material is in a network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -158,33 +158,39 @@ pub fn attribute(c: &Compiled, method: Method) -> Result<Attribution, Attributio
         }
         Method::ShapleySampled { permutations, seed } => {
             // One ordering per index, drawn from its own stream: the result does not depend
-            // on the number of threads.
-            let per: Vec<Vec<Vec<f64>>> = (0..permutations)
-                .into_par_iter()
-                .map_init(
-                    || Workspace::new(c),
-                    |ws, p| -> Result<Vec<Vec<f64>>, RunError> {
-                        let order = ordering(n, seed, p as u64);
-                        let mut mask = vec![false; n];
-                        let mut prev = reference.clone();
-                        let mut marginal = vec![vec![0.0; years]; n];
-                        for &i in &order {
-                            mask[i] = true;
-                            let e = total_kt(c, ws, &mask)?;
-                            for y in 0..years {
-                                marginal[i][y] = prev[y] - e[y];
-                            }
-                            prev = e;
-                        }
-                        Ok(marginal)
-                    },
-                )
-                .collect::<Result<_, _>>()?;
+            // on the number of threads. Orderings run in chunks whose marginals are added in
+            // index order, so memory stays at one chunk (not `permutations × n × years`)
+            // and the sum is the same, bit for bit, as one pass in index order.
+            const CHUNK: usize = 256;
             let mut contributions = vec![vec![0.0; years]; n];
-            for m in &per {
-                for (ci, mi) in contributions.iter_mut().zip(m) {
-                    for (c, v) in ci.iter_mut().zip(mi) {
-                        *c += v;
+            for start in (0..permutations).step_by(CHUNK) {
+                let end = (start + CHUNK).min(permutations);
+                let per: Vec<Vec<Vec<f64>>> = (start..end)
+                    .into_par_iter()
+                    .map_init(
+                        || Workspace::new(c),
+                        |ws, p| -> Result<Vec<Vec<f64>>, RunError> {
+                            let order = ordering(n, seed, p as u64);
+                            let mut mask = vec![false; n];
+                            let mut prev = reference.clone();
+                            let mut marginal = vec![vec![0.0; years]; n];
+                            for &i in &order {
+                                mask[i] = true;
+                                let e = total_kt(c, ws, &mask)?;
+                                for y in 0..years {
+                                    marginal[i][y] = prev[y] - e[y];
+                                }
+                                prev = e;
+                            }
+                            Ok(marginal)
+                        },
+                    )
+                    .collect::<Result<_, _>>()?;
+                for m in &per {
+                    for (ci, mi) in contributions.iter_mut().zip(m) {
+                        for (c, v) in ci.iter_mut().zip(mi) {
+                            *c += v;
+                        }
                     }
                 }
             }

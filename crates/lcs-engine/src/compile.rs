@@ -49,7 +49,12 @@ impl<'m> Builder<'m> {
     }
 
     /// A new slot with the given values.
-    pub fn slot(&mut self, values: &[f64], name: impl Into<String>, span: Option<Span>) -> usize {
+    pub(crate) fn slot(
+        &mut self,
+        values: &[f64],
+        name: impl Into<String>,
+        span: Option<Span>,
+    ) -> usize {
         debug_assert_eq!(values.len(), self.n);
         let s = self.names.len();
         self.arena.extend_from_slice(values);
@@ -59,19 +64,19 @@ impl<'m> Builder<'m> {
     }
 
     /// A new slot holding `v` in every year.
-    pub fn constant(&mut self, v: f64, name: impl Into<String>) -> usize {
+    pub(crate) fn constant(&mut self, v: f64, name: impl Into<String>) -> usize {
         let vals = vec![v; self.n];
         self.slot(&vals, name, None)
     }
 
     /// A new slot of zeros (filled during evaluation, or by measures).
-    pub fn empty(&mut self, name: impl Into<String>) -> usize {
+    pub(crate) fn empty(&mut self, name: impl Into<String>) -> usize {
         self.constant(0.0, name)
     }
 
     /// A slot for a series: its values, or an expression over drivers evaluated after every
     /// driver (and checked against `bound` when it runs).
-    pub fn series(
+    pub(crate) fn series(
         &mut self,
         s: &Series,
         name: impl Into<String>,

@@ -43,7 +43,7 @@ pub(crate) struct DemandPlan {
 
 impl DemandPlan {
     /// The leaf plan of node `node`.
-    pub fn leaf(&self, node: usize) -> Result<&LeafPlan, CompileError> {
+    pub(crate) fn leaf(&self, node: usize) -> Result<&LeafPlan, CompileError> {
         self.leaf_index
             .get(node)
             .copied()
@@ -55,7 +55,7 @@ impl DemandPlan {
     }
 
     /// Position of a fuel-table index among the run fuels.
-    pub fn run_fuel(&self, fuel: usize) -> Option<usize> {
+    pub(crate) fn run_fuel(&self, fuel: usize) -> Option<usize> {
         self.run_fuels.iter().position(|&f| f == fuel)
     }
 }

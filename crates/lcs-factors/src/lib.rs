@@ -20,6 +20,7 @@
 //! see `data/factors/README.md`.
 
 #![deny(missing_docs)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod names;
 pub mod table;
@@ -37,6 +38,24 @@ const WASTE_TREATMENT_CSV: &str = include_str!("../../../data/factors/waste_trea
 const WASTE_ROUTES_CSV: &str = include_str!("../../../data/factors/waste_routes.csv");
 const WASTEWATER_CSV: &str = include_str!("../../../data/factors/wastewater.csv");
 const WASTEWATER_PATHWAYS_CSV: &str = include_str!("../../../data/factors/wastewater_pathways.csv");
+
+/// Every table embedded in this crate, as (path in the repository, text): run manifests
+/// record their SHA-256 (docs/MANIFEST.md). A new embedded table is added here too.
+pub const EMBEDDED_TABLES: [(&str, &str); 10] = [
+    ("data/factors/fuels.csv", FUELS_CSV),
+    ("data/factors/combustion_ch4_n2o.csv", COMBUSTION_CSV),
+    ("data/factors/road_offroad.csv", ROAD_OFFROAD_CSV),
+    ("data/factors/gwp.csv", GWP_CSV),
+    ("data/factors/waste_types.csv", WASTE_TYPES_CSV),
+    ("data/factors/waste_treatment.csv", WASTE_TREATMENT_CSV),
+    ("data/factors/waste_routes.csv", WASTE_ROUTES_CSV),
+    ("data/factors/wastewater.csv", WASTEWATER_CSV),
+    (
+        "data/factors/wastewater_pathways.csv",
+        WASTEWATER_PATHWAYS_CSV,
+    ),
+    ("data/names.csv", names::NAMES_CSV),
+];
 
 // ---------------------------------------------------------------------------------------------
 // Categories and fuel classes

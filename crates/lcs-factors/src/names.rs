@@ -9,7 +9,7 @@
 use crate::table::Csv;
 use std::sync::OnceLock;
 
-const NAMES_CSV: &str = include_str!("../../../data/names.csv");
+pub(crate) const NAMES_CSV: &str = include_str!("../../../data/names.csv");
 
 /// What kind of id a display name is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

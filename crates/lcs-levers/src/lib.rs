@@ -30,6 +30,7 @@
 //! assert_eq!(s.weight(2040), 1.0);
 //! ```
 #![deny(missing_docs)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 /// How a measure phases in between `start` and `full`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -30,7 +30,7 @@ pub(crate) const MODEL_KEYS: [&str; 12] = [
 ];
 
 /// Reads a model file's root mapping. Problems are returned together.
-pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
+pub(crate) fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
     let mut r = Reader {
         errors: Vec::new(),
         warnings: Vec::new(),
@@ -48,7 +48,7 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
     if let Some(n) = r.req(items, "region", "", root.span) {
         if let Some(ri) = r.map(n, "region", &["id", "name"]) {
             if let Some(id) = r.req(ri, "id", "region", n.span) {
-                region_id = r.text(id, "region.id").unwrap_or_default().to_string();
+                region_id = r.id(id, "region.id").unwrap_or_default().to_string();
             }
             region_name = match get(ri, "name") {
                 Some(nm) => r.text(nm, "region.name").unwrap_or_default().to_string(),
@@ -1113,7 +1113,7 @@ fn read_source(r: &mut Reader, path: &str, span: Span, n: &Node) -> Option<Sourc
 }
 
 /// Checks that depend on the whole model. Fills `driver_order`.
-pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
+pub(crate) fn finalize(model: &mut Model) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     // Drivers: expression dimensions and evaluation order.
     let dims: Vec<(String, Dimension)> = model

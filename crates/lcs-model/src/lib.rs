@@ -52,6 +52,9 @@ pub use project::{
     Captive, Economics, GridFactor, Incinerator, Methodology, Parameters, Project, PvOutput,
     Reference, Revenue, Status,
 };
+pub use read::{is_id, MAX_ID_LEN};
 pub use routes::{default_accepts, Accepts};
-pub use scenario::{Checked, FileKind, Loader};
-pub use source::{FileId, SourceFile, Sources, Span};
+pub use scenario::{Checked, FileKind, Loader, TOP_LEVEL};
+pub use source::{
+    is_yaml_name, read_text, text_of, FileId, ReadError, SourceFile, Sources, Span, MAX_FILE_BYTES,
+};

@@ -951,6 +951,8 @@ pub struct UncertainParameter {
     pub mode: UncertainMode,
     /// The distribution.
     pub distribution: Distribution,
+    /// Its key path in the file that defines it (`uncertainty.parameters[0]`).
+    pub key: String,
     /// Where it is defined.
     pub span: Span,
 }

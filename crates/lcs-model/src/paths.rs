@@ -339,7 +339,7 @@ pub fn target_paths(model: &Model) -> Vec<PathInfo> {
 }
 
 /// The dimension of a source's activity.
-pub fn source_activity_dim(model: &Model, s: &Source) -> Dimension {
+pub(crate) fn source_activity_dim(model: &Model, s: &Source) -> Dimension {
     activity_dim(model, &s.activity)
 }
 

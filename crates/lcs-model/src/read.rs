@@ -42,6 +42,21 @@ pub(crate) fn is_name(s: &str) -> bool {
         && c.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// The longest id: 64 characters.
+pub const MAX_ID_LEN: usize = 64;
+
+/// Whether `s` is a valid id (of a region, scenario, package, action, measure, target or
+/// uncertain parameter): an ASCII letter or digit, then letters, digits, `_`, `-` or `.`,
+/// at most [`MAX_ID_LEN`] characters (docs/SECURITY.md, "Ids"). Ids become parts of file
+/// names and table cells; this set can neither name another folder (`/`, `..`) nor start a
+/// spreadsheet formula (`=`, `+`, `-`, `@`).
+pub fn is_id(s: &str) -> bool {
+    let mut c = s.chars();
+    s.len() <= MAX_ID_LEN
+        && c.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && c.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
 /// What dimension a series must have.
 #[derive(Clone, Debug)]
 pub(crate) enum Want {
@@ -66,11 +81,11 @@ pub(crate) struct Reader {
 }
 
 impl Reader {
-    pub fn n_years(&self) -> usize {
+    pub(crate) fn n_years(&self) -> usize {
         (self.end_year - self.base_year + 1).max(1) as usize
     }
 
-    pub fn err(&mut self, d: Diagnostic) {
+    pub(crate) fn err(&mut self, d: Diagnostic) {
         if d.is_warning() {
             self.warnings.push(d);
         } else {
@@ -79,7 +94,7 @@ impl Reader {
     }
 
     /// The items of a mapping, reporting unknown keys against `allowed`.
-    pub fn map<'n>(
+    pub(crate) fn map<'n>(
         &mut self,
         node: &'n Node,
         path: &str,
@@ -123,7 +138,7 @@ impl Reader {
     /// MODEL.md §11.4) is read as `CO2` with warning `gas-key-case`. Returns each item with
     /// its canonical key; unknown keys are errors as in [`Reader::map`], and one gas written
     /// twice (`co2` and `CO2`) is an error.
-    pub fn gas_map<'n>(
+    pub(crate) fn gas_map<'n>(
         &mut self,
         node: &'n Node,
         path: &str,
@@ -180,7 +195,7 @@ impl Reader {
     }
 
     /// The items of a mapping with free keys (names).
-    pub fn free_map<'n>(
+    pub(crate) fn free_map<'n>(
         &mut self,
         node: &'n Node,
         path: &str,
@@ -200,7 +215,7 @@ impl Reader {
     }
 
     /// A list.
-    pub fn seq<'n>(&mut self, node: &'n Node, path: &str, what: &str) -> Option<&'n [Node]> {
+    pub(crate) fn seq<'n>(&mut self, node: &'n Node, path: &str, what: &str) -> Option<&'n [Node]> {
         match &node.kind {
             NodeKind::Seq(items) => Some(items),
             _ if node.is_null() => Some(&[]),
@@ -216,7 +231,7 @@ impl Reader {
     }
 
     /// A required key.
-    pub fn req<'n>(
+    pub(crate) fn req<'n>(
         &mut self,
         items: &'n [(Key, Node)],
         key: &str,
@@ -231,7 +246,7 @@ impl Reader {
     }
 
     /// A scalar's text.
-    pub fn text<'n>(&mut self, node: &'n Node, path: &str) -> Option<&'n str> {
+    pub(crate) fn text<'n>(&mut self, node: &'n Node, path: &str) -> Option<&'n str> {
         match &node.kind {
             NodeKind::Scalar { text, .. } if !node.is_null() => Some(text),
             _ => {
@@ -245,8 +260,24 @@ impl Reader {
         }
     }
 
+    /// An id's text, checked against [`is_id`].
+    pub(crate) fn id<'n>(&mut self, node: &'n Node, path: &str) -> Option<&'n str> {
+        let t = self.text(node, path)?;
+        if !is_id(t) {
+            self.err(
+                Diagnostic::new(node.span, format!("invalid id `{}`", t.escape_debug()))
+                    .at(path)
+                    .expected(format!(
+                        "an id of at most {MAX_ID_LEN} characters: a letter or digit, then letters, digits, `_`, `-` or `.`"
+                    )),
+            );
+            return None;
+        }
+        Some(t)
+    }
+
     /// A list of strings (or one string).
-    pub fn strings(&mut self, node: &Node, path: &str) -> Option<Vec<String>> {
+    pub(crate) fn strings(&mut self, node: &Node, path: &str) -> Option<Vec<String>> {
         match &node.kind {
             NodeKind::Seq(items) => {
                 let mut out = Vec::new();
@@ -268,7 +299,7 @@ impl Reader {
     }
 
     /// A boolean.
-    pub fn boolean(&mut self, node: &Node, path: &str) -> Option<bool> {
+    pub(crate) fn boolean(&mut self, node: &Node, path: &str) -> Option<bool> {
         match node.as_scalar() {
             Some("true") => Some(true),
             Some("false") => Some(false),
@@ -284,7 +315,7 @@ impl Reader {
     }
 
     /// A quantity: a number or "number unit".
-    pub fn quantity(&mut self, node: &Node, path: &str) -> Option<Quantity> {
+    pub(crate) fn quantity(&mut self, node: &Node, path: &str) -> Option<Quantity> {
         let text = match &node.kind {
             NodeKind::Scalar { text, .. } if !node.is_null() => text,
             _ => {
@@ -309,7 +340,7 @@ impl Reader {
         }
     }
 
-    pub fn unit_error(&mut self, span: Span, path: &str, e: &UnitError) {
+    pub(crate) fn unit_error(&mut self, span: Span, path: &str, e: &UnitError) {
         let d = match e {
             UnitError::UnknownWord { word, suggestions } => Diagnostic::new(
                 span,
@@ -344,7 +375,7 @@ impl Reader {
     }
 
     /// A plain dimensionless number (a bare number, or one in `%`, `fraction`, `share`).
-    pub fn number(&mut self, node: &Node, path: &str) -> Option<f64> {
+    pub(crate) fn number(&mut self, node: &Node, path: &str) -> Option<f64> {
         let q = self.quantity(node, path)?;
         match &q.unit {
             None => Some(q.value),
@@ -365,7 +396,7 @@ impl Reader {
     }
 
     /// A year (an integer).
-    pub fn year(&mut self, node: &Node, path: &str) -> Option<i32> {
+    pub(crate) fn year(&mut self, node: &Node, path: &str) -> Option<i32> {
         let t = node.as_scalar().unwrap_or("");
         match t.trim().parse::<i32>() {
             Ok(y) => Some(y),
@@ -381,7 +412,7 @@ impl Reader {
     }
 
     /// A year that must lie within the model years.
-    pub fn model_year(&mut self, node: &Node, path: &str) -> Option<i32> {
+    pub(crate) fn model_year(&mut self, node: &Node, path: &str) -> Option<i32> {
         let y = self.year(node, path)?;
         if y < self.base_year || y > self.end_year {
             self.err(
@@ -429,7 +460,7 @@ impl Reader {
     /// A series (MODEL.md §3). `defer_expr` leaves an expression's dimension check for later
     /// (drivers, checked once all are known). Every value known at load must be finite in
     /// base units (a huge value times its unit, or a growth that overflows, is an error).
-    pub fn series(
+    pub(crate) fn series(
         &mut self,
         node: &Node,
         path: &str,
@@ -832,7 +863,7 @@ impl Reader {
     }
 
     /// A dimensionless series whose values must lie in `[lo, hi]` when known.
-    pub fn fraction(&mut self, node: &Node, path: &str) -> Option<Series> {
+    pub(crate) fn fraction(&mut self, node: &Node, path: &str) -> Option<Series> {
         let s = self.series(node, path, &Want::Dim(Dimension::none()), false)?;
         if let Some(v) = s.values() {
             if let Some((i, x)) = v
@@ -861,7 +892,7 @@ impl Reader {
     /// intensities, capacities, generation, waste generation) is ≥ 0 in every year where
     /// its values are known at load; reports the first negative year otherwise. Series
     /// computed from drivers are checked when a run computes them.
-    pub fn non_negative(&mut self, s: &Series, span: Span, path: &str, what: &str) -> bool {
+    pub(crate) fn non_negative(&mut self, s: &Series, span: Span, path: &str, what: &str) -> bool {
         let Some(v) = s.values() else {
             return true;
         };
@@ -897,7 +928,7 @@ impl Reader {
     /// (MODEL.md §2: power is energy per year). An energy with no time in its denominator
     /// (`"220 MWh"`) has the same dimension, but where a power is expected it is surely a
     /// mistake, so it is an error.
-    pub fn power(&mut self, node: &Node, path: &str, what: &str) -> Option<Series> {
+    pub(crate) fn power(&mut self, node: &Node, path: &str, what: &str) -> Option<Series> {
         let s = self.series(node, path, &Want::Dim(Dimension::energy()), false)?;
         if let Some(t) = &s.unit_text {
             self.check_power_unit(s.span, path, what, t)?;
@@ -907,7 +938,7 @@ impl Reader {
 
     /// Checks that a unit written for a power has a time in its denominator (see
     /// [`Reader::power`]).
-    pub fn check_power_unit(
+    pub(crate) fn check_power_unit(
         &mut self,
         span: Span,
         path: &str,
@@ -928,7 +959,7 @@ impl Reader {
     }
 
     /// A constant series of value 0 and the given dimension.
-    pub fn zero(&self, dim: Dimension, span: Span) -> Series {
+    pub(crate) fn zero(&self, dim: Dimension, span: Span) -> Series {
         Series {
             def: SeriesDef::Values(vec![0.0; self.n_years()]),
             dim,
@@ -938,7 +969,7 @@ impl Reader {
     }
 
     /// An activity: a driver name, `{ driver, per }`, or a series with unit (MODEL.md §4, §11.8).
-    pub fn activity(&mut self, node: &Node, path: &str) -> Option<(Activity, Dimension)> {
+    pub(crate) fn activity(&mut self, node: &Node, path: &str) -> Option<(Activity, Dimension)> {
         match &node.kind {
             NodeKind::Scalar { text, .. } if !node.is_null() => {
                 if lcs_units::parse_number(text.split_whitespace().next().unwrap_or("")).is_some() {

@@ -6,7 +6,7 @@ use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::paths::{target_paths, PathInfo};
 use crate::read::{get, join, one_of, Reader, Want};
-use crate::source::{FileId, Sources, Span};
+use crate::source::{read_text, FileId, ReadError, Sources, Span};
 use crate::yaml::{self, Node, NodeKind};
 use lcs_levers::{Ramp, Schedule};
 use lcs_units::{nearest, Dimension};
@@ -40,6 +40,9 @@ impl FileKind {
     }
 }
 
+/// The key path of an error about a whole file (its kind, an empty file): the top level.
+pub const TOP_LEVEL: &str = "(top level)";
+
 /// The result of checking one file of any kind.
 #[derive(Debug)]
 pub enum Checked {
@@ -69,6 +72,9 @@ pub struct Loader {
     /// The warnings of every successful load so far, each once (a model shared by several
     /// scenarios reports its warnings once), in the order found.
     pub warnings: Vec<Diagnostic>,
+    /// Files given as text instead of read from disk ([`Loader::add_virtual_file`]), by
+    /// lexically normalised path.
+    virtual_files: std::collections::HashMap<PathBuf, String>,
 }
 
 type Diags = Vec<Diagnostic>;
@@ -122,17 +128,117 @@ impl Loader {
         }
     }
 
+    /// Makes `path` read as `text` instead of from disk (fuzzing and tests: a whole set of
+    /// files in memory). Only virtual files are read once one is added; paths are compared
+    /// after lexical normalisation. The file-name and text rules of
+    /// [`crate::read_text`] apply.
+    pub fn add_virtual_file(&mut self, path: &Path, text: &str) {
+        self.virtual_files
+            .insert(crate::source::normalised(path), text.to_string());
+    }
+
+    fn read_bytes(&self, path: &Path) -> Result<String, ReadError> {
+        if self.virtual_files.is_empty() {
+            return read_text(path);
+        }
+        if !crate::source::is_yaml_name(path) {
+            return Err(ReadError::NotYamlName);
+        }
+        match self.virtual_files.get(&crate::source::normalised(path)) {
+            Some(t) if t.len() as u64 > crate::source::MAX_FILE_BYTES => Err(ReadError::TooLarge {
+                limit: crate::source::MAX_FILE_BYTES,
+            }),
+            Some(t) => crate::source::text_of(t.as_bytes().to_vec()),
+            None => Err(ReadError::Io {
+                message: "No such file or directory (os error 2)".into(),
+            }),
+        }
+    }
+
+    /// Reads and parses one file (see [`crate::source::read_text`] for what is refused). A
+    /// file that is not recognisably a model, scenario or package is reported without
+    /// quoting its lines.
     pub(crate) fn read(&mut self, path: &Path) -> Result<(FileId, Node), Diags> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            vec![Diagnostic::global(format!(
-                "cannot read `{}`: {e}",
-                path.display()
-            ))]
-        })?;
+        let text = match self.read_bytes(path) {
+            Ok(t) => t,
+            Err(ReadError::NotUtf8 {
+                line,
+                col,
+                lossy,
+                offset,
+                ..
+            }) => {
+                let e = ReadError::NotUtf8 {
+                    offset,
+                    line,
+                    col,
+                    lossy: String::new(),
+                };
+                let recognised = yaml::parse_document(FileId(0), &lossy).1;
+                let id = self.sources.add(path, lossy);
+                if !recognised {
+                    self.sources.forbid_quoting(id);
+                }
+                let span = Span {
+                    file: id,
+                    start: offset,
+                    end: offset,
+                    line,
+                    col,
+                };
+                return Err(vec![Diagnostic::new(
+                    span,
+                    format!("cannot read `{}`: {e}", path.display()),
+                )
+                .at(self.key_path_at(id, offset))
+                .expected("UTF-8 text (save the file as UTF-8)")]);
+            }
+            Err(e) => {
+                return Err(vec![Diagnostic::global(format!(
+                    "cannot read `{}`: {e}",
+                    path.display()
+                ))])
+            }
+        };
         let id = self.sources.add(path, text);
         let text = self.sources.get(id).text.clone();
-        let node = yaml::parse(id, &text)?;
-        Ok((id, node))
+        let (node, recognised) = yaml::parse_document(id, &text);
+        if !recognised {
+            self.sources.forbid_quoting(id);
+            // Syntax errors keep their place and message (no text of the file in them).
+            node.as_ref().map_err(Clone::clone)?;
+            let start = Span {
+                file: id,
+                start: 0,
+                end: 0,
+                line: 1,
+                col: 1,
+            };
+            return Err(vec![Diagnostic::new(
+                start,
+                format!(
+                    "`{}` is not a model, scenario, package, project or eco-town file",
+                    path.display()
+                ),
+            )
+            .at(TOP_LEVEL)
+            .expected(
+                "a YAML mapping with a top-level `region:`, `scenario:`, `package:`, `project:`, `projects:` or `ecotown:` key",
+            )
+            .note(
+                "the file's lines are not shown: it is not a scenario-language file",
+            )]);
+        }
+        Ok((id, node?))
+    }
+
+    /// The key path of the value around a byte offset (for errors found before parsing,
+    /// such as an invalid byte): the text before the offset is parsed and the path of its
+    /// last value is taken.
+    fn key_path_at(&self, id: FileId, offset: usize) -> String {
+        let text = &self.sources.get(id).text;
+        let before = text.get(..offset).unwrap_or_default();
+        yaml::last_key_path(before).unwrap_or_else(|| TOP_LEVEL.to_string())
     }
 
     /// The kind of a parsed file, from its top-level key.
@@ -165,6 +271,7 @@ impl Loader {
                 path.display()
             ),
         )
+        .at(TOP_LEVEL)
         .expected(
             "a mapping with a top-level `region:`, `scenario:`, `package:`, `project:` or `projects:` key",
         )])
@@ -180,6 +287,7 @@ impl Loader {
                     node.span,
                     format!("expected a model file, found a {} file", k.name()),
                 )
+                .at(TOP_LEVEL)
                 .expected("a file with `region:`")])
             }
         }
@@ -230,7 +338,7 @@ impl Loader {
             .map(node, "", &PACKAGE_KEYS)
             .ok_or_else(|| r.errors.clone())?;
         let id = get(items, "package")
-            .and_then(|p| r.text(p, "package"))
+            .and_then(|p| r.id(p, "package"))
             .unwrap_or_default()
             .to_string();
         let mut n = 0;
@@ -239,7 +347,9 @@ impl Loader {
                 for (i, an) in list.iter().enumerate() {
                     let ap = format!("actions[{i}]");
                     if let Some(ai) = r.map(an, &ap, &ACTION_KEYS) {
-                        r.req(ai, "id", &ap, an.span);
+                        if let Some(x) = r.req(ai, "id", &ap, an.span) {
+                            r.id(x, &join(&ap, "id"));
+                        }
                         if let Some(ms) = get(ai, "measures") {
                             if let Some(ml) = r.seq(ms, &join(&ap, "measures"), "measures") {
                                 for (j, m) in ml.iter().enumerate() {
@@ -292,6 +402,7 @@ impl Loader {
                     node.span,
                     format!("`{}` is not a scenario file", current.display()),
                 )
+                .at(TOP_LEVEL)
                 .expected("a file with `scenario:`");
                 return Err(vec![d]);
             }
@@ -316,7 +427,9 @@ impl Loader {
             let Some(items) = r.map(&node, "", &SCENARIO_KEYS) else {
                 return Err(r.errors);
             };
-            r.req(items, "scenario", "", node.span);
+            if let Some(sc) = r.req(items, "scenario", "", node.span) {
+                r.id(sc, "scenario");
+            }
             let (m, e) = (get(items, "model"), get(items, "extends"));
             let next = match (m, e) {
                 (Some(_), Some(e)) => {
@@ -336,6 +449,7 @@ impl Loader {
                 }
                 (Some(m), None) => {
                     let t = r.text(m, "model").unwrap_or_default().to_string();
+                    relative(&mut r, &t, m.span, "model");
                     chain.push((id, node.clone(), dir.clone()));
                     if !r.errors.is_empty() {
                         return Err(r.errors);
@@ -343,7 +457,11 @@ impl Loader {
                     model_path = (dir.join(t), m.span);
                     break;
                 }
-                (None, Some(e)) => r.text(e, "extends").map(|t| (dir.join(t), e.span)),
+                (None, Some(e)) => r
+                    .text(e, "extends")
+                    .map(str::to_string)
+                    .filter(|t| relative(&mut r, t, e.span, "extends"))
+                    .map(|t| (dir.join(t), e.span)),
             };
             if !r.errors.is_empty() {
                 return Err(r.errors);
@@ -420,6 +538,9 @@ impl Loader {
                     for (i, rel) in list.iter().enumerate() {
                         let ppath = dir.join(rel);
                         let at = list_nodes.get(i).map(|n| n.span).unwrap_or(p.span);
+                        if !relative(&mut r, rel, at, &format!("packages[{i}]")) {
+                            continue;
+                        }
                         match self.read(&ppath) {
                             Err(mut e) => {
                                 for d in &mut e {
@@ -444,7 +565,7 @@ impl Loader {
                                 let mut pr = reader_for(&model);
                                 if let Some(pi) = pr.map(&pnode, "", &PACKAGE_KEYS) {
                                     let pid = get(pi, "package")
-                                        .and_then(|x| pr.text(x, "package"))
+                                        .and_then(|x| pr.id(x, "package"))
                                         .map(str::to_string);
                                     if let Some(a) = get(pi, "actions") {
                                         read_actions(
@@ -568,6 +689,21 @@ impl Loader {
             span: leaf_node.span,
         })
     }
+}
+
+/// The confinement rule for files named inside a file (docs/SECURITY.md): a path relative
+/// to the naming file's folder (MODEL.md §1). An absolute path is an error at its key.
+pub(crate) fn relative(r: &mut Reader, text: &str, span: Span, key: &str) -> bool {
+    let p = Path::new(text);
+    if p.is_absolute() || p.has_root() {
+        r.err(
+            Diagnostic::new(span, format!("`{text}` is an absolute path"))
+                .at(key)
+                .expected("a path relative to this file's folder (MODEL.md §1), e.g. `model.yaml` or `../shared/model.yaml`"),
+        );
+        return false;
+    }
+    true
 }
 
 /// A reader with no model (ids, names, file paths).
@@ -1031,7 +1167,7 @@ fn read_actions(
         };
         let Some(id) = r
             .req(ai, "id", &ap, an.span)
-            .and_then(|x| r.text(x, &join(&ap, "id")))
+            .and_then(|x| r.id(x, &join(&ap, "id")))
             .map(str::to_string)
         else {
             continue;
@@ -1166,7 +1302,7 @@ fn read_measure(
     let mi = r.map(m, mp, &allowed)?;
     let id = r
         .req(mi, "id", mp, m.span)
-        .and_then(|x| r.text(x, &join(mp, "id")))
+        .and_then(|x| r.id(x, &join(mp, "id")))
         .map(str::to_string)?;
     let name = get(mi, "name")
         .and_then(|x| r.text(x, &join(mp, "name")))
@@ -1717,7 +1853,7 @@ fn read_target(r: &mut Reader, model: &Model, n: &Node, tp: &str) -> Option<Targ
     let ti = r.map(n, tp, &TARGET_KEYS)?;
     let id = r
         .req(ti, "id", tp, n.span)
-        .and_then(|x| r.text(x, &join(tp, "id")))
+        .and_then(|x| r.id(x, &join(tp, "id")))
         .map(str::to_string)?;
     let mn = r.req(ti, "metric", tp, n.span)?;
     let mt = r.text(mn, &join(tp, "metric"))?.to_string();

@@ -203,7 +203,7 @@ fn read_param(
     let pn = r.req(items, "path", pp, n.span)?;
     let path = r.text(pn, &join(pp, "path"))?.to_string();
     let id = match get(items, "id") {
-        Some(i) => r.text(i, &join(pp, "id"))?.to_string(),
+        Some(i) => r.id(i, &join(pp, "id"))?.to_string(),
         None => path.clone(),
     };
     let dn = r.req(items, "distribution", pp, n.span)?;
@@ -426,6 +426,7 @@ fn read_param(
         target: info.target,
         mode,
         distribution,
+        key: pp.to_string(),
         span: n.span,
     })
 }

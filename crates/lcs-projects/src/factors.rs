@@ -10,8 +10,8 @@ use lcs_factors::table::Csv;
 use lcs_model::Incinerator;
 use std::sync::OnceLock;
 
-const INCINERATION_CSV: &str = include_str!("../../../data/factors/incineration.csv");
-const LANDFILL_MCF_CSV: &str = include_str!("../../../data/factors/landfill_mcf.csv");
+pub(crate) const INCINERATION_CSV: &str = include_str!("../../../data/factors/incineration.csv");
+pub(crate) const LANDFILL_MCF_CSV: &str = include_str!("../../../data/factors/landfill_mcf.csv");
 
 /// Incineration CH4 and N2O of one technology, t per t of wet waste.
 #[derive(Clone, Copy, Debug, PartialEq)]

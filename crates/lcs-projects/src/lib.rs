@@ -34,6 +34,13 @@ pub mod factors;
 pub mod methodology;
 pub mod screen;
 
+/// Every table embedded in this crate, as (path in the repository, text): run manifests
+/// record their SHA-256 (docs/MANIFEST.md). A new embedded table is added here too.
+pub const EMBEDDED_TABLES: [(&str, &str); 2] = [
+    ("data/factors/incineration.csv", factors::INCINERATION_CSV),
+    ("data/factors/landfill_mcf.csv", factors::LANDFILL_MCF_CSV),
+];
+
 use economics::{appraise_economics, EconomicResult};
 use lcs_engine::waste::{FodConstants, N_WASTE_TYPES};
 use lcs_engine::{combustion_factors, CompileError, RunError};

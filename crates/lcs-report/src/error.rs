@@ -79,6 +79,14 @@ pub enum ReportError {
     },
     /// A report needs at least one scenario.
     NoScenarios,
+    /// Outputs could not be written (a file, or a folder replaced as a whole).
+    Output(crate::output::OutputError),
+}
+
+impl From<crate::output::OutputError> for ReportError {
+    fn from(e: crate::output::OutputError) -> Self {
+        ReportError::Output(e)
+    }
 }
 
 fn ticks(v: &[String]) -> String {
@@ -139,6 +147,7 @@ impl fmt::Display for ReportError {
                 if years.len() == 1 { "is" } else { "are" },
             ),
             ReportError::NoScenarios => write!(f, "a report needs at least one scenario"),
+            ReportError::Output(e) => write!(f, "{e}"),
         }
     }
 }

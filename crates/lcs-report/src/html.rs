@@ -44,7 +44,7 @@ figure svg{width:100%;max-height:24cm;border:none}
 }";
 
 /// A table is set on a landscape page in print when it has many columns or long headers.
-pub fn is_wide(t: &Table) -> bool {
+pub(crate) fn is_wide(t: &Table) -> bool {
     let header_chars: usize = t.header().iter().map(|h| h.chars().count().min(24)).sum();
     t.width() > 7 || header_chars > 110
 }
@@ -94,7 +94,7 @@ fn table_html(t: &Table) -> String {
 }
 
 /// The report page.
-pub fn page(report: &Report) -> String {
+pub(crate) fn page(report: &Report) -> String {
     let mut s = String::new();
     s.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     s.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");

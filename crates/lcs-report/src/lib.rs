@@ -36,6 +36,7 @@ pub mod ensemble;
 mod error;
 mod html;
 pub mod macc;
+pub mod manifest;
 pub mod network;
 pub mod output;
 pub mod projects;
@@ -268,13 +269,33 @@ impl Report {
         })
     }
 
-    /// Writes the report in `formats` under `dir`; returns the files written, in order.
+    /// Writes the report in `formats` under `dir`; returns the files written, in order. The
+    /// folder is built beside `dir` and renamed into place as a whole
+    /// ([`output::replace_dir`]); a `dir` holding files lcs did not write is refused.
     pub fn write(
         &self,
         dir: &std::path::Path,
         formats: &[Format],
     ) -> Result<Vec<std::path::PathBuf>, ReportError> {
-        write::all(self, dir, formats)
+        Ok(output::replace_dir(dir, |tmp| {
+            write::all(self, tmp, formats).map_err(|e| e.to_string())
+        })?)
+    }
+
+    /// [`Report::write`] with the run's manifest (`manifest.json`) written into the folder.
+    pub fn write_with_manifest(
+        &self,
+        dir: &std::path::Path,
+        formats: &[Format],
+        info: &manifest::RunInfo,
+    ) -> Result<Vec<std::path::PathBuf>, ReportError> {
+        Ok(output::replace_dir_with_manifest(
+            dir,
+            info,
+            ".",
+            "",
+            |tmp| write::all(self, tmp, formats).map_err(|e| e.to_string()),
+        )?)
     }
 
     /// The report as Markdown (titles, pipe tables, chart links), for `report.md`.

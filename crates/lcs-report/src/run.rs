@@ -336,7 +336,7 @@ fn pct_words(reduction: f64) -> String {
 
 /// A number for sentences: up to three significant decimals, no trailing zeros, thousands
 /// separators (`22`, `0.15`, `1,200`).
-pub fn words_number(v: f64) -> String {
+pub(crate) fn words_number(v: f64) -> String {
     let a = v.abs();
     let s = if a >= 100.0 {
         format!("{v:.0}")
@@ -358,7 +358,7 @@ pub fn words_number(v: f64) -> String {
 
 /// A target's metric in words, its unit and its driver's id:
 /// (`emissions per MYR million (GDP)`, `t CO2e/MYR million`, `Some("gdp")`).
-pub fn metric_words(m: &Model, metric: &Metric) -> (String, String, Option<String>) {
+pub(crate) fn metric_words(m: &Model, metric: &Metric) -> (String, String, Option<String>) {
     match metric {
         Metric::Emissions => ("emissions".to_string(), "kt CO2e/yr".to_string(), None),
         Metric::Intensity(d) => {
@@ -373,7 +373,7 @@ pub fn metric_words(m: &Model, metric: &Metric) -> (String, String, Option<Strin
 }
 
 /// A target's rule in words (`−58 % vs 2005`, `at most 0 kt CO2e/yr`).
-pub fn rule_words(threshold: &Threshold, unit: &str) -> String {
+pub(crate) fn rule_words(threshold: &Threshold, unit: &str) -> String {
     match threshold {
         Threshold::Year { reduction, year } => format!("{} vs {year}", pct_words(*reduction)),
         Threshold::Reference { reduction } => {
@@ -414,7 +414,7 @@ fn value_in_unit(m: &Model, s: &Series, year: i32) -> Option<(f64, String)> {
 }
 
 /// What a parameter path is, in words with display names.
-pub fn target_words(m: &Model, t: &Target) -> String {
+pub(crate) fn target_words(m: &Model, t: &Target) -> String {
     let local = |u: usize| {
         m.electricity
             .as_ref()
@@ -483,7 +483,7 @@ fn and_list(items: &[String]) -> String {
 }
 
 /// A measure's lever in words, its size at full effect and the size's unit.
-pub fn lever_words(m: &Model, x: &Measure) -> (String, Option<f64>, String) {
+pub(crate) fn lever_words(m: &Model, x: &Measure) -> (String, Option<f64>, String) {
     let what = target_words(m, &x.target);
     let full = x.schedule.full;
     match &x.lever {

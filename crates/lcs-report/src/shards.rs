@@ -2,7 +2,6 @@
 //! `lcs merge`, docs/UNCERTAINTY.md). Columns are written and read back exactly: `f64`
 //! bits, `u64`, `i64` and text, no nulls. Writes are atomic (temporary file, rename).
 
-use crate::output::write_atomic;
 use crate::ReportError;
 use polars::prelude::{
     Column as PlColumn, DataFrame, DataType, ParquetCompression, ParquetReader, ParquetWriter,
@@ -70,17 +69,31 @@ pub fn to_parquet(columns: &[(String, Column)]) -> Result<Vec<u8>, ReportError> 
 
 /// Writes named columns to a Parquet file atomically.
 pub fn write_parquet(path: &Path, columns: &[(String, Column)]) -> Result<(), ReportError> {
-    write_atomic(path, &to_parquet(columns)?)
+    Ok(crate::output::write_file(path, &to_parquet(columns)?)?)
 }
 
 /// Reads a Parquet file written by [`write_parquet`].
 pub fn read_parquet(path: &Path) -> Result<Columns, ReportError> {
-    let bad = |e: &dyn std::fmt::Display| ReportError::Read {
+    let bad = |message: String| ReportError::Read {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        message,
     };
-    let f = std::fs::File::open(path).map_err(|e| bad(&e))?;
-    let df = ParquetReader::new(f).finish().map_err(|e| bad(&e))?;
+    let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    parquet_columns(&bytes).map_err(bad)
+}
+
+/// Decodes Parquet bytes written by [`write_parquet`]. A panic inside the Parquet reader
+/// (corrupt bytes that still pass a checksum cannot occur, but a file from elsewhere can)
+/// becomes an error.
+pub fn parquet_columns(bytes: &[u8]) -> Result<Columns, String> {
+    let decoded =
+        std::panic::catch_unwind(|| ParquetReader::new(std::io::Cursor::new(bytes)).finish());
+    let df = match decoded {
+        Ok(Ok(df)) => df,
+        Ok(Err(e)) => return Err(e.to_string()),
+        Err(_) => return Err("the Parquet data is corrupt".to_string()),
+    };
+    let bad = |e: &dyn std::fmt::Display| e.to_string();
     let mut out = Vec::new();
     for c in df.columns() {
         let name = c.name().to_string();

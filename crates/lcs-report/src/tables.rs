@@ -533,7 +533,7 @@ pub fn emissions(runs: &[ScenarioRun], cols: &[Milestone]) -> Result<Table, Repo
         "emissions",
         &format!("{region}: emissions by sector (kt CO2e/yr)"),
         &format!(
-            "Consumption view: emissions of grid electricity are allocated to the sectors that use it; sector rows sum to the total. `per <driver>` rows are total emissions per unit of the driver. Columns: {}.",
+            "Consumption view: emissions of grid electricity are allocated to the sectors that use it; sector rows sum to the total. Rows named “per” and a driver are total emissions per unit of that driver. Columns: {}.",
             scenario_legend(runs)
         ),
     )

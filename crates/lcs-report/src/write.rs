@@ -2,17 +2,21 @@
 //! Every writer walks the report's sections in order, so a section added by another crate
 //! is written like the report's own.
 
-use crate::output::{field, num, write_atomic};
+use crate::output::{field, file_stem, num};
 use crate::tables::{display_number, Cell, Table};
 use crate::{Format, Item, Report, ReportError};
 use polars::prelude::{ParquetCompression, ParquetWriter};
 use std::path::{Path, PathBuf};
 
 /// Writes every requested format; charts (SVG and PNG) are always written.
-pub fn all(report: &Report, dir: &Path, formats: &[Format]) -> Result<Vec<PathBuf>, ReportError> {
+pub(crate) fn all(
+    report: &Report,
+    dir: &Path,
+    formats: &[Format],
+) -> Result<Vec<PathBuf>, ReportError> {
     let mut written = Vec::new();
     let mut put = |path: PathBuf, bytes: &[u8]| -> Result<(), ReportError> {
-        write_atomic(&path, bytes)?;
+        crate::output::write_file(&path, bytes)?;
         written.push(path);
         Ok(())
     };
@@ -25,7 +29,7 @@ pub fn all(report: &Report, dir: &Path, formats: &[Format]) -> Result<Vec<PathBu
             Format::Csv => {
                 for t in report.tables() {
                     put(
-                        dir.join("csv").join(format!("{}.csv", t.name)),
+                        dir.join("csv").join(format!("{}.csv", file_stem(&t.name))),
                         csv(t).as_bytes(),
                     )?;
                 }
@@ -33,7 +37,8 @@ pub fn all(report: &Report, dir: &Path, formats: &[Format]) -> Result<Vec<PathBu
             Format::Parquet => {
                 for t in report.tables().chain([&report.iamc]) {
                     put(
-                        dir.join("parquet").join(format!("{}.parquet", t.name)),
+                        dir.join("parquet")
+                            .join(format!("{}.parquet", file_stem(&t.name))),
                         &parquet(t)?,
                     )?;
                 }
@@ -48,10 +53,15 @@ pub fn all(report: &Report, dir: &Path, formats: &[Format]) -> Result<Vec<PathBu
     }
     for c in report.charts() {
         put(
-            dir.join("charts").join(format!("{}.svg", c.name)),
+            dir.join("charts")
+                .join(format!("{}.svg", file_stem(&c.name))),
             c.svg.as_bytes(),
         )?;
-        put(dir.join("charts").join(format!("{}.png", c.name)), &c.png)?;
+        put(
+            dir.join("charts")
+                .join(format!("{}.png", file_stem(&c.name))),
+            &c.png,
+        )?;
     }
     Ok(written)
 }
@@ -68,7 +78,7 @@ fn csv_cell(c: Cell) -> String {
 
 /// A table as CSV: a header row, then one line per row; numbers as the shortest text that
 /// reads back to the same value.
-pub fn csv(t: &Table) -> String {
+pub(crate) fn csv(t: &Table) -> String {
     let header = t.header();
     let mut s = header
         .iter()
@@ -85,7 +95,7 @@ pub fn csv(t: &Table) -> String {
 }
 
 /// A table as Parquet (zstd), via polars.
-pub fn parquet(t: &Table) -> Result<Vec<u8>, ReportError> {
+pub(crate) fn parquet(t: &Table) -> Result<Vec<u8>, ReportError> {
     let mut buf = std::io::Cursor::new(Vec::new());
     let mut df = t.df.clone();
     ParquetWriter::new(&mut buf)
@@ -99,7 +109,7 @@ pub fn parquet(t: &Table) -> Result<Vec<u8>, ReportError> {
 }
 
 /// A cell as display text (tables in Markdown, HTML and the terminal).
-pub fn display_cell(t: &Table, r: usize, c: usize) -> String {
+pub(crate) fn display_cell(t: &Table, r: usize, c: usize) -> String {
     match t.cell(r, c) {
         Cell::Empty => String::new(),
         Cell::Text(s) => s,
@@ -111,17 +121,17 @@ pub fn display_cell(t: &Table, r: usize, c: usize) -> String {
 
 /// The report as Markdown: the title, the scenarios, then each section's items (tables as
 /// pipe tables, charts as links to `charts/<name>.png`, notes as paragraphs).
-pub fn markdown(report: &Report) -> String {
-    let mut s = format!("# {}\n\n", report.title);
+pub(crate) fn markdown(report: &Report) -> String {
+    let mut s = format!("# {}\n\n", md_text(&report.title));
     for l in &report.legend {
-        s.push_str(&format!("- {l}\n"));
+        s.push_str(&format!("- {}\n", md_text(l)));
     }
     s.push('\n');
     for n in &report.notes {
-        s.push_str(&format!("Note: {n}\n\n"));
+        s.push_str(&format!("Note: {}\n\n", md_text(n)));
     }
     for sec in &report.sections {
-        s.push_str(&format!("## {}\n\n", sec.title));
+        s.push_str(&format!("## {}\n\n", md_text(&sec.title)));
         for it in &sec.items {
             match it {
                 Item::Table(t) => {
@@ -129,22 +139,44 @@ pub fn markdown(report: &Report) -> String {
                     s.push('\n');
                 }
                 Item::Chart(c) => {
-                    s.push_str(&format!("![{}](charts/{}.png)\n\n", c.title, c.name));
+                    s.push_str(&format!(
+                        "![{}](charts/{}.png)\n\n",
+                        md_text(&c.title),
+                        c.name
+                    ));
                 }
-                Item::Note(n) => s.push_str(&format!("{n}\n\n")),
+                Item::Note(n) => s.push_str(&format!("{}\n\n", md_text(n))),
             }
         }
     }
     s
 }
 
+/// Text for a Markdown file: HTML special characters escaped (Markdown renders raw HTML,
+/// so a name `<script>` would run), line breaks and tabs as spaces (a newline in a name
+/// would end its table row), and `|` escaped (it would split a cell).
+pub(crate) fn md_text(x: &str) -> String {
+    let mut s = String::with_capacity(x.len());
+    for c in x.chars() {
+        match c {
+            '&' => s.push_str("&amp;"),
+            '<' => s.push_str("&lt;"),
+            '>' => s.push_str("&gt;"),
+            '|' => s.push_str("\\|"),
+            '\n' | '\r' | '\t' => s.push(' '),
+            c => s.push(c),
+        }
+    }
+    s
+}
+
 /// One table as Markdown: a heading with the title, the note, a pipe table (totals bold).
-pub fn markdown_table(t: &Table) -> String {
-    let esc = |x: &str| x.replace('|', "\\|");
+pub(crate) fn markdown_table(t: &Table) -> String {
+    let esc = md_text;
     let header = t.header();
-    let mut s = format!("### {}\n\n", t.title);
+    let mut s = format!("### {}\n\n", md_text(&t.title));
     if !t.note.is_empty() {
-        s.push_str(&format!("{}\n\n", t.note));
+        s.push_str(&format!("{}\n\n", md_text(&t.note)));
     }
     s.push_str(&format!(
         "| {} |\n",

@@ -17,7 +17,7 @@ use rust_xlsxwriter::{
 };
 
 /// First row of data on a plan sheet (0-based): title, note, blank, header.
-pub const HEADER_ROW: u32 = 3;
+pub(crate) const HEADER_ROW: u32 = 3;
 /// A4 in Excel's paper size codes.
 const A4: u8 = 9;
 /// Rows a chart below a table takes (20 px rows, 400 px chart), plus a gap.
@@ -246,7 +246,7 @@ fn data_sheet(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
 }
 
 /// The workbook as bytes.
-pub fn workbook(report: &Report) -> Result<Vec<u8>, ReportError> {
+pub(crate) fn workbook(report: &Report) -> Result<Vec<u8>, ReportError> {
     let build = || -> Result<Vec<u8>, XlsxError> {
         let mut wb = Workbook::new();
         let props = DocProperties::new()

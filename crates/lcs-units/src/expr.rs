@@ -27,9 +27,17 @@ use std::fmt;
 
 use crate::dimension::Dimension;
 
-/// Deepest nesting accepted by [`parse_expr`] (parentheses, unary minus,
-/// powers and operator chains alike), so that no input can exhaust the stack.
+/// Deepest nesting accepted by [`parse_expr`]: parentheses, function arguments, unary
+/// minus and powers (`2^3^2` nests to the right). A chain of `+ - * /` at one level is not
+/// nesting: `a + b + … + z` of any length up to [`MAX_OPERATORS`] is accepted.
 pub const MAX_DEPTH: usize = 200;
+
+/// Most operators (binary and unary, and `min`/`max`) in one expression. With
+/// [`MAX_DEPTH`] it bounds the depth of the expression tree, so no input can exhaust the
+/// stack of the functions that walk it: a left-leaning chain of 500 operators is 500
+/// levels deep, which a 2 MiB thread stack (Rust's default for spawned threads and test
+/// threads) walks even in a debug build.
+pub const MAX_OPERATORS: usize = 500;
 
 /// A binary operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -137,6 +145,7 @@ struct Parser<'a> {
     tok: Tok<'a>,
     tok_start: usize,
     depth: usize,
+    operators: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -147,6 +156,7 @@ impl<'a> Parser<'a> {
             tok: Tok::End,
             tok_start: 0,
             depth: 0,
+            operators: 0,
         };
         p.advance()?;
         Ok(p)
@@ -281,15 +291,17 @@ impl<'a> Parser<'a> {
         Ok((lhs, d))
     }
 
-    fn node_depth(&self, a: usize, b: usize) -> Result<usize, ExprError> {
-        let d = a.max(b) + 1;
-        if d > MAX_DEPTH {
+    /// The depth of a new operator node over children of depth `a` and `b`, counting the
+    /// operator against [`MAX_OPERATORS`] (nesting is limited by `enter`).
+    fn node_depth(&mut self, a: usize, b: usize) -> Result<usize, ExprError> {
+        self.operators += 1;
+        if self.operators > MAX_OPERATORS {
             return self.err(
                 self.tok_start,
-                format!("expression nested too deeply (more than {MAX_DEPTH} levels)"),
+                format!("expression too long (more than {MAX_OPERATORS} operators)"),
             );
         }
-        Ok(d)
+        Ok(a.max(b) + 1)
     }
 
     fn unary(&mut self) -> Result<(Expr, usize), ExprError> {
@@ -914,13 +926,48 @@ mod tests {
         let deep = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
         assert!(err(&deep).message.contains("nested too deeply"));
         let long = vec!["1"; 10_000].join(" + ");
-        assert!(err(&long).message.contains("nested too deeply"));
+        assert!(err(&long).message.contains("too long"));
         let negs = format!("{}1", "-".repeat(10_000));
         assert!(err(&negs).message.contains("nested too deeply"));
         let pows = vec!["1"; 10_000].join("^");
         assert!(err(&pows).message.contains("nested too deeply"));
         let fine = vec!["1"; 100].join(" + ");
         assert_eq!(val(&fine), 100.0);
+    }
+
+    #[test]
+    fn a_flat_sum_is_length_not_nesting() {
+        // 201 terms were refused as "nested too deeply"; only nesting is limited.
+        let flat = vec!["1"; 201].join(" + ");
+        assert_eq!(val(&flat), 201.0);
+        let mixed = vec!["2 * 3"; 200].join(" - ");
+        assert_eq!(val(&mixed), 6.0 - 199.0 * 6.0);
+        // The longest accepted chain is walked (dimension, compile, print, drop) on a
+        // 2 MiB stack, Rust's default for a spawned thread.
+        let longest = vec!["a"; MAX_OPERATORS + 1].join(" + ");
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let e = parse_expr(&longest).expect("parses");
+                let _ = e
+                    .dimension(&|_| Some(Dimension::none()))
+                    .expect("dimension");
+                let _ = e.compile(&|_| 0);
+                let printed = e.to_string();
+                assert!(parse_expr(&printed).is_ok());
+            })
+            .expect("thread")
+            .join()
+            .expect("no stack overflow");
+        let too_long = vec!["a"; MAX_OPERATORS + 2].join(" + ");
+        assert!(err(&too_long).message.contains("too long"));
+        // Nesting stays limited.
+        let deep = format!(
+            "{}1{}",
+            "(".repeat(MAX_DEPTH + 1),
+            ")".repeat(MAX_DEPTH + 1)
+        );
+        assert!(err(&deep).message.contains("nested too deeply"));
     }
 
     #[test]

@@ -52,7 +52,7 @@ mod suggest;
 mod unit;
 
 pub use dimension::{Dimension, Species, ENERGY, LENGTH, MASS};
-pub use expr::{parse_expr, BinOp, Expr, ExprError, Program, MAX_DEPTH};
+pub use expr::{parse_expr, BinOp, Expr, ExprError, Program, MAX_DEPTH, MAX_OPERATORS};
 pub use series::{grow, interpolate, Interp, SeriesError, MAX_YEARS};
 pub use suggest::nearest;
 pub use unit::{

@@ -2,11 +2,11 @@
 
 use super::{
     check_years, compile, fmt_count, fmt_num, load, milestone_years, print_json, report_run_error,
-    Failure,
+    write_file_with_manifest, Failure,
 };
 use crate::cli::MethodArg;
 use crate::json;
-use crate::output::{field, num, write_atomic};
+use crate::output::{field, num};
 use lcs_engine::{attribute, AttributionError, Method, MAX_SHAPLEY_ACTIONS};
 use lcs_model::Loader;
 use std::path::PathBuf;
@@ -126,7 +126,7 @@ pub fn run(o: &Options) -> Result<(), Failure> {
         if let Some(i) = &a.interaction {
             push("INTERACTION", i);
         }
-        write_atomic(path, csv.as_bytes()).map_err(Failure::Message)?;
+        write_file_with_manifest(path, csv.as_bytes(), "attribute", &loader, &[&s])?;
     }
     if o.json {
         return print_json(&json::AttributionDoc {

@@ -40,12 +40,15 @@ pub fn run(file: &Path, out: &Path) -> Result<(), Failure> {
     files.push(("network.svg", chart.svg.into_bytes()));
     files.push(("network.png", chart.png));
     print_summary(&a);
+    let mut paths = Vec::new();
     for (name, bytes) in &files {
         let path = out.join(name);
         write_atomic(&path, bytes).map_err(Failure::Message)?;
         println!("wrote {}", path.display());
+        paths.push(path);
     }
-    Ok(())
+    let info = super::run_info("ecotown", lcs_report::manifest::OutKind::Dir, &loader, &[]);
+    super::manifest(out, &info, &paths)
 }
 
 fn kt(t: f64) -> String {

@@ -9,10 +9,11 @@
 //! (`scenario,target,year,samples,met,probability`) and, with `--shapley`,
 //! `attribution.csv` (`scenario,action,year,…`, kt CO2e).
 
-use super::{compile, load, Failure};
+use super::{compile, load, run_info, Failure};
 use crate::output::{field, num, write_atomic};
 use lcs_model::{Loader, Scenario};
-use lcs_report::shards::{read_parquet, write_parquet, Column, Columns};
+use lcs_report::manifest::{sha256_hex, OutKind, RunInfo, StableHash};
+use lcs_report::shards::{parquet_columns, write_parquet, Column, Columns};
 use lcs_uncertainty::engine::{ensemble_of, ScenarioModel};
 use lcs_uncertainty::ensemble::PartialMoments;
 use lcs_uncertainty::stats::{Moments, Sketch};
@@ -95,7 +96,9 @@ pub fn failure(e: Error, params: &[(String, String)]) -> Failure {
     }
 }
 
-/// Loads a scenario with an `uncertainty:` section.
+/// Loads a scenario with an `uncertainty:` section whose distributions can be sampled
+/// (a problem such as "normal truncation leaves no probability mass" is reported at the
+/// parameter, with its file, line and key).
 pub fn load_uncertain(path: &Path) -> Result<(Loader, Scenario), Failure> {
     let mut loader = Loader::new();
     let s = load(&mut loader, path)?;
@@ -105,7 +108,28 @@ pub fn load_uncertain(path: &Path) -> Result<(Loader, Scenario), Failure> {
             s.id
         )));
     }
+    let diags = distribution_errors(&s);
+    if !diags.is_empty() {
+        crate::render::report(&diags, &loader.sources);
+        return Err(Failure::Reported);
+    }
     Ok((loader, s))
+}
+
+/// The uncertain parameters of `s` whose distribution cannot be sampled, as diagnostics at
+/// the parameter (`lcs validate`, `ensemble` and `sensitivity` report them the same way).
+pub fn distribution_errors(s: &Scenario) -> Vec<lcs_model::Diagnostic> {
+    use lcs_uncertainty::Quantile;
+    s.uncertainty
+        .iter()
+        .filter_map(|p| {
+            p.distribution.check().err().map(|m| {
+                lcs_model::Diagnostic::new(p.span, format!("uncertain parameter `{}`: {m}", p.id))
+                    .at(format!("{}.distribution", p.key))
+                    .note(format!("target: `{}`", p.path))
+            })
+        })
+        .collect()
 }
 
 /// What the statistics are of: enough to write the outputs without the scenario.
@@ -126,10 +150,56 @@ pub struct Layout {
     pub fingerprint: u64,
 }
 
-fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+/// The fingerprint of an ensemble set-up over a stable encoding (lengths, tags, `f64`
+/// bits; never Rust `Debug` text): scenario, output rows, parameters and their
+/// distributions, correlations, targets and years.
+fn fingerprint(s: &Scenario, m: &ScenarioModel, ens: &Ensemble) -> u64 {
+    use lcs_model::Distribution as D;
+    let mut h = StableHash::new("lcs-ensemble-fingerprint 2");
+    h.str(&s.id);
+    let rows = m.rows();
+    h.u64(rows.len() as u64);
+    for (v, u) in &rows {
+        h.str(v).str(u);
+    }
+    let params = m.parameters();
+    h.u64(params.len() as u64);
+    for (id, u) in &params {
+        h.str(id).str(u);
+    }
+    let targets = m.targets();
+    h.u64(targets.len() as u64);
+    for (id, y) in &targets {
+        h.str(id).i64(*y as i64);
+    }
+    h.u64(ens.params.len() as u64);
+    for d in &ens.params {
+        match d {
+            D::Uniform { min, max } => h.tag(1).f64(*min).f64(*max),
+            D::Triangular { min, mode, max } => h.tag(2).f64(*min).f64(*mode).f64(*max),
+            D::Normal { mean, sd, min, max } => {
+                h.tag(3).f64(*mean).f64(*sd).opt_f64(*min).opt_f64(*max)
+            }
+            D::Lognormal { mu, sigma } => h.tag(4).f64(*mu).f64(*sigma),
+            D::Discrete { values, weights } => {
+                h.tag(5).u64(values.len() as u64);
+                for (v, w) in values.iter().zip(weights) {
+                    h.f64(*v).f64(*w);
+                }
+                &mut h
+            }
+        };
+    }
+    h.u64(ens.correlations.len() as u64);
+    for c in &ens.correlations {
+        h.u64(c.a as u64).u64(c.b as u64).f64(c.rank);
+    }
+    let years = m.years();
+    h.u64(years.len() as u64);
+    for y in years {
+        h.i64(y as i64);
+    }
+    h.finish_u64()
 }
 
 impl Layout {
@@ -137,13 +207,7 @@ impl Layout {
         let rows = m.rows();
         let params = m.parameters();
         let targets = m.targets();
-        let fingerprint = fnv(&format!(
-            "{}|{rows:?}|{params:?}|{targets:?}|{:?}|{:?}|{:?}",
-            s.id,
-            ens.params,
-            ens.correlations,
-            m.years()
-        ));
+        let fingerprint = fingerprint(s, m, ens);
         Layout {
             scenario: s.id.clone(),
             years: m.years(),
@@ -294,18 +358,26 @@ pub fn charts(l: &Layout, s: &Summary) -> Result<Vec<lcs_report::Chart>, Failure
 }
 
 /// Writes the outputs of a whole ensemble into `out` (the CSV files, and the fan chart
-/// and target-year histograms under `charts/`) and prints a short summary.
-pub fn write_outputs(out: &Path, l: &Layout, s: &Summary) -> Result<(), Failure> {
+/// and target-year histograms under `charts/`), then its manifest, and prints a short
+/// summary.
+pub fn write_outputs(out: &Path, l: &Layout, s: &Summary, info: &RunInfo) -> Result<(), Failure> {
     let charts = charts(l, s)?;
+    let mut written = Vec::new();
     for (name, text) in outputs(l, s) {
-        write_atomic(&out.join(&name), text.as_bytes()).map_err(Failure::Message)?;
+        let path = out.join(&name);
+        write_atomic(&path, text.as_bytes()).map_err(Failure::Message)?;
+        written.push(path);
     }
     for c in &charts {
         let dir = out.join("charts");
-        write_atomic(&dir.join(format!("{}.svg", c.name)), c.svg.as_bytes())
-            .map_err(Failure::Message)?;
-        write_atomic(&dir.join(format!("{}.png", c.name)), &c.png).map_err(Failure::Message)?;
+        let svg = dir.join(format!("{}.svg", c.name));
+        write_atomic(&svg, c.svg.as_bytes()).map_err(Failure::Message)?;
+        let png = dir.join(format!("{}.png", c.name));
+        write_atomic(&png, &c.png).map_err(Failure::Message)?;
+        written.push(svg);
+        written.push(png);
     }
+    super::manifest(out, info, &written)?;
     // Summary: total emissions at the target years (or the end year), then targets.
     let ny = l.years.len();
     let mut years: Vec<i32> = l.targets.iter().map(|t| t.1).collect();
@@ -355,9 +427,12 @@ pub fn run(
     shard: Option<&str>,
     shapley: bool,
 ) -> Result<(), Failure> {
-    let (_loader, s) = load_uncertain(file)?;
+    let (loader, s) = load_uncertain(file)?;
     let c = compile(&s)?;
     let model = ScenarioModel::new(&s, &c, shapley).map_err(Failure::Message)?;
+    let mut info = run_info("ensemble", OutKind::Dir, &loader, &[&s]);
+    info.seed = Some(seed);
+    info.samples = Some(samples);
     let ens = ensemble_of(&s, seed, samples);
     let layout = Layout::new(&s, &model, &ens);
     let shard = match shard {
@@ -377,10 +452,10 @@ pub fn run(
         None => {
             let summary =
                 Summary::combine(vec![partial]).map_err(|e| failure(e, &layout.params))?;
-            write_outputs(out, &layout, &summary)
+            write_outputs(out, &layout, &summary, &info)
         }
         Some(sh) => {
-            let dir = write_shard(out, &layout, &partial)?;
+            let dir = write_shard(out, &layout, &partial, &info)?;
             println!(
                 "shard {}/{}: samples {}..{} of {samples}; wrote {}",
                 sh.index + 1,
@@ -398,23 +473,87 @@ pub fn run(
 
 const FORMAT: &str = "lcs-ensemble-shard 1";
 
+/// The checksum file of a shard folder: `<sha256>  <file>` per line.
+const CHECKSUMS: &str = "SHA256SUMS";
+
+/// The files of a shard folder: five Parquet tables, `meta.parquet`, then the checksums.
+pub const SHARD_FILES: [&str; 7] = [
+    "rows.parquet",
+    "parameters.parquet",
+    "targets.parquet",
+    "moments.parquet",
+    "sketch.parquet",
+    "meta.parquet",
+    CHECKSUMS,
+];
+
+/// The largest shard file `lcs merge` reads (1 GiB).
+const MAX_SHARD_FILE: u64 = 1 << 30;
+
+/// Reads a shard's checksum file and every file it lists, checking each SHA-256: the
+/// bytes of each Parquet file, by name.
+fn verified_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let bad = |m: String| Failure::Message(m);
+    let read = |p: &Path| -> Result<Vec<u8>, Failure> {
+        let meta =
+            std::fs::metadata(p).map_err(|e| bad(format!("cannot read `{}`: {e}", p.display())))?;
+        if !meta.is_file() || meta.len() > MAX_SHARD_FILE {
+            return Err(bad(format!(
+                "`{}` is not a regular file of at most 1 GiB",
+                p.display()
+            )));
+        }
+        std::fs::read(p).map_err(|e| bad(format!("cannot read `{}`: {e}", p.display())))
+    };
+    let sums_path = dir.join(CHECKSUMS);
+    let sums = read(&sums_path)?;
+    let sums = String::from_utf8(sums).map_err(|_| {
+        bad(format!(
+            "`{}` is corrupt (not text); write the shard again",
+            sums_path.display()
+        ))
+    })?;
+    let mut out = Vec::new();
+    for f in SHARD_FILES.iter().filter(|f| **f != CHECKSUMS) {
+        let want = sums
+            .lines()
+            .find_map(|l| l.strip_suffix(f).and_then(|h| h.strip_suffix("  ")))
+            .ok_or_else(|| {
+                bad(format!(
+                    "`{}` has no checksum of `{f}`; the shard is corrupt or was written by an older lcs",
+                    sums_path.display()
+                ))
+            })?;
+        let p = dir.join(f);
+        let bytes = read(&p)?;
+        if sha256_hex(&bytes) != want {
+            return Err(bad(format!(
+                "`{}` is corrupt: its SHA-256 differs from the one in `{CHECKSUMS}`; write the shard again",
+                p.display()
+            )));
+        }
+        out.push((f.to_string(), bytes));
+    }
+    Ok(out)
+}
+
 fn str_col(v: impl IntoIterator<Item = String>) -> Column {
     Column::Str(v.into_iter().collect())
 }
 
 /// Writes a shard as Parquet tables in `out/shard-K-of-N/` (built in a temporary folder and
 /// renamed, so a shard folder is either complete or absent).
-pub fn write_shard(out: &Path, l: &Layout, p: &Partial) -> Result<PathBuf, Failure> {
+pub fn write_shard(
+    out: &Path,
+    l: &Layout,
+    p: &Partial,
+    info: &RunInfo,
+) -> Result<PathBuf, Failure> {
     let name = format!("shard-{:05}-of-{:05}", p.shard.index + 1, p.shard.count);
     let dir = out.join(&name);
-    let tmp = out.join(format!(".{name}.{}.tmp", std::process::id()));
-    let msg =
-        |e: std::io::Error| Failure::Message(format!("cannot write `{}`: {e}", dir.display()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).map_err(msg)?;
-    let result = (|| -> Result<(), Failure> {
+    let fill = |tmp: &Path| -> Result<Vec<PathBuf>, String> {
         let put = |file: &str, cols: Columns| {
-            write_parquet(&tmp.join(file), &cols).map_err(|e| Failure::Message(e.to_string()))
+            write_parquet(&tmp.join(file), &cols).map_err(|e| e.to_string())
         };
         let meta = [
             ("format", FORMAT.to_string()),
@@ -464,7 +603,7 @@ pub fn write_shard(out: &Path, l: &Layout, p: &Partial) -> Result<PathBuf, Failu
             ],
         )?;
         let PartialMoments::Blocks(blocks) = &p.moments else {
-            return Err(Failure::Message("a shard keeps its blocks".into()));
+            return Err("a shard keeps its blocks".into());
         };
         let ns = p.n_series;
         let total = blocks.len() * ns;
@@ -532,7 +671,6 @@ pub fn write_shard(out: &Path, l: &Layout, p: &Partial) -> Result<PathBuf, Failu
                 ("count".into(), Column::U64(count)),
             ],
         )?;
-        // Written last: a shard without meta.parquet is incomplete.
         put(
             "meta.parquet",
             vec![
@@ -540,14 +678,20 @@ pub fn write_shard(out: &Path, l: &Layout, p: &Partial) -> Result<PathBuf, Failu
                 ("value".into(), str_col(meta.iter().map(|m| m.1.clone()))),
             ],
         )?;
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::rename(&tmp, &dir).map_err(msg)?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result.map(|_| dir)
+        // Written last: the SHA-256 of every file, checked by `lcs merge` before a byte of
+        // Parquet is decoded (a flipped bit is an error, never a panic or other numbers).
+        let mut sums = String::new();
+        for f in SHARD_FILES.iter().filter(|f| **f != CHECKSUMS) {
+            let bytes = std::fs::read(tmp.join(f))
+                .map_err(|e| format!("cannot read `{}`: {e}", tmp.join(f).display()))?;
+            sums.push_str(&format!("{}  {f}\n", sha256_hex(&bytes)));
+        }
+        lcs_report::output::write_atomic(&tmp.join(CHECKSUMS), sums.as_bytes())?;
+        Ok(SHARD_FILES.iter().map(|f| tmp.join(f)).collect())
+    };
+    lcs_report::output::replace_dir_with_manifest(&dir, info, "..", &format!("{name}/"), fill)
+        .map_err(|e| Failure::Message(e.to_string()))?;
+    Ok(dir)
 }
 
 fn col<'a>(cols: &'a Columns, name: &str, file: &Path) -> Result<&'a Column, Failure> {
@@ -572,16 +716,29 @@ macro_rules! typed {
     };
 }
 
-/// Reads a shard folder written by [`write_shard`].
+/// Reads a shard folder written by [`write_shard`]: every file's checksum first, then each
+/// field read with its type and range checked, so a corrupt shard is an error naming the
+/// file, never a panic and never different statistics.
 pub fn read_shard(dir: &Path) -> Result<(Layout, Partial), Failure> {
+    let files = verified_files(dir)?;
     let read = |f: &str| -> Result<(PathBuf, Columns), Failure> {
         let p = dir.join(f);
-        let c = read_parquet(&p).map_err(|e| Failure::Message(e.to_string()))?;
+        let bytes = &files
+            .iter()
+            .find(|(n, _)| n == f)
+            .expect("every shard file was read")
+            .1;
+        let c = parquet_columns(bytes)
+            .map_err(|e| Failure::Message(format!("cannot read `{}`: {e}", p.display())))?;
         Ok((p, c))
     };
+    let bad = |p: &Path, what: String| Failure::Message(format!("`{}`: {what}", p.display()));
     let (mp, meta) = read("meta.parquet")?;
     let keys = typed!(&meta, "key", &mp, Str);
     let values = typed!(&meta, "value", &mp, Str);
+    if keys.len() != values.len() {
+        return Err(bad(&mp, "keys and values differ in length".into()));
+    }
     let get = |k: &str| -> Result<String, Failure> {
         keys.iter()
             .position(|x| x == k)
@@ -602,34 +759,81 @@ pub fn read_shard(dir: &Path) -> Result<(Layout, Partial), Failure> {
     let (rp, rows) = read("rows.parquet")?;
     let (pp, params) = read("parameters.parquet")?;
     let (tp, targets) = read("targets.parquet")?;
-    let zip2 = |a: &Vec<String>, b: &Vec<String>| {
-        a.iter().cloned().zip(b.iter().cloned()).collect::<Vec<_>>()
+    let zip2 = |p: &Path, a: &Vec<String>, b: &Vec<String>| {
+        if a.len() != b.len() {
+            return Err(bad(p, "columns differ in length".into()));
+        }
+        Ok(a.iter().cloned().zip(b.iter().cloned()).collect::<Vec<_>>())
     };
+    let years = get("years")?
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|y| {
+            y.parse::<i32>()
+                .map_err(|_| bad(&mp, format!("year `{y}` is not a year")))
+        })
+        .collect::<Result<Vec<i32>, _>>()?;
+    let target_ids = typed!(&targets, "id", &tp, Str);
+    let target_years = typed!(&targets, "year", &tp, I64);
+    if target_ids.len() != target_years.len() {
+        return Err(bad(&tp, "columns differ in length".into()));
+    }
+    let fingerprint = get("fingerprint")?;
     let layout = Layout {
         scenario: get("scenario")?,
-        years: get("years")?
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(|y| y.parse().unwrap_or(0))
-            .collect(),
+        years,
         rows: zip2(
+            &rp,
             typed!(&rows, "variable", &rp, Str),
             typed!(&rows, "unit", &rp, Str),
-        ),
+        )?,
         n_main: int("n_main")? as usize,
         params: zip2(
+            &pp,
             typed!(&params, "id", &pp, Str),
             typed!(&params, "unit", &pp, Str),
-        ),
-        targets: typed!(&targets, "id", &tp, Str)
+        )?,
+        targets: target_ids
             .iter()
             .cloned()
-            .zip(typed!(&targets, "year", &tp, I64).iter().map(|y| *y as i32))
-            .collect(),
-        fingerprint: u64::from_str_radix(&get("fingerprint")?, 16).unwrap_or(0),
+            .zip(target_years.iter())
+            .map(|(id, y)| {
+                i32::try_from(*y)
+                    .map(|y| (id, y))
+                    .map_err(|_| bad(&tp, format!("target year {y} is out of range")))
+            })
+            .collect::<Result<_, _>>()?,
+        fingerprint: u64::from_str_radix(&fingerprint, 16).map_err(|_| {
+            bad(
+                &mp,
+                format!("fingerprint `{fingerprint}` is not hexadecimal"),
+            )
+        })?,
     };
+    if layout.n_main > layout.rows.len() {
+        return Err(bad(&mp, "`n_main` exceeds the rows".into()));
+    }
     let met = typed!(&targets, "met", &tp, U64).clone();
+    if met.len() != layout.targets.len() {
+        return Err(bad(&tp, "columns differ in length".into()));
+    }
     let ns = int("n_series")? as usize;
+    let want_ns = layout.rows.len() * layout.years.len() + layout.params.len();
+    if ns != want_ns {
+        return Err(bad(
+            &mp,
+            format!("`n_series` is {ns}, but the rows, years and parameters make {want_ns}"),
+        ));
+    }
+    let samples = int("samples")?;
+    if met.iter().any(|m| *m > samples) {
+        return Err(bad(
+            &tp,
+            "a target is met in more samples than were drawn".into(),
+        ));
+    }
+    let shard =
+        Shard::parse(&format!("{}/{}", int("shard")?, int("shards")?)).map_err(|e| bad(&mp, e))?;
     let (mop, mo) = read("moments.parquet")?;
     let block = typed!(&mo, "block", &mop, U64);
     let series = typed!(&mo, "series", &mop, U64);
@@ -638,18 +842,36 @@ pub fn read_shard(dir: &Path) -> Result<(Layout, Partial), Failure> {
     let m2 = typed!(&mo, "m2", &mop, F64);
     let mn = typed!(&mo, "min", &mop, F64);
     let mx = typed!(&mo, "max", &mop, F64);
+    let n = block.len();
+    if [
+        series.len(),
+        count.len(),
+        mean.len(),
+        m2.len(),
+        mn.len(),
+        mx.len(),
+    ]
+    .iter()
+    .any(|l| *l != n)
+    {
+        return Err(bad(&mop, "columns differ in length".into()));
+    }
     let mut blocks: Vec<(u64, Moments)> = Vec::new();
-    for k in 0..block.len() {
-        if blocks.last().map(|b| b.0) != Some(block[k]) {
-            blocks.push((block[k], Moments::new(ns)));
+    for k in 0..n {
+        match blocks.last() {
+            Some((b, _)) if *b == block[k] => {}
+            Some((b, _)) if *b > block[k] => {
+                return Err(bad(&mop, "blocks are out of order".into()))
+            }
+            _ => blocks.push((block[k], Moments::new(ns))),
         }
         let m = &mut blocks.last_mut().expect("pushed").1;
-        let i = series[k] as usize;
+        let i = usize::try_from(series[k]).unwrap_or(usize::MAX);
         if i >= ns {
-            return Err(Failure::Message(format!(
-                "`{}`: series {i} out of range",
-                mop.display()
-            )));
+            return Err(bad(&mop, format!("series {} out of range", series[k])));
+        }
+        if count[k] > lcs_uncertainty::BLOCK {
+            return Err(bad(&mop, format!("count {} exceeds a block", count[k])));
         }
         m.count[i] = count[k];
         m.mean[i] = mean[k];
@@ -663,21 +885,37 @@ pub fn read_shard(dir: &Path) -> Result<(Layout, Partial), Failure> {
     let sign = typed!(&sk, "sign", &sp, I64);
     let key = typed!(&sk, "key", &sp, U64);
     let cnt = typed!(&sk, "count", &sp, U64);
-    for k in 0..ss.len() {
-        if ss[k] as usize >= ns {
-            return Err(Failure::Message(format!(
-                "`{}`: series out of range",
-                sp.display()
-            )));
-        }
-        sketch.add_raw(ss[k] as usize, sign[k] as i8, key[k] as u32, cnt[k]);
+    if [sign.len(), key.len(), cnt.len()]
+        .iter()
+        .any(|l| *l != ss.len())
+    {
+        return Err(bad(&sp, "columns differ in length".into()));
     }
-    let shard = Shard {
-        index: int("shard")?.saturating_sub(1),
-        count: int("shards")?,
-    };
+    let mut per_series = vec![0u64; ns];
+    for k in 0..ss.len() {
+        let i = usize::try_from(ss[k]).unwrap_or(usize::MAX);
+        if i >= ns {
+            return Err(bad(&sp, format!("series {} out of range", ss[k])));
+        }
+        let sg = match sign[k] {
+            -1 => -1i8,
+            0 => 0,
+            1 => 1,
+            other => return Err(bad(&sp, format!("sign {other} is not -1, 0 or 1"))),
+        };
+        let kk =
+            u32::try_from(key[k]).map_err(|_| bad(&sp, format!("key {} out of range", key[k])))?;
+        per_series[i] = per_series[i].saturating_add(cnt[k]);
+        if per_series[i] > samples {
+            return Err(bad(
+                &sp,
+                "a series counts more samples than were drawn".into(),
+            ));
+        }
+        sketch.add_raw(i, sg, kk, cnt[k]);
+    }
     let partial = Partial {
-        samples: int("samples")?,
+        samples,
         seed: int("seed")?,
         shard,
         n_series: ns,

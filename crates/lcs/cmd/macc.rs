@@ -153,9 +153,13 @@ pub fn run(
         ("macc.svg", chart.svg.into_bytes()),
         ("macc.png", chart.png),
     ];
+    let mut paths = Vec::new();
     for (name, bytes) in &files {
         write_atomic(&out.join(name), bytes).map_err(|e| Failure::Message(e.to_string()))?;
+        paths.push(out.join(name));
     }
+    let info = super::run_info("macc", lcs_report::manifest::OutKind::Dir, &loader, &[&s]);
+    super::manifest(&out, &info, &paths)?;
     let header: Vec<String> = [
         "action",
         "abatement (t CO2e)",

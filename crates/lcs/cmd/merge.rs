@@ -2,8 +2,9 @@
 //! the unsharded run, bit for bit (moments folded in block order, integer sketches and
 //! counts summed).
 
-use super::ensemble::{progress, read_shard, write_outputs};
-use super::Failure;
+use super::ensemble::{progress, read_shard, write_outputs, SHARD_FILES};
+use super::{run_info, Failure};
+use lcs_report::manifest::OutKind;
 use lcs_uncertainty::Summary;
 use std::path::{Path, PathBuf};
 
@@ -67,5 +68,13 @@ pub fn run(args: &[PathBuf], out: &Path) -> Result<(), Failure> {
         dirs.len(),
         summary.samples
     );
-    write_outputs(out, &layout, &summary)
+    let files: Vec<PathBuf> = dirs
+        .iter()
+        .flat_map(|d| SHARD_FILES.iter().map(move |f| d.join(f)))
+        .collect();
+    let mut info = run_info("merge", OutKind::Dir, &lcs_model::Loader::new(), &[])
+        .files(&files)
+        .map_err(|e| Failure::Message(e.to_string()))?;
+    info.samples = Some(summary.samples);
+    write_outputs(out, &layout, &summary, &info)
 }

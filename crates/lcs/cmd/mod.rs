@@ -19,12 +19,14 @@ mod seek;
 mod sensitivity;
 mod targets;
 mod validate;
+mod verify;
 
 use crate::cli::{Args, Command, OutputFormat};
 use crate::render;
 use lcs_engine::{Compiled, RunError};
 use lcs_model::{Diagnostic, Loader, Scenario};
-use std::path::Path;
+use lcs_report::manifest::{write_manifest, OutKind, RunInfo};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How a command failed.
@@ -180,6 +182,7 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
                 projects::run(&files, out.as_deref(), basis.as_ref())
             }
         },
+        Command::Verify { dir } => verify::run(&dir),
     }
 }
 
@@ -329,7 +332,7 @@ pub fn run_error(s: &Scenario, e: &RunError) -> Diagnostic {
                     p.id, e.problem, e.year
                 ),
             )
-            .at(format!("uncertainty.parameters.{}", p.id))
+            .at(p.key.clone())
             .note(format!("target: `{}`", p.path))
             .note(
                 "truncate the distribution (`min`, `max`) so that no sample leaves the valid range",
@@ -361,6 +364,57 @@ pub fn run_error(s: &Scenario, e: &RunError) -> Diagnostic {
 pub fn report_run_error(loader: &Loader, s: &Scenario, e: &RunError) -> Failure {
     render::report(&[run_error(s, e)], &loader.sources);
     Failure::Reported
+}
+
+/// The manifest record of this run (docs/MANIFEST.md): the command line, every file the
+/// loader read, the GWP sets of `scenarios`, the thread count. Commands add seed and
+/// sample count where they have them.
+pub fn run_info(command: &str, out: OutKind, loader: &Loader, scenarios: &[&Scenario]) -> RunInfo {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let mut info = RunInfo::new(
+        env!("CARGO_PKG_VERSION"),
+        env!("LCS_GIT_REVISION"),
+        command,
+        &argv,
+        out,
+    )
+    .sources(&loader.sources);
+    for s in scenarios {
+        let g = s.model.gwp.name().to_string();
+        if !info.gwp.contains(&g) {
+            info.gwp.push(g);
+        }
+    }
+    info.threads = rayon::current_num_threads();
+    info
+}
+
+/// Writes `dir/manifest.json` for the outputs `files` (under `dir`).
+pub fn manifest(dir: &Path, info: &RunInfo, files: &[PathBuf]) -> Result<(), Failure> {
+    write_manifest(dir, info, files)
+        .map(|_| ())
+        .map_err(|e| Failure::Message(e.to_string()))
+}
+
+/// Writes one output file (`--out FILE`) and its manifest `FILE.manifest.json`.
+pub fn write_file_with_manifest(
+    path: &Path,
+    bytes: &[u8],
+    command: &str,
+    loader: &Loader,
+    scenarios: &[&Scenario],
+) -> Result<(), Failure> {
+    crate::output::write_atomic(path, bytes).map_err(Failure::Message)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let info = run_info(command, OutKind::File(name), loader, scenarios);
+    manifest(&dir, &info, &[path.to_path_buf()])
 }
 
 /// A fixed-width text table: the first column and every column with text left-aligned,

@@ -55,12 +55,15 @@ pub fn run(
         ("committed_ch4.csv", committed_csv(&appraisals)),
     ];
     print_pipeline(&appraisals);
+    let mut paths = Vec::new();
     for (name, text) in &written {
         let path = out.join(name);
         write_atomic(&path, text.as_bytes()).map_err(Failure::Message)?;
         println!("wrote {}", path.display());
+        paths.push(path);
     }
-    Ok(())
+    let info = super::run_info("projects", lcs_report::manifest::OutKind::Dir, &loader, &[]);
+    super::manifest(out, &info, &paths)
 }
 
 fn kt(t: f64) -> String {

@@ -1,7 +1,7 @@
 //! `lcs report`: the tables, workbook, charts and HTML page of a plan document, from the
 //! engine's results (lcs-report does the tables and writing; this is the glue).
 
-use super::{check_years, compile, load_all, report_run_error, Failure};
+use super::{check_years, compile, load_all, report_run_error, run_info, Failure};
 use crate::cli::ReportFormat;
 use lcs_engine::{attribute, evaluate_targets, run_all, run_reference, AttributionError, Method};
 use lcs_report::{Format, Options, Progress, Report, ScenarioRun};
@@ -132,7 +132,11 @@ pub fn run(
             report.push_section(section).map_err(message)?;
         }
     }
-    let written = report.write(out, &formats).map_err(message)?;
+    let all: Vec<&lcs_model::Scenario> = scenarios.iter().collect();
+    let info = run_info("report", lcs_report::manifest::OutKind::Dir, &loader, &all);
+    let written = report
+        .write_with_manifest(out, &formats, &info)
+        .map_err(message)?;
     for name in ["emissions", "comparison", "targets"] {
         if let Some(t) = report.table(name) {
             println!("{}", t.markdown());

@@ -2,8 +2,8 @@
 //! `results.csv`.
 
 use super::{
-    check_years, compile, fmt_num, load_all, milestone_years, print_json, report_run_error, table,
-    targets_gate, tool_name, Failure,
+    check_years, compile, fmt_num, load_all, manifest, milestone_years, print_json,
+    report_run_error, run_info, table, targets_gate, tool_name, Failure,
 };
 use crate::json;
 use crate::output::{field, num, write_atomic};
@@ -89,6 +89,9 @@ pub fn run(o: &Options) -> Result<(), Failure> {
         Some(dir) => {
             let path = dir.join("results.csv");
             write_atomic(&path, csv.as_bytes()).map_err(Failure::Message)?;
+            let all: Vec<&lcs_model::Scenario> = scenarios.iter().collect();
+            let info = run_info("run", lcs_report::manifest::OutKind::Dir, &loader, &all);
+            manifest(dir, &info, std::slice::from_ref(&path))?;
             Some(path)
         }
         None => None,

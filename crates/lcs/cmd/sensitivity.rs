@@ -54,7 +54,7 @@ fn csv_matrix(
 }
 
 pub fn run(o: &Options) -> Result<(), Failure> {
-    let (_loader, s) = load_uncertain(&o.scenario)?;
+    let (loader, s) = load_uncertain(&o.scenario)?;
     let c = compile(&s)?;
     let model = ScenarioModel::new(&s, &c, false).map_err(Failure::Message)?;
     let params = model.parameters();
@@ -259,9 +259,21 @@ pub fn run(o: &Options) -> Result<(), Failure> {
             csv_matrix(&names, n_rows, k, |r, c| y[r * k + c]).into_bytes(),
         ));
     }
+    let mut written = Vec::new();
     for (name, bytes) in &files {
-        write_atomic(&o.out.join(name), bytes).map_err(Failure::Message)?;
+        let path = o.out.join(name);
+        write_atomic(&path, bytes).map_err(Failure::Message)?;
+        written.push(path);
     }
+    let mut info = super::run_info(
+        "sensitivity",
+        lcs_report::manifest::OutKind::Dir,
+        &loader,
+        &[&s],
+    );
+    info.seed = Some(o.seed);
+    info.samples = Some(o.samples as u64);
+    super::manifest(&o.out, &info, &written)?;
     print_table(&table);
     println!("wrote {}", o.out.display());
     Ok(())

@@ -2,7 +2,7 @@
 
 use super::{compile, fmt_num, load, print_json, report_run_error, table, targets_gate, Failure};
 use crate::json;
-use crate::output::{field, num, write_atomic};
+use crate::output::{field, num};
 use lcs_engine::{evaluate_targets, run_all, run_reference};
 use lcs_model::Loader;
 use lcs_report::target_metric;
@@ -60,7 +60,7 @@ pub fn run(
         ]);
     }
     if let Some(path) = out {
-        write_atomic(path, csv.as_bytes()).map_err(Failure::Message)?;
+        super::write_file_with_manifest(path, csv.as_bytes(), "targets", &loader, &[&s])?;
     }
     let missed: Vec<String> = results
         .iter()

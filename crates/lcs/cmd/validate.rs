@@ -133,6 +133,11 @@ fn check(loader: &mut Loader, f: &Path) -> Outcome {
             Vec::new(),
         ),
         Ok(Checked::Scenario(s)) => {
+            let bad = super::ensemble::distribution_errors(&s);
+            if !bad.is_empty() {
+                let summary = format!("scenario `{}`", s.id);
+                return (Some("scenario"), Some(s.id.clone()), summary, bad);
+            }
             let outcome = lcs_engine::compile(&s)
                 .map_err(|e| Box::new(Diagnostic::new(s.span, e.to_string())))
                 .and_then(|c| {

@@ -1,0 +1,266 @@
+//! docs/ARCHITECTURE.md's dependency rules, checked over `cargo metadata`: the crate graph
+//! is the data flow (no edge points back up), polars only in lcs-report, clap, miette,
+//! indicatif and ctrlc only in the binary; every dependency is declared once in
+//! `[workspace.dependencies]`; every crate takes the workspace lints; every library's
+//! lib.rs opens with a `//!` header and denies missing docs and printing.
+//!
+//! A new crate must be added to `ALLOWED` (with the crates it may depend on) before this
+//! test passes: the table is the architecture, reviewed as such.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+/// Each workspace crate and the workspace crates it may depend on (normal dependencies).
+const ALLOWED: &[(&str, &[&str])] = &[
+    ("lcs-units", &[]),
+    ("lcs-factors", &["lcs-units"]),
+    ("lcs-levers", &["lcs-units"]),
+    ("lcs-econ", &["lcs-units", "lcs-factors"]),
+    (
+        "lcs-model",
+        &["lcs-units", "lcs-factors", "lcs-levers", "lcs-econ"],
+    ),
+    (
+        "lcs-engine",
+        &[
+            "lcs-units",
+            "lcs-factors",
+            "lcs-levers",
+            "lcs-model",
+            "lcs-econ",
+        ],
+    ),
+    (
+        "lcs-projects",
+        &[
+            "lcs-units",
+            "lcs-factors",
+            "lcs-levers",
+            "lcs-econ",
+            "lcs-model",
+            "lcs-engine",
+        ],
+    ),
+    (
+        "lcs-ecotown",
+        &[
+            "lcs-units",
+            "lcs-factors",
+            "lcs-levers",
+            "lcs-econ",
+            "lcs-model",
+            "lcs-engine",
+        ],
+    ),
+    (
+        "lcs-costs",
+        &[
+            "lcs-units",
+            "lcs-factors",
+            "lcs-levers",
+            "lcs-econ",
+            "lcs-model",
+            "lcs-engine",
+        ],
+    ),
+    (
+        "lcs-report",
+        &[
+            "lcs-units",
+            "lcs-factors",
+            "lcs-levers",
+            "lcs-econ",
+            "lcs-model",
+            "lcs-engine",
+            "lcs-projects",
+            "lcs-ecotown",
+            "lcs-costs",
+        ],
+    ),
+    (
+        "lcs-uncertainty",
+        &[
+            "lcs-units",
+            "lcs-factors",
+            "lcs-levers",
+            "lcs-model",
+            "lcs-engine",
+        ],
+    ),
+    (
+        "lcs",
+        &[
+            "lcs-units",
+            "lcs-factors",
+            "lcs-levers",
+            "lcs-econ",
+            "lcs-model",
+            "lcs-engine",
+            "lcs-projects",
+            "lcs-ecotown",
+            "lcs-costs",
+            "lcs-report",
+            "lcs-uncertainty",
+        ],
+    ),
+];
+
+/// External crates that only some workspace crates may use (any dependency kind).
+const RESTRICTED: &[(&str, &[&str])] = &[
+    ("polars", &["lcs-report"]),
+    ("rust_xlsxwriter", &["lcs-report"]),
+    ("plotters", &["lcs-report"]),
+    ("clap", &["lcs"]),
+    ("clap_complete", &["lcs"]),
+    ("miette", &["lcs"]),
+    ("indicatif", &["lcs"]),
+    ("ctrlc", &["lcs"]),
+];
+
+/// (package, [(dependency, kind)]) of every workspace member.
+fn packages() -> BTreeMap<String, Vec<(String, String)>> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata JSON");
+    let mut m = BTreeMap::new();
+    for p in v["packages"].as_array().expect("packages") {
+        let deps = p["dependencies"]
+            .as_array()
+            .expect("dependencies")
+            .iter()
+            .map(|d| {
+                (
+                    d["name"].as_str().expect("name").to_string(),
+                    d["kind"].as_str().unwrap_or("normal").to_string(),
+                )
+            })
+            .collect();
+        m.insert(p["name"].as_str().expect("name").to_string(), deps);
+    }
+    m
+}
+
+#[test]
+fn the_crate_graph_is_the_data_flow() {
+    let pkgs = packages();
+    let allowed: BTreeMap<&str, &[&str]> = ALLOWED.iter().copied().collect();
+    for (name, deps) in &pkgs {
+        let Some(ok) = allowed.get(name.as_str()) else {
+            panic!("crate `{name}` is not in tests/architecture.rs ALLOWED: add it with the crates it may depend on (docs/ARCHITECTURE.md)");
+        };
+        for (d, kind) in deps {
+            if kind == "normal" && allowed.contains_key(d.as_str()) {
+                assert!(
+                    ok.contains(&d.as_str()),
+                    "`{name}` depends on `{d}`, which docs/ARCHITECTURE.md does not allow (a back edge or a skipped layer)"
+                );
+            }
+        }
+    }
+    // The table itself has no back edge: each crate depends only on crates listed before it.
+    for (i, (name, deps)) in ALLOWED.iter().enumerate() {
+        for d in *deps {
+            let j = ALLOWED.iter().position(|(n, _)| n == d).expect("listed");
+            assert!(j < i, "`{name}` may depend on `{d}`, listed after it");
+        }
+    }
+}
+
+#[test]
+fn heavy_and_edge_dependencies_stay_where_they_belong() {
+    for (name, deps) in packages() {
+        for (d, _) in deps {
+            if let Some((_, only)) = RESTRICTED.iter().find(|(r, _)| *r == d) {
+                assert!(
+                    only.contains(&name.as_str()),
+                    "`{name}` depends on `{d}`, which only {only:?} may use"
+                );
+            }
+        }
+    }
+}
+
+fn manifests() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut v = vec![(
+        "Cargo.toml".to_string(),
+        std::fs::read_to_string(root.join("Cargo.toml")).expect("root Cargo.toml"),
+    )];
+    for e in std::fs::read_dir(root.join("crates")).expect("crates") {
+        let p = e.expect("entry").path().join("Cargo.toml");
+        if p.is_file() {
+            v.push((
+                p.display().to_string(),
+                std::fs::read_to_string(&p).expect("Cargo.toml"),
+            ));
+        }
+    }
+    v
+}
+
+#[test]
+fn every_dependency_is_declared_once_in_the_workspace() {
+    for (file, text) in manifests() {
+        let mut section = String::new();
+        for line in text.lines() {
+            let l = line.trim();
+            if l.starts_with('[') {
+                section = l.to_string();
+                continue;
+            }
+            let deps = matches!(
+                section.as_str(),
+                "[dependencies]" | "[dev-dependencies]" | "[build-dependencies]"
+            );
+            if deps && !l.is_empty() && !l.starts_with('#') {
+                assert!(
+                    l.contains(".workspace = true") || l.contains("workspace = true"),
+                    "{file}: `{l}` in {section}: declare it once in [workspace.dependencies] and use `x.workspace = true`"
+                );
+            }
+        }
+        assert!(
+            text.contains("[lints]\nworkspace = true"),
+            "{file}: add `[lints]\\nworkspace = true`"
+        );
+    }
+}
+
+#[test]
+fn every_library_states_what_it_owns_and_denies_printing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates");
+    for e in std::fs::read_dir(&root).expect("crates") {
+        let lib = e.expect("entry").path().join("src/lib.rs");
+        if !lib.is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&lib).expect("lib.rs");
+        assert!(
+            text.starts_with("//!"),
+            "{}: open with a `//!` header",
+            lib.display()
+        );
+        for needle in [
+            "#![deny(missing_docs)]",
+            "#![deny(clippy::print_stdout, clippy::print_stderr)]",
+        ] {
+            assert!(text.contains(needle), "{}: add `{needle}`", lib.display());
+        }
+    }
+}
