@@ -986,6 +986,14 @@ fn project(d: &mut Map<String, Value>) {
     economics["not"] = json!({ "required": ["subsidy_share", "subsidy"] });
     put(d, "project_economics", economics);
     let rules: Vec<Value> = Methodology::ALL.into_iter().map(methodology_rule).collect();
+    put(
+        d,
+        "methodology_rules",
+        with_doc(
+            json!({ "allOf": rules }),
+            "The parameters, revenue and reference each methodology takes.",
+        ),
+    );
     let project = |required: &[&str], doc: &str| -> Value {
         let mut o = object(
             vec![
@@ -1016,7 +1024,7 @@ fn project(d: &mut Map<String, Value>) {
             ],
             required,
         );
-        o["allOf"] = json!(rules);
+        o["allOf"] = json!([r("methodology_rules")]);
         with_doc(o, doc)
     };
     let core = ["project", "methodology", "start", "lifetime", "parameters"];
@@ -1435,33 +1443,40 @@ mod tests {
     fn each_methodology_allows_its_own_parameters_and_revenue() {
         let s = schema();
         for def in ["project", "pipeline_project"] {
-            let rules = s["$defs"][def]["allOf"].as_array().expect("allOf");
-            assert_eq!(rules.len(), Methodology::ALL.len(), "{def}");
-            for (m, rule) in Methodology::ALL.iter().zip(rules) {
-                assert_eq!(
-                    rule["if"]["properties"]["methodology"]["const"],
-                    json!(m.name())
-                );
-                let then = &rule["then"]["properties"];
-                assert_eq!(
-                    then["parameters"]["propertyNames"]["enum"],
-                    json!(m.parameter_keys()),
-                    "{}",
-                    m.name()
-                );
-                assert_eq!(
-                    then["economics"]["properties"]["revenue"]["propertyNames"]["enum"],
-                    json!(m.revenue_keys()),
-                    "{}",
-                    m.name()
-                );
-                for k in then["parameters"]["required"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                {
-                    assert!(m.parameter_keys().contains(&k.as_str().expect("text")));
-                }
+            assert_eq!(
+                s["$defs"][def]["allOf"],
+                json!([r("methodology_rules")]),
+                "{def}"
+            );
+        }
+        let rules = s["$defs"]["methodology_rules"]["allOf"]
+            .as_array()
+            .expect("allOf");
+        assert_eq!(rules.len(), Methodology::ALL.len());
+        for (m, rule) in Methodology::ALL.iter().zip(rules) {
+            assert_eq!(
+                rule["if"]["properties"]["methodology"]["const"],
+                json!(m.name())
+            );
+            let then = &rule["then"]["properties"];
+            assert_eq!(
+                then["parameters"]["propertyNames"]["enum"],
+                json!(m.parameter_keys()),
+                "{}",
+                m.name()
+            );
+            assert_eq!(
+                then["economics"]["properties"]["revenue"]["propertyNames"]["enum"],
+                json!(m.revenue_keys()),
+                "{}",
+                m.name()
+            );
+            for k in then["parameters"]["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                assert!(m.parameter_keys().contains(&k.as_str().expect("text")));
             }
         }
     }
