@@ -404,8 +404,8 @@ pub enum Command {
         #[arg(long, default_value_t = 2.0, value_parser = positive_seconds)]
         seconds: f64,
     },
-    /// Print the JSON Schema (draft 2020-12) of every file kind (model, scenario, package),
-    /// for editor completion and checks.
+    /// Print the JSON Schema (draft 2020-12) of every file kind (model, scenario, package,
+    /// project, eco-town network), for editor completion and checks.
     #[command(
         after_help = "Example:\n  lcs schema > lcs.schema.json\n\nThen start a YAML file with\n  # yaml-language-server: $schema=./lcs.schema.json\n(docs/LANGUAGE.md, \"Editor set-up\")."
     )]

@@ -29,6 +29,57 @@ pub(crate) const MODEL_KEYS: [&str; 12] = [
     "report",
 ];
 
+/// The keys of `region:`.
+pub(crate) const REGION_KEYS: [&str; 2] = ["id", "name"];
+/// The keys of `years:`.
+pub(crate) const YEARS_KEYS: [&str; 2] = ["base", "end"];
+/// The keys of `units:`.
+pub(crate) const UNITS_KEYS: [&str; 1] = ["counts"];
+/// The keys of `report:`.
+pub(crate) const REPORT_KEYS: [&str; 1] = ["intensity"];
+/// The keys of a demand node (any level).
+pub(crate) const NODE_KEYS: [&str; 7] = [
+    "name",
+    "activity",
+    "share",
+    "intensity",
+    "fuels",
+    "category",
+    "children",
+];
+/// The keys of a fuel override under `fuels:` (gas keys in any casing, [`Reader::gas_map`]).
+pub(crate) const FUEL_KEYS: [&str; 5] = ["name", "CO2", "biogenic", "CH4", "N2O"];
+/// The keys of `electricity:`.
+pub(crate) const ELECTRICITY_KEYS: [&str; 4] = ["losses", "grid_factor", "mix", "local"];
+/// The keys of a plant of `electricity.mix`.
+pub(crate) const PLANT_KEYS: [&str; 3] = ["share", "efficiency", "fuel"];
+/// The keys of a unit of `electricity.local`.
+pub(crate) const LOCAL_UNIT_KEYS: [&str; 3] = ["capacity", "capacity_factor", "generation"];
+/// The keys of `waste:`.
+pub(crate) const WASTE_KEYS: [&str; 8] = [
+    "generation",
+    "composition",
+    "routes",
+    "landfill",
+    "incineration",
+    "composting",
+    "anaerobic_digestion",
+    "accepts",
+];
+/// The keys of `waste.landfill`.
+pub(crate) const LANDFILL_KEYS: [&str; 7] =
+    ["mcf", "oxidation", "recovery", "doc_f", "f", "k", "history"];
+/// The keys of `waste.landfill.history`.
+pub(crate) const HISTORY_KEYS: [&str; 2] = ["from", "growth"];
+/// The keys of `waste.incineration`.
+pub(crate) const INCINERATION_KEYS: [&str; 1] = ["electricity"];
+/// The keys of `waste.composting` (gas keys in any casing).
+pub(crate) const COMPOSTING_KEYS: [&str; 2] = ["CH4", "N2O"];
+/// The keys of `waste.anaerobic_digestion` (gas keys in any casing).
+pub(crate) const DIGESTION_KEYS: [&str; 3] = ["CH4", "N2O", "electricity"];
+/// The keys of a source under `sources:`.
+pub(crate) const SOURCE_KEYS: [&str; 3] = ["name", "activity", "factors"];
+
 /// Reads a model file's root mapping. Problems are returned together.
 pub(crate) fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
     let mut r = Reader {
@@ -46,7 +97,7 @@ pub(crate) fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>
     // region
     let (mut region_id, mut region_name) = (String::new(), String::new());
     if let Some(n) = r.req(items, "region", "", root.span) {
-        if let Some(ri) = r.map(n, "region", &["id", "name"]) {
+        if let Some(ri) = r.map(n, "region", &REGION_KEYS) {
             if let Some(id) = r.req(ri, "id", "region", n.span) {
                 region_id = r.id(id, "region.id").unwrap_or_default().to_string();
             }
@@ -59,7 +110,7 @@ pub(crate) fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>
     // years
     let mut years_ok = false;
     if let Some(n) = r.req(items, "years", "", root.span) {
-        if let Some(yi) = r.map(n, "years", &["base", "end"]) {
+        if let Some(yi) = r.map(n, "years", &YEARS_KEYS) {
             let b = r
                 .req(yi, "base", "years", n.span)
                 .and_then(|b| r.year(b, "years.base"));
@@ -106,7 +157,7 @@ pub(crate) fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>
     }
     // units
     if let Some(n) = get(items, "units") {
-        if let Some(ui) = r.map(n, "units", &["counts"]) {
+        if let Some(ui) = r.map(n, "units", &UNITS_KEYS) {
             if let Some(c) = get(ui, "counts") {
                 if let Some(names) = r.strings(c, "units.counts") {
                     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -224,7 +275,7 @@ pub(crate) fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>
     // report
     let mut report_intensity = Vec::new();
     if let Some(n) = get(items, "report") {
-        if let Some(ri) = r.map(n, "report", &["intensity"]) {
+        if let Some(ri) = r.map(n, "report", &REPORT_KEYS) {
             if let Some(i) = get(ri, "intensity") {
                 if let NodeKind::Seq(list) = &i.kind {
                     for (j, d) in list.iter().enumerate() {
@@ -329,7 +380,7 @@ fn fuel_override(
     n: &Node,
     path: &str,
 ) -> Option<(FuelOverride, Option<String>)> {
-    let items = r.gas_map(n, path, &["name", "CO2", "biogenic", "CH4", "N2O"])?;
+    let items = r.gas_map(n, path, &FUEL_KEYS)?;
     let mut name = None;
     let mut o = FuelOverride {
         id: id.to_string(),
@@ -466,19 +517,7 @@ fn read_node(
         );
         return;
     }
-    let Some(items) = r.map(
-        n,
-        &key_path,
-        &[
-            "name",
-            "activity",
-            "share",
-            "intensity",
-            "fuels",
-            "category",
-            "children",
-        ],
-    ) else {
+    let Some(items) = r.map(n, &key_path, &NODE_KEYS) else {
         return;
     };
     let display_name = display_name(r, items, &key_path);
@@ -602,7 +641,7 @@ fn read_node(
 
 fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Electricity> {
     let p = "electricity";
-    let items = r.map(n, p, &["losses", "grid_factor", "mix", "local"])?;
+    let items = r.map(n, p, &ELECTRICITY_KEYS)?;
     let losses = match get(items, "losses") {
         Some(l) => {
             let s = r.fraction(l, "electricity.losses")?;
@@ -655,7 +694,7 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
             let mut plants = Vec::new();
             for (k, v) in mi {
                 let pp = join("electricity.mix", &k.text);
-                let Some(pi) = r.map(v, &pp, &["share", "efficiency", "fuel"]) else {
+                let Some(pi) = r.map(v, &pp, &PLANT_KEYS) else {
                     continue;
                 };
                 let Some(share) = r
@@ -739,7 +778,7 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
         if let Some(li) = r.free_map(l, "electricity.local", "local units") {
             for (k, v) in li {
                 let up = join("electricity.local", &k.text);
-                let Some(ui) = r.map(v, &up, &["capacity", "capacity_factor", "generation"]) else {
+                let Some(ui) = r.map(v, &up, &LOCAL_UNIT_KEYS) else {
                     continue;
                 };
                 let cap = get(ui, "capacity");
@@ -795,20 +834,7 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
 
 fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
     let p = "waste";
-    let items = r.map(
-        n,
-        p,
-        &[
-            "generation",
-            "composition",
-            "routes",
-            "landfill",
-            "incineration",
-            "composting",
-            "anaerobic_digestion",
-            "accepts",
-        ],
-    )?;
+    let items = r.map(n, p, &WASTE_KEYS)?;
     let d = lcs_factors::waste_defaults();
     let (generation, gdim) = r
         .req(items, "generation", p, n.span)
@@ -884,11 +910,7 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
     };
     if let Some(l) = get(items, "landfill") {
         let lp = "waste.landfill";
-        let li = r.map(
-            l,
-            lp,
-            &["mcf", "oxidation", "recovery", "doc_f", "f", "k", "history"],
-        )?;
+        let li = r.map(l, lp, &LANDFILL_KEYS)?;
         for (key, slot) in [
             ("mcf", &mut w.mcf),
             ("oxidation", &mut w.oxidation),
@@ -929,7 +951,7 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
         }
         if let Some(h) = get(li, "history") {
             let hp = "waste.landfill.history";
-            let hi = r.map(h, hp, &["from", "growth"])?;
+            let hi = r.map(h, hp, &HISTORY_KEYS)?;
             let from = r
                 .req(hi, "from", hp, h.span)
                 .and_then(|f| r.year(f, "waste.landfill.history.from"))?;
@@ -962,7 +984,7 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
         }
     }
     if let Some(i) = get(items, "incineration") {
-        let ii = r.map(i, "waste.incineration", &["electricity"])?;
+        let ii = r.map(i, "waste.incineration", &INCINERATION_KEYS)?;
         if let Some(e) = get(ii, "electricity") {
             w.incineration_electricity = r.series(
                 e,
@@ -973,14 +995,14 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
         }
     }
     if let Some(c) = get(items, "composting") {
-        let ci = r.gas_map(c, "waste.composting", &["CH4", "N2O"])?;
+        let ci = r.gas_map(c, "waste.composting", &COMPOSTING_KEYS)?;
         let (ch4, n2o) = treatment_factors(r, &ci, "waste.composting")?;
         w.compost_ch4 = ch4.unwrap_or(w.compost_ch4);
         w.compost_n2o = n2o.unwrap_or(w.compost_n2o);
     }
     if let Some(c) = get(items, "anaerobic_digestion") {
         let kp = "waste.anaerobic_digestion";
-        let ci = r.gas_map(c, kp, &["CH4", "N2O", "electricity"])?;
+        let ci = r.gas_map(c, kp, &DIGESTION_KEYS)?;
         let (ch4, n2o) = treatment_factors(r, &ci, kp)?;
         w.ad_ch4 = ch4.unwrap_or(w.ad_ch4);
         w.ad_n2o = n2o.unwrap_or(w.ad_n2o);
@@ -1063,7 +1085,7 @@ fn read_source(r: &mut Reader, path: &str, span: Span, n: &Node) -> Option<Sourc
         );
         return None;
     }
-    let items = r.map(n, &kp, &["name", "activity", "factors"])?;
+    let items = r.map(n, &kp, &SOURCE_KEYS)?;
     let display_name = display_name(r, items, &kp);
     let (activity, adim) = r
         .req(items, "activity", &kp, n.span)

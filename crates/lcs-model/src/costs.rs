@@ -213,6 +213,9 @@ pub fn merge_adjustment(list: &mut Vec<Adjustment>, new: Adjustment) {
     }
 }
 
+/// The keys of one `adjust:` entry.
+pub(crate) const ADJUST_KEYS: [&str; 3] = ["ambition", "size", "start"];
+
 pub(crate) const ECONOMICS_KEYS: [&str; 7] = [
     "currency",
     "price_year",
@@ -223,7 +226,7 @@ pub(crate) const ECONOMICS_KEYS: [&str; 7] = [
     "fuel_prices",
 ];
 
-const COST_KEYS: [&str; 7] = [
+pub(crate) const COST_KEYS: [&str; 7] = [
     "price_year",
     "capex",
     "year",
@@ -877,7 +880,7 @@ pub(crate) fn read_adjust_entries(r: &mut Reader, n: &Node, raw: &mut Vec<RawAdj
     };
     for (k, v) in items {
         let kp = join("adjust", &k.text);
-        let Some(ei) = r.map(v, &kp, &["ambition", "size", "start"]) else {
+        let Some(ei) = r.map(v, &kp, &ADJUST_KEYS) else {
             continue;
         };
         let entry = raw.iter().position(|x| x.key == k.text);

@@ -25,7 +25,8 @@ use lcs_factors::WasteType;
 use lcs_units::{nearest, Dimension, CURRENCIES};
 use std::path::{Path, PathBuf};
 
-const TOP_KEYS: [&str; 6] = [
+/// The top-level keys of an eco-town network file.
+pub(crate) const TOP_KEYS: [&str; 6] = [
     "ecotown",
     "name",
     "region",
@@ -33,9 +34,13 @@ const TOP_KEYS: [&str; 6] = [
     "facilities",
     "exchanges",
 ];
-const NETWORK_ECONOMICS_KEYS: [&str; 4] = ["currency", "price_year", "discount_rate", "base_year"];
-const FACILITY_KEYS: [&str; 5] = ["id", "name", "sector", "inside_region", "production"];
-const EXCHANGE_KEYS: [&str; 15] = [
+/// The keys of the network's `economics`.
+pub(crate) const NETWORK_ECONOMICS_KEYS: [&str; 4] =
+    ["currency", "price_year", "discount_rate", "base_year"];
+/// The keys of a facility.
+pub(crate) const FACILITY_KEYS: [&str; 5] = ["id", "name", "sector", "inside_region", "production"];
+/// The keys of an exchange.
+pub(crate) const EXCHANGE_KEYS: [&str; 15] = [
     "id",
     "name",
     "from",
@@ -52,13 +57,21 @@ const EXCHANGE_KEYS: [&str; 15] = [
     "otherwise",
     "economics",
 ];
-const EXCHANGE_ECONOMICS_KEYS: [&str; 5] = [
+/// The keys of an exchange's `economics`.
+pub(crate) const EXCHANGE_ECONOMICS_KEYS: [&str; 5] = [
     "price_year",
     "capex",
     "opex",
     "disposal_fee",
     "avoided_purchase",
 ];
+
+/// The keys of a substitute of `substitutes`.
+pub(crate) const SUBSTITUTE_KEYS: [&str; 2] = ["material", "ratio"];
+/// The keys of an exchange's `transport`.
+pub(crate) const TRANSPORT_KEYS: [&str; 2] = ["distance", "mode"];
+/// The treatments an exchange may name.
+pub(crate) const TREATMENTS: [&str; 1] = ["composting"];
 
 /// The counterfactual fate of a by-product: what would happen to it without the exchange.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -533,7 +546,7 @@ fn composition(
 }
 
 fn substitute(r: &mut Reader, node: &Node, path: &str) -> Option<Substitute> {
-    let items = r.map(node, path, &["material", "ratio"])?;
+    let items = r.map(node, path, &SUBSTITUTE_KEYS)?;
     let mn = r.req(items, "material", path, node.span);
     let rn = r.req(items, "ratio", path, node.span);
     let (mn, rn) = (mn?, rn?);
@@ -841,7 +854,7 @@ fn read_exchanges(
                         Diagnostic::new(x.span, format!("unknown treatment `{t}`"))
                             .at(tp)
                             .expected("`composting`")
-                            .suggest(nearest(t, ["composting"])),
+                            .suggest(nearest(t, TREATMENTS)),
                     );
                     None
                 }
@@ -849,7 +862,7 @@ fn read_exchanges(
         });
         let transport = get(ei, "transport").and_then(|x| {
             let tp = join(&ep, "transport");
-            let ti = r.map(x, &tp, &["distance", "mode"])?;
+            let ti = r.map(x, &tp, &TRANSPORT_KEYS)?;
             let dn = r.req(ti, "distance", &tp, x.span);
             let mn = r.req(ti, "mode", &tp, x.span);
             let (dn, mn) = (dn?, mn?);

@@ -412,7 +412,8 @@ impl Project {
     }
 }
 
-const PROJECT_KEYS: [&str; 12] = [
+/// The keys of a project (a `project:` file, or an item of `projects:`).
+pub(crate) const PROJECT_KEYS: [&str; 12] = [
     "project",
     "name",
     "region",
@@ -426,7 +427,8 @@ const PROJECT_KEYS: [&str; 12] = [
     "status",
     "notes",
 ];
-const ECONOMICS_KEYS: [&str; 8] = [
+/// The keys of a project's `economics`.
+pub(crate) const ECONOMICS_KEYS: [&str; 8] = [
     "currency",
     "price_year",
     "capex",
@@ -436,13 +438,23 @@ const ECONOMICS_KEYS: [&str; 8] = [
     "subsidy",
     "discount_rate",
 ];
-const REVENUE_KEYS: [&str; 5] = [
+/// The keys of `economics.revenue` (each methodology takes some: [`Methodology::revenue_keys`]).
+pub(crate) const REVENUE_KEYS: [&str; 5] = [
     "electricity_tariff",
     "energy_price",
     "gate_fee",
     "fuel_prices",
     "annual",
 ];
+
+/// The top-level keys of a pipeline file (`projects:`).
+pub(crate) const PIPELINE_KEYS: [&str; 3] = ["projects", "region", "name"];
+/// The keys of a project's `reference`.
+pub(crate) const REFERENCE_KEYS: [&str; 3] = ["grid_factor", "captive", "conservativeness"];
+/// The keys of `reference.captive` in its mapping form.
+pub(crate) const CAPTIVE_KEYS: [&str; 2] = ["fuel", "efficiency"];
+/// The keys of a money value in its mapping form.
+pub(crate) const MONEY_KEYS: [&str; 2] = ["value", "price_year"];
 
 fn quoted_list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     names
@@ -477,7 +489,7 @@ impl Loader {
         let mut out = Vec::new();
         if get(items, "projects").is_some() {
             let mut r = plain_reader();
-            let Some(items) = r.map(&node, "", &["projects", "region", "name"]) else {
+            let Some(items) = r.map(&node, "", &PIPELINE_KEYS) else {
                 return Err(r.errors);
             };
             let region = get(items, "region");
@@ -1461,9 +1473,7 @@ impl Ctx<'_> {
 
     fn reference(&mut self, n: &Node, m: Option<Methodology>) -> Option<Reference> {
         let rp = self.at("reference");
-        let items = self
-            .r
-            .map(n, &rp, &["grid_factor", "captive", "conservativeness"])?;
+        let items = self.r.map(n, &rp, &REFERENCE_KEYS)?;
         let grid_factor = match get(items, "grid_factor") {
             None => Some(GridFactor::Model),
             Some(g) if g.as_scalar() == Some("model") => Some(GridFactor::Model),
@@ -1483,7 +1493,7 @@ impl Ctx<'_> {
                 }
                 match &c.kind {
                     NodeKind::Map(_) => {
-                        let ci = self.r.map(c, &cp, &["fuel", "efficiency"])?;
+                        let ci = self.r.map(c, &cp, &CAPTIVE_KEYS)?;
                         let fuel = self
                             .r
                             .req(ci, "fuel", &cp, c.span)
@@ -1613,7 +1623,7 @@ impl Ctx<'_> {
     fn money(&mut self, n: &Node, path: &str, e: &EconCtx, per: Per) -> Option<f64> {
         let (value_node, price_year) = match &n.kind {
             NodeKind::Map(_) => {
-                let items = self.r.map(n, path, &["value", "price_year"])?;
+                let items = self.r.map(n, path, &MONEY_KEYS)?;
                 let v = self.r.req(items, "value", path, n.span)?;
                 let py = match get(items, "price_year") {
                     Some(y) => self.r.year(y, &join(path, "price_year"))?,

@@ -34,6 +34,12 @@ pub(crate) fn one_of<S: AsRef<str>>(names: &[S]) -> String {
 /// The gas keys in their canonical spelling, the one the units use (`t CO2`) and the output
 /// variables (`Emissions|CO2`): source factors, fuel overrides, composting factors.
 pub(crate) const GAS_KEYS: [&str; 4] = ["CO2", "CH4", "N2O", "CO2e"];
+/// The keys of a series mapping (MODEL.md §3).
+pub(crate) const SERIES_KEYS: [&str; 7] = [
+    "value", "points", "interp", "base", "growth", "expr", "unit",
+];
+/// The keys of an activity `{ driver, per }` (MODEL.md §4).
+pub(crate) const ACTIVITY_KEYS: [&str; 2] = ["driver", "per"];
 
 /// Whether `s` is a valid name: `[a-z][a-z0-9_]*`.
 pub(crate) fn is_name(s: &str) -> bool {
@@ -520,13 +526,7 @@ impl Reader {
                 None
             }
             NodeKind::Map(_) => {
-                let items = self.map(
-                    node,
-                    path,
-                    &[
-                        "value", "points", "interp", "base", "growth", "expr", "unit",
-                    ],
-                )?;
+                let items = self.map(node, path, &SERIES_KEYS)?;
                 let forms: Vec<&str> = ["value", "points", "base", "expr"]
                     .into_iter()
                     .filter(|k| get(items, k).is_some())
@@ -992,7 +992,7 @@ impl Reader {
                 })
             }
             NodeKind::Map(items) if get(items, "driver").is_some() => {
-                let items = self.map(node, path, &["driver", "per"])?;
+                let items = self.map(node, path, &ACTIVITY_KEYS)?;
                 let dn = get(items, "driver")?;
                 let dp = join(path, "driver");
                 let t = self.text(dn, &dp)?.to_string();

@@ -18,6 +18,9 @@ use lcs_units::nearest;
 /// Which types each route accepts, `[route][type]`.
 pub type Accepts = [[bool; N_WASTE_TYPES]; N_WASTE_ROUTES];
 
+/// The keys of `waste.routes` in its composition-aware form.
+pub(crate) const TYPE_ROUTES_KEYS: [&str; 1] = ["by_type"];
+
 /// The built-in acceptance table (`data/factors/waste_routes.csv`).
 pub fn default_accepts() -> Accepts {
     std::array::from_fn(|r| std::array::from_fn(|t| WasteRoute::ALL[r].accepts(WasteType::ALL[t])))
@@ -147,7 +150,7 @@ pub(crate) fn read_type_routes(
     accepts: &Accepts,
     composition: &[ShareItem],
 ) -> Option<Vec<Vec<ShareItem>>> {
-    let items = r.map(n, "waste.routes", &["by_type"])?;
+    let items = r.map(n, "waste.routes", &TYPE_ROUTES_KEYS)?;
     let bn = crate::read::get(items, "by_type")?;
     let maps = r.free_map(bn, "waste.routes.by_type", "waste types to route maps")?;
     let mut out: Vec<Option<Vec<ShareItem>>> = vec![None; N_WASTE_TYPES];

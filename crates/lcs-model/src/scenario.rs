@@ -1056,8 +1056,13 @@ pub(crate) const MEASURE_KEYS: [&str; 22] = [
     "ratio",
 ];
 
+/// The keys every measure may have, whatever its lever ([`lever_keys`] adds the lever's).
+pub(crate) const MEASURE_COMMON_KEYS: [&str; 9] = [
+    "id", "name", "lever", "target", "start", "full", "ramp", "until", "cost",
+];
+
 /// The levers, in the order messages list them.
-const LEVERS: [&str; 8] = [
+pub(crate) const LEVERS: [&str; 8] = [
     "scale",
     "set",
     "add",
@@ -1068,7 +1073,8 @@ const LEVERS: [&str; 8] = [
     "switch",
 ];
 
-fn lever_keys(lever: &str) -> &'static [&'static str] {
+/// The keys a lever adds to [`MEASURE_COMMON_KEYS`] (none for an unknown lever).
+pub(crate) fn lever_keys(lever: &str) -> &'static [&'static str] {
     match lever {
         "scale" => &["by"],
         "set" => &["value"],
@@ -1295,9 +1301,7 @@ fn read_measure(
             return None;
         }
     }
-    let mut allowed: Vec<&str> = vec![
-        "id", "name", "lever", "target", "start", "full", "ramp", "until", "cost",
-    ];
+    let mut allowed: Vec<&str> = MEASURE_COMMON_KEYS.to_vec();
     allowed.extend_from_slice(lever_keys(&lever_text));
     let mi = r.map(m, mp, &allowed)?;
     let id = r

@@ -33,6 +33,13 @@ pub(crate) const DISTRIBUTIONS: [(&str, &[&str]); 5] = [
     ("discrete", &["values", "weights"]),
 ];
 
+/// The keys of `uncertainty:`.
+pub(crate) const UNCERTAINTY_KEYS: [&str; 2] = ["parameters", "correlations"];
+/// The keys of an uncertain parameter besides its distribution's ([`DISTRIBUTIONS`]).
+pub(crate) const PARAMETER_KEYS: [&str; 4] = ["id", "path", "as", "distribution"];
+/// The keys of a correlation.
+pub(crate) const CORRELATION_KEYS: [&str; 2] = ["between", "rank"];
+
 fn keys_for(dist: &str) -> &'static [&'static str] {
     DISTRIBUTIONS
         .iter()
@@ -49,7 +56,7 @@ pub(crate) fn read(
     params: &mut Vec<UncertainParameter>,
     corr: &mut Vec<(String, String, f64, Span)>,
 ) {
-    let Some(items) = r.map(node, "uncertainty", &["parameters", "correlations"]) else {
+    let Some(items) = r.map(node, "uncertainty", &UNCERTAINTY_KEYS) else {
         return;
     };
     if let Some(p) = get(items, "parameters") {
@@ -69,7 +76,7 @@ pub(crate) fn read(
         if let Some(list) = r.seq(c, "uncertainty.correlations", "correlations") {
             for (i, cn) in list.iter().enumerate() {
                 let cp = format!("uncertainty.correlations[{i}]");
-                let Some(ci) = r.map(cn, &cp, &["between", "rank"]) else {
+                let Some(ci) = r.map(cn, &cp, &CORRELATION_KEYS) else {
                     continue;
                 };
                 let Some(b) = r
@@ -197,7 +204,7 @@ fn read_param(
             .to_string(),
         _ => String::new(),
     };
-    let mut allowed = vec!["id", "path", "as", "distribution"];
+    let mut allowed = PARAMETER_KEYS.to_vec();
     allowed.extend_from_slice(keys_for(&dist_text));
     let items = r.map(n, pp, &allowed)?;
     let pn = r.req(items, "path", pp, n.span)?;

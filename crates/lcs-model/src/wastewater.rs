@@ -28,11 +28,28 @@ use crate::read::{get, join, Reader, Want};
 use crate::yaml::Node;
 use lcs_units::{nearest, Dimension};
 
-const STREAM_KEYS: [&str; 5] = ["pathways", "mcf", "b0", "sludge", "recovery"];
+/// The keys of `wastewater:`.
+pub(crate) const WASTEWATER_KEYS: [&str; 2] = ["domestic", "industrial"];
+/// The keys every stream has (domestic, and each industry), besides its own.
+pub(crate) const STREAM_KEYS: [&str; 5] = ["pathways", "mcf", "b0", "sludge", "recovery"];
+/// The keys of `wastewater.domestic` besides [`STREAM_KEYS`].
+pub(crate) const DOMESTIC_KEYS: [&str; 9] = [
+    "population",
+    "bod",
+    "correction",
+    "protein",
+    "f_npr",
+    "f_non_con",
+    "f_ind_com",
+    "ef_effluent",
+    "sludge_nitrogen",
+];
+/// The keys of an industry of `wastewater.industrial` besides [`STREAM_KEYS`].
+pub(crate) const INDUSTRY_KEYS: [&str; 3] = ["production", "wastewater", "cod"];
 
 /// Reads the section.
 pub(crate) fn read_wastewater(r: &mut Reader, n: &Node) -> Option<Wastewater> {
-    let items = r.map(n, "wastewater", &["domestic", "industrial"])?;
+    let items = r.map(n, "wastewater", &WASTEWATER_KEYS)?;
     let d = lcs_factors::wastewater_defaults();
     let mut ok = true;
     let domestic = match get(items, "domestic") {
@@ -235,17 +252,7 @@ fn read_domestic(
     d: &lcs_factors::WastewaterDefaults,
 ) -> Option<DomesticWastewater> {
     let p = "wastewater.domestic";
-    let mut keys = vec![
-        "population",
-        "bod",
-        "correction",
-        "protein",
-        "f_npr",
-        "f_non_con",
-        "f_ind_com",
-        "ef_effluent",
-        "sludge_nitrogen",
-    ];
+    let mut keys = DOMESTIC_KEYS.to_vec();
     keys.extend(STREAM_KEYS);
     let items = r.map(n, p, &keys)?;
     let (population, pdim) = r
@@ -339,7 +346,7 @@ fn read_industrial(
     p: &str,
     d: &lcs_factors::WastewaterDefaults,
 ) -> Option<IndustrialWastewater> {
-    let mut keys = vec!["production", "wastewater", "cod"];
+    let mut keys = INDUSTRY_KEYS.to_vec();
     keys.extend(STREAM_KEYS);
     let items = r.map(n, p, &keys)?;
     let (production, adim) = r
