@@ -38,6 +38,7 @@
 pub mod adjust;
 mod attribution;
 mod compile;
+mod dataflow;
 mod demand;
 mod drivers;
 mod electricity;
@@ -46,13 +47,16 @@ pub mod factors;
 mod measures;
 mod plan;
 mod results;
+mod shapley;
 mod sources;
 mod targets;
 pub mod waste;
 mod waste_section;
 pub mod wastewater;
 
-pub use attribution::{attribute, Attribution, AttributionError, Method, MAX_SHAPLEY_ACTIONS};
+pub use attribution::{
+    attribute, attribute_with, shapley_with_params, Attribution, AttributionError, Method,
+};
 pub use compile::compile;
 pub use eval::{
     diversions, elec_row, evaluate, evaluate_with, grid_factor_co2e, waste_row, wastewater_row,
@@ -61,6 +65,9 @@ pub use eval::{
 pub use factors::{combustion_factors, GasFactors};
 pub use plan::{CompileError, Compiled};
 pub use results::{row_layout, row_values_into, rows, var, Row};
+pub use shapley::{
+    ShapleyComponent, ShapleyOptions, ShapleyPlan, ShapleyReport, MAX_EXACT_ACTIONS,
+};
 pub use targets::{evaluate_targets, TargetResult};
 pub use waste_section::{waste_flows, WasteFlows};
 
