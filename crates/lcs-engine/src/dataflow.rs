@@ -99,6 +99,8 @@ pub(crate) struct Flow {
     /// Per (leaf, fuel) entry, in leaf order (`LeafPlan::first_entry + k`): the actions that
     /// can change its final energy.
     pub entries: Vec<ActionSet>,
+    /// Per entry: its final energy is 0 in every year of every evaluation.
+    pub entry_zero: Vec<bool>,
 }
 
 impl Flow {
@@ -258,10 +260,12 @@ pub(crate) fn flow(c: &Compiled) -> Flow {
     }
     // Final energy per entry: A × I × S, 0 when any factor is.
     let mut entries = vec![ActionSet::empty(n_actions); c.n_entries];
+    let mut entry_zero = vec![false; c.n_entries];
     for leaf in &c.leaves {
         for (k, &(_, share, _)) in leaf.fuels.iter().enumerate() {
             let e = leaf.first_entry + k;
             if zero[leaf.activity] || zero[leaf.intensity] || zero[share] {
+                entry_zero[e] = true;
                 continue;
             }
             let mut u = s[leaf.activity].clone();
@@ -282,10 +286,16 @@ pub(crate) fn flow(c: &Compiled) -> Flow {
             entries[f].union_with(&u);
             if let Some(t) = t {
                 entries[t].union_with(&u);
+                // A switch brings energy to an entry that may have had none.
+                entry_zero[t] = entry_zero[t] && op.entries.iter().all(|&(f, _)| entry_zero[f]);
             }
         }
     }
-    Flow { slots: s, entries }
+    Flow {
+        slots: s,
+        entries,
+        entry_zero,
+    }
 }
 
 #[cfg(test)]

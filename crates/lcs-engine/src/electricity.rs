@@ -137,22 +137,6 @@ pub(crate) fn generation_output(
         .collect()
 }
 
-/// Electricity demand at the point of use, GJ: `Σ FE(n, electricity, y)` over the
-/// electricity combos, in combo order (overwrites `demand_gj`).
-pub(crate) fn electricity_demand(
-    combos: &[Combo],
-    combo_gj: &[f64],
-    n: usize,
-    demand_gj: &mut [f64],
-) {
-    demand_gj.fill(0.0);
-    for (ci, cb) in combos.iter().enumerate() {
-        if cb.is_elec {
-            crate::demand::add_scaled(demand_gj, &combo_gj[ci * n..ci * n + n], 1.0);
-        }
-    }
-}
-
 /// Busbar supply `B = D / (1 - losses)` (any energy unit).
 #[inline]
 pub(crate) fn busbar_supply(demand: f64, losses: f64) -> f64 {

@@ -44,6 +44,7 @@ mod drivers;
 mod electricity;
 mod eval;
 pub mod factors;
+mod fold;
 mod measures;
 mod plan;
 mod results;

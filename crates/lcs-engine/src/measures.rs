@@ -657,11 +657,26 @@ pub(crate) fn run_steps(
     mask: &[bool],
     params: &[f64],
 ) -> Result<(), RunError> {
-    let n = c.n_years;
-    // Only the slots that steps write can differ from the base arena.
+    // Only the slots that steps write can differ from the base arena (and of those, the
+    // ones a step assigns in full before anything reads them need no reset).
     for &(a, b) in &c.dirty {
         ws.arena[a..b].copy_from_slice(&c.arena[a..b]);
     }
+    for step in &c.steps {
+        run_step(c, ws, step, mask, params)?;
+    }
+    Ok(())
+}
+
+/// Runs one step (see [`run_steps`]).
+pub(crate) fn run_step(
+    c: &Compiled,
+    ws: &mut Workspace,
+    step: &Step,
+    mask: &[bool],
+    params: &[f64],
+) -> Result<(), RunError> {
+    let n = c.n_years;
     let year = |y: usize| c.base_year + y as i32;
     let measure = |op: usize, y: usize, problem: Problem| {
         let info = &c.ops[op];
@@ -688,7 +703,7 @@ pub(crate) fn run_steps(
         }
     };
     let on = |op: usize| mask.get(c.ops[op].action).copied().unwrap_or(false);
-    for step in &c.steps {
+    {
         match step {
             Step::Expr {
                 slot,
@@ -731,7 +746,7 @@ pub(crate) fn run_steps(
                 bound,
             } => {
                 let Some(&v) = params.get(*index) else {
-                    continue;
+                    return Ok(());
                 };
                 for &s in slots {
                     let row = &mut ws.arena[s * n..s * n + n];
@@ -759,7 +774,7 @@ pub(crate) fn run_steps(
                 group,
             } => {
                 if !on(*op) {
-                    continue;
+                    return Ok(());
                 }
                 let w = &c.ops[*op].weights;
                 if !group.is_empty() {
@@ -807,7 +822,7 @@ pub(crate) fn run_steps(
                 amount,
             } => {
                 if !on(*op) {
-                    continue;
+                    return Ok(());
                 }
                 // MODEL.md §9 `shift` over all years at once (`lcs_levers::shift_rows`).
                 lcs_levers::shift_rows(
@@ -828,7 +843,7 @@ pub(crate) fn run_steps(
                 children,
             } => {
                 if !on(*op) {
-                    continue;
+                    return Ok(());
                 }
                 let w = &c.ops[*op].weights;
                 let buf = &mut ws.scratch[..items.len()];
@@ -863,7 +878,7 @@ pub(crate) fn run_steps(
                 let record = &mut ws.diversions[2 * index * n..2 * index * n + 2 * n];
                 record.fill(0.0);
                 if !on(*op) {
-                    continue;
+                    return Ok(());
                 }
                 let w = &c.ops[*op].weights;
                 let (asked_t, diverted_t) = record.split_at_mut(n);
@@ -885,7 +900,7 @@ pub(crate) fn run_steps(
             }
             Step::Generation { op, slot, gj } => {
                 if !on(*op) {
-                    continue;
+                    return Ok(());
                 }
                 let w = &c.ops[*op].weights;
                 let (row, gj) = row_pair(&mut ws.arena, *slot, *gj, n);

@@ -249,7 +249,15 @@ impl ShapleyPlan {
         let mut demand = Vec::new();
         let mut local = Vec::new();
         let mut clamp = None;
-        if !matches!(e.grid, GridPlan::None) {
+        // Grid emissions reach the total only through their allocation to electricity
+        // demand: with no electricity used in any evaluation they are 0 there.
+        let mut uses_electricity = false;
+        for leaf in &c.leaves {
+            for (k, &(_, _, ci)) in leaf.fuels.iter().enumerate() {
+                uses_electricity |= c.combos[ci].is_elec && !f.entry_zero[leaf.first_entry + k];
+            }
+        }
+        if uses_electricity && !matches!(e.grid, GridPlan::None) {
             let grid = f.union_of(n_actions, grid_slots.iter().copied());
             let mut k_support = grid.clone();
             k_support.union_with(f.slot(e.losses));
