@@ -184,30 +184,47 @@ pub fn shift_rows(
         let x = &shares[row(j)];
         sum_to.iter_mut().zip(x).for_each(|(a, x)| *a += x);
     }
+    // `min(amount × r, Σ_from)` written as a comparison (the same value, NaN included:
+    // `f64::min` returns the other argument, as the comparison does), so that it vectorises.
     for ((m, sf), r) in moved.iter_mut().zip(sum_from.iter()).zip(&r[y0..]) {
-        *m = if *sf > 0.0 {
-            (amount * r).min(*sf)
-        } else {
-            0.0
-        };
+        let a = amount * r;
+        let least = if a < *sf { a } else { *sf };
+        *m = if *sf > 0.0 { least } else { 0.0 };
     }
     // Without branches, so that the loops vectorise: a year with `m = 0` keeps its value
     // (the quotient computed for it is not used).
     for &i in from {
-        let x = &mut shares[row(i)];
-        for ((x, m), sf) in x.iter_mut().zip(moved.iter()).zip(sum_from.iter()) {
-            let next = *x - m * *x / sf;
-            *x = if *m != 0.0 { next } else { *x };
-        }
+        take_share(&mut shares[row(i)], moved, sum_from);
     }
     let len = to.len() as f64;
     for &j in to {
-        let x = &mut shares[row(j)];
-        for ((x, m), st) in x.iter_mut().zip(moved.iter()).zip(sum_to.iter()) {
-            let gain = if *st > 0.0 { m * *x / st } else { m / len };
-            let next = *x + gain;
-            *x = if *m != 0.0 { next } else { *x };
-        }
+        give_share(&mut shares[row(j)], moved, sum_to, len);
+    }
+}
+
+/// `x -= m * x / Σ_from` where `m ≠ 0` (the `from` side of [`shift_rows`]).
+#[inline(never)]
+fn take_share(x: &mut [f64], moved: &[f64], sum_from: &[f64]) {
+    let k = x.len();
+    let (moved, sum_from) = (&moved[..k], &sum_from[..k]);
+    for y in 0..k {
+        let (v, m) = (x[y], moved[y]);
+        let next = v - m * v / sum_from[y];
+        x[y] = if m != 0.0 { next } else { v };
+    }
+}
+
+/// `x += m * x / Σ_to` (or `m / len(to)` when `Σ_to = 0`) where `m ≠ 0` (the `to` side of
+/// [`shift_rows`]).
+#[inline(never)]
+fn give_share(x: &mut [f64], moved: &[f64], sum_to: &[f64], len: f64) {
+    let k = x.len();
+    let (moved, sum_to) = (&moved[..k], &sum_to[..k]);
+    for y in 0..k {
+        let (v, m, st) = (x[y], moved[y], sum_to[y]);
+        let gain = if st > 0.0 { m * v / st } else { m / len };
+        let next = v + gain;
+        x[y] = if m != 0.0 { next } else { v };
     }
 }
 
