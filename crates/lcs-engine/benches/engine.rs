@@ -72,11 +72,7 @@ fn bench(s: &Scenario, load_ms: f64) {
     let a = last.expect("ran");
     let r = a.shapley.as_ref().expect("report");
     let y = a.total.len() - 1;
-    let se = r
-        .standard_error
-        .iter()
-        .map(|s| s[y])
-        .fold(0.0f64, f64::max);
+    let se = r.standard_error.iter().map(|s| s[y]).fold(0.0f64, f64::max);
     println!(
         "{:<26} actions {:>2}  years {:>2}  load+compile {:>6.2} ms  evaluations/s {:>9.0}  µs/evaluation {:>6.2}",
         s.id,

@@ -40,10 +40,22 @@ pub(crate) fn split_plan(s: &Scenario, n_actions: usize) -> Scenario {
     };
     let mut targets: Vec<(Target, Lever)> = (0..model.nodes.len())
         .filter(|&i| model.nodes[i].is_leaf())
-        .map(|i| (Target::Intensity(i), Lever::Scale { by: constant(-0.01) }))
+        .map(|i| {
+            (
+                Target::Intensity(i),
+                Lever::Scale {
+                    by: constant(-0.01),
+                },
+            )
+        })
         .collect();
     if model.waste.is_some() {
-        targets.push((Target::WasteGeneration, Lever::Scale { by: constant(-0.01) }));
+        targets.push((
+            Target::WasteGeneration,
+            Lever::Scale {
+                by: constant(-0.01),
+            },
+        ));
     }
     for si in 0..model.sources.len() {
         targets.push((

@@ -648,6 +648,28 @@ fn row_pair(arena: &mut [f64], dst: usize, src: usize, n: usize) -> (&mut [f64],
     }
 }
 
+/// Row `dst` (mutable) and rows `a` and `b` of the arena; `dst` is neither `a` nor `b`.
+#[inline]
+fn row_and_two(
+    arena: &mut [f64],
+    dst: usize,
+    a: usize,
+    b: usize,
+    n: usize,
+) -> (&mut [f64], &[f64], &[f64]) {
+    debug_assert!(dst != a && dst != b);
+    let (lo, rest) = arena.split_at_mut(dst * n);
+    let (d, hi) = rest.split_at_mut(n);
+    let row = |s: usize| -> &[f64] {
+        if s < dst {
+            &lo[s * n..s * n + n]
+        } else {
+            &hi[(s - dst - 1) * n..(s - dst) * n]
+        }
+    };
+    (d, row(a), row(b))
+}
+
 /// Runs the steps: expressions, products and copies, sampled parameters, and the measures
 /// of the actions in `mask` (action `i` is on when `mask[i]`; actions beyond the mask's
 /// length are off).
@@ -718,10 +740,17 @@ pub(crate) fn run_step(
                 }
             }
             Step::Mul { slot, a, b, bound } => {
-                let tmp = &mut ws.row_tmp;
-                tmp.copy_from_slice(&ws.arena[a * n..a * n + n]);
-                let (dst, src) = row_pair(&mut ws.arena, *slot, *b, n);
-                crate::drivers::product(dst, tmp, src);
+                let dst = if slot != a && slot != b {
+                    let (dst, x, y) = row_and_two(&mut ws.arena, *slot, *a, *b, n);
+                    crate::drivers::product(dst, x, y);
+                    dst
+                } else {
+                    let tmp = &mut ws.row_tmp;
+                    tmp.copy_from_slice(&ws.arena[a * n..a * n + n]);
+                    let (dst, src) = row_pair(&mut ws.arena, *slot, *b, n);
+                    crate::drivers::product(dst, tmp, src);
+                    dst
+                };
                 if !row_within(*bound, dst) {
                     return Err(series(*slot, None, *bound, dst));
                 }
