@@ -452,8 +452,7 @@ pub(crate) fn add_scaled(dst: &mut [f64], src: &[f64], f: f64) {
 /// use, GJ (`D(y) = Σ FE(n, electricity, y)`, §5, into `demand_gj`). One pass over the
 /// combos in order, each row added where it counts; electricity combos carry no direct
 /// emissions (their emissions are allocated in §5). The output rows are added to (zero
-/// them first, `demand_gj` aside, which is overwritten); a factor of 0 adds nothing and
-/// is skipped.
+/// them first, `demand_gj` aside, which is overwritten).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn final_energy_outputs(
     combos: &[Combo],
@@ -467,22 +466,49 @@ pub(crate) fn final_energy_outputs(
 ) {
     let (fe_fuel, fe_top, fe_top_fuel) = totals;
     demand_gj.fill(0.0);
+    let mut gas_rows = gas.chunks_exact_mut(n.max(1));
+    let (Some(co2), Some(ch4), Some(n2o), Some(bio)) = (
+        gas_rows.next(),
+        gas_rows.next(),
+        gas_rows.next(),
+        gas_rows.next(),
+    ) else {
+        return;
+    };
     for (cb, fe) in combos.iter().zip(combo_gj.chunks_exact(n.max(1))) {
         let (k, top) = (cb.fuel, cb.top);
-        add_scaled(&mut fe_fuel[k * n..k * n + n], fe, 1.0);
-        add_scaled(&mut fe_top[top * n..top * n + n], fe, 1.0);
+        let fuel = &mut fe_fuel[k * n..k * n + n];
+        let by_top = &mut fe_top[top * n..top * n + n];
         let tf = (top * n_fuels + k) * n;
-        add_scaled(&mut fe_top_fuel[tf..tf + n], fe, 1.0);
+        let top_fuel = &mut fe_top_fuel[tf..tf + n];
+        // Each row gets the same additions, in the same order, as one pass per row would
+        // give it; one pass over the combo's row updates them all.
         if cb.is_elec {
-            add_scaled(demand_gj, fe, 1.0);
+            for y in 0..n {
+                let v = fe[y];
+                fuel[y] += v;
+                by_top[y] += v;
+                top_fuel[y] += v;
+                demand_gj[y] += v;
+            }
             continue;
         }
         let f = cb.factors;
-        for (row, factor) in [(0, f[0]), (1, f[2]), (2, f[3]), (3, f[1])] {
-            if factor != 0.0 {
-                add_scaled(&mut gas[row * n..row * n + n], fe, factor);
-            }
+        let (f_co2, f_ch4, f_n2o, f_bio, f_e) = (f[0], f[2], f[3], f[1], cb.co2e);
+        let sec = &mut sector[top * n..top * n + n];
+        let (co2, ch4, n2o, bio) = (&mut co2[..n], &mut ch4[..n], &mut n2o[..n], &mut bio[..n]);
+        for y in 0..n {
+            let v = fe[y];
+            fuel[y] += v;
+            by_top[y] += v;
+            top_fuel[y] += v;
+            // A factor of 0 adds `±0`, which leaves these rows as they are (they start at
+            // +0 and a sum never becomes −0).
+            co2[y] += v * f_co2;
+            ch4[y] += v * f_ch4;
+            n2o[y] += v * f_n2o;
+            bio[y] += v * f_bio;
+            sec[y] += v * f_e;
         }
-        add_scaled(&mut sector[top * n..top * n + n], fe, cb.co2e);
     }
 }
