@@ -5,6 +5,7 @@
 //! dimensions, inherited intensity and fuels, `A × I` = energy, categories, name clashes).
 //! Scenarios apply their overrides between the two.
 
+use crate::datafile::DataFiles;
 use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::read::{describe, get, is_name, join, Reader, Want};
@@ -28,7 +29,11 @@ const MODEL_KEYS: [&str; 11] = [
 ];
 
 /// Reads a model file's root mapping. Problems are returned together.
-pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
+/// `data` holds the data files that its series name (read by the [`crate::Loader`]).
+pub(crate) fn read_model(
+    root: &Node,
+    data: &DataFiles,
+) -> Result<(Model, Reader), Vec<Diagnostic>> {
     let mut r = Reader {
         errors: Vec::new(),
         units: UnitRegistry::builtin(),
@@ -36,6 +41,7 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
         end_year: 0,
         drivers: Vec::new(),
         bad_drivers: Vec::new(),
+        data: data.clone(),
     };
     let Some(items) = r.map(root, "", &MODEL_KEYS) else {
         return Err(r.errors);

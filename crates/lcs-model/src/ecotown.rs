@@ -290,6 +290,7 @@ impl Loader {
             end_year: 0,
             drivers: Vec::new(),
             bad_drivers: Vec::new(),
+            data: Default::default(),
         };
         let Some(items) = r0.map(&node, "", &TOP_KEYS) else {
             return Err(r0.errors);
@@ -324,6 +325,7 @@ impl Loader {
             e
         })?;
         let mut r = reader_for(&region);
+        r.data = self.data.clone();
         let facilities = read_facilities(&mut r, items, node.span);
         let exchanges = read_exchanges(&mut r, &region, &facilities, items);
         let economics = read_network_economics(&mut r, items, &exchanges);

@@ -25,6 +25,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod check_model;
+mod datafile;
 mod diag;
 pub mod ecotown;
 mod model;
@@ -37,6 +38,10 @@ mod uncertainty;
 pub mod yaml;
 
 pub use check_model::node_key_path;
+pub use datafile::{
+    DataFileError, DataPoint, Provenance, TableForm, FIRST_DATA_YEAR, LAST_DATA_YEAR,
+    MAX_DATA_FILE_BYTES,
+};
 pub use diag::{render_all_plain, Diagnostic};
 pub use model::*;
 pub use paths::{activity_dim, target_paths, PathInfo};

@@ -617,6 +617,7 @@ impl Loader {
             }
         };
         let mut r2 = reader_for(&model);
+        r2.data = self.data.clone();
         r2.errors = std::mem::take(&mut r.errors);
         let mut c = Ctx {
             r: r2,
@@ -751,6 +752,7 @@ fn plain_reader() -> Reader {
         end_year: 0,
         drivers: Vec::new(),
         bad_drivers: Vec::new(),
+        data: Default::default(),
     }
 }
 

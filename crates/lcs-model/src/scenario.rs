@@ -2,6 +2,7 @@
 //! overrides, packages, inline actions, measures and targets.
 
 use crate::check_model::{finalize, fuel_resolver, read_model, share_map};
+use crate::datafile::{DataFileError, DataFiles};
 use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::paths::{target_paths, PathInfo};
@@ -66,6 +67,9 @@ pub enum Checked {
 pub struct Loader {
     /// Every file read so far.
     pub sources: Sources,
+    /// The data files named by the files read so far (docs/EXTENSIONS.md, "Series from data
+    /// files").
+    pub(crate) data: DataFiles,
 }
 
 type Diags = Vec<Diagnostic>;
@@ -99,7 +103,15 @@ impl Loader {
         let id = self.sources.add(path, text);
         let text = self.sources.get(id).text.clone();
         let node = yaml::parse(id, &text)?;
+        self.read_data_files(id, &node);
         Ok((id, node))
+    }
+
+    /// Reads a data file's bytes (a CSV file or a workbook named by a series' `from:`,
+    /// docs/EXTENSIONS.md): only a regular file of at most
+    /// [`crate::MAX_DATA_FILE_BYTES`]. Tables are built from the bytes in `datafile`.
+    pub(crate) fn read_data(&self, path: &Path) -> Result<Vec<u8>, DataFileError> {
+        crate::datafile::read_bytes(path)
     }
 
     /// The kind of a parsed file, from its top-level key.
@@ -150,7 +162,7 @@ impl Loader {
                 .expected("a file with `region:`")])
             }
         }
-        let (mut model, _) = read_model(&node)?;
+        let (mut model, _) = read_model(&node, &self.data)?;
         let errs = finalize(&mut model);
         if errs.is_empty() {
             Ok(model)
@@ -190,6 +202,7 @@ impl Loader {
             end_year: 2200,
             drivers: Vec::new(),
             bad_drivers: Vec::new(),
+            data: self.data.clone(),
         };
         let items = r
             .map(node, "", &["package", "name", "actions"])
@@ -339,7 +352,7 @@ impl Loader {
             )
             .at("model")]);
         }
-        let (mut model, mut r) = read_model(&mnode)?;
+        let (mut model, mut r) = read_model(&mnode, &self.data)?;
         // Overrides, root first; a later one replaces an earlier one for the same path.
         let mut overrides: Vec<(String, Span)> = Vec::new();
         for (_, node, _) in &chain {
@@ -406,6 +419,7 @@ impl Loader {
                                     continue;
                                 }
                                 let mut pr = reader_for(&model);
+                                pr.data = self.data.clone();
                                 if let Some(pi) =
                                     pr.map(&pnode, "", &["package", "name", "actions"])
                                 {
@@ -523,10 +537,12 @@ fn bare_reader() -> Reader {
         end_year: 0,
         drivers: Vec::new(),
         bad_drivers: Vec::new(),
+        data: DataFiles::default(),
     }
 }
 
-/// A reader in a checked model's context (units, years, drivers).
+/// A reader in a checked model's context (units, years, drivers); its `data` is empty until
+/// the caller gives it the loader's.
 pub(crate) fn reader_for(model: &Model) -> Reader {
     Reader {
         errors: Vec::new(),
@@ -539,6 +555,7 @@ pub(crate) fn reader_for(model: &Model) -> Reader {
             .map(|d| (d.name.clone(), d.series.dim.clone()))
             .collect(),
         bad_drivers: Vec::new(),
+        data: DataFiles::default(),
     }
 }
 
