@@ -699,8 +699,9 @@ fn csv_table(id: FileId, path: &Path, text: &str) -> Result<Table, DataFileError
     })
 }
 
-/// One sheet of a workbook as a table: the first row with a value is the header; rows
-/// without any value are left out.
+/// One sheet of a workbook as a table: the header is the first row with a `year` or `item`
+/// cell (rows above it, such as a title, are left out), else the first row with a value;
+/// rows without any value are left out.
 fn workbook_table(
     path: &Path,
     bytes: Vec<u8>,
@@ -742,7 +743,16 @@ fn workbook_table(
             rows.push(cells);
         }
     }
-    let mut rows = rows.into_iter();
+    // Title and note rows above the table are skipped: the header is the first row with a
+    // `year` or `item` cell (the first row with a value when there is none).
+    let is_header = |r: &Vec<Cell>| {
+        r.iter().any(|c| {
+            let t = c.text();
+            t.eq_ignore_ascii_case("year") || t.eq_ignore_ascii_case("item")
+        })
+    };
+    let start = rows.iter().position(is_header).unwrap_or(0);
+    let mut rows = rows.into_iter().skip(start);
     let header = rows.next().ok_or(DataFileError::Empty)?;
     Ok(Table {
         path: path.to_path_buf(),
@@ -843,6 +853,8 @@ impl At<'_> {
 /// One row read, before units are resolved.
 struct Raw<'t> {
     year: i32,
+    /// The year cell and its column.
+    year_cell: (&'t Cell, usize),
     number: f64,
     /// The value cell and its column.
     cell: &'t Cell,
@@ -1124,7 +1136,10 @@ impl Reader {
             Some(first) => {
                 self.err(
                     at.cell(cell, j, format!("year {year} is given twice for `{what}`"))
-                        .note(format!("first in {}", at.cell_note(first.cell, first.j))),
+                        .note(format!(
+                            "first in {}",
+                            at.cell_note(first.year_cell.0, first.year_cell.1)
+                        )),
                 );
                 true
             }
@@ -1222,6 +1237,7 @@ impl Reader {
             }
             out.push(Raw {
                 year,
+                year_cell: (ycell, year_col),
                 number,
                 cell,
                 j: col,
@@ -1350,6 +1366,7 @@ impl Reader {
             }
             out.push(Raw {
                 year,
+                year_cell: (ycell, year_col),
                 number,
                 cell,
                 j: value_col,
