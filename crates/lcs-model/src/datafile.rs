@@ -24,7 +24,7 @@
 //! column and the YAML line that names the file.
 //!
 //! Never depends on: the engine or any renderer. CSV is parsed by `csv` (quoted fields with
-//! commas and line breaks), workbooks by `calamine` (XLSX, XLSM, XLS, XLSB, ODS).
+//! commas and line breaks), workbooks by `calamine` (XLSX and XLSM, read cell by cell).
 
 use crate::diag::Diagnostic;
 use crate::model::{Series, SeriesDef};
@@ -41,6 +41,11 @@ use std::sync::Arc;
 /// The largest data file lcs reads: 16 MiB, like a YAML file (a larger table is surely not
 /// a model input, and would cost memory out of proportion).
 pub const MAX_DATA_FILE_BYTES: u64 = 16 << 20;
+
+/// The most cells a table may have (a CSV file's fields; a sheet's header columns times its
+/// rows): a model input is far smaller, and a hostile workbook that names cell `XFD1048576`
+/// must not make lcs allocate 17 billion cells.
+pub const MAX_TABLE_CELLS: usize = 1_000_000;
 
 /// The first year a data file may give (a smaller one is surely a typo).
 pub const FIRST_DATA_YEAR: i32 = 1800;
@@ -174,6 +179,8 @@ pub enum DataFileError {
     },
     /// The file or sheet has no header row.
     Empty,
+    /// The table has more than [`MAX_TABLE_CELLS`] cells.
+    TooManyCells,
     /// The workbook could not be opened or its sheet read.
     Workbook {
         /// The reader's message.
@@ -198,7 +205,10 @@ impl fmt::Display for DataFileError {
         match self {
             DataFileError::Absolute => write!(f, "the path is absolute"),
             DataFileError::UnknownFormat { extension: Some(e) } => {
-                write!(f, "`.{e}` is not a data file format lcs reads")
+                write!(
+                    f,
+                    "`.{e}` is not a data file format lcs reads (`.csv`, `.xlsx`, `.xlsm`)"
+                )
             }
             DataFileError::UnknownFormat { extension: None } => {
                 write!(f, "the name has no extension (`.csv`, `.xlsx`)")
@@ -230,6 +240,9 @@ impl fmt::Display for DataFileError {
                 if *found == 1 { "" } else { "s" }
             ),
             DataFileError::Empty => write!(f, "the table is empty (no header row)"),
+            DataFileError::TooManyCells => {
+                write!(f, "the table has more than {MAX_TABLE_CELLS} cells")
+            }
             DataFileError::Workbook { message } => write!(f, "{message}"),
             DataFileError::NoSuchSheet { sheet, .. } => write!(f, "it has no sheet `{sheet}`"),
             DataFileError::SheetNeeded { sheets } => {
@@ -259,7 +272,7 @@ impl Format {
             .map(|e| e.to_string_lossy().to_ascii_lowercase());
         match ext.as_deref() {
             Some("csv") => Ok(Format::Csv),
-            Some("xlsx" | "xlsm" | "xls" | "xlsb" | "ods") => Ok(Format::Workbook),
+            Some("xlsx" | "xlsm") => Ok(Format::Workbook),
             _ => Err(DataFileError::UnknownFormat { extension: ext }),
         }
     }
@@ -646,6 +659,7 @@ fn csv_table(id: FileId, path: &Path, text: &str) -> Result<Table, DataFileError
         .from_reader(text.as_bytes());
     let mut records: Vec<(Span, Vec<Cell>)> = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut n_cells = 0usize;
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -655,6 +669,10 @@ fn csv_table(id: FileId, path: &Path, text: &str) -> Result<Table, DataFileError
                     message: e.to_string(),
                 })
             }
+        }
+        n_cells += record.len();
+        if n_cells > MAX_TABLE_CELLS {
+            return Err(DataFileError::TooManyCells);
         }
         let start = record.position().map_or(0, |p| p.byte() as usize);
         let ranges = field_ranges(text.as_bytes(), start, record.len());
@@ -701,18 +719,22 @@ fn csv_table(id: FileId, path: &Path, text: &str) -> Result<Table, DataFileError
 
 /// One sheet of a workbook as a table: the header is the first row with a `year` or `item`
 /// cell (rows above it, such as a title, are left out), else the first row with a value;
-/// rows without any value are left out.
+/// the table's columns are those from the header's first to its last value; rows without
+/// any value in them are left out.
+///
+/// The sheet is read cell by cell (calamine's cell reader), never as a dense range, so a
+/// sheet whose used range is huge but nearly empty costs only its cells; at most
+/// [`MAX_TABLE_CELLS`] cells are read and kept.
 fn workbook_table(
     path: &Path,
     bytes: Vec<u8>,
     sheet: Option<&str>,
 ) -> Result<Table, DataFileError> {
     use calamine::Reader as _;
-    let workbook = |e: calamine::Error| DataFileError::Workbook {
+    let workbook = |e: calamine::XlsxError| DataFileError::Workbook {
         message: e.to_string(),
     };
-    let mut book =
-        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(workbook)?;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(workbook)?;
     let sheets = book.sheet_names();
     let name = match sheet {
         Some(s) if sheets.iter().any(|n| n == s) => s.to_string(),
@@ -725,55 +747,88 @@ fn workbook_table(
         None if sheets.len() == 1 => sheets[0].clone(),
         None => return Err(DataFileError::SheetNeeded { sheets }),
     };
-    let range = book.worksheet_range(&name).map_err(workbook)?;
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut rows: Vec<Vec<Cell>> = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let cells: Vec<Cell> = row
-            .iter()
-            .enumerate()
-            .map(|(j, d)| Cell {
-                value: workbook_value(d),
-                row: r0 + i as u32 + 1,
-                col: c0 + j as u32 + 1,
+    // The cells with a value, by row then column (1-based).
+    let mut rows: std::collections::BTreeMap<u32, Vec<(u32, CellValue)>> = Default::default();
+    let mut n_cells = 0usize;
+    let mut reader = book.worksheet_cells_reader(&name).map_err(workbook)?;
+    while let Some(cell) = reader.next_cell().map_err(workbook)? {
+        let value = workbook_value(cell.get_value());
+        if value == CellValue::Empty {
+            continue;
+        }
+        n_cells += 1;
+        if n_cells > MAX_TABLE_CELLS {
+            return Err(DataFileError::TooManyCells);
+        }
+        let (r, c) = cell.get_position();
+        rows.entry(r.saturating_add(1))
+            .or_default()
+            .push((c.saturating_add(1), value));
+    }
+    let is_header = |cells: &Vec<(u32, CellValue)>| {
+        cells.iter().any(|(_, v)| match v {
+            CellValue::Text(t) => t.eq_ignore_ascii_case("year") || t.eq_ignore_ascii_case("item"),
+            _ => false,
+        })
+    };
+    let header_row = rows
+        .iter()
+        .find(|(_, cells)| is_header(cells))
+        .or_else(|| rows.iter().next())
+        .map(|(r, _)| *r)
+        .ok_or(DataFileError::Empty)?;
+    let header_cells = &rows[&header_row];
+    let first = header_cells.iter().map(|(c, _)| *c).min().unwrap_or(1);
+    let last = header_cells.iter().map(|(c, _)| *c).max().unwrap_or(1);
+    let width = (last - first + 1) as usize;
+    // A row of the table: the values in its columns, empty cells between them.
+    let dense = |r: u32, cells: &[(u32, CellValue)]| -> Vec<Cell> {
+        let mut out: Vec<Cell> = (first..=last)
+            .map(|c| Cell {
+                value: CellValue::Empty,
+                row: r,
+                col: c,
                 span: None,
             })
             .collect();
-        if !cells.iter().all(Cell::is_empty) {
-            rows.push(cells);
+        for (c, v) in cells {
+            if (first..=last).contains(c) {
+                out[(c - first) as usize].value = v.clone();
+            }
         }
-    }
-    // Title and note rows above the table are skipped: the header is the first row with a
-    // `year` or `item` cell (the first row with a value when there is none).
-    let is_header = |r: &Vec<Cell>| {
-        r.iter().any(|c| {
-            let t = c.text();
-            t.eq_ignore_ascii_case("year") || t.eq_ignore_ascii_case("item")
-        })
+        out
     };
-    let start = rows.iter().position(is_header).unwrap_or(0);
-    let mut rows = rows.into_iter().skip(start);
-    let header = rows.next().ok_or(DataFileError::Empty)?;
+    let body: Vec<(&u32, &Vec<(u32, CellValue)>)> = rows
+        .range(header_row + 1..)
+        .filter(|(_, cells)| cells.iter().any(|(c, _)| (first..=last).contains(c)))
+        .collect();
+    if (body.len() + 1).saturating_mul(width) > MAX_TABLE_CELLS {
+        return Err(DataFileError::TooManyCells);
+    }
     Ok(Table {
         path: path.to_path_buf(),
         sheet: Some(name),
         csv: None,
-        header,
-        rows: rows.collect(),
+        header: dense(header_row, header_cells),
+        rows: body
+            .into_iter()
+            .map(|(r, cells)| dense(*r, cells))
+            .collect(),
     })
 }
 
-fn workbook_value(d: &calamine::Data) -> CellValue {
-    use calamine::Data;
+fn workbook_value(d: &calamine::DataRef) -> CellValue {
+    use calamine::DataRef;
     match d {
-        Data::Empty => CellValue::Empty,
-        Data::Int(i) => CellValue::Number(*i as f64),
-        Data::Float(v) => CellValue::Number(*v),
-        Data::String(s) => text_value(s),
-        Data::Bool(b) => CellValue::Other(format!("the truth value `{b}`")),
-        Data::DateTime(_) | Data::DateTimeIso(_) => CellValue::Other("a date".to_string()),
-        Data::DurationIso(_) => CellValue::Other("a duration".to_string()),
-        Data::Error(e) => CellValue::Other(format!("the cell error `{e}`")),
+        DataRef::Empty => CellValue::Empty,
+        DataRef::Int(i) => CellValue::Number(*i as f64),
+        DataRef::Float(v) => CellValue::Number(*v),
+        DataRef::String(s) => text_value(s),
+        DataRef::SharedString(s) => text_value(s),
+        DataRef::Bool(b) => CellValue::Other(format!("the truth value `{b}`")),
+        DataRef::DateTime(_) | DataRef::DateTimeIso(_) => CellValue::Other("a date".to_string()),
+        DataRef::DurationIso(_) => CellValue::Other("a duration".to_string()),
+        DataRef::Error(e) => CellValue::Other(format!("the cell error `{e}`")),
     }
 }
 
@@ -1456,7 +1511,7 @@ fn file_error(
             format!("cannot read `{from_text}`: {e}"),
         )
         .at(from_path)
-        .expected("a `.csv` file or a workbook (`.xlsx`, `.xlsm`, `.xls`, `.xlsb`, `.ods`)"),
+        .expected("a `.csv` file or an `.xlsx` or `.xlsm` workbook (save other spreadsheets as one of these)"),
         DataFileError::Ragged { span, .. } => Diagnostic::new(*span, format!("cannot read `{from_text}`: {e}"))
             .at(path)
             .expected("as many fields in every row as in the header row (quote a field that holds a comma)")

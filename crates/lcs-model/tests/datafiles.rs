@@ -453,3 +453,151 @@ fn the_iskandar_drivers_are_read_from_data_iskandar() {
     assert_eq!(share.unit_text.as_deref(), Some("1"));
     assert_eq!(share.values().expect("values")[20], 0.34);
 }
+
+#[test]
+fn a_sheet_with_a_far_away_cell_costs_only_its_cells() {
+    // A value in the last cell of a sheet (XFD1048576) makes its used range 17 billion
+    // cells; read as a dense range it aborted the process. It lies outside the header's
+    // columns, so it is not part of the table.
+    use rust_xlsxwriter::Workbook;
+    let dir = temp_dir("far-cell");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "year").expect("write");
+    ws.write_string(0, 1, "population").expect("write");
+    ws.write_number(1, 0, 2020.0).expect("write");
+    ws.write_number(1, 1, 100000.0).expect("write");
+    ws.write_number(1_048_575, 16_383, 1.0).expect("write");
+    std::fs::write(dir.join("far.xlsx"), wb.save_to_buffer().expect("workbook")).expect("write");
+    write(dir.as_path(), "long.csv", LONG_CSV);
+    write(
+        &dir,
+        "model.yaml",
+        &model_text(
+            "{ unit: person, from: far.xlsx, column: population }",
+            HH_INLINE,
+            INT_INLINE,
+            GRID_INLINE,
+            CEMENT_INLINE,
+        ),
+    );
+    let m = load(&dir.join("model.yaml"));
+    assert_eq!(series(&m)[0].1.values().expect("values"), [100000.0; 11]);
+}
+
+#[test]
+fn a_table_over_the_cell_limit_is_an_error() {
+    // 1000 columns × 1001 records = 1,001,000 fields > MAX_TABLE_CELLS (1,000,000).
+    let dir = temp_dir("cells");
+    let mut text = String::from("year");
+    for j in 1..1000 {
+        text.push_str(&format!(",c{j}"));
+    }
+    text.push('\n');
+    for y in 0..1000 {
+        text.push_str(&format!("{}", 1900 + y % 300));
+        text.push_str(&",1".repeat(999));
+        text.push('\n');
+    }
+    write(&dir, "big.csv", &text);
+    write(
+        &dir,
+        "model.yaml",
+        &model_text(
+            "{ unit: person, from: big.csv, column: c1 }",
+            HH_INLINE,
+            INT_INLINE,
+            GRID_INLINE,
+            CEMENT_INLINE,
+        ),
+    );
+    let err = load_err(&dir.join("model.yaml"));
+    assert!(
+        err.contains("cannot read `big.csv`: the table has more than 1000000 cells"),
+        "{err}"
+    );
+    assert_eq!(lcs_model::MAX_TABLE_CELLS, 1_000_000);
+}
+
+#[test]
+fn mistakes_in_the_form_are_named_at_their_key() {
+    let dir = temp_dir("forms");
+    write(&dir, "wide.csv", WIDE_CSV);
+    write(&dir, "long.csv", LONG_CSV);
+    write(&dir, "stats.ods", "not read");
+    let cases: [(&str, &[&str]); 7] = [
+        (
+            "{ unit: person/household, from: stats.ods, column: household_size }",
+            &["cannot read `stats.ods`: `.ods` is not a data file format lcs reads", "key: `drivers.household_size.from`"],
+        ),
+        (
+            "{ unit: person/household, from: /etc/wide.csv, column: household_size }",
+            &["`/etc/wide.csv` is an absolute path", "key: `drivers.household_size.from`"],
+        ),
+        (
+            "{ unit: person/household, from: wide.csv, sheet: data, column: household_size }",
+            &["`wide.csv` is a CSV file: it has no sheets", "key: `drivers.household_size.sheet`"],
+        ),
+        (
+            "{ unit: person/household, from: wide.csv, column: household_size, item: household_size }",
+            &["a series has both `column` and `item`", "key: `drivers.household_size.item`"],
+        ),
+        (
+            "{ unit: person/household, from: wide.csv }",
+            &["a series read from a data file needs `column` or `item`", "key: `drivers.household_size.column`"],
+        ),
+        (
+            "{ unit: person/household, from: wide.csv, column: household_size, points: { 2020: 4 } }",
+            &["cannot also be written inline", "found: `from` and `points`"],
+        ),
+        (
+            "{ unit: person/household, from: wide.csv, column: household_size, interp: cubic }",
+            &["unknown interpolation `cubic`", "key: `drivers.household_size.interp`"],
+        ),
+    ];
+    for (hh, wants) in cases {
+        write(
+            &dir,
+            "model.yaml",
+            &model_text(POP_INLINE, hh, INT_INLINE, GRID_INLINE, CEMENT_INLINE),
+        );
+        let err = load_err(&dir.join("model.yaml"));
+        for w in wants {
+            assert!(err.contains(w), "{hh}: `{w}` not in\n{err}");
+        }
+    }
+    // A long table needs `item`, `value` and `year` columns.
+    write(
+        &dir,
+        "model.yaml",
+        &model_text(
+            "{ unit: person, from: wide.csv, item: population }",
+            HH_INLINE,
+            INT_INLINE,
+            GRID_INLINE,
+            CEMENT_INLINE,
+        ),
+    );
+    let err = load_err(&dir.join("model.yaml"));
+    assert!(
+        err.contains("wide.csv` has no `item` or `value` column"),
+        "{err}"
+    );
+    assert!(err.contains("key: `drivers.population.from`"), "{err}");
+    // A wide table needs a `year` column.
+    write(
+        &dir,
+        "model.yaml",
+        &model_text(
+            "{ unit: person, from: long.csv, column: value }",
+            HH_INLINE,
+            INT_INLINE,
+            GRID_INLINE,
+            CEMENT_INLINE,
+        ),
+    );
+    let err = load_err(&dir.join("model.yaml"));
+    // long.csv has a `year` column, but a `2020-2030` in it: the wide form wants a year in
+    // every row with a value.
+    assert!(err.contains("`2020-2030` is not a year"), "{err}");
+}
