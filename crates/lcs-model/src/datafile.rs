@@ -47,6 +47,10 @@ pub const MAX_DATA_FILE_BYTES: u64 = 16 << 20;
 /// must not make lcs allocate 17 billion cells.
 pub const MAX_TABLE_CELLS: usize = 1_000_000;
 
+/// The most a workbook may unpack to: 256 MiB. A workbook is a zip archive; its sheets and
+/// strings are read unpacked, and a 16 MiB archive can unpack to about 16 GiB.
+pub const MAX_UNPACKED_BYTES: u64 = 256 << 20;
+
 /// The first year a data file may give (a smaller one is surely a typo).
 pub const FIRST_DATA_YEAR: i32 = 1800;
 
@@ -181,6 +185,8 @@ pub enum DataFileError {
     Empty,
     /// The table has more than [`MAX_TABLE_CELLS`] cells.
     TooManyCells,
+    /// The workbook unpacks to more than [`MAX_UNPACKED_BYTES`].
+    Unpacks,
     /// The workbook could not be opened or its sheet read.
     Workbook {
         /// The reader's message.
@@ -240,6 +246,11 @@ impl fmt::Display for DataFileError {
                 if *found == 1 { "" } else { "s" }
             ),
             DataFileError::Empty => write!(f, "the table is empty (no header row)"),
+            DataFileError::Unpacks => write!(
+                f,
+                "the workbook unpacks to more than {} MiB",
+                MAX_UNPACKED_BYTES >> 20
+            ),
             DataFileError::TooManyCells => {
                 write!(f, "the table has more than {MAX_TABLE_CELLS} cells")
             }
@@ -734,6 +745,7 @@ fn workbook_table(
     let workbook = |e: calamine::XlsxError| DataFileError::Workbook {
         message: e.to_string(),
     };
+    unpacks_within(&bytes, MAX_UNPACKED_BYTES)?;
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(workbook)?;
     let sheets = book.sheet_names();
     let name = match sheet {
@@ -815,6 +827,30 @@ fn workbook_table(
             .map(|(r, cells)| dense(*r, cells))
             .collect(),
     })
+}
+
+/// Whether a workbook (a zip archive) unpacks to at most `limit` bytes, found by unpacking
+/// every entry into nothing and stopping past the limit (the sizes an archive declares can
+/// lie).
+fn unpacks_within(bytes: &[u8], limit: u64) -> Result<(), DataFileError> {
+    let not_a_workbook = |e: String| DataFileError::Workbook {
+        message: format!("it is not an `.xlsx` workbook ({e})"),
+    };
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| not_a_workbook(e.to_string()))?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index(i)
+            .map_err(|e| not_a_workbook(e.to_string()))?;
+        let n = std::io::copy(&mut entry.take(limit + 1 - total), &mut std::io::sink())
+            .map_err(|e| not_a_workbook(e.to_string()))?;
+        total += n;
+        if total > limit {
+            return Err(DataFileError::Unpacks);
+        }
+    }
+    Ok(())
 }
 
 fn workbook_value(d: &calamine::DataRef) -> CellValue {
@@ -1607,6 +1643,22 @@ mod tests {
             csv_text(b"\xef\xbb\xbfyear".to_vec()),
             Ok("year".to_string())
         );
+    }
+
+    #[test]
+    fn a_workbook_that_unpacks_past_the_limit_is_refused() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        wb.add_worksheet()
+            .write_string(0, 0, "year")
+            .expect("write");
+        let bytes = wb.save_to_buffer().expect("workbook");
+        // A minimal workbook unpacks to a few kB: within 1 MiB, not within 100 bytes.
+        assert_eq!(unpacks_within(&bytes, 1 << 20), Ok(()));
+        assert_eq!(unpacks_within(&bytes, 100), Err(DataFileError::Unpacks));
+        assert!(matches!(
+            unpacks_within(b"year,v\n", 1 << 20),
+            Err(DataFileError::Workbook { .. })
+        ));
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub mod yaml;
 pub use check_model::node_key_path;
 pub use datafile::{
     DataFileError, DataPoint, Provenance, TableForm, FIRST_DATA_YEAR, LAST_DATA_YEAR,
-    MAX_DATA_FILE_BYTES, MAX_TABLE_CELLS,
+    MAX_DATA_FILE_BYTES, MAX_TABLE_CELLS, MAX_UNPACKED_BYTES,
 };
 pub use diag::{render_all_plain, Diagnostic};
 pub use model::*;
