@@ -32,9 +32,13 @@ mod model;
 mod paths;
 mod project;
 mod read;
+mod routes;
 mod scenario;
+pub mod schema;
 mod source;
+pub mod starter;
 mod uncertainty;
+mod wastewater;
 pub mod yaml;
 
 pub use check_model::node_key_path;
@@ -42,12 +46,13 @@ pub use datafile::{
     DataFileError, DataPoint, Provenance, TableForm, FIRST_DATA_YEAR, LAST_DATA_YEAR,
     MAX_DATA_FILE_BYTES, MAX_TABLE_CELLS, MAX_UNPACKED_BYTES,
 };
-pub use diag::{render_all_plain, Diagnostic};
+pub use diag::{render_all_plain, Diagnostic, Severity};
 pub use model::*;
 pub use paths::{activity_dim, target_paths, PathInfo};
 pub use project::{
     Captive, Economics, GridFactor, Incinerator, Methodology, Parameters, Project, PvOutput,
     Reference, Revenue, Status,
 };
+pub use routes::{default_accepts, Accepts};
 pub use scenario::{Checked, FileKind, Loader};
 pub use source::{FileId, SourceFile, Sources, Span};

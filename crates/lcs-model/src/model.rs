@@ -4,6 +4,7 @@
 //! display text (`unit_text`) for reports and `lcs paths`.
 
 use crate::source::Span;
+use lcs_factors::names::{builtin_name, NameKind};
 use lcs_factors::{Category, FuelTable, GwpSet};
 use lcs_levers::Schedule;
 use lcs_units::{Dimension, Expr, Species, UnitRegistry};
@@ -92,6 +93,8 @@ pub struct ShareItem {
 pub struct DemandNode {
     /// The key of the node.
     pub name: String,
+    /// Its display name (`name:`, an extension: docs/EXTENSIONS.md "Display names").
+    pub display_name: Option<String>,
     /// Its path, keys joined by `/`.
     pub path: String,
     /// Parent node index.
@@ -178,8 +181,18 @@ pub struct Electricity {
     pub span: Span,
 }
 
-/// The four waste routes, in this order.
-pub const ROUTES: [&str; 4] = ["landfill", "recycling", "composting", "incineration"];
+/// The waste routes, in this order: MODEL.md §7's four and `anaerobic_digestion` (an
+/// extension, docs/EXTENSIONS.md).
+pub const ROUTES: [&str; lcs_factors::N_WASTE_ROUTES] = [
+    "landfill",
+    "recycling",
+    "composting",
+    "incineration",
+    "anaerobic_digestion",
+];
+
+/// Number of waste types (MODEL.md §7 plus `metals` and `glass`).
+pub const N_WASTE_TYPES: usize = lcs_factors::N_WASTE_TYPES;
 
 /// The waste section (MODEL.md §7).
 #[derive(Clone, Debug)]
@@ -188,8 +201,17 @@ pub struct Waste {
     pub generation: Activity,
     /// Composition: waste type index → share.
     pub composition: Vec<ShareItem>,
-    /// Routes: index into [`ROUTES`] → share.
+    /// Routes of mixed waste: index into [`ROUTES`] → share (empty when `by_type`).
     pub routes: Vec<ShareItem>,
+    /// Whether the routes are given per waste type (composition-aware, docs/EXTENSIONS.md).
+    pub by_type: bool,
+    /// Composition-aware routes: for each waste type (`WasteType::index`), its route map
+    /// (index into [`ROUTES`] → share of the type's mass). Empty unless `by_type`; a type
+    /// the model gives no map sends everything to landfill.
+    pub type_routes: Vec<Vec<ShareItem>>,
+    /// Which types each route accepts, `[route][type]` (the defaults of
+    /// `data/factors/waste_routes.csv` with the model's `accepts`).
+    pub accepts: [[bool; N_WASTE_TYPES]; lcs_factors::N_WASTE_ROUTES],
     /// Methane correction factor.
     pub mcf: f64,
     /// Oxidation in the cover.
@@ -201,7 +223,7 @@ pub struct Waste {
     /// CH4 fraction of landfill gas.
     pub f: f64,
     /// Decay rate per waste type (per year), indexed by `WasteType::index`.
-    pub k: [f64; 8],
+    pub k: [f64; N_WASTE_TYPES],
     /// Deposits before the base year: (first year, growth rate).
     pub history: Option<(i32, f64)>,
     /// Net electricity per tonne incinerated (GJ per t).
@@ -210,6 +232,99 @@ pub struct Waste {
     pub compost_ch4: f64,
     /// Composting N2O (t per t wet waste).
     pub compost_n2o: f64,
+    /// Anaerobic digestion CH4 leakage (t per t wet waste).
+    pub ad_ch4: f64,
+    /// Anaerobic digestion N2O (t per t wet waste).
+    pub ad_n2o: f64,
+    /// Net biogas electricity per tonne digested (GJ per t), joining local generation.
+    pub ad_electricity: Series,
+    /// Whether the model names anaerobic digestion (a route share or its settings).
+    pub ad_named: bool,
+    /// Where the section is.
+    pub span: Span,
+}
+
+/// A treatment or discharge pathway of wastewater, with its share of the organics
+/// (docs/EXTENSIONS.md, IPCC 2006 Vol. 5 Ch. 6).
+#[derive(Clone, Debug)]
+pub struct Pathway {
+    /// Pathway name (a built-in name such as `septic_tank`, or the model's own).
+    pub name: String,
+    /// Share of the organics treated or discharged this way (dimensionless series).
+    pub share: Series,
+    /// Methane correction factor (fraction).
+    pub mcf: f64,
+}
+
+/// The organics and pathways common to domestic and industrial wastewater.
+#[derive(Clone, Debug)]
+pub struct WastewaterStream {
+    /// Pathways; the shares sum to 1.
+    pub pathways: Vec<Pathway>,
+    /// Maximum CH4 producing capacity `B0`, t CH4 per t of BOD (domestic) or COD (industrial).
+    pub b0: f64,
+    /// Share of the organics removed as sludge `S / TOW` (series, fraction).
+    pub sludge: Series,
+    /// Share of the CH4 generated that is recovered (series, fraction).
+    pub recovery: Series,
+    /// Where the stream is defined.
+    pub span: Span,
+}
+
+/// Domestic wastewater (IPCC 2006 Vol. 5 Eq. 6.1–6.3, 6.7–6.8).
+#[derive(Clone, Debug)]
+pub struct DomesticWastewater {
+    /// Population served: a driver (a count of persons) or a series.
+    pub population: Activity,
+    /// BOD per person per year, t per person (from e.g. `"40 g/person/day"`).
+    pub bod: Series,
+    /// Correction `I` for industrial BOD co-discharged into sewers (fraction ≥ 1 typically).
+    pub correction: f64,
+    /// Pathways, B0, sludge and recovery.
+    pub stream: WastewaterStream,
+    /// Effluent nitrogen, when `protein` is given.
+    pub nitrogen: Option<EffluentNitrogen>,
+}
+
+/// Nitrogen in domestic effluent (IPCC 2006 Vol. 5 Eq. 6.7–6.8).
+#[derive(Clone, Debug)]
+pub struct EffluentNitrogen {
+    /// Protein consumed per person per year, t per person.
+    pub protein: Series,
+    /// Nitrogen in protein, t N per t protein.
+    pub f_npr: f64,
+    /// Factor for non-consumed protein.
+    pub f_non_con: f64,
+    /// Factor for industrial and commercial co-discharged protein.
+    pub f_ind_com: f64,
+    /// N2O-N per N in effluent.
+    pub ef_effluent: f64,
+    /// Nitrogen removed with sludge, t N per year.
+    pub sludge_nitrogen: Series,
+}
+
+/// Industrial wastewater of one industry (IPCC 2006 Vol. 5 Eq. 6.4–6.6).
+#[derive(Clone, Debug)]
+pub struct IndustrialWastewater {
+    /// Industry name (`palm_oil`).
+    pub name: String,
+    /// Production, in its unit (t of product per year, say).
+    pub production: Activity,
+    /// Wastewater per unit of production (m3 per t, say).
+    pub wastewater: Series,
+    /// COD per unit of wastewater (kg per m3, say).
+    pub cod: Series,
+    /// Pathways, B0, sludge and recovery.
+    pub stream: WastewaterStream,
+}
+
+/// The `wastewater:` section (an extension, docs/EXTENSIONS.md).
+#[derive(Clone, Debug)]
+pub struct Wastewater {
+    /// Domestic wastewater, if given.
+    pub domestic: Option<DomesticWastewater>,
+    /// Industries, in file order.
+    pub industrial: Vec<IndustrialWastewater>,
     /// Where the section is.
     pub span: Span,
 }
@@ -251,6 +366,8 @@ impl SourceGas {
 pub struct Source {
     /// The path, e.g. `ippu/cement`.
     pub path: String,
+    /// Its display name (`name:`, an extension: docs/EXTENSIONS.md "Display names").
+    pub display_name: Option<String>,
     /// The sector (first part of the path).
     pub sector: String,
     /// Activity.
@@ -284,10 +401,14 @@ pub struct Model {
     pub nodes: Vec<DemandNode>,
     /// The fuel table (built-in plus overrides).
     pub fuels: FuelTable,
+    /// Display names given to fuels under `fuels: { <id>: { name: … } }`, in file order.
+    pub fuel_names: Vec<(String, String)>,
     /// Electricity, if any.
     pub electricity: Option<Electricity>,
     /// Waste, if any.
     pub waste: Option<Waste>,
+    /// Wastewater, if any (an extension).
+    pub wastewater: Option<Wastewater>,
     /// Sources.
     pub sources: Vec<Source>,
     /// Drivers to divide total emissions by.
@@ -372,6 +493,123 @@ impl Model {
         None
     }
 
+    /// The display name of a fuel: its `name:` in the model, else the built-in name
+    /// (`data/names.csv`), else the id.
+    pub fn fuel_name(&self, id: &str) -> String {
+        self.fuel_names
+            .iter()
+            .find(|(f, _)| f == id)
+            .map(|(_, n)| n.clone())
+            .or_else(|| builtin_name(NameKind::Fuel, id).map(str::to_string))
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// The display name of an emission sector (a row of the sector view: a top-level demand
+    /// node, `Waste` or a source sector): a top-level node's `name:`, else the built-in name,
+    /// else the id.
+    pub fn sector_name(&self, sector: &str) -> String {
+        self.nodes
+            .iter()
+            .find(|n| n.parent.is_none() && n.name == sector)
+            .and_then(|n| n.display_name.clone())
+            .or_else(|| builtin_name(NameKind::Sector, sector).map(str::to_string))
+            .unwrap_or_else(|| sector.to_string())
+    }
+
+    /// The display name of a demand node: its `name:`, else (for a top-level node) the
+    /// built-in sector name, else its parent's display name and its key (`Passenger
+    /// transport / car`).
+    pub fn node_name(&self, node: usize) -> String {
+        let n = &self.nodes[node];
+        if let Some(d) = &n.display_name {
+            return d.clone();
+        }
+        match n.parent {
+            None => self.sector_name(&n.name),
+            Some(p) => format!("{} / {}", self.node_name(p), n.name),
+        }
+    }
+
+    /// The display name of a source: its `name:`, else its sector's display name and the
+    /// rest of its path (`AFOLU / forest`).
+    pub fn source_name(&self, source: usize) -> String {
+        let s = &self.sources[source];
+        if let Some(d) = &s.display_name {
+            return d.clone();
+        }
+        match s.path.split_once('/') {
+            Some((sector, rest)) => format!("{} / {rest}", self.sector_name(sector)),
+            None => self.sector_name(&s.path),
+        }
+    }
+
+    /// The display name of a driver: the built-in name of common ids (`gdp` → "GDP"), else
+    /// the id.
+    pub fn driver_name(&self, driver: usize) -> String {
+        let id = &self.drivers[driver].name;
+        builtin_name(NameKind::Driver, id)
+            .map(str::to_string)
+            .unwrap_or_else(|| id.clone())
+    }
+
+    /// The ids of the items of a share map target, in item-index order: fuels, children,
+    /// plants, waste types or routes (empty for other targets).
+    pub fn share_map_items(&self, target: &Target) -> Vec<String> {
+        match target {
+            Target::Fuels(_) => self.fuels.ids().iter().map(|s| s.to_string()).collect(),
+            Target::Children(n) => self.nodes[*n]
+                .children
+                .iter()
+                .map(|&c| self.nodes[c].name.clone())
+                .collect(),
+            Target::Mix => match &self.electricity {
+                Some(Electricity {
+                    grid: Grid::Mix(p), ..
+                }) => p.iter().map(|x| x.name.clone()).collect(),
+                _ => Vec::new(),
+            },
+            Target::WasteComposition => lcs_factors::WasteType::ALL
+                .iter()
+                .map(|t| t.name().to_string())
+                .collect(),
+            Target::WasteRoutes | Target::TypeRoutes(_) => {
+                ROUTES.iter().map(|s| s.to_string()).collect()
+            }
+            Target::WastewaterPathways(i) => {
+                let w = self.wastewater.as_ref();
+                let st = match i {
+                    None => w.and_then(|w| w.domestic.as_ref()).map(|d| &d.stream),
+                    Some(i) => w.and_then(|w| w.industrial.get(*i)).map(|x| &x.stream),
+                };
+                st.map(|s| s.pathways.iter().map(|p| p.name.clone()).collect())
+                    .unwrap_or_default()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The display names of a share map target's items, in item-index order (a fuel's, a
+    /// waste type's or a route's built-in name; a child's or plant's key).
+    pub fn share_map_item_names(&self, target: &Target) -> Vec<String> {
+        let ids = self.share_map_items(target);
+        match target {
+            Target::Fuels(_) => ids.iter().map(|f| self.fuel_name(f)).collect(),
+            Target::WasteComposition => ids
+                .iter()
+                .map(|w| {
+                    builtin_name(NameKind::WasteType, w)
+                        .unwrap_or(w)
+                        .to_string()
+                })
+                .collect(),
+            Target::WasteRoutes | Target::TypeRoutes(_) => ids
+                .iter()
+                .map(|r| builtin_name(NameKind::Route, r).unwrap_or(r).to_string())
+                .collect(),
+            _ => ids,
+        }
+    }
+
     /// The category in force at a node.
     pub fn effective_category(&self, node: usize) -> Option<Category> {
         let mut n = Some(node);
@@ -400,6 +638,9 @@ pub enum Target {
     Fuels(usize),
     /// `demand.<node>`: the children's shares.
     Children(usize),
+    /// `demand.<node>.energy`: the final energy of the leaves below, for `save` and `switch`
+    /// (an extension, docs/EXTENSIONS.md).
+    Energy(usize),
     /// `electricity.losses`.
     Losses,
     /// `electricity.grid_factor`.
@@ -418,10 +659,23 @@ pub enum Target {
     WasteGeneration,
     /// `waste.composition`.
     WasteComposition,
-    /// `waste.routes`.
+    /// `waste.routes`: the mixed routes' share map, or (composition-aware routes) the
+    /// routes as a whole, for `divert`.
     WasteRoutes,
+    /// `waste.routes.<type>`: the route map of one waste type (composition-aware routes).
+    TypeRoutes(usize),
     /// `waste.landfill.recovery`.
     LandfillRecovery,
+    /// `waste.incineration.electricity`: net electricity per tonne incinerated (an
+    /// extension).
+    IncinerationElectricity,
+    /// `wastewater.domestic.pathways` or `wastewater.industrial.<name>.pathways` (`None`:
+    /// domestic; `Some(i)`: industry `i`).
+    WastewaterPathways(Option<usize>),
+    /// `wastewater.domestic.recovery` or `wastewater.industrial.<name>.recovery`.
+    WastewaterRecovery(Option<usize>),
+    /// `wastewater.industrial.<name>.production`.
+    IndustrialProduction(usize),
     /// `sources.<path>.activity`.
     SourceActivity(usize),
     /// `sources.<path>.factors.<gas>`.
@@ -438,6 +692,8 @@ impl Target {
                 | Target::Mix
                 | Target::WasteComposition
                 | Target::WasteRoutes
+                | Target::TypeRoutes(_)
+                | Target::WastewaterPathways(_)
         )
     }
 }
@@ -474,10 +730,48 @@ pub enum Lever {
         /// The target shares, summing to 1.
         value: Vec<(usize, f64)>,
     },
-    /// Adds local generation (GJ per year at full effect).
+    /// Adds local generation: `capacity * capacity_factor` (or `generation`) in year `y`,
+    /// times `(1 - degradation)^(y - start)` from `start` on.
     Generation {
-        /// Annual generation at full effect, in GJ.
-        generation_gj: f64,
+        /// Annual generation at full effect in each model year, GJ (capacity × capacity
+        /// factor, or generation; known at load).
+        generation_gj: Vec<f64>,
+        /// Loss of output per year of operation, fraction in [0, 1) (0 when not given).
+        degradation: f64,
+    },
+    /// A mass-capped diversion between waste routes (an extension): up to `mass(y) * r(y)`
+    /// of waste moves from the `from` routes to `to`.
+    Divert {
+        /// Route indices that lose (into [`ROUTES`]).
+        from: Vec<usize>,
+        /// The route that gains.
+        to: usize,
+        /// Mass per year at full effect, t.
+        mass: Series,
+        /// Waste types the diversion may take (indices of `WasteType`); `None`: every type
+        /// the `to` route accepts.
+        types: Option<Vec<usize>>,
+    },
+    /// An absolute saving of one fuel's final energy on the leaves below a node (an
+    /// extension): `FE(leaf, fuel, y)` falls by `amount(y) * r(y)` in total, in proportion
+    /// to each leaf's use of the fuel.
+    Save {
+        /// Fuel index.
+        fuel: usize,
+        /// Energy per year at full effect, GJ.
+        amount: Series,
+    },
+    /// An absolute fuel switch on the leaves below a node (an extension): `amount(y) * r(y)`
+    /// of fuel `from` becomes `ratio` times as much of fuel `to`.
+    Switch {
+        /// Fuel index given up.
+        from: usize,
+        /// Fuel index taken up.
+        to: usize,
+        /// Energy of `from` per year at full effect, GJ.
+        amount: Series,
+        /// GJ of `to` per GJ of `from` (1: energy held equal).
+        ratio: f64,
     },
 }
 
@@ -490,6 +784,9 @@ impl Lever {
             Lever::Add { .. } => "add",
             Lever::Shift { .. } => "shift",
             Lever::Generation { .. } => "generation",
+            Lever::Divert { .. } => "divert",
+            Lever::Save { .. } => "save",
+            Lever::Switch { .. } => "switch",
         }
     }
 }

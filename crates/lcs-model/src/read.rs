@@ -20,6 +20,22 @@ pub(crate) fn join(path: &str, key: &str) -> String {
     }
 }
 
+/// `one of `a`, `b`, `c`` for an "expected" line that lists every valid name.
+pub(crate) fn one_of<S: AsRef<str>>(names: &[S]) -> String {
+    format!(
+        "one of {}",
+        names
+            .iter()
+            .map(|a| format!("`{}`", a.as_ref()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// The gas keys in their canonical spelling, the one the units use (`t CO2`) and the output
+/// variables (`Emissions|CO2`): source factors, fuel overrides, composting factors.
+pub(crate) const GAS_KEYS: [&str; 4] = ["CO2", "CH4", "N2O", "CO2e"];
+
 /// Whether `s` is a valid name: `[a-z][a-z0-9_]*`.
 pub(crate) fn is_name(s: &str) -> bool {
     let mut c = s.chars();
@@ -39,6 +55,8 @@ pub(crate) enum Want {
 /// Context for reading one model's values.
 pub(crate) struct Reader {
     pub errors: Vec<Diagnostic>,
+    /// Named warnings (they do not make the load fail); the loader keeps them.
+    pub warnings: Vec<Diagnostic>,
     pub units: UnitRegistry,
     pub base_year: i32,
     pub end_year: i32,
@@ -56,7 +74,11 @@ impl Reader {
     }
 
     pub fn err(&mut self, d: Diagnostic) {
-        self.errors.push(d);
+        if d.is_warning() {
+            self.warnings.push(d);
+        } else {
+            self.errors.push(d);
+        }
     }
 
     /// The items of a mapping, reporting unknown keys against `allowed`.
@@ -72,14 +94,7 @@ impl Reader {
                     if !allowed.contains(&k.text.as_str()) {
                         let d = Diagnostic::new(k.span, format!("unknown key `{}`", k.text))
                             .at(join(path, &k.text))
-                            .expected(format!(
-                                "one of {}",
-                                allowed
-                                    .iter()
-                                    .map(|a| format!("`{a}`"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ))
+                            .expected(one_of(allowed))
                             .suggest(nearest(&k.text, allowed.iter().copied()));
                         self.err(d);
                     }
@@ -104,6 +119,67 @@ impl Reader {
                 None
             }
         }
+    }
+
+    /// The items of a mapping whose keys are `allowed`, where the gas keys among them
+    /// ([`GAS_KEYS`]) are matched in any casing: `co2` (the v1 spelling of fuel overrides,
+    /// MODEL.md §11.4) is read as `CO2` with warning `gas-key-case`. Returns each item with
+    /// its canonical key; unknown keys are errors as in [`Reader::map`], and one gas written
+    /// twice (`co2` and `CO2`) is an error.
+    pub fn gas_map<'n>(
+        &mut self,
+        node: &'n Node,
+        path: &str,
+        allowed: &[&'static str],
+    ) -> Option<Vec<(&'static str, &'n Key, &'n Node)>> {
+        let NodeKind::Map(items) = &node.kind else {
+            return self.map(node, path, allowed).map(|_| Vec::new());
+        };
+        let mut out: Vec<(&'static str, &'n Key, &'n Node)> = Vec::new();
+        for (k, v) in items {
+            let canonical = allowed.iter().copied().find(|a| *a == k.text).or_else(|| {
+                allowed
+                    .iter()
+                    .copied()
+                    .find(|a| GAS_KEYS.contains(a) && a.eq_ignore_ascii_case(&k.text))
+            });
+            let Some(c) = canonical else {
+                self.err(
+                    Diagnostic::new(k.span, format!("unknown key `{}`", k.text))
+                        .at(join(path, &k.text))
+                        .expected(one_of(allowed))
+                        .suggest(nearest(&k.text, allowed.iter().copied())),
+                );
+                continue;
+            };
+            if c != k.text {
+                self.err(
+                    Diagnostic::warning(
+                        k.span,
+                        "gas-key-case",
+                        format!("gas key `{}` is written `{c}`", k.text),
+                    )
+                    .at(join(path, &k.text))
+                    .expected(format!(
+                        "`{c}`, as in units (`t {c}`) and results (`Emissions|{c}`)"
+                    ))
+                    .note("gas keys are written in upper case everywhere: `CO2`, `CH4`, `N2O`, `CO2e`"),
+                );
+            }
+            if let Some((_, first, _)) = out.iter().find(|(x, _, _)| *x == c) {
+                self.err(
+                    Diagnostic::new(
+                        k.span,
+                        format!("`{}` and `{}` name the same gas", first.text, k.text),
+                    )
+                    .at(join(path, &k.text))
+                    .expected(format!("one `{c}` key")),
+                );
+                continue;
+            }
+            out.push((c, k, v));
+        }
+        Some(out)
     }
 
     /// The items of a mapping with free keys (names).
@@ -247,6 +323,24 @@ impl Reader {
                 "units such as `GJ`, `MWh`, `t CO2`, `kg/person/day`, `MYR million` (MODEL.md §2)",
             )
             .suggest(suggestions.clone()),
+            UnitError::BadNumber { text } => {
+                let d = Diagnostic::new(span, e.to_string()).at(path);
+                // `"15%"`: a percentage written as text, without the space the `%` unit needs.
+                match text
+                    .strip_suffix('%')
+                    .and_then(|n| lcs_units::parse_number(n.trim()))
+                {
+                    Some(p) => {
+                        let f = lcs_units::format_number(p / 100.0);
+                        d.expected(format!(
+                            "a plain number: write `{f}` for {}%, or `\"{} %\"` with a space",
+                            lcs_units::format_number(p).trim_end_matches(".0"),
+                            lcs_units::format_number(p).trim_end_matches(".0")
+                        ))
+                    }
+                    None => d,
+                }
+            }
             _ => Diagnostic::new(span, e.to_string()).at(path),
         };
         self.err(d);
@@ -354,8 +448,37 @@ impl Reader {
     }
 
     /// A series (MODEL.md §3). `defer_expr` leaves an expression's dimension check for later
-    /// (drivers, checked once all are known).
+    /// (drivers, checked once all are known). Every value known at load must be finite in
+    /// base units (a huge value times its unit, or a growth that overflows, is an error).
     pub fn series(
+        &mut self,
+        node: &Node,
+        path: &str,
+        want: &Want,
+        defer_expr: bool,
+    ) -> Option<Series> {
+        let s = self.series_form(node, path, want, defer_expr)?;
+        if let Some((i, v)) = s
+            .values()
+            .and_then(|v| v.iter().enumerate().find(|(_, x)| !x.is_finite()))
+        {
+            self.err(
+                Diagnostic::new(
+                    node.span,
+                    format!(
+                        "the value is too large: it overflows to {v} in {} (in base units)",
+                        self.base_year + i as i32
+                    ),
+                )
+                .at(path)
+                .expected("a value that stays below about 1e308 in base units in every year"),
+            );
+            return None;
+        }
+        Some(s)
+    }
+
+    fn series_form(
         &mut self,
         node: &Node,
         path: &str,
@@ -656,7 +779,7 @@ impl Reader {
                                         format!("unknown driver `{name}` in expression"),
                                     )
                                     .at(ep.clone())
-                                    .expected("a driver name")
+                                    .expected(format!("a driver name: {}", one_of(&names)))
                                     .suggest(nearest(&name, names)),
                                 );
                                 ok = false;
@@ -742,6 +865,76 @@ impl Reader {
         Some(s)
     }
 
+    /// Whether a series that cannot be negative (MODEL.md §4, §5, §7: activities,
+    /// intensities, capacities, generation, waste generation) is ≥ 0 in every year where
+    /// its values are known at load; reports the first negative year otherwise. Series
+    /// computed from drivers are checked when a run computes them.
+    pub fn non_negative(&mut self, s: &Series, span: Span, path: &str, what: &str) -> bool {
+        let Some(v) = s.values() else {
+            return true;
+        };
+        match v.iter().position(|x| *x < 0.0) {
+            None => true,
+            Some(i) => {
+                let shown = match &s.unit_text {
+                    Some(u) => self
+                        .units
+                        .parse(u)
+                        .map(|unit| format!("{} {u}", v[i] / unit.factor))
+                        .unwrap_or_else(|_| format!("{}", v[i])),
+                    None => format!("{}", v[i]),
+                };
+                self.err(
+                    Diagnostic::new(
+                        span,
+                        format!(
+                            "{what} cannot be negative: `{shown}` in {}",
+                            self.base_year + i as i32
+                        ),
+                    )
+                    .at(path)
+                    .expected(format!("{what} ≥ 0 in every year"))
+                    .found(format!("`{shown}`")),
+                );
+                false
+            }
+        }
+    }
+
+    /// A power series (a capacity): an energy per year such as `MW`, `kW` or `MWh/yr`
+    /// (MODEL.md §2: power is energy per year). An energy with no time in its denominator
+    /// (`"220 MWh"`) has the same dimension, but where a power is expected it is surely a
+    /// mistake, so it is an error.
+    pub fn power(&mut self, node: &Node, path: &str, what: &str) -> Option<Series> {
+        let s = self.series(node, path, &Want::Dim(Dimension::energy()), false)?;
+        if let Some(t) = &s.unit_text {
+            self.check_power_unit(s.span, path, what, t)?;
+        }
+        Some(s)
+    }
+
+    /// Checks that a unit written for a power has a time in its denominator (see
+    /// [`Reader::power`]).
+    pub fn check_power_unit(
+        &mut self,
+        span: Span,
+        path: &str,
+        what: &str,
+        unit: &str,
+    ) -> Option<()> {
+        if self.units.time_exponent(unit) == Ok(0) {
+            self.err(
+                Diagnostic::new(span, format!("`{unit}` is an energy, but {what} is a power"))
+                    .at(path)
+                    .expected("a power such as `MW` or `kW` (or an energy per year, `MWh/yr`)")
+                    .found(format!("`{unit}`"))
+                    .note("capacity × capacity_factor is the annual generation; an annual energy such as `\"5000 MWh\"` goes in `generation`"),
+            );
+            return None;
+        }
+        Some(())
+    }
+
     /// A constant series of value 0 and the given dimension.
     pub fn zero(&self, dim: Dimension, span: Span) -> Series {
         Series {
@@ -759,6 +952,9 @@ impl Reader {
             NodeKind::Scalar { text, .. } if !node.is_null() => {
                 if lcs_units::parse_number(text.split_whitespace().next().unwrap_or("")).is_some() {
                     let s = self.series(node, path, &Want::Any, false)?;
+                    if !self.non_negative(&s, node.span, path, "an activity") {
+                        return None;
+                    }
                     let d = s.dim.clone();
                     return Some((Activity::Series(s), d));
                 }
@@ -782,7 +978,11 @@ impl Reader {
                 let (per, dim) = match get(items, "per") {
                     None => (None, ddim),
                     Some(p) => {
-                        let s = self.series(p, &join(path, "per"), &Want::Any, false)?;
+                        let pp = join(path, "per");
+                        let s = self.series(p, &pp, &Want::Any, false)?;
+                        if !self.non_negative(&s, p.span, &pp, "an activity's `per`") {
+                            return None;
+                        }
                         let d = ddim.mul(&s.dim);
                         (Some(s), d)
                     }
@@ -798,6 +998,9 @@ impl Reader {
             }
             _ => {
                 let s = self.series(node, path, &Want::Any, false)?;
+                if !self.non_negative(&s, node.span, path, "an activity") {
+                    return None;
+                }
                 let d = s.dim.clone();
                 Some((Activity::Series(s), d))
             }
@@ -812,12 +1015,17 @@ impl Reader {
             Some(i) => Some((i, self.drivers[i].1.clone())),
             None => {
                 let names: Vec<&str> = self.drivers.iter().map(|(d, _)| d.as_str()).collect();
+                let listed = if names.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", one_of(&names))
+                };
                 self.err(
                     Diagnostic::new(node.span, format!("unknown driver `{name}`"))
                         .at(path)
-                        .expected(
-                            "a driver name, a `{ driver, per }` mapping, or a value with a unit",
-                        )
+                        .expected(format!(
+                            "a driver name{listed}, a `{{ driver, per }}` mapping, or a value with a unit"
+                        ))
                         .suggest(nearest(name, names)),
                 );
                 None

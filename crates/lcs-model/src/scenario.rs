@@ -6,7 +6,7 @@ use crate::datafile::{DataFileError, DataFiles};
 use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::paths::{target_paths, PathInfo};
-use crate::read::{get, join, Reader, Want};
+use crate::read::{get, join, one_of, Reader, Want};
 use crate::source::{FileId, Sources, Span};
 use crate::yaml::{self, Node, NodeKind};
 use lcs_levers::{Ramp, Schedule};
@@ -70,11 +70,15 @@ pub struct Loader {
     /// The data files named by the files read so far (docs/EXTENSIONS.md, "Series from data
     /// files").
     pub(crate) data: DataFiles,
+    /// The warnings of every successful load so far, each once (a model shared by several
+    /// scenarios reports its warnings once), in the order found.
+    pub warnings: Vec<Diagnostic>,
 }
 
 type Diags = Vec<Diagnostic>;
 
-const SCENARIO_KEYS: [&str; 9] = [
+/// The top-level keys of a scenario file (the schema lists the same).
+pub(crate) const SCENARIO_KEYS: [&str; 9] = [
     "scenario",
     "name",
     "model",
@@ -85,12 +89,38 @@ const SCENARIO_KEYS: [&str; 9] = [
     "targets",
     "uncertainty",
 ];
-const ACTION_KEYS: [&str; 6] = ["id", "name", "theme", "agency", "kpi", "measures"];
+/// The keys of an action.
+pub(crate) const ACTION_KEYS: [&str; 6] = ["id", "name", "theme", "agency", "kpi", "measures"];
+/// The top-level keys of a package file.
+pub(crate) const PACKAGE_KEYS: [&str; 3] = ["package", "name", "actions"];
+/// The keys of a scenario target (MODEL.md §10).
+pub(crate) const TARGET_KEYS: [&str; 7] = [
+    "id",
+    "metric",
+    "driver",
+    "year",
+    "reduction",
+    "relative_to",
+    "at_most",
+];
 
 impl Loader {
     /// A loader with no files read.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Keeps warnings, dropping any already kept (same place, same message).
+    pub(crate) fn keep_warnings(&mut self, warnings: Vec<Diagnostic>) {
+        for w in warnings {
+            if !self
+                .warnings
+                .iter()
+                .any(|k| k.span == w.span && k.message == w.message)
+            {
+                self.warnings.push(w);
+            }
+        }
     }
 
     pub(crate) fn read(&mut self, path: &Path) -> Result<(FileId, Node), Diags> {
@@ -162,7 +192,8 @@ impl Loader {
                 .expected("a file with `region:`")])
             }
         }
-        let (mut model, _) = read_model(&node, &self.data)?;
+        let (mut model, r) = read_model(&node, &self.data)?;
+        self.keep_warnings(r.warnings);
         let errs = finalize(&mut model);
         if errs.is_empty() {
             Ok(model)
@@ -197,6 +228,7 @@ impl Loader {
     fn package_forms(&mut self, node: &Node) -> Result<(String, usize), Diags> {
         let mut r = Reader {
             errors: Vec::new(),
+            warnings: Vec::new(),
             units: lcs_units::UnitRegistry::builtin(),
             base_year: 1900,
             end_year: 2200,
@@ -205,7 +237,7 @@ impl Loader {
             data: self.data.clone(),
         };
         let items = r
-            .map(node, "", &["package", "name", "actions"])
+            .map(node, "", &PACKAGE_KEYS)
             .ok_or_else(|| r.errors.clone())?;
         let id = get(items, "package")
             .and_then(|p| r.text(p, "package"))
@@ -237,6 +269,7 @@ impl Loader {
             }
         }
         if r.errors.is_empty() {
+            self.keep_warnings(r.warnings);
             Ok((id, n))
         } else {
             Err(r.errors)
@@ -420,9 +453,7 @@ impl Loader {
                                 }
                                 let mut pr = reader_for(&model);
                                 pr.data = self.data.clone();
-                                if let Some(pi) =
-                                    pr.map(&pnode, "", &["package", "name", "actions"])
-                                {
+                                if let Some(pi) = pr.map(&pnode, "", &PACKAGE_KEYS) {
                                     let pid = get(pi, "package")
                                         .and_then(|x| pr.text(x, "package"))
                                         .map(str::to_string);
@@ -439,6 +470,7 @@ impl Loader {
                                     }
                                 }
                                 pkg_errors.append(&mut pr.errors);
+                                self.keep_warnings(std::mem::take(&mut pr.warnings));
                             }
                         }
                     }
@@ -507,6 +539,7 @@ impl Loader {
         let NodeKind::Map(leaf_items) = &leaf_node.kind else {
             unreachable!("checked to be a mapping")
         };
+        self.keep_warnings(std::mem::take(&mut r.warnings));
         let mut lr = bare_reader();
         let id = get(leaf_items, "scenario")
             .and_then(|s| lr.text(s, "scenario"))
@@ -529,9 +562,11 @@ impl Loader {
     }
 }
 
-fn bare_reader() -> Reader {
+/// A reader with no model (ids, names, file paths).
+pub(crate) fn bare_reader() -> Reader {
     Reader {
         errors: Vec::new(),
+        warnings: Vec::new(),
         units: lcs_units::UnitRegistry::builtin(),
         base_year: 0,
         end_year: 0,
@@ -546,6 +581,7 @@ fn bare_reader() -> Reader {
 pub(crate) fn reader_for(model: &Model) -> Reader {
     Reader {
         errors: Vec::new(),
+        warnings: Vec::new(),
         units: model.units.clone(),
         base_year: model.base_year,
         end_year: model.end_year,
@@ -635,7 +671,10 @@ fn apply_override(
             }
         }
         Target::Intensity(n) => {
-            if let Some(s) = r.series(v, &key, &Want::Any, false) {
+            if let Some(s) = r
+                .series(v, &key, &Want::Any, false)
+                .filter(|s| r.non_negative(s, v.span, &key, "an intensity"))
+            {
                 for d in descendants(model, n) {
                     model.nodes[d].intensity = None;
                 }
@@ -686,7 +725,15 @@ fn apply_override(
             }
         }
         Target::LocalCapacity(u) | Target::LocalGeneration(u) => {
-            let Some(s) = r.series(v, &key, &want, false) else {
+            let what = match info.target {
+                Target::LocalCapacity(_) => "a capacity",
+                _ => "a generation",
+            };
+            let s = match info.target {
+                Target::LocalCapacity(_) => r.power(v, &key, what),
+                _ => r.series(v, &key, &want, false),
+            };
+            let Some(s) = s.filter(|s| r.non_negative(s, v.span, &key, what)) else {
                 return;
             };
             if let Some(e) = model.electricity.as_mut() {
@@ -716,19 +763,9 @@ fn apply_override(
             let routes = matches!(info.target, Target::WasteRoutes);
             let resolve = |name: &str| -> Result<usize, Vec<String>> {
                 if routes {
-                    ROUTES
-                        .iter()
-                        .position(|x| *x == name)
-                        .ok_or_else(|| ROUTES.iter().map(|s| s.to_string()).collect())
+                    crate::routes::route_index(name)
                 } else {
-                    lcs_factors::WasteType::parse(name)
-                        .map(|t| t.index())
-                        .ok_or_else(|| {
-                            lcs_factors::WasteType::ALL
-                                .iter()
-                                .map(|t| t.name().to_string())
-                                .collect()
-                        })
+                    crate::routes::type_index(name)
                 }
             };
             if let Some(m) = share_map(
@@ -747,6 +784,19 @@ fn apply_override(
                 }
             }
         }
+        Target::TypeRoutes(t) => {
+            let Some(w) = model.waste.as_ref() else {
+                return;
+            };
+            let accepts = w.accepts;
+            if let Some(m) = share_map(r, v, &key, "route", &crate::routes::route_index) {
+                if crate::routes::check_type_map(r, &accepts, t, &m, &key) {
+                    if let Some(w) = model.waste.as_mut() {
+                        w.type_routes[t] = m;
+                    }
+                }
+            }
+        }
         Target::SourceFactor(s, g) => {
             let Some(x) = r.series(v, &key, &want, false) else {
                 return;
@@ -759,7 +809,73 @@ fn apply_override(
                 f.1 = x;
             }
         }
-        Target::Children(_) | Target::Mix | Target::Local => {}
+        Target::IncinerationElectricity => {
+            let Some(x) = r.series(v, &key, &want, false) else {
+                return;
+            };
+            if let Some(w) = model.waste.as_mut() {
+                w.incineration_electricity = x;
+            }
+        }
+        Target::WastewaterRecovery(i) => {
+            let Some(x) = r.fraction(v, &key) else { return };
+            if let Some(st) = wastewater_stream(model, i) {
+                st.recovery = x;
+            }
+        }
+        Target::WastewaterPathways(i) => {
+            let Some(st) = wastewater_stream(model, i) else {
+                return;
+            };
+            let names: Vec<String> = st.pathways.iter().map(|p| p.name.clone()).collect();
+            let resolve = |name: &str| -> Result<usize, Vec<String>> {
+                names
+                    .iter()
+                    .position(|n| n == name)
+                    .ok_or_else(|| names.clone())
+            };
+            if let Some(m) = share_map(r, v, &key, "pathway", &resolve) {
+                if let Some(st) = wastewater_stream(model, i) {
+                    for p in st.pathways.iter_mut() {
+                        p.share = r.zero(Dimension::none(), span);
+                    }
+                    for it in m {
+                        st.pathways[it.item].share = it.share;
+                    }
+                }
+            }
+        }
+        Target::IndustrialProduction(i) => {
+            let Some((a, dim)) = r.activity(v, &key) else {
+                return;
+            };
+            if dim != info.dim {
+                r.err(
+                    Diagnostic::new(v.span, "the override changes the production's dimension")
+                        .at(key)
+                        .expected(format!("{}", info.dim))
+                        .found(format!("{dim}")),
+                );
+                return;
+            }
+            if let Some(ind) = model
+                .wastewater
+                .as_mut()
+                .and_then(|w| w.industrial.get_mut(i))
+            {
+                ind.production = a;
+            }
+        }
+        Target::Children(_) | Target::Mix | Target::Local | Target::Energy(_) => {}
+    }
+}
+
+/// The wastewater stream of a target: domestic (`None`) or industry `i`.
+fn wastewater_stream(model: &mut Model, i: Option<usize>) -> Option<&mut WastewaterStream> {
+    let w = model.wastewater.as_mut()?;
+    match i {
+        None => w.domestic.as_mut().map(|d| &mut d.stream),
+        Some(i) => w.industrial.get_mut(i).map(|x| &mut x.stream),
     }
 }
 
@@ -773,7 +889,8 @@ fn descendants(model: &Model, n: usize) -> Vec<usize> {
     out
 }
 
-const MEASURE_KEYS: [&str; 15] = [
+/// Every key a measure may have (each lever allows some of them).
+pub(crate) const MEASURE_KEYS: [&str; 21] = [
     "id",
     "name",
     "lever",
@@ -781,6 +898,7 @@ const MEASURE_KEYS: [&str; 15] = [
     "start",
     "full",
     "ramp",
+    "until",
     "by",
     "value",
     "amount",
@@ -789,6 +907,23 @@ const MEASURE_KEYS: [&str; 15] = [
     "capacity",
     "capacity_factor",
     "generation",
+    "degradation",
+    "mass",
+    "types",
+    "fuel",
+    "ratio",
+];
+
+/// The levers, in the order messages list them.
+const LEVERS: [&str; 8] = [
+    "scale",
+    "set",
+    "add",
+    "shift",
+    "generation",
+    "divert",
+    "save",
+    "switch",
 ];
 
 fn lever_keys(lever: &str) -> &'static [&'static str] {
@@ -797,7 +932,10 @@ fn lever_keys(lever: &str) -> &'static [&'static str] {
         "set" => &["value"],
         "add" => &["amount"],
         "shift" => &["from", "to", "amount"],
-        "generation" => &["capacity", "capacity_factor", "generation"],
+        "generation" => &["capacity", "capacity_factor", "generation", "degradation"],
+        "divert" => &["from", "to", "mass", "types"],
+        "save" => &["fuel", "amount"],
+        "switch" => &["from", "to", "amount", "ratio"],
         _ => &[],
     }
 }
@@ -839,7 +977,32 @@ fn schedule(r: &mut Reader, mi: &[(yaml::Key, Node)], mp: &str, span: Span) -> O
             }
         }
     };
-    Some(Schedule { start, full, ramp })
+    let until = match get(mi, "until") {
+        None => None,
+        Some(u) => {
+            let y = r.year(u, &join(mp, "until"))?;
+            if y <= start {
+                r.err(
+                    Diagnostic::new(
+                        u.span,
+                        format!("`until` ({y}) is not after `start` ({start})"),
+                    )
+                    .at(join(mp, "until"))
+                    .expected(format!(
+                        "a year after {start}: the first year without effect"
+                    )),
+                );
+                return None;
+            }
+            Some(y)
+        }
+    };
+    Some(Schedule {
+        start,
+        full,
+        ramp,
+        until,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -904,28 +1067,9 @@ fn read_actions(
     }
 }
 
-/// The names of a share map's items and a resolver for them.
+/// The names of a share map's items.
 fn map_items(model: &Model, target: &Target) -> Vec<String> {
-    match target {
-        Target::Fuels(_) => model.fuels.ids().iter().map(|s| s.to_string()).collect(),
-        Target::Children(n) => model.nodes[*n]
-            .children
-            .iter()
-            .map(|&c| model.nodes[c].name.clone())
-            .collect(),
-        Target::Mix => match &model.electricity {
-            Some(Electricity {
-                grid: Grid::Mix(p), ..
-            }) => p.iter().map(|x| x.name.clone()).collect(),
-            _ => Vec::new(),
-        },
-        Target::WasteComposition => lcs_factors::WasteType::ALL
-            .iter()
-            .map(|t| t.name().to_string())
-            .collect(),
-        Target::WasteRoutes => ROUTES.iter().map(|s| s.to_string()).collect(),
-        _ => Vec::new(),
-    }
+    model.share_map_items(target)
 }
 
 fn item_list(
@@ -944,14 +1088,7 @@ fn item_list(
                 r.err(
                     Diagnostic::new(node.span, format!("unknown {what} `{t}`"))
                         .at(path)
-                        .expected(format!(
-                            "one of {}",
-                            names
-                                .iter()
-                                .map(|n| format!("`{n}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ))
+                        .expected(one_of(names))
                         .suggest(nearest(&t, names.iter().map(String::as_str))),
                 );
                 return None;
@@ -959,6 +1096,23 @@ fn item_list(
         }
     }
     Some(out)
+}
+
+/// A measure on the grid form the model does not have: `electricity.grid_factor` when the
+/// grid is a `mix`, or `electricity.mix` when it is a `grid_factor`. The message and a hint.
+fn grid_kind_mismatch(model: &Model, path: &str) -> Option<(String, &'static str)> {
+    let grid = &model.electricity.as_ref()?.grid;
+    match (path, grid) {
+        ("electricity.grid_factor", Grid::Mix(_)) => Some((
+            "targets `electricity.grid_factor`, but the model's grid is a `mix`".into(),
+            "a mix has no single grid factor: change its plants' shares with `shift` or `set` on `electricity.mix`",
+        )),
+        ("electricity.mix", Grid::Factor { .. }) => Some((
+            "targets `electricity.mix`, but the model's grid is a `grid_factor`".into(),
+            "the model gives one grid factor: act on `electricity.grid_factor` (`scale`, `set`, `add`)",
+        )),
+        _ => None,
+    }
 }
 
 fn read_measure(
@@ -982,16 +1136,17 @@ fn read_measure(
             r.err(
                 Diagnostic::new(ln.span, format!("unknown lever `{lever_text}`"))
                     .at(join(mp, "lever"))
-                    .expected("`scale`, `set`, `add`, `shift` or `generation`")
-                    .suggest(nearest(
-                        &lever_text,
-                        ["scale", "set", "add", "shift", "generation"],
-                    )),
+                    .expected(
+                        "`scale`, `set`, `add`, `shift`, `generation`, `divert`, `save` or `switch`",
+                    )
+                    .suggest(nearest(&lever_text, LEVERS)),
             );
             return None;
         }
     }
-    let mut allowed: Vec<&str> = vec!["id", "name", "lever", "target", "start", "full", "ramp"];
+    let mut allowed: Vec<&str> = vec![
+        "id", "name", "lever", "target", "start", "full", "ramp", "until",
+    ];
     allowed.extend_from_slice(lever_keys(&lever_text));
     let mi = r.map(m, mp, &allowed)?;
     let id = r
@@ -1007,17 +1162,46 @@ fn read_measure(
     let tp = join(mp, "target");
     let ttext = r.text(tn, &tp)?.to_string();
     let schedule = schedule(r, mi, mp, m.span)?;
+    if let Some((message, hint)) = grid_kind_mismatch(model, &ttext) {
+        r.err(
+            Diagnostic::new(tn.span, format!("measure `{id}` {message}"))
+                .at(tp)
+                .note(hint),
+        );
+        return None;
+    }
     let info = find_path(r, paths, &ttext, tn.span, &tp)?.clone();
     let target = info.target.clone();
+    let energy = matches!(target, Target::Energy(_));
+    let by_type = model.waste.as_ref().is_some_and(|w| w.by_type);
+    if by_type && target == Target::WasteRoutes && lever_text != "divert" {
+        r.err(
+            Diagnostic::new(
+                ln.span,
+                format!("lever `{lever_text}` does not apply to `waste.routes` of composition-aware routes"),
+            )
+            .at(join(mp, "lever"))
+            .note("the routes are given per waste type: act on `waste.routes.<type>` (`shift`, `set`), or use `divert` on `waste.routes`"),
+        );
+        return None;
+    }
     let lever_fits = match lever_text.as_str() {
         "generation" => target == Target::Local,
         "shift" => target.is_share_map(),
-        "set" => target != Target::Local,
-        _ => !target.is_share_map() && target != Target::Local,
+        "set" => target != Target::Local && !energy,
+        "divert" => target == Target::WasteRoutes,
+        "save" | "switch" => energy,
+        _ => !target.is_share_map() && target != Target::Local && !energy,
     };
     if !lever_fits {
         let hint = if target == Target::Local {
             "`electricity.local` takes the `generation` lever"
+        } else if energy {
+            "`demand.<node>.energy` takes `save` or `switch`"
+        } else if lever_text == "divert" {
+            "`divert` applies to `waste.routes`"
+        } else if matches!(lever_text.as_str(), "save" | "switch") {
+            "`save` and `switch` apply to `demand.<node>.energy`"
         } else if target.is_share_map() {
             "a share map takes `shift` or `set` (with a map of shares)"
         } else {
@@ -1044,7 +1228,12 @@ fn read_measure(
         "add" => Lever::Add {
             amount: {
                 let nd = need(r, "amount")?;
-                r.series(nd, &join(mp, "amount"), &Want::Dim(info.dim.clone()), false)?
+                let ap = join(mp, "amount");
+                if matches!(target, Target::LocalCapacity(_)) {
+                    r.power(nd, &ap, "a capacity")?
+                } else {
+                    r.series(nd, &ap, &Want::Dim(info.dim.clone()), false)?
+                }
             },
         },
         "set" if target.is_share_map() => {
@@ -1060,6 +1249,7 @@ fn read_measure(
                     r.err(
                         Diagnostic::new(k.span, format!("unknown item `{}`", k.text))
                             .at(kp)
+                            .expected(one_of(&names))
                             .suggest(nearest(&k.text, names.iter().map(String::as_str))),
                     );
                     return None;
@@ -1091,7 +1281,12 @@ fn read_measure(
         "set" => Lever::Set {
             value: {
                 let nd = need(r, "value")?;
-                r.series(nd, &join(mp, "value"), &Want::Dim(info.dim.clone()), false)?
+                let vp = join(mp, "value");
+                if matches!(target, Target::LocalCapacity(_)) {
+                    r.power(nd, &vp, "a capacity")?
+                } else {
+                    r.series(nd, &vp, &Want::Dim(info.dim.clone()), false)?
+                }
             },
         },
         "shift" => {
@@ -1101,6 +1296,7 @@ fn read_measure(
                 Target::Children(_) => "child node",
                 Target::Mix => "plant",
                 Target::WasteComposition => "waste type",
+                Target::WastewaterPathways(_) => "pathway",
                 _ => "route",
             };
             let fnode = need(r, "from")?;
@@ -1138,63 +1334,100 @@ fn read_measure(
             }
             Lever::Shift { from, to, amount }
         }
+        "generation" => read_generation(r, mi, mp, m)?,
+        "divert" => read_divert(r, model, mi, mp, m)?,
+        "save" => {
+            let fnode = need(r, "fuel")?;
+            let fuel = fuel_name(r, model, fnode, &join(mp, "fuel"))?;
+            let an = need(r, "amount")?;
+            let amount = energy_amount(r, an, &join(mp, "amount"))?;
+            Lever::Save { fuel, amount }
+        }
         _ => {
-            // generation
-            let generation_gj = match (get(mi, "capacity"), get(mi, "generation")) {
-                (Some(c), None) => {
-                    let cap = r.quantity(c, &join(mp, "capacity"))?;
-                    let (u, _) = crate::read::unit_of(&cap);
-                    if u.dim != Dimension::energy() {
-                        r.err(
-                            Diagnostic::new(c.span, "expected a power, e.g. `\"40 MW\"`")
-                                .at(join(mp, "capacity"))
-                                .found(format!("{}", u.dim)),
-                        );
-                        return None;
-                    }
-                    let cfn = need(r, "capacity_factor")?;
-                    let cf = r.number(cfn, &join(mp, "capacity_factor"))?;
-                    if !(0.0..=1.0).contains(&cf) {
-                        r.err(
-                            Diagnostic::new(
-                                m.span,
-                                format!("capacity factor {cf} is outside 0 to 1"),
-                            )
-                            .at(join(mp, "capacity_factor")),
-                        );
-                        return None;
-                    }
-                    // Power is energy per year: capacity in base GJ/yr × capacity factor.
-                    cap.value * u.factor * cf
-                }
-                (None, Some(g)) => {
-                    let q = r.quantity(g, &join(mp, "generation"))?;
-                    let (u, _) = crate::read::unit_of(&q);
-                    if u.dim != Dimension::energy() {
-                        r.err(
-                            Diagnostic::new(
-                                g.span,
-                                "expected an energy per year, e.g. `\"5000 MWh\"`",
-                            )
-                            .at(join(mp, "generation"))
-                            .found(format!("{}", u.dim)),
-                        );
-                        return None;
-                    }
-                    q.value * u.factor
-                }
-                _ => {
-                    r.err(Diagnostic::new(m.span, "a `generation` measure needs `capacity` and `capacity_factor`, or `generation`").at(mp));
-                    return None;
-                }
-            };
-            if generation_gj < 0.0 {
-                r.err(Diagnostic::new(m.span, "generation cannot be negative").at(mp));
+            // switch
+            let fnode = need(r, "from")?;
+            let from = fuel_name(r, model, fnode, &join(mp, "from"))?;
+            let tnode = need(r, "to")?;
+            let to = fuel_name(r, model, tnode, &join(mp, "to"))?;
+            if from == to {
+                r.err(
+                    Diagnostic::new(tnode.span, "`from` and `to` are the same fuel")
+                        .at(join(mp, "to"))
+                        .expected("a fuel other than `from`"),
+                );
                 return None;
             }
-            Lever::Generation { generation_gj }
+            let an = need(r, "amount")?;
+            let amount = energy_amount(r, an, &join(mp, "amount"))?;
+            let ratio = match get(mi, "ratio") {
+                None => 1.0,
+                Some(rn) => {
+                    let x = r.number(rn, &join(mp, "ratio"))?;
+                    if x <= 0.0 {
+                        r.err(
+                            Diagnostic::new(
+                                rn.span,
+                                format!("a switch ratio must be positive ({x})"),
+                            )
+                            .at(join(mp, "ratio"))
+                            .expected("GJ of `to` per GJ of `from`, > 0 (1: energy held equal)"),
+                        );
+                        return None;
+                    }
+                    x
+                }
+            };
+            Lever::Switch {
+                from,
+                to,
+                amount,
+                ratio,
+            }
         }
     };
+    // Composition-aware routes: a measure may never send a type to a route that does not
+    // accept it.
+    if let Some(w) = model.waste.as_ref() {
+        let refuse = |r: &mut Reader, route: usize, t: usize, key: &str| {
+            let node = get(mi, key).unwrap_or(m);
+            r.err(crate::routes::refused(
+                &w.accepts,
+                route,
+                t,
+                node.span,
+                &join(mp, key),
+            ));
+        };
+        match (&target, &lever) {
+            (Target::TypeRoutes(t), Lever::Shift { to, .. }) => {
+                if let Some(&bad) = to.iter().find(|&&k| !w.accepts[k][*t]) {
+                    refuse(r, bad, *t, "to");
+                    return None;
+                }
+            }
+            (Target::TypeRoutes(t), Lever::SetMap { value }) => {
+                if let Some(&(bad, _)) = value.iter().find(|(k, x)| *x > 0.0 && !w.accepts[*k][*t])
+                {
+                    refuse(r, bad, *t, "value");
+                    return None;
+                }
+            }
+            (
+                Target::WasteRoutes,
+                Lever::Divert {
+                    to,
+                    types: Some(types),
+                    ..
+                },
+            ) => {
+                if let Some(&bad) = types.iter().find(|&&t| !w.accepts[*to][t]) {
+                    refuse(r, *to, bad, "types");
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
     // A lever value that is an expression over drivers would need the drivers after all
     // measures, but a measure on a driver runs while drivers are computed.
     let expr_param = match &lever {
@@ -1226,20 +1459,230 @@ fn read_measure(
     })
 }
 
+/// A series whose values must be known at load (a number, `points` or `base`), not an
+/// expression over drivers.
+fn known_series(r: &mut Reader, n: &Node, path: &str, want: &Want) -> Option<Vec<f64>> {
+    let s = r.series(n, path, want, false)?;
+    match s.values() {
+        Some(v) => Some(v.to_vec()),
+        None => {
+            r.err(
+                Diagnostic::new(n.span, "this value must be known at load")
+                    .at(path)
+                    .expected("a number, a value with a unit, or a `points`/`base` series")
+                    .found("an expression over drivers"),
+            );
+            None
+        }
+    }
+}
+
+/// The `generation` lever: `capacity` with `capacity_factor`, or `generation` (series known
+/// at load, ≥ 0), and an optional `degradation` in [0, 1).
+fn read_generation(r: &mut Reader, mi: &[(yaml::Key, Node)], mp: &str, m: &Node) -> Option<Lever> {
+    let generation_gj: Vec<f64> = match (get(mi, "capacity"), get(mi, "generation")) {
+        (Some(c), None) => {
+            let cp = join(mp, "capacity");
+            let s = r.series(c, &cp, &Want::Any, false)?;
+            if s.dim != Dimension::energy() {
+                r.err(
+                    Diagnostic::new(c.span, "expected a power, e.g. `\"40 MW\"`")
+                        .at(cp)
+                        .found(format!("{}", s.dim)),
+                );
+                return None;
+            }
+            if let Some(t) = &s.unit_text {
+                r.check_power_unit(c.span, &cp, "a capacity", t)?;
+            }
+            if !r.non_negative(&s, c.span, &cp, "a capacity") {
+                return None;
+            }
+            let cap = known_series(r, c, &cp, &Want::Dim(Dimension::energy()))?;
+            let cfn = r.req(mi, "capacity_factor", mp, m.span)?;
+            let cfp = join(mp, "capacity_factor");
+            let cf_series = r.series(cfn, &cfp, &Want::Dim(Dimension::none()), false)?;
+            if let Some((i, x)) = cf_series.values().and_then(|v| {
+                v.iter()
+                    .enumerate()
+                    .find(|(_, x)| !(0.0..=1.0).contains(*x))
+            }) {
+                r.err(
+                    Diagnostic::new(
+                        cfn.span,
+                        format!(
+                            "capacity factor {x} is outside 0 to 1 in {}",
+                            r.base_year + i as i32
+                        ),
+                    )
+                    .at(cfp),
+                );
+                return None;
+            }
+            let cf = known_series(r, cfn, &cfp, &Want::Dim(Dimension::none()))?;
+            // Power is energy per year: capacity in base GJ/yr × capacity factor.
+            cap.iter().zip(&cf).map(|(c, f)| c * f).collect()
+        }
+        (None, Some(g)) => {
+            let gp = join(mp, "generation");
+            let s = r.series(g, &gp, &Want::Any, false)?;
+            if s.dim != Dimension::energy() {
+                r.err(
+                    Diagnostic::new(g.span, "expected an energy per year, e.g. `\"5000 MWh\"`")
+                        .at(gp)
+                        .found(format!("{}", s.dim)),
+                );
+                return None;
+            }
+            if !r.non_negative(&s, g.span, &gp, "a generation") {
+                return None;
+            }
+            known_series(r, g, &gp, &Want::Dim(Dimension::energy()))?
+        }
+        _ => {
+            r.err(Diagnostic::new(m.span, "a `generation` measure needs `capacity` and `capacity_factor`, or `generation`").at(mp));
+            return None;
+        }
+    };
+    let degradation = match get(mi, "degradation") {
+        None => 0.0,
+        Some(d) => {
+            let dp = join(mp, "degradation");
+            let x = r.number(d, &dp)?;
+            if !(0.0..1.0).contains(&x) {
+                r.err(
+                    Diagnostic::new(d.span, format!("degradation {x} is outside [0, 1)"))
+                        .at(dp)
+                        .expected("a fraction of output lost per year, e.g. `0.005`"),
+                );
+                return None;
+            }
+            x
+        }
+    };
+    Some(Lever::Generation {
+        generation_gj,
+        degradation,
+    })
+}
+
+/// A fuel named by a measure key.
+fn fuel_name(r: &mut Reader, model: &Model, n: &Node, path: &str) -> Option<usize> {
+    let t = r.text(n, path)?;
+    match model.fuels.index_of(t) {
+        Some(i) => Some(i),
+        None => {
+            r.err(
+                Diagnostic::new(n.span, format!("unknown fuel `{t}`"))
+                    .at(path)
+                    .suggest(nearest(t, model.fuels.ids())),
+            );
+            None
+        }
+    }
+}
+
+/// An energy per year (`save`, `switch` amounts), ≥ 0.
+fn energy_amount(r: &mut Reader, n: &Node, path: &str) -> Option<Series> {
+    let s = r.series(n, path, &Want::Any, false)?;
+    if s.dim != Dimension::energy() {
+        r.err(
+            Diagnostic::new(n.span, "expected an energy per year")
+                .at(path)
+                .expected("a value such as `\"12 GWh\"` or `\"300 TJ\"`")
+                .found(match &s.unit_text {
+                    Some(u) => format!("`{u}` ({})", s.dim),
+                    None => format!("a plain number ({})", s.dim),
+                }),
+        );
+        return None;
+    }
+    r.non_negative(&s, n.span, path, "an amount").then_some(s)
+}
+
+/// The `divert` lever on `waste.routes`: `from` routes, one `to` route, a `mass` per year,
+/// and optional waste `types` (composition-aware routes only).
+fn read_divert(
+    r: &mut Reader,
+    model: &Model,
+    mi: &[(yaml::Key, Node)],
+    mp: &str,
+    m: &Node,
+) -> Option<Lever> {
+    let names: Vec<String> = ROUTES.iter().map(|s| s.to_string()).collect();
+    let fnode = r.req(mi, "from", mp, m.span)?;
+    let from = item_list(r, fnode, &join(mp, "from"), &names, "route")?;
+    let tnode = r.req(mi, "to", mp, m.span)?;
+    let tp = join(mp, "to");
+    let tt = r.text(tnode, &tp)?;
+    let Some(to) = names.iter().position(|x| x == tt) else {
+        r.err(
+            Diagnostic::new(tnode.span, format!("unknown route `{tt}`"))
+                .at(tp)
+                .expected("one route")
+                .suggest(nearest(tt, names.iter().map(String::as_str))),
+        );
+        return None;
+    };
+    if from.is_empty() {
+        r.err(Diagnostic::new(fnode.span, "`from` needs at least one route").at(join(mp, "from")));
+        return None;
+    }
+    if from.contains(&to) {
+        r.err(
+            Diagnostic::new(tnode.span, format!("`{tt}` is in both `from` and `to`"))
+                .at(join(mp, "to")),
+        );
+        return None;
+    }
+    let mnode = r.req(mi, "mass", mp, m.span)?;
+    let mpath = join(mp, "mass");
+    let mass = r.series(mnode, &mpath, &Want::Any, false)?;
+    if mass.dim != Dimension::mass() {
+        r.err(
+            Diagnostic::new(mnode.span, "`mass` must be a mass per year")
+                .at(mpath)
+                .expected("a unit such as `t/day`, `t/yr` or `kt/yr`")
+                .found(match &mass.unit_text {
+                    Some(u) => format!("`{u}` ({})", mass.dim),
+                    None => format!("a plain number ({})", mass.dim),
+                }),
+        );
+        return None;
+    }
+    if !r.non_negative(&mass, mnode.span, &mpath, "a diverted mass") {
+        return None;
+    }
+    let types = match get(mi, "types") {
+        None => None,
+        Some(tn) => {
+            let tp = join(mp, "types");
+            let by_type = model.waste.as_ref().is_some_and(|w| w.by_type);
+            if !by_type {
+                r.err(
+                    Diagnostic::new(tn.span, "`types` needs composition-aware routes")
+                        .at(tp)
+                        .note("give `waste.routes` as `{ by_type: { <type>: { <route>: share } } }` (docs/EXTENSIONS.md)"),
+                );
+                return None;
+            }
+            let type_names: Vec<String> = lcs_factors::WasteType::ALL
+                .iter()
+                .map(|t| t.name().to_string())
+                .collect();
+            Some(item_list(r, tn, &tp, &type_names, "waste type")?)
+        }
+    };
+    Some(Lever::Divert {
+        from,
+        to,
+        mass,
+        types,
+    })
+}
+
 fn read_target(r: &mut Reader, model: &Model, n: &Node, tp: &str) -> Option<TargetSpec> {
-    let ti = r.map(
-        n,
-        tp,
-        &[
-            "id",
-            "metric",
-            "driver",
-            "year",
-            "reduction",
-            "relative_to",
-            "at_most",
-        ],
-    )?;
+    let ti = r.map(n, tp, &TARGET_KEYS)?;
     let id = r
         .req(ti, "id", tp, n.span)
         .and_then(|x| r.text(x, &join(tp, "id")))
@@ -1299,13 +1742,77 @@ fn read_target(r: &mut Reader, model: &Model, n: &Node, tp: &str) -> Option<Targ
         get(ti, "at_most"),
     ) {
         (Some(red), Some(rel), None) => {
-            let reduction = r.number(red, &join(tp, "reduction"))?;
+            let rp = join(tp, "reduction");
+            let reduction = r.number(red, &rp)?;
+            if reduction > 1.0 {
+                let hint = if reduction <= 100.0 {
+                    format!(
+                        " (write `{}` for {} %)",
+                        lcs_units::format_number(reduction / 100.0),
+                        lcs_units::format_number(reduction).trim_end_matches(".0")
+                    )
+                } else {
+                    String::new()
+                };
+                r.err(
+                    Diagnostic::new(
+                        red.span,
+                        format!(
+                            "reduction {} is above 1",
+                            lcs_units::format_number(reduction).trim_end_matches(".0")
+                        ),
+                    )
+                        .at(rp)
+                        .expected(format!("a fraction from 0 to 1{hint}"))
+                        .note("the threshold is (1 - reduction) × the metric in `relative_to`; for a net-negative target write `at_most` with a negative value"),
+                );
+                return None;
+            }
+            if reduction < 0.0 {
+                r.err(
+                    Diagnostic::warning(
+                        red.span,
+                        "negative-reduction",
+                        format!(
+                            "reduction {} is negative: the target allows an increase of {} %",
+                            lcs_units::format_number(reduction).trim_end_matches(".0"),
+                            lcs_units::format_number(-100.0 * reduction).trim_end_matches(".0")
+                        ),
+                    )
+                    .at(rp)
+                    .expected("a fraction from 0 to 1"),
+                );
+            }
+            let relp = join(tp, "relative_to");
             match rel.as_scalar() {
                 Some("reference") => Threshold::Reference { reduction },
-                _ => Threshold::Year {
-                    reduction,
-                    year: r.model_year(rel, &join(tp, "relative_to"))?,
-                },
+                Some(t) if t.trim().parse::<i32>().is_err() => {
+                    r.err(
+                        Diagnostic::new(rel.span, format!("`relative_to: {t}` is neither a year nor `reference`"))
+                            .at(relp)
+                            .expected(format!(
+                                "a year from {} to {}, or `reference` (the scenario without its actions)",
+                                r.base_year, r.end_year
+                            ))
+                            .suggest(nearest(t, ["reference"])),
+                    );
+                    return None;
+                }
+                _ => {
+                    let year = r.model_year(rel, &relp);
+                    if year.is_none() {
+                        if let Some(d) = r.errors.last_mut() {
+                            d.expected = Some(format!(
+                                "a year from {} to {}, or `reference` (the scenario without its actions)",
+                                r.base_year, r.end_year
+                            ));
+                        }
+                    }
+                    Threshold::Year {
+                        reduction,
+                        year: year?,
+                    }
+                }
             }
         }
         (None, None, Some(am)) => {
@@ -1379,9 +1886,13 @@ fn check_measure_fuels(r: &mut Reader, model: &Model, actions: &[Action]) {
         .is_some_and(|e| !matches!(e.grid, Grid::None));
     for a in actions {
         for m in &a.measures {
-            let Target::Fuels(n) = m.target else { continue };
+            let n = match m.target {
+                Target::Fuels(n) | Target::Energy(n) => n,
+                _ => continue,
+            };
             let brought: Vec<usize> = match &m.lever {
                 Lever::Shift { to, .. } => to.clone(),
+                Lever::Switch { to, .. } => vec![*to],
                 Lever::SetMap { value } => value
                     .iter()
                     .filter(|(_, v)| *v > 0.0)

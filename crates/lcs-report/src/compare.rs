@@ -31,7 +31,7 @@ enum Val {
 fn series_val(s: &Series, factor: f64) -> Val {
     match &s.def {
         SeriesDef::Values(v) => Val::Values(v.iter().map(|x| x / factor).collect()),
-        SeriesDef::Expr(e) => Val::Text(format!("expr {e:?}")),
+        SeriesDef::Expr(e) => Val::Text(format!("expr `{e}`")),
     }
 }
 
@@ -149,7 +149,13 @@ fn other_values(m: &Model, t: &Target, factor: f64) -> Vec<(String, Val)> {
             .map(|w| {
                 w.composition
                     .iter()
-                    .map(|x| (format!(" #{}", x.item), series_val(&x.share, 1.0)))
+                    .map(|x| {
+                        let name = lcs_factors::WasteType::ALL
+                            .get(x.item)
+                            .map(|t| t.name())
+                            .unwrap_or("?");
+                        (format!(" {name}"), series_val(&x.share, 1.0))
+                    })
                     .collect()
             })
             .unwrap_or_default(),
@@ -310,62 +316,37 @@ pub fn inputs(a: &Scenario, b: &Scenario) -> Vec<InputDiff> {
             push("override", o.clone(), dash(), "overridden".into());
         }
     }
-    let measure = |m: &lcs_model::Measure| {
+    let measure = |m: &lcs_model::Measure, model: &Model| {
         format!(
-            "{} {} {:?} {}–{} {:?}",
-            m.lever.name(),
-            m.target_path,
-            m.lever,
+            "{} ({}–{}, {})",
+            crate::run::lever_words(model, m).0,
             m.schedule.start,
             m.schedule.full,
-            m.schedule.ramp
-        )
-    };
-    let measure_short = |m: &lcs_model::Measure| {
-        format!(
-            "{} {} ({}–{})",
-            m.lever.name(),
-            m.target_path,
-            m.schedule.start,
-            m.schedule.full
+            m.schedule.ramp.name()
         )
     };
     for x in &a.actions {
         let Some(y) = b.actions.iter().find(|y| y.id == x.id) else {
-            push(
-                "action",
-                x.id.clone(),
-                format!(
-                    "{} ({} measures)",
-                    x.name.clone().unwrap_or_default(),
-                    x.measures.len()
-                ),
-                dash(),
-            );
+            push("action", x.id.clone(), action_words(x), dash());
             continue;
         };
-        let meta = |a: &lcs_model::Action| {
-            format!("{:?} {:?} {:?} {:?}", a.name, a.theme, a.agency, a.kpi)
-        };
-        if meta(x) != meta(y) {
-            push("action", x.id.clone(), meta(x), meta(y));
+        if action_meta(x) != action_meta(y) {
+            push("action", x.id.clone(), action_meta(x), action_meta(y));
         }
         for mx in &x.measures {
             match y.measures.iter().find(|my| my.id == mx.id) {
                 None => push(
                     "measure",
                     format!("{}/{}", x.id, mx.id),
-                    measure_short(mx),
+                    measure(mx, &a.model),
                     dash(),
                 ),
-                Some(my) if measure(mx) != measure(my) => {
-                    let (da, db) = if measure_short(mx) != measure_short(my) {
-                        (measure_short(mx), measure_short(my))
-                    } else {
-                        (format!("{:?}", mx.lever), format!("{:?}", my.lever))
-                    };
-                    push("measure", format!("{}/{}", x.id, mx.id), da, db)
-                }
+                Some(my) if measure(mx, &a.model) != measure(my, &b.model) => push(
+                    "measure",
+                    format!("{}/{}", x.id, mx.id),
+                    measure(mx, &a.model),
+                    measure(my, &b.model),
+                ),
                 _ => {}
             }
         }
@@ -375,39 +356,76 @@ pub fn inputs(a: &Scenario, b: &Scenario) -> Vec<InputDiff> {
                     "measure",
                     format!("{}/{}", y.id, my.id),
                     dash(),
-                    measure_short(my),
+                    measure(my, &b.model),
                 );
             }
         }
     }
     for y in &b.actions {
         if !a.actions.iter().any(|x| x.id == y.id) {
-            push(
-                "action",
-                y.id.clone(),
-                dash(),
-                format!(
-                    "{} ({} measures)",
-                    y.name.clone().unwrap_or_default(),
-                    y.measures.len()
-                ),
-            );
+            push("action", y.id.clone(), dash(), action_words(y));
         }
     }
-    let target = |t: &lcs_model::TargetSpec| format!("{:?} {} {:?}", t.metric, t.year, t.threshold);
+    let target = |t: &lcs_model::TargetSpec, m: &Model| target_words(t, m);
     for x in &a.targets {
         match b.targets.iter().find(|y| y.id == x.id) {
-            None => push("target", x.id.clone(), target(x), dash()),
-            Some(y) if target(x) != target(y) => push("target", x.id.clone(), target(x), target(y)),
+            None => push("target", x.id.clone(), target(x, &a.model), dash()),
+            Some(y) if target(x, &a.model) != target(y, &b.model) => push(
+                "target",
+                x.id.clone(),
+                target(x, &a.model),
+                target(y, &b.model),
+            ),
             _ => {}
         }
     }
     for y in &b.targets {
         if !a.targets.iter().any(|x| x.id == y.id) {
-            push("target", y.id.clone(), dash(), target(y));
+            push("target", y.id.clone(), dash(), target(y, &b.model));
         }
     }
     out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// An action in words: its name and how many measures it has.
+fn action_words(a: &lcs_model::Action) -> String {
+    match &a.name {
+        Some(n) => format!("{n} ({})", plural(a.measures.len(), "measure")),
+        None => plural(a.measures.len(), "measure"),
+    }
+}
+
+/// An action's plan metadata in words: `name: …; theme: …; agency: …; KPI: …`.
+fn action_meta(a: &lcs_model::Action) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in [("name", &a.name), ("theme", &a.theme), ("KPI", &a.kpi)] {
+        if let Some(v) = v {
+            parts.push(format!("{k}: {v}"));
+        }
+    }
+    if !a.agency.is_empty() {
+        parts.push(format!("agency: {}", a.agency.join(", ")));
+    }
+    if parts.is_empty() {
+        "no name, theme, agency or KPI".to_string()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// A target in words: `emissions in 2030: −15 % vs reference (no actions)` (the report's
+/// own metric and rule wording).
+fn target_words(t: &lcs_model::TargetSpec, m: &Model) -> String {
+    let (metric, unit, _) = crate::run::metric_words(m, &t.metric);
+    format!(
+        "{metric} in {}: {}",
+        t.year,
+        crate::run::rule_words(&t.threshold, &unit)
+    )
 }
 
 /// One variable's largest difference of outputs.

@@ -9,7 +9,7 @@
 //! exchange) and are labelled with the material, its mass and its net avoided emissions.
 //! The layout depends on the network only: same file, same bytes.
 
-use crate::charts::{font, png_bytes, register_font, Chart};
+use crate::charts::{encode_png, font, register_font, Chart};
 use crate::output::{field, num};
 use crate::tables::display_number;
 use lcs_ecotown::Assessment;
@@ -239,13 +239,16 @@ pub fn diagram(a: &Assessment) -> Result<Chart, String> {
         root.present()
             .map_err(|e| format!("network diagram: {e}"))?;
     }
-    let png =
-        png_bytes(&rgb, DIAGRAM_WIDTH, height).map_err(|e| format!("network diagram: {e}"))?;
+    // Drawn at its logical size (the charts' 150 px per inch).
+    let png = encode_png(&rgb, DIAGRAM_WIDTH, height, 150)
+        .map_err(|e| format!("network diagram: {e}"))?;
     Ok(Chart {
         name: "network".into(),
         title,
         svg,
         png,
+        png_size: (DIAGRAM_WIDTH, height),
+        legend: a.facilities.iter().map(|f| f.1.clone()).collect(),
     })
 }
 
@@ -262,10 +265,10 @@ fn draw<DB: DrawingBackend>(
     root.draw(&Text::new(
         title.to_string(),
         (40, 24),
-        font(24).color(&ink),
+        font(24.0).color(&ink),
     ))
     .map_err(err)?;
-    let note = font(14).color(&RGBColor(90, 90, 90));
+    let note = font(14.0).color(&RGBColor(90, 90, 90));
     root.draw(&Text::new(
         "Arrow width ∝ mass exchanged; net avoided = avoided virgin + avoided disposal − processing − transport (t CO2e/yr)".to_string(),
         (40, 58),
@@ -369,7 +372,7 @@ fn draw<DB: DrawingBackend>(
             .map_err(err)?;
         // Label above the middle of the arrow.
         let (mx, my) = ((x1 + x2) / 2, (y1 + y2) / 2);
-        let label = font(14).color(&ink);
+        let label = font(14.0).color(&ink);
         root.draw(&Text::new(
             format!("{} · {}", x.material.replace('_', " "), mass_text(mass)),
             (mx - 110, my - (w as i32) / 2 - 36),
@@ -383,7 +386,7 @@ fn draw<DB: DrawingBackend>(
                 if x.additional { "" } else { " (displacement)" }
             ),
             (mx - 110, my - (w as i32) / 2 - 19),
-            font(13).color(&color),
+            font(13.0).color(&color),
         ))
         .map_err(err)?;
     }
@@ -412,7 +415,7 @@ fn draw<DB: DrawingBackend>(
         root.draw(&Text::new(
             truncate(name, 38),
             (x + 10, y + 8),
-            font(15).color(&ink),
+            font(15.0).color(&ink),
         ))
         .map_err(err)?;
         root.draw(&Text::new(
@@ -425,7 +428,7 @@ fn draw<DB: DrawingBackend>(
                 }
             ),
             (x + 10, y + 30),
-            font(12).color(&RGBColor(80, 80, 80)),
+            font(12.0).color(&RGBColor(80, 80, 80)),
         ))
         .map_err(err)?;
     }

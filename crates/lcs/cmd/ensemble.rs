@@ -32,12 +32,33 @@ pub fn progress(total: u64, what: &str) -> indicatif::ProgressBar {
     });
     let pb = indicatif::ProgressBar::new(total);
     if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{msg} [{bar:30}] {human_pos}/{human_len}, {per_sec}, ETA {eta}",
+        "{msg} [{bar:30}] {human_pos}/{human_len}, {rate}, ETA {eta}",
     ) {
-        pb.set_style(style.progress_chars("=> "));
+        pb.set_style(
+            style
+                .with_key(
+                    "rate",
+                    |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{}", rate(s.per_sec()));
+                    },
+                )
+                .progress_chars("=> "),
+        );
     }
     pb.set_message(what.to_string());
     pb
+}
+
+/// A rate for the progress bar: whole samples per second with thousands separators
+/// (`1,619/s`), one decimal below 10.
+fn rate(per_sec: f64) -> String {
+    if !per_sec.is_finite() || per_sec < 0.0 {
+        "-/s".to_string()
+    } else if per_sec < 10.0 {
+        format!("{per_sec:.1}/s")
+    } else {
+        format!("{}/s", super::fmt_count(per_sec.round() as usize))
+    }
 }
 
 /// Runs `f` with a control wired to the progress bar and Ctrl-C.
@@ -201,10 +222,89 @@ pub fn outputs(l: &Layout, s: &Summary) -> Vec<(String, String)> {
     files
 }
 
-/// Writes the outputs of a whole ensemble into `out` and prints a short summary.
+/// Bins of the target-year histograms.
+const HISTOGRAM_BINS: usize = 40;
+
+/// The fan chart of total emissions and a histogram of them in each target year (or the
+/// end year), drawn by `lcs-report` from the summary's percentiles and sketches.
+pub fn charts(l: &Layout, s: &Summary) -> Result<Vec<lcs_report::Chart>, Failure> {
+    let message = |e: lcs_report::ReportError| Failure::Message(e.to_string());
+    let ny = l.years.len();
+    let variable = lcs_engine::var::EMISSIONS_CO2E;
+    let Some(r) = l.rows.iter().position(|(v, _)| v == variable) else {
+        return Ok(Vec::new());
+    };
+    let unit = l.rows[r].1.clone();
+    let notes_for = |year: Option<i32>| -> Vec<String> {
+        l.targets
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, y))| year.is_none_or(|x| x == *y))
+            .map(|(t, (id, y))| {
+                format!(
+                    "Target {id} ({y}): met in {:.1} % of samples.",
+                    100.0 * s.probability(t)
+                )
+            })
+            .collect()
+    };
+    let fan = lcs_report::ensemble::Fan {
+        scenario: l.scenario.clone(),
+        variable: variable.to_string(),
+        unit: unit.clone(),
+        years: l.years.clone(),
+        percentiles: (0..ny).map(|k| s.percentiles(r * ny + k)).collect(),
+        samples: s.samples,
+        notes: notes_for(None),
+    };
+    let dpi = lcs_report::charts::DEFAULT_DPI;
+    let mut out = vec![
+        lcs_report::charts::render(&lcs_report::ensemble::fan_chart(&fan), dpi).map_err(message)?,
+    ];
+    let mut years: Vec<i32> = l.targets.iter().map(|t| t.1).collect();
+    if years.is_empty() {
+        years.extend(l.years.last().copied());
+    }
+    years.sort_unstable();
+    years.dedup();
+    for y in years {
+        let Some(k) = l.years.iter().position(|x| *x == y) else {
+            continue;
+        };
+        let i = r * ny + k;
+        if s.moments.count[i] == 0 {
+            continue;
+        }
+        let edges =
+            lcs_report::ensemble::bin_edges(s.moments.min[i], s.moments.max[i], HISTOGRAM_BINS);
+        let counts = s.sketch.histogram(i, &edges);
+        let h = lcs_report::ensemble::histogram_chart(
+            &l.scenario,
+            variable,
+            &unit,
+            y,
+            edges,
+            counts,
+            s.percentiles(i),
+            notes_for(Some(y)),
+        );
+        out.push(lcs_report::charts::render(&h, dpi).map_err(message)?);
+    }
+    Ok(out)
+}
+
+/// Writes the outputs of a whole ensemble into `out` (the CSV files, and the fan chart
+/// and target-year histograms under `charts/`) and prints a short summary.
 pub fn write_outputs(out: &Path, l: &Layout, s: &Summary) -> Result<(), Failure> {
+    let charts = charts(l, s)?;
     for (name, text) in outputs(l, s) {
         write_atomic(&out.join(&name), text.as_bytes()).map_err(Failure::Message)?;
+    }
+    for c in &charts {
+        let dir = out.join("charts");
+        write_atomic(&dir.join(format!("{}.svg", c.name)), c.svg.as_bytes())
+            .map_err(Failure::Message)?;
+        write_atomic(&dir.join(format!("{}.png", c.name)), &c.png).map_err(Failure::Message)?;
     }
     // Summary: total emissions at the target years (or the end year), then targets.
     let ny = l.years.len();
@@ -223,7 +323,7 @@ pub fn write_outputs(out: &Path, l: &Layout, s: &Summary) -> Result<(), Failure>
             .map(|(y, k)| {
                 let i = r * ny + k;
                 let p = s.percentiles(i);
-                let f = |v: Option<f64>| v.map(super::fmt_kt).unwrap_or_default();
+                let f = |v: Option<f64>| v.map(super::fmt_num).unwrap_or_default();
                 vec![
                     y.to_string(),
                     f(Some(s.moments.mean[i])),
@@ -238,8 +338,8 @@ pub fn write_outputs(out: &Path, l: &Layout, s: &Summary) -> Result<(), Failure>
     for (t, (id, year)) in l.targets.iter().enumerate() {
         println!(
             "target {id} ({year}): met in {} of {} samples (p = {:.4})",
-            s.met[t],
-            s.samples,
+            super::fmt_count(s.met[t] as usize),
+            super::fmt_count(s.samples as usize),
             s.probability(t)
         );
     }
@@ -314,7 +414,7 @@ pub fn write_shard(out: &Path, l: &Layout, p: &Partial) -> Result<PathBuf, Failu
     std::fs::create_dir_all(&tmp).map_err(msg)?;
     let result = (|| -> Result<(), Failure> {
         let put = |file: &str, cols: Columns| {
-            write_parquet(&tmp.join(file), &cols).map_err(Failure::Message)
+            write_parquet(&tmp.join(file), &cols).map_err(|e| Failure::Message(e.to_string()))
         };
         let meta = [
             ("format", FORMAT.to_string()),
@@ -476,7 +576,7 @@ macro_rules! typed {
 pub fn read_shard(dir: &Path) -> Result<(Layout, Partial), Failure> {
     let read = |f: &str| -> Result<(PathBuf, Columns), Failure> {
         let p = dir.join(f);
-        let c = read_parquet(&p).map_err(Failure::Message)?;
+        let c = read_parquet(&p).map_err(|e| Failure::Message(e.to_string()))?;
         Ok((p, c))
     };
     let (mp, meta) = read("meta.parquet")?;
@@ -586,4 +686,15 @@ pub fn read_shard(dir: &Path) -> Result<(Layout, Partial), Failure> {
         met,
     };
     Ok((layout, partial))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_progress_rate_reads_like_a_count() {
+        assert_eq!(super::rate(1618.9551), "1,619/s");
+        assert_eq!(super::rate(152_000.4), "152,000/s");
+        assert_eq!(super::rate(3.25), "3.2/s");
+        assert_eq!(super::rate(f64::NAN), "-/s");
+    }
 }
