@@ -263,3 +263,31 @@ fn the_error_case_workbook_is_current() {
         path.display()
     );
 }
+
+#[test]
+fn a_bad_data_file_fails_the_run_and_writes_nothing() {
+    let dir = temp_dir("bad");
+    csv_variant(&dir);
+    let p = dir.join("town.csv");
+    let text = fs::read_to_string(&p).expect("table");
+    fs::write(&p, text.replace("2030,3.5,", "2030,3.5 persons,")).expect("write");
+    let out = dir.join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_lcs"))
+        .args(["run", "bau.yaml", "cm.yaml", "--out"])
+        .arg(&out)
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run lcs");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    // 2030 is line 12 of town.csv (the header, then 2020 to 2030); its household size
+    // starts after `2030,`, at column 6.
+    assert!(
+        stderr.contains("town.csv:12:6: unknown unit `persons`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("key: `drivers.household_size`"), "{stderr}");
+    assert!(!out.exists(), "a failed run wrote {}", out.display());
+    let _ = fs::remove_dir_all(&dir);
+}
