@@ -168,6 +168,19 @@ const CASES: &[Case] = &[
     c("cost-currency-without-conversion", &["scenario.yaml:9:63", "no conversion from MYR (2035 prices) to MYR (2020 prices)", "key: `actions[0].measures[0].cost.capex`", "no price index for `MYR` in 2035"]),
     c("economics-discount-rate-out-of-range", &["scenario.yaml:3:62", "discount rate 1.5 is outside", "key: `economics.discount_rate`"]),
     c("adjust-unknown-action", &["scenario.yaml:12:3", "`adjust` names `A9`", "key: `adjust.A9`", "did you mean `A1`?"]),
+    // ---- series from data files (docs/EXTENSIONS.md): the data file's row and column, the YAML line ----
+    c("datafile-missing-file", &["model.yaml:7:51", "cannot read `data/town.csv`", "key: `drivers.household_size.from`"]),
+    c("datafile-missing-column", &["model.yaml:7:69", "`town.csv` has no column `househld_size`", "key: `drivers.household_size.column`", "did you mean `household_size`?"]),
+    c("datafile-missing-item", &["model.yaml:6:54", "`socio.csv` has no item `populaton`", "key: `drivers.population.item`", "did you mean `population`?"]),
+    c("datafile-non-numeric-cell", &["town.csv:3:6", "`n/a` is not a number", "row 3, column 2 (`household_size`) of `town.csv`", "(model.yaml:7:51)", "key: `drivers.household_size`"]),
+    c("datafile-duplicate-year", &["socio.csv:4:26", "year 2025 is given twice for `population`", "row 4, column 4 (`year`)", "(model.yaml:6:37)", "first in row 3, column 4 (`year`) of `socio.csv` (socio.csv:3:26)"]),
+    c("datafile-year-out-of-range", &["town.csv:3:1", "year 20300 is outside 1800 to 2300", "row 3, column 1 (`year`) of `town.csv`", "(model.yaml:7:51)"]),
+    c("datafile-no-usable-row", &["model.yaml:6:54", "item `population` of `socio.csv` has no row with a year", "`around 2020`, `planned`", "(socio.csv:2:26)", "key: `drivers.population.item`"]),
+    c("datafile-unit-mismatch", &["socio.csv:3:20", "the unit `kt` does not match the series' unit `person`", "`kt` (mass)", "row 3, column 3 (`unit`) of `socio.csv`", "(model.yaml:6:37)"]),
+    c("datafile-unit-wrong-slot", &["model.yaml:15:27", "expected a value in 1, found mass", "`kt` (mass)", "key: `demand.residential.fuels.electricity`", "row 2, column 3 (`unit`) of `shares.csv` (shares.csv:2:23)"]),
+    c("datafile-unknown-sheet", &["model.yaml:7:69", "`data.xlsx` has no sheet `Data`", "`notes`, `data`", "did you mean `data`?", "key: `drivers.household_size.sheet`"]),
+    c("datafile-ragged-row", &["town.csv:2:1", "row 2 has 4 fields, the header row has 3", "quote a field that holds a comma", "(model.yaml:7:51)"]),
+    c("datafile-unknown-unit", &["socio.csv:2:19", "unknown unit `persn`", "did you mean `person`?", "row 2, column 3 (`unit`) of `socio.csv`", "(model.yaml:6:37)"]),
 ];
 
 fn cases_dir() -> PathBuf {

@@ -2,6 +2,7 @@
 //! overrides, packages, inline actions, measures and targets.
 
 use crate::check_model::{finalize, fuel_resolver, read_model, share_map};
+use crate::datafile::{DataFileError, DataFiles};
 use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::paths::{target_paths, PathInfo};
@@ -69,6 +70,9 @@ pub enum Checked {
 pub struct Loader {
     /// Every file read so far.
     pub sources: Sources,
+    /// The data files named by the files read so far (docs/EXTENSIONS.md, "Series from data
+    /// files").
+    pub(crate) data: DataFiles,
     /// The warnings of every successful load so far, each once (a model shared by several
     /// scenarios reports its warnings once), in the order found.
     pub warnings: Vec<Diagnostic>,
@@ -229,7 +233,9 @@ impl Loader {
                 "the file's lines are not shown: it is not a scenario-language file",
             )]);
         }
-        Ok((id, node?))
+        let node = node?;
+        self.read_data_files(id, &node);
+        Ok((id, node))
     }
 
     /// The key path of the value around a byte offset (for errors found before parsing,
@@ -239,6 +245,13 @@ impl Loader {
         let text = &self.sources.get(id).text;
         let before = text.get(..offset).unwrap_or_default();
         yaml::last_key_path(before).unwrap_or_else(|| TOP_LEVEL.to_string())
+    }
+
+    /// Reads a data file's bytes (a CSV file or a workbook named by a series' `from:`,
+    /// docs/EXTENSIONS.md): only a regular file of at most
+    /// [`crate::MAX_DATA_FILE_BYTES`]. Tables are built from the bytes in `datafile`.
+    pub(crate) fn read_data(&self, path: &Path) -> Result<Vec<u8>, DataFileError> {
+        crate::datafile::read_bytes(path)
     }
 
     /// The kind of a parsed file, from its top-level key.
@@ -291,7 +304,7 @@ impl Loader {
                 .expected("a file with `region:`")])
             }
         }
-        let (mut model, r) = read_model(&node)?;
+        let (mut model, r) = read_model(&node, &self.data)?;
         self.keep_warnings(r.warnings);
         let errs = finalize(&mut model);
         if errs.is_empty() {
@@ -333,6 +346,7 @@ impl Loader {
             end_year: 2200,
             drivers: Vec::new(),
             bad_drivers: Vec::new(),
+            data: self.data.clone(),
         };
         let items = r
             .map(node, "", &PACKAGE_KEYS)
@@ -493,7 +507,7 @@ impl Loader {
             )
             .at("model")]);
         }
-        let (mut model, mut r) = read_model(&mnode)?;
+        let (mut model, mut r) = read_model(&mnode, &self.data)?;
         // Overrides, root first; a later one replaces an earlier one for the same path.
         let mut overrides: Vec<(String, Span)> = Vec::new();
         for (_, node, _) in &chain {
@@ -563,6 +577,7 @@ impl Loader {
                                     continue;
                                 }
                                 let mut pr = reader_for(&model);
+                                pr.data = self.data.clone();
                                 if let Some(pi) = pr.map(&pnode, "", &PACKAGE_KEYS) {
                                     let pid = get(pi, "package")
                                         .and_then(|x| pr.id(x, "package"))
@@ -716,10 +731,12 @@ pub(crate) fn bare_reader() -> Reader {
         end_year: 0,
         drivers: Vec::new(),
         bad_drivers: Vec::new(),
+        data: DataFiles::default(),
     }
 }
 
-/// A reader in a checked model's context (units, years, drivers).
+/// A reader in a checked model's context (units, years, drivers); its `data` is empty until
+/// the caller gives it the loader's.
 pub(crate) fn reader_for(model: &Model) -> Reader {
     Reader {
         errors: Vec::new(),
@@ -733,6 +750,7 @@ pub(crate) fn reader_for(model: &Model) -> Reader {
             .map(|d| (d.name.clone(), d.series.dim.clone()))
             .collect(),
         bad_drivers: Vec::new(),
+        data: DataFiles::default(),
     }
 }
 
