@@ -89,6 +89,8 @@ pub(crate) struct OpInfo {
 /// A leaf of the demand tree with its slots and per-fuel factors.
 #[derive(Clone, Debug)]
 pub(crate) struct LeafPlan {
+    /// The node's index in the model (read by `breakdown`).
+    pub node: usize,
     pub activity: usize,
     pub intensity: usize,
     /// One entry per fuel the leaf can use: (run fuel index, fuel share slot, combo).
@@ -184,6 +186,8 @@ pub struct Compiled {
     /// Arena ranges (start, end) that steps write: only these are reset from the base
     /// arena before an evaluation (the rest is never written).
     pub(crate) dirty: Vec<(usize, usize)>,
+    /// Activity slot of every demand node, in model order (read by `breakdown`).
+    pub(crate) node_activity: Vec<usize>,
 }
 
 /// Names used when writing results.
@@ -560,6 +564,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         }
         leaf_index[l] = leaves.len();
         leaves.push(LeafPlan {
+            node: l,
             activity: act_slot[l],
             intensity: islot,
             fuels,
@@ -1055,6 +1060,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         share_slots,
         row_specs: Vec::new(),
         dirty: Vec::new(),
+        node_activity: act_slot,
     };
     compiled.row_specs = crate::results::build_specs(&compiled);
     compiled.dirty = dirty_ranges(&compiled);

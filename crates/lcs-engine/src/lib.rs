@@ -23,6 +23,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod attribution;
+mod breakdown;
 mod compile;
 mod eval;
 pub mod factors;
@@ -31,6 +32,9 @@ mod targets;
 pub mod waste;
 
 pub use attribution::{attribute, Attribution, AttributionError, Method, MAX_SHAPLEY_ACTIONS};
+pub use breakdown::{
+    breakdown, Breakdown, LeafBreakdown, LeafFuel, SourceBreakdown, WasteBreakdown,
+};
 pub use compile::{compile, CompileError, Compiled};
 pub use eval::{
     elec_row, evaluate, evaluate_with, grid_factor_co2e, waste_row, Cause, Outputs, RunError,
