@@ -3,7 +3,8 @@
 //! Each case folder holds a minimal set of YAML files (a cut-down copy of the tiny example)
 //! with ONE mistake, and `expected.txt`, the exact stderr of
 //! `lcs validate <entry>` run in the case folder with `NO_COLOR=1`. The entry file is
-//! `scenario.yaml` if present, else `model.yaml`.
+//! `scenario.yaml` if present, else `model.yaml`. A case with an `args.txt` runs those
+//! arguments instead (one per line; e.g. an `lcs decompose` whose inputs are valid files).
 //!
 //! The test asserts, for every case: exit code 1, stderr equal to `expected.txt`, and a few
 //! substrings that must appear (the `file:line:col` of the mistake and its key path), so a
@@ -107,6 +108,9 @@ const CASES: &[Case] = &[
     c("override-activity-of-share-node", &["scenario.yaml:4:3", "`demand.transport/bus.activity` cannot be overridden", "key: `overrides.demand.transport/bus.activity`"]),
     t("measure-makes-share-negative", &["scenario.yaml:6:9", "measure `M1.1` of action `M1` makes a share negative", "in 2023", "demand.transport/motorcycle.share"],
         &["(-0.0125)"]),
+    c("package-path-in-neither-model-nor-maps", &["packages/know-how.yaml:6:44", "unknown parameter path `demand.steel.intensity` in measure `KH5.1` of package `know-how`", "key: `actions[0].measures[0].target`", "maps `demand.steel` to `demand.industri`", "did you mean `demand.industry.intensity`"]),
+    c("package-mapped-path-wrong-unit", &["packages/know-how.yaml:6:73", "measure `KH6.1` of package `know-how`", "maps to `demand.industry.intensity`, which is in `TJ/MYR million`, but the value is in `GJ/t`", "key: `actions[0].measures[0].value`"]),
+    c("decompose-unmatched-structure", &["a.yaml:13:7", "the two structures differ", "only in A (`a`): demand.industry/steel, demand.industry/other", "only in B (`b`): demand.industry", "--map A_PATH=B_PATH"]),
     c("measure-breaks-children-share-sum", &["scenario.yaml:6:9", "measure `T1.1` of action `T1`", "sum to 1.0125", "in 2023", "demand.transport/car.share"]),
 ];
 
@@ -173,9 +177,17 @@ fn error_messages_match_golden_files() {
 
     for (dir, name) in dirs.iter().zip(&names) {
         let entry = entry(dir);
+        // A case may run another command: `args.txt` holds its arguments (one per line).
+        let args: Vec<String> = match fs::read_to_string(dir.join("args.txt")) {
+            Ok(t) => t
+                .lines()
+                .map(str::to_string)
+                .filter(|l| !l.is_empty())
+                .collect(),
+            Err(_) => vec!["validate".into(), entry.into()],
+        };
         let out = Command::new(env!("CARGO_BIN_EXE_lcs"))
-            .arg("validate")
-            .arg(entry)
+            .args(&args)
             .current_dir(dir)
             .env("NO_COLOR", "1")
             .output()
@@ -184,7 +196,8 @@ fn error_messages_match_golden_files() {
 
         if out.status.code() != Some(1) {
             failures.push(format!(
-                "{name}: `lcs validate {entry}` exited with {:?}, expected 1\n--- stderr ---\n{stderr}",
+                "{name}: `lcs {}` exited with {:?}, expected 1\n--- stderr ---\n{stderr}",
+                args.join(" "),
                 out.status.code()
             ));
         }

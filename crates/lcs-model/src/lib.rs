@@ -26,6 +26,7 @@
 
 mod check_model;
 mod diag;
+mod maps;
 mod model;
 mod paths;
 mod read;

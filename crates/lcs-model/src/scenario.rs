@@ -155,7 +155,7 @@ impl Loader {
             bad_drivers: Vec::new(),
         };
         let items = r
-            .map(node, "", &["package", "name", "actions"])
+            .map(node, "", &["package", "name", "maps", "actions"])
             .ok_or_else(|| r.errors.clone())?;
         let id = get(items, "package")
             .and_then(|p| r.text(p, "package"))
@@ -370,11 +370,17 @@ impl Loader {
                                 }
                                 let mut pr = reader_for(&model);
                                 if let Some(pi) =
-                                    pr.map(&pnode, "", &["package", "name", "actions"])
+                                    pr.map(&pnode, "", &["package", "name", "maps", "actions"])
                                 {
                                     let pid = get(pi, "package")
                                         .and_then(|x| pr.text(x, "package"))
                                         .map(str::to_string);
+                                    let ctx = crate::maps::PackageCtx {
+                                        id: pid.clone().unwrap_or_default(),
+                                        maps: get(pi, "maps")
+                                            .map(|m| crate::maps::read(&mut pr, m))
+                                            .unwrap_or_default(),
+                                    };
                                     if let Some(a) = get(pi, "actions") {
                                         read_actions(
                                             &mut pr,
@@ -383,6 +389,7 @@ impl Loader {
                                             a,
                                             "actions",
                                             pid,
+                                            Some(&ctx),
                                             &mut actions,
                                         );
                                     }
@@ -394,7 +401,16 @@ impl Loader {
                 }
             }
             if let Some(a) = get(items, "actions") {
-                read_actions(&mut r, &model, &paths, a, "actions", None, &mut actions);
+                read_actions(
+                    &mut r,
+                    &model,
+                    &paths,
+                    a,
+                    "actions",
+                    None,
+                    None,
+                    &mut actions,
+                );
             }
             if let Some(t) = get(items, "targets") {
                 if let Some(list) = r.seq(t, "targets", "targets") {
@@ -796,6 +812,7 @@ fn read_actions(
     node: &Node,
     path: &str,
     package: Option<String>,
+    ctx: Option<&crate::maps::PackageCtx>,
     out: &mut Vec<Action>,
 ) {
     let Some(list) = r.seq(node, path, "actions") else {
@@ -829,7 +846,7 @@ fn read_actions(
             if let Some(ml) = r.seq(ms, &join(&ap, "measures"), "measures") {
                 for (j, m) in ml.iter().enumerate() {
                     if let Some(x) =
-                        read_measure(r, model, paths, m, &format!("{ap}.measures[{j}]"))
+                        read_measure(r, model, paths, m, &format!("{ap}.measures[{j}]"), ctx)
                     {
                         measures.push(x);
                     }
@@ -913,6 +930,7 @@ fn read_measure(
     paths: &[PathInfo],
     m: &Node,
     mp: &str,
+    ctx: Option<&crate::maps::PackageCtx>,
 ) -> Option<Measure> {
     // The lever decides which keys are allowed.
     let lever_text = match &m.kind {
@@ -953,7 +971,13 @@ fn read_measure(
     let tp = join(mp, "target");
     let ttext = r.text(tn, &tp)?.to_string();
     let schedule = schedule(r, mi, mp, m.span)?;
-    let info = find_path(r, paths, &ttext, tn.span, &tp)?.clone();
+    let (info, mapped) = crate::maps::resolve(r, paths, &ttext, tn.span, &tp, &id, ctx)?;
+    let info = info.clone();
+    // A value for a target reached through the package's `maps` keeps the mapped path's unit.
+    let value = |r: &mut Reader, nd: &Node, path: &str| match &mapped {
+        Some(mp) => crate::maps::mapped_value(r, nd, path, &info, mp, &id, ctx),
+        None => r.series(nd, path, &Want::Dim(info.dim.clone()), false),
+    };
     let target = info.target.clone();
     let lever_fits = match lever_text.as_str() {
         "generation" => target == Target::Local,
@@ -990,7 +1014,7 @@ fn read_measure(
         "add" => Lever::Add {
             amount: {
                 let nd = need(r, "amount")?;
-                r.series(nd, &join(mp, "amount"), &Want::Dim(info.dim.clone()), false)?
+                value(r, nd, &join(mp, "amount"))?
             },
         },
         "set" if target.is_share_map() => {
@@ -1037,7 +1061,7 @@ fn read_measure(
         "set" => Lever::Set {
             value: {
                 let nd = need(r, "value")?;
-                r.series(nd, &join(mp, "value"), &Want::Dim(info.dim.clone()), false)?
+                value(r, nd, &join(mp, "value"))?
             },
         },
         "shift" => {

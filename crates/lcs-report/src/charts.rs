@@ -105,7 +105,7 @@ const PALETTE: [(u8, u8, u8); 20] = [
     (158, 218, 229),
 ];
 
-fn palette(i: usize) -> RGBColor {
+pub(crate) fn palette(i: usize) -> RGBColor {
     let (r, g, b) = PALETTE[i % PALETTE.len()];
     RGBColor(r, g, b)
 }
@@ -395,7 +395,7 @@ pub(crate) fn font(size: u32) -> FontDesc<'static> {
     (FAMILY, size).into_font()
 }
 
-fn truncate(s: &str, n: usize) -> String {
+pub(crate) fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {

@@ -18,8 +18,10 @@
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod bars;
 pub mod charts;
 pub mod compare;
+pub mod decomposition;
 mod html;
 pub mod output;
 mod run;

@@ -4,6 +4,7 @@
 mod attribute;
 mod bench;
 mod compare;
+mod decompose;
 mod ensemble;
 mod merge;
 mod paths;
@@ -47,7 +48,25 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             out,
             years,
             format,
-        } => report::run(&scenarios, &out, &years, &format),
+            decompose,
+        } => report::run(&scenarios, &out, &years, &format, decompose),
+        Command::Decompose {
+            a,
+            b,
+            out,
+            maps,
+            currency,
+            price_year,
+            kaya,
+        } => decompose::run(&decompose::Decompose {
+            a,
+            b,
+            out,
+            maps,
+            currency,
+            price_year,
+            kaya,
+        }),
         Command::Compare { a, b, top } => compare::run(&a, &b, top),
         Command::Ensemble {
             scenario,

@@ -54,14 +54,19 @@ pub fn run(
     out: &Path,
     years: &[i32],
     formats: &[ReportFormat],
+    decompose_year: Option<i32>,
 ) -> Result<(), Failure> {
     let (loader, scenarios) = load_all(files)?;
     let progress = bar();
     progress.start("running scenarios", 3 * scenarios.len() as u64);
     let mut runs = Vec::new();
+    let mut breakdowns = Vec::new();
     for s in &scenarios {
         let c = compile(s)?;
         let ws = run_all(&c).map_err(|e| report_run_error(&loader, s, &e))?;
+        if decompose_year.is_some() {
+            breakdowns.push(lcs_engine::breakdown(s, &c, &ws));
+        }
         let reference = run_reference(&c).map_err(|e| report_run_error(&loader, s, &e))?;
         let targets = evaluate_targets(s, &c, &ws, &reference);
         progress.advance(&format!("{}: sequential attribution", s.id));
@@ -121,7 +126,11 @@ pub fn run(
     } else {
         formats.iter().map(|f| format_of(*f)).collect()
     };
-    let report = Report::build(&runs, &years).map_err(Failure::Message)?;
+    let mut report = Report::build(&runs, &years).map_err(Failure::Message)?;
+    if let Some(y) = decompose_year {
+        let ds = decompositions(&breakdowns, y)?;
+        report.add_decompositions(&ds).map_err(Failure::Message)?;
+    }
     let written = report.write(out, &formats).map_err(Failure::Message)?;
     let shown: Vec<lcs_report::Table> = report
         .tables
@@ -143,4 +152,50 @@ pub fn run(
         println!("  {}", f.display());
     }
     Ok(())
+}
+
+/// `--decompose YEAR`: per region, its first scenario (its business as usual) from its base
+/// year to YEAR, and from it to each other scenario of the region in YEAR.
+fn decompositions(
+    breakdowns: &[lcs_engine::Breakdown],
+    year: i32,
+) -> Result<Vec<lcs_decompose::Decomposition>, Failure> {
+    use lcs_decompose::{decompose, Options, Point};
+    let mut out = Vec::new();
+    let opts = Options::default();
+    let fail = |e: lcs_decompose::DecomposeError| Failure::Message(format!("--decompose: {e}"));
+    for (i, first) in breakdowns.iter().enumerate() {
+        if breakdowns[..i].iter().any(|b| b.region == first.region) {
+            continue;
+        }
+        if !first.years.contains(&year) {
+            return Err(Failure::Message(format!(
+                "--decompose {year}: the year is outside the model years of `{}`",
+                first.scenario
+            )));
+        }
+        let base = first.years[0];
+        if base != year {
+            let at = |y| Point {
+                breakdown: first,
+                year: y,
+            };
+            out.push(decompose(at(base), at(year), &opts).map_err(fail)?);
+        }
+        for other in breakdowns[i + 1..]
+            .iter()
+            .filter(|b| b.region == first.region)
+        {
+            let a = Point {
+                breakdown: first,
+                year,
+            };
+            let b = Point {
+                breakdown: other,
+                year,
+            };
+            out.push(decompose(a, b, &opts).map_err(fail)?);
+        }
+    }
+    Ok(out)
 }
