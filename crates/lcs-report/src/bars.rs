@@ -112,10 +112,12 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &BarChart) -> Resu
         .build_cartesian_2d(-0.5f64..n as f64 - 0.5, y0..y1)
         .map_err(err)?;
     let cats: Vec<String> = c.bars.iter().map(|b| b.category.clone()).collect();
+    // About 7 px per character at 13 px: labels keep to their bar's width.
+    let room = ((WIDTH - LEGEND_W - 110) as usize / n / 7).clamp(6, 24);
     let xfmt = |v: &f64| {
         let i = v.round();
         if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < cats.len() {
-            truncate(&cats[i as usize], 18)
+            truncate(&cats[i as usize], room)
         } else {
             String::new()
         }

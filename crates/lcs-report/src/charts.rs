@@ -43,42 +43,42 @@ pub struct Chart {
 }
 
 /// A filled band between two series.
-struct Band {
-    label: String,
+pub(crate) struct Band {
+    pub(crate) label: String,
     /// Stacked below zero (a sink): listed after the positive layers in the legend.
-    negative: bool,
-    color: RGBColor,
-    lower: Vec<f64>,
-    upper: Vec<f64>,
+    pub(crate) negative: bool,
+    pub(crate) color: RGBColor,
+    pub(crate) lower: Vec<f64>,
+    pub(crate) upper: Vec<f64>,
 }
 
 /// A line.
-struct Line {
-    label: String,
-    color: RGBColor,
-    values: Vec<Option<f64>>,
-    dashed: bool,
+pub(crate) struct Line {
+    pub(crate) label: String,
+    pub(crate) color: RGBColor,
+    pub(crate) values: Vec<Option<f64>>,
+    pub(crate) dashed: bool,
 }
 
 /// A target marker.
-struct Marker {
-    color: RGBColor,
-    year: i32,
-    value: f64,
-    filled: bool,
+pub(crate) struct Marker {
+    pub(crate) color: RGBColor,
+    pub(crate) year: i32,
+    pub(crate) value: f64,
+    pub(crate) filled: bool,
 }
 
 /// What to draw.
-struct Plot {
-    name: String,
-    title: String,
-    y_label: String,
-    years: Vec<i32>,
-    bands: Vec<Band>,
-    lines: Vec<Line>,
-    markers: Vec<Marker>,
+pub(crate) struct Plot {
+    pub(crate) name: String,
+    pub(crate) title: String,
+    pub(crate) y_label: String,
+    pub(crate) years: Vec<i32>,
+    pub(crate) bands: Vec<Band>,
+    pub(crate) lines: Vec<Line>,
+    pub(crate) markers: Vec<Marker>,
     /// Extra legend lines (text only).
-    legend_notes: Vec<String>,
+    pub(crate) legend_notes: Vec<String>,
 }
 
 /// Qualitative palette (Tableau 20 order, dark tones first): distinct neighbours.
@@ -111,7 +111,7 @@ pub(crate) fn palette(i: usize) -> RGBColor {
 }
 
 /// Conventional colours for common fuels; others take the palette.
-fn fuel_color(name: &str, i: usize) -> RGBColor {
+pub(crate) fn fuel_color(name: &str, i: usize) -> RGBColor {
     match name {
         "electricity" => RGBColor(240, 190, 40),
         "natural_gas" => RGBColor(70, 120, 170),
@@ -405,7 +405,7 @@ pub(crate) fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-fn render(p: &Plot) -> Result<Chart, String> {
+pub(crate) fn render(p: &Plot) -> Result<Chart, String> {
     register_font();
     let mut svg = String::new();
     {

@@ -28,18 +28,49 @@ pub fn csv(d: &Decomposition) -> String {
     s
 }
 
-/// A label for a decomposition: `bau 2005 → bau 2025`.
+/// A label for a decomposition: `bau 2005 → bau 2025`, with the regions when they differ
+/// (`iskandar.bau 2025 → kitakyushu.bau 2025`).
 pub fn label(d: &Decomposition) -> String {
-    format!("{} → {}", d.from, d.to)
+    if d.from.region == d.to.region {
+        format!("{} → {}", d.from, d.to)
+    } else {
+        format!("{}.{} → {}.{}", d.from.region, d.from, d.to.region, d.to)
+    }
+}
+
+/// The chart's file stem: `decomposition-<region>-<scenario>-<year>-<scenario>-<year>`
+/// (both regions when they differ).
+fn chart_name(d: &Decomposition) -> String {
+    let to = if d.from.region == d.to.region {
+        format!("{}-{}", d.to.scenario, d.to.year)
+    } else {
+        format!("{}-{}-{}", d.to.region, d.to.scenario, d.to.year)
+    };
+    format!(
+        "decomposition-{}-{}-{}-{to}",
+        d.from.region, d.from.scenario, d.from.year
+    )
 }
 
 /// The decomposition table of a report: one row per decomposition, effect and sector
 /// (`Total` included), in kt CO2e per year.
 pub fn table(ds: &[Decomposition]) -> Result<Table, String> {
-    let (mut from, mut to, mut effect, mut sector, mut value) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut region, mut from, mut to, mut effect, mut sector, mut value) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
     for d in ds {
+        let reg = if d.from.region == d.to.region {
+            d.from.region.clone()
+        } else {
+            format!("{} → {}", d.from.region, d.to.region)
+        };
         for r in d.rows() {
+            region.push(reg.clone());
             from.push(d.from.to_string());
             to.push(d.to.to_string());
             effect.push(r.effect.to_string());
@@ -48,6 +79,7 @@ pub fn table(ds: &[Decomposition]) -> Result<Table, String> {
         }
     }
     let df = DataFrame::new_infer_height(vec![
+        Column::new("region".into(), region),
         Column::new("from".into(), from),
         Column::new("to".into(), to),
         Column::new("effect".into(), effect),
@@ -108,11 +140,12 @@ pub fn waterfall(d: &Decomposition) -> Result<Chart, String> {
         value_label: Some(display_number(t.end_kt, false)),
     });
     let chart = BarChart {
-        name: format!(
-            "decomposition-{}-{}-{}-{}",
-            d.from.scenario, d.from.year, d.to.scenario, d.to.year
-        ),
-        title: format!("What changed emissions, {}", label(d)),
+        name: chart_name(d),
+        title: if d.from.region == d.to.region {
+            format!("What changed emissions in {}, {}", d.from.region, label(d))
+        } else {
+            format!("What changed emissions, {}", label(d))
+        },
         y_label: format!("Emissions ({UNIT})"),
         bars,
         legend: vec![

@@ -24,6 +24,7 @@ pub mod compare;
 pub mod decomposition;
 mod html;
 pub mod output;
+pub mod regions;
 mod run;
 pub mod shards;
 pub mod tables;
@@ -130,16 +131,30 @@ pub struct Report {
 impl Report {
     /// Builds the tables and charts of `runs` at the milestone `years` (years outside a
     /// scenario's range are left empty for it).
+    ///
+    /// Scenarios of several regions: the plan tables and charts name each scenario
+    /// `region.scenario`, and the regions comparison ([`regions`]) follows them.
     pub fn build(runs: &[ScenarioRun], years: &[i32]) -> Result<Report, String> {
-        let tables = tables::all(runs, years)?;
+        let several = regions::several(runs);
+        let labelled = if several {
+            regions::labelled(runs)
+        } else {
+            Vec::new()
+        };
+        let view = if several { &labelled[..] } else { runs };
+        let mut tables = tables::all(view, years)?;
         let iamc = tables::iamc(runs)?;
-        let charts = charts::all(runs)?;
+        let mut charts = charts::all(view)?;
+        if several {
+            tables.extend(regions::tables(view, years)?);
+            charts.extend(regions::charts(view, years)?);
+        }
         let notes = runs.iter().flat_map(|r| r.notes.iter().cloned()).collect();
         Ok(Report {
             tables,
             iamc,
             charts,
-            scenarios: runs.iter().map(|r| r.id.clone()).collect(),
+            scenarios: view.iter().map(|r| r.id.clone()).collect(),
             notes,
         })
     }

@@ -280,9 +280,11 @@ pub fn emissions(runs: &[ScenarioRun], years: &[i32]) -> Result<Table, String> {
 /// scenario without its actions) and against the base year.
 pub fn comparison(runs: &[ScenarioRun], years: &[i32]) -> Result<Table, String> {
     let mut drivers: Vec<(String, String)> = Vec::new();
+    // One column pair per driver and unit: regions may name different drivers alike
+    // (`gdp` in MYR million and in JPY million).
     for r in runs {
         for d in r.intensities() {
-            if !drivers.iter().any(|x| x.0 == d.0) {
+            if !drivers.contains(&d) {
                 drivers.push(d);
             }
         }
@@ -299,10 +301,13 @@ pub fn comparison(runs: &[ScenarioRun], years: &[i32]) -> Result<Table, String> 
     let ci: Vec<(usize, usize)> = drivers
         .iter()
         .map(|(d, u)| {
-            (
-                b.f64(&format!("per {d} [{u}]")),
-                b.f64(&format!("per {d} vs base year [%]")),
-            )
+            let twice = drivers.iter().filter(|x| x.0 == *d).count() > 1;
+            let vs = if twice {
+                format!("per {d} [{u}] vs base year [%]")
+            } else {
+                format!("per {d} vs base year [%]")
+            };
+            (b.f64(&format!("per {d} [{u}]")), b.f64(&vs))
         })
         .collect();
     for r in runs {
@@ -322,11 +327,13 @@ pub fn comparison(runs: &[ScenarioRun], years: &[i32]) -> Result<Table, String> 
             b.push_f64(cp, pct(e, re));
             b.push_f64(cb, base);
             b.push_f64(cbp, pct(e, base));
-            for ((d, _), (cv, cvp)) in drivers.iter().zip(&ci) {
+            let own = r.intensities();
+            for ((d, u), (cv, cvp)) in drivers.iter().zip(&ci) {
                 let var = format!("Emissions Intensity|{d}");
-                let v = r.value(&var, y);
+                let mine = own.iter().any(|x| &x.0 == d && &x.1 == u);
+                let v = r.value(&var, y).filter(|_| mine);
                 b.push_f64(*cv, v);
-                b.push_f64(*cvp, pct(v, r.value(&var, y0)));
+                b.push_f64(*cvp, pct(v, r.value(&var, y0)).filter(|_| mine));
             }
         }
     }

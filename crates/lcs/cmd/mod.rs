@@ -112,7 +112,8 @@ pub fn load(loader: &mut Loader, path: &Path) -> Result<Scenario, Failure> {
 }
 
 /// Loads several scenarios (every file's problems are reported) and checks that their ids
-/// are unique within the run.
+/// are unique within each region of the run (scenarios of different models may share an id:
+/// results keep their `region` column).
 pub fn load_all(files: &[std::path::PathBuf]) -> Result<(Loader, Vec<Scenario>), Failure> {
     let mut loader = Loader::new();
     let mut scenarios: Vec<Scenario> = Vec::new();
@@ -127,10 +128,13 @@ pub fn load_all(files: &[std::path::PathBuf]) -> Result<(Loader, Vec<Scenario>),
         return Err(Failure::Reported);
     }
     for (i, s) in scenarios.iter().enumerate() {
-        if scenarios[..i].iter().any(|t| t.id == s.id) {
+        if scenarios[..i]
+            .iter()
+            .any(|t| t.id == s.id && t.model.region_id == s.model.region_id)
+        {
             return Err(Failure::Message(format!(
-                "scenario id `{}` is used by two files in this run",
-                s.id
+                "scenario id `{}` of region `{}` is used by two files in this run",
+                s.id, s.model.region_id
             )));
         }
     }
