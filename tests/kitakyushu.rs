@@ -529,3 +529,49 @@ fn decompositions_of_both_cities_sum_to_the_change() {
         }
     }
 }
+
+#[test]
+fn compare_across_regions_keeps_units_apart() {
+    let out = lcs(&[
+        "compare".as_ref(),
+        isk("bau.yaml").as_os_str(),
+        kk("bau.yaml").as_os_str(),
+        "--top".as_ref(),
+        "500".as_ref(),
+    ]);
+    assert!(out.contains("scenario   region and years"), "{out}");
+    assert!(
+        out.contains("drivers.gdp [MYR million (A), JPY million (B)]"),
+        "{out}"
+    );
+    // The GDP rows are listed with both units and no relative change.
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("Drivers|gdp "))
+        .expect("Drivers|gdp listed");
+    assert!(line.contains("MYR million (A), JPY million (B)") && line.trim_end().ends_with('-'));
+}
+
+#[test]
+fn a_currency_without_a_parity_is_an_error_naming_it() {
+    let dir = temp_dir("eur");
+    let model = "region: { id: eurotown, name: Eurotown }\nyears: { base: 2005, end: 2030 }\ngwp: AR5\ndrivers:\n  population: { unit: person, value: 100000 }\n  gdp: { unit: EUR million, value: 3000 }\ndemand:\n  industry: { category: manufacturing, activity: gdp, intensity: \"2 TJ/EUR million\", fuels: { natural_gas: 1.0 } }\nreport:\n  intensity: [gdp, population]\n";
+    std::fs::write(dir.join("model.yaml"), model).unwrap();
+    std::fs::write(dir.join("bau.yaml"), "scenario: bau\nmodel: model.yaml\n").unwrap();
+    let out = Command::new(LCS)
+        .arg("report")
+        .arg(isk("bau.yaml"))
+        .arg(dir.join("bau.yaml"))
+        .arg("--out")
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("no purchasing power parity for `EUR` in 2015"),
+        "{err}"
+    );
+    assert!(err.contains("`gdp` is in EUR (2005 prices)"), "{err}");
+    assert!(!dir.join("out").join("report.html").exists());
+}

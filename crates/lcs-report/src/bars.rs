@@ -79,6 +79,22 @@ pub(crate) fn render(c: &BarChart) -> Result<Chart, String> {
     })
 }
 
+/// A category label in at most `n` characters, keeping its last word (a year) whole:
+/// `kitakyushu.plan-2021 2030` → `kitakyush… 2030`.
+fn shorten(s: &str, n: usize) -> String {
+    let count = s.chars().count();
+    if count <= n {
+        return s.to_string();
+    }
+    match s.rsplit_once(' ') {
+        Some((head, tail)) if tail.chars().count() + 2 < n => {
+            let keep = n - tail.chars().count() - 2;
+            format!("{}… {tail}", head.chars().take(keep).collect::<String>())
+        }
+        _ => truncate(s, n),
+    }
+}
+
 fn y_range(c: &BarChart) -> (f64, f64) {
     let (mut lo, mut hi) = (0.0f64, 0.0f64);
     for b in &c.bars {
@@ -104,20 +120,20 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &BarChart) -> Resu
     let (area, legend) = root.split_horizontally(WIDTH - LEGEND_W);
     let n = c.bars.len().max(1);
     let (y0, y1) = y_range(c);
+    // About 7 px per character at 13 px: labels keep to their bar's width.
+    let room = ((WIDTH - LEGEND_W - 110) as usize / n / 7).clamp(6, 24);
     let mut chart = ChartBuilder::on(&area)
         .caption(&c.title, font(22))
         .margin(14)
-        .x_label_area_size(70)
+        .x_label_area_size(60)
         .y_label_area_size(86)
         .build_cartesian_2d(-0.5f64..n as f64 - 0.5, y0..y1)
         .map_err(err)?;
     let cats: Vec<String> = c.bars.iter().map(|b| b.category.clone()).collect();
-    // About 7 px per character at 13 px: labels keep to their bar's width.
-    let room = ((WIDTH - LEGEND_W - 110) as usize / n / 7).clamp(6, 24);
     let xfmt = |v: &f64| {
         let i = v.round();
         if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < cats.len() {
-            truncate(&cats[i as usize], room)
+            shorten(&cats[i as usize], room)
         } else {
             String::new()
         }

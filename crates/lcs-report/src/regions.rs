@@ -565,10 +565,14 @@ fn share_bars(
                 });
                 *base += share;
             }
+            // The scenario and year under the bar, the region above it.
+            let scenario =
+                r.id.strip_prefix(&format!("{}.", r.region))
+                    .unwrap_or(&r.id);
             bars.push(Bar {
-                category: format!("{} {y}", r.id),
+                category: format!("{scenario} {y}"),
                 segments,
-                value_label: None,
+                value_label: Some(r.region.clone()),
             });
         }
     }
