@@ -115,7 +115,7 @@ fn y_range(c: &BarChart) -> (f64, f64) {
 }
 
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &BarChart) -> Result<(), String> {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("chart {}: {e:?}", c.name);
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("chart {}: {e}", c.name);
     root.fill(&WHITE).map_err(err)?;
     let (area, legend) = root.split_horizontally(WIDTH - LEGEND_W);
     let n = c.bars.len().max(1);
