@@ -3,8 +3,11 @@
 //! Each case folder holds a minimal set of YAML files (a cut-down copy of the tiny example)
 //! with ONE mistake, and `expected.txt`, the exact stderr of
 //! `lcs validate <entry>` run in the case folder with `NO_COLOR=1`. The entry file is
-//! `scenario.yaml` if present, else `model.yaml`. A case with an `args.txt` runs those
-//! arguments instead (one per line; e.g. an `lcs decompose` whose inputs are valid files).
+//! `ecotown.yaml` (an eco-town network) if present, else `project.yaml` if present, else
+//! `scenario.yaml` if present, else `model.yaml`. A project case is also run as
+//! `lcs projects project.yaml --out out`, which must exit 1 with the same report and write
+//! nothing. A case with an `args.txt` runs those arguments instead of `lcs validate`
+//! (one per line; e.g. an `lcs decompose` whose inputs are valid files).
 //!
 //! The test asserts, for every case: exit code 1, stderr equal to `expected.txt`, and a few
 //! substrings that must appear (the `file:line:col` of the mistake and its key path), so a
@@ -45,6 +48,7 @@ const fn t(
 const CASES: &[Case] = &[
     // ---- model files ----
     c("unknown-top-level-key", &["model.yaml:21:1", "unknown key `reprot`", "key: `reprot`", "did you mean `report`?"]),
+    c("empty-display-name", &["model.yaml:12:11", "a display name cannot be empty", "key: `demand.residential.name`"]),
     c("unknown-demand-key", &["model.yaml:14:5", "unknown key `intensty`", "key: `demand.residential.intensty`", "did you mean `intensity`?"]),
     t("duplicate-yaml-key", &["model.yaml:19:3", "duplicate key `losses`", "line 18"],
         &["key: `electricity.losses`"]),
@@ -108,10 +112,28 @@ const CASES: &[Case] = &[
     c("override-activity-of-share-node", &["scenario.yaml:4:3", "`demand.transport/bus.activity` cannot be overridden", "key: `overrides.demand.transport/bus.activity`"]),
     t("measure-makes-share-negative", &["scenario.yaml:6:9", "measure `M1.1` of action `M1` makes a share negative", "in 2023", "demand.transport/motorcycle.share"],
         &["(-0.0125)"]),
+    // ---- eco-town networks ----
+    c("ecotown-unknown-facility", &["ecotown.yaml:12:9", "unknown facility `cemnt`", "key: `exchanges[0].to`", "did you mean `cement`?"]),
+    c("ecotown-material-without-factor", &["ecotown.yaml:15:30", "material `clinkr` has no factor", "key: `exchanges[0].substitutes.material`", "clinker, cement, steel_bf_bof", "did you mean `clinker`?"]),
+    c("ecotown-negative-mass", &["ecotown.yaml:23:11", "mass is negative: -5000 t", "key: `exchanges[1].mass`"]),
+    c("ecotown-ratio-not-positive", &["ecotown.yaml:15:46", "substitution ratio must be positive", "key: `exchanges[0].substitutes.ratio`"]),
+    c("ecotown-facility-sends-to-itself", &["ecotown.yaml:12:9", "facility `steel` sends `eaf_slag` to itself", "key: `exchanges[0].to`"]),
+    c("ecotown-material-cycle", &["ecotown.yaml:29:9", "sends `eaf_slag` to itself through a cycle", "key: `exchanges[2].to`", "cycle: steel → cement → steel"]),
+    c("ecotown-mass-exceeds-production", &["ecotown.yaml:14:11", "total 55000 t in 2025, more than the 50000 t it produces", "key: `exchanges[0].mass`"]),
+    c("ecotown-unknown-transport-mode", &["ecotown.yaml:17:43", "unknown transport mode `truk`", "key: `exchanges[0].transport.mode`", "did you mean `truck`?"]),
+    c("ecotown-ratio-wrong-unit", &["ecotown.yaml:15:43", "the ratio for `coal` has the wrong unit", "key: `exchanges[0].substitutes.ratio`", "energy basis"]),
+    c("ecotown-material-without-waste-type", &["ecotown.yaml:22:15", "material `kitchen_scraps` is not in data/factors/materials.csv", "key: `exchanges[1].material`", "food_waste"]),
     c("package-path-in-neither-model-nor-maps", &["packages/know-how.yaml:6:44", "unknown parameter path `demand.steel.intensity` in measure `KH5.1` of package `know-how`", "key: `actions[0].measures[0].target`", "maps `demand.steel` to `demand.industri`", "did you mean `demand.industry.intensity`"]),
     c("package-mapped-path-wrong-unit", &["packages/know-how.yaml:6:73", "measure `KH6.1` of package `know-how`", "maps to `demand.industry.intensity`, which is in `TJ/MYR million`, but the value is in `GJ/t`", "key: `actions[0].measures[0].value`"]),
     c("decompose-unmatched-structure", &["a.yaml:13:7", "the two structures differ", "only in A (`a`): demand.industry/steel, demand.industry/other", "only in B (`b`): demand.industry", "--map A_PATH=B_PATH"]),
     c("measure-breaks-children-share-sum", &["scenario.yaml:6:9", "measure `T1.1` of action `T1`", "sum to 1.0125", "in 2023", "demand.transport/car.share"]),
+    // ---- project files (docs/PROJECTS.md) ----
+    c("project-unknown-methodology", &["project.yaml:3:14", "unknown methodology `waste-to-energi`", "key: `methodology`", "`pv-grid`", "`semi-aerobic-landfill`", "did you mean `waste-to-energy`?"]),
+    c("project-parameter-wrong-unit", &["project.yaml:6:25", "expected a power, found `MWh` (an energy)", "key: `parameters.capacity`", "`2 MW`"]),
+    c("project-lifetime-not-positive", &["project.yaml:5:11", "lifetime must be at least 1 year, found 0", "key: `lifetime`"]),
+    c("project-subsidy-share-above-1", &["project.yaml:11:18", "subsidy share 1.5 is outside [0, 1]", "key: `economics.subsidy_share`"]),
+    c("project-conservativeness-above-1", &["project.yaml:7:52", "conservativeness 1.2 is above 1", "key: `reference.conservativeness`"]),
+    c("project-currency-without-conversion", &["project.yaml:10:19", "no conversion from JPY (2035 prices) to MYR (2021 prices)", "key: `economics.capex`", "no price index for `JPY` in 2035"]),
 ];
 
 fn cases_dir() -> PathBuf {
@@ -134,7 +156,11 @@ fn flatten(text: &str) -> String {
 }
 
 fn entry(dir: &Path) -> &'static str {
-    if dir.join("scenario.yaml").is_file() {
+    if dir.join("ecotown.yaml").is_file() {
+        "ecotown.yaml"
+    } else if dir.join("project.yaml").is_file() {
+        "project.yaml"
+    } else if dir.join("scenario.yaml").is_file() {
         "scenario.yaml"
     } else {
         "model.yaml"
@@ -200,6 +226,37 @@ fn error_messages_match_golden_files() {
                 args.join(" "),
                 out.status.code()
             ));
+        }
+
+        if entry == "project.yaml" {
+            let out_dir =
+                std::env::temp_dir().join(format!("lcs-errors-{}-{name}", std::process::id()));
+            let _ = fs::remove_dir_all(&out_dir);
+            let run = Command::new(env!("CARGO_BIN_EXE_lcs"))
+                .args(["projects", entry, "--out"])
+                .arg(&out_dir)
+                .current_dir(dir)
+                .env("NO_COLOR", "1")
+                .output()
+                .expect("run lcs");
+            if run.status.code() != Some(1) {
+                failures.push(format!(
+                    "{name}: `lcs projects` exited with {:?}, expected 1",
+                    run.status.code()
+                ));
+            }
+            if String::from_utf8_lossy(&run.stderr) != stderr {
+                failures.push(format!(
+                    "{name}: `lcs projects` reports differently from `lcs validate`"
+                ));
+            }
+            if out_dir.exists() {
+                failures.push(format!(
+                    "{name}: `lcs projects` wrote {} after invalid input",
+                    out_dir.display()
+                ));
+                let _ = fs::remove_dir_all(&out_dir);
+            }
         }
 
         let expected_path = dir.join("expected.txt");

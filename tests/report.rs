@@ -59,6 +59,8 @@ fn report_writes_every_format_and_prints_markdown() {
         "electricity",
         "emissions",
         "final_energy",
+        "measures",
+        "pathways",
         "targets",
         "waste",
     ];
@@ -69,12 +71,13 @@ fn report_writes_every_format_and_prints_markdown() {
     assert_eq!(files_under(&out, "parquet"), parquet);
     assert_eq!(
         files_under(&out, "charts").len(),
-        12,
-        "6 charts as SVG and PNG"
+        16,
+        "8 charts as SVG and PNG"
     );
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("## Emissions by sector and milestone year"));
-    assert!(stdout.contains("| cm | vs-reference-15 | emissions | 2030 |"));
+    assert!(stdout.contains("### Tiny Town: emissions by sector (kt CO2e/yr)"));
+    assert!(stdout
+        .contains("| cm | vs-reference-15 | emissions | −15 % vs reference (no actions) | 2030 |"));
     let _ = std::fs::remove_dir_all(&out);
 }
 
@@ -87,9 +90,46 @@ fn report_formats_and_years_options() {
     assert!(!out.join("report.html").exists());
     assert!(out.join("report.md").exists());
     let csv = std::fs::read_to_string(out.join("csv/emissions.csv")).expect("csv");
-    assert_eq!(csv.lines().next(), Some("scenario,sector,unit,2020,2030"));
+    assert_eq!(
+        csv.lines().next(),
+        Some("sector [kt CO2e/yr],2020,bau 2030,cm 2030")
+    );
     let o = report(&out, &["--format", "pdf"]);
     assert_eq!(o.status.code(), Some(2), "unknown format is a usage error");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn report_compare_to_and_dpi_options() {
+    let out = tmp("compare-to");
+    let o = report(
+        &out,
+        &["--format", "csv", "--compare-to", "bau", "--dpi", "150"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(out.join("csv/comparison.csv")).expect("csv");
+    assert!(csv.contains("\ncm,bau,bau [kt CO2e/yr],"), "{csv}");
+    let png = std::fs::read(out.join("charts/pathways.png")).expect("png");
+    let info = png::Decoder::new(std::io::Cursor::new(png))
+        .read_info()
+        .expect("png")
+        .info()
+        .clone();
+    assert_eq!((info.width, info.height), (1200, 675), "8 in at 150 dpi");
+    let o = report(&out, &["--format", "csv", "--compare-to", "cn"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no scenario `cn` in this report"), "{err}");
+    assert!(err.contains("did you mean `cm`?"), "{err}");
+    let o = report(&out, &["--format", "csv", "--years", "2020,2099"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("2099 is outside the model years"));
+    let o = report(&out, &["--dpi", "10"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "dpi out of range is a usage error"
+    );
     let _ = std::fs::remove_dir_all(&out);
 }
 
@@ -142,18 +182,23 @@ fn compare_prints_input_and_output_differences() {
     assert!(s.contains("outputs: no difference"), "{s}");
 }
 
-/// Chromium from Debian; missing is a failure on CI and a skip (with a note) elsewhere.
-fn chromium() -> Option<PathBuf> {
-    let p = PathBuf::from("/usr/bin/chromium");
+/// A tool from Debian (`/usr/bin/<name>`); missing is a failure on CI and a skip (with a
+/// note) elsewhere.
+fn tool(name: &str, package: &str) -> Option<PathBuf> {
+    let p = PathBuf::from("/usr/bin").join(name);
     if p.exists() {
         return Some(p);
     }
     assert!(
         std::env::var_os("CI").is_none(),
-        "CI must install chromium (.ci/run: apt-get install chromium)"
+        "CI must install {package} (.ci/run: apt-get install {package})"
     );
-    eprintln!("note: /usr/bin/chromium is missing; skipping the headless Chromium check");
+    eprintln!("note: /usr/bin/{name} is missing; skipping the check that needs it");
     None
+}
+
+fn chromium() -> Option<PathBuf> {
+    tool("chromium", "chromium")
 }
 
 fn headless(chrome: &Path, profile: &Path) -> Command {
@@ -188,12 +233,12 @@ fn html_report_loads_in_headless_chromium_with_tables_and_charts() {
         .expect("chromium runs");
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(
-        dom.contains("<title>lcs report: bau, cm</title>"),
+        dom.contains("<title>Tiny Town: Business as usual; Countermeasures 2030</title>"),
         "page loaded"
     );
-    assert_eq!(dom.matches("<table").count(), 7, "seven tables");
-    assert_eq!(dom.matches("<svg").count(), 6, "six charts");
-    assert!(dom.contains("Emissions by sector and milestone year"));
+    assert_eq!(dom.matches("<table").count(), 9, "nine tables");
+    assert_eq!(dom.matches("<svg").count(), 8, "eight charts");
+    assert!(dom.contains("Tiny Town: emissions by sector (kt CO2e/yr)"));
     // A screenshot: decodes, and shows the first charts' colours (a chart was painted).
     let shot = out.join("shot.png");
     let st = headless(&chrome, &out.join("profile-shot"))
@@ -222,5 +267,102 @@ fn html_report_loads_in_headless_chromium_with_tables_and_charts() {
     );
     let white = px.iter().filter(|p| near(p, [255, 255, 255])).count();
     assert!(white > px.len() / 3, "a page, not a blank or error screen");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+/// The headers of every table of the HTML page, in order (`<th>` cells), unescaped.
+fn table_headers(html: &str) -> Vec<String> {
+    html.split("<th")
+        .skip(1)
+        .filter_map(|p| {
+            let start = p.find('>')? + 1;
+            let end = p.find("</th>")?;
+            Some(
+                p[start..end]
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&amp;", "&"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn html_report_prints_to_pdf_with_every_table_column() {
+    let Some(chrome) = chromium() else { return };
+    let Some(pdftotext) = tool("pdftotext", "poppler-utils") else {
+        return;
+    };
+    let Some(pdfinfo) = tool("pdfinfo", "poppler-utils") else {
+        return;
+    };
+    let out = tmp("pdf");
+    let o = report(&out, &["--format", "html", "--dpi", "150"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = format!("file://{}", out.join("report.html").display());
+    let pdf = out.join("report.pdf");
+    let p = headless(&chrome, &out.join("profile-pdf"))
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(&page)
+        .output()
+        .expect("chromium runs");
+    assert!(pdf.exists(), "{}", String::from_utf8_lossy(&p.stderr));
+    let text = Command::new(&pdftotext)
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    assert!(text.status.success());
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let printed = squash(&String::from_utf8_lossy(&text.stdout));
+    let html = std::fs::read_to_string(out.join("report.html")).expect("html");
+    let headers = table_headers(&html);
+    assert!(headers.len() > 50, "{} headers", headers.len());
+    // Every column header of every table is on paper: nothing is lost to a scroll box.
+    for h in &headers {
+        assert!(
+            printed.contains(&squash(h)),
+            "`{h}` is not in the printed PDF"
+        );
+    }
+    // The last column of the widest tables and their last rows are printed too.
+    for cell in [
+        "share2030[%]",
+        "met",
+        "sizeunit",
+        "G1Greenandblueinfrastructure",
+    ] {
+        assert!(printed.contains(cell), "`{cell}` printed");
+    }
+    // Wide tables on landscape pages, the rest portrait (A4: 595 × 842 pt).
+    let info = Command::new(&pdfinfo)
+        .args(["-f", "1", "-l", "200"])
+        .arg(&pdf)
+        .output()
+        .expect("pdfinfo runs");
+    let info = String::from_utf8_lossy(&info.stdout);
+    let sizes: Vec<&str> = info
+        .lines()
+        .filter(|l| l.starts_with("Page") && l.contains("size:"))
+        .collect();
+    let dims: Vec<(f64, f64)> = sizes
+        .iter()
+        .filter_map(|l| {
+            let f: Vec<f64> = l
+                .split_whitespace()
+                .filter_map(|w| w.parse::<f64>().ok())
+                .collect();
+            // `Page N size: W x H pts`: the page number, then width and height.
+            (f.len() >= 3).then(|| (f[1], f[2]))
+        })
+        .collect();
+    assert!(dims.len() >= 8, "one section per page at least: {sizes:?}");
+    assert!(
+        dims.iter().any(|(w, h)| w > h),
+        "landscape pages: {sizes:?}"
+    );
+    assert!(dims.iter().any(|(w, h)| w < h), "portrait pages: {sizes:?}");
     let _ = std::fs::remove_dir_all(&out);
 }

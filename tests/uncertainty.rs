@@ -86,6 +86,31 @@ fn same_seed_same_bytes_on_one_and_two_threads_and_shards_merge_bit_for_bit() {
             "{f}: merged shards differ from the unsharded run"
         );
     }
+    // The fan chart and the target-year histograms, from the same statistics: same bytes.
+    let charts: Vec<String> = {
+        let mut v: Vec<String> = std::fs::read_dir(one.join("charts"))
+            .expect("charts")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert!(
+        charts.contains(&"fan-emissions-co2e.png".to_string()),
+        "{charts:?}"
+    );
+    assert!(
+        charts
+            .iter()
+            .any(|c| c.starts_with("histogram-emissions-co2e-") && c.ends_with(".svg")),
+        "{charts:?}"
+    );
+    for c in &charts {
+        let f = format!("charts/{c}");
+        assert_eq!(read(&one, &f), read(&merged, &f), "{c}: merged differs");
+    }
+    let fan = String::from_utf8(read(&one, "charts/fan-emissions-co2e.svg")).expect("svg");
+    assert!(fan.contains("P5–P95") && fan.contains("P25–P75") && fan.contains("median"));
     // A missing shard is an error that names it.
     std::fs::remove_dir_all(shards.join("shard-00002-of-00003")).unwrap();
     let out = lcs()
@@ -209,8 +234,15 @@ fn sensitivity_writes_indices_chart_and_design() {
         .map(|l| l.split(',').nth(2).unwrap().parse::<f64>().unwrap())
         .sum();
     assert!((s1 - 1.0).abs() < 0.05, "{t}");
-    assert!(read(&out, "tornado-1.svg").starts_with(b"<svg"));
-    assert!(read(&out, "tornado-1.png").starts_with(b"\x89PNG"));
+    // Named for the output and year; the table sorted by the total index, largest first.
+    assert!(read(&out, "sobol-emissions-co2e-2030.svg").starts_with(b"<svg"));
+    assert!(read(&out, "sobol-emissions-co2e-2030.png").starts_with(b"\x89PNG"));
+    let st: Vec<f64> = t
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(4).unwrap().parse::<f64>().unwrap())
+        .collect();
+    assert!(st.windows(2).all(|w| w[0] >= w[1]), "sorted by ST: {t}");
     let design = String::from_utf8(read(&out, "design.csv")).unwrap();
     assert_eq!(design.lines().count(), 1 + 512 * 5);
     assert!(design.starts_with("u:cement,u:car,u:forest,cement,car,forest\n"));

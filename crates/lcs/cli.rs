@@ -114,6 +114,13 @@ pub enum Command {
         /// Formats to write (default: all). Charts (SVG, PNG) are always written.
         #[arg(long, value_enum, value_delimiter = ',')]
         format: Vec<ReportFormat>,
+        /// Compare every other scenario with this one (its id) instead of its own reference,
+        /// in the comparison table and the wedge charts (e.g. `--compare-to cm-2025`).
+        #[arg(long, value_name = "SCENARIO")]
+        compare_to: Option<String>,
+        /// Resolution of the PNG charts (8 inches wide: 300 dpi gives 2400 pixels).
+        #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(72..=1200))]
+        dpi: u32,
         /// Add an LMDI decomposition of the first scenario from its base year to YEAR, and
         /// of the first scenario to each other scenario of its region in YEAR (default 2025).
         #[arg(long, value_name = "YEAR", num_args = 0..=1, default_missing_value = "2025")]
@@ -223,6 +230,40 @@ pub enum Command {
         /// Output folder.
         #[arg(long, short)]
         out: PathBuf,
+    },
+    /// Assess an eco-town network (by-product exchanges between facilities) and write
+    /// DIR/exchanges.csv, facilities.csv, materials.csv, economics.csv and the network
+    /// diagram network.svg and network.png (docs/ECOTOWN.md).
+    Ecotown {
+        /// The network file (`ecotown:`).
+        file: PathBuf,
+        /// Output folder.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// Appraise mitigation projects (JCM methodologies, economics): write DIR/projects.csv,
+    /// DIR/summary.csv and DIR/committed_ch4.csv and print the pipeline; or, with
+    /// `--screen`, list a scenario's measures that a methodology could credit
+    /// (docs/PROJECTS.md).
+    Projects {
+        /// Project files (`project:` or `projects:`).
+        #[arg(required_unless_present = "screen")]
+        files: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, short, required_unless_present = "screen")]
+        out: Option<PathBuf>,
+        /// A scenario whose measures to screen for creditable projects.
+        #[arg(long, value_name = "SCENARIO", conflicts_with_all = ["files", "out"])]
+        screen: Option<PathBuf>,
+        /// With `--screen`: write each candidate as a draft project file into this folder.
+        #[arg(long, value_name = "DIR", requires = "screen")]
+        draft: Option<PathBuf>,
+        /// Express every project's economics in this currency (`MYR`, `JPY`, `USD`, `EUR`)...
+        #[arg(long, requires = "price_year", conflicts_with = "screen")]
+        currency: Option<String>,
+        /// ...at the prices of this year (both through data/economics, docs/ECONOMICS.md).
+        #[arg(long, requires = "currency", conflicts_with = "screen")]
+        price_year: Option<i32>,
     },
     /// Measure evaluation speed, Shapley attribution time and a whole `lcs run` (use a
     /// release build: `cargo run --release -- bench ...`).

@@ -445,7 +445,25 @@ mod tests {
     }
 
     #[test]
-    fn builtin_tables_parse() {
-        let _ = Tables::builtin();
+    fn builtin_tables_cover_2005_to_2025_for_every_currency() {
+        let t = Tables::builtin();
+        for c in CURRENCIES {
+            for y in 2005..=2025 {
+                assert!(t.per_usd(c, y).is_ok(), "no rate for {c} {y}");
+                assert!(t.price_index(c, y).is_ok(), "no index for {c} {y}");
+            }
+            // The indices are 2005 = 100.
+            assert_eq!(t.price_index(c, 2005), Ok(100.0));
+        }
+        // FRED H.10: 3.7869 MYR and 110.1069 JPY per USD in 2005.
+        assert_eq!(t.per_usd("MYR", 2005), Ok(3.7869));
+        assert_eq!(t.per_usd("JPY", 2005), Ok(110.1069));
+        // Chained index: 2006 MYR = 100 × (1 + 3.609 %) (World Bank inflation, 3.60923...).
+        let i = t.price_index("MYR", 2006).unwrap();
+        assert!((i - 103.6092).abs() < 1e-4, "{i}");
+        // No rows after 2025: an error, never 1:1.
+        assert!(t
+            .factor(&Basis::new("MYR", 2030), &Basis::new("MYR", 2021))
+            .is_err());
     }
 }

@@ -40,6 +40,24 @@ pub mod var {
     pub const WASTE_GENERATED: &str = "Waste|Generated";
     /// The waste sector row name.
     pub const WASTE_SECTOR: &str = "Waste";
+    /// Waste sent to landfill.
+    pub const WASTE_LANDFILL: &str = "Waste|Landfill";
+    /// Waste recycled.
+    pub const WASTE_RECYCLING: &str = "Waste|Recycling";
+    /// Waste composted.
+    pub const WASTE_COMPOSTING: &str = "Waste|Composting";
+    /// Waste incinerated.
+    pub const WASTE_INCINERATION: &str = "Waste|Incineration";
+    /// Landfill methane.
+    pub const EMISSIONS_CH4_LANDFILL: &str = "Emissions|CH4|Waste|Landfill";
+    /// Composting methane.
+    pub const EMISSIONS_CH4_COMPOSTING: &str = "Emissions|CH4|Waste|Composting";
+    /// Emissions of the waste sector (CO2e).
+    pub const EMISSIONS_CO2E_WASTE: &str = "Emissions|CO2e|Waste";
+    /// Prefix of the intensity rows: `Emissions Intensity|<driver>`.
+    pub const EMISSIONS_INTENSITY: &str = "Emissions Intensity";
+    /// Prefix of the driver rows: `Drivers|<name>`.
+    pub const DRIVERS: &str = "Drivers";
 }
 
 /// One output variable over the model years.

@@ -21,6 +21,7 @@
 
 #![deny(missing_docs)]
 
+pub mod names;
 pub mod table;
 use table::{Csv, Row};
 

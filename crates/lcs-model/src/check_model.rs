@@ -162,6 +162,7 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
     r.drivers.retain(|(n, _)| !bad.contains(n));
     // fuels
     let mut fuels = FuelTable::builtin();
+    let mut fuel_names = Vec::new();
     if let Some(n) = get(items, "fuels") {
         if let Some(fi) = r.free_map(n, "fuels", "fuel ids to factor overrides") {
             for (k, v) in fi {
@@ -170,9 +171,20 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
                     r.err(Diagnostic::new(k.span, format!("invalid fuel id `{}`", k.text)).at(p));
                     continue;
                 }
-                if let Some(o) = fuel_override(&mut r, &k.text, v, &p) {
-                    if let Err(e) = fuels.apply_override(&o) {
-                        r.err(Diagnostic::new(k.span, e.to_string()).at(p));
+                if let Some((o, name)) = fuel_override(&mut r, &k.text, v, &p) {
+                    // A name alone is not a factor override (so a carrier may have one).
+                    let name_only = name.is_some()
+                        && o == FuelOverride {
+                            id: o.id.clone(),
+                            ..Default::default()
+                        };
+                    if !(name_only && fuels.get(&k.text).is_some()) {
+                        if let Err(e) = fuels.apply_override(&o) {
+                            r.err(Diagnostic::new(k.span, e.to_string()).at(p.clone()));
+                        }
+                    }
+                    if let Some(n) = name {
+                        fuel_names.push((k.text.clone(), n));
                     }
                 }
             }
@@ -246,6 +258,7 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
         driver_order: Vec::new(),
         nodes,
         fuels,
+        fuel_names,
         electricity,
         waste,
         sources,
@@ -301,8 +314,15 @@ fn factor_kg_per_tj(r: &mut Reader, n: &Node, path: &str) -> Option<f64> {
     Some(v)
 }
 
-fn fuel_override(r: &mut Reader, id: &str, n: &Node, path: &str) -> Option<FuelOverride> {
-    let items = r.map(n, path, &["co2", "biogenic", "ch4", "n2o"])?;
+/// A fuel override and its display name (`name:`, an extension).
+fn fuel_override(
+    r: &mut Reader,
+    id: &str,
+    n: &Node,
+    path: &str,
+) -> Option<(FuelOverride, Option<String>)> {
+    let items = r.map(n, path, &["name", "co2", "biogenic", "ch4", "n2o"])?;
+    let name = display_name(r, items, path);
     let mut o = FuelOverride {
         id: id.to_string(),
         ..Default::default()
@@ -319,7 +339,22 @@ fn fuel_override(r: &mut Reader, id: &str, n: &Node, path: &str) -> Option<FuelO
     if let Some(v) = get(items, "n2o") {
         o.n2o = Some(per_category(r, v, &join(path, "n2o"))?);
     }
-    Some(o)
+    Some((o, name))
+}
+
+/// The optional `name:` of a mapping (a display name for reports; docs/EXTENSIONS.md).
+fn display_name(r: &mut Reader, items: &[(crate::yaml::Key, Node)], path: &str) -> Option<String> {
+    let n = get(items, "name")?;
+    let t = r.text(n, &join(path, "name"))?.trim().to_string();
+    if t.is_empty() {
+        r.err(
+            Diagnostic::new(n.span, "a display name cannot be empty")
+                .at(join(path, "name"))
+                .expected("a name for reports, e.g. `name: Passenger transport`"),
+        );
+        return None;
+    }
+    Some(t)
 }
 
 /// Reads a share map whose items are named; `resolve` maps a name to its item index or
@@ -423,6 +458,7 @@ fn read_node(
         n,
         &key_path,
         &[
+            "name",
             "activity",
             "share",
             "intensity",
@@ -433,6 +469,7 @@ fn read_node(
     ) else {
         return;
     };
+    let display_name = display_name(r, items, &key_path);
     let (activity, dim) = match (get(items, "activity"), get(items, "share")) {
         (Some(_), Some(s)) => {
             r.err(
@@ -517,6 +554,7 @@ fn read_node(
     let idx = nodes.len();
     nodes.push(DemandNode {
         name: name.to_string(),
+        display_name,
         path,
         parent,
         children: Vec::new(),
@@ -952,7 +990,8 @@ fn read_source(r: &mut Reader, path: &str, span: Span, n: &Node) -> Option<Sourc
         );
         return None;
     }
-    let items = r.map(n, &kp, &["activity", "factors"])?;
+    let items = r.map(n, &kp, &["name", "activity", "factors"])?;
+    let display_name = display_name(r, items, &kp);
     let (activity, adim) = r
         .req(items, "activity", &kp, n.span)
         .and_then(|a| r.activity(a, &join(&kp, "activity")))?;
@@ -992,6 +1031,7 @@ fn read_source(r: &mut Reader, path: &str, span: Span, n: &Node) -> Option<Sourc
     }
     Some(Source {
         path: path.to_string(),
+        display_name,
         sector: path.split('/').next().unwrap_or(path).to_string(),
         activity,
         factors,

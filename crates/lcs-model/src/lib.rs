@@ -26,9 +26,11 @@
 
 mod check_model;
 mod diag;
+pub mod ecotown;
 mod maps;
 mod model;
 mod paths;
+mod project;
 mod read;
 mod scenario;
 mod source;
@@ -39,5 +41,9 @@ pub use check_model::node_key_path;
 pub use diag::{render_all_plain, Diagnostic};
 pub use model::*;
 pub use paths::{activity_dim, target_paths, PathInfo};
+pub use project::{
+    Captive, Economics, GridFactor, Incinerator, Methodology, Parameters, Project, PvOutput,
+    Reference, Revenue, Status,
+};
 pub use scenario::{Checked, FileKind, Loader};
 pub use source::{FileId, SourceFile, Sources, Span};

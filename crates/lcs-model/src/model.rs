@@ -4,6 +4,7 @@
 //! display text (`unit_text`) for reports and `lcs paths`.
 
 use crate::source::Span;
+use lcs_factors::names::{builtin_name, NameKind};
 use lcs_factors::{Category, FuelTable, GwpSet};
 use lcs_levers::Schedule;
 use lcs_units::{Dimension, Expr, Species, UnitRegistry};
@@ -89,6 +90,8 @@ pub struct ShareItem {
 pub struct DemandNode {
     /// The key of the node.
     pub name: String,
+    /// Its display name (`name:`, an extension: docs/EXTENSIONS.md "Display names").
+    pub display_name: Option<String>,
     /// Its path, keys joined by `/`.
     pub path: String,
     /// Parent node index.
@@ -248,6 +251,8 @@ impl SourceGas {
 pub struct Source {
     /// The path, e.g. `ippu/cement`.
     pub path: String,
+    /// Its display name (`name:`, an extension: docs/EXTENSIONS.md "Display names").
+    pub display_name: Option<String>,
     /// The sector (first part of the path).
     pub sector: String,
     /// Activity.
@@ -281,6 +286,8 @@ pub struct Model {
     pub nodes: Vec<DemandNode>,
     /// The fuel table (built-in plus overrides).
     pub fuels: FuelTable,
+    /// Display names given to fuels under `fuels: { <id>: { name: … } }`, in file order.
+    pub fuel_names: Vec<(String, String)>,
     /// Electricity, if any.
     pub electricity: Option<Electricity>,
     /// Waste, if any.
@@ -367,6 +374,112 @@ impl Model {
             n = self.nodes[i].parent;
         }
         None
+    }
+
+    /// The display name of a fuel: its `name:` in the model, else the built-in name
+    /// (`data/names.csv`), else the id.
+    pub fn fuel_name(&self, id: &str) -> String {
+        self.fuel_names
+            .iter()
+            .find(|(f, _)| f == id)
+            .map(|(_, n)| n.clone())
+            .or_else(|| builtin_name(NameKind::Fuel, id).map(str::to_string))
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// The display name of an emission sector (a row of the sector view: a top-level demand
+    /// node, `Waste` or a source sector): a top-level node's `name:`, else the built-in name,
+    /// else the id.
+    pub fn sector_name(&self, sector: &str) -> String {
+        self.nodes
+            .iter()
+            .find(|n| n.parent.is_none() && n.name == sector)
+            .and_then(|n| n.display_name.clone())
+            .or_else(|| builtin_name(NameKind::Sector, sector).map(str::to_string))
+            .unwrap_or_else(|| sector.to_string())
+    }
+
+    /// The display name of a demand node: its `name:`, else (for a top-level node) the
+    /// built-in sector name, else its parent's display name and its key (`Passenger
+    /// transport / car`).
+    pub fn node_name(&self, node: usize) -> String {
+        let n = &self.nodes[node];
+        if let Some(d) = &n.display_name {
+            return d.clone();
+        }
+        match n.parent {
+            None => self.sector_name(&n.name),
+            Some(p) => format!("{} / {}", self.node_name(p), n.name),
+        }
+    }
+
+    /// The display name of a source: its `name:`, else its sector's display name and the
+    /// rest of its path (`AFOLU / forest`).
+    pub fn source_name(&self, source: usize) -> String {
+        let s = &self.sources[source];
+        if let Some(d) = &s.display_name {
+            return d.clone();
+        }
+        match s.path.split_once('/') {
+            Some((sector, rest)) => format!("{} / {rest}", self.sector_name(sector)),
+            None => self.sector_name(&s.path),
+        }
+    }
+
+    /// The display name of a driver: the built-in name of common ids (`gdp` → "GDP"), else
+    /// the id.
+    pub fn driver_name(&self, driver: usize) -> String {
+        let id = &self.drivers[driver].name;
+        builtin_name(NameKind::Driver, id)
+            .map(str::to_string)
+            .unwrap_or_else(|| id.clone())
+    }
+
+    /// The ids of the items of a share map target, in item-index order: fuels, children,
+    /// plants, waste types or routes (empty for other targets).
+    pub fn share_map_items(&self, target: &Target) -> Vec<String> {
+        match target {
+            Target::Fuels(_) => self.fuels.ids().iter().map(|s| s.to_string()).collect(),
+            Target::Children(n) => self.nodes[*n]
+                .children
+                .iter()
+                .map(|&c| self.nodes[c].name.clone())
+                .collect(),
+            Target::Mix => match &self.electricity {
+                Some(Electricity {
+                    grid: Grid::Mix(p), ..
+                }) => p.iter().map(|x| x.name.clone()).collect(),
+                _ => Vec::new(),
+            },
+            Target::WasteComposition => lcs_factors::WasteType::ALL
+                .iter()
+                .map(|t| t.name().to_string())
+                .collect(),
+            Target::WasteRoutes => ROUTES.iter().map(|s| s.to_string()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The display names of a share map target's items, in item-index order (a fuel's, a
+    /// waste type's or a route's built-in name; a child's or plant's key).
+    pub fn share_map_item_names(&self, target: &Target) -> Vec<String> {
+        let ids = self.share_map_items(target);
+        match target {
+            Target::Fuels(_) => ids.iter().map(|f| self.fuel_name(f)).collect(),
+            Target::WasteComposition => ids
+                .iter()
+                .map(|w| {
+                    builtin_name(NameKind::WasteType, w)
+                        .unwrap_or(w)
+                        .to_string()
+                })
+                .collect(),
+            Target::WasteRoutes => ids
+                .iter()
+                .map(|r| builtin_name(NameKind::Route, r).unwrap_or(r).to_string())
+                .collect(),
+            _ => ids,
+        }
     }
 
     /// The category in force at a node.

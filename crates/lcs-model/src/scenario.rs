@@ -21,6 +21,23 @@ pub enum FileKind {
     Scenario,
     /// `package:`.
     Package,
+    /// `ecotown:` — an eco-town network (docs/ECOTOWN.md).
+    Ecotown,
+    /// `project:` or `projects:` — mitigation projects (docs/PROJECTS.md).
+    Project,
+}
+
+impl FileKind {
+    /// The kind's name in messages: `model`, `scenario`, `package`, `project`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Model => "model",
+            FileKind::Scenario => "scenario",
+            FileKind::Package => "package",
+            FileKind::Ecotown => "eco-town network",
+            FileKind::Project => "project",
+        }
+    }
 }
 
 /// The result of checking one file of any kind.
@@ -37,6 +54,11 @@ pub enum Checked {
         /// Number of actions.
         n_actions: usize,
     },
+    /// An eco-town network with its region model (materials and transport modes are checked
+    /// by `lcs-ecotown`).
+    Ecotown(Box<crate::ecotown::Network>),
+    /// A project file: its projects, each with its region model.
+    Projects(Vec<crate::project::Project>),
 }
 
 /// Reads files, keeps their text for diagnostics, and checks them.
@@ -67,7 +89,7 @@ impl Loader {
         Self::default()
     }
 
-    fn read(&mut self, path: &Path) -> Result<(FileId, Node), Diags> {
+    pub(crate) fn read(&mut self, path: &Path) -> Result<(FileId, Node), Diags> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             vec![Diagnostic::global(format!(
                 "cannot read `{}`: {e}",
@@ -81,8 +103,19 @@ impl Loader {
     }
 
     /// The kind of a parsed file, from its top-level key.
-    fn kind(&self, node: &Node, path: &Path) -> Result<FileKind, Diags> {
+    pub(crate) fn kind(&self, node: &Node, path: &Path) -> Result<FileKind, Diags> {
         if let NodeKind::Map(items) = &node.kind {
+            // An eco-town network also has a `region:` key (its model's path).
+            if items.iter().any(|(k, _)| k.text == "ecotown") {
+                return Ok(FileKind::Ecotown);
+            }
+            // A project names its model under `region:`, so `project` decides first.
+            if items
+                .iter()
+                .any(|(k, _)| k.text == "project" || k.text == "projects")
+            {
+                return Ok(FileKind::Project);
+            }
             for (k, _) in items {
                 match k.text.as_str() {
                     "region" => return Ok(FileKind::Model),
@@ -95,12 +128,12 @@ impl Loader {
         Err(vec![Diagnostic::new(
             node.span,
             format!(
-                "`{}` is not a model, scenario or package file",
+                "`{}` is not a model, scenario, package or project file",
                 path.display()
             ),
         )
         .expected(
-            "a mapping with a top-level `region:`, `scenario:` or `package:` key",
+            "a mapping with a top-level `region:`, `scenario:`, `package:`, `project:` or `projects:` key",
         )])
     }
 
@@ -112,7 +145,7 @@ impl Loader {
             k => {
                 return Err(vec![Diagnostic::new(
                     node.span,
-                    format!("expected a model file, found a {k:?} file"),
+                    format!("expected a model file, found a {} file", k.name()),
                 )
                 .expected("a file with `region:`")])
             }
@@ -141,6 +174,10 @@ impl Loader {
                     n_actions: actions,
                 })
             }
+            FileKind::Ecotown => self
+                .load_ecotown(path)
+                .map(|n| Checked::Ecotown(Box::new(n))),
+            FileKind::Project => self.load_projects(path).map(Checked::Projects),
         }
     }
 
@@ -867,28 +904,9 @@ fn read_actions(
     }
 }
 
-/// The names of a share map's items and a resolver for them.
+/// The names of a share map's items.
 fn map_items(model: &Model, target: &Target) -> Vec<String> {
-    match target {
-        Target::Fuels(_) => model.fuels.ids().iter().map(|s| s.to_string()).collect(),
-        Target::Children(n) => model.nodes[*n]
-            .children
-            .iter()
-            .map(|&c| model.nodes[c].name.clone())
-            .collect(),
-        Target::Mix => match &model.electricity {
-            Some(Electricity {
-                grid: Grid::Mix(p), ..
-            }) => p.iter().map(|x| x.name.clone()).collect(),
-            _ => Vec::new(),
-        },
-        Target::WasteComposition => lcs_factors::WasteType::ALL
-            .iter()
-            .map(|t| t.name().to_string())
-            .collect(),
-        Target::WasteRoutes => ROUTES.iter().map(|s| s.to_string()).collect(),
-        _ => Vec::new(),
-    }
+    model.share_map_items(target)
 }
 
 fn item_list(

@@ -21,6 +21,11 @@ pub struct InputDiff {
     pub b: String,
 }
 
+/// `1 measure`, `3 measures`.
+fn measures_count(n: usize) -> String {
+    format!("{n} measure{}", if n == 1 { "" } else { "s" })
+}
+
 /// Values of a parameter: named series in display units, or a text (expressions).
 #[derive(Clone, Debug, PartialEq)]
 enum Val {
@@ -31,7 +36,7 @@ enum Val {
 fn series_val(s: &Series, factor: f64) -> Val {
     match &s.def {
         SeriesDef::Values(v) => Val::Values(v.iter().map(|x| x / factor).collect()),
-        SeriesDef::Expr(e) => Val::Text(format!("expr {e:?}")),
+        SeriesDef::Expr(e) => Val::Text(format!("expr {e}")),
     }
 }
 
@@ -316,15 +321,18 @@ pub fn inputs(a: &Scenario, b: &Scenario) -> Vec<InputDiff> {
             push("override", o.clone(), dash(), "overridden".into());
         }
     }
-    let measure = |m: &lcs_model::Measure| {
+    // A measure in words, with its schedule and ramp (what a reviewer compares).
+    let measure_in = |model: &Model, m: &lcs_model::Measure| {
         format!(
-            "{} {} {:?} {}–{} {:?}",
-            m.lever.name(),
-            m.target_path,
-            m.lever,
+            "{} ({}–{}, {})",
+            crate::run::lever_words(model, m).0,
             m.schedule.start,
             m.schedule.full,
-            m.schedule.ramp
+            match m.schedule.ramp {
+                lcs_levers::Ramp::Linear => "linear",
+                lcs_levers::Ramp::Step => "step",
+                lcs_levers::Ramp::SCurve => "s-curve",
+            }
         )
     };
     let measure_short = |m: &lcs_model::Measure| {
@@ -342,16 +350,27 @@ pub fn inputs(a: &Scenario, b: &Scenario) -> Vec<InputDiff> {
                 "action",
                 x.id.clone(),
                 format!(
-                    "{} ({} measures)",
+                    "{} ({})",
                     x.name.clone().unwrap_or_default(),
-                    x.measures.len()
+                    measures_count(x.measures.len())
                 ),
                 dash(),
             );
             continue;
         };
         let meta = |a: &lcs_model::Action| {
-            format!("{:?} {:?} {:?} {:?}", a.name, a.theme, a.agency, a.kpi)
+            let o = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+            format!(
+                "name: {}; theme: {}; agency: {}; KPI: {}",
+                o(&a.name),
+                o(&a.theme),
+                if a.agency.is_empty() {
+                    "-".to_string()
+                } else {
+                    a.agency.join(", ")
+                },
+                o(&a.kpi)
+            )
         };
         if meta(x) != meta(y) {
             push("action", x.id.clone(), meta(x), meta(y));
@@ -364,14 +383,12 @@ pub fn inputs(a: &Scenario, b: &Scenario) -> Vec<InputDiff> {
                     measure_short(mx),
                     dash(),
                 ),
-                Some(my) if measure(mx) != measure(my) => {
-                    let (da, db) = if measure_short(mx) != measure_short(my) {
-                        (measure_short(mx), measure_short(my))
-                    } else {
-                        (format!("{:?}", mx.lever), format!("{:?}", my.lever))
-                    };
-                    push("measure", format!("{}/{}", x.id, mx.id), da, db)
-                }
+                Some(my) if measure_in(&a.model, mx) != measure_in(&b.model, my) => push(
+                    "measure",
+                    format!("{}/{}", x.id, mx.id),
+                    measure_in(&a.model, mx),
+                    measure_in(&b.model, my),
+                ),
                 _ => {}
             }
         }
@@ -393,24 +410,36 @@ pub fn inputs(a: &Scenario, b: &Scenario) -> Vec<InputDiff> {
                 y.id.clone(),
                 dash(),
                 format!(
-                    "{} ({} measures)",
+                    "{} ({})",
                     y.name.clone().unwrap_or_default(),
-                    y.measures.len()
+                    measures_count(y.measures.len())
                 ),
             );
         }
     }
-    let target = |t: &lcs_model::TargetSpec| format!("{:?} {} {:?}", t.metric, t.year, t.threshold);
+    let target = |model: &Model, t: &lcs_model::TargetSpec| {
+        let (metric, unit, _) = crate::run::metric_words(model, &t.metric);
+        format!(
+            "{metric} in {}: {}",
+            t.year,
+            crate::run::rule_words(&t.threshold, &unit)
+        )
+    };
     for x in &a.targets {
         match b.targets.iter().find(|y| y.id == x.id) {
-            None => push("target", x.id.clone(), target(x), dash()),
-            Some(y) if target(x) != target(y) => push("target", x.id.clone(), target(x), target(y)),
+            None => push("target", x.id.clone(), target(&a.model, x), dash()),
+            Some(y) if target(&a.model, x) != target(&b.model, y) => push(
+                "target",
+                x.id.clone(),
+                target(&a.model, x),
+                target(&b.model, y),
+            ),
             _ => {}
         }
     }
     for y in &b.targets {
         if !a.targets.iter().any(|x| x.id == y.id) {
-            push("target", y.id.clone(), dash(), target(y));
+            push("target", y.id.clone(), dash(), target(&b.model, y));
         }
     }
     out

@@ -1,41 +1,59 @@
-//! Reports for plan teams (issue 4): the tables that go into a plan document as polars data
-//! frames, written as an Excel workbook, CSV, Parquet, IAMC wide CSV, Markdown and one
-//! self-contained HTML page, with charts (SVG and PNG, embedded font).
+//! Reports for plan teams (issues 4 and 13): the tables that go into a plan document as
+//! polars data frames, in the blueprint's layout (sectors down, scenario-years across,
+//! display names, units once in the header, totals bold), written as a print-ready Excel
+//! workbook (page setup, native charts), CSV, Parquet, IAMC wide CSV, Markdown and one
+//! self-contained HTML page with a print stylesheet, with charts (SVG, and PNG at print
+//! resolution; embedded font).
+//!
+//! A [`Report`] is a list of [`Section`]s (tables, charts, notes in document order) that
+//! every writer renders the same way; other crates add theirs with
+//! [`Report::push_section`], building tables with [`TableBuilder`] and charts with
+//! [`charts::Plot`], [`charts::Bars`] or [`charts::Histogram`] and [`charts::render`].
 //!
 //! The report reads engine results ([`lcs_engine::rows`], targets, attributions) gathered
 //! into a [`ScenarioRun`] per scenario; it never recomputes what the engine computes (per
-//! capita and per GDP values are the engine's `Emissions Intensity|<driver>` rows).
+//! capita and per GDP values are the engine's `Emissions Intensity|<driver>` rows). Units:
+//! the engine's row units (kt CO2e/yr, TJ/yr, MWh/yr, t/yr, each driver's unit).
 //!
 //! ```no_run
-//! # fn demo(runs: &[lcs_report::ScenarioRun]) -> Result<(), String> {
-//! let report = lcs_report::Report::build(runs, &[2005, 2025, 2030, 2050])?;
+//! # fn demo(runs: &[lcs_report::ScenarioRun]) -> Result<(), lcs_report::ReportError> {
+//! let options = lcs_report::Options { years: vec![2005, 2025, 2030, 2050], ..Default::default() };
+//! let report = lcs_report::Report::build(runs, &options)?;
 //! let written = report.write(std::path::Path::new("out"), &lcs_report::Format::ALL)?;
 //! # Ok(()) }
 //! ```
 //!
-//! Never depends on the binary; the engine crates never depend on this crate. Writes go
-//! through [`write_atomic`]. Same inputs, same bytes (fixed workbook date, no timestamps).
+//! Never depends on the binary or on `lcs-uncertainty` (ensemble charts take plain
+//! numbers); the engine crates never depend on this crate. Errors are [`ReportError`]s.
+//! Writes go through [`write_atomic`]. Same inputs, same bytes (fixed workbook date, no
+//! timestamps).
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-mod bars;
 pub mod charts;
 pub mod compare;
 pub mod decomposition;
+pub mod ensemble;
+mod error;
 mod html;
+pub mod network;
 pub mod output;
+pub mod projects;
 pub mod regions;
+mod report;
 mod run;
 pub mod shards;
 pub mod tables;
 pub mod tornado;
+mod waterfall;
 mod write;
 mod xlsx;
 
 pub use charts::Chart;
+pub use error::ReportError;
 pub use output::write_atomic;
-pub use run::{ActionInfo, MeasureInfo, ScenarioRun, TargetRow};
-pub use tables::Table;
+pub use run::{ActionInfo, MeasureInfo, Names, ScenarioRun, TargetRow};
+pub use tables::{Table, TableBuilder};
 
 /// The `model` column of IAMC outputs: the tool's name and version.
 pub fn tool_name() -> String {
@@ -114,48 +132,159 @@ impl Format {
     }
 }
 
-/// A whole report: the plan tables, the IAMC data table and the charts.
+/// One part of a report, in document order: tables, charts and notes. Every writer
+/// renders every section the same way (a heading, then its items): the workbook puts each
+/// table on its own sheet (with its native chart beside it), CSV and Parquet write each
+/// table to a file, HTML and Markdown show the items in order. Other crates (a project
+/// pipeline, a GPC inventory, a MACC) add their parts with [`Report::push_section`].
+#[derive(Clone, Debug)]
+pub struct Section {
+    /// Anchor id (`emissions`, `macc`): lower case, digits and `-`.
+    pub id: String,
+    /// Heading.
+    pub title: String,
+    /// The contents, in order.
+    pub items: Vec<Item>,
+}
+
+/// An item of a [`Section`].
+#[derive(Clone, Debug)]
+pub enum Item {
+    /// A table.
+    Table(Table),
+    /// A chart.
+    Chart(Chart),
+    /// A paragraph of text.
+    Note(String),
+}
+
+impl Section {
+    /// An empty section.
+    pub fn new(id: &str, title: &str) -> Section {
+        Section {
+            id: id.to_string(),
+            title: title.to_string(),
+            items: Vec::new(),
+        }
+    }
+    /// Adds a table.
+    pub fn table(mut self, t: Table) -> Section {
+        self.items.push(Item::Table(t));
+        self
+    }
+    /// Adds a chart.
+    pub fn chart(mut self, c: Chart) -> Section {
+        self.items.push(Item::Chart(c));
+        self
+    }
+    /// Adds a note.
+    pub fn note(mut self, n: impl Into<String>) -> Section {
+        self.items.push(Item::Note(n.into()));
+        self
+    }
+}
+
+/// How to build a report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    /// Milestone years of the tables (empty: [`default_years`]).
+    pub years: Vec<i32>,
+    /// Compare every scenario with this one (its id) instead of its own reference.
+    pub compare_to: Option<String>,
+    /// PNG resolution of the charts (8 in wide).
+    pub dpi: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            years: Vec::new(),
+            compare_to: None,
+            dpi: charts::DEFAULT_DPI,
+        }
+    }
+}
+
+/// A whole report: a title, sections in document order, the IAMC data table.
 pub struct Report {
-    /// The plan tables, in document order.
-    pub tables: Vec<Table>,
+    /// The title: the region and the scenarios' names.
+    pub title: String,
+    /// A short heading: the region's name and "emission scenarios".
+    pub heading: String,
+    /// Scenario ids, in order.
+    pub scenarios: Vec<String>,
+    /// One line per scenario: `id: name`.
+    pub legend: Vec<String>,
+    /// The sections, in document order.
+    pub sections: Vec<Section>,
     /// Every result row in IAMC wide form (`model, scenario, region, variable, unit, <years>`).
     pub iamc: Table,
-    /// The charts, in document order.
-    pub charts: Vec<Chart>,
-    /// Scenario ids, for titles.
-    pub scenarios: Vec<String>,
     /// Notes to show with the report (e.g. an attribution method that fell back).
     pub notes: Vec<String>,
 }
 
 impl Report {
-    /// Builds the tables and charts of `runs` at the milestone `years` (years outside a
-    /// scenario's range are left empty for it).
+    /// Builds the sections of `runs` (years outside a scenario's range are left empty for
+    /// it; a year outside every scenario's range is an error).
     ///
-    /// Scenarios of several regions: the plan tables and charts name each scenario
-    /// `region.scenario`, and the regions comparison ([`regions`]) follows them.
-    pub fn build(runs: &[ScenarioRun], years: &[i32]) -> Result<Report, String> {
-        let several = regions::several(runs);
-        let labelled = if several {
-            regions::labelled(runs)
-        } else {
-            Vec::new()
-        };
-        let view = if several { &labelled[..] } else { runs };
-        let mut tables = tables::all(view, years)?;
-        let iamc = tables::iamc(runs)?;
-        let mut charts = charts::all(view)?;
-        if several {
-            tables.extend(regions::tables(view, years)?);
-            charts.extend(regions::charts(view, years)?);
+    /// Scenarios of several regions: the sections name each scenario `region.scenario`
+    /// (the IAMC data keeps the plain id and the region), and a section puts the regions side
+    /// by side ([`regions`]).
+    pub fn build(runs: &[ScenarioRun], options: &Options) -> Result<Report, ReportError> {
+        if !regions::several(runs) {
+            return report::build(runs, options);
         }
-        let notes = runs.iter().flat_map(|r| r.notes.iter().cloned()).collect();
-        Ok(Report {
-            tables,
-            iamc,
-            charts,
-            scenarios: view.iter().map(|r| r.id.clone()).collect(),
-            notes,
+        let labelled = regions::labelled(runs);
+        let mut report = report::build(&labelled, options)?;
+        report.iamc = tables::iamc(runs)?;
+        let mut years = if options.years.is_empty() {
+            default_years(runs)
+        } else {
+            options.years.clone()
+        };
+        years.sort_unstable();
+        years.dedup();
+        report.push_section(regions::section(&labelled, &years, options.dpi)?)?;
+        Ok(report)
+    }
+
+    /// Adds a section at the end (before the IAMC data). Its tables and charts must not
+    /// share a name with those already in the report.
+    pub fn push_section(&mut self, section: Section) -> Result<(), ReportError> {
+        for it in &section.items {
+            let name = match it {
+                Item::Table(t) => &t.name,
+                Item::Chart(c) => &c.name,
+                Item::Note(_) => continue,
+            };
+            let clash = name == "data"
+                || self.tables().any(|t| &t.name == name)
+                || self.charts().any(|c| &c.name == name);
+            if clash {
+                return Err(ReportError::DuplicateName { name: name.clone() });
+            }
+        }
+        self.sections.push(section);
+        Ok(())
+    }
+
+    /// Every table, in document order.
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.sections.iter().flat_map(|s| {
+            s.items.iter().filter_map(|i| match i {
+                Item::Table(t) => Some(t),
+                _ => None,
+            })
+        })
+    }
+
+    /// Every chart, in document order.
+    pub fn charts(&self) -> impl Iterator<Item = &Chart> {
+        self.sections.iter().flat_map(|s| {
+            s.items.iter().filter_map(|i| match i {
+                Item::Chart(c) => Some(c),
+                _ => None,
+            })
         })
     }
 
@@ -164,18 +293,23 @@ impl Report {
         &self,
         dir: &std::path::Path,
         formats: &[Format],
-    ) -> Result<Vec<std::path::PathBuf>, String> {
+    ) -> Result<Vec<std::path::PathBuf>, ReportError> {
         write::all(self, dir, formats)
     }
 
-    /// The report as Markdown (titles and pipe tables), for the terminal and `report.md`.
+    /// The report as Markdown (titles, pipe tables, chart links), for `report.md`.
     pub fn markdown(&self) -> String {
-        write::markdown(self, &self.tables)
+        write::markdown(self)
     }
 
     /// A table by name.
     pub fn table(&self, name: &str) -> Option<&Table> {
-        self.tables.iter().find(|t| t.name == name)
+        self.tables().find(|t| t.name == name)
+    }
+
+    /// A chart by name.
+    pub fn chart(&self, name: &str) -> Option<&Chart> {
+        self.charts().find(|c| c.name == name)
     }
 }
 

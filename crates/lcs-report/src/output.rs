@@ -1,16 +1,20 @@
 //! Writing files: a temporary file beside the target, then rename, so a failed or
 //! interrupted run never leaves a half-written file; CSV fields and numbers.
 
+use crate::ReportError;
 use std::io::Write;
 use std::path::Path;
 
 /// Writes `contents` to `path` atomically (temporary file in the same folder, then rename).
-pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), ReportError> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+    std::fs::create_dir_all(&dir).map_err(|source| ReportError::CreateDir {
+        path: dir.clone(),
+        source,
+    })?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -22,9 +26,12 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
-    if let Err(e) = result {
+    if let Err(source) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(format!("cannot write `{}`: {e}", path.display()));
+        return Err(ReportError::Write {
+            path: path.to_path_buf(),
+            source,
+        });
     }
     Ok(())
 }

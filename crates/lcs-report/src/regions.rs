@@ -20,15 +20,13 @@
 //! Which drivers: the population is the `report.intensity` driver in `person`, GDP the one in
 //! a currency (engine rows `Emissions Intensity|<driver>` and `Drivers|<driver>`).
 
-use crate::bars::{self, Bar, BarChart, Segment};
-use crate::charts::{self, palette, Chart, Line, Plot};
+use crate::charts::{self, line_style, palette, render, Bars, Chart, Line, Plot, Rgb};
 use crate::run::ScenarioRun;
-use crate::tables::Table;
+use crate::tables::{Table, TableBuilder};
+use crate::{ReportError, Section};
 use lcs_econ::{Basis, Parities, Tables};
 use lcs_engine::var;
 use lcs_units::{Dimension, UnitRegistry, CURRENCIES};
-use plotters::style::RGBColor;
-use polars::prelude::{Column, DataFrame};
 
 /// The currency of the comparison (market rates); PPP values are in international dollars.
 pub const CURRENCY: &str = "USD";
@@ -80,7 +78,7 @@ fn currency_of(dim: &Dimension) -> Option<&'static str> {
 }
 
 /// The drivers of a run's intensity rows: (population driver, GDP driver with its money).
-fn drivers(r: &ScenarioRun) -> Result<(Option<String>, Option<Money>), String> {
+fn drivers(r: &ScenarioRun) -> Result<(Option<String>, Option<Money>), ReportError> {
     let units = UnitRegistry::builtin();
     let mut population = None;
     let mut money = None;
@@ -93,26 +91,31 @@ fn drivers(r: &ScenarioRun) -> Result<(Option<String>, Option<Money>), String> {
             population = Some(d.clone());
         }
         if let (Some(c), None) = (currency_of(&u.dim), &money) {
-            money = Some(convert(&d, per, c, u.factor, r.years[0])?);
+            money = Some(convert(&r.region, &d, per, c, u.factor, r.years[0])?);
         }
     }
     Ok((population, money))
 }
 
 fn convert(
+    region: &str,
     driver: &str,
     unit: &str,
     currency: &str,
     to_base: f64,
     price_year: i32,
-) -> Result<Money, String> {
+) -> Result<Money, ReportError> {
     let (tables, parities) = (Tables::builtin(), Parities::builtin());
     let from = Basis::new(currency, price_year);
     let to = Basis::new(CURRENCY, PRICE_YEAR);
-    let fail = |e: String| {
-        format!(
-            "cannot put the GDP of the regions on one basis: `{driver}` is in {from}, the comparison is in {to} and international $ ({PRICE_YEAR} prices): {e}"
-        )
+    let fail = |message: String| {
+        ReportError::Conversion {
+        region: region.to_string(),
+        what: format!(
+            "`{driver}` is in {from}, the comparison in {to} and international $ ({PRICE_YEAR} prices)"
+        ),
+        message,
+    }
     };
     let market = tables.factor(&from, &to).map_err(|e| fail(e.to_string()))?;
     let ppp = parities
@@ -192,32 +195,20 @@ fn per(a: Option<f64>, b: Option<f64>, scale: f64) -> Option<f64> {
     ratio(a, b).map(|x| x * scale)
 }
 
-fn frame(name: &'static str, title: &str, note: &str, cols: Vec<Column>) -> Result<Table, String> {
-    let df = DataFrame::new_infer_height(cols)
-        .map_err(|e| format!("cannot build table `{name}`: {e}"))?;
-    Ok(Table {
-        name,
-        title: title.into(),
-        note: note.into(),
-        df,
-    })
-}
-
 /// The comparison tables: `regions` (headline quantities per scenario and milestone year),
 /// `region_rates` (the stated conversion of each region's GDP), `region_sectors` and
 /// `region_fuels` (shares).
-pub fn tables(runs: &[ScenarioRun], years: &[i32]) -> Result<Vec<Table>, String> {
-    let mut out = Vec::new();
+pub fn tables(runs: &[ScenarioRun], years: &[i32]) -> Result<Vec<Table>, ReportError> {
     let basis = runs
         .iter()
         .map(drivers)
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, ReportError>>()?;
+    let mut out = Vec::new();
     // Headline table.
-    let mut c_s: Vec<String> = Vec::new();
-    let mut c_r: Vec<String> = Vec::new();
-    let mut c_y: Vec<i32> = Vec::new();
-    let mut c_u: Vec<String> = Vec::new();
-    let mut f: Vec<Vec<Option<f64>>> = vec![Vec::new(); 18];
+    let mut b = TableBuilder::new();
+    let cs = b.text("scenario");
+    let cr = b.text("region");
+    let cy = b.integer("year");
     let names = [
         "population [person]".to_string(),
         "emissions [kt CO2e/yr]".to_string(),
@@ -238,6 +229,14 @@ pub fn tables(runs: &[ScenarioRun], years: &[i32]) -> Result<Vec<Table>, String>
         "final energy [TJ/yr]".to_string(),
         "electricity demand [MWh/yr]".to_string(),
     ];
+    let mut cols = Vec::new();
+    let mut cu = 0;
+    for (i, n) in names.iter().enumerate() {
+        cols.push(b.number(n));
+        if i == 3 {
+            cu = b.text("GDP unit");
+        }
+    }
     for (r, (pop, money)) in runs.iter().zip(&basis) {
         let y0 = r.years[0];
         let v0 = values(r, pop, money, y0);
@@ -246,10 +245,13 @@ pub fn tables(runs: &[ScenarioRun], years: &[i32]) -> Result<Vec<Table>, String>
                 continue;
             }
             let v = values(r, pop, money, y);
-            c_s.push(r.id.clone());
-            c_r.push(r.region.clone());
-            c_y.push(y);
-            c_u.push(money.as_ref().map(|m| m.unit.clone()).unwrap_or_default());
+            b.push_text(cs, &r.id);
+            b.push_text(cr, &r.region);
+            b.push_integer(cy, Some(y));
+            b.push_text(
+                cu,
+                money.as_ref().map(|m| m.unit.clone()).unwrap_or_default(),
+            );
             let pp = |v: &Values| per(v.emissions, v.population, 1e3);
             let pg = |v: &Values| per(v.emissions, v.gdp_market_musd, 1e3);
             let row = [
@@ -272,78 +274,65 @@ pub fn tables(runs: &[ScenarioRun], years: &[i32]) -> Result<Vec<Table>, String>
                 v.final_energy_tj,
                 v.electricity_mwh,
             ];
-            for (col, x) in f.iter_mut().zip(row) {
-                col.push(x.filter(|x| x.is_finite()));
+            for (c, x) in cols.iter().zip(row) {
+                b.push_number(*c, x.filter(|x| x.is_finite()));
             }
         }
     }
-    let mut cols = vec![
-        Column::new("scenario".into(), c_s),
-        Column::new("region".into(), c_r),
-        Column::new("year".into(), c_y),
-    ];
-    for (i, (n, v)) in names.iter().zip(f).enumerate() {
-        cols.push(Column::new(n.as_str().into(), v));
-        if i == 3 {
-            cols.push(Column::new("GDP unit".into(), std::mem::take(&mut c_u)));
-        }
-    }
-    out.push(frame(
+    out.push(b.finish(
         "regions",
         "Regions side by side",
         &format!("Each region's GDP at the prices of its model's base year, converted to {CURRENCY} at {PRICE_YEAR} prices by market exchange rate and to international $ by purchasing power parity (the rates are in the next table). Changes are against each region's own base year."),
-        cols,
     )?);
     // The stated conversion.
-    let (mut s, mut reg, mut drv, mut unit, mut cur, mut py) = (
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-    );
-    let (mut usd, mut intl, mut defl, mut fm, mut fp) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut b = TableBuilder::new();
+    let c: Vec<usize> = ["scenario", "region", "GDP driver", "unit", "currency"]
+        .iter()
+        .map(|n| b.text(n))
+        .collect();
+    let cpy = b.integer("GDP price year");
+    let nums: Vec<usize> = [
+        format!("market rate {PRICE_YEAR} [per {CURRENCY}]"),
+        format!("PPP {PRICE_YEAR} [per international $]"),
+        "price index ratio [1]".to_string(),
+        format!("factor to {CURRENCY}, market [1]"),
+        "factor to international $, PPP [1]".to_string(),
+    ]
+    .iter()
+    .map(|n| b.number(n))
+    .collect();
     for (r, (_, money)) in runs.iter().zip(&basis) {
         let Some(m) = money else { continue };
-        s.push(r.id.clone());
-        reg.push(r.region.clone());
-        drv.push(m.driver.clone());
-        unit.push(m.unit.clone());
-        cur.push(m.currency.clone());
-        py.push(m.price_year);
-        usd.push(m.per_usd);
-        intl.push(m.per_intl);
-        defl.push(m.deflator);
-        fm.push(m.market);
-        fp.push(m.ppp);
+        for (col, v) in c.iter().zip([
+            r.id.clone(),
+            r.region.clone(),
+            m.driver.clone(),
+            m.unit.clone(),
+            m.currency.clone(),
+        ]) {
+            b.push_text(*col, v);
+        }
+        b.push_integer(cpy, Some(m.price_year));
+        for (col, v) in nums
+            .iter()
+            .zip([m.per_usd, m.per_intl, m.deflator, m.market, m.ppp])
+        {
+            b.push_number(*col, Some(v));
+        }
     }
-    out.push(frame(
+    out.push(b.finish(
         "region_rates",
         "GDP conversion of each region",
         &format!("Market rate: annual average, units per {CURRENCY} in {PRICE_YEAR} (data/economics/exchange_rates.csv). PPP: GDP conversion factor, units per international $ in {PRICE_YEAR} (data/economics/ppp.csv). Price index ratio: the currency's prices in {PRICE_YEAR} over the GDP's price year (data/economics/price_index.csv). Factors are per unit of the currency."),
-        vec![
-            Column::new("scenario".into(), s),
-            Column::new("region".into(), reg),
-            Column::new("GDP driver".into(), drv),
-            Column::new("unit".into(), unit),
-            Column::new("currency".into(), cur),
-            Column::new("GDP price year".into(), py),
-            Column::new(format!("market rate {PRICE_YEAR} [per {CURRENCY}]").as_str().into(), usd),
-            Column::new(format!("PPP {PRICE_YEAR} [per international $]").as_str().into(), intl),
-            Column::new("price index ratio [1]".into(), defl),
-            Column::new(format!("factor to {CURRENCY}, market [1]").as_str().into(), fm),
-            Column::new("factor to international $, PPP [1]".into(), fp),
-        ],
     )?);
     out.push(shares_table(
         runs,
         years,
-        "region_sectors",
-        "Emissions by sector, shares of each region's total",
-        "sector",
-        "emissions [kt CO2e/yr]",
+        (
+            "region_sectors",
+            "Emissions by sector, shares of each region's total",
+        ),
+        ("sector", "emissions [kt CO2e/yr]"),
         |r| r.sectors(),
         |s| format!("{}|{s}", var::EMISSIONS_CO2E),
         var::EMISSIONS_CO2E,
@@ -351,10 +340,11 @@ pub fn tables(runs: &[ScenarioRun], years: &[i32]) -> Result<Vec<Table>, String>
     out.push(shares_table(
         runs,
         years,
-        "region_fuels",
-        "Final energy by fuel, shares of each region's total",
-        "fuel",
-        "final energy [TJ/yr]",
+        (
+            "region_fuels",
+            "Final energy by fuel, shares of each region's total",
+        ),
+        ("fuel", "final energy [TJ/yr]"),
         |r| r.fuels(),
         |f| format!("{}|{f}", var::FINAL_ENERGY),
         var::FINAL_ENERGY,
@@ -362,26 +352,22 @@ pub fn tables(runs: &[ScenarioRun], years: &[i32]) -> Result<Vec<Table>, String>
     Ok(out)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn shares_table(
     runs: &[ScenarioRun],
     years: &[i32],
-    name: &'static str,
-    title: &str,
-    item: &str,
-    value: &str,
+    (name, title): (&str, &str),
+    (item, value): (&str, &str),
     items: impl Fn(&ScenarioRun) -> Vec<String>,
     variable: impl Fn(&str) -> String,
     total: &str,
-) -> Result<Table, String> {
-    let (mut s, mut reg, mut yr, mut it, mut v, mut sh) = (
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-    );
+) -> Result<Table, ReportError> {
+    let mut b = TableBuilder::new();
+    let cs = b.text("scenario");
+    let cr = b.text("region");
+    let cy = b.integer("year");
+    let ci = b.text(item);
+    let cv = b.number(value);
+    let csh = b.number("share [%]");
     for r in runs {
         for &y in years {
             if r.year_index(y).is_none() {
@@ -390,74 +376,69 @@ fn shares_table(
             let t = r.value(total, y);
             for i in items(r) {
                 let x = r.value(&variable(&i), y);
-                s.push(r.id.clone());
-                reg.push(r.region.clone());
-                yr.push(y);
-                it.push(i);
-                v.push(x);
-                sh.push(per(x, t, 100.0).filter(|x| x.is_finite()));
+                b.push_text(cs, &r.id);
+                b.push_text(cr, &r.region);
+                b.push_integer(cy, Some(y));
+                b.push_text(ci, i);
+                b.push_number(cv, x);
+                b.push_number(csh, per(x, t, 100.0).filter(|x| x.is_finite()));
             }
         }
     }
-    frame(
+    b.finish(
         name,
         title,
         "Shares in % of the region's total in the year; sectors and fuels as each model names them.",
-        vec![
-            Column::new("scenario".into(), s),
-            Column::new("region".into(), reg),
-            Column::new("year".into(), yr),
-            Column::new(item.into(), it),
-            Column::new(value.into(), v),
-            Column::new("share [%]".into(), sh),
-        ],
     )
 }
 
 /// The comparison charts: per person, per GDP (market and PPP) and the index against each
-/// base year as lines on shared axes; sector and fuel shares as stacked bars at the base
-/// year and a milestone year.
-pub fn charts(runs: &[ScenarioRun], years: &[i32]) -> Result<Vec<Chart>, String> {
+/// base year as lines on shared axes; sector and fuel shares as stacked columns at each
+/// region's base year and a milestone year.
+pub fn charts(runs: &[ScenarioRun], years: &[i32], dpi: u32) -> Result<Vec<Chart>, ReportError> {
     let basis = runs
         .iter()
         .map(drivers)
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, ReportError>>()?;
     let mut all_years: Vec<i32> = runs.iter().flat_map(|r| r.years.iter().copied()).collect();
     all_years.sort_unstable();
     all_years.dedup();
-    let line =
-        |name: &str, title: &str, y_label: &str, f: &dyn Fn(&Values, &Values) -> Option<f64>| {
-            let lines = runs
-                .iter()
-                .zip(&basis)
-                .enumerate()
-                .map(|(i, (r, (pop, money)))| {
-                    let v0 = values(r, pop, money, r.years[0]);
-                    Line {
-                        label: r.id.clone(),
-                        color: palette(i),
-                        values: all_years
-                            .iter()
-                            .map(|y| {
-                                r.year_index(*y)?;
-                                f(&values(r, pop, money, *y), &v0).filter(|x| x.is_finite())
-                            })
-                            .collect(),
-                        dashed: false,
-                    }
-                })
-                .collect();
-            Plot {
-                name: name.into(),
-                title: title.into(),
-                y_label: y_label.into(),
-                years: all_years.clone(),
-                bands: Vec::new(),
-                lines,
-                markers: Vec::new(),
-                legend_notes: Vec::new(),
-            }
-        };
+    type Quantity<'f> = &'f dyn Fn(&Values, &Values) -> Option<f64>;
+    let line = |name: &str, title: &str, y_label: &str, f: Quantity| {
+        let lines = runs
+            .iter()
+            .zip(&basis)
+            .enumerate()
+            .map(|(i, (r, (pop, money)))| {
+                let v0 = values(r, pop, money, r.years[0]);
+                let (color, dash, mark) = line_style(i);
+                Line {
+                    label: r.id.clone(),
+                    color,
+                    values: all_years
+                        .iter()
+                        .map(|y| {
+                            r.year_index(*y)?;
+                            f(&values(r, pop, money, *y), &v0).filter(|x| x.is_finite())
+                        })
+                        .collect(),
+                    dash,
+                    mark,
+                }
+            })
+            .collect();
+        Plot {
+            name: name.into(),
+            title: title.into(),
+            y_label: y_label.into(),
+            years: all_years.clone(),
+            bands: Vec::new(),
+            lines,
+            markers: Vec::new(),
+            y_range: None,
+            legend_notes: Vec::new(),
+        }
+    };
     let plots = [
         line(
             "regions-per-person",
@@ -486,102 +467,149 @@ pub fn charts(runs: &[ScenarioRun], years: &[i32]) -> Result<Vec<Chart>, String>
     ];
     let mut out = plots
         .iter()
-        .map(charts::render)
-        .collect::<Result<Vec<_>, String>>()?;
+        .map(|p| render(p, dpi))
+        .collect::<Result<Vec<_>, ReportError>>()?;
     let milestone = years
         .iter()
         .copied()
         .filter(|y| *y <= 2030)
         .max()
         .or_else(|| years.last().copied());
-    out.push(bars::render(&share_bars(
-        runs,
-        milestone,
-        "regions-sector-shares",
-        "Emissions by sector, share of each region's total",
-        |r| r.sectors(),
-        |s| format!("{}|{s}", var::EMISSIONS_CO2E),
-        var::EMISSIONS_CO2E,
-        false,
-    ))?);
-    out.push(bars::render(&share_bars(
-        runs,
-        milestone,
-        "regions-fuel-shares",
-        "Final energy by fuel, share of each region's total",
-        |r| r.fuels(),
-        |f| format!("{}|{f}", var::FINAL_ENERGY),
-        var::FINAL_ENERGY,
-        true,
-    ))?);
+    out.push(render(
+        &share_bars(
+            runs,
+            milestone,
+            (
+                "regions-sector-shares",
+                "Emissions by sector, share of each region's total",
+            ),
+            |r| r.sectors(),
+            |s| format!("{}|{s}", var::EMISSIONS_CO2E),
+            var::EMISSIONS_CO2E,
+            false,
+        ),
+        dpi,
+    )?);
+    out.push(render(
+        &share_bars(
+            runs,
+            milestone,
+            (
+                "regions-fuel-shares",
+                "Final energy by fuel, share of each region's total",
+            ),
+            |r| r.fuels(),
+            |f| format!("{}|{f}", var::FINAL_ENERGY),
+            var::FINAL_ENERGY,
+            true,
+        ),
+        dpi,
+    )?);
     Ok(out)
+}
+
+/// A short tag per region for column labels (`ISK`, `KIT`), its full id where tags clash.
+fn region_tags(runs: &[ScenarioRun]) -> Vec<(String, String)> {
+    let mut regions: Vec<String> = Vec::new();
+    for r in runs {
+        if !regions.contains(&r.region) {
+            regions.push(r.region.clone());
+        }
+    }
+    let tag = |r: &str| r.chars().take(3).collect::<String>().to_uppercase();
+    regions
+        .iter()
+        .map(|r| {
+            let clash = regions.iter().filter(|x| tag(x) == tag(r)).count() > 1;
+            (r.clone(), if clash { r.clone() } else { tag(r) })
+        })
+        .collect()
 }
 
 /// Stacked shares (%) per run at its base year and at `milestone`; a negative item (a sink)
 /// stacks below zero.
-#[allow(clippy::too_many_arguments)]
 fn share_bars(
     runs: &[ScenarioRun],
     milestone: Option<i32>,
-    name: &str,
-    title: &str,
+    (name, title): (&str, &str),
     items: impl Fn(&ScenarioRun) -> Vec<String>,
     variable: impl Fn(&str) -> String,
     total: &str,
     fuels: bool,
-) -> BarChart {
-    let mut legend: Vec<(String, RGBColor)> = Vec::new();
-    let mut bars = Vec::new();
-    for r in runs {
-        let mut ys = vec![r.years[0]];
+) -> Bars {
+    let tags = region_tags(runs);
+    let tag_of = |region: &str| {
+        tags.iter()
+            .find(|t| t.0 == region)
+            .map(|t| t.1.clone())
+            .unwrap_or_default()
+    };
+    // Columns: (run, year).
+    let mut columns: Vec<(usize, i32)> = Vec::new();
+    for (i, r) in runs.iter().enumerate() {
+        columns.push((i, r.years[0]));
         if let Some(m) = milestone.filter(|m| *m != r.years[0] && r.year_index(*m).is_some()) {
-            ys.push(m);
+            columns.push((i, m));
         }
-        for y in ys {
-            let t = r.value(total, y);
-            let (mut up, mut down) = (0.0, 0.0);
-            let mut segments = Vec::new();
-            for i in items(r) {
-                let Some(share) = per(r.value(&variable(&i), y), t, 100.0) else {
-                    continue;
-                };
-                let key = match legend.iter().position(|l| l.0 == i) {
-                    Some(k) => k,
-                    None => {
-                        let color = if fuels {
-                            charts::fuel_color(&i, legend.len())
-                        } else {
-                            palette(legend.len())
-                        };
-                        legend.push((i.clone(), color));
-                        legend.len() - 1
-                    }
-                };
-                let base = if share < 0.0 { &mut down } else { &mut up };
-                segments.push(Segment {
-                    lower: *base,
-                    upper: *base + share,
-                    key,
-                });
-                *base += share;
+    }
+    let mut names: Vec<String> = Vec::new();
+    for r in runs {
+        for i in items(r) {
+            if !names.contains(&i) {
+                names.push(i);
             }
-            // The scenario and year under the bar, the region above it.
+        }
+    }
+    let layers: Vec<(String, Rgb, Vec<f64>)> = names
+        .iter()
+        .enumerate()
+        .map(|(k, item)| {
+            let color = if fuels {
+                charts::fuel_color(item, k)
+            } else {
+                palette(k)
+            };
+            let v = columns
+                .iter()
+                .map(|&(i, y)| {
+                    let r = &runs[i];
+                    per(r.value(&variable(item), y), r.value(total, y), 100.0).unwrap_or(0.0)
+                })
+                .collect();
+            (item.clone(), color, v)
+        })
+        .collect();
+    let categories = columns
+        .iter()
+        .map(|&(i, y)| {
+            let r = &runs[i];
             let scenario =
                 r.id.strip_prefix(&format!("{}.", r.region))
                     .unwrap_or(&r.id);
-            bars.push(Bar {
-                category: format!("{scenario} {y}"),
-                segments,
-                value_label: Some(r.region.clone()),
-            });
-        }
-    }
-    BarChart {
+            format!("{} {scenario} {y}", tag_of(&r.region))
+        })
+        .collect();
+    let mut notes: Vec<String> = tags.iter().map(|(r, t)| format!("{t}: {r}")).collect();
+    notes.push("each column: one region's total in a year".into());
+    Bars {
         name: name.into(),
         title: title.into(),
         y_label: "share of the region's total (%)".into(),
-        bars,
-        legend,
-        notes: vec!["each bar: one region's".into(), "total in a year".into()],
+        categories,
+        layers,
+        totals: vec![None; columns.len()],
+        legend_notes: notes,
     }
+}
+
+/// The regions section of a report: the tables and charts above.
+pub fn section(runs: &[ScenarioRun], years: &[i32], dpi: u32) -> Result<Section, ReportError> {
+    let mut s = Section::new("regions", "Regions side by side");
+    for t in tables(runs, years)? {
+        s = s.table(t);
+    }
+    for c in charts(runs, years, dpi)? {
+        s = s.chart(c);
+    }
+    Ok(s)
 }

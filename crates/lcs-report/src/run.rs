@@ -1,32 +1,34 @@
-//! One scenario's engine results, gathered for reporting.
+//! One scenario's engine results, gathered for reporting, with the display names of its
+//! ids (region, sectors, fuels, drivers: `name:` keys of the model, else `data/names.csv`)
+//! and each measure's lever in words, so that tables and charts never re-read a file.
 
-use lcs_engine::{Attribution, Compiled, Row, TargetResult, Workspace};
-use lcs_model::{Metric, Scenario};
+use lcs_engine::{var, Attribution, Compiled, Row, TargetResult, Workspace};
+use lcs_model::{Lever, Measure, Metric, Model, Scenario, Series, Target, Threshold};
 
-/// A target's outcome with its unit, for the targets table and the pathway chart.
+/// A target's outcome with its unit, for the targets table and the charts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TargetRow {
     /// Target id.
     pub id: String,
-    /// `emissions` or `intensity per <driver>`.
+    /// The driver of an intensity target (`None` for an emissions target).
+    pub driver: Option<String>,
+    /// The metric in words: `emissions`, `emissions per MYR million (GDP)`.
     pub metric: String,
+    /// The rule in words: `−58 % vs 2005`, `−40 % vs reference`, `at most 0`.
+    pub rule: String,
     /// The year it applies to.
     pub year: i32,
     /// The metric in that year.
     pub value: Option<f64>,
     /// The threshold, same unit.
     pub threshold: Option<f64>,
-    /// The unit of value and threshold.
+    /// The unit of value and threshold (`kt CO2e/yr`, `t CO2e/MYR million`).
     pub unit: String,
     /// Whether the target is met.
     pub met: bool,
-    /// The threshold as total emissions in the target year (kt CO2e/yr): the threshold
-    /// itself for an emissions target, threshold × the driver's value (engine row
-    /// `Drivers|<name>`) / 1000 for an intensity target. For the pathway chart.
-    pub threshold_kt: Option<f64>,
 }
 
-/// A measure of an action, for the action-plan table.
+/// A measure of an action, for the measures table.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MeasureInfo {
     /// Measure id.
@@ -37,6 +39,14 @@ pub struct MeasureInfo {
     pub lever: String,
     /// The target path as written.
     pub target: String,
+    /// The lever in words, with display names: `shift 22 share points of Passenger
+    /// transport from car and motorcycle to bus and rail`.
+    pub words: String,
+    /// The lever's size at full effect in [`MeasureInfo::size_unit`] (`-29` %, `22` share
+    /// points, `400` MW); `None` where one number does not say it (a share map `set`).
+    pub size: Option<f64>,
+    /// The unit of `size`.
+    pub size_unit: String,
     /// First year with any effect.
     pub start: i32,
     /// First year of full effect.
@@ -60,8 +70,50 @@ pub struct ActionInfo {
     pub measures: Vec<MeasureInfo>,
 }
 
+impl ActionInfo {
+    /// `A1 Integrated Green Transportation` (the id alone without a name).
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(n) => format!("{} {n}", self.id),
+            None => self.id.clone(),
+        }
+    }
+}
+
+/// Display names of a run's ids, resolved once from the checked model.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Names {
+    /// Emission sectors (`Emissions|CO2e|<sector>` rows): (id, name).
+    pub sectors: Vec<(String, String)>,
+    /// Fuels of final energy: (id, name).
+    pub fuels: Vec<(String, String)>,
+    /// Drivers: (id, name).
+    pub drivers: Vec<(String, String)>,
+}
+
+impl Names {
+    fn find<'a>(list: &'a [(String, String)], id: &'a str) -> &'a str {
+        list.iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, n)| n.as_str())
+            .unwrap_or(id)
+    }
+    /// A sector's display name (the id when none is known).
+    pub fn sector<'a>(&'a self, id: &'a str) -> &'a str {
+        Self::find(&self.sectors, id)
+    }
+    /// A fuel's display name.
+    pub fn fuel<'a>(&'a self, id: &'a str) -> &'a str {
+        Self::find(&self.fuels, id)
+    }
+    /// A driver's display name.
+    pub fn driver<'a>(&'a self, id: &'a str) -> &'a str {
+        Self::find(&self.drivers, id)
+    }
+}
+
 /// One scenario's results: engine rows for the scenario and its reference (no actions),
-/// targets, action metadata and attributions.
+/// targets, action metadata, attributions and display names.
 #[derive(Clone, Debug)]
 pub struct ScenarioRun {
     /// Scenario id.
@@ -70,6 +122,8 @@ pub struct ScenarioRun {
     pub name: Option<String>,
     /// Region id.
     pub region: String,
+    /// Region name (`region.name`, else the id).
+    pub region_name: String,
     /// Model years.
     pub years: Vec<i32>,
     /// The engine's rows with every action.
@@ -82,11 +136,14 @@ pub struct ScenarioRun {
     pub actions: Vec<ActionInfo>,
     /// Sequential attribution (None for a scenario without actions).
     pub sequential: Option<Attribution>,
-    /// Exact Shapley attribution (None without actions or above the engine's limit).
+    /// Shapley attribution: exact, or estimated above the engine's exact limit (None
+    /// without actions).
     pub shapley: Option<Attribution>,
     /// Top-level demand nodes (sector names of final energy).
     pub tops: Vec<String>,
-    /// Notes for the reader (e.g. why Shapley values are missing).
+    /// Display names of sectors, fuels and drivers.
+    pub names: Names,
+    /// Notes for the reader (e.g. how Shapley values were computed).
     pub notes: Vec<String>,
 }
 
@@ -108,39 +165,7 @@ impl ScenarioRun {
         let targets = targets
             .iter()
             .zip(&s.targets)
-            .map(|(t, spec)| {
-                let (metric, unit, driver) = match &spec.metric {
-                    Metric::Emissions => ("emissions".to_string(), "kt CO2e/yr".to_string(), None),
-                    Metric::Intensity(d) => {
-                        let dr = &m.drivers[*d];
-                        (
-                            format!("intensity per {}", dr.name),
-                            format!("t CO2e/{}", dr.unit_text),
-                            Some(dr.name.clone()),
-                        )
-                    }
-                };
-                let threshold_kt = match &driver {
-                    None => t.threshold,
-                    Some(d) => {
-                        let dv = value_at(&rows, &years, &format!("Drivers|{d}"), t.year);
-                        match (t.threshold, dv) {
-                            (Some(th), Some(dv)) => Some(th * dv / 1000.0),
-                            _ => None,
-                        }
-                    }
-                };
-                TargetRow {
-                    id: t.id.clone(),
-                    metric,
-                    year: t.year,
-                    value: t.value,
-                    threshold: t.threshold,
-                    unit,
-                    met: t.met,
-                    threshold_kt,
-                }
-            })
+            .map(|(t, spec)| target_row(m, t, spec))
             .collect();
         let actions = s
             .actions
@@ -151,29 +176,19 @@ impl ScenarioRun {
                 theme: a.theme.clone(),
                 agency: a.agency.clone(),
                 kpi: a.kpi.clone(),
-                measures: a
-                    .measures
-                    .iter()
-                    .map(|x| MeasureInfo {
-                        id: x.id.clone(),
-                        name: x.name.clone(),
-                        lever: x.lever.name().to_string(),
-                        target: x.target_path.clone(),
-                        start: x.schedule.start,
-                        full: x.schedule.full,
-                    })
-                    .collect(),
+                measures: a.measures.iter().map(|x| measure_info(m, x)).collect(),
             })
             .collect();
-        let tops = m
+        let tops: Vec<String> = m
             .top_nodes()
             .into_iter()
             .map(|i| m.nodes[i].name.clone())
             .collect();
-        ScenarioRun {
+        let mut r = ScenarioRun {
             id: s.id.clone(),
             name: s.name.clone(),
             region: c.region_id().to_string(),
+            region_name: m.region_name.clone(),
             years,
             rows,
             reference_rows: lcs_engine::rows(c, reference),
@@ -182,8 +197,36 @@ impl ScenarioRun {
             sequential,
             shapley,
             tops,
+            names: Names::default(),
             notes: Vec::new(),
-        }
+        };
+        r.names = Names {
+            sectors: r
+                .sectors()
+                .into_iter()
+                .map(|x| {
+                    let n = m.sector_name(&x);
+                    (x, n)
+                })
+                .collect(),
+            fuels: r
+                .fuels()
+                .into_iter()
+                .map(|x| {
+                    let n = m.fuel_name(&x);
+                    (x, n)
+                })
+                .collect(),
+            drivers: (0..m.drivers.len())
+                .map(|d| (m.drivers[d].name.clone(), m.driver_name(d)))
+                .collect(),
+        };
+        r
+    }
+
+    /// The scenario's name, else its id.
+    pub fn title(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
     }
 
     /// A row of the run by variable name.
@@ -201,6 +244,22 @@ impl ScenarioRun {
         value_at(&self.reference_rows, &self.years, variable, year)
     }
 
+    /// A row's values over every model year (`None` where undefined or absent).
+    pub fn series(&self, variable: &str) -> Vec<Option<f64>> {
+        self.row(variable)
+            .map(|x| x.values.clone())
+            .unwrap_or_else(|| vec![None; self.years.len()])
+    }
+
+    /// A reference row's values over every model year.
+    pub fn reference_series(&self, variable: &str) -> Vec<Option<f64>> {
+        self.reference_rows
+            .iter()
+            .find(|r| r.variable == variable)
+            .map(|x| x.values.clone())
+            .unwrap_or_else(|| vec![None; self.years.len()])
+    }
+
     /// Index of a year in the model years.
     pub fn year_index(&self, year: i32) -> Option<usize> {
         self.years.iter().position(|y| *y == year)
@@ -208,9 +267,10 @@ impl ScenarioRun {
 
     /// The emission sectors in engine order (`Emissions|CO2e|<sector>` rows).
     pub fn sectors(&self) -> Vec<String> {
+        let prefix = format!("{}|", var::EMISSIONS_CO2E);
         self.rows
             .iter()
-            .filter_map(|r| r.variable.strip_prefix("Emissions|CO2e|"))
+            .filter_map(|r| r.variable.strip_prefix(&prefix))
             .filter(|s| !s.contains('|'))
             .map(str::to_string)
             .collect()
@@ -219,9 +279,10 @@ impl ScenarioRun {
     /// The fuels of final energy in engine order (`Final Energy|<fuel>` rows that are not
     /// sectors).
     pub fn fuels(&self) -> Vec<String> {
+        let prefix = format!("{}|", var::FINAL_ENERGY);
         self.rows
             .iter()
-            .filter_map(|r| r.variable.strip_prefix("Final Energy|"))
+            .filter_map(|r| r.variable.strip_prefix(&prefix))
             .filter(|s| !s.contains('|') && !self.tops.iter().any(|t| t == s))
             .map(str::to_string)
             .collect()
@@ -233,13 +294,14 @@ impl ScenarioRun {
             .iter()
             .filter_map(|r| {
                 r.variable
-                    .strip_prefix("Emissions Intensity|")
+                    .strip_prefix(&format!("{}|", var::EMISSIONS_INTENSITY))
                     .map(|d| (d.to_string(), r.unit.clone()))
             })
             .collect()
     }
 
-    /// The attribution shown in wedges and shares: Shapley where computed, else sequential.
+    /// The attribution shown in wedges and contributions: Shapley where computed, else
+    /// sequential.
     pub fn wedge_attribution(&self) -> Option<(&Attribution, &'static str)> {
         match (&self.shapley, &self.sequential) {
             (Some(a), _) => Some((a, "Shapley")),
@@ -247,9 +309,253 @@ impl ScenarioRun {
             _ => None,
         }
     }
+
+    /// The action with this id.
+    pub fn action(&self, id: &str) -> Option<&ActionInfo> {
+        self.actions.iter().find(|a| a.id == id)
+    }
 }
 
 fn value_at(rows: &[Row], years: &[i32], variable: &str, year: i32) -> Option<f64> {
     let i = years.iter().position(|y| *y == year)?;
     rows.iter().find(|r| r.variable == variable)?.values[i]
+}
+
+/// Percent text for words: `−58 %`, `+5 %`.
+fn pct_words(reduction: f64) -> String {
+    format!("−{} %", words_number(100.0 * reduction))
+}
+
+/// A number for sentences: up to three significant decimals, no trailing zeros, thousands
+/// separators (`22`, `0.15`, `1,200`).
+pub fn words_number(v: f64) -> String {
+    let a = v.abs();
+    let s = if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    };
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    let s = if s == "-0" { "0".to_string() } else { s };
+    crate::tables::group_thousands(&s)
+}
+
+/// A target's metric in words, its unit and its driver's id:
+/// (`emissions per MYR million (GDP)`, `t CO2e/MYR million`, `Some("gdp")`).
+pub fn metric_words(m: &Model, metric: &Metric) -> (String, String, Option<String>) {
+    match metric {
+        Metric::Emissions => ("emissions".to_string(), "kt CO2e/yr".to_string(), None),
+        Metric::Intensity(d) => {
+            let dr = &m.drivers[*d];
+            (
+                format!("emissions per {} ({})", dr.unit_text, m.driver_name(*d)),
+                format!("t CO2e/{}", dr.unit_text),
+                Some(dr.name.clone()),
+            )
+        }
+    }
+}
+
+/// A target's rule in words (`−58 % vs 2005`, `at most 0 kt CO2e/yr`).
+pub fn rule_words(threshold: &Threshold, unit: &str) -> String {
+    match threshold {
+        Threshold::Year { reduction, year } => format!("{} vs {year}", pct_words(*reduction)),
+        Threshold::Reference { reduction } => {
+            format!("{} vs reference (no actions)", pct_words(*reduction))
+        }
+        Threshold::AtMost(v) => format!("at most {} {unit}", words_number(*v)),
+    }
+}
+
+fn target_row(m: &Model, t: &TargetResult, spec: &lcs_model::TargetSpec) -> TargetRow {
+    let (metric, unit, driver) = metric_words(m, &spec.metric);
+    let rule = rule_words(&spec.threshold, &unit);
+    TargetRow {
+        id: t.id.clone(),
+        driver,
+        metric,
+        rule,
+        year: t.year,
+        value: t.value,
+        threshold: t.threshold,
+        unit,
+        met: t.met,
+    }
+}
+
+/// A series' value at `year` in its written unit (`None` for an expression or a year
+/// outside the model).
+fn value_in_unit(m: &Model, s: &Series, year: i32) -> Option<(f64, String)> {
+    let i = usize::try_from(year.clamp(m.base_year, m.end_year) - m.base_year).ok()?;
+    let v = *s.values()?.get(i)?;
+    match &s.unit_text {
+        Some(u) => {
+            let f = m.units.parse(u).ok()?.factor;
+            Some((v / f, u.clone()))
+        }
+        None => Some((v, String::new())),
+    }
+}
+
+/// What a parameter path is, in words with display names.
+pub fn target_words(m: &Model, t: &Target) -> String {
+    let local = |u: usize| {
+        m.electricity
+            .as_ref()
+            .and_then(|e| e.local.get(u))
+            .map(|l| l.name.clone())
+            .unwrap_or_default()
+    };
+    match t {
+        Target::Driver(d) => m.driver_name(*d),
+        Target::Activity(n) => format!("activity of {}", m.node_name(*n)),
+        Target::Share(n) => format!("share of {}", m.node_name(*n)),
+        Target::Intensity(n) => format!("energy intensity of {}", m.node_name(*n)),
+        Target::Fuels(n) => format!("fuel mix of {}", m.node_name(*n)),
+        Target::Children(n) => m.node_name(*n),
+        Target::Losses => "grid losses".into(),
+        Target::GridFactor => "the grid emission factor".into(),
+        Target::Mix => "the power mix".into(),
+        Target::Local => "local generation".into(),
+        Target::LocalCapacity(u) => format!("capacity of {}", local(*u)),
+        Target::LocalCapacityFactor(u) => format!("capacity factor of {}", local(*u)),
+        Target::LocalGeneration(u) => format!("generation of {}", local(*u)),
+        Target::WasteGeneration => "waste generation".into(),
+        Target::WasteComposition => "waste composition".into(),
+        Target::WasteRoutes => "waste routes".into(),
+        Target::LandfillRecovery => "landfill gas recovery".into(),
+        Target::SourceActivity(s) => format!("activity of {}", m.source_name(*s)),
+        Target::SourceFactor(s, g) => format!("{} factor of {}", g.name(), m.source_name(*s)),
+    }
+}
+
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [a] => a.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A measure's lever in words, its size at full effect and the size's unit.
+pub fn lever_words(m: &Model, x: &Measure) -> (String, Option<f64>, String) {
+    let what = target_words(m, &x.target);
+    let full = x.schedule.full;
+    match &x.lever {
+        Lever::Scale { by } => match value_in_unit(m, by, full) {
+            Some((b, _)) => {
+                let verb = if b < 0.0 { "cut" } else { "raise" };
+                (
+                    format!("{verb} {what} by {} %", words_number(100.0 * b.abs())),
+                    Some(100.0 * b),
+                    "%".into(),
+                )
+            }
+            None => (format!("scale {what}"), None, String::new()),
+        },
+        Lever::Set { value } => match value_in_unit(m, value, full) {
+            Some((v, u)) => (
+                format!("set {what} to {}{}", words_number(v), space(&u)),
+                Some(v),
+                u,
+            ),
+            None => (format!("set {what}"), None, String::new()),
+        },
+        Lever::Add { amount } => match value_in_unit(m, amount, full) {
+            Some((v, u)) => {
+                let (verb, prep) = if v < 0.0 {
+                    ("take", "from")
+                } else {
+                    ("add", "to")
+                };
+                (
+                    format!(
+                        "{verb} {}{} {prep} {what}",
+                        words_number(v.abs()),
+                        space(&u)
+                    ),
+                    Some(v),
+                    u,
+                )
+            }
+            None => (format!("add to {what}"), None, String::new()),
+        },
+        Lever::Shift { from, to, amount } => {
+            let names = m.share_map_item_names(&x.target);
+            let pick = |ix: &[usize]| -> Vec<String> {
+                ix.iter()
+                    .map(|&i| names.get(i).cloned().unwrap_or_default())
+                    .collect()
+            };
+            (
+                format!(
+                    "shift {} share points of {what} from {} to {}",
+                    words_number(100.0 * amount),
+                    and_list(&pick(from)),
+                    and_list(&pick(to))
+                ),
+                Some(100.0 * amount),
+                "share points".into(),
+            )
+        }
+        Lever::SetMap { value } => {
+            let names = m.share_map_item_names(&x.target);
+            let items: Vec<String> = value
+                .iter()
+                .filter(|(_, v)| *v > 0.0)
+                .map(|(i, v)| {
+                    format!(
+                        "{} {} %",
+                        names.get(*i).cloned().unwrap_or_default(),
+                        words_number(100.0 * v)
+                    )
+                })
+                .collect();
+            (
+                format!("set {what} to {}", items.join(", ")),
+                None,
+                String::new(),
+            )
+        }
+        Lever::Generation { generation_gj } => {
+            // 1 MWh = 3.6 GJ.
+            let mwh = generation_gj / 3.6;
+            (
+                format!("add {} MWh/yr of local generation", words_number(mwh)),
+                Some(mwh),
+                "MWh/yr".into(),
+            )
+        }
+    }
+}
+
+fn space(u: &str) -> String {
+    if u.is_empty() {
+        String::new()
+    } else {
+        format!(" {u}")
+    }
+}
+
+fn measure_info(m: &Model, x: &Measure) -> MeasureInfo {
+    let (words, size, size_unit) = lever_words(m, x);
+    MeasureInfo {
+        id: x.id.clone(),
+        name: x.name.clone(),
+        lever: x.lever.name().to_string(),
+        target: x.target_path.clone(),
+        words,
+        size,
+        size_unit,
+        start: x.schedule.start,
+        full: x.schedule.full,
+    }
 }

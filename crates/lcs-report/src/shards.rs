@@ -3,6 +3,7 @@
 //! bits, `u64`, `i64` and text, no nulls. Writes are atomic (temporary file, rename).
 
 use crate::output::write_atomic;
+use crate::ReportError;
 use polars::prelude::{
     Column as PlColumn, DataFrame, DataType, ParquetCompression, ParquetReader, ParquetWriter,
     SerReader,
@@ -42,7 +43,7 @@ impl Column {
 pub type Columns = Vec<(String, Column)>;
 
 /// Parquet bytes (zstd) of named columns of equal length.
-pub fn to_parquet(columns: &[(String, Column)]) -> Result<Vec<u8>, String> {
+pub fn to_parquet(columns: &[(String, Column)]) -> Result<Vec<u8>, ReportError> {
     let cols: Vec<PlColumn> = columns
         .iter()
         .map(|(n, c)| match c {
@@ -52,23 +53,32 @@ pub fn to_parquet(columns: &[(String, Column)]) -> Result<Vec<u8>, String> {
             Column::Str(v) => PlColumn::new(n.as_str().into(), v),
         })
         .collect();
-    let mut df = DataFrame::new_infer_height(cols).map_err(|e| format!("a shard table: {e}"))?;
+    let mut df = DataFrame::new_infer_height(cols).map_err(|e| ReportError::Table {
+        table: "shard".into(),
+        message: e.to_string(),
+    })?;
     let mut buf = std::io::Cursor::new(Vec::new());
     ParquetWriter::new(&mut buf)
         .with_compression(ParquetCompression::Zstd(None))
         .finish(&mut df)
-        .map_err(|e| format!("cannot encode a shard table as Parquet: {e}"))?;
+        .map_err(|e| ReportError::Parquet {
+            table: "shard".into(),
+            message: e.to_string(),
+        })?;
     Ok(buf.into_inner())
 }
 
 /// Writes named columns to a Parquet file atomically.
-pub fn write_parquet(path: &Path, columns: &[(String, Column)]) -> Result<(), String> {
+pub fn write_parquet(path: &Path, columns: &[(String, Column)]) -> Result<(), ReportError> {
     write_atomic(path, &to_parquet(columns)?)
 }
 
 /// Reads a Parquet file written by [`write_parquet`].
-pub fn read_parquet(path: &Path) -> Result<Columns, String> {
-    let bad = |e: &dyn std::fmt::Display| format!("cannot read `{}`: {e}", path.display());
+pub fn read_parquet(path: &Path) -> Result<Columns, ReportError> {
+    let bad = |e: &dyn std::fmt::Display| ReportError::Read {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
     let f = std::fs::File::open(path).map_err(|e| bad(&e))?;
     let df = ParquetReader::new(f).finish().map_err(|e| bad(&e))?;
     let mut out = Vec::new();

@@ -2,7 +2,7 @@
 //! indices per parameter (largest on top, with confidence whiskers) and an index table
 //! as CSV and Markdown.
 
-use crate::charts::{font, register_font, Chart};
+use crate::charts::{font, Chart};
 use crate::output::{field, num};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -35,8 +35,8 @@ pub struct Tornado {
     pub bars: Vec<Bar>,
 }
 
-const W: u32 = 900;
-const ROW: u32 = 34;
+const W: u32 = 1200;
+const ROW: u32 = 40;
 
 fn sorted(t: &Tornado) -> Vec<Bar> {
     let mut b = t.bars.clone();
@@ -44,8 +44,40 @@ fn sorted(t: &Tornado) -> Vec<Bar> {
     b
 }
 
-fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Tornado) -> Result<(), String> {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("chart {}: {e:?}", t.name);
+fn px(v: f64, k: f64) -> i32 {
+    (v * k).round() as i32
+}
+
+impl crate::charts::Drawable for Tornado {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn title(&self) -> &str {
+        &self.title
+    }
+    fn size(&self) -> (u32, u32) {
+        (W, 140 + ROW * self.bars.len().max(1) as u32)
+    }
+    fn legend(&self) -> Vec<String> {
+        let mut v = vec![self.legend.0.clone()];
+        v.extend(self.legend.1.clone());
+        v
+    }
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        k: f64,
+    ) -> Result<(), String> {
+        draw(root, self, k)
+    }
+}
+
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: &Tornado,
+    k: f64,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     root.fill(&WHITE).map_err(err)?;
     let bars = sorted(t);
     let n = bars.len().max(1);
@@ -74,11 +106,16 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Tornado) -> Resul
             String::new()
         }
     };
+    let longest = labels
+        .iter()
+        .map(|l| font(16.0 * k).box_size(l).map(|b| b.0).unwrap_or(100))
+        .max()
+        .unwrap_or(100);
     let mut chart = ChartBuilder::on(root)
-        .caption(&t.title, font(20))
-        .margin(14)
-        .x_label_area_size(44)
-        .y_label_area_size(170)
+        .caption(&t.title, font(22.0 * k))
+        .margin(px(16.0, k))
+        .x_label_area_size(px(56.0, k))
+        .y_label_area_size(longest as i32 + px(24.0, k))
         .build_cartesian_2d((lo - pad)..(hi + pad), -0.6f64..(n as f64 - 0.4))
         .map_err(err)?;
     chart
@@ -87,16 +124,16 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Tornado) -> Resul
         .y_labels(2 * n + 1)
         .y_label_formatter(&fmt_y)
         .disable_y_mesh()
-        .label_style(font(14))
-        .axis_desc_style(font(15))
+        .label_style(font(16.0 * k))
+        .axis_desc_style(font(16.0 * k))
         .light_line_style(RGBColor(240, 240, 240))
         .bold_line_style(RGBColor(215, 215, 215))
         .draw()
         .map_err(err)?;
     let main = RGBColor(31, 119, 180);
     let second = RGBColor(255, 127, 14);
-    for (k, b) in bars.iter().enumerate() {
-        let y = (n - 1 - k) as f64;
+    for (j, b) in bars.iter().enumerate() {
+        let y = (n - 1 - j) as f64;
         if b.value.is_finite() {
             chart
                 .draw_series(std::iter::once(Rectangle::new(
@@ -114,7 +151,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Tornado) -> Resul
                 .map_err(err)?;
         }
         if let Some(c) = b.conf.filter(|c| c.is_finite() && *c > 0.0) {
-            let black = RGBColor(40, 40, 40).stroke_width(2);
+            let black = RGBColor(40, 40, 40).stroke_width(px(2.0, k).max(1) as u32);
             chart
                 .draw_series(LineSeries::new([(b.value - c, y), (b.value + c, y)], black))
                 .map_err(err)?;
@@ -132,7 +169,12 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Tornado) -> Resul
         )))
         .map_err(err)?
         .label(t.legend.0.as_str())
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], main.filled()));
+        .legend(move |(x, y)| {
+            Rectangle::new(
+                [(x, y - px(6.0, k)), (x + px(16.0, k), y + px(6.0, k))],
+                main.filled(),
+            )
+        });
     if let Some(l) = &t.legend.1 {
         chart
             .draw_series(std::iter::once(Rectangle::new(
@@ -141,55 +183,45 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Tornado) -> Resul
             )))
             .map_err(err)?
             .label(l.as_str())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 3), (x + 14, y + 3)], second.filled()));
+            .legend(move |(x, y)| {
+                Rectangle::new(
+                    [(x, y - px(3.0, k)), (x + px(16.0, k), y + px(3.0, k))],
+                    second.filled(),
+                )
+            });
     }
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::LowerRight)
         .background_style(WHITE.mix(0.9))
         .border_style(RGBColor(200, 200, 200))
-        .label_font(font(13))
+        .label_font(font(15.0 * k))
         .draw()
         .map_err(err)?;
     Ok(())
 }
 
-/// Renders a tornado chart as SVG and PNG.
-pub fn render(t: &Tornado) -> Result<Chart, String> {
-    register_font();
-    let h = 110 + ROW * t.bars.len().max(1) as u32;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (W, h)).into_drawing_area();
-        draw(&root, t)?;
-        root.present()
-            .map_err(|e| format!("chart {}: {e}", t.name))?;
+/// Renders a tornado chart as SVG and PNG (at `dpi`).
+pub fn render(t: &Tornado, dpi: u32) -> Result<Chart, crate::ReportError> {
+    crate::charts::render(t, dpi)
+}
+
+/// The file stem of a chart for an output variable in a year: `sobol-emissions-co2e-2030`
+/// (lower case, runs of other characters as one `-`).
+pub fn chart_name(method: &str, variable: &str, year: i32) -> String {
+    let mut s = format!("{method}-");
+    let mut dash = false;
+    for ch in variable.chars() {
+        if ch.is_ascii_alphanumeric() {
+            s.push(ch.to_ascii_lowercase());
+            dash = false;
+        } else if !dash {
+            s.push('-');
+            dash = true;
+        }
     }
-    let mut rgb = vec![0u8; (W * h * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (W, h)).into_drawing_area();
-        draw(&root, t)?;
-        root.present()
-            .map_err(|e| format!("chart {}: {e}", t.name))?;
-    }
-    let mut png_bytes = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut png_bytes, W, h);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Best);
-        let mut w = enc
-            .write_header()
-            .map_err(|e| format!("chart {}: {e}", t.name))?;
-        w.write_image_data(&rgb)
-            .map_err(|e| format!("chart {}: {e}", t.name))?;
-    }
-    Ok(Chart {
-        name: t.name.clone(),
-        title: t.title.clone(),
-        svg,
-        png: png_bytes,
-    })
+    let s = s.trim_end_matches('-').to_string();
+    format!("{s}-{year}")
 }
 
 /// An index table: a header and rows of (label, numbers), written as CSV and Markdown.
@@ -202,6 +234,33 @@ pub struct IndexTable {
 }
 
 impl IndexTable {
+    /// Sorts the rows of each output by the column `by` (largest first; ties by parameter
+    /// id), keeping the outputs in their order.
+    pub fn sort_by_column(&mut self, by: &str) {
+        let Some(c) = self.columns.iter().position(|x| x == by) else {
+            return;
+        };
+        let mut outputs: Vec<String> = Vec::new();
+        for (o, _, _) in &self.rows {
+            if !outputs.contains(o) {
+                outputs.push(o.clone());
+            }
+        }
+        let key = |v: &[f64]| {
+            v.get(c)
+                .copied()
+                .filter(|x| x.is_finite())
+                .unwrap_or(f64::NEG_INFINITY)
+        };
+        self.rows.sort_by(|a, b| {
+            let oa = outputs.iter().position(|o| *o == a.0);
+            let ob = outputs.iter().position(|o| *o == b.0);
+            oa.cmp(&ob)
+                .then(key(&b.2).total_cmp(&key(&a.2)))
+                .then(a.1.cmp(&b.1))
+        });
+    }
+
     /// CSV text: `output,parameter,<columns>`; numbers as the shortest text that reads back.
     pub fn csv(&self) -> String {
         let mut s = String::from("output,parameter");
@@ -271,13 +330,24 @@ mod tests {
             ],
         };
         assert_eq!(sorted(&t)[0].label, "large");
-        let c = render(&t).unwrap();
+        let c = render(&t, 300).unwrap();
         assert!(c.svg.contains("large") && c.svg.contains("small"));
         assert_eq!(&c.png[1..4], b"PNG");
-        let table = IndexTable {
+        assert_eq!(c.png_size.0, 2400);
+        assert_eq!(
+            chart_name("sobol", "Emissions|CO2e", 2030),
+            "sobol-emissions-co2e-2030"
+        );
+        let mut table = IndexTable {
             columns: vec!["S1".into(), "ST".into()],
-            rows: vec![("Emissions|CO2e 2030".into(), "gdp".into(), vec![0.25, 0.5])],
+            rows: vec![
+                ("Emissions|CO2e 2030".into(), "pop".into(), vec![0.1, 0.2]),
+                ("Emissions|CO2e 2030".into(), "gdp".into(), vec![0.25, 0.5]),
+            ],
         };
+        table.sort_by_column("ST");
+        assert_eq!(table.rows[0].1, "gdp", "largest total index first");
+        table.rows.truncate(1);
         assert_eq!(
             table.csv(),
             "output,parameter,S1,ST\nEmissions|CO2e 2030,gdp,0.25,0.5\n"

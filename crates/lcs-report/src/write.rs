@@ -1,15 +1,17 @@
 //! Writers: CSV and Parquet per table, IAMC wide CSV, Markdown; dispatch of every format.
+//! Every writer walks the report's sections in order, so a section added by another crate
+//! is written like the report's own.
 
 use crate::output::{field, num, write_atomic};
 use crate::tables::{display_number, Cell, Table};
-use crate::{Format, Report};
+use crate::{Format, Item, Report, ReportError};
 use polars::prelude::{ParquetCompression, ParquetWriter};
 use std::path::{Path, PathBuf};
 
 /// Writes every requested format; charts (SVG and PNG) are always written.
-pub fn all(report: &Report, dir: &Path, formats: &[Format]) -> Result<Vec<PathBuf>, String> {
+pub fn all(report: &Report, dir: &Path, formats: &[Format]) -> Result<Vec<PathBuf>, ReportError> {
     let mut written = Vec::new();
-    let mut put = |path: PathBuf, bytes: &[u8]| -> Result<(), String> {
+    let mut put = |path: PathBuf, bytes: &[u8]| -> Result<(), ReportError> {
         write_atomic(&path, bytes)?;
         written.push(path);
         Ok(())
@@ -21,7 +23,7 @@ pub fn all(report: &Report, dir: &Path, formats: &[Format]) -> Result<Vec<PathBu
         match f {
             Format::Xlsx => put(dir.join("report.xlsx"), &crate::xlsx::workbook(report)?)?,
             Format::Csv => {
-                for t in report.tables.iter() {
+                for t in report.tables() {
                     put(
                         dir.join("csv").join(format!("{}.csv", t.name)),
                         csv(t).as_bytes(),
@@ -29,7 +31,7 @@ pub fn all(report: &Report, dir: &Path, formats: &[Format]) -> Result<Vec<PathBu
                 }
             }
             Format::Parquet => {
-                for t in report.tables.iter().chain([&report.iamc]) {
+                for t in report.tables().chain([&report.iamc]) {
                     put(
                         dir.join("parquet").join(format!("{}.parquet", t.name)),
                         &parquet(t)?,
@@ -41,13 +43,10 @@ pub fn all(report: &Report, dir: &Path, formats: &[Format]) -> Result<Vec<PathBu
                 dir.join("report.html"),
                 crate::html::page(report).as_bytes(),
             )?,
-            Format::Md => put(
-                dir.join("report.md"),
-                markdown(report, &report.tables).as_bytes(),
-            )?,
+            Format::Md => put(dir.join("report.md"), markdown(report).as_bytes())?,
         }
     }
-    for c in &report.charts {
+    for c in report.charts() {
         put(
             dir.join("charts").join(format!("{}.svg", c.name)),
             c.svg.as_bytes(),
@@ -86,13 +85,16 @@ pub fn csv(t: &Table) -> String {
 }
 
 /// A table as Parquet (zstd), via polars.
-pub fn parquet(t: &Table) -> Result<Vec<u8>, String> {
+pub fn parquet(t: &Table) -> Result<Vec<u8>, ReportError> {
     let mut buf = std::io::Cursor::new(Vec::new());
     let mut df = t.df.clone();
     ParquetWriter::new(&mut buf)
         .with_compression(ParquetCompression::Zstd(None))
         .finish(&mut df)
-        .map_err(|e| format!("cannot write table `{}` as Parquet: {e}", t.name))?;
+        .map_err(|e| ReportError::Parquet {
+            table: t.name.clone(),
+            message: e.to_string(),
+        })?;
     Ok(buf.into_inner())
 }
 
@@ -101,38 +103,49 @@ pub fn display_cell(t: &Table, r: usize, c: usize) -> String {
     match t.cell(r, c) {
         Cell::Empty => String::new(),
         Cell::Text(s) => s,
-        Cell::Number(v) => display_number(v, t.is_percent(c)),
+        Cell::Number(v) => display_number(v, t.is_percent(r, c)),
         Cell::Int(v) => v.to_string(),
         Cell::Bool(b) => if b { "yes" } else { "no" }.to_string(),
     }
 }
 
-/// Whether a column is numeric (right-aligned).
-pub fn is_numeric(t: &Table, c: usize) -> bool {
-    t.df.columns()[c].dtype().is_primitive_numeric()
-}
-
-/// Tables as Markdown: a heading with the title, the note, a pipe table.
-pub fn markdown(report: &Report, tables: &[Table]) -> String {
-    let mut s = String::new();
-    if !report.scenarios.is_empty() {
-        s.push_str(&format!("# Report: {}\n\n", report.scenarios.join(", ")));
+/// The report as Markdown: the title, the scenarios, then each section's items (tables as
+/// pipe tables, charts as links to `charts/<name>.png`, notes as paragraphs).
+pub fn markdown(report: &Report) -> String {
+    let mut s = format!("# {}\n\n", report.title);
+    for l in &report.legend {
+        s.push_str(&format!("- {l}\n"));
     }
-    for t in tables {
-        s.push_str(&markdown_table(t));
-        s.push('\n');
-    }
+    s.push('\n');
     for n in &report.notes {
-        s.push_str(&format!("Note: {n}\n"));
+        s.push_str(&format!("Note: {n}\n\n"));
+    }
+    for sec in &report.sections {
+        s.push_str(&format!("## {}\n\n", sec.title));
+        for it in &sec.items {
+            match it {
+                Item::Table(t) => {
+                    s.push_str(&markdown_table(t));
+                    s.push('\n');
+                }
+                Item::Chart(c) => {
+                    s.push_str(&format!("![{}](charts/{}.png)\n\n", c.title, c.name));
+                }
+                Item::Note(n) => s.push_str(&format!("{n}\n\n")),
+            }
+        }
     }
     s
 }
 
-/// One table as Markdown.
+/// One table as Markdown: a heading with the title, the note, a pipe table (totals bold).
 pub fn markdown_table(t: &Table) -> String {
     let esc = |x: &str| x.replace('|', "\\|");
     let header = t.header();
-    let mut s = format!("## {}\n\n{}\n\n", t.title, t.note);
+    let mut s = format!("### {}\n\n", t.title);
+    if !t.note.is_empty() {
+        s.push_str(&format!("{}\n\n", t.note));
+    }
     s.push_str(&format!(
         "| {} |\n",
         header
@@ -144,13 +157,21 @@ pub fn markdown_table(t: &Table) -> String {
     s.push_str(&format!(
         "|{}|\n",
         (0..header.len())
-            .map(|c| if is_numeric(t, c) { "---:" } else { "---" })
+            .map(|c| if t.is_numeric(c) { "---:" } else { "---" })
             .collect::<Vec<_>>()
             .join("|")
     ));
     for r in 0..t.height() {
+        let bold = t.bold_rows.contains(&r);
         let cells: Vec<String> = (0..header.len())
-            .map(|c| esc(&display_cell(t, r, c)))
+            .map(|c| {
+                let v = esc(&display_cell(t, r, c));
+                if bold && !v.is_empty() {
+                    format!("**{v}**")
+                } else {
+                    v
+                }
+            })
             .collect();
         s.push_str(&format!("| {} |\n", cells.join(" | ")));
     }

@@ -354,6 +354,34 @@ impl Sketch {
             + self.zero.len() * 8
     }
 
+    /// Counts of series `i` in the bins `[edges[j], edges[j+1])` (the last bin closed),
+    /// each value counted at its bucket's midpoint clamped to `[edges[0], edges[last]]`
+    /// (so every sample is counted once when the edges span `[min, max]`).
+    pub fn histogram(&self, i: usize, edges: &[f64]) -> Vec<u64> {
+        let nb = edges.len().saturating_sub(1);
+        let mut out = vec![0u64; nb];
+        if nb == 0 {
+            return out;
+        }
+        let (lo, hi) = (edges[0], edges[nb]);
+        let mut add = |x: f64, c: u64| {
+            let x = x.clamp(lo, hi);
+            // The last edge at or below x (the last bin holds its upper edge).
+            let j = edges[1..nb].partition_point(|e| *e <= x);
+            out[j] += c;
+        };
+        for (k, c) in self.neg[i].entries() {
+            add(-bucket_mid(k), c);
+        }
+        if self.zero[i] > 0 {
+            add(0.0, self.zero[i]);
+        }
+        for (k, c) in self.pos[i].entries() {
+            add(bucket_mid(k), c);
+        }
+        out
+    }
+
     /// The `q`-quantile (0 < q ≤ 1) of series `i` by nearest rank (the value of rank
     /// `ceil(q·n)`), as its bucket's midpoint clamped to `[min, max]`; `None` when empty.
     pub fn quantile(&self, i: usize, q: f64, min: f64, max: f64) -> Option<f64> {
@@ -389,6 +417,23 @@ impl Sketch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn histogram_counts_every_value_once_in_its_bin() {
+        let mut s = Sketch::new(1);
+        // 1, 2, …, 100 and three values at 0 and below.
+        for v in 1..=100 {
+            s.push(&[v as f64]);
+        }
+        for v in [0.0, -5.0, -50.0] {
+            s.push(&[v]);
+        }
+        let edges = [-50.0, 0.0, 50.0, 100.0];
+        let h = s.histogram(0, &edges);
+        // [-50, 0): -50, -5 (0 falls in the next bin); [0, 50): 0, 1..49; [50, 100]: 50..100.
+        assert_eq!(h, vec![2, 50, 51]);
+        assert_eq!(h.iter().sum::<u64>(), 103);
+    }
 
     #[test]
     fn welford_merge_matches_two_pass() {

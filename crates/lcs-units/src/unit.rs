@@ -396,11 +396,49 @@ impl UnitRegistry {
         })
     }
 
+    /// The exponent of time that a unit text implies, which its [`Dimension`] cannot show
+    /// because time is not a dimension: each power word (`kW`, `MW`, `GW`) counts −1, each
+    /// `yr` or `day` +1 in the numerator and −1 in the denominator, every other word 0.
+    /// So `MW` and `GJ/yr` give −1 (a rate), `MWh` and `t` give 0 (an amount), `MW yr`
+    /// gives 0. Checks that need a rate (a plant's power, a throughput in `t/day`) use it to
+    /// tell `"20 MWh"` from `"20 MW"`.
+    pub fn time_exponent(&self, text: &str) -> Result<i32, UnitError> {
+        self.parse(text)?;
+        let mut exponent = 0;
+        let mut in_denominator = false;
+        for tok in tokenize(text) {
+            match tok {
+                Token::Slash => in_denominator = true,
+                Token::Star => {}
+                Token::Word(word) => {
+                    let (stem, n) = self.lookup_stem(word)?;
+                    let per_word = match stem {
+                        "kW" | "MW" | "GW" => -1,
+                        "yr" | "day" => 1,
+                        _ => 0,
+                    };
+                    exponent += if in_denominator {
+                        -per_word * n
+                    } else {
+                        per_word * n
+                    };
+                }
+            }
+        }
+        Ok(exponent)
+    }
+
     /// Looks a single word up: whole first, then `stem^n`, then a trailing
     /// integer exponent (`km2`). Returns the entry and the exponent.
     fn lookup(&self, word: &str) -> Result<(&Entry, i32), UnitError> {
-        if let Some(e) = self.words.get(word) {
-            return Ok((e, 1));
+        let (stem, n) = self.lookup_stem(word)?;
+        Ok((&self.words[stem], n))
+    }
+
+    /// As [`UnitRegistry::lookup`], returning the known word (the stem) and the exponent.
+    fn lookup_stem<'w>(&'w self, word: &'w str) -> Result<(&'w str, i32), UnitError> {
+        if let Some((k, _)) = self.words.get_key_value(word) {
+            return Ok((k, 1));
         }
         let bad_exponent = || UnitError::BadExponent {
             word: word.to_string(),
@@ -409,22 +447,25 @@ impl UnitRegistry {
             if stem.is_empty() {
                 return Err(bad_exponent());
             }
-            let entry = self.words.get(stem).ok_or_else(|| self.unknown(stem))?;
+            let (known, _) = self
+                .words
+                .get_key_value(stem)
+                .ok_or_else(|| self.unknown(stem))?;
             let n: i32 = exp.parse().map_err(|_| bad_exponent())?;
             if n == 0 || n.abs() > MAX_UNIT_EXPONENT {
                 return Err(bad_exponent());
             }
-            return Ok((entry, n));
+            return Ok((known, n));
         }
         let stem = word.trim_end_matches(|c: char| c.is_ascii_digit());
         if !stem.is_empty() && stem.len() < word.len() {
-            if let Some(entry) = self.words.get(stem) {
+            if let Some((known, _)) = self.words.get_key_value(stem) {
                 let digits = &word[stem.len()..];
                 let n: i32 = match digits.parse() {
                     Ok(n) if n != 0 && n <= MAX_UNIT_EXPONENT => n,
                     _ => return Err(bad_exponent()),
                 };
-                return Ok((entry, n));
+                return Ok((known, n));
             }
         }
         Err(self.unknown(word))
@@ -797,5 +838,33 @@ mod tests {
         ] {
             assert!(w.iter().any(|x| x == must), "{must}");
         }
+    }
+}
+
+#[cfg(test)]
+mod time_exponent_tests {
+    use super::UnitRegistry;
+
+    #[test]
+    fn rates_and_amounts_are_told_apart() {
+        let u = UnitRegistry::builtin();
+        let t = |s: &str| u.time_exponent(s).unwrap();
+        // Powers and flows are per time.
+        assert_eq!(t("MW"), -1);
+        assert_eq!(t("kW"), -1);
+        assert_eq!(t("GJ/yr"), -1);
+        assert_eq!(t("t/day"), -1);
+        assert_eq!(t("MYR million/yr"), -1);
+        // Amounts are not.
+        assert_eq!(t("MWh"), 0);
+        assert_eq!(t("t"), 0);
+        assert_eq!(t("MWh/t"), 0);
+        assert_eq!(t("MYR/kWh"), 0);
+        // A power times a year is an energy; a year is a time.
+        assert_eq!(t("MW yr"), 0);
+        assert_eq!(t("yr"), 1);
+        // Exponents count.
+        assert_eq!(t("t/day^2"), -2);
+        assert!(u.time_exponent("MWW").is_err());
     }
 }

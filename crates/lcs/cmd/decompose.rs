@@ -232,7 +232,8 @@ pub fn run(o: &Decompose) -> Result<(), Failure> {
     .map_err(|e| report_error(&loader, &la.scenario, &lb.scenario, &e))?;
     write_atomic(&o.out, lcs_report::decomposition::csv(&d).as_bytes())
         .map_err(Failure::Message)?;
-    let chart = lcs_report::decomposition::waterfall(&d).map_err(Failure::Message)?;
+    let chart = lcs_report::decomposition::waterfall(&d, lcs_report::charts::DEFAULT_DPI)
+        .map_err(|e| Failure::Message(e.to_string()))?;
     let svg = o.out.with_extension("svg");
     let png = o.out.with_extension("png");
     write_atomic(&svg, chart.svg.as_bytes()).map_err(Failure::Message)?;

@@ -201,10 +201,89 @@ pub fn outputs(l: &Layout, s: &Summary) -> Vec<(String, String)> {
     files
 }
 
-/// Writes the outputs of a whole ensemble into `out` and prints a short summary.
+/// Bins of the target-year histograms.
+const HISTOGRAM_BINS: usize = 40;
+
+/// The fan chart of total emissions and a histogram of them in each target year (or the
+/// end year), drawn by `lcs-report` from the summary's percentiles and sketches.
+pub fn charts(l: &Layout, s: &Summary) -> Result<Vec<lcs_report::Chart>, Failure> {
+    let message = |e: lcs_report::ReportError| Failure::Message(e.to_string());
+    let ny = l.years.len();
+    let variable = lcs_engine::var::EMISSIONS_CO2E;
+    let Some(r) = l.rows.iter().position(|(v, _)| v == variable) else {
+        return Ok(Vec::new());
+    };
+    let unit = l.rows[r].1.clone();
+    let notes_for = |year: Option<i32>| -> Vec<String> {
+        l.targets
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, y))| year.is_none_or(|x| x == *y))
+            .map(|(t, (id, y))| {
+                format!(
+                    "Target {id} ({y}): met in {:.1} % of samples.",
+                    100.0 * s.probability(t)
+                )
+            })
+            .collect()
+    };
+    let fan = lcs_report::ensemble::Fan {
+        scenario: l.scenario.clone(),
+        variable: variable.to_string(),
+        unit: unit.clone(),
+        years: l.years.clone(),
+        percentiles: (0..ny).map(|k| s.percentiles(r * ny + k)).collect(),
+        samples: s.samples,
+        notes: notes_for(None),
+    };
+    let dpi = lcs_report::charts::DEFAULT_DPI;
+    let mut out = vec![
+        lcs_report::charts::render(&lcs_report::ensemble::fan_chart(&fan), dpi).map_err(message)?,
+    ];
+    let mut years: Vec<i32> = l.targets.iter().map(|t| t.1).collect();
+    if years.is_empty() {
+        years.extend(l.years.last().copied());
+    }
+    years.sort_unstable();
+    years.dedup();
+    for y in years {
+        let Some(k) = l.years.iter().position(|x| *x == y) else {
+            continue;
+        };
+        let i = r * ny + k;
+        if s.moments.count[i] == 0 {
+            continue;
+        }
+        let edges =
+            lcs_report::ensemble::bin_edges(s.moments.min[i], s.moments.max[i], HISTOGRAM_BINS);
+        let counts = s.sketch.histogram(i, &edges);
+        let h = lcs_report::ensemble::histogram_chart(
+            &l.scenario,
+            variable,
+            &unit,
+            y,
+            edges,
+            counts,
+            s.percentiles(i),
+            notes_for(Some(y)),
+        );
+        out.push(lcs_report::charts::render(&h, dpi).map_err(message)?);
+    }
+    Ok(out)
+}
+
+/// Writes the outputs of a whole ensemble into `out` (the CSV files, and the fan chart
+/// and target-year histograms under `charts/`) and prints a short summary.
 pub fn write_outputs(out: &Path, l: &Layout, s: &Summary) -> Result<(), Failure> {
+    let charts = charts(l, s)?;
     for (name, text) in outputs(l, s) {
         write_atomic(&out.join(&name), text.as_bytes()).map_err(Failure::Message)?;
+    }
+    for c in &charts {
+        let dir = out.join("charts");
+        write_atomic(&dir.join(format!("{}.svg", c.name)), c.svg.as_bytes())
+            .map_err(Failure::Message)?;
+        write_atomic(&dir.join(format!("{}.png", c.name)), &c.png).map_err(Failure::Message)?;
     }
     // Summary: total emissions at the target years (or the end year), then targets.
     let ny = l.years.len();
@@ -314,7 +393,7 @@ pub fn write_shard(out: &Path, l: &Layout, p: &Partial) -> Result<PathBuf, Failu
     std::fs::create_dir_all(&tmp).map_err(msg)?;
     let result = (|| -> Result<(), Failure> {
         let put = |file: &str, cols: Columns| {
-            write_parquet(&tmp.join(file), &cols).map_err(Failure::Message)
+            write_parquet(&tmp.join(file), &cols).map_err(|e| Failure::Message(e.to_string()))
         };
         let meta = [
             ("format", FORMAT.to_string()),
@@ -476,7 +555,7 @@ macro_rules! typed {
 pub fn read_shard(dir: &Path) -> Result<(Layout, Partial), Failure> {
     let read = |f: &str| -> Result<(PathBuf, Columns), Failure> {
         let p = dir.join(f);
-        let c = read_parquet(&p).map_err(Failure::Message)?;
+        let c = read_parquet(&p).map_err(|e| Failure::Message(e.to_string()))?;
         Ok((p, c))
     };
     let (mp, meta) = read("meta.parquet")?;

@@ -5,9 +5,11 @@ mod attribute;
 mod bench;
 mod compare;
 mod decompose;
+mod ecotown;
 mod ensemble;
 mod merge;
 mod paths;
+mod projects;
 mod report;
 mod run;
 mod sensitivity;
@@ -48,8 +50,12 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             out,
             years,
             format,
+            compare_to,
+            dpi,
             decompose,
-        } => report::run(&scenarios, &out, &years, &format, decompose),
+        } => report::run(
+            &scenarios, &out, &years, &format, compare_to, dpi, decompose,
+        ),
         Command::Decompose {
             a,
             b,
@@ -100,6 +106,23 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             export,
         }),
         Command::Merge { shards, out } => merge::run(&shards, &out),
+        Command::Ecotown { file, out } => ecotown::run(&file, &out),
+        Command::Projects {
+            files,
+            out,
+            screen,
+            draft,
+            currency,
+            price_year,
+        } => match screen {
+            Some(s) => projects::screen(&s, draft.as_deref()),
+            None => {
+                let basis = currency
+                    .zip(price_year)
+                    .map(|(c, y)| lcs_econ::Basis::new(c, y));
+                projects::run(&files, out.as_deref(), basis.as_ref())
+            }
+        },
     }
 }
 

@@ -10,9 +10,15 @@ pub fn run(file: &Path) -> Result<(), Failure> {
     let model = match loader.check_file(file) {
         Ok(Checked::Model(m)) => *m,
         Ok(Checked::Scenario(s)) => s.model,
+        Ok(Checked::Ecotown(n)) => n.region,
         Ok(Checked::Package { .. }) => {
             return Err(Failure::Message(
                 "a package has no model; give a model or scenario file".into(),
+            ))
+        }
+        Ok(Checked::Projects(_)) => {
+            return Err(Failure::Message(
+                "a project file has no parameter paths; give its `region` model file".into(),
             ))
         }
         Err(d) => {

@@ -4,7 +4,7 @@
 use super::{compile, load_all, report_run_error, Failure};
 use crate::cli::ReportFormat;
 use lcs_engine::{attribute, evaluate_targets, run_all, run_reference, AttributionError, Method};
-use lcs_report::{Format, Progress, Report, ScenarioRun};
+use lcs_report::{Format, Options, Progress, Report, ScenarioRun};
 use std::path::{Path, PathBuf};
 
 /// A terminal progress bar (hidden when stderr is not a terminal).
@@ -54,6 +54,8 @@ pub fn run(
     out: &Path,
     years: &[i32],
     formats: &[ReportFormat],
+    compare_to: Option<String>,
+    dpi: u32,
     decompose_year: Option<i32>,
 ) -> Result<(), Failure> {
     let (loader, scenarios) = load_all(files)?;
@@ -116,30 +118,27 @@ pub fn run(
         runs.push(r);
     }
     progress.finish();
-    let years = if years.is_empty() {
-        lcs_report::default_years(&runs)
-    } else {
-        years.to_vec()
-    };
     let formats: Vec<Format> = if formats.is_empty() {
         Format::ALL.to_vec()
     } else {
         formats.iter().map(|f| format_of(*f)).collect()
     };
-    let mut report = Report::build(&runs, &years).map_err(Failure::Message)?;
+    let options = Options {
+        years: years.to_vec(),
+        compare_to,
+        dpi,
+    };
+    let message = |e: lcs_report::ReportError| Failure::Message(e.to_string());
+    let mut report = Report::build(&runs, &options).map_err(message)?;
     if let Some(y) = decompose_year {
         let ds = decompositions(&breakdowns, y)?;
-        report.add_decompositions(&ds).map_err(Failure::Message)?;
+        report.add_decompositions(&ds, dpi).map_err(message)?;
     }
-    let written = report.write(out, &formats).map_err(Failure::Message)?;
-    let shown: Vec<lcs_report::Table> = report
-        .tables
-        .iter()
-        .filter(|t| ["emissions", "comparison", "targets"].contains(&t.name))
-        .cloned()
-        .collect();
-    for t in &shown {
-        println!("{}", t.markdown());
+    let written = report.write(out, &formats).map_err(message)?;
+    for name in ["emissions", "comparison", "targets"] {
+        if let Some(t) = report.table(name) {
+            println!("{}", t.markdown());
+        }
     }
     for n in &report.notes {
         println!("note: {n}");

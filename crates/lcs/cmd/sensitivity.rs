@@ -1,7 +1,7 @@
 //! `lcs sensitivity`: Sobol indices (Saltelli design, SALib's estimators, bootstrap
 //! intervals) or Morris elementary effects for chosen output variables and years, written
 //! as an index table (`sensitivity.csv`, `sensitivity.md`) and a tornado chart per output
-//! (`tornado-<n>.svg`, `.png`) through `lcs-report`. With `--export`, also the design
+//! (`sobol-<output>-<year>.svg`, `.png`, or `morris-…`) through `lcs-report`. With `--export`, also the design
 //! (`design.csv`) and the model outputs (`outputs.csv`), e.g. for a SALib cross-check.
 
 use super::ensemble::{failure, load_uncertain, progress, with_control};
@@ -86,6 +86,7 @@ pub fn run(o: &Options) -> Result<(), Failure> {
     let ny = years.len();
     let mut keep = Vec::new();
     let mut names = Vec::new();
+    let mut stems = Vec::new();
     for v in &variables {
         let r = rows.iter().position(|(name, _)| name == v).ok_or_else(|| {
             let near = lcs_units::nearest(v, rows.iter().map(|r| r.0.as_str()));
@@ -108,6 +109,15 @@ pub fn run(o: &Options) -> Result<(), Failure> {
             })?;
             keep.push(r * ny + k);
             names.push(format!("{v} {y}"));
+            stems.push(lcs_report::tornado::chart_name(
+                if o.method == SensitivityMethod::Sobol {
+                    "sobol"
+                } else {
+                    "morris"
+                },
+                v,
+                *y,
+            ));
         }
     }
     if !s.correlations.is_empty() {
@@ -188,7 +198,7 @@ pub fn run(o: &Options) -> Result<(), Failure> {
             });
         }
         let t = Tornado {
-            name: format!("tornado-{}", oi + 1),
+            name: stems[oi].clone(),
             title: format!("{}: {name}", s.id),
             x_label: if sobol {
                 "Sobol index (share of variance)".into()
@@ -205,10 +215,13 @@ pub fn run(o: &Options) -> Result<(), Failure> {
             },
             bars,
         };
-        let chart = render(&t).map_err(Failure::Message)?;
+        let chart = render(&t, lcs_report::charts::DEFAULT_DPI)
+            .map_err(|e| Failure::Message(e.to_string()))?;
         files.push((format!("{}.svg", chart.name), chart.svg.into_bytes()));
         files.push((format!("{}.png", chart.name), chart.png));
     }
+    // Each output's parameters by their main index (Sobol ST, Morris mu*), largest first.
+    table.sort_by_column(if sobol { "ST" } else { "mu_star" });
     files.push(("sensitivity.csv".into(), table.csv().into_bytes()));
     let mut md = format!(
         "# Sensitivity of `{}` ({}, {} runs, seed {})\n\n",
@@ -221,8 +234,8 @@ pub fn run(o: &Options) -> Result<(), Failure> {
         n_rows,
         o.seed
     );
-    for (i, name) in names.iter().enumerate() {
-        md.push_str(&format!("- `tornado-{}`: {name}\n", i + 1));
+    for (stem, name) in stems.iter().zip(&names) {
+        md.push_str(&format!("- `{stem}`: {name}\n"));
     }
     md.push('\n');
     md.push_str(&table.markdown());

@@ -26,6 +26,36 @@ pub fn run(files: &[PathBuf]) -> Result<(), Failure> {
                 "ok  {} (package `{id}`, {n_actions} actions; paths are checked with a scenario)",
                 f.display()
             ),
+            Ok(Checked::Ecotown(net)) => match super::ecotown::assess(&loader, &net) {
+                Ok(_) => println!(
+                    "ok  {} (eco-town network `{}`, {} facilities, {} exchanges; region `{}`)",
+                    f.display(),
+                    net.id,
+                    net.facilities.len(),
+                    net.exchanges.len(),
+                    net.region.region_id
+                ),
+                Err(_) => failed = true,
+            },
+            Ok(Checked::Projects(ps)) => {
+                let failed_here = ps
+                    .iter()
+                    .filter_map(|p| lcs_projects::appraise(p).err())
+                    .map(|e| eprintln!("error: {e}"))
+                    .count();
+                if failed_here > 0 {
+                    failed = true;
+                } else {
+                    let ids: Vec<&str> = ps.iter().map(|p| p.id.as_str()).collect();
+                    println!(
+                        "ok  {} ({} project{}: {})",
+                        f.display(),
+                        ps.len(),
+                        if ps.len() == 1 { "" } else { "s" },
+                        ids.join(", ")
+                    );
+                }
+            }
             Ok(Checked::Scenario(s)) => {
                 let outcome = lcs_engine::compile(&s)
                     .map_err(|e| Box::new(lcs_model::Diagnostic::new(s.span, e.to_string())))
