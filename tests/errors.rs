@@ -134,6 +134,20 @@ const CASES: &[Case] = &[
     c("project-subsidy-share-above-1", &["project.yaml:11:18", "subsidy share 1.5 is outside [0, 1]", "key: `economics.subsidy_share`"]),
     c("project-conservativeness-above-1", &["project.yaml:7:52", "conservativeness 1.2 is above 1", "key: `reference.conservativeness`"]),
     c("project-currency-without-conversion", &["project.yaml:10:19", "no conversion from JPY (2035 prices) to MYR (2021 prices)", "key: `economics.capex`", "no price index for `JPY` in 2035"]),
+    // ---- engine: base quantities, finite results, grid kind (issue 14) ----
+    c("negative-intensity", &["model.yaml:14:16", "an intensity cannot be negative", "`-20 GJ/household` in 2020", "key: `demand.residential.intensity`"]),
+    c("negative-local-capacity", &["model.yaml:21:29", "a capacity cannot be negative", "in 2029", "key: `electricity.local.rooftop_pv.capacity`"]),
+    c("driver-divides-by-zero", &["model.yaml:8:40", "`drivers.households` is not finite (inf) in 2030", "key: `drivers.households`", "division by zero"]),
+    c("value-too-large", &["model.yaml:6:15", "the value is too large", "in 2025", "key: `drivers.population`"]),
+    // ---- engine: levers of docs/EXTENSIONS.md ----
+    c("until-not-after-start", &["scenario.yaml:6:103", "`until` (2024) is not after `start` (2025)", "key: `actions[0].measures[0].until`"]),
+    c("save-more-than-available", &["scenario.yaml:6:9", "measure `B1.1` of action `B1` asks for 200 TJ of `lpg`", "use only 117.768619 TJ in 2025", "key: `actions[0].measures[0].target`"]),
+    c("switch-to-the-same-fuel", &["scenario.yaml:6:86", "`from` and `to` are the same fuel", "key: `actions[0].measures[0].to`"]),
+    c("save-on-an-intensity", &["scenario.yaml:6:28", "lever `save` does not apply to `demand.residential.intensity`", "key: `actions[0].measures[0].lever`", "`demand.<node>.energy`"]),
+    c("generation-degradation-outside", &["scenario.yaml:6:121", "degradation 1.5 is outside [0, 1)", "key: `actions[0].measures[0].degradation`"]),
+    c("divert-mass-not-a-mass", &["scenario.yaml:6:100", "`mass` must be a mass per year", "`t/day`", "`MWh` (energy)", "key: `actions[0].measures[0].mass`"]),
+    c("divert-types-without-by-type", &["scenario.yaml:6:116", "`types` needs composition-aware routes", "key: `actions[0].measures[0].types`", "by_type"]),
+    c("grid-factor-measure-on-mix", &["scenario.yaml:6:43", "measure `E1.1` targets `electricity.grid_factor`, but the model's grid is a `mix`", "key: `actions[0].measures[0].target`", "`electricity.mix`"]),
 ];
 
 fn cases_dir() -> PathBuf {

@@ -5,8 +5,8 @@
 //! (rayon); each thread reuses one workspace, results are gathered by subset index, and the
 //! sums run in a fixed order, so the result does not depend on the number of threads.
 
-use crate::compile::Compiled;
 use crate::eval::{evaluate, RunError, Workspace};
+use crate::plan::Compiled;
 use rayon::prelude::*;
 
 /// An attribution method.

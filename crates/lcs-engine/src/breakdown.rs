@@ -22,8 +22,8 @@
 //! Feeds: `lcs-decompose` (LMDI decomposition between two runs). Relies on: the evaluation
 //! having filled the workspace (`evaluate`, `run_all`, `run_reference`).
 
-use crate::compile::Compiled;
 use crate::eval::Workspace;
+use crate::plan::{Compiled, Gas};
 use lcs_model::{Activity, Scenario};
 use lcs_units::Dimension;
 
@@ -134,7 +134,7 @@ pub fn breakdown(scenario: &Scenario, c: &Compiled, ws: &Workspace) -> Breakdown
             if d > 0.0 {
                 ws.out.grid_co2e_t[y] / d
             } else if ws.out.elec_mwh[[crate::eval::elec_row::LOCAL, y]] == 0.0 {
-                let losses = c.losses.map_or(0.0, |s| ws.arena[s * n + y]);
+                let losses = ws.arena[c.electricity.losses * n + y];
                 grid_t_per_mwh.get(y).copied().unwrap_or(0.0) / 3.6 / (1.0 - losses)
             } else {
                 0.0
@@ -147,15 +147,38 @@ pub fn breakdown(scenario: &Scenario, c: &Compiled, ws: &Workspace) -> Breakdown
         .map(|leaf| {
             let node = &model.nodes[leaf.node];
             let top = model.top_of(leaf.node);
+            let activity = series(leaf.activity);
+            let mut intensity = series(leaf.intensity);
+            let mut shares: Vec<Vec<f64>> = leaf
+                .fuels
+                .iter()
+                .map(|&(_, slot, _)| series(slot))
+                .collect();
+            // `save` and `switch` change final energy entry by entry: the leaf's factors are
+            // then the effective ones, `I = Σ_f FE_f / A` and `M_f = FE_f / Σ_f FE`, so that
+            // `A × I × M_f` is the entry's energy (where the leaf has activity and energy).
+            if !c.energy_ops.is_empty() {
+                let entry = |k: usize, y: usize| ws.entry_gj[(leaf.first_entry + k) * n + y];
+                for y in 0..n {
+                    let total: f64 = (0..leaf.fuels.len()).map(|k| entry(k, y)).sum();
+                    if activity[y] != 0.0 && total > 0.0 {
+                        intensity[y] = total / activity[y];
+                        for (k, m) in shares.iter_mut().enumerate() {
+                            m[y] = entry(k, y) / total;
+                        }
+                    }
+                }
+            }
             let fuels = leaf
                 .fuels
                 .iter()
-                .map(|&(k, slot, combo)| {
+                .zip(shares)
+                .map(|(&(k, _, combo), share)| {
                     let cb = &c.combos[combo];
                     LeafFuel {
                         fuel: c.labels.fuels[k].clone(),
                         is_electricity: cb.is_elec,
-                        share: series(slot),
+                        share,
                         co2e_t_per_gj: if cb.is_elec {
                             electricity_co2e_t_per_gj.clone()
                         } else {
@@ -169,9 +192,9 @@ pub fn breakdown(scenario: &Scenario, c: &Compiled, ws: &Workspace) -> Breakdown
                 sector: model.nodes[top].name.clone(),
                 sector_activity: series(c.node_activity[top]),
                 sector_activity_dim: model.nodes[top].activity_dim.clone(),
-                activity: series(leaf.activity),
+                activity,
                 activity_dim: node.activity_dim.clone(),
-                intensity_gj: series(leaf.intensity),
+                intensity_gj: intensity,
                 fuels,
             }
         })
@@ -191,20 +214,20 @@ pub fn breakdown(scenario: &Scenario, c: &Compiled, ws: &Workspace) -> Breakdown
             let mut per = vec![0.0; n];
             for &(g, slot) in &plan.factors {
                 let w = match g {
-                    1 => g_ch4,
-                    2 => g_n2o,
-                    _ => 1.0,
+                    Gas::Ch4 => g_ch4,
+                    Gas::N2o => g_n2o,
+                    Gas::Co2 | Gas::Co2e => 1.0,
                 };
                 for (p, f) in per.iter_mut().zip(&ws.arena[slot * n..slot * n + n]) {
                     *p += w * f;
                 }
             }
             let activity_dim = match &src.activity {
-                Activity::Driver { driver, per, .. } => {
-                    let d = model.drivers[*driver].series.dim.clone();
-                    match per {
+                Activity::Driver { driver, per: p, .. } => {
+                    let d: &Dimension = &model.drivers[*driver].series.dim;
+                    match p {
                         Some(p) => d.mul(&p.dim),
-                        None => d,
+                        None => d.clone(),
                     }
                 }
                 Activity::Series(s) | Activity::Share(s) => s.dim.clone(),

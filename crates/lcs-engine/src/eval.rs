@@ -1,23 +1,19 @@
 //! Evaluation: one run of a compiled scenario for a set of actions (MODEL.md §4–§10).
 //!
-//! [`evaluate`] is a pure function of the compiled arrays and an action mask: it copies the
-//! base arena into a reusable [`Workspace`], runs the steps (expressions, sampled
-//! parameters and measures, in the order of §9), then computes: waste (§7, first-order
-//! decay with history, year by year; its incineration electricity feeds local generation),
-//! demand (§4: final energy and direct emissions of every leaf and fuel), electricity (§5:
-//! busbar supply, local generation, grid supply, grid emissions by factor or mix, allocated
-//! to demand by electricity use), and sources (§8).
+//! [`evaluate`] is a pure function of the compiled arrays and an action mask: it resets the
+//! slots that steps write, runs the steps (`measures::run_steps`: expressions, sampled
+//! parameters and measures, in the order of §9), then the sections in data-flow order:
+//! waste (§7, `waste_section`; its incineration electricity feeds local generation), demand
+//! (§4, `demand`: final energy and direct emissions), electricity (§5, `electricity`:
+//! busbar, local, grid, grid emissions, allocation to demand), sources (§8, `sources`); the
+//! total is the sum of the sector view (§10). Every output must be finite, else the run
+//! fails naming the row and the year.
 //!
 //! Loops run series by series over the years (the arena is slot-major, so each inner loop
-//! reads contiguous memory); only the FOD recursion and the electricity balance run year by
-//! year. Units: GJ, t and MWh inside; the result writer turns them into TJ, kt and MWh.
+//! reads contiguous memory); only the first-order decay and the electricity balance run year
+//! by year. Units: GJ, t and MWh inside; the result writer turns them into TJ, kt and MWh.
 
-// Year loops index several slot rows of the arena at once; an explicit year index reads
-// closer to the spec's `p(y)` than zipped iterators.
-#![allow(clippy::needless_range_loop)]
-
-use crate::compile::{Bound, Compiled, GridPlan, SeriesLever, Step};
-use crate::waste::{fossil_carbon_per_t, incineration_fossil_co2, FodState, N_WASTE_TYPES};
+use crate::plan::Compiled;
 use ndarray::Array2;
 
 /// Per-run scratch space, reused across evaluations (no allocation once warm).
@@ -25,22 +21,28 @@ use ndarray::Array2;
 pub struct Workspace {
     pub(crate) arena: Vec<f64>,
     pub(crate) stack: Vec<f64>,
+    /// Per-year scratch for share maps (`shift`, `set`): sized from the compiled steps.
     pub(crate) scratch: Vec<f64>,
     /// Final energy of each combo (sector, fuel, factors), GJ, `combo * n_years + year`.
     pub(crate) combo_gj: Vec<f64>,
     /// Per-year scratch: activity × intensity of one leaf.
     pub(crate) ai: Vec<f64>,
-    /// Per-year scratch: electricity demand (GJ) and grid emissions (t CO2e).
+    /// Per-year: electricity demand (GJ) and waste-to-energy electricity (GJ).
     pub(crate) demand_gj: Vec<f64>,
     pub(crate) wte_gj: Vec<f64>,
     /// Per-year scratch: a share group's sum before a measure.
     pub(crate) group_before: Vec<f64>,
     /// Per-year scratch: a copy of one row.
     pub(crate) row_tmp: Vec<f64>,
-    /// Per-year scratch for `shift`: Σ_from, Σ_to, share points moved.
-    pub(crate) sum_from: Vec<f64>,
-    pub(crate) sum_to: Vec<f64>,
-    pub(crate) moved: Vec<f64>,
+    /// Per-year scratch for `shift`: Σ_from, Σ_to and the share points moved (3 rows).
+    pub(crate) shift_sums: Vec<f64>,
+    /// Per-year scratch: share points a `divert` asks for.
+    pub(crate) asked: Vec<f64>,
+    /// Per `divert` measure, two rows of t per year: mass asked (`mass * r`), mass diverted.
+    pub(crate) diversions: Vec<f64>,
+    /// Final energy per (leaf, fuel) entry, GJ (only when the scenario has `save` or
+    /// `switch` measures).
+    pub(crate) entry_gj: Vec<f64>,
     /// The results of the last evaluation.
     pub out: Outputs,
 }
@@ -112,7 +114,7 @@ pub struct Outputs {
 }
 
 /// What a run error comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cause {
     /// A measure: action index in the scenario, measure index in the action.
     Measure {
@@ -126,18 +128,191 @@ pub enum Cause {
         /// Parameter index.
         index: usize,
     },
+    /// A series computed during the run from others (a driver's expression, an activity
+    /// from driver × per, a node's activity read from a driver).
+    Series {
+        /// What the series is, as a parameter path (`drivers.households`,
+        /// `demand.transport.activity`).
+        name: String,
+        /// Where its definition is, when it comes from a file.
+        span: Option<lcs_model::Span>,
+    },
+    /// An output row.
+    Row {
+        /// The row's variable (`Emissions|CO2e|industry`).
+        variable: String,
+    },
 }
 
-/// A measure or sampled parameter that broke a rule of MODEL.md §9 in some year.
+/// What went wrong in a run (MODEL.md §9 rules, and finite results).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    /// A value that must be ≥ 0 is negative.
+    Negative {
+        /// The value.
+        value: f64,
+    },
+    /// A share is negative.
+    ShareNegative {
+        /// The value.
+        value: f64,
+    },
+    /// A share exceeds 1.
+    ShareAboveOne {
+        /// The value.
+        value: f64,
+    },
+    /// Losses left [0, 1).
+    LossesOutside {
+        /// The value.
+        value: f64,
+    },
+    /// A node's children's shares stopped summing to 1.
+    ChildrenSum {
+        /// Their sum after the measure.
+        sum: f64,
+    },
+    /// A share map stopped summing to 1.
+    MapSum {
+        /// Its sum after the measure.
+        sum: f64,
+    },
+    /// A value is infinite or not a number (a division by zero, an overflow).
+    NonFinite {
+        /// The value.
+        value: f64,
+    },
+    /// A `save` or `switch` asks for more final energy of a fuel than the leaves below its
+    /// node use in the year.
+    EnergyShortfall {
+        /// The fuel id.
+        fuel: String,
+        /// Energy asked (`amount * r`), GJ.
+        asked_gj: f64,
+        /// Energy of the fuel on the leaves below, GJ.
+        available_gj: f64,
+    },
+}
+
+/// A value for messages: six decimals at most, without float noise.
+pub(crate) fn short(v: f64) -> String {
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    let t = format!("{v:.6}");
+    let t = t.trim_end_matches('0').trim_end_matches('.');
+    if t == "-0" || t.is_empty() {
+        format!("{v:e}")
+    } else {
+        t.to_string()
+    }
+}
+
+impl Problem {
+    /// The problem as the state of a value: "is negative (-3)", "is not finite (inf)".
+    pub fn state(&self) -> String {
+        match self {
+            Problem::Negative { value } => format!("is negative ({})", short(*value)),
+            Problem::ShareNegative { value } => format!("is a negative share ({})", short(*value)),
+            Problem::ShareAboveOne { value } => format!("is a share above 1 ({})", short(*value)),
+            Problem::LossesOutside { value } => {
+                format!("is outside [0, 1) ({})", short(*value))
+            }
+            Problem::ChildrenSum { sum } => {
+                format!(
+                    "has children's shares summing to {} instead of 1",
+                    short(*sum)
+                )
+            }
+            Problem::MapSum { sum } => {
+                format!("has shares summing to {} instead of 1", short(*sum))
+            }
+            Problem::NonFinite { value } => format!("is not finite ({value})"),
+            Problem::EnergyShortfall { .. } => self.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    /// The problem as what a measure did: "makes a share negative (-0.05)".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Negative { value } => write!(f, "makes a value negative ({})", short(*value)),
+            Problem::ShareNegative { value } => {
+                write!(f, "makes a share negative ({})", short(*value))
+            }
+            Problem::ShareAboveOne { value } => {
+                write!(f, "makes a share exceed 1 ({})", short(*value))
+            }
+            Problem::LossesOutside { value } => {
+                write!(f, "makes losses leave [0, 1) ({})", short(*value))
+            }
+            Problem::ChildrenSum { sum } => write!(
+                f,
+                "makes the children's shares sum to {} instead of 1",
+                short(*sum)
+            ),
+            Problem::MapSum { sum } => {
+                write!(f, "makes the shares sum to {} instead of 1", short(*sum))
+            }
+            Problem::NonFinite { value } => {
+                write!(f, "makes a value that is not finite ({value})")
+            }
+            Problem::EnergyShortfall {
+                fuel,
+                asked_gj,
+                available_gj,
+            } => write!(
+                f,
+                "asks for {} TJ of `{fuel}` but the leaves below use only {} TJ",
+                short(asked_gj * 1e-3),
+                short(available_gj * 1e-3)
+            ),
+        }
+    }
+}
+
+/// A run that broke a rule of MODEL.md §9 or gave a value that is not finite, in some year.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunError {
     /// What caused it.
     pub cause: Cause,
     /// The year.
     pub year: i32,
-    /// What went wrong, e.g. "makes a share negative (-0.05)".
-    pub problem: String,
+    /// What went wrong.
+    pub problem: Problem,
 }
+
+impl std::fmt::Display for RunError {
+    /// A sentence without the scenario's names (the binary adds them and a location).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.cause {
+            Cause::Measure { action, measure } => write!(
+                f,
+                "measure #{measure} of action #{action} {} in {}",
+                self.problem, self.year
+            ),
+            Cause::Parameter { index } => write!(
+                f,
+                "uncertain parameter #{index}: sample {} in {}",
+                self.problem, self.year
+            ),
+            Cause::Series { name, .. } => {
+                write!(f, "`{name}` {} in {}", self.problem.state(), self.year)
+            }
+            Cause::Row { variable } => {
+                write!(
+                    f,
+                    "row `{variable}` {} in {}",
+                    self.problem.state(),
+                    self.year
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
 
 impl Workspace {
     /// A workspace sized for a compiled scenario.
@@ -149,16 +324,21 @@ impl Workspace {
         Workspace {
             arena: c.arena.clone(),
             stack: Vec::with_capacity(32),
-            scratch: vec![0.0; 64],
+            scratch: vec![0.0; c.max_map_items],
             combo_gj: vec![0.0; c.combos.len() * n],
             ai: vec![0.0; n],
             demand_gj: vec![0.0; n],
             wte_gj: vec![0.0; n],
             group_before: vec![0.0; n],
             row_tmp: vec![0.0; n],
-            sum_from: vec![0.0; n],
-            sum_to: vec![0.0; n],
-            moved: vec![0.0; n],
+            shift_sums: vec![0.0; 3 * n],
+            asked: vec![0.0; n],
+            diversions: vec![0.0; 2 * c.n_diversions * n],
+            entry_gj: if c.energy_ops.is_empty() {
+                Vec::new()
+            } else {
+                vec![0.0; c.n_entries * n]
+            },
             out: Outputs {
                 co2e_t: vec![0.0; n],
                 gas_t: Array2::zeros((4, n)),
@@ -180,297 +360,13 @@ impl Workspace {
     }
 }
 
-/// A value for messages: six decimals at most, without float noise.
-fn short(v: f64) -> String {
-    let t = format!("{v:.6}");
-    let t = t.trim_end_matches('0').trim_end_matches('.');
-    if t == "-0" || t.is_empty() {
-        format!("{v:e}")
-    } else {
-        t.to_string()
-    }
-}
-
-/// Whether a value satisfies a bound (1e-9 tolerance for rounding).
-#[inline]
-fn within(bound: Bound, v: f64) -> bool {
-    let tol = 1e-9;
-    match bound {
-        Bound::Free => true,
-        Bound::NonNegative => v >= -tol * (1.0 + v.abs()),
-        Bound::Fraction => (-tol..=1.0 + tol).contains(&v),
-        Bound::Losses => (-tol..1.0).contains(&v),
-    }
-}
-
-#[inline]
-fn check_bound(bound: Bound, v: f64) -> Option<String> {
-    if within(bound, v) {
-        None
-    } else {
-        Some(bound_problem(bound, v))
-    }
-}
-
-#[cold]
-fn bound_problem(bound: Bound, v: f64) -> String {
-    match bound {
-        Bound::NonNegative => format!("makes a value negative ({})", short(v)),
-        Bound::Fraction if v < 0.0 => format!("makes a share negative ({})", short(v)),
-        Bound::Fraction => format!("makes a share exceed 1 ({})", short(v)),
-        _ => format!("makes losses leave [0, 1) ({})", short(v)),
-    }
-}
-
-/// Row `dst` (mutable) and row `src` of the arena; `dst != src`.
-#[inline]
-fn row_pair(arena: &mut [f64], dst: usize, src: usize, n: usize) -> (&mut [f64], &[f64]) {
-    debug_assert_ne!(dst, src);
-    if dst < src {
-        let (lo, hi) = arena.split_at_mut(src * n);
-        (&mut lo[dst * n..dst * n + n], &hi[..n])
-    } else {
-        let (lo, hi) = arena.split_at_mut(dst * n);
-        (&mut hi[..n], &lo[src * n..src * n + n])
-    }
-}
-
-fn rows_mut(a: &mut Array2<f64>) -> &mut [f64] {
+pub(crate) fn rows_mut(a: &mut Array2<f64>) -> &mut [f64] {
     a.as_slice_mut()
         .expect("outputs are created in standard layout")
 }
 
-/// Runs the steps: expressions, sampled parameters, and the measures of the actions in
-/// `mask`.
-fn run_steps(
-    c: &Compiled,
-    ws: &mut Workspace,
-    mask: &[bool],
-    params: &[f64],
-) -> Result<(), RunError> {
-    let n = c.n_years;
-    // Only the slots that steps write can differ from the base arena.
-    for &(a, b) in &c.dirty {
-        ws.arena[a..b].copy_from_slice(&c.arena[a..b]);
-    }
-    let fail = |op: usize, y: usize, problem: String| {
-        let info = &c.ops[op];
-        RunError {
-            cause: Cause::Measure {
-                action: info.action,
-                measure: info.measure,
-            },
-            year: c.base_year + y as i32,
-            problem,
-        }
-    };
-    let on = |op: usize| mask.get(c.ops[op].action).copied().unwrap_or(false);
-    for step in &c.steps {
-        match step {
-            Step::Expr { slot, program } => {
-                program.eval_rows(&ws.arena, n, &mut ws.stack);
-                ws.arena[slot * n..slot * n + n].copy_from_slice(&ws.stack[..n]);
-            }
-            Step::Mul { slot, a, b } => {
-                let tmp = &mut ws.row_tmp;
-                tmp.copy_from_slice(&ws.arena[a * n..a * n + n]);
-                let (dst, src) = row_pair(&mut ws.arena, *slot, *b, n);
-                for ((d, x), y) in dst.iter_mut().zip(tmp.iter()).zip(src) {
-                    *d = x * y;
-                }
-            }
-            Step::Copy { slot, src } => {
-                ws.arena.copy_within(src * n..src * n + n, slot * n);
-            }
-            Step::Param {
-                index,
-                slots,
-                absolute,
-                bound,
-            } => {
-                let Some(&v) = params.get(*index) else {
-                    continue;
-                };
-                for &s in slots {
-                    let row = &mut ws.arena[s * n..s * n + n];
-                    if *absolute {
-                        row.fill(v);
-                    } else {
-                        row.iter_mut().for_each(|x| *x *= v);
-                    }
-                    if let Some((y, problem)) = row
-                        .iter()
-                        .enumerate()
-                        .find_map(|(y, x)| check_bound(*bound, *x).map(|p| (y, p)))
-                    {
-                        return Err(RunError {
-                            cause: Cause::Parameter { index: *index },
-                            year: c.base_year + y as i32,
-                            problem: problem.replacen("makes", "sample makes", 1),
-                        });
-                    }
-                }
-            }
-            Step::Series {
-                op,
-                lever,
-                slots,
-                param,
-                bound,
-                group,
-            } => {
-                if !on(*op) {
-                    continue;
-                }
-                let w = &c.ops[*op].weights;
-                if !group.is_empty() {
-                    for y in 0..n {
-                        ws.group_before[y] = group.iter().map(|g| ws.arena[g * n + y]).sum();
-                    }
-                }
-                for &s in slots {
-                    let (row, q) = row_pair(&mut ws.arena, s, *param, n);
-                    let it = row.iter_mut().zip(q).zip(w);
-                    match lever {
-                        SeriesLever::Scale => {
-                            it.for_each(|((p, q), r)| *p = lcs_levers::scale(*p, *q, *r))
-                        }
-                        SeriesLever::Set => {
-                            it.for_each(|((p, q), r)| *p = lcs_levers::set(*p, *q, *r))
-                        }
-                        SeriesLever::Add => {
-                            it.for_each(|((p, q), r)| *p = lcs_levers::add(*p, *q, *r))
-                        }
-                    }
-                }
-                if *bound != Bound::Free {
-                    for &s in slots {
-                        let row = &ws.arena[s * n..s * n + n];
-                        if !row.iter().all(|v| within(*bound, *v)) {
-                            let y = row.iter().position(|v| !within(*bound, *v)).unwrap_or(0);
-                            return Err(fail(*op, y, bound_problem(*bound, row[y])));
-                        }
-                    }
-                }
-                // A children's share map that summed to 1 before the measure must still.
-                if !group.is_empty() {
-                    for y in 0..n {
-                        let after: f64 = group.iter().map(|g| ws.arena[g * n + y]).sum();
-                        if (ws.group_before[y] - 1.0).abs() <= 1e-9 && (after - 1.0).abs() > 1e-9 {
-                            return Err(fail(
-                                *op,
-                                y,
-                                format!(
-                                    "makes the children's shares sum to {} instead of 1",
-                                    short(after)
-                                ),
-                            ));
-                        }
-                    }
-                }
-            }
-            Step::Shift {
-                op,
-                items,
-                from,
-                to,
-                amount,
-            } => {
-                if !on(*op) {
-                    continue;
-                }
-                // MODEL.md §9 `shift`, over all years at once: per year, m = min(amount × r,
-                // Σ_from s); each `from` item loses m × s_i / Σ_from s; each `to` item gains
-                // m × s_j / Σ_to s, or m / len(to) when Σ_to s = 0 (sums taken before the
-                // change). Same arithmetic as `lcs_levers::shift`, row by row.
-                let w = &c.ops[*op].weights;
-                let (sf, st, m) = (&mut ws.sum_from, &mut ws.sum_to, &mut ws.moved);
-                sf.fill(0.0);
-                st.fill(0.0);
-                for &i in from {
-                    let row = &ws.arena[items[i] * n..items[i] * n + n];
-                    sf.iter_mut().zip(row).for_each(|(a, x)| *a += x);
-                }
-                for &j in to {
-                    let row = &ws.arena[items[j] * n..items[j] * n + n];
-                    st.iter_mut().zip(row).for_each(|(a, x)| *a += x);
-                }
-                for y in 0..n {
-                    m[y] = if sf[y] > 0.0 {
-                        (amount * w[y]).min(sf[y])
-                    } else {
-                        0.0
-                    };
-                }
-                for &i in from {
-                    let row = &mut ws.arena[items[i] * n..items[i] * n + n];
-                    for ((x, m), sf) in row.iter_mut().zip(m.iter()).zip(sf.iter()) {
-                        if *m != 0.0 {
-                            *x -= m * *x / sf;
-                        }
-                    }
-                }
-                let each = 1.0 / to.len() as f64;
-                for &j in to {
-                    let row = &mut ws.arena[items[j] * n..items[j] * n + n];
-                    for ((x, m), st) in row.iter_mut().zip(m.iter()).zip(st.iter()) {
-                        if *m != 0.0 {
-                            *x += if *st > 0.0 { m * *x / st } else { m * each };
-                        }
-                    }
-                }
-            }
-            Step::SetMap {
-                op,
-                items,
-                value,
-                children,
-            } => {
-                if !on(*op) {
-                    continue;
-                }
-                let w = &c.ops[*op].weights;
-                for y in 0..n {
-                    let r = w[y];
-                    if r == 0.0 {
-                        continue;
-                    }
-                    let buf = &mut ws.scratch[..items.len()];
-                    for (b, &s) in buf.iter_mut().zip(items) {
-                        *b = ws.arena[s * n + y];
-                    }
-                    let before: f64 = buf.iter().sum();
-                    lcs_levers::set_map(buf, value, r);
-                    let after: f64 = buf.iter().sum();
-                    let was_one = (before - 1.0).abs() <= 1e-9;
-                    if (after - 1.0).abs() > 1e-9 && (was_one || !*children) {
-                        return Err(fail(
-                            *op,
-                            y,
-                            format!("makes the shares sum to {} instead of 1", short(after)),
-                        ));
-                    }
-                    for (b, &s) in buf.iter().zip(items) {
-                        ws.arena[s * n + y] = *b;
-                    }
-                }
-            }
-            Step::Generation { op, slot, gj } => {
-                if !on(*op) || *slot == usize::MAX {
-                    continue;
-                }
-                let w = &c.ops[*op].weights;
-                for y in 0..n {
-                    ws.arena[slot * n + y] += gj * w[y];
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Evaluates a compiled scenario with the actions in `mask` (one flag per action, in
-/// order) and leaves the results in `ws.out`.
+/// order; actions beyond the mask's length are off) and leaves the results in `ws.out`.
 pub fn evaluate(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), RunError> {
     evaluate_with(c, ws, mask, &[])
 }
@@ -485,222 +381,240 @@ pub fn evaluate_with(
     mask: &[bool],
     params: &[f64],
 ) -> Result<(), RunError> {
-    run_steps(c, ws, mask, params)?;
+    crate::measures::run_steps(c, ws, mask, params)?;
     let n = c.n_years;
     let n_tops = c.labels.tops.len();
     let n_fuels = c.labels.fuels.len();
     let waste_row_idx = n_tops;
     let source_row0 = n_tops + usize::from(c.waste.is_some());
-    let (g_ch4, g_n2o) = (c.gwp_ch4, c.gwp_n2o);
+    let gwp = (c.gwp_ch4, c.gwp_n2o);
     let Workspace {
         arena,
         combo_gj,
         ai,
         demand_gj,
         wte_gj,
+        entry_gj,
         out,
         ..
     } = ws;
     let a: &[f64] = arena;
-    let series = |s: usize| &a[s * n..s * n + n];
     let gas = rows_mut(&mut out.gas_t);
     gas.fill(0.0);
     let sector = rows_mut(&mut out.sector_t);
     sector.fill(0.0);
-    let fe_fuel = rows_mut(&mut out.fe_fuel_gj);
-    fe_fuel.fill(0.0);
-    let fe_top = rows_mut(&mut out.fe_top_gj);
-    fe_top.fill(0.0);
-    let fe_top_fuel = rows_mut(&mut out.fe_top_fuel_gj);
-    fe_top_fuel.fill(0.0);
     let elec = rows_mut(&mut out.elec_mwh);
     elec.fill(0.0);
     let wd = rows_mut(&mut out.waste_detail);
     wd.fill(0.0);
     wte_gj.fill(0.0);
 
-    // Waste (MODEL.md §7), year by year for the first-order decay (kernels in `waste`).
+    // Waste (§7): before demand, because its electricity joins local generation.
     if let Some(w) = &c.waste {
-        let fod = &w.fod;
-        let mut state = FodState::default();
-        let at = |s: usize, y: usize| a[s * n + y];
-        // Deposits before the base year (§7, §11.5): base-year generation, composition and
-        // landfill route as they stand after measures.
-        if let Some((from, r)) = w.history {
-            let w0 = at(w.generation, 0) * at(w.routes[0], 0);
-            for yr in from..c.base_year {
-                let wy = w0 / (1.0 + r).powi(c.base_year - yr);
-                state.step(fod, |j| wy * at(w.composition[j], 0));
-            }
-        }
-        let mut comp = [0.0f64; N_WASTE_TYPES];
-        for y in 0..n {
-            let gen = at(w.generation, y);
-            out.waste_t[y] = gen;
-            let to_landfill = gen * at(w.routes[0], y);
-            for (j, cj) in comp.iter_mut().enumerate() {
-                *cj = at(w.composition[j], y);
-            }
-            let decomposed = state.step(fod, |j| to_landfill * comp[j]);
-            let ch4_landfill = fod.emitted_from_doc(decomposed, at(w.recovery, y));
-            let incinerated = gen * at(w.routes[3], y);
-            let co2_inc =
-                incineration_fossil_co2(incinerated, fossil_carbon_per_t(&comp, &w.fossil_c));
-            wte_gj[y] = incinerated * at(w.incineration_electricity, y);
-            let composted = gen * at(w.routes[2], y);
-            let (ch4_comp, n2o) = (composted * w.compost_ch4, composted * w.compost_n2o);
-            let ch4 = ch4_landfill + ch4_comp;
-            gas[y] += co2_inc;
-            gas[n + y] += ch4;
-            gas[2 * n + y] += n2o;
-            sector[waste_row_idx * n + y] += co2_inc + g_ch4 * ch4 + g_n2o * n2o;
-            let detail = [
-                to_landfill,
-                gen * at(w.routes[1], y),
-                composted,
-                incinerated,
-                ch4_landfill,
-                ch4_comp,
-                n2o,
-                co2_inc,
-            ];
-            for (i, v) in detail.iter().enumerate() {
-                wd[i * n + y] = *v;
-            }
-        }
+        let row = &mut sector[waste_row_idx * n..waste_row_idx * n + n];
+        crate::waste_section::evaluate_waste(
+            w,
+            a,
+            n,
+            c.base_year,
+            gwp,
+            &mut out.waste_t,
+            wd,
+            wte_gj,
+            gas,
+            row,
+        );
     }
 
-    // Demand (MODEL.md §4): final energy leaf by leaf over all years, added up per combo
-    // (sector, fuel, factors); then emissions once per combo.
-    combo_gj.fill(0.0);
-    for leaf in &c.leaves {
-        let (act, int) = (series(leaf.activity), series(leaf.intensity));
-        ai.iter_mut()
-            .zip(act.iter().zip(int))
-            .for_each(|(x, (a, i))| *x = a * i);
-        for &(_, slot, combo) in &leaf.fuels {
-            let share = series(slot);
-            let row = &mut combo_gj[combo * n..combo * n + n];
-            row.iter_mut()
-                .zip(ai.iter().zip(share))
-                .for_each(|(r, (a, s))| *r += a * s);
-        }
+    // Demand (§4), with `save` and `switch` (docs/EXTENSIONS.md) on final energy per entry.
+    if c.energy_ops.is_empty() {
+        crate::demand::final_energy(&c.leaves, a, n, ai, combo_gj);
+    } else {
+        crate::demand::final_energy_by_entry(&c.leaves, a, n, ai, entry_gj);
+        crate::measures::energy_measures(c, mask, entry_gj, a)?;
+        crate::demand::combos_from_entries(&c.leaves, entry_gj, n, combo_gj);
     }
-    let add = |dst: &mut [f64], src: &[f64], f: f64| {
-        dst.iter_mut().zip(src).for_each(|(d, v)| *d += v * f)
-    };
-    demand_gj.fill(0.0);
-    for (ci, cb) in c.combos.iter().enumerate() {
-        let fe = &combo_gj[ci * n..ci * n + n];
-        let (k, top) = (cb.fuel, cb.top);
-        add(&mut fe_fuel[k * n..k * n + n], fe, 1.0);
-        add(&mut fe_top[top * n..top * n + n], fe, 1.0);
-        let tf = (top * n_fuels + k) * n;
-        add(&mut fe_top_fuel[tf..tf + n], fe, 1.0);
-        if cb.is_elec {
-            add(demand_gj, fe, 1.0);
-        } else {
-            let f = cb.factors;
-            add(&mut gas[..n], fe, f[0]);
-            add(&mut gas[n..2 * n], fe, f[2]);
-            add(&mut gas[2 * n..3 * n], fe, f[3]);
-            add(&mut gas[3 * n..4 * n], fe, f[1]);
-            add(&mut sector[top * n..top * n + n], fe, cb.co2e);
-        }
-    }
+    let fe_fuel = rows_mut(&mut out.fe_fuel_gj);
+    fe_fuel.fill(0.0);
+    let fe_top = rows_mut(&mut out.fe_top_gj);
+    fe_top.fill(0.0);
+    let fe_top_fuel = rows_mut(&mut out.fe_top_fuel_gj);
+    fe_top_fuel.fill(0.0);
+    crate::demand::final_energy_totals(
+        &c.combos,
+        combo_gj,
+        n,
+        n_fuels,
+        fe_fuel,
+        fe_top,
+        fe_top_fuel,
+    );
+    crate::demand::direct_emissions(&c.combos, combo_gj, n, gas, sector);
 
-    // Electricity (MODEL.md §5), year by year.
-    for y in 0..n {
-        let demand = demand_gj[y] / 3.6;
-        let losses = c.losses.map_or(0.0, |s| a[s * n + y]);
-        let busbar = demand / (1.0 - losses);
-        let mut local_gj = wte_gj[y] + a[c.extra_generation * n + y];
-        for &(x, f) in &c.local {
-            local_gj += a[x * n + y] * a[f * n + y];
-        }
-        let local = local_gj / 3.6;
-        let grid = (busbar - local).max(0.0);
-        let values = [
-            demand,
-            local,
-            grid,
-            (local - busbar).max(0.0),
-            busbar - demand,
-            wte_gj[y] / 3.6,
-        ];
-        for (i, v) in values.iter().enumerate() {
-            elec[i * n + y] = *v;
-        }
-        let grid_gj = grid * 3.6;
-        // co2 fossil, ch4, n2o, co2e as given, co2 biogenic
-        let mut ee = [0.0f64; 5];
-        match &c.grid {
-            GridPlan::Factor { slot, gas } => ee[(*gas).min(3)] = grid_gj * a[slot * n + y],
-            GridPlan::Mix(plants) => {
-                for &(s, per, f) in plants {
-                    let fuel = grid_gj * a[s * n + y] * per;
-                    ee[0] += fuel * f[0];
-                    ee[4] += fuel * f[1];
-                    ee[1] += fuel * f[2];
-                    ee[2] += fuel * f[3];
-                }
-            }
-            GridPlan::None => {}
-        }
-        gas[y] += ee[0];
-        gas[n + y] += ee[1];
-        gas[2 * n + y] += ee[2];
-        gas[3 * n + y] += ee[4];
-        out.grid_co2e_t[y] = ee[0] + g_ch4 * ee[1] + g_n2o * ee[2] + ee[3];
-    }
-    // Allocation to demand (consumption view): by each sector's share of electricity use
-    // (the sum over its leaves of `EE × FE(n, elec) / D`).
-    for (ci, cb) in c.combos.iter().enumerate() {
-        if !cb.is_elec {
-            continue;
-        }
-        let fe = &combo_gj[ci * n..ci * n + n];
-        let row = &mut sector[cb.top * n..cb.top * n + n];
-        for (((x, e), f), d) in row
-            .iter_mut()
-            .zip(&out.grid_co2e_t)
-            .zip(fe)
-            .zip(demand_gj.iter())
-        {
-            if *d > 0.0 {
-                *x += e * f / d;
-            }
-        }
-    }
+    // Electricity (§5).
+    crate::electricity::electricity_demand(&c.combos, combo_gj, n, demand_gj);
+    crate::electricity::electricity_balance(
+        &c.electricity,
+        a,
+        n,
+        demand_gj,
+        wte_gj,
+        gwp,
+        elec,
+        gas,
+        &mut out.grid_co2e_t,
+    );
+    crate::electricity::allocate_grid_emissions(
+        &c.combos,
+        combo_gj,
+        n,
+        &out.grid_co2e_t,
+        demand_gj,
+        sector,
+    );
 
-    // Sources (MODEL.md §8).
-    for s in &c.sources {
-        let act = series(s.activity);
-        let row = (source_row0 + s.sector) * n;
-        for &(g, slot) in &s.factors {
-            let factor = series(slot);
-            let (gas_row, weight) = match g {
-                0 => (Some(0), 1.0),
-                1 => (Some(1), g_ch4),
-                2 => (Some(2), g_n2o),
-                _ => (None, 1.0),
-            };
-            for y in 0..n {
-                let e = act[y] * factor[y];
-                if let Some(r) = gas_row {
-                    gas[r * n + y] += e;
-                }
-                sector[row + y] += weight * e;
-            }
-        }
-    }
+    // Sources (§8).
+    crate::sources::source_emissions(&c.sources, a, n, gwp, gas, sector, source_row0);
 
-    // Total: the sum of the sector view (MODEL.md §10).
+    // Total: the sum of the sector view (§10).
     out.co2e_t.fill(0.0);
     for row in sector.chunks_exact(n.max(1)) {
         out.co2e_t.iter_mut().zip(row).for_each(|(t, v)| *t += v);
     }
-    Ok(())
+    check_outputs(c, ws)
+}
+
+/// Whether every value is finite: `v * 0` is 0 for a finite value and NaN otherwise, summed
+/// over eight lanes so that it vectorises.
+#[inline]
+fn all_finite(values: &[f64]) -> bool {
+    let mut lanes = [0.0f64; 8];
+    let chunks = values.chunks_exact(8);
+    let rest: f64 = chunks.remainder().iter().map(|v| v * 0.0).sum();
+    for c in chunks {
+        for (l, v) in lanes.iter_mut().zip(c) {
+            *l += v * 0.0;
+        }
+    }
+    (lanes.iter().sum::<f64>() + rest) == 0.0
+}
+
+/// Every output of the last evaluation must be finite; else the first row (in output
+/// order) and year that is not, as a [`RunError`].
+fn check_outputs(c: &Compiled, ws: &Workspace) -> Result<(), RunError> {
+    let o = &ws.out;
+    let arrays = [
+        o.co2e_t.as_slice(),
+        o.grid_co2e_t.as_slice(),
+        o.waste_t.as_slice(),
+    ];
+    let matrices = [
+        &o.gas_t,
+        &o.sector_t,
+        &o.fe_fuel_gj,
+        &o.fe_top_gj,
+        &o.fe_top_fuel_gj,
+        &o.elec_mwh,
+        &o.waste_detail,
+    ];
+    let ok = arrays.iter().all(|a| all_finite(a))
+        && matrices
+            .iter()
+            .all(|m| m.as_slice().is_some_and(all_finite));
+    if ok {
+        Ok(())
+    } else {
+        Err(non_finite_row(c, ws))
+    }
+}
+
+/// The output row and year whose value is not finite, searched along the data flow (final
+/// energy, then electricity and waste, then emissions), so that the row named is the first
+/// one the problem reaches. Intensity rows over a driver that is 0 are undefined, not
+/// errors (MODEL.md §11.10).
+#[cold]
+fn non_finite_row(c: &Compiled, ws: &Workspace) -> RunError {
+    use crate::results::Source;
+    let n = c.n_years;
+    let stage = |s: &Source| match s {
+        Source::TopFuelEnergy(_) | Source::FuelEnergy(_) | Source::TopEnergy(_) => 0,
+        Source::FinalEnergy => 1,
+        Source::WasteGenerated | Source::WasteDetail(_) | Source::Elec(_) => 2,
+        Source::GridEmissions => 3,
+        _ => 4,
+    };
+    let mut buf = vec![0.0; n];
+    for level in 0..5 {
+        for s in c.row_specs.iter().filter(|s| stage(&s.source) == level) {
+            if matches!(s.source, Source::Intensity(..)) {
+                continue;
+            }
+            crate::results::fill_row(c, ws, &s.source, &mut buf);
+            if let Some(y) = buf.iter().position(|v| !v.is_finite()) {
+                return RunError {
+                    cause: Cause::Row {
+                        variable: s.variable.clone(),
+                    },
+                    year: c.base_year + y as i32,
+                    problem: Problem::NonFinite { value: buf[y] },
+                };
+            }
+        }
+    }
+    // An internal output that no row reads: name the total.
+    RunError {
+        cause: Cause::Row {
+            variable: crate::results::var::EMISSIONS_CO2E.to_string(),
+        },
+        year: c.base_year,
+        problem: Problem::NonFinite { value: f64::NAN },
+    }
+}
+
+/// One `divert` measure's mass asked and mass diverted in each model year of an evaluation
+/// (docs/EXTENSIONS.md): a diversion runs below its capacity when the `from` routes hold
+/// less than it asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diversion {
+    /// Action id.
+    pub action: String,
+    /// Measure id.
+    pub measure: String,
+    /// Mass asked, `mass(y) * r(y)`, t per year (0 when the measure's action is off).
+    pub asked_t: Vec<f64>,
+    /// Mass diverted, t per year (at most the mass asked).
+    pub diverted_t: Vec<f64>,
+}
+
+impl Diversion {
+    /// Mass diverted over mass asked in year index `y` (`None` when nothing is asked).
+    pub fn utilisation(&self, y: usize) -> Option<f64> {
+        let asked = *self.asked_t.get(y)?;
+        (asked > 0.0).then(|| self.diverted_t[y] / asked)
+    }
+}
+
+/// The `divert` measures of the last evaluation, in application order.
+pub fn diversions(c: &Compiled, ws: &Workspace) -> Vec<Diversion> {
+    let n = c.n_years;
+    c.steps
+        .iter()
+        .filter_map(|s| match s {
+            crate::plan::Step::Divert { op, index, .. } => {
+                let info = &c.ops[*op];
+                let (action, measure) = c.labels.measure_ids[*op].clone();
+                debug_assert_eq!(c.labels.action_ids[info.action], action);
+                let rows = &ws.diversions[2 * index * n..2 * index * n + 2 * n];
+                Some(Diversion {
+                    action,
+                    measure,
+                    asked_t: rows[..n].to_vec(),
+                    diverted_t: rows[n..].to_vec(),
+                })
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The emission factor of grid supply in each year of the last evaluation, t CO2e per MWh
@@ -708,27 +622,10 @@ pub fn evaluate_with(
 /// `Σ_p share_p(y) / efficiency_p * EF_CO2e(fuel_p, energy) * 3.6`. Measures and sampled
 /// parameters on the grid are included. Empty when the model has no grid.
 pub fn grid_factor_co2e(c: &Compiled, ws: &Workspace) -> Vec<f64> {
-    let n = c.n_years;
-    let a = &ws.arena;
-    let (g_ch4, g_n2o) = (c.gwp_ch4, c.gwp_n2o);
-    match &c.grid {
-        GridPlan::Factor { slot, gas } => {
-            let weight = match gas {
-                1 => g_ch4,
-                2 => g_n2o,
-                _ => 1.0,
-            };
-            (0..n).map(|y| a[slot * n + y] * weight * 3.6).collect()
-        }
-        GridPlan::Mix(plants) => (0..n)
-            .map(|y| {
-                let mut t_per_gj = 0.0;
-                for &(s, per, f) in plants {
-                    t_per_gj += a[s * n + y] * per * (f[0] + g_ch4 * f[2] + g_n2o * f[3]);
-                }
-                t_per_gj * 3.6
-            })
-            .collect(),
-        GridPlan::None => Vec::new(),
-    }
+    crate::electricity::grid_factor_co2e_of(
+        &c.electricity.grid,
+        &ws.arena,
+        c.n_years,
+        (c.gwp_ch4, c.gwp_n2o),
+    )
 }

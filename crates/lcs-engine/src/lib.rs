@@ -25,22 +25,30 @@
 mod attribution;
 mod breakdown;
 mod compile;
+mod demand;
+mod drivers;
+mod electricity;
 mod eval;
 pub mod factors;
+mod measures;
+mod plan;
 mod results;
+mod sources;
 mod targets;
 pub mod waste;
+mod waste_section;
 
 pub use attribution::{attribute, Attribution, AttributionError, Method, MAX_SHAPLEY_ACTIONS};
 pub use breakdown::{
     breakdown, Breakdown, LeafBreakdown, LeafFuel, SourceBreakdown, WasteBreakdown,
 };
-pub use compile::{compile, CompileError, Compiled};
+pub use compile::compile;
 pub use eval::{
-    elec_row, evaluate, evaluate_with, grid_factor_co2e, waste_row, Cause, Outputs, RunError,
-    Workspace,
+    diversions, elec_row, evaluate, evaluate_with, grid_factor_co2e, waste_row, Cause, Diversion,
+    Outputs, Problem, RunError, Workspace,
 };
 pub use factors::{combustion_factors, GasFactors};
+pub use plan::{CompileError, Compiled};
 pub use results::{row_layout, row_values_into, rows, var, Row};
 pub use targets::{evaluate_targets, TargetResult};
 
@@ -82,17 +90,7 @@ impl Compiled {
     pub fn describe(&self) -> String {
         let mut kinds = std::collections::BTreeMap::new();
         for s in &self.steps {
-            let k = match s {
-                compile::Step::Expr { .. } => "expr",
-                compile::Step::Mul { .. } => "mul",
-                compile::Step::Copy { .. } => "copy",
-                compile::Step::Param { .. } => "param",
-                compile::Step::Series { .. } => "series measure",
-                compile::Step::Shift { .. } => "shift",
-                compile::Step::SetMap { .. } => "set map",
-                compile::Step::Generation { .. } => "generation",
-            };
-            *kinds.entry(k).or_insert(0usize) += 1;
+            *kinds.entry(s.kind()).or_insert(0usize) += 1;
         }
         let steps: Vec<String> = kinds.iter().map(|(k, v)| format!("{v} {k}")).collect();
         let dirty: usize =

@@ -5,8 +5,8 @@
 //! [`row_values_into`] fills a flat buffer without allocating (ensembles call it per
 //! sample) and [`rows`] and [`row_layout`] agree with it by construction.
 
-use crate::compile::Compiled;
 use crate::eval::{elec_row, waste_row, Workspace};
+use crate::plan::Compiled;
 
 /// IAMC variable names.
 pub mod var {
@@ -148,7 +148,7 @@ pub(crate) fn build_specs(c: &Compiled) -> Vec<RowSpec> {
     for (p, &slot) in l.share_paths.iter().zip(&c.share_slots) {
         push(format!("Share|{p}"), "1", Source::Slot(slot, 1.0));
     }
-    let has_electricity = c.losses.is_some() || !c.local.is_empty() || c.electricity_fuel.is_some();
+    let has_electricity = c.electricity.section || c.electricity.fuel.is_some();
     if has_electricity {
         let names = [
             var::ELECTRICITY_DEMAND,
@@ -245,7 +245,7 @@ fn row(a: &ndarray::Array2<f64>, i: usize, n: usize) -> &[f64] {
 }
 
 /// Fills one row's values over all years, in the row's unit; NaN where undefined.
-fn fill_row(c: &Compiled, ws: &Workspace, source: &Source, dst: &mut [f64]) {
+pub(crate) fn fill_row(c: &Compiled, ws: &Workspace, source: &Source, dst: &mut [f64]) {
     let o = &ws.out;
     let n = c.n_years;
     let scaled = |dst: &mut [f64], src: &[f64], f: f64| {

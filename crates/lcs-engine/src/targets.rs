@@ -1,7 +1,7 @@
 //! Targets (MODEL.md §10, §11.11): the metric in a year against a threshold.
 
-use crate::compile::Compiled;
 use crate::eval::Workspace;
+use crate::plan::Compiled;
 use lcs_model::{Metric, Scenario, Threshold};
 
 /// One target's outcome.

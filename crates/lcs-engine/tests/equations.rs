@@ -423,7 +423,7 @@ actions:
         }
     );
     assert_eq!(e.year, 2021);
-    assert!(e.problem.contains("negative"), "{}", e.problem);
+    assert!(e.problem.to_string().contains("negative"), "{}", e.problem);
 }
 
 #[test]

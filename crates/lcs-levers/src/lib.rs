@@ -15,10 +15,19 @@
 //! | `set` on a share map | `s'(i) = s(i) + r(y) * (value(i) - s(i))` |
 //! | `generation` | adds `capacity * 8760 * capacity_factor * r(y)` (or `generation * r(y)`) |
 //!
+//! `until` (an extension): `r(y) = 0` for `y ≥ until`.
+//!
 //! ```
 //! use lcs_levers::{Ramp, Schedule};
-//! let s = Schedule { start: 2020, full: 2030, ramp: Ramp::Linear };
+//! let s = Schedule { start: 2020, full: 2030, ramp: Ramp::Linear, until: Some(2040) };
 //! assert_eq!(s.weight(2025), 0.5);
+//! assert_eq!(s.weight(2040), 0.0); // `until`: no effect from 2040 on
+//! ```
+//!
+//! ```
+//! # use lcs_levers::{Ramp, Schedule};
+//! let s = Schedule { start: 2020, full: 2030, ramp: Ramp::Linear, until: None };
+//! assert_eq!(s.weight(2040), 1.0);
 //! ```
 #![deny(missing_docs)]
 
@@ -48,7 +57,8 @@ impl Ramp {
     pub const NAMES: [&'static str; 3] = ["linear", "step", "s-curve"];
 }
 
-/// A measure's schedule: years `start ≤ full` and a ramp.
+/// A measure's schedule: years `start ≤ full`, a ramp, and optionally the year `until`
+/// from which the measure stops (an extension of MODEL.md §9: a plant's end of life).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Schedule {
     /// First year with any effect (for `step`, the year it takes full effect).
@@ -57,14 +67,19 @@ pub struct Schedule {
     pub full: i32,
     /// The ramp shape.
     pub ramp: Ramp,
+    /// First year without effect (`until > start`): `r(y) = 0` for `y ≥ until`.
+    pub until: Option<i32>,
 }
 
 impl Schedule {
     /// Ramp weight `r(y)` in `[0, 1]` (MODEL.md §9):
     /// `x = clamp((y - start) / (full - start), 0, 1)`, and `x = 1` for `y ≥ start` when
     /// `full = start`; `linear` r = x; `step` r = 1 for `y ≥ start`, else 0;
-    /// `s-curve` r = 3x² − 2x³.
+    /// `s-curve` r = 3x² − 2x³; and `r = 0` for `y ≥ until`.
     pub fn weight(&self, year: i32) -> f64 {
+        if self.until.is_some_and(|u| year >= u) {
+            return 0.0;
+        }
         let x = if year < self.start {
             0.0
         } else if self.full <= self.start {
@@ -109,40 +124,99 @@ pub fn add(p: f64, amount: f64, r: f64) -> f64 {
     p + r * amount
 }
 
-/// `shift` on one year of a share map, in place.
+/// `shift` on one year of a share map, in place: [`shift_rows`] with one year.
 ///
 /// `shares` holds the map's items for one year; `from` and `to` index into it (disjoint).
-/// `m = min(amount * r, Σ_from s)`; each `from` item loses `m * s_i / Σ_from s`; each `to`
-/// item gains `m * s_j / Σ_to s`, or `m / len(to)` when `Σ_to s = 0`; nothing moves when
-/// `Σ_from s = 0`.
+#[inline]
 pub fn shift(shares: &mut [f64], from: &[usize], to: &[usize], amount: f64, r: f64) {
-    let sum_from: f64 = from.iter().map(|&i| shares[i]).sum();
-    if sum_from <= 0.0 || to.is_empty() {
-        return;
-    }
-    let m = (amount * r).min(sum_from);
-    if m == 0.0 {
-        return;
-    }
-    let sum_to: f64 = to.iter().map(|&j| shares[j]).sum();
+    let items: Vec<usize> = (0..shares.len()).collect();
+    let mut scratch = [0.0; 3];
+    shift_rows(shares, 1, &items, from, to, amount, &[r], &mut scratch);
+}
+
+/// `shift` on a share map over all years at once, in place (MODEL.md §9): the only
+/// implementation of the lever.
+///
+/// Item `i`'s share in year `y` is `shares[items[i] * n + y]` (one row of `n` years per
+/// item); `from` and `to` index `items` (disjoint, `to` not empty); `r` holds the ramp
+/// weight of every year. Per year, with the sums taken before the change:
+/// `m = min(amount * r, Σ_from s)` (0 when `Σ_from s ≤ 0`); each `from` item loses
+/// `m * s_i / Σ_from s`; each `to` item gains `m * s_j / Σ_to s`, or `m / len(to)` when
+/// `Σ_to s = 0`. `scratch` holds at least `3 * n` values.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub fn shift_rows(
+    shares: &mut [f64],
+    n: usize,
+    items: &[usize],
+    from: &[usize],
+    to: &[usize],
+    amount: f64,
+    r: &[f64],
+    scratch: &mut [f64],
+) {
+    let (sum_from, rest) = scratch.split_at_mut(n);
+    let (sum_to, rest) = rest.split_at_mut(n);
+    let moved = &mut rest[..n];
+    sum_from.fill(0.0);
+    sum_to.fill(0.0);
+    let row = |i: usize| items[i] * n..items[i] * n + n;
     for &i in from {
-        shares[i] -= m * shares[i] / sum_from;
+        let x = &shares[row(i)];
+        sum_from.iter_mut().zip(x).for_each(|(a, x)| *a += x);
     }
-    if sum_to > 0.0 {
-        // Read the `to` shares before changing any of them.
-        for &j in to {
-            shares[j] += m * shares[j] / sum_to;
+    for &j in to {
+        let x = &shares[row(j)];
+        sum_to.iter_mut().zip(x).for_each(|(a, x)| *a += x);
+    }
+    for y in 0..n {
+        moved[y] = if sum_from[y] > 0.0 {
+            (amount * r[y]).min(sum_from[y])
+        } else {
+            0.0
+        };
+    }
+    for &i in from {
+        let range = row(i);
+        let x = &mut shares[range];
+        for ((x, m), sf) in x.iter_mut().zip(moved.iter()).zip(sum_from.iter()) {
+            if *m != 0.0 {
+                *x -= m * *x / sf;
+            }
         }
+    }
+    let len = to.len() as f64;
+    for &j in to {
+        let range = row(j);
+        let x = &mut shares[range];
+        for ((x, m), st) in x.iter_mut().zip(moved.iter()).zip(sum_to.iter()) {
+            if *m != 0.0 {
+                *x += if *st > 0.0 { m * *x / st } else { m / len };
+            }
+        }
+    }
+}
+
+/// The fraction `k = asked / available` that an absolute change takes from every part when
+/// it is spread over the parts in proportion to their size (`save`, `switch`: each leaf's
+/// final energy of a fuel becomes `FE * (1 - k)`). `None` when `asked` exceeds
+/// `available` (beyond a relative 1e-9 of rounding); 0 when nothing is asked.
+#[inline]
+pub fn proportional_share(asked: f64, available: f64) -> Option<f64> {
+    if asked <= 0.0 {
+        Some(0.0)
+    } else if asked <= available {
+        Some(asked / available)
+    } else if asked <= available * (1.0 + 1e-9) {
+        Some(1.0)
     } else {
-        let each = m / to.len() as f64;
-        for &j in to {
-            shares[j] += each;
-        }
+        None
     }
 }
 
 /// `set` on one year of a share map, in place: `s'(i) = s(i) + r * (value(i) - s(i))`, where
 /// `value` has one entry per item of `shares` (absent items are 0).
+#[inline]
 pub fn set_map(shares: &mut [f64], value: &[f64], r: f64) {
     for (s, v) in shares.iter_mut().zip(value) {
         *s += r * (v - *s);
@@ -159,6 +233,7 @@ mod tests {
             start: 2022,
             full: 2030,
             ramp: Ramp::Linear,
+            until: None,
         };
         assert_eq!(lin.weight(2021), 0.0);
         assert_eq!(lin.weight(2022), 0.0);
@@ -170,6 +245,7 @@ mod tests {
             start: 2020,
             full: 2024,
             ramp: Ramp::SCurve,
+            until: None,
         };
         assert!((s.weight(2021) - 0.15625).abs() < 1e-15);
         assert_eq!(s.weight(2022), 0.5);
@@ -178,6 +254,7 @@ mod tests {
             start: 2025,
             full: 2030,
             ramp: Ramp::Step,
+            until: None,
         };
         assert_eq!(st.weight(2024), 0.0);
         assert_eq!(st.weight(2025), 1.0);
@@ -186,9 +263,18 @@ mod tests {
             start: 2025,
             full: 2025,
             ramp: Ramp::Linear,
+            until: None,
         };
         assert_eq!(same.weight(2024), 0.0);
         assert_eq!(same.weight(2025), 1.0);
+        // until: a plant of 2025 with a 20-year lifetime runs 2025..=2044.
+        let plant = Schedule {
+            until: Some(2045),
+            ..same
+        };
+        assert_eq!(plant.weight(2044), 1.0);
+        assert_eq!(plant.weight(2045), 0.0);
+        assert_eq!(plant.weight(2060), 0.0);
     }
 
     #[test]
@@ -221,6 +307,48 @@ mod tests {
         let mut z = [0.0, 1.0];
         shift(&mut z, &[0], &[1], 0.5, 1.0);
         assert_eq!(z, [0.0, 1.0]);
+    }
+
+    #[test]
+    fn shift_rows_is_shift_year_by_year() {
+        // Two years, three items stored as rows (a, b, c); shift 0.3 from a to b and c with
+        // r = [0.5, 1.0]: year 0 moves 0.15, year 1 moves min(0.3, 0.2) = 0.2 (all of a).
+        let mut rows = [0.6, 0.2, 0.3, 0.4, 0.1, 0.4];
+        let mut scratch = [0.0; 6];
+        shift_rows(
+            &mut rows,
+            2,
+            &[0, 1, 2],
+            &[0],
+            &[1, 2],
+            0.3,
+            &[0.5, 1.0],
+            &mut scratch,
+        );
+        for (y, r) in [0.5, 1.0].into_iter().enumerate() {
+            let mut one = [[0.6, 0.2], [0.3, 0.4], [0.1, 0.4]].map(|x| x[y]);
+            shift(&mut one, &[0], &[1, 2], 0.3, r);
+            for i in 0..3 {
+                assert_eq!(rows[i * 2 + y], one[i], "item {i}, year {y}");
+            }
+        }
+        // Year 0: a 0.6 − 0.15 = 0.45; b 0.3 + 0.15 × 0.3/0.4 = 0.4125; c 0.1 + 0.0375.
+        assert!((rows[0] - 0.45).abs() < 1e-15);
+        assert!((rows[2] - 0.4125).abs() < 1e-15);
+        assert!((rows[4] - 0.1375).abs() < 1e-15);
+        // Year 1: a is emptied; the sum stays 1.
+        assert!(rows[1].abs() < 1e-15);
+        assert!((rows[1] + rows[3] + rows[5] - 1.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn proportional_share_of_an_absolute_change() {
+        // 12 GWh of 48 GWh: a quarter of each part.
+        assert_eq!(proportional_share(12.0, 48.0), Some(0.25));
+        assert_eq!(proportional_share(0.0, 0.0), Some(0.0));
+        assert_eq!(proportional_share(48.0, 48.0), Some(1.0));
+        assert_eq!(proportional_share(49.0, 48.0), None);
+        assert_eq!(proportional_share(1.0, 0.0), None);
     }
 
     #[test]

@@ -518,8 +518,11 @@ fn read_node(
             }
         },
     };
-    let intensity = get(items, "intensity")
-        .and_then(|i| r.series(i, &join(&key_path, "intensity"), &Want::Any, false));
+    let intensity = get(items, "intensity").and_then(|i| {
+        let ip = join(&key_path, "intensity");
+        let s = r.series(i, &ip, &Want::Any, false)?;
+        r.non_negative(&s, i.span, &ip, "an intensity").then_some(s)
+    });
     let fuel_map = get(items, "fuels").and_then(|f| {
         share_map(
             r,
@@ -743,12 +746,10 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
                 };
                 match (cap, gen) {
                     (Some(c), None) => {
-                        unit.capacity = r.series(
-                            c,
-                            &join(&up, "capacity"),
-                            &Want::Dim(Dimension::energy()),
-                            false,
-                        );
+                        let cp = join(&up, "capacity");
+                        unit.capacity = r
+                            .series(c, &cp, &Want::Dim(Dimension::energy()), false)
+                            .filter(|s| r.non_negative(s, c.span, &cp, "a capacity"));
                         unit.capacity_factor = r
                             .req(ui, "capacity_factor", &up, v.span)
                             .and_then(|f| r.fraction(f, &join(&up, "capacity_factor")));
@@ -760,12 +761,10 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
                                     .at(join(&up, "capacity_factor")),
                             );
                         }
-                        unit.generation = r.series(
-                            g,
-                            &join(&up, "generation"),
-                            &Want::Dim(Dimension::energy()),
-                            false,
-                        );
+                        let gp = join(&up, "generation");
+                        unit.generation = r
+                            .series(g, &gp, &Want::Dim(Dimension::energy()), false)
+                            .filter(|s| r.non_negative(s, g.span, &gp, "a generation"));
                     }
                     _ => {
                         r.err(
@@ -837,6 +836,7 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
         generation,
         composition,
         routes,
+        by_type: false,
         mcf: d.mcf,
         oxidation: d.oxidation,
         recovery: r.zero(Dimension::none(), n.span),
@@ -1143,6 +1143,47 @@ pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
         }
     }
     model.driver_order = order;
+    // Activities read from a driver cannot be negative where the driver's values are known
+    // (a driver itself may be: drivers stay free).
+    let mut activities: Vec<(&Activity, String)> = model
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, nd)| (&nd.activity, join(&node_key_path(model, i), "activity")))
+        .collect();
+    if let Some(w) = &model.waste {
+        activities.push((&w.generation, "waste.generation".to_string()));
+    }
+    for src in &model.sources {
+        activities.push((&src.activity, format!("sources.{}.activity", src.path)));
+    }
+    for (a, key) in activities {
+        let Activity::Driver { driver, span, .. } = a else {
+            continue;
+        };
+        let d = &model.drivers[*driver];
+        let Some(v) = d.series.values() else { continue };
+        if let Some(i) = v.iter().position(|x| *x < 0.0) {
+            errors.push(
+                Diagnostic::new(
+                    *span,
+                    format!(
+                        "an activity cannot be negative: driver `{}` is {} {} in {}",
+                        d.name,
+                        v[i] / d.unit_factor,
+                        d.unit_text,
+                        model.base_year + i as i32
+                    ),
+                )
+                .at(key)
+                .expected("an activity ≥ 0 in every year")
+                .note(format!(
+                    "drivers may be negative, but `{}` is used here as an activity",
+                    d.name
+                )),
+            );
+        }
+    }
     // Demand: every leaf has intensity and fuels; A × I is an energy; categories.
     for leaf in 0..model.nodes.len() {
         if !model.nodes[leaf].is_leaf() {

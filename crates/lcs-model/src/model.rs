@@ -190,6 +190,8 @@ pub struct Waste {
     pub composition: Vec<ShareItem>,
     /// Routes: index into [`ROUTES`] → share.
     pub routes: Vec<ShareItem>,
+    /// Whether the routes are given per waste type (composition-aware, docs/EXTENSIONS.md).
+    pub by_type: bool,
     /// Methane correction factor.
     pub mcf: f64,
     /// Oxidation in the cover.
@@ -510,6 +512,9 @@ pub enum Target {
     Fuels(usize),
     /// `demand.<node>`: the children's shares.
     Children(usize),
+    /// `demand.<node>.energy`: the final energy of the leaves below, for `save` and `switch`
+    /// (an extension, docs/EXTENSIONS.md).
+    Energy(usize),
     /// `electricity.losses`.
     Losses,
     /// `electricity.grid_factor`.
@@ -532,6 +537,9 @@ pub enum Target {
     WasteRoutes,
     /// `waste.landfill.recovery`.
     LandfillRecovery,
+    /// `waste.incineration.electricity`: net electricity per tonne incinerated (an
+    /// extension).
+    IncinerationElectricity,
     /// `sources.<path>.activity`.
     SourceActivity(usize),
     /// `sources.<path>.factors.<gas>`.
@@ -584,10 +592,48 @@ pub enum Lever {
         /// The target shares, summing to 1.
         value: Vec<(usize, f64)>,
     },
-    /// Adds local generation (GJ per year at full effect).
+    /// Adds local generation: `capacity * capacity_factor` (or `generation`) in year `y`,
+    /// times `(1 - degradation)^(y - start)` from `start` on.
     Generation {
-        /// Annual generation at full effect, in GJ.
-        generation_gj: f64,
+        /// Annual generation at full effect in each model year, GJ (capacity × capacity
+        /// factor, or generation; known at load).
+        generation_gj: Vec<f64>,
+        /// Loss of output per year of operation, fraction in [0, 1) (0 when not given).
+        degradation: f64,
+    },
+    /// A mass-capped diversion between waste routes (an extension): up to `mass(y) * r(y)`
+    /// of waste moves from the `from` routes to `to`.
+    Divert {
+        /// Route indices that lose (into [`ROUTES`]).
+        from: Vec<usize>,
+        /// The route that gains.
+        to: usize,
+        /// Mass per year at full effect, t.
+        mass: Series,
+        /// Waste types the diversion may take (indices of `WasteType`); `None`: every type
+        /// the `to` route accepts.
+        types: Option<Vec<usize>>,
+    },
+    /// An absolute saving of one fuel's final energy on the leaves below a node (an
+    /// extension): `FE(leaf, fuel, y)` falls by `amount(y) * r(y)` in total, in proportion
+    /// to each leaf's use of the fuel.
+    Save {
+        /// Fuel index.
+        fuel: usize,
+        /// Energy per year at full effect, GJ.
+        amount: Series,
+    },
+    /// An absolute fuel switch on the leaves below a node (an extension): `amount(y) * r(y)`
+    /// of fuel `from` becomes `ratio` times as much of fuel `to`.
+    Switch {
+        /// Fuel index given up.
+        from: usize,
+        /// Fuel index taken up.
+        to: usize,
+        /// Energy of `from` per year at full effect, GJ.
+        amount: Series,
+        /// GJ of `to` per GJ of `from` (1: energy held equal).
+        ratio: f64,
     },
 }
 
@@ -600,6 +646,9 @@ impl Lever {
             Lever::Add { .. } => "add",
             Lever::Shift { .. } => "shift",
             Lever::Generation { .. } => "generation",
+            Lever::Divert { .. } => "divert",
+            Lever::Save { .. } => "save",
+            Lever::Switch { .. } => "switch",
         }
     }
 }

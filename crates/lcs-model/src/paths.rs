@@ -112,6 +112,13 @@ pub fn target_paths(model: &Model) -> Vec<PathInfo> {
             Dimension::none(),
             true,
         );
+        push(
+            format!("demand.{}.energy", n.path),
+            Target::Energy(i),
+            "final energy of the leaves below (levers `save`, `switch`)".into(),
+            Dimension::energy(),
+            false,
+        );
         if !n.children.is_empty()
             && n.children
                 .iter()
@@ -221,6 +228,16 @@ pub fn target_paths(model: &Model) -> Vec<PathInfo> {
             Target::LandfillRecovery,
             "1".into(),
             Dimension::none(),
+            true,
+        );
+        push(
+            "waste.incineration.electricity".into(),
+            Target::IncinerationElectricity,
+            w.incineration_electricity
+                .unit_text
+                .clone()
+                .unwrap_or_else(|| "MWh/t".into()),
+            Dimension::energy().div(&Dimension::mass()),
             true,
         );
     }

@@ -333,8 +333,37 @@ impl Reader {
     }
 
     /// A series (MODEL.md §3). `defer_expr` leaves an expression's dimension check for later
-    /// (drivers, checked once all are known).
+    /// (drivers, checked once all are known). Every value known at load must be finite in
+    /// base units (a huge value times its unit, or a growth that overflows, is an error).
     pub fn series(
+        &mut self,
+        node: &Node,
+        path: &str,
+        want: &Want,
+        defer_expr: bool,
+    ) -> Option<Series> {
+        let s = self.series_form(node, path, want, defer_expr)?;
+        if let Some((i, v)) = s
+            .values()
+            .and_then(|v| v.iter().enumerate().find(|(_, x)| !x.is_finite()))
+        {
+            self.err(
+                Diagnostic::new(
+                    node.span,
+                    format!(
+                        "the value is too large: it overflows to {v} in {} (in base units)",
+                        self.base_year + i as i32
+                    ),
+                )
+                .at(path)
+                .expected("a value that stays below about 1e308 in base units in every year"),
+            );
+            return None;
+        }
+        Some(s)
+    }
+
+    fn series_form(
         &mut self,
         node: &Node,
         path: &str,
@@ -734,6 +763,42 @@ impl Reader {
         Some(s)
     }
 
+    /// Whether a series that cannot be negative (MODEL.md §4, §5, §7: activities,
+    /// intensities, capacities, generation, waste generation) is ≥ 0 in every year where
+    /// its values are known at load; reports the first negative year otherwise. Series
+    /// computed from drivers are checked when a run computes them.
+    pub fn non_negative(&mut self, s: &Series, span: Span, path: &str, what: &str) -> bool {
+        let Some(v) = s.values() else {
+            return true;
+        };
+        match v.iter().position(|x| *x < 0.0) {
+            None => true,
+            Some(i) => {
+                let shown = match &s.unit_text {
+                    Some(u) => self
+                        .units
+                        .parse(u)
+                        .map(|unit| format!("{} {u}", v[i] / unit.factor))
+                        .unwrap_or_else(|_| format!("{}", v[i])),
+                    None => format!("{}", v[i]),
+                };
+                self.err(
+                    Diagnostic::new(
+                        span,
+                        format!(
+                            "{what} cannot be negative: `{shown}` in {}",
+                            self.base_year + i as i32
+                        ),
+                    )
+                    .at(path)
+                    .expected(format!("{what} ≥ 0 in every year"))
+                    .found(format!("`{shown}`")),
+                );
+                false
+            }
+        }
+    }
+
     /// A constant series of value 0 and the given dimension.
     pub fn zero(&self, dim: Dimension, span: Span) -> Series {
         Series {
@@ -750,6 +815,9 @@ impl Reader {
             NodeKind::Scalar { text, .. } if !node.is_null() => {
                 if lcs_units::parse_number(text.split_whitespace().next().unwrap_or("")).is_some() {
                     let s = self.series(node, path, &Want::Any, false)?;
+                    if !self.non_negative(&s, node.span, path, "an activity") {
+                        return None;
+                    }
                     let d = s.dim.clone();
                     return Some((Activity::Series(s), d));
                 }
@@ -773,7 +841,11 @@ impl Reader {
                 let (per, dim) = match get(items, "per") {
                     None => (None, ddim),
                     Some(p) => {
-                        let s = self.series(p, &join(path, "per"), &Want::Any, false)?;
+                        let pp = join(path, "per");
+                        let s = self.series(p, &pp, &Want::Any, false)?;
+                        if !self.non_negative(&s, p.span, &pp, "an activity's `per`") {
+                            return None;
+                        }
                         let d = ddim.mul(&s.dim);
                         (Some(s), d)
                     }
@@ -789,6 +861,9 @@ impl Reader {
             }
             _ => {
                 let s = self.series(node, path, &Want::Any, false)?;
+                if !self.non_negative(&s, node.span, path, "an activity") {
+                    return None;
+                }
                 let d = s.dim.clone();
                 Some((Activity::Series(s), d))
             }

@@ -634,7 +634,10 @@ fn apply_override(
             }
         }
         Target::Intensity(n) => {
-            if let Some(s) = r.series(v, &key, &Want::Any, false) {
+            if let Some(s) = r
+                .series(v, &key, &Want::Any, false)
+                .filter(|s| r.non_negative(s, v.span, &key, "an intensity"))
+            {
                 for d in descendants(model, n) {
                     model.nodes[d].intensity = None;
                 }
@@ -685,7 +688,14 @@ fn apply_override(
             }
         }
         Target::LocalCapacity(u) | Target::LocalGeneration(u) => {
-            let Some(s) = r.series(v, &key, &want, false) else {
+            let what = match info.target {
+                Target::LocalCapacity(_) => "a capacity",
+                _ => "a generation",
+            };
+            let Some(s) = r
+                .series(v, &key, &want, false)
+                .filter(|s| r.non_negative(s, v.span, &key, what))
+            else {
                 return;
             };
             if let Some(e) = model.electricity.as_mut() {
@@ -758,7 +768,15 @@ fn apply_override(
                 f.1 = x;
             }
         }
-        Target::Children(_) | Target::Mix | Target::Local => {}
+        Target::IncinerationElectricity => {
+            let Some(x) = r.series(v, &key, &want, false) else {
+                return;
+            };
+            if let Some(w) = model.waste.as_mut() {
+                w.incineration_electricity = x;
+            }
+        }
+        Target::Children(_) | Target::Mix | Target::Local | Target::Energy(_) => {}
     }
 }
 
@@ -772,7 +790,7 @@ fn descendants(model: &Model, n: usize) -> Vec<usize> {
     out
 }
 
-const MEASURE_KEYS: [&str; 15] = [
+const MEASURE_KEYS: [&str; 21] = [
     "id",
     "name",
     "lever",
@@ -780,6 +798,7 @@ const MEASURE_KEYS: [&str; 15] = [
     "start",
     "full",
     "ramp",
+    "until",
     "by",
     "value",
     "amount",
@@ -788,6 +807,23 @@ const MEASURE_KEYS: [&str; 15] = [
     "capacity",
     "capacity_factor",
     "generation",
+    "degradation",
+    "mass",
+    "types",
+    "fuel",
+    "ratio",
+];
+
+/// The levers, in the order messages list them.
+const LEVERS: [&str; 8] = [
+    "scale",
+    "set",
+    "add",
+    "shift",
+    "generation",
+    "divert",
+    "save",
+    "switch",
 ];
 
 fn lever_keys(lever: &str) -> &'static [&'static str] {
@@ -796,7 +832,10 @@ fn lever_keys(lever: &str) -> &'static [&'static str] {
         "set" => &["value"],
         "add" => &["amount"],
         "shift" => &["from", "to", "amount"],
-        "generation" => &["capacity", "capacity_factor", "generation"],
+        "generation" => &["capacity", "capacity_factor", "generation", "degradation"],
+        "divert" => &["from", "to", "mass", "types"],
+        "save" => &["fuel", "amount"],
+        "switch" => &["from", "to", "amount", "ratio"],
         _ => &[],
     }
 }
@@ -838,7 +877,32 @@ fn schedule(r: &mut Reader, mi: &[(yaml::Key, Node)], mp: &str, span: Span) -> O
             }
         }
     };
-    Some(Schedule { start, full, ramp })
+    let until = match get(mi, "until") {
+        None => None,
+        Some(u) => {
+            let y = r.year(u, &join(mp, "until"))?;
+            if y <= start {
+                r.err(
+                    Diagnostic::new(
+                        u.span,
+                        format!("`until` ({y}) is not after `start` ({start})"),
+                    )
+                    .at(join(mp, "until"))
+                    .expected(format!(
+                        "a year after {start}: the first year without effect"
+                    )),
+                );
+                return None;
+            }
+            Some(y)
+        }
+    };
+    Some(Schedule {
+        start,
+        full,
+        ramp,
+        until,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -942,6 +1006,23 @@ fn item_list(
     Some(out)
 }
 
+/// A measure on the grid form the model does not have: `electricity.grid_factor` when the
+/// grid is a `mix`, or `electricity.mix` when it is a `grid_factor`. The message and a hint.
+fn grid_kind_mismatch(model: &Model, path: &str) -> Option<(String, &'static str)> {
+    let grid = &model.electricity.as_ref()?.grid;
+    match (path, grid) {
+        ("electricity.grid_factor", Grid::Mix(_)) => Some((
+            "targets `electricity.grid_factor`, but the model's grid is a `mix`".into(),
+            "a mix has no single grid factor: change its plants' shares with `shift` or `set` on `electricity.mix`",
+        )),
+        ("electricity.mix", Grid::Factor { .. }) => Some((
+            "targets `electricity.mix`, but the model's grid is a `grid_factor`".into(),
+            "the model gives one grid factor: act on `electricity.grid_factor` (`scale`, `set`, `add`)",
+        )),
+        _ => None,
+    }
+}
+
 fn read_measure(
     r: &mut Reader,
     model: &Model,
@@ -964,16 +1045,17 @@ fn read_measure(
             r.err(
                 Diagnostic::new(ln.span, format!("unknown lever `{lever_text}`"))
                     .at(join(mp, "lever"))
-                    .expected("`scale`, `set`, `add`, `shift` or `generation`")
-                    .suggest(nearest(
-                        &lever_text,
-                        ["scale", "set", "add", "shift", "generation"],
-                    )),
+                    .expected(
+                        "`scale`, `set`, `add`, `shift`, `generation`, `divert`, `save` or `switch`",
+                    )
+                    .suggest(nearest(&lever_text, LEVERS)),
             );
             return None;
         }
     }
-    let mut allowed: Vec<&str> = vec!["id", "name", "lever", "target", "start", "full", "ramp"];
+    let mut allowed: Vec<&str> = vec![
+        "id", "name", "lever", "target", "start", "full", "ramp", "until",
+    ];
     allowed.extend_from_slice(lever_keys(&lever_text));
     let mi = r.map(m, mp, &allowed)?;
     let id = r
@@ -989,6 +1071,14 @@ fn read_measure(
     let tp = join(mp, "target");
     let ttext = r.text(tn, &tp)?.to_string();
     let schedule = schedule(r, mi, mp, m.span)?;
+    if let Some((message, hint)) = grid_kind_mismatch(model, &ttext) {
+        r.err(
+            Diagnostic::new(tn.span, format!("measure `{id}` {message}"))
+                .at(tp)
+                .note(hint),
+        );
+        return None;
+    }
     let (info, mapped) = crate::maps::resolve(r, paths, &ttext, tn.span, &tp, &id, ctx)?;
     let info = info.clone();
     // A value for a target reached through the package's `maps` keeps the mapped path's unit.
@@ -997,15 +1087,24 @@ fn read_measure(
         None => r.series(nd, path, &Want::Dim(info.dim.clone()), false),
     };
     let target = info.target.clone();
+    let energy = matches!(target, Target::Energy(_));
     let lever_fits = match lever_text.as_str() {
         "generation" => target == Target::Local,
         "shift" => target.is_share_map(),
-        "set" => target != Target::Local,
-        _ => !target.is_share_map() && target != Target::Local,
+        "set" => target != Target::Local && !energy,
+        "divert" => target == Target::WasteRoutes,
+        "save" | "switch" => energy,
+        _ => !target.is_share_map() && target != Target::Local && !energy,
     };
     if !lever_fits {
         let hint = if target == Target::Local {
             "`electricity.local` takes the `generation` lever"
+        } else if energy {
+            "`demand.<node>.energy` takes `save` or `switch`"
+        } else if lever_text == "divert" {
+            "`divert` applies to `waste.routes`"
+        } else if matches!(lever_text.as_str(), "save" | "switch") {
+            "`save` and `switch` apply to `demand.<node>.energy`"
         } else if target.is_share_map() {
             "a share map takes `shift` or `set` (with a map of shares)"
         } else {
@@ -1126,61 +1225,55 @@ fn read_measure(
             }
             Lever::Shift { from, to, amount }
         }
+        "generation" => read_generation(r, mi, mp, m)?,
+        "divert" => read_divert(r, model, mi, mp, m)?,
+        "save" => {
+            let fnode = need(r, "fuel")?;
+            let fuel = fuel_name(r, model, fnode, &join(mp, "fuel"))?;
+            let an = need(r, "amount")?;
+            let amount = energy_amount(r, an, &join(mp, "amount"))?;
+            Lever::Save { fuel, amount }
+        }
         _ => {
-            // generation
-            let generation_gj = match (get(mi, "capacity"), get(mi, "generation")) {
-                (Some(c), None) => {
-                    let cap = r.quantity(c, &join(mp, "capacity"))?;
-                    let (u, _) = crate::read::unit_of(&cap);
-                    if u.dim != Dimension::energy() {
-                        r.err(
-                            Diagnostic::new(c.span, "expected a power, e.g. `\"40 MW\"`")
-                                .at(join(mp, "capacity"))
-                                .found(format!("{}", u.dim)),
-                        );
-                        return None;
-                    }
-                    let cfn = need(r, "capacity_factor")?;
-                    let cf = r.number(cfn, &join(mp, "capacity_factor"))?;
-                    if !(0.0..=1.0).contains(&cf) {
-                        r.err(
-                            Diagnostic::new(
-                                m.span,
-                                format!("capacity factor {cf} is outside 0 to 1"),
-                            )
-                            .at(join(mp, "capacity_factor")),
-                        );
-                        return None;
-                    }
-                    // Power is energy per year: capacity in base GJ/yr × capacity factor.
-                    cap.value * u.factor * cf
-                }
-                (None, Some(g)) => {
-                    let q = r.quantity(g, &join(mp, "generation"))?;
-                    let (u, _) = crate::read::unit_of(&q);
-                    if u.dim != Dimension::energy() {
-                        r.err(
-                            Diagnostic::new(
-                                g.span,
-                                "expected an energy per year, e.g. `\"5000 MWh\"`",
-                            )
-                            .at(join(mp, "generation"))
-                            .found(format!("{}", u.dim)),
-                        );
-                        return None;
-                    }
-                    q.value * u.factor
-                }
-                _ => {
-                    r.err(Diagnostic::new(m.span, "a `generation` measure needs `capacity` and `capacity_factor`, or `generation`").at(mp));
-                    return None;
-                }
-            };
-            if generation_gj < 0.0 {
-                r.err(Diagnostic::new(m.span, "generation cannot be negative").at(mp));
+            // switch
+            let fnode = need(r, "from")?;
+            let from = fuel_name(r, model, fnode, &join(mp, "from"))?;
+            let tnode = need(r, "to")?;
+            let to = fuel_name(r, model, tnode, &join(mp, "to"))?;
+            if from == to {
+                r.err(
+                    Diagnostic::new(tnode.span, "`from` and `to` are the same fuel")
+                        .at(join(mp, "to"))
+                        .expected("a fuel other than `from`"),
+                );
                 return None;
             }
-            Lever::Generation { generation_gj }
+            let an = need(r, "amount")?;
+            let amount = energy_amount(r, an, &join(mp, "amount"))?;
+            let ratio = match get(mi, "ratio") {
+                None => 1.0,
+                Some(rn) => {
+                    let x = r.number(rn, &join(mp, "ratio"))?;
+                    if x <= 0.0 {
+                        r.err(
+                            Diagnostic::new(
+                                rn.span,
+                                format!("a switch ratio must be positive ({x})"),
+                            )
+                            .at(join(mp, "ratio"))
+                            .expected("GJ of `to` per GJ of `from`, > 0 (1: energy held equal)"),
+                        );
+                        return None;
+                    }
+                    x
+                }
+            };
+            Lever::Switch {
+                from,
+                to,
+                amount,
+                ratio,
+            }
         }
     };
     // A lever value that is an expression over drivers would need the drivers after all
@@ -1211,6 +1304,225 @@ fn read_measure(
         lever,
         schedule,
         span: m.span,
+    })
+}
+
+/// A series whose values must be known at load (a number, `points` or `base`), not an
+/// expression over drivers.
+fn known_series(r: &mut Reader, n: &Node, path: &str, want: &Want) -> Option<Vec<f64>> {
+    let s = r.series(n, path, want, false)?;
+    match s.values() {
+        Some(v) => Some(v.to_vec()),
+        None => {
+            r.err(
+                Diagnostic::new(n.span, "this value must be known at load")
+                    .at(path)
+                    .expected("a number, a value with a unit, or a `points`/`base` series")
+                    .found("an expression over drivers"),
+            );
+            None
+        }
+    }
+}
+
+/// The `generation` lever: `capacity` with `capacity_factor`, or `generation` (series known
+/// at load, ≥ 0), and an optional `degradation` in [0, 1).
+fn read_generation(r: &mut Reader, mi: &[(yaml::Key, Node)], mp: &str, m: &Node) -> Option<Lever> {
+    let generation_gj: Vec<f64> = match (get(mi, "capacity"), get(mi, "generation")) {
+        (Some(c), None) => {
+            let cp = join(mp, "capacity");
+            let s = r.series(c, &cp, &Want::Any, false)?;
+            if s.dim != Dimension::energy() {
+                r.err(
+                    Diagnostic::new(c.span, "expected a power, e.g. `\"40 MW\"`")
+                        .at(cp)
+                        .found(format!("{}", s.dim)),
+                );
+                return None;
+            }
+            if !r.non_negative(&s, c.span, &cp, "a capacity") {
+                return None;
+            }
+            let cap = known_series(r, c, &cp, &Want::Dim(Dimension::energy()))?;
+            let cfn = r.req(mi, "capacity_factor", mp, m.span)?;
+            let cfp = join(mp, "capacity_factor");
+            let cf_series = r.series(cfn, &cfp, &Want::Dim(Dimension::none()), false)?;
+            if let Some((i, x)) = cf_series.values().and_then(|v| {
+                v.iter()
+                    .enumerate()
+                    .find(|(_, x)| !(0.0..=1.0).contains(*x))
+            }) {
+                r.err(
+                    Diagnostic::new(
+                        cfn.span,
+                        format!(
+                            "capacity factor {x} is outside 0 to 1 in {}",
+                            r.base_year + i as i32
+                        ),
+                    )
+                    .at(cfp),
+                );
+                return None;
+            }
+            let cf = known_series(r, cfn, &cfp, &Want::Dim(Dimension::none()))?;
+            // Power is energy per year: capacity in base GJ/yr × capacity factor.
+            cap.iter().zip(&cf).map(|(c, f)| c * f).collect()
+        }
+        (None, Some(g)) => {
+            let gp = join(mp, "generation");
+            let s = r.series(g, &gp, &Want::Any, false)?;
+            if s.dim != Dimension::energy() {
+                r.err(
+                    Diagnostic::new(g.span, "expected an energy per year, e.g. `\"5000 MWh\"`")
+                        .at(gp)
+                        .found(format!("{}", s.dim)),
+                );
+                return None;
+            }
+            if !r.non_negative(&s, g.span, &gp, "a generation") {
+                return None;
+            }
+            known_series(r, g, &gp, &Want::Dim(Dimension::energy()))?
+        }
+        _ => {
+            r.err(Diagnostic::new(m.span, "a `generation` measure needs `capacity` and `capacity_factor`, or `generation`").at(mp));
+            return None;
+        }
+    };
+    let degradation = match get(mi, "degradation") {
+        None => 0.0,
+        Some(d) => {
+            let dp = join(mp, "degradation");
+            let x = r.number(d, &dp)?;
+            if !(0.0..1.0).contains(&x) {
+                r.err(
+                    Diagnostic::new(d.span, format!("degradation {x} is outside [0, 1)"))
+                        .at(dp)
+                        .expected("a fraction of output lost per year, e.g. `0.005`"),
+                );
+                return None;
+            }
+            x
+        }
+    };
+    Some(Lever::Generation {
+        generation_gj,
+        degradation,
+    })
+}
+
+/// A fuel named by a measure key.
+fn fuel_name(r: &mut Reader, model: &Model, n: &Node, path: &str) -> Option<usize> {
+    let t = r.text(n, path)?;
+    match model.fuels.index_of(t) {
+        Some(i) => Some(i),
+        None => {
+            r.err(
+                Diagnostic::new(n.span, format!("unknown fuel `{t}`"))
+                    .at(path)
+                    .suggest(nearest(t, model.fuels.ids())),
+            );
+            None
+        }
+    }
+}
+
+/// An energy per year (`save`, `switch` amounts), ≥ 0.
+fn energy_amount(r: &mut Reader, n: &Node, path: &str) -> Option<Series> {
+    let s = r.series(n, path, &Want::Any, false)?;
+    if s.dim != Dimension::energy() {
+        r.err(
+            Diagnostic::new(n.span, "expected an energy per year")
+                .at(path)
+                .expected("a value such as `\"12 GWh\"` or `\"300 TJ\"`")
+                .found(match &s.unit_text {
+                    Some(u) => format!("`{u}` ({})", s.dim),
+                    None => format!("a plain number ({})", s.dim),
+                }),
+        );
+        return None;
+    }
+    r.non_negative(&s, n.span, path, "an amount").then_some(s)
+}
+
+/// The `divert` lever on `waste.routes`: `from` routes, one `to` route, a `mass` per year,
+/// and optional waste `types` (composition-aware routes only).
+fn read_divert(
+    r: &mut Reader,
+    model: &Model,
+    mi: &[(yaml::Key, Node)],
+    mp: &str,
+    m: &Node,
+) -> Option<Lever> {
+    let names: Vec<String> = ROUTES.iter().map(|s| s.to_string()).collect();
+    let fnode = r.req(mi, "from", mp, m.span)?;
+    let from = item_list(r, fnode, &join(mp, "from"), &names, "route")?;
+    let tnode = r.req(mi, "to", mp, m.span)?;
+    let tp = join(mp, "to");
+    let tt = r.text(tnode, &tp)?;
+    let Some(to) = names.iter().position(|x| x == tt) else {
+        r.err(
+            Diagnostic::new(tnode.span, format!("unknown route `{tt}`"))
+                .at(tp)
+                .expected("one route")
+                .suggest(nearest(tt, names.iter().map(String::as_str))),
+        );
+        return None;
+    };
+    if from.is_empty() {
+        r.err(Diagnostic::new(fnode.span, "`from` needs at least one route").at(join(mp, "from")));
+        return None;
+    }
+    if from.contains(&to) {
+        r.err(
+            Diagnostic::new(tnode.span, format!("`{tt}` is in both `from` and `to`"))
+                .at(join(mp, "to")),
+        );
+        return None;
+    }
+    let mnode = r.req(mi, "mass", mp, m.span)?;
+    let mpath = join(mp, "mass");
+    let mass = r.series(mnode, &mpath, &Want::Any, false)?;
+    if mass.dim != Dimension::mass() {
+        r.err(
+            Diagnostic::new(mnode.span, "`mass` must be a mass per year")
+                .at(mpath)
+                .expected("a unit such as `t/day`, `t/yr` or `kt/yr`")
+                .found(match &mass.unit_text {
+                    Some(u) => format!("`{u}` ({})", mass.dim),
+                    None => format!("a plain number ({})", mass.dim),
+                }),
+        );
+        return None;
+    }
+    if !r.non_negative(&mass, mnode.span, &mpath, "a diverted mass") {
+        return None;
+    }
+    let types = match get(mi, "types") {
+        None => None,
+        Some(tn) => {
+            let tp = join(mp, "types");
+            let by_type = model.waste.as_ref().is_some_and(|w| w.by_type);
+            if !by_type {
+                r.err(
+                    Diagnostic::new(tn.span, "`types` needs composition-aware routes")
+                        .at(tp)
+                        .note("give `waste.routes` as `{ by_type: { <type>: { <route>: share } } }` (docs/EXTENSIONS.md)"),
+                );
+                return None;
+            }
+            let type_names: Vec<String> = lcs_factors::WasteType::ALL
+                .iter()
+                .map(|t| t.name().to_string())
+                .collect();
+            Some(item_list(r, tn, &tp, &type_names, "waste type")?)
+        }
+    };
+    Some(Lever::Divert {
+        from,
+        to,
+        mass,
+        types,
     })
 }
 
@@ -1367,9 +1679,13 @@ fn check_measure_fuels(r: &mut Reader, model: &Model, actions: &[Action]) {
         .is_some_and(|e| !matches!(e.grid, Grid::None));
     for a in actions {
         for m in &a.measures {
-            let Target::Fuels(n) = m.target else { continue };
+            let n = match m.target {
+                Target::Fuels(n) | Target::Energy(n) => n,
+                _ => continue,
+            };
             let brought: Vec<usize> = match &m.lever {
                 Lever::Shift { to, .. } => to.clone(),
+                Lever::Switch { to, .. } => vec![*to],
                 Lever::SetMap { value } => value
                     .iter()
                     .filter(|(_, v)| *v > 0.0)

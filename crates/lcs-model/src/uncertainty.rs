@@ -212,7 +212,10 @@ fn read_param(
         return None;
     }
     let info = find_path(r, paths, &path, pn.span, &join(pp, "path"))?.clone();
-    if info.target.is_share_map() || info.target == Target::Local {
+    if info.target.is_share_map()
+        || info.target == Target::Local
+        || matches!(info.target, Target::Energy(_))
+    {
         r.err(
             Diagnostic::new(pn.span, format!("`{path}` is not a series"))
                 .at(join(pp, "path"))

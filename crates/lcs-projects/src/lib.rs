@@ -59,7 +59,7 @@ pub enum ProjectError {
         /// Project id.
         project: String,
         /// The engine's error.
-        error: RunError,
+        error: Box<RunError>,
     },
     /// The project's economics could not be expressed on the requested basis.
     Conversion {
@@ -191,8 +191,8 @@ pub fn model_grid_factor(project: &Project) -> Result<Vec<f64>, ProjectError> {
         error,
     })?;
     let ws = lcs_engine::run_reference(&c).map_err(|error| ProjectError::Run {
+        error: Box::new(error),
         project: project.id.clone(),
-        error,
     })?;
     // t CO2e/MWh → t CO2e/GJ.
     Ok(lcs_engine::grid_factor_co2e(&c, &ws)

@@ -101,12 +101,12 @@ pub fn screen(s: &Scenario) -> Result<Vec<Candidate>, ProjectError> {
                 error,
             })?;
             let reference = lcs_engine::run_reference(&c).map_err(|error| ProjectError::Run {
+                error: Box::new(error),
                 project: subject.clone(),
-                error,
             })?;
             let with = lcs_engine::run_all(&c).map_err(|error| ProjectError::Run {
+                error: Box::new(error),
                 project: subject.clone(),
-                error,
             })?;
             let (base, end) = (model.base_year, model.end_year);
             let start = m.schedule.start.clamp(base, end);
@@ -119,18 +119,30 @@ pub fn screen(s: &Scenario) -> Result<Vec<Candidate>, ProjectError> {
             let mut known: Vec<(&'static str, String)> = Vec::new();
             let mut missing: Vec<(&'static str, &'static str)> = Vec::new();
             match (&m.lever, methodology) {
-                (Lever::Generation { generation_gj }, _) => {
+                (
+                    Lever::Generation {
+                        generation_gj,
+                        degradation,
+                    },
+                    _,
+                ) => {
+                    // The measure's output at full effect, in the year the estimate uses.
+                    let gj = generation_gj.get(iy(year)).copied().unwrap_or(0.0);
                     known.push((
                         "generation",
                         format!(
                             "\"{} MWh/yr\"",
-                            lcs_units::format_number(round_sig(generation_gj / 3.6))
+                            lcs_units::format_number(round_sig(gj / 3.6))
                         ),
                     ));
-                    missing.push((
-                        "parameters.degradation",
-                        "output lost per year of age (optional, default 0)",
-                    ));
+                    if *degradation > 0.0 {
+                        known.push(("degradation", lcs_units::format_number(*degradation)));
+                    } else {
+                        missing.push((
+                            "parameters.degradation",
+                            "output lost per year of age (optional, default 0)",
+                        ));
+                    }
                 }
                 (Lever::Shift { from, to, .. }, Methodology::FuelSwitch) => {
                     if let [f] = from.as_slice() {

@@ -434,6 +434,8 @@ pub fn target_words(m: &Model, t: &Target) -> String {
         Target::LandfillRecovery => "landfill gas recovery".into(),
         Target::SourceActivity(s) => format!("activity of {}", m.source_name(*s)),
         Target::SourceFactor(s, g) => format!("{} factor of {}", g.name(), m.source_name(*s)),
+        Target::Energy(n) => format!("final energy of {}", m.node_name(*n)),
+        Target::IncinerationElectricity => "electricity per tonne incinerated".into(),
     }
 }
 
@@ -525,16 +527,101 @@ pub fn lever_words(m: &Model, x: &Measure) -> (String, Option<f64>, String) {
                 String::new(),
             )
         }
-        Lever::Generation { generation_gj } => {
-            // 1 MWh = 3.6 GJ.
-            let mwh = generation_gj / 3.6;
+        Lever::Generation {
+            generation_gj,
+            degradation,
+        } => {
+            // At full effect (the `full` year); 1 MWh = 3.6 GJ.
+            let i = (full.clamp(m.base_year, m.end_year) - m.base_year) as usize;
+            let mwh = generation_gj.get(i).copied().unwrap_or(0.0) / 3.6;
+            let aging = if *degradation > 0.0 {
+                format!(", losing {} % a year", words_number(100.0 * degradation))
+            } else {
+                String::new()
+            };
             (
-                format!("add {} MWh/yr of local generation", words_number(mwh)),
+                format!(
+                    "add {} MWh/yr of local generation{aging}",
+                    words_number(mwh)
+                ),
                 Some(mwh),
                 "MWh/yr".into(),
             )
         }
+        Lever::Divert { from, to, mass, .. } => {
+            let routes = m.share_map_item_names(&Target::WasteRoutes);
+            let route = |i: usize| routes.get(i).cloned().unwrap_or_default();
+            let from: Vec<String> = from.iter().map(|&i| route(i)).collect();
+            match value_in_unit(m, mass, full) {
+                Some((v, u)) => (
+                    format!(
+                        "divert up to {}{} of waste from {} to {}",
+                        words_number(v),
+                        space(&u),
+                        and_list(&from),
+                        route(*to)
+                    ),
+                    Some(v),
+                    u,
+                ),
+                None => (
+                    format!("divert waste from {} to {}", and_list(&from), route(*to)),
+                    None,
+                    String::new(),
+                ),
+            }
+        }
+        Lever::Save { fuel, amount } => match value_in_unit(m, amount, full) {
+            Some((v, u)) => (
+                format!(
+                    "save {}{} of {} in {what}",
+                    words_number(v),
+                    space(&u),
+                    fuel_id_name(m, *fuel)
+                ),
+                Some(v),
+                u,
+            ),
+            None => (
+                format!("save {} in {what}", fuel_id_name(m, *fuel)),
+                None,
+                String::new(),
+            ),
+        },
+        Lever::Switch {
+            from, to, amount, ..
+        } => match value_in_unit(m, amount, full) {
+            Some((v, u)) => (
+                format!(
+                    "switch {}{} of {what} from {} to {}",
+                    words_number(v),
+                    space(&u),
+                    fuel_id_name(m, *from),
+                    fuel_id_name(m, *to)
+                ),
+                Some(v),
+                u,
+            ),
+            None => (
+                format!(
+                    "switch {what} from {} to {}",
+                    fuel_id_name(m, *from),
+                    fuel_id_name(m, *to)
+                ),
+                None,
+                String::new(),
+            ),
+        },
     }
+}
+
+/// The display name of fuel `i` (an index into the model's fuel table).
+fn fuel_id_name(m: &Model, i: usize) -> String {
+    m.fuels
+        .fuels()
+        .get(i)
+        .map(|f| m.fuel_name(&f.id))
+        .unwrap_or_default()
 }
 
 fn space(u: &str) -> String {

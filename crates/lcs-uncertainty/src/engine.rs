@@ -128,18 +128,19 @@ impl<'a> ScenarioModel<'a> {
 
     /// A one-line description of a run error.
     pub fn describe(&self, e: &RunError) -> String {
-        match e.cause {
-            Cause::Measure { action, measure } => {
+        match &e.cause {
+            &Cause::Measure { action, measure } => {
                 let a = &self.s.actions[action];
                 format!(
                     "measure `{}` of action `{}` {} in {}",
                     a.measures[measure].id, a.id, e.problem, e.year
                 )
             }
-            Cause::Parameter { index } => format!(
+            &Cause::Parameter { index } => format!(
                 "uncertain parameter `{}` {} in {}",
                 self.s.uncertainty[index].id, e.problem, e.year
             ),
+            Cause::Series { .. } | Cause::Row { .. } => e.to_string(),
         }
     }
 }

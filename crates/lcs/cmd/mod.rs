@@ -172,8 +172,8 @@ pub fn compile(s: &Scenario) -> Result<Compiled, Failure> {
 
 /// A diagnostic for a measure that failed during a run, pointing at the measure.
 pub fn run_error(s: &Scenario, e: &RunError) -> Diagnostic {
-    match e.cause {
-        lcs_engine::Cause::Measure { action, measure } => {
+    match &e.cause {
+        &lcs_engine::Cause::Measure { action, measure } => {
             let action = &s.actions[action];
             let m = &action.measures[measure];
             Diagnostic::new(
@@ -182,14 +182,17 @@ pub fn run_error(s: &Scenario, e: &RunError) -> Diagnostic {
             )
             .at(format!("{}.target", m.key))
             .note(format!("target: `{}`", m.target_path))
-            .note("a measure may not make a share negative, a share map stop summing to 1, or an intensity or activity negative (MODEL.md §9)")
+            .note(match e.problem {
+                lcs_engine::Problem::EnergyShortfall { .. } => "a `save` or `switch` can take at most the final energy of its fuel that the leaves below its node use in the year (docs/EXTENSIONS.md)",
+                _ => "a measure may not make a share negative, a share map stop summing to 1, or an intensity or activity negative (MODEL.md §9)",
+            })
         }
-        lcs_engine::Cause::Parameter { index } => {
+        &lcs_engine::Cause::Parameter { index } => {
             let p = &s.uncertainty[index];
             Diagnostic::new(
                 p.span,
                 format!(
-                    "uncertain parameter `{}`: {} in {}",
+                    "uncertain parameter `{}`: sample {} in {}",
                     p.id, e.problem, e.year
                 ),
             )
@@ -199,6 +202,25 @@ pub fn run_error(s: &Scenario, e: &RunError) -> Diagnostic {
                 "truncate the distribution (`min`, `max`) so that no sample leaves the valid range",
             )
         }
+        lcs_engine::Cause::Series { name, span } => {
+            let message = format!("`{name}` {} in {}", e.problem.state(), e.year);
+            match span {
+                Some(sp) => Diagnostic::new(*sp, message),
+                None => Diagnostic::new(s.model.span, message),
+            }
+            .at(name.clone())
+            .note(match e.problem {
+                lcs_engine::Problem::NonFinite { .. } => {
+                    "a division by zero (a driver that is 0 in that year) or a value too large; every series must be finite in every model year"
+                }
+                _ => "an activity must be ≥ 0 in every model year (MODEL.md §9)",
+            })
+        }
+        lcs_engine::Cause::Row { variable } => Diagnostic::new(
+            s.model.span,
+            format!("result `{variable}` {} in {}", e.problem.state(), e.year),
+        )
+        .note("every result must be finite: look for a value too large in the model"),
     }
 }
 

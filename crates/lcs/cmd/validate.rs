@@ -1,5 +1,6 @@
-//! `lcs validate`: check files without writing anything. Scenarios are also evaluated, so
-//! that a measure that breaks a rule in some year is reported too.
+//! `lcs validate`: check files without writing anything. Scenarios (and their references)
+//! and bare models are also evaluated, so that a measure that breaks a rule in some year, or
+//! a result that is not finite, is reported too.
 
 use super::{run_error, Failure};
 use crate::render;
@@ -15,13 +16,26 @@ pub fn run(files: &[PathBuf]) -> Result<(), Failure> {
                 render::report(&d, &loader.sources);
                 failed = true;
             }
-            Ok(Checked::Model(m)) => println!(
-                "ok  {} (model `{}`, {} drivers, {} demand nodes)",
-                f.display(),
-                m.region_id,
-                m.drivers.len(),
-                m.nodes.len()
-            ),
+            Ok(Checked::Model(m)) => {
+                let (region, n_drivers, n_nodes) =
+                    (m.region_id.clone(), m.drivers.len(), m.nodes.len());
+                let s = lcs_model::Scenario::of_model(*m, "model");
+                let outcome = lcs_engine::compile(&s)
+                    .map_err(|e| Box::new(lcs_model::Diagnostic::new(s.span, e.to_string())))
+                    .and_then(|c| {
+                        lcs_engine::run_reference(&c).map_err(|e| Box::new(run_error(&s, &e)))
+                    });
+                match outcome {
+                    Ok(_) => println!(
+                        "ok  {} (model `{region}`, {n_drivers} drivers, {n_nodes} demand nodes)",
+                        f.display(),
+                    ),
+                    Err(d) => {
+                        render::report(&[*d], &loader.sources);
+                        failed = true;
+                    }
+                }
+            }
             Ok(Checked::Package { id, n_actions }) => println!(
                 "ok  {} (package `{id}`, {n_actions} actions; paths are checked with a scenario)",
                 f.display()

@@ -1,0 +1,324 @@
+//! Electricity (MODEL.md §5): demand, busbar supply, local generation, grid supply, grid
+//! emissions and their allocation to demand.
+//!
+//! ```text
+//! D(y)  = Σ_leaves FE(n, electricity, y) / 3.6                 # MWh
+//! B(y)  = D(y) / (1 - losses(y))                               # busbar supply
+//! L(y)  = Σ_units capacity * capacity_factor (or generation)
+//!         + waste-to-energy (§7) + `generation` measures (§9)  # local generation
+//! G(y)  = max(B(y) - L(y), 0)                                  # grid supply
+//! X(y)  = max(L(y) - B(y), 0)                                  # export, no credit
+//! EE(y) = G(y) * grid_factor(y)                                # factor of one gas
+//!       | Σ_p G(y) * 3.6 * share_p(y) / efficiency_p * EF(fuel_p, energy)   # mix
+//! leaf n is allocated EE(y) * FE(n, elec, y) / (3.6 * D(y))    # 0 when D = 0
+//! ```
+//!
+//! Units: energy in GJ inside, MWh for the balance rows (1 MWh = 3.6 GJ); power is energy
+//! per year (1 MW = 8760 MWh per year, converted at load); emissions in t.
+
+use crate::compile::Builder;
+use crate::plan::{
+    Bound, Combo, CompileError, ElectricityPlan, Gas, GridPlan, LocalPlan, PlantPlan,
+};
+use lcs_factors::Category;
+use lcs_model::Grid;
+
+/// GJ per MWh.
+pub(crate) const GJ_PER_MWH: f64 = 3.6;
+
+/// Compiles the electricity section: losses, the grid (factor or mix), local units, and the
+/// slot that `generation` measures add to.
+pub(crate) fn compile_electricity(
+    b: &mut Builder,
+    run_fuels: &[usize],
+) -> Result<ElectricityPlan, CompileError> {
+    let model = b.model;
+    let fuel = model
+        .fuels
+        .index_of("electricity")
+        .and_then(|e| run_fuels.iter().position(|&f| f == e));
+    let mut plan = ElectricityPlan {
+        losses: b.zero,
+        grid: GridPlan::None,
+        local: Vec::new(),
+        extra_generation: 0,
+        fuel,
+        section: model.electricity.is_some(),
+    };
+    if let Some(e) = &model.electricity {
+        plan.losses = b.series(&e.losses, "electricity.losses", Bound::Losses)?;
+        plan.grid = match &e.grid {
+            Grid::Factor { factor, species } => {
+                let slot = b.series(factor, "electricity.grid_factor", Bound::NonNegative)?;
+                let gas = match species {
+                    lcs_units::Species::CO2 => Gas::Co2,
+                    lcs_units::Species::CH4 => Gas::Ch4,
+                    lcs_units::Species::N2O => Gas::N2o,
+                    lcs_units::Species::CO2e => Gas::Co2e,
+                };
+                GridPlan::Factor { slot, gas }
+            }
+            Grid::Mix(plants) => {
+                let mut v = Vec::new();
+                for p in plants {
+                    let share = b.series(
+                        &p.share,
+                        format!("electricity.mix.{}.share", p.name),
+                        Bound::Fraction,
+                    )?;
+                    let (fuel_per_gj, factors) = match (p.fuel, p.efficiency) {
+                        (Some(fuel), Some(eff)) => (
+                            1.0 / eff,
+                            crate::factors::combustion_factors(model, fuel, Some(Category::Energy))
+                                .to_array(),
+                        ),
+                        (None, _) => (0.0, [0.0; 4]),
+                        (Some(_), None) => {
+                            return Err(CompileError::Unresolved {
+                                what: format!("efficiency of plant `{}`", p.name),
+                            })
+                        }
+                    };
+                    v.push(PlantPlan {
+                        share,
+                        fuel_per_gj,
+                        factors,
+                    });
+                }
+                GridPlan::Mix(v)
+            }
+            Grid::None => GridPlan::None,
+        };
+        for u in &e.local {
+            let p = format!("electricity.local.{}", u.name);
+            let unit = match (&u.capacity, &u.capacity_factor, &u.generation) {
+                (Some(c), Some(cf), _) => LocalPlan {
+                    a: b.series(c, format!("{p}.capacity"), Bound::NonNegative)?,
+                    b: b.series(cf, format!("{p}.capacity_factor"), Bound::Fraction)?,
+                },
+                (_, _, Some(g)) => LocalPlan {
+                    a: b.series(g, format!("{p}.generation"), Bound::NonNegative)?,
+                    b: b.one,
+                },
+                _ => {
+                    return Err(CompileError::Unresolved {
+                        what: format!("capacity and capacity factor, or generation, of `{p}`"),
+                    })
+                }
+            };
+            plan.local.push(unit);
+        }
+    }
+    plan.extra_generation = b.empty("electricity.local (generation measures)");
+    Ok(plan)
+}
+
+/// Output of a `generation` measure at full effect in each model year, GJ (docs/EXTENSIONS.md):
+/// `G(y) = generation(y) * (1 - degradation)^(y - start)` for `y ≥ start`, `generation(y)`
+/// before (where the ramp weight is 0 anyway). `generation(y)` is `capacity(y) *
+/// capacity_factor(y)` or the given generation.
+pub(crate) fn generation_output(
+    generation_gj: &[f64],
+    degradation: f64,
+    start: i32,
+    base_year: i32,
+) -> Vec<f64> {
+    generation_gj
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let age = base_year + i as i32 - start;
+            if age > 0 && degradation > 0.0 {
+                g * (1.0 - degradation).powi(age)
+            } else {
+                *g
+            }
+        })
+        .collect()
+}
+
+/// Electricity demand at the point of use, GJ: `Σ FE(n, electricity, y)` over the
+/// electricity combos, in combo order (overwrites `demand_gj`).
+pub(crate) fn electricity_demand(
+    combos: &[Combo],
+    combo_gj: &[f64],
+    n: usize,
+    demand_gj: &mut [f64],
+) {
+    demand_gj.fill(0.0);
+    for (ci, cb) in combos.iter().enumerate() {
+        if cb.is_elec {
+            crate::demand::add_scaled(demand_gj, &combo_gj[ci * n..ci * n + n], 1.0);
+        }
+    }
+}
+
+/// Busbar supply `B = D / (1 - losses)` (any energy unit).
+#[inline]
+pub(crate) fn busbar_supply(demand: f64, losses: f64) -> f64 {
+    demand / (1.0 - losses)
+}
+
+/// Local generation in year `y`, GJ: waste-to-energy + `generation` measures + Σ units
+/// `a(y) * b(y)` (capacity × capacity factor, or generation × 1), in that order.
+#[inline]
+pub(crate) fn local_generation(
+    plan: &ElectricityPlan,
+    arena: &[f64],
+    n: usize,
+    y: usize,
+    wte_gj: f64,
+) -> f64 {
+    let mut local_gj = wte_gj + arena[plan.extra_generation * n + y];
+    for u in &plan.local {
+        local_gj += arena[u.a * n + y] * arena[u.b * n + y];
+    }
+    local_gj
+}
+
+/// Grid supply `G = max(B - L, 0)`.
+#[inline]
+pub(crate) fn grid_supply(busbar: f64, local: f64) -> f64 {
+    (busbar - local).max(0.0)
+}
+
+/// Export `X = max(L - B, 0)`: surplus local generation, which earns no credit.
+#[inline]
+pub(crate) fn export(busbar: f64, local: f64) -> f64 {
+    (local - busbar).max(0.0)
+}
+
+/// Emissions of grid supply in year `y`, t: `[fossil CO2, CH4, N2O, CO2e as given,
+/// biogenic CO2]`. A factor puts `G * factor` on its gas; a mix burns `G * 3.6 * share_p /
+/// efficiency_p` GJ of each plant's fuel with category `energy` factors.
+#[inline]
+pub(crate) fn grid_emissions(
+    grid: &GridPlan,
+    arena: &[f64],
+    n: usize,
+    y: usize,
+    grid_gj: f64,
+) -> [f64; 5] {
+    let mut ee = [0.0f64; 5];
+    match grid {
+        GridPlan::Factor { slot, gas } => {
+            let i = match gas {
+                Gas::Co2 => 0,
+                Gas::Ch4 => 1,
+                Gas::N2o => 2,
+                Gas::Co2e => 3,
+            };
+            ee[i] = grid_gj * arena[slot * n + y];
+        }
+        GridPlan::Mix(plants) => {
+            for p in plants {
+                let fuel = grid_gj * arena[p.share * n + y] * p.fuel_per_gj;
+                ee[0] += fuel * p.factors[0];
+                ee[4] += fuel * p.factors[1];
+                ee[1] += fuel * p.factors[2];
+                ee[2] += fuel * p.factors[3];
+            }
+        }
+        GridPlan::None => {}
+    }
+    ee
+}
+
+/// The electricity balance of every year (MODEL.md §5): writes the balance rows (`elec`,
+/// rows of [`crate::elec_row`], MWh), adds grid emissions to the gas rows (`gas`) and
+/// writes grid emissions in CO2e (`grid_co2e_t`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn electricity_balance(
+    plan: &ElectricityPlan,
+    arena: &[f64],
+    n: usize,
+    demand_gj: &[f64],
+    wte_gj: &[f64],
+    gwp: (f64, f64),
+    elec: &mut [f64],
+    gas: &mut [f64],
+    grid_co2e_t: &mut [f64],
+) {
+    use crate::eval::elec_row as row;
+    for y in 0..n {
+        let demand = demand_gj[y] / GJ_PER_MWH;
+        let losses = arena[plan.losses * n + y];
+        let busbar = busbar_supply(demand, losses);
+        let local = local_generation(plan, arena, n, y, wte_gj[y]) / GJ_PER_MWH;
+        let grid = grid_supply(busbar, local);
+        elec[row::DEMAND * n + y] = demand;
+        elec[row::LOCAL * n + y] = local;
+        elec[row::GRID * n + y] = grid;
+        elec[row::EXPORT * n + y] = export(busbar, local);
+        elec[row::LOSSES * n + y] = busbar - demand;
+        elec[row::WASTE_TO_ENERGY * n + y] = wte_gj[y] / GJ_PER_MWH;
+        let ee = grid_emissions(&plan.grid, arena, n, y, grid * GJ_PER_MWH);
+        gas[y] += ee[0];
+        gas[n + y] += ee[1];
+        gas[2 * n + y] += ee[2];
+        gas[3 * n + y] += ee[4];
+        grid_co2e_t[y] = ee[0] + gwp.0 * ee[1] + gwp.1 * ee[2] + ee[3];
+    }
+}
+
+/// Allocation of grid emissions to demand (consumption view), t CO2e: each sector gets
+/// `EE(y) * FE(elec of its leaves, y) / D(y)` (0 when `D = 0`), added to its row of
+/// `sector`.
+pub(crate) fn allocate_grid_emissions(
+    combos: &[Combo],
+    combo_gj: &[f64],
+    n: usize,
+    grid_co2e_t: &[f64],
+    demand_gj: &[f64],
+    sector: &mut [f64],
+) {
+    for (ci, cb) in combos.iter().enumerate() {
+        if !cb.is_elec {
+            continue;
+        }
+        let fe = &combo_gj[ci * n..ci * n + n];
+        let row = &mut sector[cb.top * n..cb.top * n + n];
+        for (((x, e), f), d) in row.iter_mut().zip(grid_co2e_t).zip(fe).zip(demand_gj) {
+            if *d > 0.0 {
+                *x += e * f / d;
+            }
+        }
+    }
+}
+
+/// The emission factor of grid supply in each year, t CO2e per MWh: `grid_factor(y)` in
+/// CO2e with the model's GWP, or for a mix `Σ_p share_p(y) / efficiency_p *
+/// EF_CO2e(fuel_p, energy) * 3.6`. Empty when the model has no grid.
+pub(crate) fn grid_factor_co2e_of(
+    grid: &GridPlan,
+    arena: &[f64],
+    n: usize,
+    gwp: (f64, f64),
+) -> Vec<f64> {
+    let (g_ch4, g_n2o) = gwp;
+    match grid {
+        GridPlan::Factor { slot, gas } => {
+            let weight = match gas {
+                Gas::Ch4 => g_ch4,
+                Gas::N2o => g_n2o,
+                Gas::Co2 | Gas::Co2e => 1.0,
+            };
+            (0..n)
+                .map(|y| arena[slot * n + y] * weight * GJ_PER_MWH)
+                .collect()
+        }
+        GridPlan::Mix(plants) => (0..n)
+            .map(|y| {
+                let mut t_per_gj = 0.0;
+                for p in plants {
+                    let f = p.factors;
+                    t_per_gj += arena[p.share * n + y]
+                        * p.fuel_per_gj
+                        * (f[0] + g_ch4 * f[2] + g_n2o * f[3]);
+                }
+                t_per_gj * GJ_PER_MWH
+            })
+            .collect(),
+        GridPlan::None => Vec::new(),
+    }
+}
