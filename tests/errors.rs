@@ -147,6 +147,13 @@ const CASES: &[Case] = &[
     c("generation-degradation-outside", &["scenario.yaml:6:121", "degradation 1.5 is outside [0, 1)", "key: `actions[0].measures[0].degradation`"]),
     c("divert-mass-not-a-mass", &["scenario.yaml:6:100", "`mass` must be a mass per year", "`t/day`", "`MWh` (energy)", "key: `actions[0].measures[0].mass`"]),
     c("divert-types-without-by-type", &["scenario.yaml:6:116", "`types` needs composition-aware routes", "key: `actions[0].measures[0].types`", "by_type"]),
+    // ---- engine: composition-aware waste routes and wastewater (issue 10) ----
+    c("route-does-not-accept-type", &["model.yaml:28:46", "route `composting` does not accept `plastics`", "key: `waste.routes.by_type.plastics.composting`", "`landfill`, `recycling`, `incineration`"]),
+    c("shift-to-a-route-that-refuses-the-type", &["scenario.yaml:6:88", "route `anaerobic_digestion` does not accept `plastics`", "key: `actions[0].measures[0].to`"]),
+    c("by-type-map-missing", &["model.yaml:23:", "`plastics` is in the composition but has no route map", "key: `waste.routes.by_type.plastics`"]),
+    c("accepts-without-by-type", &["model.yaml:25:12", "`accepts` needs composition-aware routes", "key: `waste.accepts`"]),
+    c("wastewater-unknown-pathway", &["model.yaml:25:17", "unknown pathway `septic_tnk`", "key: `wastewater.domestic.pathways.septic_tnk`", "did you mean `septic_tank`?"]),
+    c("wastewater-bod-not-per-person", &["model.yaml:24:10", "BOD per person times its activity is not a mass", "key: `wastewater.domestic.bod`", "40 g/person/day"]),
     c("grid-factor-measure-on-mix", &["scenario.yaml:6:43", "measure `E1.1` targets `electricity.grid_factor`, but the model's grid is a `mix`", "key: `actions[0].measures[0].target`", "`electricity.mix`"]),
 ];
 

@@ -214,8 +214,14 @@ pub(crate) fn terms(
         demand_terms(a, ya, b, yb, g, opts, &mut out)?;
     }
     if let (Some(wa), Some(wb)) = (&a.waste, &b.waste) {
+        // Without solid waste at both points (a wastewater section alone) the row is one
+        // level: all of its change is an emission-factor effect.
+        let no_tonnes = wa.generated_t[ya] == 0.0 && wb.generated_t[yb] == 0.0;
         let factors = |w: &lcs_engine::WasteBreakdown, y: usize, side: Side| {
             let (gen, c) = (w.generated_t[y], w.co2e_t[y]);
+            if no_tonnes {
+                return Ok(vec![1.0, c]);
+            }
             if gen == 0.0 && c != 0.0 {
                 return Err(DecomposeError::Undefined {
                     term: "waste".into(),

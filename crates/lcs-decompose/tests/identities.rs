@@ -373,3 +373,23 @@ fn kaya_identity_by_hand() {
     assert!((e.iter().sum::<f64>() - 3.46).abs() < 1e-12);
     assert!((e[0] - 4.92856).abs() < 1e-5 && (e[2] + 5.44827).abs() < 1e-5);
 }
+
+#[test]
+fn a_wastewater_section_is_part_of_the_waste_term() {
+    // No solid waste: the `Waste` row is the wastewater section alone, one level whose
+    // change is an emission-factor effect; the identities hold and the totals match.
+    let m = |bod: &str| {
+        format!(
+            "region: {{ id: r, name: R }}\nyears: {{ base: 2020, end: 2030 }}\ngwp: AR5\ndrivers:\n  population: {{ unit: person, points: {{ 2020: 100000, 2030: 120000 }} }}\nwastewater:\n  domestic:\n    population: population\n    bod: \"{bod} g/person/day\"\n    correction: 1.25\n    pathways: {{ septic_tank: 0.5, aerobic: 0.3, sea_river_lake: 0.2 }}\n    protein: \"28.835 kg/person/yr\"\n"
+        )
+    };
+    let b = run_files(
+        &[("model.yaml", &m("40")), ("scenario.yaml", BAU)],
+        "scenario.yaml",
+    );
+    let d = decompose(point(&b, 2020), point(&b, 2030), &Options::default()).unwrap();
+    assert_identities(&d, &b, 2020, &b, 2030);
+    let t = d.total();
+    assert!(t.change_kt() > 0.0);
+    assert!((t.effect(Effect::EmissionFactor) - t.change_kt()).abs() < 1e-12);
+}

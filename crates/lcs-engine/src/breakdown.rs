@@ -11,7 +11,8 @@
 //!                         M(n,f) fuel share of the leaf's final energy
 //!                         F(n,f) t CO2e per GJ: the fuel's direct factor, or for electricity
 //!                                e = EE / D, the grid emissions per GJ of electricity demand
-//! waste:                  C = W × (C_waste / W)            (generated t × t CO2e per t generated)
+//! waste:                  C = W × (C_waste / W)            (generated t × t CO2e per t generated;
+//!                                                            C_waste includes wastewater)
 //! source s:               C(s) = A(s) × Σ_g GWP_g × factor(s,g)
 //! ```
 //!
@@ -86,12 +87,13 @@ pub struct LeafFuel {
     pub co2e_t_per_gj: Vec<f64>,
 }
 
-/// The waste section: generation and its emissions.
+/// The `Waste` row of the sector view: solid waste generated and the row's emissions.
 #[derive(Clone, Debug)]
 pub struct WasteBreakdown {
-    /// Generated waste, t per year.
+    /// Generated solid waste, t per year (0 without a waste section).
     pub generated_t: Vec<f64>,
-    /// Waste emissions (landfill, composting, incineration), t CO2e per year.
+    /// Emissions of the `Waste` row (landfill, composting, incineration and, where the
+    /// model has one, wastewater), t CO2e per year.
     pub co2e_t: Vec<f64>,
 }
 
@@ -201,7 +203,9 @@ pub fn breakdown(scenario: &Scenario, c: &Compiled, ws: &Workspace) -> Breakdown
         .collect();
     let n_tops = c.labels.tops.len();
     let sector_row = |i: usize| ws.out.sector_t.row(i).to_vec();
-    let waste = c.waste.as_ref().map(|_| WasteBreakdown {
+    // The `Waste` row of the sector view: solid waste and, where the model has one, the
+    // wastewater section (both in one row of MODEL.md §10's sector view).
+    let waste = c.labels.has_waste.then(|| WasteBreakdown {
         generated_t: ws.out.waste_t.clone(),
         co2e_t: sector_row(n_tops),
     });

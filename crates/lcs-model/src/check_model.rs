@@ -13,7 +13,7 @@ use crate::yaml::{Node, NodeKind};
 use lcs_factors::{Category, FuelOverride, FuelTable, GwpSet, PerCategory, WasteType};
 use lcs_units::{nearest, Dimension, Species, UnitRegistry};
 
-const MODEL_KEYS: [&str; 11] = [
+const MODEL_KEYS: [&str; 12] = [
     "region",
     "years",
     "gwp",
@@ -23,6 +23,7 @@ const MODEL_KEYS: [&str; 11] = [
     "electricity",
     "fuels",
     "waste",
+    "wastewater",
     "sources",
     "report",
 ];
@@ -205,6 +206,8 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
     let electricity = get(items, "electricity").and_then(|n| read_electricity(&mut r, &fuels, n));
     // waste
     let waste = get(items, "waste").and_then(|n| read_waste(&mut r, n));
+    let wastewater =
+        get(items, "wastewater").and_then(|n| crate::wastewater::read_wastewater(&mut r, n));
     // sources
     let mut sources = Vec::new();
     if let Some(n) = get(items, "sources") {
@@ -261,6 +264,7 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
         fuel_names,
         electricity,
         waste,
+        wastewater,
         sources,
         report_intensity,
         span: root.span,
@@ -798,6 +802,8 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
             "landfill",
             "incineration",
             "composting",
+            "anaerobic_digestion",
+            "accepts",
         ],
     )?;
     let d = lcs_factors::waste_defaults();
@@ -824,19 +830,43 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
     };
     let cn = r_req(r, items, "composition", n)?;
     let composition = share_map(r, cn, "waste.composition", "waste type", &type_resolver)?;
-    let route_resolver = |name: &str| {
-        ROUTES
-            .iter()
-            .position(|x| *x == name)
-            .ok_or_else(|| ROUTES.iter().map(|s| s.to_string()).collect())
+    let accepts = match get(items, "accepts") {
+        Some(a) => crate::routes::read_accepts(r, a)?,
+        None => crate::routes::default_accepts(),
     };
     let rn = r_req(r, items, "routes", n)?;
-    let routes = share_map(r, rn, "waste.routes", "route", &route_resolver)?;
+    let by_type =
+        matches!(&rn.kind, NodeKind::Map(m) if m.iter().any(|(k, _)| k.text == "by_type"));
+    let (routes, type_routes) = if by_type {
+        let maps = crate::routes::read_type_routes(r, rn, &accepts, &composition)?;
+        (Vec::new(), maps)
+    } else {
+        if let Some(a) = get(items, "accepts") {
+            r.err(
+                Diagnostic::new(a.span, "`accepts` needs composition-aware routes")
+                    .at("waste.accepts")
+                    .note("give `waste.routes` as `{ by_type: { <type>: { <route>: share } } }` (docs/EXTENSIONS.md); shares of mixed waste take every type"),
+            );
+            return None;
+        }
+        let routes = share_map(r, rn, "waste.routes", "route", &crate::routes::route_index)?;
+        (routes, Vec::new())
+    };
+    let ad_index = lcs_factors::WasteRoute::AnaerobicDigestion.index();
+    let ad_named = get(items, "anaerobic_digestion").is_some()
+        || routes.iter().any(|s| s.item == ad_index)
+        || type_routes.iter().flatten().any(|s| s.item == ad_index);
     let mut w = Waste {
         generation,
         composition,
         routes,
-        by_type: false,
+        by_type,
+        type_routes,
+        accepts,
+        ad_ch4: d.ad_ch4_kg_per_t * 1e-3,
+        ad_n2o: d.ad_n2o_kg_per_t * 1e-3,
+        ad_electricity: r.zero(Dimension::energy().div(&Dimension::mass()), n.span),
+        ad_named,
         mcf: d.mcf,
         oxidation: d.oxidation,
         recovery: r.zero(Dimension::none(), n.span),
@@ -941,34 +971,74 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
     }
     if let Some(c) = get(items, "composting") {
         let ci = r.map(c, "waste.composting", &["CH4", "N2O"])?;
-        for (key, sp, slot) in [
-            ("CH4", Species::CH4, &mut w.compost_ch4),
-            ("N2O", Species::N2O, &mut w.compost_n2o),
-        ] {
-            if let Some(v) = get(ci, key) {
-                let kp = join("waste.composting", key);
-                let q = r.quantity(v, &kp)?;
-                let (u, _) = crate::read::unit_of(&q);
-                let ok = u.dim.is_none() || u.dim == Dimension::species_tag(sp);
-                if !ok || q.unit.is_none() {
-                    r.err(
-                        Diagnostic::new(
-                            v.span,
-                            format!("expected a mass of {key} per mass of waste"),
-                        )
-                        .at(kp)
-                        .expected(format!(
-                            "a value such as `\"4 kg/t\"` or `\"4 kg {key}/t\"`"
-                        ))
-                        .found(format!("{}", u.dim)),
-                    );
-                    return None;
-                }
-                *slot = q.value * u.factor;
-            }
+        let (ch4, n2o) = treatment_factors(r, ci, "waste.composting")?;
+        w.compost_ch4 = ch4.unwrap_or(w.compost_ch4);
+        w.compost_n2o = n2o.unwrap_or(w.compost_n2o);
+    }
+    if let Some(c) = get(items, "anaerobic_digestion") {
+        let kp = "waste.anaerobic_digestion";
+        let ci = r.map(c, kp, &["CH4", "N2O", "electricity"])?;
+        let (ch4, n2o) = treatment_factors(r, ci, kp)?;
+        w.ad_ch4 = ch4.unwrap_or(w.ad_ch4);
+        w.ad_n2o = n2o.unwrap_or(w.ad_n2o);
+        if let Some(e) = get(ci, "electricity") {
+            w.ad_electricity = r.series(
+                e,
+                &join(kp, "electricity"),
+                &Want::Dim(Dimension::energy().div(&Dimension::mass())),
+                false,
+            )?;
         }
     }
     Some(w)
+}
+
+/// `CH4` and `N2O` per tonne of wet waste treated (composting, anaerobic digestion), in t
+/// per t; `None` where not given.
+fn treatment_factors(
+    r: &mut Reader,
+    ci: &[(crate::yaml::Key, Node)],
+    path: &str,
+) -> Option<(Option<f64>, Option<f64>)> {
+    let mut out = [None, None];
+    for (i, (key, sp)) in [("CH4", Species::CH4), ("N2O", Species::N2O)]
+        .into_iter()
+        .enumerate()
+    {
+        if let Some(v) = get(ci, key) {
+            let kp = join(path, key);
+            let q = r.quantity(v, &kp)?;
+            let (u, _) = crate::read::unit_of(&q);
+            let ok = u.dim.is_none() || u.dim == Dimension::species_tag(sp);
+            if !ok || q.unit.is_none() {
+                r.err(
+                    Diagnostic::new(
+                        v.span,
+                        format!("expected a mass of {key} per mass of waste"),
+                    )
+                    .at(kp)
+                    .expected(format!(
+                        "a value such as `\"4 kg/t\"` or `\"4 kg {key}/t\"`"
+                    ))
+                    .found(format!("{}", u.dim)),
+                );
+                return None;
+            }
+            let x = q.value * u.factor;
+            if x < 0.0 {
+                r.err(
+                    Diagnostic::new(
+                        v.span,
+                        format!("an emission factor cannot be negative ({x} t/t)"),
+                    )
+                    .at(kp),
+                );
+                return None;
+            }
+            out[i] = Some(x);
+        }
+    }
+    Some((out[0], out[1]))
 }
 
 fn r_req<'n>(
@@ -1156,6 +1226,17 @@ pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
     }
     for src in &model.sources {
         activities.push((&src.activity, format!("sources.{}.activity", src.path)));
+    }
+    if let Some(ww) = &model.wastewater {
+        if let Some(d) = &ww.domestic {
+            activities.push((&d.population, "wastewater.domestic.population".to_string()));
+        }
+        for ind in &ww.industrial {
+            activities.push((
+                &ind.production,
+                format!("wastewater.industrial.{}.production", ind.name),
+            ));
+        }
     }
     for (a, key) in activities {
         let Activity::Driver { driver, span, .. } = a else {

@@ -32,9 +32,11 @@ mod model;
 mod paths;
 mod project;
 mod read;
+mod routes;
 mod scenario;
 mod source;
 mod uncertainty;
+mod wastewater;
 pub mod yaml;
 
 pub use check_model::node_key_path;
@@ -45,5 +47,6 @@ pub use project::{
     Captive, Economics, GridFactor, Incinerator, Methodology, Parameters, Project, PvOutput,
     Reference, Revenue, Status,
 };
+pub use routes::{default_accepts, Accepts};
 pub use scenario::{Checked, FileKind, Loader};
 pub use source::{FileId, SourceFile, Sources, Span};

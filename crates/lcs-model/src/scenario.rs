@@ -725,19 +725,9 @@ fn apply_override(
             let routes = matches!(info.target, Target::WasteRoutes);
             let resolve = |name: &str| -> Result<usize, Vec<String>> {
                 if routes {
-                    ROUTES
-                        .iter()
-                        .position(|x| *x == name)
-                        .ok_or_else(|| ROUTES.iter().map(|s| s.to_string()).collect())
+                    crate::routes::route_index(name)
                 } else {
-                    lcs_factors::WasteType::parse(name)
-                        .map(|t| t.index())
-                        .ok_or_else(|| {
-                            lcs_factors::WasteType::ALL
-                                .iter()
-                                .map(|t| t.name().to_string())
-                                .collect()
-                        })
+                    crate::routes::type_index(name)
                 }
             };
             if let Some(m) = share_map(
@@ -752,6 +742,19 @@ fn apply_override(
                         w.routes = m;
                     } else {
                         w.composition = m;
+                    }
+                }
+            }
+        }
+        Target::TypeRoutes(t) => {
+            let Some(w) = model.waste.as_ref() else {
+                return;
+            };
+            let accepts = w.accepts;
+            if let Some(m) = share_map(r, v, &key, "route", &crate::routes::route_index) {
+                if crate::routes::check_type_map(r, &accepts, t, &m, &key) {
+                    if let Some(w) = model.waste.as_mut() {
+                        w.type_routes[t] = m;
                     }
                 }
             }
@@ -776,7 +779,65 @@ fn apply_override(
                 w.incineration_electricity = x;
             }
         }
+        Target::WastewaterRecovery(i) => {
+            let Some(x) = r.fraction(v, &key) else { return };
+            if let Some(st) = wastewater_stream(model, i) {
+                st.recovery = x;
+            }
+        }
+        Target::WastewaterPathways(i) => {
+            let Some(st) = wastewater_stream(model, i) else {
+                return;
+            };
+            let names: Vec<String> = st.pathways.iter().map(|p| p.name.clone()).collect();
+            let resolve = |name: &str| -> Result<usize, Vec<String>> {
+                names
+                    .iter()
+                    .position(|n| n == name)
+                    .ok_or_else(|| names.clone())
+            };
+            if let Some(m) = share_map(r, v, &key, "pathway", &resolve) {
+                if let Some(st) = wastewater_stream(model, i) {
+                    for p in st.pathways.iter_mut() {
+                        p.share = r.zero(Dimension::none(), span);
+                    }
+                    for it in m {
+                        st.pathways[it.item].share = it.share;
+                    }
+                }
+            }
+        }
+        Target::IndustrialProduction(i) => {
+            let Some((a, dim)) = r.activity(v, &key) else {
+                return;
+            };
+            if dim != info.dim {
+                r.err(
+                    Diagnostic::new(v.span, "the override changes the production's dimension")
+                        .at(key)
+                        .expected(format!("{}", info.dim))
+                        .found(format!("{dim}")),
+                );
+                return;
+            }
+            if let Some(ind) = model
+                .wastewater
+                .as_mut()
+                .and_then(|w| w.industrial.get_mut(i))
+            {
+                ind.production = a;
+            }
+        }
         Target::Children(_) | Target::Mix | Target::Local | Target::Energy(_) => {}
+    }
+}
+
+/// The wastewater stream of a target: domestic (`None`) or industry `i`.
+fn wastewater_stream(model: &mut Model, i: Option<usize>) -> Option<&mut WastewaterStream> {
+    let w = model.wastewater.as_mut()?;
+    match i {
+        None => w.domestic.as_mut().map(|d| &mut d.stream),
+        Some(i) => w.industrial.get_mut(i).map(|x| &mut x.stream),
     }
 }
 
@@ -1088,6 +1149,18 @@ fn read_measure(
     };
     let target = info.target.clone();
     let energy = matches!(target, Target::Energy(_));
+    let by_type = model.waste.as_ref().is_some_and(|w| w.by_type);
+    if by_type && target == Target::WasteRoutes && lever_text != "divert" {
+        r.err(
+            Diagnostic::new(
+                ln.span,
+                format!("lever `{lever_text}` does not apply to `waste.routes` of composition-aware routes"),
+            )
+            .at(join(mp, "lever"))
+            .note("the routes are given per waste type: act on `waste.routes.<type>` (`shift`, `set`), or use `divert` on `waste.routes`"),
+        );
+        return None;
+    }
     let lever_fits = match lever_text.as_str() {
         "generation" => target == Target::Local,
         "shift" => target.is_share_map(),
@@ -1188,6 +1261,7 @@ fn read_measure(
                 Target::Children(_) => "child node",
                 Target::Mix => "plant",
                 Target::WasteComposition => "waste type",
+                Target::WastewaterPathways(_) => "pathway",
                 _ => "route",
             };
             let fnode = need(r, "from")?;
@@ -1276,6 +1350,49 @@ fn read_measure(
             }
         }
     };
+    // Composition-aware routes: a measure may never send a type to a route that does not
+    // accept it.
+    if let Some(w) = model.waste.as_ref() {
+        let refuse = |r: &mut Reader, route: usize, t: usize, key: &str| {
+            let node = get(mi, key).unwrap_or(m);
+            r.err(crate::routes::refused(
+                &w.accepts,
+                route,
+                t,
+                node.span,
+                &join(mp, key),
+            ));
+        };
+        match (&target, &lever) {
+            (Target::TypeRoutes(t), Lever::Shift { to, .. }) => {
+                if let Some(&bad) = to.iter().find(|&&k| !w.accepts[k][*t]) {
+                    refuse(r, bad, *t, "to");
+                    return None;
+                }
+            }
+            (Target::TypeRoutes(t), Lever::SetMap { value }) => {
+                if let Some(&(bad, _)) = value.iter().find(|(k, x)| *x > 0.0 && !w.accepts[*k][*t])
+                {
+                    refuse(r, bad, *t, "value");
+                    return None;
+                }
+            }
+            (
+                Target::WasteRoutes,
+                Lever::Divert {
+                    to,
+                    types: Some(types),
+                    ..
+                },
+            ) => {
+                if let Some(&bad) = types.iter().find(|&&t| !w.accepts[*to][t]) {
+                    refuse(r, *to, bad, "types");
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
     // A lever value that is an expression over drivers would need the drivers after all
     // measures, but a measure on a driver runs while drivers are computed.
     let expr_param = match &lever {

@@ -93,12 +93,12 @@ fn print_summary(runs: &[RunSummary]) {
         let mut line = vec![format!("{}: total", r.id)];
         line.extend(cells("Emissions|CO2e", &fmt_kt));
         body.push(line);
-        for row in r
+        for (row, sector) in r
             .rows
             .iter()
-            .filter(|x| x.variable.starts_with("Emissions|CO2e|"))
+            .filter_map(|x| lcs_engine::var::sector(&x.variable).map(|s| (x, s)))
         {
-            let mut line = vec![format!("  {}", &row.variable["Emissions|CO2e|".len()..])];
+            let mut line = vec![format!("  {sector}")];
             line.extend(cells(&row.variable, &fmt_kt));
             body.push(line);
         }
