@@ -229,14 +229,14 @@ pub(crate) fn build_specs(c: &Compiled) -> Vec<RowSpec> {
     }
     for ((name, unit, factor), &slot) in l.drivers.iter().zip(&c.driver_slots) {
         push(
-            format!("Drivers|{name}"),
+            format!("{}|{name}", var::DRIVERS),
             unit,
             Source::Slot(slot, 1.0 / factor),
         );
     }
     for (d, name, unit, factor) in &l.intensity_drivers {
         push(
-            format!("Emissions Intensity|{name}"),
+            format!("{}|{name}", var::EMISSIONS_INTENSITY),
             &format!("t CO2e/{unit}"),
             Source::Intensity(c.driver_slots[*d], *factor),
         );

@@ -283,14 +283,7 @@ impl Loader {
             )
             .expected("a file with `ecotown:`")]);
         }
-        let mut r0 = Reader {
-            errors: Vec::new(),
-            units: lcs_units::UnitRegistry::builtin(),
-            base_year: 0,
-            end_year: 0,
-            drivers: Vec::new(),
-            bad_drivers: Vec::new(),
-        };
+        let mut r0 = crate::scenario::bare_reader();
         let Some(items) = r0.map(&node, "", &TOP_KEYS) else {
             return Err(r0.errors);
         };

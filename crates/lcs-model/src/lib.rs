@@ -34,13 +34,15 @@ mod project;
 mod read;
 mod routes;
 mod scenario;
+pub mod schema;
 mod source;
+pub mod starter;
 mod uncertainty;
 mod wastewater;
 pub mod yaml;
 
 pub use check_model::node_key_path;
-pub use diag::{render_all_plain, Diagnostic};
+pub use diag::{render_all_plain, Diagnostic, Severity};
 pub use model::*;
 pub use paths::{activity_dim, target_paths, PathInfo};
 pub use project::{

@@ -744,14 +744,7 @@ impl Loader {
 
 /// A reader for keys that need no model (ids, names, the region path).
 fn plain_reader() -> Reader {
-    Reader {
-        errors: Vec::new(),
-        units: lcs_units::UnitRegistry::builtin(),
-        base_year: 0,
-        end_year: 0,
-        drivers: Vec::new(),
-        bad_drivers: Vec::new(),
-    }
+    crate::scenario::bare_reader()
 }
 
 /// What a rate or amount must be, for checks and messages.

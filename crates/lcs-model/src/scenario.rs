@@ -5,7 +5,7 @@ use crate::check_model::{finalize, fuel_resolver, read_model, share_map};
 use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::paths::{target_paths, PathInfo};
-use crate::read::{get, join, Reader, Want};
+use crate::read::{get, join, one_of, Reader, Want};
 use crate::source::{FileId, Sources, Span};
 use crate::yaml::{self, Node, NodeKind};
 use lcs_levers::{Ramp, Schedule};
@@ -66,11 +66,15 @@ pub enum Checked {
 pub struct Loader {
     /// Every file read so far.
     pub sources: Sources,
+    /// The warnings of every successful load so far, each once (a model shared by several
+    /// scenarios reports its warnings once), in the order found.
+    pub warnings: Vec<Diagnostic>,
 }
 
 type Diags = Vec<Diagnostic>;
 
-const SCENARIO_KEYS: [&str; 9] = [
+/// The top-level keys of a scenario file (the schema lists the same).
+pub(crate) const SCENARIO_KEYS: [&str; 9] = [
     "scenario",
     "name",
     "model",
@@ -81,12 +85,38 @@ const SCENARIO_KEYS: [&str; 9] = [
     "targets",
     "uncertainty",
 ];
-const ACTION_KEYS: [&str; 6] = ["id", "name", "theme", "agency", "kpi", "measures"];
+/// The keys of an action.
+pub(crate) const ACTION_KEYS: [&str; 6] = ["id", "name", "theme", "agency", "kpi", "measures"];
+/// The top-level keys of a package file.
+pub(crate) const PACKAGE_KEYS: [&str; 4] = ["package", "name", "maps", "actions"];
+/// The keys of a scenario target (MODEL.md §10).
+pub(crate) const TARGET_KEYS: [&str; 7] = [
+    "id",
+    "metric",
+    "driver",
+    "year",
+    "reduction",
+    "relative_to",
+    "at_most",
+];
 
 impl Loader {
     /// A loader with no files read.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Keeps warnings, dropping any already kept (same place, same message).
+    pub(crate) fn keep_warnings(&mut self, warnings: Vec<Diagnostic>) {
+        for w in warnings {
+            if !self
+                .warnings
+                .iter()
+                .any(|k| k.span == w.span && k.message == w.message)
+            {
+                self.warnings.push(w);
+            }
+        }
     }
 
     pub(crate) fn read(&mut self, path: &Path) -> Result<(FileId, Node), Diags> {
@@ -150,7 +180,8 @@ impl Loader {
                 .expected("a file with `region:`")])
             }
         }
-        let (mut model, _) = read_model(&node)?;
+        let (mut model, r) = read_model(&node)?;
+        self.keep_warnings(r.warnings);
         let errs = finalize(&mut model);
         if errs.is_empty() {
             Ok(model)
@@ -185,6 +216,7 @@ impl Loader {
     fn package_forms(&mut self, node: &Node) -> Result<(String, usize), Diags> {
         let mut r = Reader {
             errors: Vec::new(),
+            warnings: Vec::new(),
             units: lcs_units::UnitRegistry::builtin(),
             base_year: 1900,
             end_year: 2200,
@@ -192,7 +224,7 @@ impl Loader {
             bad_drivers: Vec::new(),
         };
         let items = r
-            .map(node, "", &["package", "name", "maps", "actions"])
+            .map(node, "", &PACKAGE_KEYS)
             .ok_or_else(|| r.errors.clone())?;
         let id = get(items, "package")
             .and_then(|p| r.text(p, "package"))
@@ -224,6 +256,7 @@ impl Loader {
             }
         }
         if r.errors.is_empty() {
+            self.keep_warnings(r.warnings);
             Ok((id, n))
         } else {
             Err(r.errors)
@@ -406,9 +439,7 @@ impl Loader {
                                     continue;
                                 }
                                 let mut pr = reader_for(&model);
-                                if let Some(pi) =
-                                    pr.map(&pnode, "", &["package", "name", "maps", "actions"])
-                                {
+                                if let Some(pi) = pr.map(&pnode, "", &PACKAGE_KEYS) {
                                     let pid = get(pi, "package")
                                         .and_then(|x| pr.text(x, "package"))
                                         .map(str::to_string);
@@ -432,6 +463,7 @@ impl Loader {
                                     }
                                 }
                                 pkg_errors.append(&mut pr.errors);
+                                self.keep_warnings(std::mem::take(&mut pr.warnings));
                             }
                         }
                     }
@@ -509,6 +541,7 @@ impl Loader {
         let NodeKind::Map(leaf_items) = &leaf_node.kind else {
             unreachable!("checked to be a mapping")
         };
+        self.keep_warnings(std::mem::take(&mut r.warnings));
         let mut lr = bare_reader();
         let id = get(leaf_items, "scenario")
             .and_then(|s| lr.text(s, "scenario"))
@@ -531,9 +564,11 @@ impl Loader {
     }
 }
 
-fn bare_reader() -> Reader {
+/// A reader with no model (ids, names, file paths).
+pub(crate) fn bare_reader() -> Reader {
     Reader {
         errors: Vec::new(),
+        warnings: Vec::new(),
         units: lcs_units::UnitRegistry::builtin(),
         base_year: 0,
         end_year: 0,
@@ -546,6 +581,7 @@ fn bare_reader() -> Reader {
 pub(crate) fn reader_for(model: &Model) -> Reader {
     Reader {
         errors: Vec::new(),
+        warnings: Vec::new(),
         units: model.units.clone(),
         base_year: model.base_year,
         end_year: model.end_year,
@@ -692,10 +728,11 @@ fn apply_override(
                 Target::LocalCapacity(_) => "a capacity",
                 _ => "a generation",
             };
-            let Some(s) = r
-                .series(v, &key, &want, false)
-                .filter(|s| r.non_negative(s, v.span, &key, what))
-            else {
+            let s = match info.target {
+                Target::LocalCapacity(_) => r.power(v, &key, what),
+                _ => r.series(v, &key, &want, false),
+            };
+            let Some(s) = s.filter(|s| r.non_negative(s, v.span, &key, what)) else {
                 return;
             };
             if let Some(e) = model.electricity.as_mut() {
@@ -851,7 +888,8 @@ fn descendants(model: &Model, n: usize) -> Vec<usize> {
     out
 }
 
-const MEASURE_KEYS: [&str; 21] = [
+/// Every key a measure may have (each lever allows some of them).
+pub(crate) const MEASURE_KEYS: [&str; 21] = [
     "id",
     "name",
     "lever",
@@ -1050,14 +1088,7 @@ fn item_list(
                 r.err(
                     Diagnostic::new(node.span, format!("unknown {what} `{t}`"))
                         .at(path)
-                        .expected(format!(
-                            "one of {}",
-                            names
-                                .iter()
-                                .map(|n| format!("`{n}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ))
+                        .expected(one_of(names))
                         .suggest(nearest(&t, names.iter().map(String::as_str))),
                 );
                 return None;
@@ -1204,7 +1235,12 @@ fn read_measure(
         "add" => Lever::Add {
             amount: {
                 let nd = need(r, "amount")?;
-                value(r, nd, &join(mp, "amount"))?
+                let ap = join(mp, "amount");
+                if matches!(target, Target::LocalCapacity(_)) {
+                    r.power(nd, &ap, "a capacity")?
+                } else {
+                    value(r, nd, &ap)?
+                }
             },
         },
         "set" if target.is_share_map() => {
@@ -1220,6 +1256,7 @@ fn read_measure(
                     r.err(
                         Diagnostic::new(k.span, format!("unknown item `{}`", k.text))
                             .at(kp)
+                            .expected(one_of(&names))
                             .suggest(nearest(&k.text, names.iter().map(String::as_str))),
                     );
                     return None;
@@ -1251,7 +1288,12 @@ fn read_measure(
         "set" => Lever::Set {
             value: {
                 let nd = need(r, "value")?;
-                value(r, nd, &join(mp, "value"))?
+                let vp = join(mp, "value");
+                if matches!(target, Target::LocalCapacity(_)) {
+                    r.power(nd, &vp, "a capacity")?
+                } else {
+                    value(r, nd, &vp)?
+                }
             },
         },
         "shift" => {
@@ -1457,6 +1499,9 @@ fn read_generation(r: &mut Reader, mi: &[(yaml::Key, Node)], mp: &str, m: &Node)
                 );
                 return None;
             }
+            if let Some(t) = &s.unit_text {
+                r.check_power_unit(c.span, &cp, "a capacity", t)?;
+            }
             if !r.non_negative(&s, c.span, &cp, "a capacity") {
                 return None;
             }
@@ -1644,19 +1689,7 @@ fn read_divert(
 }
 
 fn read_target(r: &mut Reader, model: &Model, n: &Node, tp: &str) -> Option<TargetSpec> {
-    let ti = r.map(
-        n,
-        tp,
-        &[
-            "id",
-            "metric",
-            "driver",
-            "year",
-            "reduction",
-            "relative_to",
-            "at_most",
-        ],
-    )?;
+    let ti = r.map(n, tp, &TARGET_KEYS)?;
     let id = r
         .req(ti, "id", tp, n.span)
         .and_then(|x| r.text(x, &join(tp, "id")))
@@ -1716,13 +1749,77 @@ fn read_target(r: &mut Reader, model: &Model, n: &Node, tp: &str) -> Option<Targ
         get(ti, "at_most"),
     ) {
         (Some(red), Some(rel), None) => {
-            let reduction = r.number(red, &join(tp, "reduction"))?;
+            let rp = join(tp, "reduction");
+            let reduction = r.number(red, &rp)?;
+            if reduction > 1.0 {
+                let hint = if reduction <= 100.0 {
+                    format!(
+                        " (write `{}` for {} %)",
+                        lcs_units::format_number(reduction / 100.0),
+                        lcs_units::format_number(reduction).trim_end_matches(".0")
+                    )
+                } else {
+                    String::new()
+                };
+                r.err(
+                    Diagnostic::new(
+                        red.span,
+                        format!(
+                            "reduction {} is above 1",
+                            lcs_units::format_number(reduction).trim_end_matches(".0")
+                        ),
+                    )
+                        .at(rp)
+                        .expected(format!("a fraction from 0 to 1{hint}"))
+                        .note("the threshold is (1 - reduction) × the metric in `relative_to`; for a net-negative target write `at_most` with a negative value"),
+                );
+                return None;
+            }
+            if reduction < 0.0 {
+                r.err(
+                    Diagnostic::warning(
+                        red.span,
+                        "negative-reduction",
+                        format!(
+                            "reduction {} is negative: the target allows an increase of {} %",
+                            lcs_units::format_number(reduction).trim_end_matches(".0"),
+                            lcs_units::format_number(-100.0 * reduction).trim_end_matches(".0")
+                        ),
+                    )
+                    .at(rp)
+                    .expected("a fraction from 0 to 1"),
+                );
+            }
+            let relp = join(tp, "relative_to");
             match rel.as_scalar() {
                 Some("reference") => Threshold::Reference { reduction },
-                _ => Threshold::Year {
-                    reduction,
-                    year: r.model_year(rel, &join(tp, "relative_to"))?,
-                },
+                Some(t) if t.trim().parse::<i32>().is_err() => {
+                    r.err(
+                        Diagnostic::new(rel.span, format!("`relative_to: {t}` is neither a year nor `reference`"))
+                            .at(relp)
+                            .expected(format!(
+                                "a year from {} to {}, or `reference` (the scenario without its actions)",
+                                r.base_year, r.end_year
+                            ))
+                            .suggest(nearest(t, ["reference"])),
+                    );
+                    return None;
+                }
+                _ => {
+                    let year = r.model_year(rel, &relp);
+                    if year.is_none() {
+                        if let Some(d) = r.errors.last_mut() {
+                            d.expected = Some(format!(
+                                "a year from {} to {}, or `reference` (the scenario without its actions)",
+                                r.base_year, r.end_year
+                            ));
+                        }
+                    }
+                    Threshold::Year {
+                        reduction,
+                        year: year?,
+                    }
+                }
             }
         }
         (None, None, Some(am)) => {

@@ -147,6 +147,14 @@ pub struct ScenarioRun {
     pub notes: Vec<String>,
 }
 
+/// A target metric in words and the unit of its value and threshold: `emissions` in
+/// `kt CO2e/yr`, or `intensity per <driver>` in `t CO2e/<the driver's declared unit>`
+/// (MODEL.md §10, §11.11).
+pub fn target_metric(m: &lcs_model::Model, metric: &Metric) -> (String, String) {
+    let (words, unit, _) = metric_words(m, metric);
+    (words, unit)
+}
+
 impl ScenarioRun {
     /// Gathers a scenario's results from the engine: `run` with every action, `reference`
     /// with none, `targets` from [`lcs_engine::evaluate_targets`].

@@ -247,7 +247,7 @@ pub fn run(o: &Decompose) -> Result<(), Failure> {
     header.extend(d.sectors.iter().map(|s| s.sector.clone()));
     header.push("Total".into());
     let all: Vec<&lcs_decompose::SectorEffects> = d.sectors.iter().chain([&t]).collect();
-    let fmt = |v: f64| super::fmt_kt(v);
+    let fmt = |v: f64| super::fmt_num(v);
     let mut body = vec![{
         let mut r = vec![format!("start ({})", d.from)];
         r.extend(all.iter().map(|s| fmt(s.start_kt)));
@@ -314,7 +314,7 @@ fn run_kaya(
     let body: Vec<Vec<String>> = KAYA_FACTORS
         .iter()
         .zip(e)
-        .map(|(n, v)| vec![n.to_string(), super::fmt_kt(v)])
+        .map(|(n, v)| vec![n.to_string(), super::fmt_num(v)])
         .collect();
     println!("{}", table(&header, &body));
     println!("wrote {}", o.out.display());

@@ -64,7 +64,7 @@ pub fn run(
 }
 
 fn kt(t: f64) -> String {
-    super::fmt_kt(t / 1000.0)
+    super::fmt_num(t / 1000.0)
 }
 
 fn money(v: f64, factor: f64) -> String {

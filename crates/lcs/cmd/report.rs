@@ -1,7 +1,7 @@
 //! `lcs report`: the tables, workbook, charts and HTML page of a plan document, from the
 //! engine's results (lcs-report does the tables and writing; this is the glue).
 
-use super::{compile, load_all, report_run_error, Failure};
+use super::{check_years, compile, load_all, report_run_error, Failure};
 use crate::cli::ReportFormat;
 use lcs_engine::{attribute, evaluate_targets, run_all, run_reference, AttributionError, Method};
 use lcs_report::{Format, Options, Progress, Report, ScenarioRun};
@@ -59,6 +59,7 @@ pub fn run(
     decompose_year: Option<i32>,
 ) -> Result<(), Failure> {
     let (loader, scenarios) = load_all(files)?;
+    check_years(&scenarios, years, "report year")?;
     let progress = bar();
     progress.start("running scenarios", 3 * scenarios.len() as u64);
     let mut runs = Vec::new();
