@@ -167,6 +167,11 @@ const CASES: &[Case] = &[
     c("wastewater-unknown-pathway", &["model.yaml:25:17", "unknown pathway `septic_tnk`", "key: `wastewater.domestic.pathways.septic_tnk`", "did you mean `septic_tank`?"]),
     c("wastewater-bod-not-per-person", &["model.yaml:24:10", "BOD per person times its activity is not a mass", "key: `wastewater.domestic.bod`", "40 g/person/day"]),
     c("grid-factor-measure-on-mix", &["scenario.yaml:6:43", "measure `E1.1` targets `electricity.grid_factor`, but the model's grid is a `mix`", "key: `actions[0].measures[0].target`", "`electricity.mix`"]),
+    // ---- costs, economics and adjustments (docs/EXTENSIONS.md) ----
+    c("cost-per-unit-mismatch", &["scenario.yaml:9:63", "`MYR/kW` is a cost per capacity, but measure `A1.1` changes", "key: `actions[0].measures[0].cost.capex.per`", "MYR/GJ saved"]),
+    c("cost-currency-without-conversion", &["scenario.yaml:9:63", "no conversion from MYR (2035 prices) to MYR (2020 prices)", "key: `actions[0].measures[0].cost.capex`", "no price index for `MYR` in 2035"]),
+    c("economics-discount-rate-out-of-range", &["scenario.yaml:3:62", "discount rate 1.5 is outside", "key: `economics.discount_rate`"]),
+    c("adjust-unknown-action", &["scenario.yaml:12:3", "`adjust` names `A9`", "key: `adjust.A9`", "did you mean `A1`?"]),
 ];
 
 fn cases_dir() -> PathBuf {

@@ -45,6 +45,29 @@ pub enum MethodArg {
     ShapleySampled,
 }
 
+/// Attribution methods of `lcs macc`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum CostMethodArg {
+    /// Exact Shapley values (the default: abatements add up to the total reduction).
+    Shapley,
+    /// Each action alone (double counts interactions).
+    Solo,
+    /// Cumulative, in action order.
+    Sequential,
+    /// Shapley values estimated from 1000 random orderings (seed 1), for more actions than
+    /// exact Shapley takes.
+    ShapleySampled,
+}
+
+/// Cost-per-tonne conventions of `lcs macc`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ConventionArg {
+    /// Annual cost in the year over the year's abatement.
+    Year,
+    /// NPV over discounted cumulative abatement.
+    Cumulative,
+}
+
 /// Output formats of `lcs report`.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum ReportFormat {
@@ -342,6 +365,58 @@ pub enum Command {
         /// ...at the prices of this year (both through data/economics, docs/ECONOMICS.md).
         #[arg(long, requires = "currency", conflicts_with = "screen")]
         price_year: Option<i32>,
+    },
+    /// Marginal abatement cost curve: appraise every action's costs (investment, O&M and the
+    /// engine's energy cost changes) and write DIR/macc.csv, DIR/costs.csv, DIR/macc.svg and
+    /// DIR/macc.png (docs/COSTS.md).
+    Macc {
+        /// The scenario file (with `economics:` and `cost:` keys).
+        scenario: PathBuf,
+        /// The year of the curve (default: the year of the scenario's first target, else
+        /// the last model year).
+        #[arg(long)]
+        year: Option<i32>,
+        /// How abatement is attributed to actions.
+        #[arg(long, short, value_enum, default_value = "shapley")]
+        method: CostMethodArg,
+        /// Cost per tonne: `year` (annual cost in the year over the year's abatement) or
+        /// `cumulative` (NPV over discounted cumulative abatement).
+        #[arg(long, value_enum, default_value = "year")]
+        convention: ConventionArg,
+        /// The target whose required reduction is drawn (default: the first target in the
+        /// curve's year).
+        #[arg(long)]
+        target: Option<String>,
+        /// Output folder.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// Target seeking: the smallest ambition of the chosen actions (or the latest common
+    /// start year, or the smallest size of one measure) that meets a target, on the real
+    /// model; or, with `--least-cost`, the cheapest package in MACC order (docs/COSTS.md).
+    Seek {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// The target id.
+        #[arg(long)]
+        target: String,
+        /// `ambition` (a multiplier of the actions' ramp weights), `start` (a common start
+        /// year) or a measure id (its size).
+        #[arg(long, default_value = "ambition", conflicts_with = "least_cost")]
+        vary: String,
+        /// The actions varied, or the candidates of `--least-cost` (comma-separated ids;
+        /// default: all).
+        #[arg(long, value_delimiter = ',')]
+        actions: Vec<String>,
+        /// The largest ambition multiplier tried.
+        #[arg(long, default_value_t = 10.0)]
+        max_ambition: f64,
+        /// Choose actions in MACC order, whole or scaled, until the target is met.
+        #[arg(long)]
+        least_cost: bool,
+        /// Write the sought scenario (extending the input) to this YAML file.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
     },
     /// Measure evaluation speed, Shapley attribution time and a whole `lcs run` (use a
     /// release build: `cargo run --release -- bench ...`).

@@ -5,7 +5,7 @@
 //! indices from `data/economics/*.csv`, each row with its source), [`Tables::factor`] (the one
 //! conversion rule), and the equations of cost appraisal, one function each:
 //! [`discount_factor`], [`present_value`], [`capital_recovery_factor`], [`annualised`],
-//! [`levelised`].
+//! [`levelised`]; energy price sets of `data/prices/` in [`prices`].
 //!
 //! Conversion rule: a value in currency `c1` at the prices of year `p1`, expressed in `c2` at
 //! the prices of year `p2`, is first deflated within `c1`, then exchanged at the average rate
@@ -37,6 +37,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod ppp;
+pub mod prices;
 
 pub use ppp::{NoParity, Parities, ParityError};
 

@@ -35,6 +35,7 @@
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod adjust;
 mod attribution;
 mod breakdown;
 mod compile;

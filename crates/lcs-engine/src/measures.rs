@@ -384,10 +384,19 @@ pub(crate) fn compile_measures(
     for (a, act) in scenario.actions.iter().enumerate() {
         for (mi, m) in act.measures.iter().enumerate() {
             let op = out.ops.len();
+            let (ambition, shift) = scenario.measure_adjustment(a, mi);
+            let adjust = crate::adjust::MeasureAdjust { ambition, shift };
             out.ops.push(OpInfo {
                 action: a,
                 measure: mi,
-                weights: m.schedule.weights(model.base_year, model.end_year),
+                weights: crate::adjust::adjusted_weights(
+                    &m.schedule,
+                    adjust,
+                    model.base_year,
+                    model.end_year,
+                ),
+                schedule: m.schedule,
+                adjust,
             });
             let fail = |problem: &'static str| CompileError::Measure {
                 action: act.id.clone(),

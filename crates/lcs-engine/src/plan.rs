@@ -172,6 +172,10 @@ pub(crate) struct OpInfo {
     pub action: usize,
     pub measure: usize,
     pub weights: Vec<f64>,
+    /// The schedule as written and the adjustment in force (`crate::adjust`):
+    /// `weights = adjusted_weights(schedule, adjust)`.
+    pub schedule: lcs_levers::Schedule,
+    pub adjust: crate::adjust::MeasureAdjust,
 }
 
 /// A leaf of the demand tree with its slots and per-fuel entries.

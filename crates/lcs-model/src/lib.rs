@@ -25,6 +25,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod check_model;
+mod costs;
 mod diag;
 pub mod ecotown;
 mod maps;
@@ -42,6 +43,9 @@ mod wastewater;
 pub mod yaml;
 
 pub use check_model::node_key_path;
+pub use costs::{
+    measure_adjustment_in, merge_adjustment, Adjustment, Cost, Money, PerUnit, ScenarioEconomics,
+};
 pub use diag::{render_all_plain, Diagnostic, Severity};
 pub use model::*;
 pub use paths::{activity_dim, target_paths, PathInfo};

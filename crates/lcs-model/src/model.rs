@@ -805,6 +805,11 @@ pub struct Measure {
     pub lever: Lever,
     /// The schedule.
     pub schedule: Schedule,
+    /// A `generation` measure's capacity at full effect in each model year, base GJ per year
+    /// (a power), when it is given by `capacity` (for per-capacity costs and `adjust` sizes).
+    pub capacity: Option<Vec<f64>>,
+    /// Its cost (docs/EXTENSIONS.md, "Costs").
+    pub cost: Option<crate::costs::Cost>,
     /// Where the measure is defined.
     pub span: Span,
 }
@@ -828,6 +833,8 @@ pub struct Action {
     pub measures: Vec<Measure>,
     /// The action's key path in its file, e.g. `actions[0]`.
     pub key: String,
+    /// Costs of the action as a whole (docs/EXTENSIONS.md, "Costs").
+    pub cost: Option<crate::costs::Cost>,
     /// Where the action is defined.
     pub span: Span,
 }
@@ -979,6 +986,11 @@ pub struct Scenario {
     pub uncertainty: Vec<UncertainParameter>,
     /// Rank correlations between uncertain parameters.
     pub correlations: Vec<Correlation>,
+    /// Discounting, report basis and energy prices (docs/EXTENSIONS.md, "Costs").
+    pub economics: Option<crate::costs::ScenarioEconomics>,
+    /// Adjustments of inherited actions, merged through inheritance (docs/EXTENSIONS.md,
+    /// "Adjusting inherited actions"); [`Scenario::measure_adjustment`] reads them.
+    pub adjust: Vec<crate::costs::Adjustment>,
     /// Where the scenario is defined.
     pub span: Span,
 }
@@ -997,6 +1009,8 @@ impl Scenario {
             overrides: Vec::new(),
             uncertainty: Vec::new(),
             correlations: Vec::new(),
+            economics: None,
+            adjust: Vec::new(),
             span,
         }
     }

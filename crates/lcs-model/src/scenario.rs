@@ -74,7 +74,7 @@ pub struct Loader {
 type Diags = Vec<Diagnostic>;
 
 /// The top-level keys of a scenario file (the schema lists the same).
-pub(crate) const SCENARIO_KEYS: [&str; 9] = [
+pub(crate) const SCENARIO_KEYS: [&str; 11] = [
     "scenario",
     "name",
     "model",
@@ -84,9 +84,12 @@ pub(crate) const SCENARIO_KEYS: [&str; 9] = [
     "actions",
     "targets",
     "uncertainty",
+    "economics",
+    "adjust",
 ];
 /// The keys of an action.
-pub(crate) const ACTION_KEYS: [&str; 6] = ["id", "name", "theme", "agency", "kpi", "measures"];
+pub(crate) const ACTION_KEYS: [&str; 7] =
+    ["id", "name", "theme", "agency", "kpi", "measures", "cost"];
 /// The top-level keys of a package file.
 pub(crate) const PACKAGE_KEYS: [&str; 4] = ["package", "name", "maps", "actions"];
 /// The keys of a scenario target (MODEL.md §10).
@@ -508,6 +511,23 @@ impl Loader {
         }
         let correlations =
             crate::uncertainty::resolve_correlations(&mut r, &uncertainty, &corr_raw);
+        // Economics: the last file of the chain that has the section; adjustments merged
+        // root first, key by key.
+        let mut economics = None;
+        let mut raw_adjust = Vec::new();
+        for (_, node, _) in &chain {
+            let NodeKind::Map(items) = &node.kind else {
+                continue;
+            };
+            if let Some(e) = get(items, "economics") {
+                economics = crate::costs::read_economics(&mut r, &model, e);
+            }
+            if let Some(a) = get(items, "adjust") {
+                crate::costs::read_adjust_entries(&mut r, a, &mut raw_adjust);
+            }
+        }
+        let adjust = crate::costs::resolve_adjust(&mut r, raw_adjust, &actions);
+        crate::costs::resolve(&mut r, economics.as_ref(), &mut actions);
         r.errors.extend(pkg_errors);
         // Action ids unique after inheritance; measure ids unique within their action.
         for (i, a) in actions.iter().enumerate() {
@@ -559,6 +579,8 @@ impl Loader {
             overrides,
             uncertainty,
             correlations,
+            economics,
+            adjust,
             span: leaf_node.span,
         })
     }
@@ -889,8 +911,9 @@ fn descendants(model: &Model, n: usize) -> Vec<usize> {
 }
 
 /// Every key a measure may have (each lever allows some of them).
-pub(crate) const MEASURE_KEYS: [&str; 21] = [
+pub(crate) const MEASURE_KEYS: [&str; 22] = [
     "id",
+    "cost",
     "name",
     "lever",
     "target",
@@ -1041,6 +1064,14 @@ fn read_actions(
         let agency = get(ai, "agency")
             .and_then(|x| r.strings(x, &join(&ap, "agency")))
             .unwrap_or_default();
+        let cost = get(ai, "cost").and_then(|c| {
+            let site = crate::costs::Site {
+                who: format!("action `{id}`"),
+                measure: None,
+                has_capacity: false,
+            };
+            crate::costs::read_cost(r, c, &join(&ap, "cost"), &site)
+        });
         let mut measures = Vec::new();
         if let Some(ms) = get(ai, "measures") {
             if let Some(ml) = r.seq(ms, &join(&ap, "measures"), "measures") {
@@ -1062,6 +1093,7 @@ fn read_actions(
             package: package.clone(),
             measures,
             key: ap.clone(),
+            cost,
             span: an.span,
         });
     }
@@ -1146,7 +1178,7 @@ fn read_measure(
         }
     }
     let mut allowed: Vec<&str> = vec![
-        "id", "name", "lever", "target", "start", "full", "ramp", "until",
+        "id", "name", "lever", "target", "start", "full", "ramp", "until", "cost",
     ];
     allowed.extend_from_slice(lever_keys(&lever_text));
     let mi = r.map(m, mp, &allowed)?;
@@ -1454,6 +1486,21 @@ fn read_measure(
         );
         return None;
     }
+    // A `generation` measure's capacity, for per-capacity costs and `adjust` sizes.
+    let capacity = match (&lever, get(mi, "capacity")) {
+        (Lever::Generation { .. }, Some(c)) => {
+            known_series(r, c, &join(mp, "capacity"), &Want::Dim(Dimension::energy()))
+        }
+        _ => None,
+    };
+    let cost = get(mi, "cost").and_then(|c| {
+        let site = crate::costs::Site {
+            who: format!("measure `{id}`"),
+            measure: Some((&lever, &target, ttext.as_str())),
+            has_capacity: capacity.is_some(),
+        };
+        crate::costs::read_cost(r, c, &join(mp, "cost"), &site)
+    });
     Some(Measure {
         id,
         name,
@@ -1462,6 +1509,8 @@ fn read_measure(
         target,
         lever,
         schedule,
+        capacity,
+        cost,
         span: m.span,
     })
 }

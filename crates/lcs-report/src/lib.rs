@@ -36,6 +36,7 @@ pub mod decomposition;
 pub mod ensemble;
 mod error;
 mod html;
+pub mod macc;
 pub mod network;
 pub mod output;
 pub mod projects;

@@ -9,12 +9,14 @@ mod decompose;
 mod ecotown;
 mod ensemble;
 mod init;
+mod macc;
 mod merge;
 mod paths;
 mod projects;
 mod report;
 mod run;
 mod schema;
+mod seek;
 mod sensitivity;
 mod targets;
 mod validate;
@@ -158,6 +160,31 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
         }),
         Command::Merge { shards, out } => merge::run(&shards, &out),
         Command::Ecotown { file, out } => ecotown::run(&file, &out),
+        Command::Macc {
+            scenario,
+            year,
+            method,
+            convention,
+            target,
+            out,
+        } => macc::run(&scenario, year, method, convention, target.as_deref(), &out),
+        Command::Seek {
+            scenario,
+            target,
+            vary,
+            actions,
+            max_ambition,
+            least_cost,
+            out,
+        } => seek::run(&seek::Args {
+            scenario,
+            target,
+            vary,
+            actions,
+            max_ambition,
+            least_cost,
+            out,
+        }),
         Command::Projects {
             files,
             out,

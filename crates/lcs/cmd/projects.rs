@@ -191,7 +191,7 @@ pub fn screen(scenario: &Path, draft: Option<&Path>) -> Result<(), Failure> {
 }
 
 /// The path of `file` as seen from folder `dir` (both made absolute first), with `/`.
-fn relative(dir: &Path, file: &Path) -> String {
+pub(super) fn relative(dir: &Path, file: &Path) -> String {
     let abs = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() {
             p.to_path_buf()

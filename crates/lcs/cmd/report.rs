@@ -135,6 +135,12 @@ pub fn run(
         let ds = decompositions(&breakdowns, y)?;
         report.add_decompositions(&ds, dpi).map_err(message)?;
     }
+    // Cost data: a MACC section for each scenario that has it (docs/COSTS.md).
+    for s in &scenarios {
+        if let Some(section) = super::macc::report_section(&loader, s, dpi)? {
+            report.push_section(section).map_err(message)?;
+        }
+    }
     let written = report.write(out, &formats).map_err(message)?;
     for name in ["emissions", "comparison", "targets"] {
         if let Some(t) = report.table(name) {
