@@ -65,6 +65,17 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "lcs-decompose",
+        &[
+            "lcs-units",
+            "lcs-factors",
+            "lcs-levers",
+            "lcs-econ",
+            "lcs-model",
+            "lcs-engine",
+        ],
+    ),
+    (
         "lcs-report",
         &[
             "lcs-units",
@@ -76,6 +87,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "lcs-projects",
             "lcs-ecotown",
             "lcs-costs",
+            "lcs-decompose",
         ],
     ),
     (
@@ -100,6 +112,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "lcs-projects",
             "lcs-ecotown",
             "lcs-costs",
+            "lcs-decompose",
             "lcs-report",
             "lcs-uncertainty",
         ],

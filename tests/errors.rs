@@ -6,7 +6,8 @@
 //! `ecotown.yaml` (an eco-town network) if present, else `project.yaml` if present, else
 //! `scenario.yaml` if present, else `model.yaml`. A project case is also run as
 //! `lcs projects project.yaml --out out`, which must exit 1 with the same report and write
-//! nothing.
+//! nothing. A case with an `args.txt` runs those arguments instead of `lcs validate`
+//! (one per line; e.g. an `lcs decompose` whose inputs are valid files).
 //!
 //! The test asserts, for every case: exit code 1, stderr equal to `expected.txt`, and a few
 //! substrings that must appear (the `file:line:col` of the mistake and its key path), so a
@@ -134,6 +135,9 @@ const CASES: &[Case] = &[
     c("unknown-interpolation", &["model.yaml:7:87", "unknown interpolation `spline`", "`linear`, `step` or `cagr`"]),
     c("unknown-waste-type", &["model.yaml:23:100", "unknown waste type `plastic`", "one of `food`, `garden`, `paper`, `wood`, `textiles`, `nappies`, `plastics`, `inert`, `metals`, `glass`", "did you mean `plastics`?"]),
     c("unknown-waste-route", &["model.yaml:24:29", "unknown route `recycle`", "one of `landfill`, `recycling`, `composting`, `incineration`, `anaerobic_digestion`"]),
+    c("package-path-in-neither-model-nor-maps", &["packages/know-how.yaml:6:44", "unknown parameter path `demand.steel.intensity` in measure `KH5.1` of package `know-how`", "key: `actions[0].measures[0].target`", "maps `demand.steel` to `demand.industri`", "did you mean `demand.industry.intensity`"]),
+    c("package-mapped-path-wrong-unit", &["packages/know-how.yaml:6:73", "measure `KH6.1` of package `know-how`", "maps to `demand.industry.intensity`, which is in `TJ/MYR million`, but the value is in `GJ/t`", "key: `actions[0].measures[0].value`"]),
+    c("decompose-unmatched-structure", &["a.yaml:13:7", "the two structures differ", "only in A (`a`): demand.industry/steel, demand.industry/other", "only in B (`b`): demand.industry", "--map A_PATH=B_PATH"]),
     c("measure-breaks-children-share-sum", &["scenario.yaml:6:9", "measure `T1.1` of action `T1`", "sum to 1.0125", "in 2023", "demand.transport/car.share"]),
     // ---- project files (docs/PROJECTS.md) ----
     c("project-unknown-methodology", &["project.yaml:3:14", "unknown methodology `waste-to-energi`", "key: `methodology`", "`pv-grid`", "`semi-aerobic-landfill`", "did you mean `waste-to-energy`?"]),
@@ -250,9 +254,17 @@ fn error_messages_match_golden_files() {
 
     for (dir, name) in dirs.iter().zip(&names) {
         let entry = entry(dir);
+        // A case may run another command: `args.txt` holds its arguments (one per line).
+        let args: Vec<String> = match fs::read_to_string(dir.join("args.txt")) {
+            Ok(t) => t
+                .lines()
+                .map(str::to_string)
+                .filter(|l| !l.is_empty())
+                .collect(),
+            Err(_) => vec!["validate".into(), entry.into()],
+        };
         let out = Command::new(env!("CARGO_BIN_EXE_lcs"))
-            .arg("validate")
-            .arg(entry)
+            .args(&args)
             .current_dir(dir)
             .env("NO_COLOR", "1")
             .output()
@@ -261,7 +273,8 @@ fn error_messages_match_golden_files() {
 
         if out.status.code() != Some(1) {
             failures.push(format!(
-                "{name}: `lcs validate {entry}` exited with {:?}, expected 1\n--- stderr ---\n{stderr}",
+                "{name}: `lcs {}` exited with {:?}, expected 1\n--- stderr ---\n{stderr}",
+                args.join(" "),
                 out.status.code()
             ));
         }

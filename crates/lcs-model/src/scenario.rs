@@ -101,7 +101,7 @@ pub(crate) const SCENARIO_KEYS: [&str; 11] = [
 pub(crate) const ACTION_KEYS: [&str; 7] =
     ["id", "name", "theme", "agency", "kpi", "measures", "cost"];
 /// The top-level keys of a package file.
-pub(crate) const PACKAGE_KEYS: [&str; 3] = ["package", "name", "actions"];
+pub(crate) const PACKAGE_KEYS: [&str; 4] = ["package", "name", "maps", "actions"];
 /// The keys of a scenario target (MODEL.md §10).
 pub(crate) const TARGET_KEYS: [&str; 7] = [
     "id",
@@ -582,6 +582,12 @@ impl Loader {
                                     let pid = get(pi, "package")
                                         .and_then(|x| pr.id(x, "package"))
                                         .map(str::to_string);
+                                    let ctx = crate::maps::PackageCtx {
+                                        id: pid.clone().unwrap_or_default(),
+                                        maps: get(pi, "maps")
+                                            .map(|m| crate::maps::read(&mut pr, m))
+                                            .unwrap_or_default(),
+                                    };
                                     if let Some(a) = get(pi, "actions") {
                                         read_actions(
                                             &mut pr,
@@ -590,6 +596,7 @@ impl Loader {
                                             a,
                                             "actions",
                                             pid,
+                                            Some(&ctx),
                                             &mut actions,
                                         );
                                     }
@@ -602,7 +609,16 @@ impl Loader {
                 }
             }
             if let Some(a) = get(items, "actions") {
-                read_actions(&mut r, &model, &paths, a, "actions", None, &mut actions);
+                read_actions(
+                    &mut r,
+                    &model,
+                    &paths,
+                    a,
+                    "actions",
+                    None,
+                    None,
+                    &mut actions,
+                );
             }
             if let Some(t) = get(items, "targets") {
                 if let Some(list) = r.seq(t, "targets", "targets") {
@@ -1179,6 +1195,7 @@ fn read_actions(
     node: &Node,
     path: &str,
     package: Option<String>,
+    ctx: Option<&crate::maps::PackageCtx>,
     out: &mut Vec<Action>,
 ) {
     let Some(list) = r.seq(node, path, "actions") else {
@@ -1220,7 +1237,7 @@ fn read_actions(
             if let Some(ml) = r.seq(ms, &join(&ap, "measures"), "measures") {
                 for (j, m) in ml.iter().enumerate() {
                     if let Some(x) =
-                        read_measure(r, model, paths, m, &format!("{ap}.measures[{j}]"))
+                        read_measure(r, model, paths, m, &format!("{ap}.measures[{j}]"), ctx)
                     {
                         measures.push(x);
                     }
@@ -1296,6 +1313,7 @@ fn read_measure(
     paths: &[PathInfo],
     m: &Node,
     mp: &str,
+    ctx: Option<&crate::maps::PackageCtx>,
 ) -> Option<Measure> {
     // The lever decides which keys are allowed.
     let lever_text = match &m.kind {
@@ -1343,7 +1361,13 @@ fn read_measure(
         );
         return None;
     }
-    let info = find_path(r, paths, &ttext, tn.span, &tp)?.clone();
+    let (info, mapped) = crate::maps::resolve(r, paths, &ttext, tn.span, &tp, &id, ctx)?;
+    let info = info.clone();
+    // A value for a target reached through the package's `maps` keeps the mapped path's unit.
+    let value = |r: &mut Reader, nd: &Node, path: &str| match &mapped {
+        Some(mp) => crate::maps::mapped_value(r, nd, path, &info, mp, &id, ctx),
+        None => r.series(nd, path, &Want::Dim(info.dim.clone()), false),
+    };
     let target = info.target.clone();
     let energy = matches!(target, Target::Energy(_));
     let by_type = model.waste.as_ref().is_some_and(|w| w.by_type);
@@ -1405,7 +1429,7 @@ fn read_measure(
                 if matches!(target, Target::LocalCapacity(_)) {
                     r.power(nd, &ap, "a capacity")?
                 } else {
-                    r.series(nd, &ap, &Want::Dim(info.dim.clone()), false)?
+                    value(r, nd, &ap)?
                 }
             },
         },
@@ -1458,7 +1482,7 @@ fn read_measure(
                 if matches!(target, Target::LocalCapacity(_)) {
                     r.power(nd, &vp, "a capacity")?
                 } else {
-                    r.series(nd, &vp, &Want::Dim(info.dim.clone()), false)?
+                    value(r, nd, &vp)?
                 }
             },
         },

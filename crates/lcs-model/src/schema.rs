@@ -912,6 +912,13 @@ fn scenario(d: &mut Map<String, Value>) {
                 vec![
                     ("package", text()),
                     ("name", text()),
+                    (
+                        "maps",
+                        with_doc(
+                            json!({ "type": "object", "additionalProperties": { "type": "string" } }),
+                            "Path mappings for other regions' models: a path prefix of this package's targets → the prefix it becomes where the original does not exist (docs/EXTENSIONS.md, \"Package path mappings\").",
+                        ),
+                    ),
                     ("actions", r("actions")),
                 ],
                 &["package"],
