@@ -27,6 +27,7 @@
 mod check_model;
 mod diag;
 pub mod ecotown;
+pub mod link;
 mod model;
 mod paths;
 mod project;

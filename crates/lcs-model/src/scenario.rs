@@ -3,6 +3,7 @@
 
 use crate::check_model::{finalize, fuel_resolver, read_model, share_map};
 use crate::diag::Diagnostic;
+use crate::link::{LinkKind, LinkRequest};
 use crate::model::*;
 use crate::paths::{target_paths, PathInfo};
 use crate::read::{get, join, Reader, Want};
@@ -81,7 +82,9 @@ const SCENARIO_KEYS: [&str; 9] = [
     "targets",
     "uncertainty",
 ];
-const ACTION_KEYS: [&str; 6] = ["id", "name", "theme", "agency", "kpi", "measures"];
+const ACTION_KEYS: [&str; 8] = [
+    "id", "name", "theme", "agency", "kpi", "measures", "projects", "ecotown",
+];
 
 impl Loader {
     /// A loader with no files read.
@@ -371,6 +374,7 @@ impl Loader {
         let mut actions: Vec<Action> = Vec::new();
         let mut targets: Vec<TargetSpec> = Vec::new();
         let mut pkg_errors: Diags = Vec::new();
+        let mut link_requests: Vec<LinkRequest> = Vec::new();
         for (_, node, dir) in &chain {
             let NodeKind::Map(items) = &node.kind else {
                 continue;
@@ -413,6 +417,10 @@ impl Loader {
                                         .and_then(|x| pr.text(x, "package"))
                                         .map(str::to_string);
                                     if let Some(a) = get(pi, "actions") {
+                                        let pdir = ppath
+                                            .parent()
+                                            .map(Path::to_path_buf)
+                                            .unwrap_or_default();
                                         read_actions(
                                             &mut pr,
                                             &model,
@@ -420,7 +428,9 @@ impl Loader {
                                             a,
                                             "actions",
                                             pid,
+                                            &pdir,
                                             &mut actions,
+                                            &mut link_requests,
                                         );
                                     }
                                 }
@@ -431,7 +441,17 @@ impl Loader {
                 }
             }
             if let Some(a) = get(items, "actions") {
-                read_actions(&mut r, &model, &paths, a, "actions", None, &mut actions);
+                read_actions(
+                    &mut r,
+                    &model,
+                    &paths,
+                    a,
+                    "actions",
+                    None,
+                    dir,
+                    &mut actions,
+                    &mut link_requests,
+                );
             }
             if let Some(t) = get(items, "targets") {
                 if let Some(list) = r.seq(t, "targets", "targets") {
@@ -461,6 +481,14 @@ impl Loader {
         let correlations =
             crate::uncertainty::resolve_correlations(&mut r, &uncertainty, &corr_raw);
         r.errors.extend(pkg_errors);
+        // Linked projects and networks become measures of their actions.
+        let mut links = Vec::new();
+        if r.errors.is_empty() && !link_requests.is_empty() {
+            let (l, errs) =
+                self.resolve_links(&model, model.span.file, &mut actions, link_requests);
+            links = l;
+            r.errors.extend(errs);
+        }
         // Action ids unique after inheritance; measure ids unique within their action.
         for (i, a) in actions.iter().enumerate() {
             if let Some(first) = actions[..i].iter().find(|b| b.id == a.id) {
@@ -489,6 +517,7 @@ impl Loader {
         if !r.errors.is_empty() {
             return Err(r.errors);
         }
+        crate::link::find_overlaps(&model, &actions, &mut links);
         let (_, leaf_node, _) = chain.last().expect("chain has at least one file");
         let NodeKind::Map(leaf_items) = &leaf_node.kind else {
             unreachable!("checked to be a mapping")
@@ -510,6 +539,7 @@ impl Loader {
             overrides,
             uncertainty,
             correlations,
+            links,
             span: leaf_node.span,
         })
     }
@@ -799,7 +829,7 @@ const MEASURE_KEYS: [&str; 21] = [
 ];
 
 /// The levers, in the order messages list them.
-const LEVERS: [&str; 8] = [
+const LEVERS: [&str; 9] = [
     "scale",
     "set",
     "add",
@@ -808,6 +838,7 @@ const LEVERS: [&str; 8] = [
     "divert",
     "save",
     "switch",
+    "use",
 ];
 
 fn lever_keys(lever: &str) -> &'static [&'static str] {
@@ -818,7 +849,7 @@ fn lever_keys(lever: &str) -> &'static [&'static str] {
         "shift" => &["from", "to", "amount"],
         "generation" => &["capacity", "capacity_factor", "generation", "degradation"],
         "divert" => &["from", "to", "mass", "types"],
-        "save" => &["fuel", "amount"],
+        "save" | "use" => &["fuel", "amount"],
         "switch" => &["from", "to", "amount", "ratio"],
         _ => &[],
     }
@@ -897,7 +928,9 @@ fn read_actions(
     node: &Node,
     path: &str,
     package: Option<String>,
+    dir: &Path,
     out: &mut Vec<Action>,
+    links: &mut Vec<LinkRequest>,
 ) {
     let Some(list) = r.seq(node, path, "actions") else {
         return;
@@ -935,6 +968,31 @@ fn read_actions(
                         measures.push(x);
                     }
                 }
+            }
+        }
+        for (k, kind) in [
+            ("projects", LinkKind::Project),
+            ("ecotown", LinkKind::Ecotown),
+        ] {
+            let Some(ln) = get(ai, k) else { continue };
+            let kp = join(&ap, k);
+            let Some(list) = r.strings(ln, &kp) else {
+                continue;
+            };
+            let nodes: Vec<&Node> = match &ln.kind {
+                NodeKind::Seq(s) => s.iter().collect(),
+                _ => vec![ln],
+            };
+            for (j, text) in list.iter().enumerate() {
+                let span = nodes.get(j).map(|x| x.span).unwrap_or(ln.span);
+                links.push(LinkRequest::new(
+                    out.len(),
+                    kind,
+                    text,
+                    dir,
+                    format!("{kp}[{j}]"),
+                    span,
+                ));
             }
         }
         out.push(Action {
@@ -1028,7 +1086,7 @@ fn read_measure(
                 Diagnostic::new(ln.span, format!("unknown lever `{lever_text}`"))
                     .at(join(mp, "lever"))
                     .expected(
-                        "`scale`, `set`, `add`, `shift`, `generation`, `divert`, `save` or `switch`",
+                        "`scale`, `set`, `add`, `shift`, `generation`, `divert`, `save`, `switch` or `use`",
                     )
                     .suggest(nearest(&lever_text, LEVERS)),
             );
@@ -1069,18 +1127,18 @@ fn read_measure(
         "shift" => target.is_share_map(),
         "set" => target != Target::Local && !energy,
         "divert" => target == Target::WasteRoutes,
-        "save" | "switch" => energy,
+        "save" | "switch" | "use" => energy,
         _ => !target.is_share_map() && target != Target::Local && !energy,
     };
     if !lever_fits {
         let hint = if target == Target::Local {
             "`electricity.local` takes the `generation` lever"
         } else if energy {
-            "`demand.<node>.energy` takes `save` or `switch`"
+            "`demand.<node>.energy` takes `save`, `switch` or `use`"
         } else if lever_text == "divert" {
             "`divert` applies to `waste.routes`"
-        } else if matches!(lever_text.as_str(), "save" | "switch") {
-            "`save` and `switch` apply to `demand.<node>.energy`"
+        } else if matches!(lever_text.as_str(), "save" | "switch" | "use") {
+            "`save`, `switch` and `use` apply to `demand.<node>.energy`"
         } else if target.is_share_map() {
             "a share map takes `shift` or `set` (with a map of shares)"
         } else {
@@ -1203,12 +1261,16 @@ fn read_measure(
         }
         "generation" => read_generation(r, mi, mp, m)?,
         "divert" => read_divert(r, model, mi, mp, m)?,
-        "save" => {
+        "save" | "use" => {
             let fnode = need(r, "fuel")?;
             let fuel = fuel_name(r, model, fnode, &join(mp, "fuel"))?;
             let an = need(r, "amount")?;
             let amount = energy_amount(r, an, &join(mp, "amount"))?;
-            Lever::Save { fuel, amount }
+            if lever_text == "use" {
+                Lever::Use { fuel, amount }
+            } else {
+                Lever::Save { fuel, amount }
+            }
         }
         _ => {
             // switch

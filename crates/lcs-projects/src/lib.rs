@@ -31,6 +31,7 @@
 
 pub mod economics;
 pub mod factors;
+pub mod link;
 pub mod methodology;
 pub mod screen;
 
@@ -326,6 +327,7 @@ pub fn appraise(p: &Project) -> Result<Appraisal, ProjectError> {
             efficiency_project,
             efficiency_reference,
             category,
+            ..
         } => {
             if model.fuels.fuels()[*energy].id == "electricity" {
                 notes.push(grid_note.clone());
@@ -346,6 +348,7 @@ pub fn appraise(p: &Project) -> Result<Appraisal, ProjectError> {
             efficiency_from,
             efficiency_to,
             category,
+            ..
         } => {
             if model.fuels.fuels()[*to].id == "electricity" {
                 notes.push(grid_note.clone());

@@ -13,6 +13,7 @@ pub fn run(files: &[PathBuf], out: &Path) -> Result<(), Failure> {
     let mut csv = String::from("model,scenario,region,variable,unit,year,value\n");
     let model = tool_name();
     let mut summary = Vec::new();
+    let mut notes = Vec::new();
     for s in &scenarios {
         let c = compile(s)?;
         let ws = run_all(&c).map_err(|e| report_run_error(&loader, s, &e))?;
@@ -31,6 +32,12 @@ pub fn run(files: &[PathBuf], out: &Path) -> Result<(), Failure> {
                 ));
             }
         }
+        for n in lcs_projects::link::overlap_notes(s) {
+            notes.push(format!("{}: {n}", s.id));
+        }
+        for n in lcs_projects::link::capacity_notes(s, &c, &ws) {
+            notes.push(format!("{}: {n}", s.id));
+        }
         let targets = evaluate_targets(s, &c, &ws, &reference);
         let reference_total: Vec<f64> = reference.out.co2e_t.iter().map(|v| v / 1000.0).collect();
         summary.push(RunSummary {
@@ -45,6 +52,9 @@ pub fn run(files: &[PathBuf], out: &Path) -> Result<(), Failure> {
     let path = out.join("results.csv");
     write_atomic(&path, csv.as_bytes()).map_err(Failure::Message)?;
     print_summary(&summary);
+    for n in &notes {
+        println!("note: {n}");
+    }
     println!("wrote {}", path.display());
     Ok(())
 }
