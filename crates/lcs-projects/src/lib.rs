@@ -33,6 +33,7 @@ pub mod economics;
 pub mod factors;
 pub mod link;
 pub mod methodology;
+pub mod reconcile;
 pub mod screen;
 
 use economics::{appraise_economics, EconomicResult};

@@ -93,9 +93,12 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             draft,
             currency,
             price_year,
-        } => match screen {
-            Some(s) => projects::screen(&s, draft.as_deref()),
-            None => {
+            scenario,
+            years,
+        } => match (screen, scenario) {
+            (Some(s), _) => projects::screen(&s, draft.as_deref()),
+            (None, Some(s)) => projects::reconcile(&s, &years, out.as_deref()),
+            (None, None) => {
                 let basis = currency
                     .zip(price_year)
                     .map(|(c, y)| lcs_econ::Basis::new(c, y));

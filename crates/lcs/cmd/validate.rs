@@ -79,13 +79,23 @@ pub fn run(files: &[PathBuf]) -> Result<(), Failure> {
                             .map_err(|e| Box::new(run_error(&s, &e)))
                     });
                 match outcome {
-                    Ok(_) => println!(
-                        "ok  {} (scenario `{}`, {} actions, {} targets)",
-                        f.display(),
-                        s.id,
-                        s.actions.len(),
-                        s.targets.len()
-                    ),
+                    Ok(_) => {
+                        println!(
+                            "ok  {} (scenario `{}`, {} actions, {} targets{})",
+                            f.display(),
+                            s.id,
+                            s.actions.len(),
+                            s.targets.len(),
+                            match s.links.len() {
+                                0 => String::new(),
+                                1 => ", 1 linked project or network".to_string(),
+                                n => format!(", {n} linked projects and networks"),
+                            }
+                        );
+                        for n in lcs_projects::link::overlap_notes(&s) {
+                            println!("note: {n}");
+                        }
+                    }
                     Err(d) => {
                         render::report(&[*d], &loader.sources);
                         failed = true;
