@@ -33,10 +33,11 @@ fn run(out: &Path) -> std::process::Output {
         .expect("lcs runs")
 }
 
-const FILES: [&str; 6] = [
+const FILES: [&str; 7] = [
     "exchanges.csv",
     "facilities.csv",
     "materials.csv",
+    "boundary.csv",
     "economics.csv",
     "network.svg",
     "network.png",

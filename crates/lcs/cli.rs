@@ -121,6 +121,14 @@ pub enum Command {
         /// Resolution of the PNG charts (8 inches wide: 300 dpi gives 2400 pixels).
         #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(72..=1200))]
         dpi: u32,
+        /// Project files (`project:` or `projects:`) for the project pipeline section, beside
+        /// the projects the scenarios link.
+        #[arg(long, value_name = "FILE")]
+        projects: Vec<PathBuf>,
+        /// Eco-town network files for the eco-town section, beside the networks the
+        /// scenarios link.
+        #[arg(long, value_name = "FILE")]
+        ecotown: Vec<PathBuf>,
     },
     /// Print the differences of inputs (after inheritance) and outputs of two scenarios.
     Compare {

@@ -628,6 +628,29 @@ pub(crate) fn network_measures(
                         let Some(fi) = model.fuels.index_of(fuel_id) else {
                             continue;
                         };
+                        let used = model.leaves_below(nd).into_iter().any(|leaf| {
+                            model
+                                .effective_fuels(leaf)
+                                .is_some_and(|m| m.iter().any(|x| x.item == fi))
+                        });
+                        if !used {
+                            errors.push(
+                                Diagnostic::new(
+                                    span,
+                                    format!(
+                                        "exchange `{}` adds `{fuel_id}` to `demand.{}` (facility `{}`), but no leaf below that node uses `{fuel_id}`",
+                                        e.id, model.nodes[nd].path, to.id
+                                    ),
+                                )
+                                .at(key)
+                                .expected(format!(
+                                    "a `node` of facility `{}` whose leaves use `{fuel_id}`, or processing in a fuel they use",
+                                    to.id
+                                ))
+                                .note("a `use` measure spreads the added energy over the leaves in proportion to their use of the fuel (docs/EXTENSIONS.md)"),
+                            );
+                            continue;
+                        }
                         out.push((
                             measure(
                                 format!("processing.{fuel_id}"),

@@ -236,3 +236,124 @@ pub fn reconciliation_table(r: &Reconciliation) -> Result<Table, ReportError> {
         "t CO2e per year. Project view: the methodology's reduction; solo and Shapley: the project's contribution in the scenario (lcs_engine::attribute); the causes add up from the project view to Shapley (docs/PROJECTS.md, Reconciliation).",
     )
 }
+
+/// The report's pipeline table (`pipeline`): one row per project, the figures of
+/// `summary.csv` (reductions in t CO2e, money in units of the row's currency at its price
+/// year, costs in currency per t CO2e).
+pub fn pipeline_table(appraisals: &[Appraisal]) -> Result<Table, ReportError> {
+    let mut b = TableBuilder::new();
+    let id = b.text("Project");
+    let name = b.text("Name");
+    let methodology = b.text("Methodology");
+    let status = b.text("Status");
+    let start = b.integer("Start");
+    let lifetime = b.integer("Lifetime (yr)");
+    let annual = b.number("Annual reduction (t CO2e/yr)");
+    let life = b.number("Lifetime reduction (t CO2e)");
+    let capex = b.number("Capex");
+    let npv = b.number("NPV");
+    let lc = b.number("Cost per t CO2e");
+    let jcm = b.number("JCM subsidy per t CO2e");
+    let currency = b.text("Currency");
+    let price_year = b.integer("Price year");
+    for a in appraisals {
+        let e = a.economics.as_ref();
+        b.push_text(id, a.id.clone());
+        b.push_text(name, a.name.clone().unwrap_or_default());
+        b.push_text(methodology, a.methodology.name());
+        b.push_text(status, a.status.name());
+        b.push_integer(start, Some(a.start));
+        b.push_integer(lifetime, Some(a.lifetime as i32));
+        b.push_number(annual, Some(a.annual_reduction_t));
+        b.push_number(life, Some(a.lifetime_reduction_t));
+        b.push_number(capex, e.map(|e| e.capex));
+        b.push_number(npv, e.map(|e| e.npv));
+        b.push_number(lc, e.and_then(|e| e.levelised_cost));
+        b.push_number(jcm, e.and_then(|e| e.jcm_cost_effectiveness));
+        b.push_text(
+            currency,
+            e.map(|e| e.basis.currency.clone()).unwrap_or_default(),
+        );
+        b.push_integer(price_year, e.map(|e| e.basis.price_year));
+    }
+    b.finish(
+        "pipeline",
+        "Project pipeline",
+        "Reductions by each project's methodology (ER = RE − PE, t CO2e; annual = the lifetime mean); capex and NPV in the row's currency at its price year (MYR, not MYR million); cost per t CO2e = discounted net cost over discounted reductions; JCM = subsidy over lifetime reductions (docs/PROJECTS.md, docs/ECONOMICS.md). Empty: no economics or no subsidy.",
+    )
+}
+
+/// The pipeline chart (`pipeline-cost`): each project with economics as one labelled mark at
+/// its lifetime reduction (kt CO2e) and its cost per t CO2e (its currency at its price year,
+/// named in the label).
+pub fn pipeline_chart(appraisals: &[Appraisal]) -> crate::charts::Scatter {
+    let mut notes = vec!["cost per t CO2e: discounted net cost over discounted reductions; below 0 the project pays for itself".to_string()];
+    let without: Vec<&str> = appraisals
+        .iter()
+        .filter(|a| {
+            a.economics
+                .as_ref()
+                .and_then(|e| e.levelised_cost)
+                .is_none()
+        })
+        .map(|a| a.id.as_str())
+        .collect();
+    if !without.is_empty() {
+        notes.push(format!(
+            "not drawn (no cost per tonne): {}",
+            without.join(", ")
+        ));
+    }
+    let points = appraisals
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| {
+            let e = a.economics.as_ref()?;
+            let cost = e.levelised_cost?;
+            Some((
+                format!("{} ({} {})", a.id, e.basis.currency, e.basis.price_year),
+                a.lifetime_reduction_t / 1000.0,
+                cost,
+                crate::charts::palette(i),
+            ))
+        })
+        .collect();
+    crate::charts::Scatter {
+        name: "pipeline-cost".into(),
+        title: "Projects: lifetime reduction and cost per tonne".into(),
+        x_label: "lifetime reduction (kt CO2e)".into(),
+        y_label: "cost per t CO2e (currency of each project)".into(),
+        points,
+        legend_notes: notes,
+    }
+}
+
+/// The report's project pipeline section: the pipeline table and chart, then (for projects
+/// that the scenarios link) each reconciliation table and the notes of diversions below
+/// capacity.
+pub fn pipeline_section(
+    appraisals: &[Appraisal],
+    reconciliations: &[Reconciliation],
+    notes: &[String],
+    dpi: u32,
+) -> Result<crate::Section, ReportError> {
+    let mut s = crate::Section::new("projects", "Project pipeline")
+        .table(pipeline_table(appraisals)?)
+        .chart(crate::charts::render(&pipeline_chart(appraisals), dpi)?);
+    for r in reconciliations {
+        let mut t = reconciliation_table(r)?;
+        t.name = format!("reconciliation-{}", r.scenario);
+        s = s.table(t);
+        if let Some(n) = r.shapley_sampled {
+            s = s.note(format!(
+                "{}: Shapley values estimated from {} random orderings of the {n} actions",
+                r.scenario,
+                lcs_projects::reconcile::SAMPLED_ORDERINGS
+            ));
+        }
+    }
+    for n in notes {
+        s = s.note(n.clone());
+    }
+    Ok(s)
+}

@@ -6,6 +6,7 @@ mod bench;
 mod compare;
 mod ecotown;
 mod ensemble;
+mod links;
 mod merge;
 mod paths;
 mod projects;
@@ -51,7 +52,17 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             format,
             compare_to,
             dpi,
-        } => report::run(&scenarios, &out, &years, &format, compare_to, dpi),
+            projects,
+            ecotown,
+        } => report::run(
+            &scenarios,
+            &out,
+            &years,
+            &format,
+            compare_to,
+            dpi,
+            &report::Extra { projects, ecotown },
+        ),
         Command::Compare { a, b, top } => compare::run(&a, &b, top),
         Command::Ensemble {
             scenario,
