@@ -143,6 +143,16 @@ const CASES: &[Case] = &[
     c("generation-degradation-outside", &["scenario.yaml:6:121", "degradation 1.5 is outside [0, 1)", "key: `actions[0].measures[0].degradation`"]),
     c("divert-mass-not-a-mass", &["scenario.yaml:6:100", "`mass` must be a mass per year", "`t/day`", "`MWh` (energy)", "key: `actions[0].measures[0].mass`"]),
     c("divert-types-without-by-type", &["scenario.yaml:6:116", "`types` needs composition-aware routes", "key: `actions[0].measures[0].types`", "by_type"]),
+    c("link-region-mismatch", &["scenario.yaml:5:16", "project `town-pv` is on the model `other-model.yaml`, but this scenario's model is `model.yaml`", "key: `actions[0].projects[0]`"]),
+    c("link-unlinkable-methodology", &["scenario.yaml:6:16", "(methodology `semi-aerobic-landfill`) cannot be linked into a scenario", "key: `actions[0].projects[0]`", "per-cell landfill", "`waste-to-energy`"]),
+    c("link-project-without-node", &["scenario.yaml:5:16", "cannot be linked without the demand node whose energy it saves", "key: `actions[0].projects[0]`", "`parameters.node`", "did you mean `demand.industry`?"]),
+    c("link-unknown-project-id", &["scenario.yaml:5:16", "`chillers.yaml` has no project `chilers`", "key: `actions[0].projects[0]`", "did you mean `chillers`?"]),
+    c("link-processing-without-node", &["scenario.yaml:5:15", "facility `grinder` lies inside the region and processes the by-product of exchange `slag-to-cement`, but has no `node`", "key: `actions[0].ecotown[0]`", "`inside_region: false`"]),
+    c("project-unknown-node", &["project.yaml:11:9", "unknown demand node `demand.industri`", "key: `parameters.node`", "did you mean `demand.industry`?"]),
+    c("ecotown-unknown-inventory-path", &["ecotown.yaml:7:12", "`sources.ipu/clinker.activity` is not a source activity or a demand node's energy", "key: `inventory.clinker`", "did you mean `sources.ippu/clinker.activity`?"]),
+    c("ecotown-unknown-facility-node", &["ecotown.yaml:5:43", "unknown demand node `demand.indstry`", "key: `facilities[1].node`", "did you mean `demand.industry`?"]),
+    c("ecotown-inventory-needs-energy", &["ecotown.yaml:7:12", "`clinker` is not a fuel of the region model", "key: `inventory.clinker`", "energy:"]),
+    c("use-of-a-fuel-no-leaf-uses", &["scenario.yaml:6:9", "measure `P1.1` of action `P1` adds 10 TJ of `diesel` but no leaf below uses it in 2025", "key: `actions[0].measures[0].target`"]),
     c("grid-factor-measure-on-mix", &["scenario.yaml:6:43", "measure `E1.1` targets `electricity.grid_factor`, but the model's grid is a `mix`", "key: `actions[0].measures[0].target`", "`electricity.mix`"]),
 ];
 

@@ -173,6 +173,7 @@ pub fn run_error(s: &Scenario, e: &RunError) -> Diagnostic {
             .note(format!("target: `{}`", m.target_path))
             .note(match e.problem {
                 lcs_engine::Problem::EnergyShortfall { .. } => "a `save` or `switch` can take at most the final energy of its fuel that the leaves below its node use in the year (docs/EXTENSIONS.md)",
+                lcs_engine::Problem::NothingToSpread { .. } => "a `use` spreads its energy over the leaves below its node in proportion to their use of the fuel, so some leaf must use it in the year (docs/EXTENSIONS.md)",
                 _ => "a measure may not make a share negative, a share map stop summing to 1, or an intensity or activity negative (MODEL.md §9)",
             })
         }
