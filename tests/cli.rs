@@ -138,17 +138,465 @@ fn targets_prints_and_writes_the_same_results() {
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.lines()
-            .any(|l| l.starts_with("intensity-40") && l.trim_end().ends_with("false")),
+        text.lines().any(|l| l.starts_with("intensity-40")
+            && l.contains("t CO2e/MYR million")
+            && l.trim_end().ends_with("no")),
         "{text}"
     );
     assert!(
-        text.lines()
-            .any(|l| l.starts_with("vs-reference-15") && l.trim_end().ends_with("true")),
+        text.lines().any(|l| l.starts_with("vs-reference-15")
+            && l.contains("kt CO2e/yr")
+            && l.trim_end().ends_with("yes")),
         "{text}"
     );
     let csv = std::fs::read_to_string(&file).expect("csv");
     assert_eq!(csv.lines().count(), 3);
+}
+
+/// Writes `files` (path, text) into a fresh temporary folder with a copy of the tiny model.
+fn tiny_dir(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = tmp(name);
+    std::fs::copy(tiny().join("model.yaml"), dir.join("model.yaml")).expect("copy model");
+    for (p, text) in files {
+        std::fs::write(dir.join(p), text).expect("write");
+    }
+    dir
+}
+
+fn json_of(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+#[test]
+fn a_missed_target_exits_3_with_fail_on_missed_targets() {
+    // Tiny `cm` misses `intensity-40` (128 > 112 t CO2e/MYR million in 2030) and meets
+    // `vs-reference-15`.
+    for cmd in [&["targets", "cm.yaml"][..], &["run", "cm.yaml"][..]] {
+        let out = lcs().current_dir(tiny()).args(cmd).output().expect("lcs");
+        assert_eq!(out.status.code(), Some(0), "{cmd:?} without the flag");
+        let out = lcs()
+            .current_dir(tiny())
+            .args(cmd)
+            .arg("--fail-on-missed-targets")
+            .output()
+            .expect("lcs");
+        assert_eq!(out.status.code(), Some(3), "{cmd:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("1 target missed: cm/intensity-40"), "{err}");
+        // Everything else was still done: the table was printed.
+        assert!(String::from_utf8_lossy(&out.stdout).contains("intensity-40"));
+    }
+    // All targets met: exit 0 with the flag.
+    let dir = tiny_dir(
+        "all-met",
+        &[("s.yaml", "scenario: s\nmodel: model.yaml\ntargets:\n  - { id: cap, metric: emissions, year: 2030, at_most: \"5000 kt CO2e\" }\n")],
+    );
+    let out = lcs()
+        .current_dir(&dir)
+        .args(["targets", "s.yaml", "--fail-on-missed-targets"])
+        .output()
+        .expect("lcs");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn json_output_of_run_targets_attribute_and_validate() {
+    let out = lcs()
+        .current_dir(tiny())
+        .args(["run", "bau.yaml", "cm.yaml", "--format", "json"])
+        .output()
+        .expect("lcs");
+    assert!(out.status.success());
+    let v = json_of(&out);
+    assert_eq!(v["kind"], "run");
+    assert_eq!(v["version"], 1);
+    let cm = &v["scenarios"][1];
+    assert_eq!(cm["id"], "cm");
+    assert_eq!(cm["years"].as_array().expect("years").len(), 11);
+    assert_eq!(cm["rows"][0]["variable"], "Emissions|CO2e");
+    assert_eq!(cm["rows"][0]["unit"], "kt CO2e/yr");
+    // The same numbers as the conformance results: cm 2030 total (targets-cm.csv).
+    let total_2030 = cm["rows"][0]["values"][10].as_f64().expect("number");
+    assert!((total_2030 - 992.6700221358349).abs() < 1e-9 * 992.67);
+    assert_eq!(cm["targets"][0]["unit"], "t CO2e/MYR million");
+    assert_eq!(cm["targets"][0]["met"], false);
+
+    let out = lcs()
+        .current_dir(tiny())
+        .args(["targets", "cm.yaml", "--format", "json"])
+        .output()
+        .expect("lcs");
+    let v = json_of(&out);
+    assert_eq!(v["kind"], "targets");
+    assert_eq!(v["missed"], 1);
+    assert_eq!(v["targets"][1]["id"], "vs-reference-15");
+    assert_eq!(v["targets"][1]["unit"], "kt CO2e/yr");
+    assert!((v["targets"][1]["threshold"].as_f64().unwrap() - 1033.1436261629262).abs() < 1e-6);
+
+    let out = lcs()
+        .current_dir(tiny())
+        .args([
+            "attribute",
+            "cm.yaml",
+            "--year",
+            "2025,2030",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("lcs");
+    let v = json_of(&out);
+    assert_eq!(v["kind"], "attribute");
+    assert_eq!(v["method"], "shapley");
+    assert_eq!(v["estimated"], false);
+    assert_eq!(v["years"], serde_json::json!([2025, 2030]));
+    assert_eq!(v["actions"][0]["id"], "T1");
+    assert_eq!(v["actions"][0]["name"], "Integrated green transportation");
+    // Shapley contributions sum to the total (MODEL.md §10), in each year.
+    for y in 0..2 {
+        let sum: f64 = v["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["values"][y].as_f64().unwrap())
+            .sum();
+        let total = v["total"][y].as_f64().unwrap();
+        assert!(
+            (sum - total).abs() < 1e-9 * total.abs().max(1.0),
+            "{sum} vs {total}"
+        );
+    }
+
+    let out = lcs()
+        .current_dir(tiny())
+        .args(["validate", ".", "--format", "json"])
+        .output()
+        .expect("lcs");
+    assert!(out.status.success());
+    let v = json_of(&out);
+    assert_eq!(v["kind"], "validate");
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["files"].as_array().unwrap().len(), 5);
+    assert_eq!(v["errors"], 0);
+}
+
+#[test]
+fn validate_a_folder_reports_a_shared_models_errors_once() {
+    let dir = tmp("validate-dir");
+    let model = std::fs::read_to_string(tiny().join("model.yaml"))
+        .expect("model")
+        .replace(
+            "fuels: { gasoline: 0.9, diesel: 0.1 }",
+            "fuels: { gasolin: 0.9, diesel: 0.1 }",
+        );
+    std::fs::create_dir_all(dir.join("sub")).expect("sub");
+    std::fs::write(dir.join("model.yaml"), model).expect("model");
+    std::fs::write(dir.join("a.yaml"), "scenario: a\nmodel: model.yaml\n").expect("a");
+    std::fs::write(
+        dir.join("sub/b.yaml"),
+        "scenario: b\nmodel: ../model.yaml\n",
+    )
+    .expect("b");
+    let out = lcs()
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .args(["validate", "."])
+        .output()
+        .expect("lcs");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("unknown fuel `gasolin`").count(), 1, "{err}");
+    assert!(err.trim_end().ends_with("1 error found"), "{err}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Three files, in name order, each failing.
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("fail  ./a.yaml"), "{text}");
+    assert!(lines[1].starts_with("fail  ./model.yaml"), "{text}");
+    assert!(lines[2].starts_with("fail  ./sub/b.yaml"), "{text}");
+    // JSON: the diagnostic once, with its position.
+    let out = lcs()
+        .current_dir(&dir)
+        .args(["validate", ".", "--format", "json"])
+        .output()
+        .expect("lcs");
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    assert_eq!(v["errors"], 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["line"], 28);
+    assert_eq!(d["key"], "demand.transport.children.car.fuels.gasolin");
+    assert_eq!(v["files"][0]["errors"], 1);
+}
+
+#[test]
+fn years_outside_the_model_are_errors() {
+    for args in [
+        &["run", "bau.yaml", "--years", "2020,2099"][..],
+        &["attribute", "cm.yaml", "--year", "2099"][..],
+    ] {
+        let out = lcs().current_dir(tiny()).args(args).output().expect("lcs");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("2099 is outside the model years of scenario")
+                && err.contains("2020 to 2030"),
+            "{err}"
+        );
+    }
+    let dir = tmp("report-years");
+    let out = lcs()
+        .current_dir(tiny())
+        .args(["report", "bau.yaml", "--years", "2020,2099", "--out"])
+        .arg(&dir)
+        .output()
+        .expect("lcs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("report year 2099"));
+}
+
+#[test]
+fn run_prints_only_without_out_and_honours_years() {
+    let dir = tmp("run-print");
+    std::fs::copy(tiny().join("model.yaml"), dir.join("model.yaml")).expect("copy");
+    std::fs::copy(tiny().join("bau.yaml"), dir.join("bau.yaml")).expect("copy");
+    let out = lcs()
+        .current_dir(&dir)
+        .args(["run", "bau.yaml", "--years", "2020,2026"])
+        .output()
+        .expect("lcs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let header = text.lines().next().expect("header");
+    assert_eq!(
+        header.split_whitespace().collect::<Vec<_>>(),
+        ["kt", "CO2e/yr", "2020", "2026"]
+    );
+    // Thousands separators in the printed table: bau 2026 total is 1,112 kt (results.csv).
+    assert!(text.contains("1,1"), "{text}");
+    assert!(!text.contains("wrote"), "{text}");
+    let written: Vec<_> = std::fs::read_dir(&dir).expect("dir").collect();
+    assert_eq!(written.len(), 2, "run without --out writes nothing");
+}
+
+#[test]
+fn attribute_switches_to_sampled_shapley_above_the_exact_limit() {
+    // 21 actions, each cutting residential intensity by 1 %.
+    let mut s = String::from("scenario: many\nmodel: model.yaml\nactions:\n");
+    for i in 0..21 {
+        s.push_str(&format!(
+            "  - {{ id: A{i}, name: Action {i}, measures: [{{ id: m, lever: scale, target: demand.residential.intensity, by: -0.01, start: 2021 }}] }}\n"
+        ));
+    }
+    let dir = tiny_dir("many", &[("many.yaml", &s)]);
+    let out = lcs()
+        .current_dir(&dir)
+        .args([
+            "attribute",
+            "many.yaml",
+            "--permutations",
+            "20",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("lcs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("has 21 actions") && err.contains("estimated from 20 random orderings"),
+        "{err}"
+    );
+    let v = json_of(&out);
+    assert_eq!(v["method"], "shapley-sampled");
+    assert_eq!(v["estimated"], true);
+    assert!(v["note"].as_str().unwrap().contains("at most 20"));
+    // The estimate still sums to the total in every year.
+    let n_years = v["years"].as_array().unwrap().len();
+    for y in 0..n_years {
+        let sum: f64 = v["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["values"][y].as_f64().unwrap())
+            .sum();
+        let total = v["total"][y].as_f64().unwrap();
+        assert!((sum - total).abs() <= 1e-9 * total.abs().max(1.0));
+    }
+    // The text table says so too.
+    let out = lcs()
+        .current_dir(&dir)
+        .args(["attribute", "many.yaml", "--permutations", "20"])
+        .output()
+        .expect("lcs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Shapley estimated from 20 random orderings"),
+        "{text}"
+    );
+    assert!(text.contains("Action 20"), "{text}");
+}
+
+#[test]
+fn compare_speaks_in_words_and_writes_csv() {
+    let file = tmp("compare").join("diff.csv");
+    let out = lcs()
+        .current_dir(tiny())
+        .args(["compare", "bau.yaml", "cm.yaml", "--top", "3", "--out"])
+        .arg(&file)
+        .output()
+        .expect("lcs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    // No Rust debug text, no "(1 measures)".
+    for debug in [
+        "Some(",
+        "None",
+        "Year {",
+        "Reference {",
+        "(1 measures)",
+        "Linear",
+    ] {
+        assert!(!text.contains(debug), "`{debug}` in\n{text}");
+    }
+    assert!(
+        text.contains("Integrated green transportation (1 measure)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("emissions in 2030: −15 % vs reference (no actions)"),
+        "{text}"
+    );
+    // Emissions|CO2e is the first output row.
+    let first = text
+        .lines()
+        .skip_while(|l| !l.starts_with("variable"))
+        .nth(2)
+        .expect("first output row");
+    assert!(first.starts_with("Emissions|CO2e "), "{text}");
+    let csv = std::fs::read_to_string(&file).expect("csv");
+    assert!(csv.starts_with("kind,what,unit,year,a,b,change\n"));
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("output,Emissions|CO2e,kt CO2e/yr,")),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("target,vs-reference-15,")),
+        "{csv}"
+    );
+}
+
+#[test]
+fn init_writes_a_project_that_validates_and_runs_and_never_overwrites() {
+    let dir = tmp("init").join("my-city");
+    let out = lcs().arg("init").arg(&dir).output().expect("lcs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in [
+        "model.yaml",
+        "bau.yaml",
+        "cm.yaml",
+        "packages/efficiency.yaml",
+        "lcs.schema.json",
+    ] {
+        assert!(dir.join(f).is_file(), "{f}");
+    }
+    let out = lcs()
+        .current_dir(&dir)
+        .args(["validate", ".", "--deny-warnings"])
+        .output()
+        .expect("lcs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "no warning: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4);
+    let out = lcs()
+        .current_dir(&dir)
+        .args(["run", "bau.yaml", "cm.yaml", "--out", "out"])
+        .output()
+        .expect("lcs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.join("out/results.csv").is_file());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("target cm/vs-bau-30"), "{text}");
+    // The written schema is the one `lcs schema` prints.
+    let schema = lcs().arg("schema").output().expect("lcs");
+    assert_eq!(
+        std::fs::read(dir.join("lcs.schema.json")).expect("schema"),
+        schema.stdout
+    );
+    // A second init into the same folder refuses and changes nothing.
+    let before = std::fs::read(dir.join("model.yaml")).expect("model");
+    let out = lcs().arg("init").arg(&dir).output().expect("lcs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("never overwrites"));
+    assert_eq!(
+        std::fs::read(dir.join("model.yaml")).expect("model"),
+        before
+    );
+}
+
+#[test]
+fn completions_and_help_examples() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = lcs().args(["completions", shell]).output().expect("lcs");
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for sub in ["attribute", "validate", "schema", "init"] {
+            assert!(text.contains(sub), "{shell} completion lacks `{sub}`");
+        }
+    }
+    for cmd in [
+        "run",
+        "attribute",
+        "targets",
+        "validate",
+        "paths",
+        "report",
+        "compare",
+        "ensemble",
+        "sensitivity",
+        "merge",
+        "bench",
+        "schema",
+        "completions",
+        "init",
+    ] {
+        let out = lcs().args([cmd, "--help"]).output().expect("lcs");
+        assert!(out.status.success(), "{cmd} --help");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("Example") && text.contains(&format!("lcs {cmd}")),
+            "`lcs {cmd} --help` has no example:\n{text}"
+        );
+    }
 }
 
 fn iskandar_projects() -> PathBuf {

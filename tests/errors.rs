@@ -53,7 +53,7 @@ const CASES: &[Case] = &[
         &["key: `electricity.losses`"]),
     c("unknown-unit-word", &["model.yaml:14:16", "unknown unit `GJJ`", "key: `demand.residential.intensity`", "`GJ`"]),
     c("wrong-dimension-intensity", &["model.yaml:14:16", "activity × intensity of `residential` is not an energy", "key: `demand.residential.intensity`"]),
-    c("unknown-fuel-id", &["model.yaml:20:14", "unknown fuel `gasolin`", "key: `demand.transport.fuels.gasolin`", "did you mean `gasoline`?"]),
+    c("unknown-fuel-id", &["model.yaml:20:14", "unknown fuel `gasolin`", "key: `demand.transport.fuels.gasolin`", "did you mean `gasoline`?", "one of `coal`, `subbituminous_coal`"]),
     c("fuel-shares-not-summing-to-1", &["model.yaml:15:12", "sum to 1.1 in 2020", "key: `demand.residential.fuels`"]),
     t("unknown-driver-in-expr", &["model.yaml:8:40", "unknown driver `houshold_size`", "key: `drivers.households.expr`", "did you mean `household_size`?"],
         &["1 error found"]),
@@ -95,7 +95,7 @@ const CASES: &[Case] = &[
     c("shift-amount-negative", &["scenario.yaml:6:93", "shift amount cannot be negative", "key: `actions[0].measures[0].amount`"]),
     c("shift-to-unknown-item", &["scenario.yaml:6:78", "unknown child node `tram`", "key: `actions[0].measures[0].to`", "`bus`"]),
     c("full-before-start", &["scenario.yaml:6:102", "`full` (2024) is before `start` (2028)", "key: `actions[0].measures[0].full`"]),
-    c("target-relative-to-outside-years", &["scenario.yaml:4:105", "year 2005 is outside the model years", "key: `targets[0].relative_to`"]),
+    c("target-relative-to-outside-years", &["scenario.yaml:4:105", "year 2005 is outside the model years", "key: `targets[0].relative_to`", "or `reference`"]),
     c("target-unknown-driver", &["scenario.yaml:4:52", "unknown driver `gpd`", "key: `targets[0].driver`"]),
     t("duplicate-action-id-across-packages", &["packages/appliances.yaml:3:5", "action id `B1` is used twice", "packages/buildings.yaml:3:5"],
         &["key: `actions[0].id`"]),
@@ -122,6 +122,18 @@ const CASES: &[Case] = &[
     c("ecotown-unknown-transport-mode", &["ecotown.yaml:17:43", "unknown transport mode `truk`", "key: `exchanges[0].transport.mode`", "did you mean `truck`?"]),
     c("ecotown-ratio-wrong-unit", &["ecotown.yaml:15:43", "the ratio for `coal` has the wrong unit", "key: `exchanges[0].substitutes.ratio`", "energy basis"]),
     c("ecotown-material-without-waste-type", &["ecotown.yaml:22:15", "material `kitchen_scraps` is not in data/factors/materials.csv", "key: `exchanges[1].material`", "food_waste"]),
+    // ---- input that is surely wrong (issue 13) ----
+    c("target-reduction-above-1", &["scenario.yaml:4:70", "reduction 46 is above 1", "key: `targets[0].reduction`", "write `0.46` for 46 %"]),
+    c("target-relative-to-unknown-word", &["scenario.yaml:4:82", "neither a year nor `reference`", "key: `targets[0].relative_to`", "or `reference`"]),
+    c("percent-written-as-text", &["scenario.yaml:6:77", "invalid number `-15%`", "key: `actions[0].measures[0].by`", "write `-0.15` for -15%"]),
+    c("capacity-in-energy-units", &["model.yaml:21:29", "`MWh` is an energy, but a capacity is a power", "key: `electricity.local.solar_farm.capacity`", "`MW`"]),
+    c("generation-measure-capacity-in-energy-units", &["scenario.yaml:6:77", "`MWh` is an energy, but a capacity is a power", "key: `actions[0].measures[0].capacity`"]),
+    c("gas-key-written-twice", &["model.yaml:22:72", "`CO2` and `co2` name the same gas", "key: `sources.ippu/cement.factors.co2`"]),
+    c("unknown-source-gas", &["model.yaml:22:51", "unknown key `CO3`", "one of `CO2`, `CH4`, `N2O`, `CO2e`"]),
+    c("unknown-category", &["model.yaml:12:15", "unknown category `household`", "one of `energy`, `manufacturing`, `commercial`, `residential`, `road`, `offroad`"]),
+    c("unknown-interpolation", &["model.yaml:7:87", "unknown interpolation `spline`", "`linear`, `step` or `cagr`"]),
+    c("unknown-waste-type", &["model.yaml:23:100", "unknown waste type `plastic`", "one of `food`, `garden`, `paper`, `wood`, `textiles`, `nappies`, `plastics`, `inert`, `metals`, `glass`", "did you mean `plastics`?"]),
+    c("unknown-waste-route", &["model.yaml:24:29", "unknown route `recycle`", "one of `landfill`, `recycling`, `composting`, `incineration`, `anaerobic_digestion`"]),
     c("measure-breaks-children-share-sum", &["scenario.yaml:6:9", "measure `T1.1` of action `T1`", "sum to 1.0125", "in 2023", "demand.transport/car.share"]),
     // ---- project files (docs/PROJECTS.md) ----
     c("project-unknown-methodology", &["project.yaml:3:14", "unknown methodology `waste-to-energi`", "key: `methodology`", "`pv-grid`", "`semi-aerobic-landfill`", "did you mean `waste-to-energy`?"]),
@@ -153,7 +165,19 @@ const CASES: &[Case] = &[
     c("ecotown-unknown-facility-node", &["ecotown.yaml:5:43", "unknown demand node `demand.indstry`", "key: `facilities[1].node`", "did you mean `demand.industry`?"]),
     c("ecotown-inventory-needs-energy", &["ecotown.yaml:7:12", "`clinker` is not a fuel of the region model", "key: `inventory.clinker`", "energy:"]),
     c("use-of-a-fuel-no-leaf-uses", &["scenario.yaml:6:9", "measure `P1.1` of action `P1` adds 10 TJ of `diesel` but no leaf below uses it in 2025", "key: `actions[0].measures[0].target`"]),
+    // ---- engine: composition-aware waste routes and wastewater (issue 10) ----
+    c("route-does-not-accept-type", &["model.yaml:28:46", "route `composting` does not accept `plastics`", "key: `waste.routes.by_type.plastics.composting`", "`landfill`, `recycling`, `incineration`"]),
+    c("shift-to-a-route-that-refuses-the-type", &["scenario.yaml:6:88", "route `anaerobic_digestion` does not accept `plastics`", "key: `actions[0].measures[0].to`"]),
+    c("by-type-map-missing", &["model.yaml:23:", "`plastics` is in the composition but has no route map", "key: `waste.routes.by_type.plastics`"]),
+    c("accepts-without-by-type", &["model.yaml:25:12", "`accepts` needs composition-aware routes", "key: `waste.accepts`"]),
+    c("wastewater-unknown-pathway", &["model.yaml:25:17", "unknown pathway `septic_tnk`", "key: `wastewater.domestic.pathways.septic_tnk`", "did you mean `septic_tank`?"]),
+    c("wastewater-bod-not-per-person", &["model.yaml:24:10", "BOD per person times its activity is not a mass", "key: `wastewater.domestic.bod`", "40 g/person/day"]),
     c("grid-factor-measure-on-mix", &["scenario.yaml:6:43", "measure `E1.1` targets `electricity.grid_factor`, but the model's grid is a `mix`", "key: `actions[0].measures[0].target`", "`electricity.mix`"]),
+    // ---- costs, economics and adjustments (docs/EXTENSIONS.md) ----
+    c("cost-per-unit-mismatch", &["scenario.yaml:9:63", "`MYR/kW` is a cost per capacity, but measure `A1.1` changes", "key: `actions[0].measures[0].cost.capex.per`", "MYR/GJ saved"]),
+    c("cost-currency-without-conversion", &["scenario.yaml:9:63", "no conversion from MYR (2035 prices) to MYR (2020 prices)", "key: `actions[0].measures[0].cost.capex`", "no price index for `MYR` in 2035"]),
+    c("economics-discount-rate-out-of-range", &["scenario.yaml:3:62", "discount rate 1.5 is outside", "key: `economics.discount_rate`"]),
+    c("adjust-unknown-action", &["scenario.yaml:12:3", "`adjust` names `A9`", "key: `adjust.A9`", "did you mean `A1`?"]),
 ];
 
 fn cases_dir() -> PathBuf {

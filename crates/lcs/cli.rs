@@ -5,11 +5,30 @@ use std::path::PathBuf;
 
 /// Regional low-carbon society scenario modelling.
 #[derive(Parser, Debug)]
-#[command(name = "lcs", version, about, long_about = None)]
+#[command(
+    name = "lcs",
+    version,
+    about,
+    long_about = None,
+    after_help = "Exit codes: 0 success; 1 invalid input, a failed run or an unwritable output; 2 a usage error; 3 a missed target (with `--fail-on-missed-targets`).\nThe language: docs/LANGUAGE.md; the commands and their JSON output: docs/CLI.md."
+)]
 pub struct Args {
+    /// Treat warnings (input that is probably a mistake) as errors: exit 1.
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How a command prints its results.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Tables for people (thousands separators, units in headers).
+    #[default]
+    Text,
+    /// One JSON document on stdout (docs/CLI.md has the shapes).
+    Json,
 }
 
 /// Attribution methods.
@@ -24,6 +43,29 @@ pub enum MethodArg {
     /// Shapley values estimated from random orderings (`--permutations`, `--seed`), for
     /// scenarios with more actions than exact Shapley takes.
     ShapleySampled,
+}
+
+/// Attribution methods of `lcs macc`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum CostMethodArg {
+    /// Exact Shapley values (the default: abatements add up to the total reduction).
+    Shapley,
+    /// Each action alone (double counts interactions).
+    Solo,
+    /// Cumulative, in action order.
+    Sequential,
+    /// Shapley values estimated from 1000 random orderings (seed 1), for more actions than
+    /// exact Shapley takes.
+    ShapleySampled,
+}
+
+/// Cost-per-tonne conventions of `lcs macc`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ConventionArg {
+    /// Annual cost in the year over the year's abatement.
+    Year,
+    /// NPV over discounted cumulative abatement.
+    Cumulative,
 }
 
 /// Output formats of `lcs report`.
@@ -55,23 +97,43 @@ pub enum SensitivityMethod {
 /// The commands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Run scenarios and write DIR/results.csv (long IAMC form).
+    /// Run scenarios: print emissions by sector, intensities and targets; with `--out`, also
+    /// write DIR/results.csv (IAMC long form).
+    #[command(
+        after_help = "Examples:\n  lcs run scenarios/iskandar/bau.yaml scenarios/iskandar/cm-2025.yaml\n  lcs run cm.yaml --years 2020,2025,2030 --out out/\n  lcs run cm.yaml --format json --fail-on-missed-targets"
+    )]
     Run {
         /// Scenario files.
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
-        /// Output folder.
+        /// Output folder for results.csv (without it, nothing is written).
         #[arg(long, short)]
-        out: PathBuf,
+        out: Option<PathBuf>,
+        /// Years of the printed summary (default: base year, 2025, 2030, 2040, 2050, end).
+        #[arg(long, value_delimiter = ',')]
+        years: Vec<i32>,
+        /// Print a text summary or one JSON document.
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+        /// Exit with code 3 when any target is missed.
+        #[arg(long)]
+        fail_on_missed_targets: bool,
     },
-    /// Attribute a scenario's reduction to its actions and write FILE.csv.
+    /// Attribute a scenario's reduction against its reference to its actions.
+    #[command(
+        after_help = "Examples:\n  lcs attribute scenarios/iskandar/cm-2025.yaml\n  lcs attribute cm.yaml --year 2025 --year 2030 --method sequential\n  lcs attribute cm.yaml --out attribution.csv --format json\n\nAbove 20 actions, `shapley` switches to `shapley-sampled` (1,000 random orderings) and says so."
+    )]
     Attribute {
         /// The scenario file.
         scenario: PathBuf,
-        /// The method.
+        /// The method (`shapley` above 20 actions is estimated: `shapley-sampled`).
         #[arg(long, short, value_enum, default_value = "shapley")]
         method: MethodArg,
-        /// Output CSV file (`scenario,action,year,value`, kt CO2e).
+        /// Years to print and write (several allowed; default: print the milestone years of
+        /// `lcs report` after the base year, write every year).
+        #[arg(long = "year", value_delimiter = ',')]
+        years: Vec<i32>,
+        /// Output CSV file (`scenario,action,year,value`, kt CO2e/yr).
         #[arg(long, short)]
         out: Option<PathBuf>,
         /// Orderings drawn by `shapley-sampled`.
@@ -80,27 +142,51 @@ pub enum Command {
         /// Seed of the orderings drawn by `shapley-sampled`.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Print a table or one JSON document.
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
     },
-    /// Check a scenario's targets and write FILE.csv.
+    /// Check a scenario's targets; with `--out`, write them as CSV.
+    #[command(
+        after_help = "Examples:\n  lcs targets scenarios/iskandar/cm-2025.yaml\n  lcs targets cm.yaml --out targets.csv --fail-on-missed-targets"
+    )]
     Targets {
         /// The scenario file.
         scenario: PathBuf,
-        /// Output CSV file (`scenario,target,year,value,threshold,met`).
+        /// Output CSV file (`scenario,target,year,value,threshold,met`; value and threshold in
+        /// kt CO2e/yr, or t CO2e per declared unit of the driver for an intensity).
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// Print a table or one JSON document.
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+        /// Exit with code 3 when any target is missed.
+        #[arg(long)]
+        fail_on_missed_targets: bool,
     },
-    /// Check model, scenario and package files without writing anything.
+    /// Check model, scenario and package files without writing anything; a folder is
+    /// searched for YAML files (recursively, in name order).
+    #[command(
+        after_help = "Examples:\n  lcs validate scenarios/iskandar\n  lcs validate model.yaml bau.yaml cm.yaml --deny-warnings\n  lcs validate scenarios/ --format json"
+    )]
     Validate {
-        /// Files to check.
+        /// Files or folders to check.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Print text or one JSON document.
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
     },
     /// List every valid measure target path with its unit.
+    #[command(after_help = "Example:\n  lcs paths scenarios/iskandar/model.yaml")]
     Paths {
         /// A model or scenario file.
         file: PathBuf,
     },
     /// Write the tables, workbook, charts and HTML report of a plan document under DIR.
+    #[command(
+        after_help = "Example:\n  lcs report scenarios/iskandar/bau.yaml scenarios/iskandar/cm-2025.yaml --out out/report --years 2005,2025,2030"
+    )]
     Report {
         /// Scenario files.
         #[arg(required = true)]
@@ -131,18 +217,27 @@ pub enum Command {
         ecotown: Vec<PathBuf>,
     },
     /// Print the differences of inputs (after inheritance) and outputs of two scenarios.
+    #[command(
+        after_help = "Examples:\n  lcs compare scenarios/iskandar/cm-2025.yaml scenarios/iskandar/cap-2030.yaml\n  lcs compare bau.yaml cm.yaml --top 5 --out diff.csv"
+    )]
     Compare {
         /// Scenario A.
         a: PathBuf,
         /// Scenario B.
         b: PathBuf,
-        /// How many differing output variables to list.
+        /// How many differing output variables to list (`Emissions|CO2e` always comes first).
         #[arg(long, default_value_t = 20)]
         top: usize,
+        /// Also write every difference as CSV (`kind,what,unit,year,a,b,change`).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
     },
     /// Monte Carlo ensemble over the scenario's `uncertainty:` section: percentiles, mean and
     /// sd of every output and year, target probabilities, optional Shapley spread
     /// (docs/UNCERTAINTY.md).
+    #[command(
+        after_help = "Example:\n  lcs ensemble scenarios/iskandar/cm-2025-uncertainty.yaml --samples 10000 --seed 1 --out out/ens"
+    )]
     Ensemble {
         /// The scenario file.
         scenario: PathBuf,
@@ -164,6 +259,9 @@ pub enum Command {
     },
     /// Global sensitivity: Sobol indices (Saltelli design) or Morris elementary effects, with
     /// an index table and a tornado chart (docs/UNCERTAINTY.md).
+    #[command(
+        after_help = "Example:\n  lcs sensitivity scenarios/iskandar/cm-2025-uncertainty.yaml --method sobol --samples 1024 --out out/sobol"
+    )]
     Sensitivity {
         /// The scenario file.
         scenario: PathBuf,
@@ -198,6 +296,9 @@ pub enum Command {
     },
     /// Combine the shards of an ensemble (`lcs ensemble --shard`) into the statistics of the
     /// unsharded run, bit for bit.
+    #[command(
+        after_help = "Example:\n  lcs ensemble s.yaml --samples 100000 --shard 1/2 --out out/ens && lcs ensemble s.yaml --samples 100000 --shard 2/2 --out out/ens && lcs merge out/ens --out out/ens-merged"
+    )]
     Merge {
         /// Shard folders, or folders holding `shard-K-of-N/` folders.
         #[arg(required = true)]
@@ -249,8 +350,63 @@ pub enum Command {
         #[arg(long, requires = "currency", conflicts_with_all = ["screen", "scenario"])]
         price_year: Option<i32>,
     },
+    /// Marginal abatement cost curve: appraise every action's costs (investment, O&M and the
+    /// engine's energy cost changes) and write DIR/macc.csv, DIR/costs.csv, DIR/macc.svg and
+    /// DIR/macc.png (docs/COSTS.md).
+    Macc {
+        /// The scenario file (with `economics:` and `cost:` keys).
+        scenario: PathBuf,
+        /// The year of the curve (default: the year of the scenario's first target, else
+        /// the last model year).
+        #[arg(long)]
+        year: Option<i32>,
+        /// How abatement is attributed to actions.
+        #[arg(long, short, value_enum, default_value = "shapley")]
+        method: CostMethodArg,
+        /// Cost per tonne: `year` (annual cost in the year over the year's abatement) or
+        /// `cumulative` (NPV over discounted cumulative abatement).
+        #[arg(long, value_enum, default_value = "year")]
+        convention: ConventionArg,
+        /// The target whose required reduction is drawn (default: the first target in the
+        /// curve's year).
+        #[arg(long)]
+        target: Option<String>,
+        /// Output folder.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// Target seeking: the smallest ambition of the chosen actions (or the latest common
+    /// start year, or the smallest size of one measure) that meets a target, on the real
+    /// model; or, with `--least-cost`, the cheapest package in MACC order (docs/COSTS.md).
+    Seek {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// The target id.
+        #[arg(long)]
+        target: String,
+        /// `ambition` (a multiplier of the actions' ramp weights), `start` (a common start
+        /// year) or a measure id (its size).
+        #[arg(long, default_value = "ambition", conflicts_with = "least_cost")]
+        vary: String,
+        /// The actions varied, or the candidates of `--least-cost` (comma-separated ids;
+        /// default: all).
+        #[arg(long, value_delimiter = ',')]
+        actions: Vec<String>,
+        /// The largest ambition multiplier tried.
+        #[arg(long, default_value_t = 10.0)]
+        max_ambition: f64,
+        /// Choose actions in MACC order, whole or scaled, until the target is met.
+        #[arg(long)]
+        least_cost: bool,
+        /// Write the sought scenario (extending the input) to this YAML file.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
     /// Measure evaluation speed, Shapley attribution time and a whole `lcs run` (use a
     /// release build: `cargo run --release -- bench ...`).
+    #[command(
+        after_help = "Example:\n  cargo run --release -- bench scenarios/iskandar/cm-2025.yaml"
+    )]
     Bench {
         /// The scenario file.
         scenario: PathBuf,
@@ -258,9 +414,49 @@ pub enum Command {
         #[arg(long, default_value_t = 2.0)]
         seconds: f64,
     },
+    /// Print the JSON Schema (draft 2020-12) of every file kind (model, scenario, package),
+    /// for editor completion and checks.
+    #[command(
+        after_help = "Example:\n  lcs schema > lcs.schema.json\n\nThen start a YAML file with\n  # yaml-language-server: $schema=./lcs.schema.json\n(docs/LANGUAGE.md, \"Editor set-up\")."
+    )]
+    Schema,
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  lcs completions bash > ~/.local/share/bash-completion/completions/lcs\n  lcs completions zsh > ~/.zfunc/_lcs\n  lcs completions fish > ~/.config/fish/completions/lcs.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
+    /// Write a minimal valid project into DIR: a model, a BaU scenario, a countermeasure
+    /// scenario and a package, with comments. Refuses to overwrite a file.
+    #[command(
+        after_help = "Example:\n  lcs init my-city && lcs run my-city/bau.yaml my-city/cm.yaml"
+    )]
+    Init {
+        /// The folder to create (or an empty or new one).
+        dir: PathBuf,
+    },
+}
+
+/// Shells for `lcs completions`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    /// bash.
+    Bash,
+    /// zsh.
+    Zsh,
+    /// fish.
+    Fish,
 }
 
 /// Parses the process arguments (exits with code 2 on usage errors).
 pub fn parse() -> Args {
     Args::parse()
+}
+
+/// The clap command, for completion scripts.
+pub fn command() -> clap::Command {
+    <Args as clap::CommandFactory>::command()
 }

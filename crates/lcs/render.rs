@@ -1,7 +1,7 @@
 //! Rendering diagnostics for people: miette's graphical report with the source snippet,
 //! plain (no colour) when stderr is not a terminal or `NO_COLOR` is set.
 
-use lcs_model::{Diagnostic, Sources};
+use lcs_model::{Diagnostic, Severity, Sources};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
 };
@@ -36,7 +36,7 @@ pub fn render(d: &Diagnostic, sources: &Sources) -> String {
         help.push(format!("note: {n}"));
     }
     let Some(span) = d.span else {
-        let mut s = format!("error: {}", d.message);
+        let mut s = format!("{}: {}", d.label(), d.message);
         for h in help {
             s.push_str(&format!("\n  {h}"));
         }
@@ -44,7 +44,14 @@ pub fn render(d: &Diagnostic, sources: &Sources) -> String {
     };
     let file = sources.get(span.file);
     let location = sources.location(&span);
-    let mut md = MietteDiagnostic::new(format!("{location}: {}", d.message));
+    let headline = match d.code {
+        Some(code) if d.is_warning() => format!("{location}: warning[{code}]: {}", d.message),
+        _ => format!("{location}: {}", d.message),
+    };
+    let mut md = MietteDiagnostic::new(headline).with_severity(match d.severity {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+    });
     let label = d
         .found
         .clone()
@@ -72,6 +79,17 @@ pub fn report(diags: &[Diagnostic], sources: &Sources) {
     for d in diags {
         eprintln!("{}", render(d, sources));
     }
-    let n = diags.len();
-    eprintln!("{n} error{} found", if n == 1 { "" } else { "s" });
+    eprintln!("{}", count(diags));
+}
+
+/// `1 error found`, `2 errors and 1 warning found`, `1 warning found`.
+pub fn count(diags: &[Diagnostic]) -> String {
+    let n_warnings = diags.iter().filter(|d| d.is_warning()).count();
+    let n_errors = diags.len() - n_warnings;
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    match (n_errors, n_warnings) {
+        (e, 0) => format!("{} found", plural(e, "error")),
+        (0, w) => format!("{} found", plural(w, "warning")),
+        (e, w) => format!("{} and {} found", plural(e, "error"), plural(w, "warning")),
+    }
 }

@@ -5,7 +5,7 @@
 //! indices from `data/economics/*.csv`, each row with its source), [`Tables::factor`] (the one
 //! conversion rule), and the equations of cost appraisal, one function each:
 //! [`discount_factor`], [`present_value`], [`capital_recovery_factor`], [`annualised`],
-//! [`levelised`].
+//! [`levelised`]; energy price sets of `data/prices/` in [`prices`].
 //!
 //! Conversion rule: a value in currency `c1` at the prices of year `p1`, expressed in `c2` at
 //! the prices of year `p2`, is first deflated within `c1`, then exchanged at the average rate
@@ -35,6 +35,8 @@
 //! ```
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod prices;
 
 use lcs_factors::table::Csv;
 use std::collections::BTreeMap;

@@ -142,14 +142,21 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
     // §4–§8: the plans of each section.
     let demand = crate::demand::compile_demand(&mut b, scenario, &mut labels)?;
     let electricity = crate::electricity::compile_electricity(&mut b, &demand.run_fuels)?;
-    let waste = crate::waste_section::compile_waste(&mut b)?;
-    labels.has_waste = waste.is_some();
+    let waste = crate::waste_section::compile_waste(&mut b, scenario)?;
+    let wastewater = crate::wastewater::compile_wastewater(&mut b)?;
+    labels.has_waste = waste.is_some() || wastewater.is_some();
+    labels.industries = model
+        .wastewater
+        .iter()
+        .flat_map(|w| w.industrial.iter().map(|i| i.name.clone()))
+        .collect();
     let sources = crate::sources::compile_sources(&mut b, &mut labels)?;
     // §9: measures and sampled parameters, which need every slot above.
     let sections = crate::measures::Sections {
         demand: &demand,
         electricity: &electricity,
         waste: waste.as_ref(),
+        wastewater: wastewater.as_ref().map(|w| &w.plan),
         sources: &sources.plans,
     };
     let mut measure_steps = crate::measures::compile_measures(&mut b, scenario, &sections)?;
@@ -173,6 +180,18 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         steps.extend(s);
         steps.append(&mut measure_steps.sources[i]);
     }
+    let wastewater_plan = match wastewater {
+        None => None,
+        Some(w) => {
+            for (industry, step) in w.activity_steps {
+                steps.push(step);
+                if let Some(i) = industry {
+                    steps.append(&mut measure_steps.industries[i]);
+                }
+            }
+            Some(w.plan)
+        }
+    };
     check_finite(&b, model.base_year)?;
     // Labels for results.
     labels.share_paths = demand
@@ -204,6 +223,17 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         slot_spans: b.spans,
         steps,
         ops: measure_steps.ops,
+        top_fuel_rows: {
+            let n_fuels = labels.fuels.len();
+            let mut rows: Vec<usize> = demand
+                .combos
+                .iter()
+                .map(|cb| cb.top * n_fuels + cb.fuel)
+                .collect();
+            rows.sort_unstable();
+            rows.dedup();
+            rows
+        },
         n_entries: demand.leaves.iter().map(|l| l.fuels.len()).sum(),
         leaves: demand.leaves,
         combos: demand.combos,
@@ -211,6 +241,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         n_diversions: measure_steps.n_diversions,
         electricity,
         waste: waste.map(|w| w.plan),
+        wastewater: wastewater_plan,
         sources: sources.plans,
         gwp_ch4: model.gwp.ch4(),
         gwp_n2o: model.gwp.n2o(),

@@ -159,17 +159,18 @@ pub(crate) fn busbar_supply(demand: f64, losses: f64) -> f64 {
     demand / (1.0 - losses)
 }
 
-/// Local generation in year `y`, GJ: waste-to-energy + `generation` measures + Σ units
-/// `a(y) * b(y)` (capacity × capacity factor, or generation × 1), in that order.
+/// Local generation in year `y`, GJ: waste-to-energy and biogas (§7, `waste_gj`) +
+/// `generation` measures + Σ units `a(y) * b(y)` (capacity × capacity factor, or
+/// generation × 1), in that order.
 #[inline]
 pub(crate) fn local_generation(
     plan: &ElectricityPlan,
     arena: &[f64],
     n: usize,
     y: usize,
-    wte_gj: f64,
+    waste_gj: f64,
 ) -> f64 {
-    let mut local_gj = wte_gj + arena[plan.extra_generation * n + y];
+    let mut local_gj = waste_gj + arena[plan.extra_generation * n + y];
     for u in &plan.local {
         local_gj += arena[u.a * n + y] * arena[u.b * n + y];
     }
@@ -224,27 +225,41 @@ pub(crate) fn grid_emissions(
     ee
 }
 
+/// Grid emissions due to T&D losses, t CO2e: `EE * (B - D) / B` (0 when `B = 0`), the part
+/// of the grid emissions allocated to demand that the losses cause (GPC reports it in
+/// scope 3).
+#[inline]
+pub(crate) fn loss_emissions(grid_co2e: f64, busbar: f64, demand: f64) -> f64 {
+    if busbar > 0.0 {
+        grid_co2e * (busbar - demand) / busbar
+    } else {
+        0.0
+    }
+}
+
 /// The electricity balance of every year (MODEL.md §5): writes the balance rows (`elec`,
-/// rows of [`crate::elec_row`], MWh), adds grid emissions to the gas rows (`gas`) and
-/// writes grid emissions in CO2e (`grid_co2e_t`).
+/// rows of [`crate::elec_row`], MWh; the loss emissions row in t CO2e), adds grid
+/// emissions to the gas rows (`gas`) and writes grid emissions in CO2e (`grid_co2e_t`).
+/// `waste_gj` holds the waste-to-energy and biogas electricity of each year, GJ.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn electricity_balance(
     plan: &ElectricityPlan,
     arena: &[f64],
     n: usize,
     demand_gj: &[f64],
-    wte_gj: &[f64],
+    waste_gj: (&[f64], &[f64]),
     gwp: (f64, f64),
     elec: &mut [f64],
     gas: &mut [f64],
     grid_co2e_t: &mut [f64],
 ) {
     use crate::eval::elec_row as row;
+    let (wte_gj, biogas_gj) = waste_gj;
     for y in 0..n {
         let demand = demand_gj[y] / GJ_PER_MWH;
         let losses = arena[plan.losses * n + y];
         let busbar = busbar_supply(demand, losses);
-        let local = local_generation(plan, arena, n, y, wte_gj[y]) / GJ_PER_MWH;
+        let local = local_generation(plan, arena, n, y, wte_gj[y] + biogas_gj[y]) / GJ_PER_MWH;
         let grid = grid_supply(busbar, local);
         elec[row::DEMAND * n + y] = demand;
         elec[row::LOCAL * n + y] = local;
@@ -252,18 +267,20 @@ pub(crate) fn electricity_balance(
         elec[row::EXPORT * n + y] = export(busbar, local);
         elec[row::LOSSES * n + y] = busbar - demand;
         elec[row::WASTE_TO_ENERGY * n + y] = wte_gj[y] / GJ_PER_MWH;
+        elec[row::BIOGAS * n + y] = biogas_gj[y] / GJ_PER_MWH;
         let ee = grid_emissions(&plan.grid, arena, n, y, grid * GJ_PER_MWH);
         gas[y] += ee[0];
         gas[n + y] += ee[1];
         gas[2 * n + y] += ee[2];
         gas[3 * n + y] += ee[4];
         grid_co2e_t[y] = ee[0] + gwp.0 * ee[1] + gwp.1 * ee[2] + ee[3];
+        elec[row::LOSS_EMISSIONS * n + y] = loss_emissions(grid_co2e_t[y], busbar, demand);
     }
 }
 
 /// Allocation of grid emissions to demand (consumption view), t CO2e: each sector gets
 /// `EE(y) * FE(elec of its leaves, y) / D(y)` (0 when `D = 0`), added to its row of
-/// `sector`.
+/// `sector` and of `allocated` (one row per top-level node).
 pub(crate) fn allocate_grid_emissions(
     combos: &[Combo],
     combo_gj: &[f64],
@@ -271,6 +288,7 @@ pub(crate) fn allocate_grid_emissions(
     grid_co2e_t: &[f64],
     demand_gj: &[f64],
     sector: &mut [f64],
+    allocated: &mut [f64],
 ) {
     for (ci, cb) in combos.iter().enumerate() {
         if !cb.is_elec {
@@ -278,9 +296,18 @@ pub(crate) fn allocate_grid_emissions(
         }
         let fe = &combo_gj[ci * n..ci * n + n];
         let row = &mut sector[cb.top * n..cb.top * n + n];
-        for (((x, e), f), d) in row.iter_mut().zip(grid_co2e_t).zip(fe).zip(demand_gj) {
+        let alloc = &mut allocated[cb.top * n..cb.top * n + n];
+        for ((((x, a), e), f), d) in row
+            .iter_mut()
+            .zip(alloc.iter_mut())
+            .zip(grid_co2e_t)
+            .zip(fe)
+            .zip(demand_gj)
+        {
             if *d > 0.0 {
-                *x += e * f / d;
+                let share = e * f / d;
+                *x += share;
+                *a += share;
             }
         }
     }

@@ -27,17 +27,20 @@ pub struct Workspace {
     pub(crate) combo_gj: Vec<f64>,
     /// Per-year scratch: activity × intensity of one leaf.
     pub(crate) ai: Vec<f64>,
-    /// Per-year: electricity demand (GJ) and waste-to-energy electricity (GJ).
+    /// Per-year: electricity demand, waste-to-energy and biogas electricity (GJ).
     pub(crate) demand_gj: Vec<f64>,
     pub(crate) wte_gj: Vec<f64>,
+    pub(crate) biogas_gj: Vec<f64>,
     /// Per-year scratch: a share group's sum before a measure.
     pub(crate) group_before: Vec<f64>,
     /// Per-year scratch: a copy of one row.
     pub(crate) row_tmp: Vec<f64>,
     /// Per-year scratch for `shift`: Σ_from, Σ_to and the share points moved (3 rows).
     pub(crate) shift_sums: Vec<f64>,
-    /// Per-year scratch: share points a `divert` asks for.
+    /// Per-year scratch: share points (or the fraction) a `divert` asks for, and those of
+    /// one route map.
     pub(crate) asked: Vec<f64>,
+    pub(crate) asked_map: Vec<f64>,
     /// Per `divert` measure, two rows of t per year: mass asked (`mass * r`), mass diverted.
     pub(crate) diversions: Vec<f64>,
     /// Final energy per (leaf, fuel) entry, GJ (only when the scenario has `save` or
@@ -65,8 +68,33 @@ pub mod waste_row {
     pub const COMPOSTING_N2O: usize = 6;
     /// Incineration fossil CO2, t.
     pub const INCINERATION_CO2: usize = 7;
+    /// Digested (anaerobic digestion), t.
+    pub const ANAEROBIC_DIGESTION: usize = 8;
+    /// Anaerobic digestion CH4 (leakage), t.
+    pub const AD_CH4: usize = 9;
+    /// Anaerobic digestion N2O, t.
+    pub const AD_N2O: usize = 10;
+    /// Wastewater CH4, domestic and industrial, t.
+    pub const WASTEWATER_CH4: usize = 11;
+    /// Wastewater N2O (domestic effluent), t.
+    pub const WASTEWATER_N2O: usize = 12;
     /// Number of rows.
-    pub const N: usize = 8;
+    pub const N: usize = 13;
+}
+
+/// Rows of [`Outputs::wastewater_t`]: three for domestic wastewater, then two per industry
+/// (`industry(i)`).
+pub mod wastewater_row {
+    /// Domestic organics, t BOD.
+    pub const DOMESTIC_ORGANICS: usize = 0;
+    /// Domestic CH4, t.
+    pub const DOMESTIC_CH4: usize = 1;
+    /// Domestic effluent N2O, t.
+    pub const DOMESTIC_N2O: usize = 2;
+    /// The first row of industry `i`: its organics, t COD; the next is its CH4, t.
+    pub const fn industry(i: usize) -> usize {
+        3 + 2 * i
+    }
 }
 
 /// Rows of [`Outputs::elec_mwh`].
@@ -83,8 +111,12 @@ pub mod elec_row {
     pub const LOSSES: usize = 4;
     /// Waste-to-energy part of local generation.
     pub const WASTE_TO_ENERGY: usize = 5;
+    /// Biogas (anaerobic digestion) part of local generation.
+    pub const BIOGAS: usize = 6;
+    /// Grid emissions due to T&D losses, t CO2e: `EE * (B - D) / B` (memo).
+    pub const LOSS_EMISSIONS: usize = 7;
     /// Number of rows.
-    pub const N: usize = 6;
+    pub const N: usize = 8;
 }
 
 /// The results of one evaluation, one column per model year.
@@ -111,6 +143,13 @@ pub struct Outputs {
     pub waste_t: Vec<f64>,
     /// Waste routes and emissions, t per year (rows: [`waste_row`]).
     pub waste_detail: Array2<f64>,
+    /// Wastewater organics and emissions, t per year (rows: [`wastewater_row`]).
+    pub wastewater_t: Array2<f64>,
+    /// Direct emissions of each top-level demand node, t CO2e per year (the part of its
+    /// sector row burnt in the region).
+    pub direct_t: Array2<f64>,
+    /// Grid emissions allocated to each top-level demand node, t CO2e per year.
+    pub electricity_t: Array2<f64>,
 }
 
 /// What a run error comes from.
@@ -333,7 +372,11 @@ impl Workspace {
         let n = c.n_years;
         let n_tops = c.labels.tops.len();
         let n_fuels = c.labels.fuels.len();
-        let n_sectors = n_tops + usize::from(c.waste.is_some()) + c.labels.source_sectors.len();
+        let n_sectors = n_tops + usize::from(c.labels.has_waste) + c.labels.source_sectors.len();
+        let n_ww = c
+            .wastewater
+            .as_ref()
+            .map_or(0, |w| wastewater_row::industry(w.industrial.len()));
         Workspace {
             arena: c.arena.clone(),
             stack: Vec::with_capacity(32),
@@ -342,10 +385,12 @@ impl Workspace {
             ai: vec![0.0; n],
             demand_gj: vec![0.0; n],
             wte_gj: vec![0.0; n],
+            biogas_gj: vec![0.0; n],
             group_before: vec![0.0; n],
             row_tmp: vec![0.0; n],
             shift_sums: vec![0.0; 3 * n],
             asked: vec![0.0; n],
+            asked_map: vec![0.0; n],
             diversions: vec![0.0; 2 * c.n_diversions * n],
             entry_gj: if c.energy_ops.is_empty() {
                 Vec::new()
@@ -363,6 +408,9 @@ impl Workspace {
                 grid_co2e_t: vec![0.0; n],
                 waste_t: vec![0.0; n],
                 waste_detail: Array2::zeros((waste_row::N, n)),
+                wastewater_t: Array2::zeros((n_ww, n)),
+                direct_t: Array2::zeros((n_tops, n)),
+                electricity_t: Array2::zeros((n_tops, n)),
             },
         }
     }
@@ -399,7 +447,7 @@ pub fn evaluate_with(
     let n_tops = c.labels.tops.len();
     let n_fuels = c.labels.fuels.len();
     let waste_row_idx = n_tops;
-    let source_row0 = n_tops + usize::from(c.waste.is_some());
+    let source_row0 = n_tops + usize::from(c.labels.has_waste);
     let gwp = (c.gwp_ch4, c.gwp_n2o);
     let Workspace {
         arena,
@@ -407,6 +455,7 @@ pub fn evaluate_with(
         ai,
         demand_gj,
         wte_gj,
+        biogas_gj,
         entry_gj,
         out,
         ..
@@ -416,11 +465,11 @@ pub fn evaluate_with(
     gas.fill(0.0);
     let sector = rows_mut(&mut out.sector_t);
     sector.fill(0.0);
+    // Rows that every evaluation assigns in full (the electricity balance; the waste and
+    // wastewater rows and their electricity, when the model has those sections) are not
+    // reset: the others keep the zeros they were created with.
     let elec = rows_mut(&mut out.elec_mwh);
-    elec.fill(0.0);
     let wd = rows_mut(&mut out.waste_detail);
-    wd.fill(0.0);
-    wte_gj.fill(0.0);
 
     // Waste (§7): before demand, because its electricity joins local generation.
     if let Some(w) = &c.waste {
@@ -434,9 +483,22 @@ pub fn evaluate_with(
             &mut out.waste_t,
             wd,
             wte_gj,
+            biogas_gj,
             gas,
             row,
         );
+    }
+    // Wastewater (docs/EXTENSIONS.md): part of the waste sector.
+    if let Some(ww) = &c.wastewater {
+        let row = &mut sector[waste_row_idx * n..waste_row_idx * n + n];
+        let wt = rows_mut(&mut out.wastewater_t);
+        crate::wastewater::evaluate_wastewater(ww, a, n, gwp, wt, wd, gas, row).map_err(
+            |(name, y, problem)| RunError {
+                cause: Cause::Series { name, span: None },
+                year: c.base_year + y as i32,
+                problem,
+            },
+        )?;
     }
 
     // Demand (§4), with `save` and `switch` (docs/EXTENSIONS.md) on final energy per entry.
@@ -452,7 +514,10 @@ pub fn evaluate_with(
     let fe_top = rows_mut(&mut out.fe_top_gj);
     fe_top.fill(0.0);
     let fe_top_fuel = rows_mut(&mut out.fe_top_fuel_gj);
-    fe_top_fuel.fill(0.0);
+    // Only the (sector, fuel) rows that some combo adds to can be non-zero.
+    for &r in &c.top_fuel_rows {
+        fe_top_fuel[r * n..r * n + n].fill(0.0);
+    }
     crate::demand::final_energy_totals(
         &c.combos,
         combo_gj,
@@ -463,6 +528,8 @@ pub fn evaluate_with(
         fe_top_fuel,
     );
     crate::demand::direct_emissions(&c.combos, combo_gj, n, gas, sector);
+    // The sector rows of top-level nodes hold only direct emissions so far.
+    rows_mut(&mut out.direct_t).copy_from_slice(&sector[..n_tops * n]);
 
     // Electricity (§5).
     crate::electricity::electricity_demand(&c.combos, combo_gj, n, demand_gj);
@@ -471,12 +538,14 @@ pub fn evaluate_with(
         a,
         n,
         demand_gj,
-        wte_gj,
+        (wte_gj, biogas_gj),
         gwp,
         elec,
         gas,
         &mut out.grid_co2e_t,
     );
+    let allocated = rows_mut(&mut out.electricity_t);
+    allocated.fill(0.0);
     crate::electricity::allocate_grid_emissions(
         &c.combos,
         combo_gj,
@@ -484,6 +553,7 @@ pub fn evaluate_with(
         &out.grid_co2e_t,
         demand_gj,
         sector,
+        allocated,
     );
 
     // Sources (§8).
@@ -497,43 +567,23 @@ pub fn evaluate_with(
     check_outputs(c, ws)
 }
 
-/// Whether every value is finite: `v * 0` is 0 for a finite value and NaN otherwise, summed
-/// over eight lanes so that it vectorises.
-#[inline]
-fn all_finite(values: &[f64]) -> bool {
-    let mut lanes = [0.0f64; 8];
-    let chunks = values.chunks_exact(8);
-    let rest: f64 = chunks.remainder().iter().map(|v| v * 0.0).sum();
-    for c in chunks {
-        for (l, v) in lanes.iter_mut().zip(c) {
-            *l += v * 0.0;
-        }
-    }
-    (lanes.iter().sum::<f64>() + rest) == 0.0
-}
-
-/// Every output of the last evaluation must be finite; else the first row (in output
-/// order) and year that is not, as a [`RunError`].
+/// Every output of the last evaluation must be finite; else the first row (along the data
+/// flow) and year that is not, as a [`RunError`].
+///
+/// Every slot was checked when a step wrote it, so only sums and products can overflow, and
+/// each output reaches one of the rows checked here: final energy is never negative, so a
+/// non-finite (sector, fuel) value reaches its fuel's row; the total is the sum of the
+/// sector view, which holds every emission (waste and wastewater processes included: an
+/// overflowing organics or deposit gives an infinite or NaN emission); a gas row of fossil
+/// CO2, CH4 or N2O is at most the CO2e of the same products, and the biogenic memo is
+/// checked itself; the electricity rows hold the balance, the grid emissions through the
+/// loss-emission row (or a zero grid supply); waste masses never exceed the generated
+/// mass, a checked slot.
 fn check_outputs(c: &Compiled, ws: &Workspace) -> Result<(), RunError> {
     let o = &ws.out;
-    let arrays = [
-        o.co2e_t.as_slice(),
-        o.grid_co2e_t.as_slice(),
-        o.waste_t.as_slice(),
-    ];
-    let matrices = [
-        &o.gas_t,
-        &o.sector_t,
-        &o.fe_fuel_gj,
-        &o.fe_top_gj,
-        &o.fe_top_fuel_gj,
-        &o.elec_mwh,
-        &o.waste_detail,
-    ];
-    let ok = arrays.iter().all(|a| all_finite(a))
-        && matrices
-            .iter()
-            .all(|m| m.as_slice().is_some_and(all_finite));
+    let finite = crate::measures::all_finite;
+    let std = |a: &Array2<f64>| a.as_slice().is_none_or(finite);
+    let ok = finite(&o.co2e_t) && std(&o.gas_t) && std(&o.fe_fuel_gj) && std(&o.elec_mwh);
     if ok {
         Ok(())
     } else {

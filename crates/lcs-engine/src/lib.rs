@@ -1,11 +1,24 @@
 //! The scenario engine: compile, evaluate, results, targets and attribution
-//! (MODEL.md §4–§10).
+//! (MODEL.md §4–§10, and the extensions of docs/EXTENSIONS.md: the levers `divert`, `save`,
+//! `switch`, `generation` with series and degradation, `until`; composition-aware waste
+//! routes, anaerobic digestion, wastewater).
 //!
 //! A checked [`lcs_model::Scenario`] is compiled once ([`compile`]) into flat arrays; one
 //! evaluation ([`evaluate`]) is a pure function of those arrays and an action mask, writing
 //! into a reusable [`Workspace`] with no string look-ups and no allocation per year.
 //! [`rows`] turns an evaluation into the long output table of §10; [`evaluate_targets`]
-//! checks targets; [`attribute`] splits the reduction among actions.
+//! checks targets; [`attribute`] splits the reduction among actions; [`diversions`] and
+//! [`waste_flows`] report what the waste measures moved.
+//!
+//! One module per spec section holds its compilation and its equations, one function per
+//! equation family named for the quantity: `drivers` (§3), `demand` (§4: `final_energy`,
+//! `direct_emissions`), `electricity` (§5: `busbar_supply`, `grid_supply`,
+//! `grid_emissions`, `allocate_grid_emissions`), [`waste`] and `waste_section` (§7:
+//! `landfill_ch4`, `incineration_co2`, `biological_treatment`), [`wastewater`], `sources`
+//! (§8), `measures` (§9, the step interpreter); the plan types are in `plan`. Units are base
+//! units inside (GJ, t, MWh for the electricity balance); every value an evaluation writes
+//! is checked finite, so a division by zero or an overflow is a [`RunError`], never an
+//! `inf` in the results.
 //!
 //! Never depends on: polars, clap, any renderer, or the binary; does no IO and holds no
 //! global state, so the same inputs give the same bytes.
@@ -22,6 +35,7 @@
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod adjust;
 mod attribution;
 mod compile;
 mod demand;
@@ -36,17 +50,19 @@ mod sources;
 mod targets;
 pub mod waste;
 mod waste_section;
+pub mod wastewater;
 
 pub use attribution::{attribute, Attribution, AttributionError, Method, MAX_SHAPLEY_ACTIONS};
 pub use compile::compile;
 pub use eval::{
-    diversions, elec_row, evaluate, evaluate_with, grid_factor_co2e, waste_row, Cause, Diversion,
-    Outputs, Problem, RunError, Workspace,
+    diversions, elec_row, evaluate, evaluate_with, grid_factor_co2e, waste_row, wastewater_row,
+    Cause, Diversion, Outputs, Problem, RunError, Workspace,
 };
 pub use factors::{combustion_factors, GasFactors};
 pub use plan::{CompileError, Compiled};
 pub use results::{row_layout, row_values_into, rows, var, Row};
 pub use targets::{evaluate_targets, TargetResult};
+pub use waste_section::{waste_flows, WasteFlows};
 
 /// Evaluates a scenario with all its actions and returns the workspace.
 pub fn run_all(c: &Compiled) -> Result<Workspace, RunError> {

@@ -31,6 +31,7 @@ pub(crate) struct Sections<'a> {
     pub demand: &'a DemandPlan,
     pub electricity: &'a ElectricityPlan,
     pub waste: Option<&'a crate::waste_section::WasteSection>,
+    pub wastewater: Option<&'a crate::plan::WastewaterPlan>,
     pub sources: &'a [SourcePlan],
 }
 
@@ -47,6 +48,8 @@ pub(crate) struct MeasureSteps {
     pub waste_generation: Vec<Step>,
     /// After each source's activity.
     pub sources: Vec<Vec<Step>>,
+    /// After each industry's production (wastewater).
+    pub industries: Vec<Vec<Step>>,
     /// `save` and `switch`, applied to final energy after every step.
     pub energy: Vec<crate::plan::EnergyOp>,
     /// Number of `divert` measures.
@@ -59,6 +62,7 @@ enum Bucket {
     Node(usize),
     WasteGeneration,
     Source(usize),
+    Industry(usize),
     Parameters,
 }
 
@@ -69,6 +73,15 @@ fn unresolved(what: impl Into<String>) -> CompileError {
 impl Sections<'_> {
     fn waste(&self) -> Option<&WastePlan> {
         self.waste.map(|w| &w.plan)
+    }
+
+    /// The compiled stream of a wastewater target: domestic (`None`) or industry `i`.
+    fn stream(&self, i: Option<usize>) -> Option<&crate::plan::StreamPlan> {
+        let w = self.wastewater?;
+        match i {
+            None => w.domestic.as_ref().map(|d| &d.stream),
+            Some(i) => w.industrial.get(i).map(|x| &x.stream),
+        }
     }
 
     /// The slots, bound and bucket of a series target (for `scale`, `set`, `add` and sampled
@@ -157,6 +170,18 @@ impl Sections<'_> {
                 Bucket::Parameters,
                 vec![],
             ),
+            Target::WastewaterRecovery(i) => (
+                vec![self.stream(*i)?.recovery],
+                Bound::Fraction,
+                Bucket::Parameters,
+                vec![],
+            ),
+            Target::IndustrialProduction(i) => (
+                vec![self.wastewater?.industrial.get(*i)?.production],
+                Bound::NonNegative,
+                Bucket::Industry(*i),
+                vec![],
+            ),
             Target::SourceActivity(si) => (
                 vec![self.sources.get(*si)?.activity],
                 Bound::NonNegative,
@@ -193,7 +218,24 @@ impl Sections<'_> {
                 _ => return None,
             },
             Target::WasteComposition => (self.waste()?.composition.to_vec(), false),
-            Target::WasteRoutes => (self.waste()?.routes.to_vec(), false),
+            Target::WasteRoutes => {
+                let w = self.waste()?;
+                if w.by_type {
+                    return None;
+                }
+                (w.routes[0].to_vec(), false)
+            }
+            Target::TypeRoutes(j) => {
+                let w = self.waste()?;
+                if !w.by_type {
+                    return None;
+                }
+                (w.routes.get(*j)?.to_vec(), false)
+            }
+            Target::WastewaterPathways(i) => (
+                self.stream(*i)?.pathways.iter().map(|p| p.0).collect(),
+                false,
+            ),
             _ => return None,
         })
     }
@@ -308,6 +350,7 @@ pub(crate) fn compile_measures(
         nodes: vec![Vec::new(); model.nodes.len()],
         waste_generation: Vec::new(),
         sources: vec![Vec::new(); model.sources.len()],
+        industries: vec![Vec::new(); model.wastewater.as_ref().map_or(0, |w| w.industrial.len())],
         energy: Vec::new(),
         n_diversions: 0,
     };
@@ -316,6 +359,7 @@ pub(crate) fn compile_measures(
             Bucket::Driver(d) => out.drivers.get_mut(d),
             Bucket::Node(nd) => out.nodes.get_mut(nd),
             Bucket::Source(si) => out.sources.get_mut(si),
+            Bucket::Industry(i) => out.industries.get_mut(i),
             Bucket::WasteGeneration => Some(&mut out.waste_generation),
             Bucket::Parameters => Some(&mut out.parameters),
         };
@@ -340,10 +384,19 @@ pub(crate) fn compile_measures(
     for (a, act) in scenario.actions.iter().enumerate() {
         for (mi, m) in act.measures.iter().enumerate() {
             let op = out.ops.len();
+            let (ambition, shift) = scenario.measure_adjustment(a, mi);
+            let adjust = crate::adjust::MeasureAdjust { ambition, shift };
             out.ops.push(OpInfo {
                 action: a,
                 measure: mi,
-                weights: m.schedule.weights(model.base_year, model.end_year),
+                weights: crate::adjust::adjusted_weights(
+                    &m.schedule,
+                    adjust,
+                    model.base_year,
+                    model.end_year,
+                ),
+                schedule: m.schedule,
+                adjust,
             });
             let fail = |problem: &'static str| CompileError::Measure {
                 action: act.id.clone(),
@@ -415,7 +468,7 @@ pub(crate) fn compile_measures(
                     let step = map_step(op, m, items, children, &fail)?;
                     // Routes are read only by the waste section: every measure on them runs
                     // after waste generation, in order, so that `divert` sees `W(y)`.
-                    if *t == Target::WasteRoutes {
+                    if matches!(t, Target::WasteRoutes | Target::TypeRoutes(_)) {
                         out.waste_generation.push(step);
                     } else {
                         out.parameters.push(step);
@@ -433,20 +486,24 @@ pub(crate) fn compile_measures(
                     let w = sections
                         .waste()
                         .ok_or_else(|| fail("the model has no `waste` section"))?;
-                    if types.is_some() {
+                    if types.is_some() && !w.by_type {
                         return Err(fail("`types` needs composition-aware routes"));
                     }
-                    let items = w.routes.to_vec();
-                    if from.iter().chain([to]).any(|&i| i >= items.len()) {
+                    if from
+                        .iter()
+                        .chain([to])
+                        .any(|&i| i >= crate::waste::N_ROUTES)
+                    {
                         return Err(fail("a `divert` route is not in the map"));
                     }
+                    let maps = crate::waste_section::divert_maps(w, *to, types.as_deref());
                     let mass = b.series(mass, format!("{label}: `mass`"), Bound::NonNegative)?;
                     out.waste_generation.push(Step::Divert {
                         op,
                         index: out.n_diversions,
                         generation: w.generation,
                         mass,
-                        items,
+                        maps,
                         from: from.clone(),
                         to: *to,
                     });
@@ -525,6 +582,20 @@ fn interval(bound: Bound) -> (f64, f64) {
         // [0, 1): the largest value below 1.
         Bound::Losses => (-TOL, f64::from_bits(1.0f64.to_bits() - 1)),
     }
+}
+
+/// Whether every value is finite: a value is infinite or NaN exactly when its exponent bits
+/// are all ones, which adding 1 to the exponent carries into the sign bit; the OR of those
+/// bits over all values is an integer reduction that vectorises.
+#[inline]
+pub(crate) fn all_finite(values: &[f64]) -> bool {
+    const EXP: u64 = 0x7ff0_0000_0000_0000;
+    const ONE: u64 = 1 << 52;
+    const SIGN: u64 = 1 << 63;
+    values
+        .iter()
+        .fold(0u64, |acc, v| acc | (((v.to_bits() & EXP) + ONE) & SIGN))
+        == 0
 }
 
 /// Whether every value of a row is finite and within `bound`: a count of the values
@@ -787,7 +858,7 @@ pub(crate) fn run_steps(
                 index,
                 generation,
                 mass,
-                items,
+                maps,
                 from,
                 to,
             } => {
@@ -796,30 +867,23 @@ pub(crate) fn run_steps(
                 if !on(*op) {
                     continue;
                 }
-                // Share points asked per year: mass(y) * r(y) / W(y) (0 when W = 0); the kernel
-                // caps them at Σ_from s and moves them to `to` in proportion to the `from`
-                // shares (`amount` 1, the asked points as the per-year weight).
                 let w = &c.ops[*op].weights;
                 let (asked_t, diverted_t) = record.split_at_mut(n);
                 for y in 0..n {
-                    let gen = ws.arena[generation * n + y];
                     asked_t[y] = ws.arena[mass * n + y] * w[y];
-                    ws.asked[y] = if gen > 0.0 { asked_t[y] / gen } else { 0.0 };
                 }
-                lcs_levers::shift_rows(
+                divert(
                     &mut ws.arena,
                     n,
-                    items,
+                    *generation,
+                    maps,
                     from,
-                    std::slice::from_ref(to),
-                    1.0,
-                    &ws.asked,
+                    *to,
+                    asked_t,
+                    diverted_t,
+                    (&mut ws.asked, &mut ws.asked_map),
                     &mut ws.shift_sums,
                 );
-                let moved = &ws.shift_sums[2 * n..3 * n];
-                for y in 0..n {
-                    diverted_t[y] = moved[y] * ws.arena[generation * n + y];
-                }
             }
             Step::Generation { op, slot, gj } => {
                 if !on(*op) {
@@ -834,6 +898,72 @@ pub(crate) fn run_steps(
         }
     }
     Ok(())
+}
+
+/// A `divert` over its route maps (docs/EXTENSIONS.md), through the `shift` kernel
+/// (`lcs_levers::shift_rows` with amount 1 and the share points asked as the weight):
+///
+/// ```text
+/// mixed routes:   m(y) = min(asked(y) / W(y), Σ_from s(y))    (0 when W = 0)
+/// by type:        A(y) = Σ_j W(y) * comp_j(y) * Σ_from r(j,k,y)      # mass the maps hold
+///                 f(y) = min(asked(y) / A(y), 1)                       (0 when A = 0)
+///                 type j: m_j(y) = f(y) * Σ_from r(j,k,y) share points to `to`
+/// ```
+///
+/// `asked_t` is `mass * r` (t); the mass diverted goes into `diverted_t`.
+#[allow(clippy::too_many_arguments)]
+fn divert(
+    arena: &mut [f64],
+    n: usize,
+    generation: usize,
+    maps: &[crate::plan::DivertMap],
+    from: &[usize],
+    to: usize,
+    asked_t: &[f64],
+    diverted_t: &mut [f64],
+    (points, map_points): (&mut [f64], &mut [f64]),
+    sums: &mut [f64],
+) {
+    let to = std::slice::from_ref(&to);
+    let sum_from = |arena: &[f64], items: &[usize], y: usize| -> f64 {
+        from.iter().map(|&k| arena[items[k] * n + y]).sum()
+    };
+    if let [map] = maps {
+        if map.composition.is_none() {
+            for y in 0..n {
+                let gen = arena[generation * n + y];
+                points[y] = if gen > 0.0 { asked_t[y] / gen } else { 0.0 };
+            }
+            lcs_levers::shift_rows(arena, n, &map.items, from, to, 1.0, points, sums);
+            let moved = &sums[2 * n..3 * n];
+            for y in 0..n {
+                diverted_t[y] = moved[y] * arena[generation * n + y];
+            }
+            return;
+        }
+    }
+    // Composition-aware: the fraction f(y) of the `from` routes' mass that moves.
+    for y in 0..n {
+        let gen = arena[generation * n + y];
+        let mut available = 0.0;
+        for m in maps {
+            let comp = m.composition.map_or(1.0, |c| arena[c * n + y]);
+            available += gen * comp * sum_from(arena, &m.items, y);
+        }
+        let f = if available > 0.0 {
+            (asked_t[y] / available).min(1.0)
+        } else {
+            0.0
+        };
+        points[y] = f;
+        diverted_t[y] = f * available;
+    }
+    for m in maps {
+        for y in 0..n {
+            map_points[y] = points[y] * sum_from(arena, &m.items, y);
+        }
+        lcs_levers::shift_rows(arena, n, &m.items, from, to, 1.0, map_points, sums);
+    }
 }
 
 /// Applies the `save`, `switch` and `use` measures of the actions in `mask` to the per-entry

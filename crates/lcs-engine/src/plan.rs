@@ -95,15 +95,17 @@ pub(crate) enum Step {
     /// A `generation` measure: adds `gj(y) * r(y)` to the generation slot (`gj` already
     /// holds the degradation).
     Generation { op: usize, slot: usize, gj: usize },
-    /// A `divert` measure on mixed waste routes (`items`, the route slots): per year,
-    /// `m = min(mass(y) * r(y) / W(y), Σ_from s)` share points move from `from` to `to`.
-    /// `index` numbers the diversions of the scenario (for [`crate::diversions`]).
+    /// A `divert` measure: with mixed routes one map (`composition` `None`), where per year
+    /// `m = min(mass(y) * r(y) / W(y), Σ_from s)` share points move from `from` to `to`; with
+    /// composition-aware routes one map per type the diversion may take, each moving the
+    /// same fraction of its `from` routes. `index` numbers the diversions of the scenario
+    /// (for [`crate::diversions`]).
     Divert {
         op: usize,
         index: usize,
         generation: usize,
         mass: usize,
-        items: Vec<usize>,
+        maps: Vec<DivertMap>,
         from: Vec<usize>,
         to: usize,
     },
@@ -124,7 +126,7 @@ impl Step {
             | Step::Mul { slot, .. }
             | Step::Copy { slot, .. }
             | Step::Generation { slot, .. } => vec![*slot],
-            Step::Divert { items, .. } => items.clone(),
+            Step::Divert { maps, .. } => maps.iter().flat_map(|m| m.items.clone()).collect(),
             Step::Param { slots, .. } | Step::Series { slots, .. } => slots.clone(),
             Step::Shift { items, .. } | Step::SetMap { items, .. } => items.clone(),
             Step::Check { .. } => Vec::new(),
@@ -134,9 +136,7 @@ impl Step {
     /// The number of share-map items this step holds in per-year scratch space.
     pub(crate) fn map_items(&self) -> usize {
         match self {
-            Step::Shift { items, .. } | Step::SetMap { items, .. } | Step::Divert { items, .. } => {
-                items.len()
-            }
+            Step::Shift { items, .. } | Step::SetMap { items, .. } => items.len(),
             _ => 0,
         }
     }
@@ -158,12 +158,24 @@ impl Step {
     }
 }
 
+/// One route map a `divert` acts on: the route slots, and for a waste type its
+/// composition slot.
+#[derive(Clone, Debug)]
+pub(crate) struct DivertMap {
+    pub items: Vec<usize>,
+    pub composition: Option<usize>,
+}
+
 /// A measure as compiled: which action it belongs to and its ramp weights `r(y)`.
 #[derive(Clone, Debug)]
 pub(crate) struct OpInfo {
     pub action: usize,
     pub measure: usize,
     pub weights: Vec<f64>,
+    /// The schedule as written and the adjustment in force (`crate::adjust`):
+    /// `weights = adjusted_weights(schedule, adjust)`.
+    pub schedule: lcs_levers::Schedule,
+    pub adjust: crate::adjust::MeasureAdjust,
 }
 
 /// A leaf of the demand tree with its slots and per-fuel entries.
@@ -278,24 +290,78 @@ pub(crate) struct ElectricityPlan {
     pub section: bool,
 }
 
-/// The waste section as compiled (MODEL.md §7).
+/// The waste section as compiled (MODEL.md §7 and the composition-aware extension).
 #[derive(Clone, Debug)]
 pub(crate) struct WastePlan {
     pub generation: usize,
     /// Composition slots, one per waste type (an empty slot where absent).
     pub composition: [usize; crate::waste::N_WASTE_TYPES],
-    /// Route slots: landfill, recycling, composting, incineration.
-    pub routes: [usize; 4],
+    /// Route share slots, `routes[type][route]` (routes in the order of `lcs_model::ROUTES`).
+    /// With mixed routes every type holds the same slots (the shares of all waste).
+    pub routes: [[usize; crate::waste::N_ROUTES]; crate::waste::N_WASTE_TYPES],
+    /// Whether the routes are given per waste type.
+    pub by_type: bool,
+    /// Which types each route accepts, `[route][type]`.
+    pub accepts: lcs_model::Accepts,
     pub recovery: usize,
     pub incineration_electricity: usize,
+    /// Net biogas electricity per tonne digested (slot, GJ per t).
+    pub ad_electricity: usize,
     /// First-order decay constants of the landfill.
     pub fod: crate::waste::FodConstants,
     /// Fossil carbon per tonne of each waste type (t C per t).
     pub fossil_c: [f64; crate::waste::N_WASTE_TYPES],
     pub history: Option<(i32, f64)>,
-    /// Composting CH4 and N2O, t per t of wet waste.
+    /// Composting and anaerobic digestion CH4 and N2O, t per t of wet waste.
     pub compost_ch4: f64,
     pub compost_n2o: f64,
+    pub ad_ch4: f64,
+    pub ad_n2o: f64,
+    /// Whether anaerobic digestion appears (a share, its settings, or a measure to it): its
+    /// rows are written then.
+    pub uses_ad: bool,
+}
+
+/// The pathways of one wastewater stream as compiled.
+#[derive(Clone, Debug)]
+pub(crate) struct StreamPlan {
+    /// (share slot, MCF) per pathway.
+    pub pathways: Vec<(usize, f64)>,
+    /// t CH4 per t of BOD or COD.
+    pub b0: f64,
+    pub sludge: usize,
+    pub recovery: usize,
+}
+
+/// Domestic wastewater as compiled.
+#[derive(Clone, Debug)]
+pub(crate) struct DomesticPlan {
+    /// Population served (slot, persons).
+    pub population: usize,
+    /// BOD per person per year (slot, t per person).
+    pub bod: usize,
+    pub correction: f64,
+    pub stream: StreamPlan,
+    /// (protein slot, F_NPR × F_NON-CON × F_IND-COM, EF effluent, sludge nitrogen slot).
+    pub nitrogen: Option<(usize, f64, f64, usize)>,
+}
+
+/// One industry's wastewater as compiled.
+#[derive(Clone, Debug)]
+pub(crate) struct IndustryPlan {
+    /// Production (slot).
+    pub production: usize,
+    /// Wastewater per unit of production and COD per unit of wastewater (slots).
+    pub wastewater: usize,
+    pub cod: usize,
+    pub stream: StreamPlan,
+}
+
+/// The wastewater section as compiled.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WastewaterPlan {
+    pub domestic: Option<DomesticPlan>,
+    pub industrial: Vec<IndustryPlan>,
 }
 
 /// A source as compiled (MODEL.md §8).
@@ -324,6 +390,8 @@ pub struct Compiled {
     pub(crate) ops: Vec<OpInfo>,
     pub(crate) leaves: Vec<LeafPlan>,
     pub(crate) combos: Vec<Combo>,
+    /// The rows of `Outputs::fe_top_fuel_gj` (`top * n_fuels + fuel`) that some combo adds to.
+    pub(crate) top_fuel_rows: Vec<usize>,
     /// Number of (leaf, fuel) entries over all leaves.
     pub(crate) n_entries: usize,
     /// `save` and `switch` measures, in application order.
@@ -332,6 +400,7 @@ pub struct Compiled {
     pub(crate) n_diversions: usize,
     pub(crate) electricity: ElectricityPlan,
     pub(crate) waste: Option<WastePlan>,
+    pub(crate) wastewater: Option<WastewaterPlan>,
     pub(crate) sources: Vec<SourcePlan>,
     pub(crate) gwp_ch4: f64,
     pub(crate) gwp_n2o: f64,
@@ -357,7 +426,10 @@ pub(crate) struct Labels {
     pub region: String,
     pub tops: Vec<String>,
     pub source_sectors: Vec<String>,
+    /// Whether the sector view has a `Waste` row (solid waste or wastewater).
     pub has_waste: bool,
+    /// Industries of the wastewater section, in order.
+    pub industries: Vec<String>,
     /// Run fuels, by id (every fuel that appears in some leaf's map or that a measure
     /// brings in), alphabetically.
     pub fuels: Vec<String>,

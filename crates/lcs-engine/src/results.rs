@@ -5,7 +5,7 @@
 //! [`row_values_into`] fills a flat buffer without allocating (ensembles call it per
 //! sample) and [`rows`] and [`row_layout`] agree with it by construction.
 
-use crate::eval::{elec_row, waste_row, Workspace};
+use crate::eval::{elec_row, waste_row, wastewater_row, Workspace};
 use crate::plan::Compiled;
 
 /// IAMC variable names.
@@ -40,24 +40,75 @@ pub mod var {
     pub const WASTE_GENERATED: &str = "Waste|Generated";
     /// The waste sector row name.
     pub const WASTE_SECTOR: &str = "Waste";
-    /// Waste sent to landfill.
-    pub const WASTE_LANDFILL: &str = "Waste|Landfill";
-    /// Waste recycled.
-    pub const WASTE_RECYCLING: &str = "Waste|Recycling";
-    /// Waste composted.
-    pub const WASTE_COMPOSTING: &str = "Waste|Composting";
-    /// Waste incinerated.
-    pub const WASTE_INCINERATION: &str = "Waste|Incineration";
-    /// Landfill methane.
-    pub const EMISSIONS_CH4_LANDFILL: &str = "Emissions|CH4|Waste|Landfill";
-    /// Composting methane.
-    pub const EMISSIONS_CH4_COMPOSTING: &str = "Emissions|CH4|Waste|Composting";
     /// Emissions of the waste sector (CO2e).
     pub const EMISSIONS_CO2E_WASTE: &str = "Emissions|CO2e|Waste";
     /// Prefix of the intensity rows: `Emissions Intensity|<driver>`.
     pub const EMISSIONS_INTENSITY: &str = "Emissions Intensity";
     /// Prefix of the driver rows: `Drivers|<name>`.
     pub const DRIVERS: &str = "Drivers";
+    /// Biogas part of local generation (anaerobic digestion).
+    pub const ELECTRICITY_BIOGAS: &str = "Electricity|Local Generation|Biogas";
+    /// Grid emissions due to T&D losses (memo: part of the electricity rows of the sectors;
+    /// GPC scope 3).
+    pub const EMISSIONS_TD_LOSSES: &str = "Emissions|CO2e|Electricity|T&D Losses";
+    /// Suffix of a top-level sector's direct emissions: `Emissions|CO2e|<sector>|Direct`.
+    pub const DIRECT: &str = "Direct";
+    /// Suffix of a top-level sector's allocated grid emissions:
+    /// `Emissions|CO2e|<sector>|Electricity`.
+    pub const ELECTRICITY: &str = "Electricity";
+    /// Waste routes (mass rows `Waste|<route>`).
+    pub const WASTE_LANDFILL: &str = "Waste|Landfill";
+    /// Recycled mass.
+    pub const WASTE_RECYCLING: &str = "Waste|Recycling";
+    /// Composted mass.
+    pub const WASTE_COMPOSTING: &str = "Waste|Composting";
+    /// Incinerated mass.
+    pub const WASTE_INCINERATION: &str = "Waste|Incineration";
+    /// Digested mass.
+    pub const WASTE_AD: &str = "Waste|Anaerobic Digestion";
+    /// Landfill CH4.
+    pub const CH4_LANDFILL: &str = "Emissions|CH4|Waste|Landfill";
+    /// Composting CH4.
+    pub const CH4_COMPOSTING: &str = "Emissions|CH4|Waste|Composting";
+    /// Composting N2O.
+    pub const N2O_COMPOSTING: &str = "Emissions|N2O|Waste|Composting";
+    /// Incineration fossil CO2.
+    pub const CO2_INCINERATION: &str = "Emissions|CO2|Waste|Incineration";
+    /// Anaerobic digestion CH4.
+    pub const CH4_AD: &str = "Emissions|CH4|Waste|Anaerobic Digestion";
+    /// Anaerobic digestion N2O.
+    pub const N2O_AD: &str = "Emissions|N2O|Waste|Anaerobic Digestion";
+    /// Waste emissions by process, CO2e: landfill.
+    pub const CO2E_LANDFILL: &str = "Emissions|CO2e|Waste|Landfill";
+    /// Composting, CO2e.
+    pub const CO2E_COMPOSTING: &str = "Emissions|CO2e|Waste|Composting";
+    /// Anaerobic digestion, CO2e.
+    pub const CO2E_AD: &str = "Emissions|CO2e|Waste|Anaerobic Digestion";
+    /// Incineration, CO2e.
+    pub const CO2E_INCINERATION: &str = "Emissions|CO2e|Waste|Incineration";
+    /// Wastewater (domestic and industrial), CO2e.
+    pub const CO2E_WASTEWATER: &str = "Emissions|CO2e|Waste|Wastewater";
+    /// Domestic wastewater organics, t BOD.
+    pub const WASTEWATER_DOMESTIC_ORGANICS: &str = "Wastewater|Domestic|Organics";
+    /// Domestic wastewater CH4.
+    pub const CH4_WASTEWATER_DOMESTIC: &str = "Emissions|CH4|Waste|Wastewater|Domestic";
+    /// Domestic effluent N2O.
+    pub const N2O_WASTEWATER_DOMESTIC: &str = "Emissions|N2O|Waste|Wastewater|Domestic";
+    /// Industrial wastewater CH4, all industries.
+    pub const CH4_WASTEWATER_INDUSTRIAL: &str = "Emissions|CH4|Waste|Wastewater|Industrial";
+    /// Prefix of an industry's rows: `Wastewater|Industrial|<name>|Organics` (t COD) and
+    /// `Emissions|CH4|Waste|Wastewater|Industrial|<name>`.
+    pub const WASTEWATER_INDUSTRIAL: &str = "Wastewater|Industrial";
+
+    /// The sector of a row of the sector view (`Emissions|CO2e|<sector>`, MODEL.md §10), or
+    /// `None` for any other row (the total, and detail rows such as
+    /// `Emissions|CO2e|industry|Direct` or `Emissions|CO2e|Waste|Landfill`).
+    pub fn sector(variable: &str) -> Option<&str> {
+        variable
+            .strip_prefix(EMISSIONS_CO2E)?
+            .strip_prefix('|')
+            .filter(|s| !s.contains('|'))
+    }
 }
 
 /// One output variable over the model years.
@@ -87,6 +138,19 @@ pub(crate) enum Source {
     WasteGenerated,
     WasteDetail(usize),
     Intensity(usize, f64),
+    /// Direct emissions of top-level node `i`.
+    Direct(usize),
+    /// Grid emissions allocated to top-level node `i`.
+    Allocated(usize),
+    /// Grid emissions due to T&D losses.
+    LossEmissions,
+    /// Waste emissions of one process, in CO2e: the (row, GWP index: 0 CO2, 1 CH4, 2 N2O)
+    /// parts of `waste_detail` it adds up.
+    WasteProcess(&'static [(usize, usize)]),
+    /// A row of `wastewater_t` and its factor to the row's unit.
+    Wastewater(usize, f64),
+    /// Industrial wastewater CH4 of every industry.
+    IndustrialCh4,
 }
 
 /// One row of the output table, fixed at compile time.
@@ -165,14 +229,14 @@ pub(crate) fn build_specs(c: &Compiled) -> Vec<RowSpec> {
     }
     for ((name, unit, factor), &slot) in l.drivers.iter().zip(&c.driver_slots) {
         push(
-            format!("Drivers|{name}"),
+            format!("{}|{name}", var::DRIVERS),
             unit,
             Source::Slot(slot, 1.0 / factor),
         );
     }
     for (d, name, unit, factor) in &l.intensity_drivers {
         push(
-            format!("Emissions Intensity|{name}"),
+            format!("{}|{name}", var::EMISSIONS_INTENSITY),
             &format!("t CO2e/{unit}"),
             Source::Intensity(c.driver_slots[*d], *factor),
         );
@@ -204,35 +268,141 @@ pub(crate) fn build_specs(c: &Compiled) -> Vec<RowSpec> {
             Source::GridEmissions,
         );
     }
-    if l.has_waste {
+    let solid = c.waste.as_ref();
+    if solid.is_some() {
         let detail = [
-            ("Waste|Landfill", "t/yr", waste_row::LANDFILL),
-            ("Waste|Recycling", "t/yr", waste_row::RECYCLING),
-            ("Waste|Composting", "t/yr", waste_row::COMPOSTING),
-            ("Waste|Incineration", "t/yr", waste_row::INCINERATION),
+            (var::WASTE_LANDFILL, "t/yr", waste_row::LANDFILL),
+            (var::WASTE_RECYCLING, "t/yr", waste_row::RECYCLING),
+            (var::WASTE_COMPOSTING, "t/yr", waste_row::COMPOSTING),
+            (var::WASTE_INCINERATION, "t/yr", waste_row::INCINERATION),
+            (var::CH4_LANDFILL, "kt CH4/yr", waste_row::LANDFILL_CH4),
+            (var::CH4_COMPOSTING, "kt CH4/yr", waste_row::COMPOSTING_CH4),
+            (var::N2O_COMPOSTING, "kt N2O/yr", waste_row::COMPOSTING_N2O),
             (
-                "Emissions|CH4|Waste|Landfill",
-                "kt CH4/yr",
-                waste_row::LANDFILL_CH4,
-            ),
-            (
-                "Emissions|CH4|Waste|Composting",
-                "kt CH4/yr",
-                waste_row::COMPOSTING_CH4,
-            ),
-            (
-                "Emissions|N2O|Waste|Composting",
-                "kt N2O/yr",
-                waste_row::COMPOSTING_N2O,
-            ),
-            (
-                "Emissions|CO2|Waste|Incineration",
+                var::CO2_INCINERATION,
                 "kt CO2/yr",
                 waste_row::INCINERATION_CO2,
             ),
         ];
         for (name, unit, row) in detail {
             push(name.into(), unit, Source::WasteDetail(row));
+        }
+    }
+    // For GPC tables (issue 10): each top-level sector's direct and electricity emissions,
+    // the emissions of T&D losses, and waste by process.
+    for (t, top) in l.tops.iter().enumerate() {
+        push(
+            format!("{}|{top}|{}", var::EMISSIONS_CO2E, var::DIRECT),
+            "kt CO2e/yr",
+            Source::Direct(t),
+        );
+        push(
+            format!("{}|{top}|{}", var::EMISSIONS_CO2E, var::ELECTRICITY),
+            "kt CO2e/yr",
+            Source::Allocated(t),
+        );
+    }
+    if has_electricity {
+        push(
+            var::EMISSIONS_TD_LOSSES.into(),
+            "kt CO2e/yr",
+            Source::LossEmissions,
+        );
+    }
+    if let Some(w) = solid {
+        use waste_row as r;
+        push(
+            var::CO2E_LANDFILL.into(),
+            "kt CO2e/yr",
+            Source::WasteProcess(&[(r::LANDFILL_CH4, 1)]),
+        );
+        push(
+            var::CO2E_COMPOSTING.into(),
+            "kt CO2e/yr",
+            Source::WasteProcess(&[(r::COMPOSTING_CH4, 1), (r::COMPOSTING_N2O, 2)]),
+        );
+        if w.uses_ad {
+            push(
+                var::CO2E_AD.into(),
+                "kt CO2e/yr",
+                Source::WasteProcess(&[(r::AD_CH4, 1), (r::AD_N2O, 2)]),
+            );
+        }
+        push(
+            var::CO2E_INCINERATION.into(),
+            "kt CO2e/yr",
+            Source::WasteProcess(&[(r::INCINERATION_CO2, 0)]),
+        );
+        if w.uses_ad {
+            push(
+                var::WASTE_AD.into(),
+                "t/yr",
+                Source::WasteDetail(r::ANAEROBIC_DIGESTION),
+            );
+            push(
+                var::CH4_AD.into(),
+                "kt CH4/yr",
+                Source::WasteDetail(r::AD_CH4),
+            );
+            push(
+                var::N2O_AD.into(),
+                "kt N2O/yr",
+                Source::WasteDetail(r::AD_N2O),
+            );
+            push(
+                var::ELECTRICITY_BIOGAS.into(),
+                "MWh/yr",
+                Source::Elec(elec_row::BIOGAS),
+            );
+        }
+    }
+    if let Some(ww) = &c.wastewater {
+        use wastewater_row as r;
+        push(
+            var::CO2E_WASTEWATER.into(),
+            "kt CO2e/yr",
+            Source::WasteProcess(&[
+                (waste_row::WASTEWATER_CH4, 1),
+                (waste_row::WASTEWATER_N2O, 2),
+            ]),
+        );
+        if let Some(d) = &ww.domestic {
+            push(
+                var::WASTEWATER_DOMESTIC_ORGANICS.into(),
+                "t BOD/yr",
+                Source::Wastewater(r::DOMESTIC_ORGANICS, 1.0),
+            );
+            push(
+                var::CH4_WASTEWATER_DOMESTIC.into(),
+                "kt CH4/yr",
+                Source::Wastewater(r::DOMESTIC_CH4, 1e-3),
+            );
+            if d.nitrogen.is_some() {
+                push(
+                    var::N2O_WASTEWATER_DOMESTIC.into(),
+                    "kt N2O/yr",
+                    Source::Wastewater(r::DOMESTIC_N2O, 1e-3),
+                );
+            }
+        }
+        if !ww.industrial.is_empty() {
+            push(
+                var::CH4_WASTEWATER_INDUSTRIAL.into(),
+                "kt CH4/yr",
+                Source::IndustrialCh4,
+            );
+        }
+        for (i, name) in l.industries.iter().enumerate() {
+            push(
+                format!("{}|{name}|Organics", var::WASTEWATER_INDUSTRIAL),
+                "t COD/yr",
+                Source::Wastewater(r::industry(i), 1.0),
+            );
+            push(
+                format!("{}|{name}", var::CH4_WASTEWATER_INDUSTRIAL),
+                "kt CH4/yr",
+                Source::Wastewater(r::industry(i) + 1, 1e-3),
+            );
         }
     }
     v
@@ -272,12 +442,41 @@ pub(crate) fn fill_row(c: &Compiled, ws: &Workspace, source: &Source, dst: &mut 
         Source::GridEmissions => scaled(dst, &o.grid_co2e_t, 1e-3),
         Source::WasteGenerated => dst.copy_from_slice(&o.waste_t),
         Source::WasteDetail(i) => {
-            let f = if i >= waste_row::LANDFILL_CH4 {
-                1e-3
-            } else {
-                1.0
-            };
+            let mass = [
+                waste_row::LANDFILL,
+                waste_row::RECYCLING,
+                waste_row::COMPOSTING,
+                waste_row::INCINERATION,
+                waste_row::ANAEROBIC_DIGESTION,
+            ];
+            let f = if mass.contains(&i) { 1.0 } else { 1e-3 };
             scaled(dst, row(&o.waste_detail, i, n), f)
+        }
+        Source::Direct(t) => scaled(dst, row(&o.direct_t, t, n), 1e-3),
+        Source::Allocated(t) => scaled(dst, row(&o.electricity_t, t, n), 1e-3),
+        Source::LossEmissions => scaled(dst, row(&o.elec_mwh, elec_row::LOSS_EMISSIONS, n), 1e-3),
+        Source::WasteProcess(parts) => {
+            dst.fill(0.0);
+            for &(r, g) in parts {
+                let w = match g {
+                    1 => c.gwp_ch4,
+                    2 => c.gwp_n2o,
+                    _ => 1.0,
+                } * 1e-3;
+                dst.iter_mut()
+                    .zip(row(&o.waste_detail, r, n))
+                    .for_each(|(d, v)| *d += v * w);
+            }
+        }
+        Source::Wastewater(r, f) => scaled(dst, row(&o.wastewater_t, r, n), f),
+        Source::IndustrialCh4 => {
+            dst.fill(0.0);
+            let k = (o.wastewater_t.nrows() - wastewater_row::industry(0)) / 2;
+            for i in 0..k {
+                dst.iter_mut()
+                    .zip(row(&o.wastewater_t, wastewater_row::industry(i) + 1, n))
+                    .for_each(|(d, v)| *d += v * 1e-3);
+            }
         }
         Source::Intensity(slot, factor) => {
             let d = &ws.arena[slot * n..slot * n + n];

@@ -22,8 +22,11 @@
 
 use lcs_factors::WasteType;
 
-/// Number of waste types (MODEL.md §7).
+/// Number of waste types (MODEL.md §7 plus `metals` and `glass`).
 pub const N_WASTE_TYPES: usize = WasteType::ALL.len();
+
+/// Number of waste routes (MODEL.md §7 plus `anaerobic_digestion`).
+pub const N_ROUTES: usize = lcs_factors::N_WASTE_ROUTES;
 
 /// The constants of one landfill's first-order decay, per waste type.
 #[derive(Clone, Debug, PartialEq)]

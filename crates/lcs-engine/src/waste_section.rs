@@ -1,17 +1,23 @@
-//! The waste section of a model (MODEL.md §7): generated mass, routes, landfill methane by
-//! first-order decay, incineration fossil CO2 and its electricity, composting.
+//! The waste section of a model (MODEL.md §7 and its composition-aware extension,
+//! docs/EXTENSIONS.md): generated mass, routes, landfill methane by first-order decay,
+//! incineration fossil CO2 and its electricity, composting, anaerobic digestion.
 //!
 //! The equations are the kernels of [`crate::waste`] (the only implementation of §7); this
-//! module compiles a model's `waste:` section into slots and runs the kernels year by year:
+//! module compiles a model's `waste:` section into slots and runs the kernels year by year.
+//! With mixed routes (MODEL.md §7) a route's share applies to all waste; with
+//! composition-aware routes each type `j` has its own route shares `r(j,k,y)`:
 //!
 //! ```text
-//! W(y)      = generation(y)                                   # t, after its measures
-//! Wr(y)     = W(y) * routes.r(y)                              # t per route r
-//! Wl(j,y)   = Wl(y) * comp_j(y)                               # landfilled, per type
-//! CH4_l(y)  = FOD(Wl) (crate::waste::FodState::step, emitted_from_doc)
-//! CO2_i(y)  = Wi(y) * Σ_j comp_j * dm_j * CF_j * FCF_j * 44/12   # incineration_fossil_co2
-//! WtE(y)    = Wi(y) * incineration.electricity(y)             # GJ, joins L(y) of §5
-//! CH4_c(y)  = Wc(y) * 4 kg/t,  N2O_c(y) = Wc(y) * 0.24 kg/t    # composting
+//! W(y)        = generation(y)                                   # t, after its measures
+//! m(j,k,y)    = W(y) * comp_j(y) * r(k,y)        (mixed)        # t of type j on route k
+//!             = W(y) * comp_j(y) * r(j,k,y)      (by type)
+//! Wk(y)       = Σ_j m(j,k,y)  (mixed: W(y) * r(k,y))            # t on route k
+//! CH4_l(y)    = FOD of the landfilled m(j,landfill,y)          (FodState::step, emitted_from_doc)
+//! CO2_i(y)    = Wi(y) * Σ_j c(j,i,y) * dm_j * CF_j * FCF_j * 44/12,   c(j,i) = m(j,i) / Wi
+//! WtE(y)      = Wi(y) * incineration.electricity(y)             # GJ, joins L(y) of §5
+//! CH4_c, N2O_c = Wc(y) * 4 kg/t, Wc(y) * 0.24 kg/t              # composting (Table 4.1)
+//! CH4_ad, N2O_ad = Wad(y) * 0.8 kg/t, Wad(y) * 0 kg/t           # anaerobic digestion
+//! biogas(y)   = Wad(y) * anaerobic_digestion.electricity(y)     # GJ, joins L(y) of §5
 //! ```
 //!
 //! Units: t of wet waste, t of gas, GJ. The waste section runs before demand because its
@@ -22,10 +28,10 @@ use crate::eval::waste_row as row;
 use crate::plan::{Bound, CompileError, Step, WastePlan};
 use crate::waste::{
     fossil_carbon_fractions, fossil_carbon_per_t, incineration_fossil_co2, FodConstants, FodState,
-    N_WASTE_TYPES,
+    N_ROUTES, N_WASTE_TYPES,
 };
-use lcs_factors::WasteType;
-use lcs_model::ROUTES;
+use lcs_factors::{WasteRoute, WasteType};
+use lcs_model::{Lever, Scenario, Target, ROUTES};
 
 /// The compiled waste section and the step that fills its generation slot.
 pub(crate) struct WasteSection {
@@ -33,8 +39,54 @@ pub(crate) struct WasteSection {
     pub generation_step: Step,
 }
 
+const LANDFILL: usize = WasteRoute::Landfill as usize;
+const INCINERATION: usize = WasteRoute::Incineration as usize;
+const AD: usize = WasteRoute::AnaerobicDigestion as usize;
+
+/// Slots for a route map (`items`: route index → share series), an empty slot where a route
+/// is absent so that measures can fill it.
+fn route_slots(
+    b: &mut Builder,
+    items: &[lcs_model::ShareItem],
+    prefix: &str,
+) -> Result<[usize; N_ROUTES], CompileError> {
+    let mut slots = [None; N_ROUTES];
+    for it in items {
+        let name = ROUTES
+            .get(it.item)
+            .ok_or_else(|| CompileError::Unresolved {
+                what: format!("waste route #{}", it.item),
+            })?;
+        slots[it.item] = Some(b.series(&it.share, format!("{prefix}.{name}"), Bound::Fraction)?);
+    }
+    let mut out = [0usize; N_ROUTES];
+    for (k, s) in slots.iter().enumerate() {
+        out[k] = match s {
+            Some(s) => *s,
+            None => b.empty(format!("{prefix}.{}", ROUTES[k])),
+        };
+    }
+    Ok(out)
+}
+
+/// Whether a measure of the scenario can send waste to anaerobic digestion.
+fn measure_uses_ad(scenario: &Scenario) -> bool {
+    scenario.actions.iter().flat_map(|a| &a.measures).any(|m| {
+        matches!(m.target, Target::WasteRoutes | Target::TypeRoutes(_))
+            && match &m.lever {
+                Lever::Shift { to, .. } => to.contains(&AD),
+                Lever::SetMap { value } => value.iter().any(|(k, _)| *k == AD),
+                Lever::Divert { to, .. } => *to == AD,
+                _ => false,
+            }
+    })
+}
+
 /// Compiles the `waste:` section, if the model has one.
-pub(crate) fn compile_waste(b: &mut Builder) -> Result<Option<WasteSection>, CompileError> {
+pub(crate) fn compile_waste(
+    b: &mut Builder,
+    scenario: &Scenario,
+) -> Result<Option<WasteSection>, CompileError> {
     let Some(w) = &b.model.waste else {
         return Ok(None);
     };
@@ -66,48 +118,67 @@ pub(crate) fn compile_waste(b: &mut Builder) -> Result<Option<WasteSection>, Com
             None => b.empty(format!("waste.composition.{}", WasteType::ALL[j].name())),
         };
     }
-    let mut routes = [None; 4];
-    for it in &w.routes {
-        let name = ROUTES
-            .get(it.item)
-            .ok_or_else(|| CompileError::Unresolved {
-                what: format!("waste route #{}", it.item),
-            })?;
-        routes[it.item] =
-            Some(b.series(&it.share, format!("waste.routes.{name}"), Bound::Fraction)?);
-    }
-    let mut route_slots = [0usize; 4];
-    for (k, r) in routes.iter().enumerate() {
-        route_slots[k] = match r {
-            Some(s) => *s,
-            None => b.empty(format!("waste.routes.{}", ROUTES[k])),
-        };
-    }
+    let routes = if w.by_type {
+        let mut routes = [[0usize; N_ROUTES]; N_WASTE_TYPES];
+        for (j, t) in WasteType::ALL.iter().enumerate() {
+            let items = w
+                .type_routes
+                .get(j)
+                .ok_or_else(|| CompileError::Unresolved {
+                    what: format!("the route map of `{}`", t.name()),
+                })?;
+            routes[j] = route_slots(b, items, &format!("waste.routes.{}", t.name()))?;
+        }
+        routes
+    } else {
+        [route_slots(b, &w.routes, "waste.routes")?; N_WASTE_TYPES]
+    };
     let recovery = b.series(&w.recovery, "waste.landfill.recovery", Bound::Fraction)?;
     let incineration_electricity = b.series(
         &w.incineration_electricity,
         "waste.incineration.electricity",
         Bound::Free,
     )?;
+    let ad_electricity = b.series(
+        &w.ad_electricity,
+        "waste.anaerobic_digestion.electricity",
+        Bound::Free,
+    )?;
     Ok(Some(WasteSection {
         plan: WastePlan {
             generation,
             composition: comp_slots,
-            routes: route_slots,
+            routes,
+            by_type: w.by_type,
+            accepts: w.accepts,
             recovery,
             incineration_electricity,
+            ad_electricity,
             fod: FodConstants::of_model(w),
             fossil_c: fossil_carbon_fractions(),
             history: w.history,
             compost_ch4: w.compost_ch4,
             compost_n2o: w.compost_n2o,
+            ad_ch4: w.ad_ch4,
+            ad_n2o: w.ad_n2o,
+            uses_ad: w.ad_named || measure_uses_ad(scenario),
         },
         generation_step,
     }))
 }
 
-/// Generated waste and the mass of each route, t: `W(y)` into `waste_t`, `W(y) * route(y)`
-/// into the route rows of `detail` (rows of [`crate::waste_row`]).
+/// The route rows of [`crate::waste_row`], in route order.
+const ROUTE_ROWS: [usize; N_ROUTES] = [
+    row::LANDFILL,
+    row::RECYCLING,
+    row::COMPOSTING,
+    row::INCINERATION,
+    row::ANAEROBIC_DIGESTION,
+];
+
+/// Generated waste and the mass of each route, t: `W(y)` into `waste_t`, `Wk(y)` into the
+/// route rows of `detail` (rows of [`crate::waste_row`]). Mixed routes: `Wk = W * r(k)`; by
+/// type: `Wk = Σ_j W * comp_j * r(j,k)`.
 pub(crate) fn route_masses(
     w: &WastePlan,
     arena: &[f64],
@@ -116,22 +187,35 @@ pub(crate) fn route_masses(
     detail: &mut [f64],
 ) {
     let at = |s: usize, y: usize| arena[s * n + y];
-    for y in 0..n {
-        let gen = at(w.generation, y);
-        waste_t[y] = gen;
-        detail[row::LANDFILL * n + y] = gen * at(w.routes[0], y);
-        detail[row::RECYCLING * n + y] = gen * at(w.routes[1], y);
-        detail[row::COMPOSTING * n + y] = gen * at(w.routes[2], y);
-        detail[row::INCINERATION * n + y] = gen * at(w.routes[3], y);
+    waste_t.copy_from_slice(&arena[w.generation * n..w.generation * n + n]);
+    // Without anaerobic digestion in the model or a measure, its route stays empty.
+    let routes = if w.uses_ad { N_ROUTES } else { AD };
+    for (k, &r) in ROUTE_ROWS.iter().enumerate().take(routes) {
+        let dst = &mut detail[r * n..r * n + n];
+        if w.by_type {
+            for (y, d) in dst.iter_mut().enumerate() {
+                let gen = at(w.generation, y);
+                let mut m = 0.0;
+                for j in 0..N_WASTE_TYPES {
+                    m += gen * at(w.composition[j], y) * at(w.routes[j][k], y);
+                }
+                *d = m;
+            }
+        } else {
+            let share = &arena[w.routes[0][k] * n..w.routes[0][k] * n + n];
+            for ((d, g), s) in dst.iter_mut().zip(waste_t.iter()).zip(share) {
+                *d = g * s;
+            }
+        }
     }
 }
 
 /// Landfill CH4 emitted, t (IPCC 2006 Vol. 5 Eq. 3.2–3.6 through [`FodState::step`]):
 /// deposits before the base year from `history` (base-year generation, composition and
-/// landfill route after measures, `W(y) = W(y0) / (1 + r)^(y0 - y)`), then each year's
-/// landfilled mass by type `Wl(y) * comp_j(y)`; `CH4 = Σ_j Dec(j,y) * f * 16/12 *
-/// (1 - recovery) * (1 - oxidation)`. Reads the landfill row of `detail`, writes its CH4
-/// row.
+/// landfill routes after measures, `W(y) = W(y0) / (1 + r)^(y0 - y)`), then each year's
+/// landfilled mass of each type `m(j, landfill, y)`; `CH4 = Σ_j Dec(j,y) * f * 16/12 *
+/// (1 - recovery) * (1 - oxidation)`. Reads the landfill row of `detail` (mixed routes),
+/// writes its CH4 row.
 pub(crate) fn landfill_ch4(
     w: &WastePlan,
     arena: &[f64],
@@ -143,22 +227,46 @@ pub(crate) fn landfill_ch4(
     let fod = &w.fod;
     let mut state = FodState::default();
     if let Some((from, r)) = w.history {
-        let w0 = at(w.generation, 0) * at(w.routes[0], 0);
-        for yr in from..base_year {
-            let wy = w0 / (1.0 + r).powi(base_year - yr);
-            state.step(fod, |j| wy * at(w.composition[j], 0));
+        if w.by_type {
+            let gen0 = at(w.generation, 0);
+            for yr in from..base_year {
+                let g = (1.0 + r).powi(base_year - yr);
+                state.step(fod, |j| {
+                    gen0 * at(w.composition[j], 0) * at(w.routes[j][LANDFILL], 0) / g
+                });
+            }
+        } else {
+            let w0 = at(w.generation, 0) * at(w.routes[0][LANDFILL], 0);
+            for yr in from..base_year {
+                let wy = w0 / (1.0 + r).powi(base_year - yr);
+                state.step(fod, |j| wy * at(w.composition[j], 0));
+            }
         }
     }
-    for y in 0..n {
-        let to_landfill = detail[row::LANDFILL * n + y];
-        let decomposed = state.step(fod, |j| to_landfill * at(w.composition[j], y));
-        detail[row::LANDFILL_CH4 * n + y] = fod.emitted_from_doc(decomposed, at(w.recovery, y));
+    let landfill = &mut detail[..];
+    if w.by_type {
+        for y in 0..n {
+            let gen = at(w.generation, y);
+            let decomposed = state.step(fod, |j| {
+                gen * at(w.composition[j], y) * at(w.routes[j][LANDFILL], y)
+            });
+            landfill[row::LANDFILL_CH4 * n + y] =
+                fod.emitted_from_doc(decomposed, at(w.recovery, y));
+        }
+    } else {
+        for y in 0..n {
+            let to_landfill = landfill[row::LANDFILL * n + y];
+            let decomposed = state.step(fod, |j| to_landfill * at(w.composition[j], y));
+            landfill[row::LANDFILL_CH4 * n + y] =
+                fod.emitted_from_doc(decomposed, at(w.recovery, y));
+        }
     }
 }
 
-/// Incineration fossil CO2, t (Eq. 5.1): `Wi * Σ_j comp_j * dm_j * CF_j * FCF_j * 44/12`,
-/// into the CO2 row of `detail`; and its electricity `Wi * incineration.electricity`, GJ,
-/// into `wte_gj`.
+/// Incineration fossil CO2, t (Eq. 5.1): `Wi * Σ_j c(j,i) * dm_j * CF_j * FCF_j * 44/12`
+/// with `c(j,i)` the composition of the waste burned (the generated composition for mixed
+/// routes), into the CO2 row of `detail`; and its electricity `Wi * incineration.electricity`,
+/// GJ, into `wte_gj`.
 pub(crate) fn incineration_co2(
     w: &WastePlan,
     arena: &[f64],
@@ -169,29 +277,59 @@ pub(crate) fn incineration_co2(
     let at = |s: usize, y: usize| arena[s * n + y];
     let mut comp = [0.0f64; N_WASTE_TYPES];
     for y in 0..n {
-        for (j, cj) in comp.iter_mut().enumerate() {
-            *cj = at(w.composition[j], y);
-        }
         let incinerated = detail[row::INCINERATION * n + y];
+        if w.by_type {
+            let gen = at(w.generation, y);
+            for (j, cj) in comp.iter_mut().enumerate() {
+                let m = gen * at(w.composition[j], y) * at(w.routes[j][INCINERATION], y);
+                *cj = if incinerated > 0.0 {
+                    m / incinerated
+                } else {
+                    0.0
+                };
+            }
+        } else {
+            for (j, cj) in comp.iter_mut().enumerate() {
+                *cj = at(w.composition[j], y);
+            }
+        }
         detail[row::INCINERATION_CO2 * n + y] =
             incineration_fossil_co2(incinerated, fossil_carbon_per_t(&comp, &w.fossil_c));
         wte_gj[y] = incinerated * at(w.incineration_electricity, y);
     }
 }
 
-/// Composting CH4 and N2O, t: `Wc * CH4 factor`, `Wc * N2O factor` (t per t of wet waste),
-/// into the composting gas rows of `detail`.
-pub(crate) fn composting_emissions(w: &WastePlan, n: usize, detail: &mut [f64]) {
+/// Biological treatment, t: composting `Wc * CH4 factor`, `Wc * N2O factor`, and anaerobic
+/// digestion `Wad * CH4 factor`, `Wad * N2O factor` (t per t of wet waste), into the gas rows
+/// of `detail`; biogas electricity `Wad * anaerobic_digestion.electricity`, GJ, into
+/// `biogas_gj`.
+pub(crate) fn biological_treatment(
+    w: &WastePlan,
+    arena: &[f64],
+    n: usize,
+    detail: &mut [f64],
+    biogas_gj: &mut [f64],
+) {
     for y in 0..n {
         let composted = detail[row::COMPOSTING * n + y];
         detail[row::COMPOSTING_CH4 * n + y] = composted * w.compost_ch4;
         detail[row::COMPOSTING_N2O * n + y] = composted * w.compost_n2o;
     }
+    // Without anaerobic digestion in the model or a measure, its rows stay 0.
+    if w.uses_ad {
+        for y in 0..n {
+            let digested = detail[row::ANAEROBIC_DIGESTION * n + y];
+            detail[row::AD_CH4 * n + y] = digested * w.ad_ch4;
+            detail[row::AD_N2O * n + y] = digested * w.ad_n2o;
+            biogas_gj[y] = digested * arena[w.ad_electricity * n + y];
+        }
+    }
 }
 
-/// The waste sector's emissions from the process rows of `detail`: fossil CO2 (incineration),
-/// CH4 (landfill + composting) and N2O (composting) added to the gas rows, and their CO2e
-/// to the waste row of `sector` (`sector_row`, one row of `n` values).
+/// The solid waste emissions from the process rows of `detail`: fossil CO2 (incineration),
+/// CH4 (landfill + composting + anaerobic digestion) and N2O (composting + anaerobic
+/// digestion) added to the gas rows, and their CO2e to the waste row of `sector`
+/// (`sector_row`, one row of `n` values).
 pub(crate) fn waste_emissions(
     n: usize,
     detail: &[f64],
@@ -201,8 +339,10 @@ pub(crate) fn waste_emissions(
 ) {
     for y in 0..n {
         let co2 = detail[row::INCINERATION_CO2 * n + y];
-        let ch4 = detail[row::LANDFILL_CH4 * n + y] + detail[row::COMPOSTING_CH4 * n + y];
-        let n2o = detail[row::COMPOSTING_N2O * n + y];
+        let ch4 = detail[row::LANDFILL_CH4 * n + y]
+            + detail[row::COMPOSTING_CH4 * n + y]
+            + detail[row::AD_CH4 * n + y];
+        let n2o = detail[row::COMPOSTING_N2O * n + y] + detail[row::AD_N2O * n + y];
         gas[y] += co2;
         gas[n + y] += ch4;
         gas[2 * n + y] += n2o;
@@ -211,7 +351,7 @@ pub(crate) fn waste_emissions(
 }
 
 /// Runs the waste section: route masses, landfill CH4, incineration CO2 and electricity,
-/// composting, then the sector's emissions.
+/// biological treatment, then the sector's emissions.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn evaluate_waste(
     w: &WastePlan,
@@ -222,12 +362,69 @@ pub(crate) fn evaluate_waste(
     waste_t: &mut [f64],
     detail: &mut [f64],
     wte_gj: &mut [f64],
+    biogas_gj: &mut [f64],
     gas: &mut [f64],
     sector_row: &mut [f64],
 ) {
     route_masses(w, arena, n, waste_t, detail);
     landfill_ch4(w, arena, n, base_year, detail);
     incineration_co2(w, arena, n, detail, wte_gj);
-    composting_emissions(w, n, detail);
+    biological_treatment(w, arena, n, detail, biogas_gj);
     waste_emissions(n, detail, gwp, gas, sector_row);
+}
+
+/// The route maps a `divert` to route `to` acts on: mixed routes, the one map; by type, the
+/// map of every type that `to` accepts (and `types` names, when given).
+pub(crate) fn divert_maps(
+    w: &WastePlan,
+    to: usize,
+    types: Option<&[usize]>,
+) -> Vec<crate::plan::DivertMap> {
+    if !w.by_type {
+        return vec![crate::plan::DivertMap {
+            items: w.routes[0].to_vec(),
+            composition: None,
+        }];
+    }
+    (0..N_WASTE_TYPES)
+        .filter(|&j| w.accepts[to][j] && types.is_none_or(|t| t.contains(&j)))
+        .map(|j| crate::plan::DivertMap {
+            items: w.routes[j].to_vec(),
+            composition: Some(w.composition[j]),
+        })
+        .collect()
+}
+
+/// The mass of each waste type on each route in each year of the last evaluation, t
+/// (`mass_t[type][route][year]`; types in `WasteType::ALL` order, routes in
+/// `lcs_model::ROUTES` order): `W(y) * comp_j(y) * r(j,k,y)` (mixed routes: `r(k,y)`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WasteFlows {
+    /// `mass_t[type][route][year]`, t per year.
+    pub mass_t: Vec<Vec<Vec<f64>>>,
+}
+
+/// The waste flows of the last evaluation, by type and route; `None` without a `waste:`
+/// section.
+pub fn waste_flows(c: &crate::Compiled, ws: &crate::Workspace) -> Option<WasteFlows> {
+    let w = c.waste.as_ref()?;
+    let n = c.n_years;
+    let at = |s: usize, y: usize| ws.arena[s * n + y];
+    let mass_t = (0..N_WASTE_TYPES)
+        .map(|j| {
+            (0..N_ROUTES)
+                .map(|k| {
+                    let r = if w.by_type {
+                        w.routes[j][k]
+                    } else {
+                        w.routes[0][k]
+                    };
+                    (0..n)
+                        .map(|y| at(w.generation, y) * at(w.composition[j], y) * at(r, y))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    Some(WasteFlows { mass_t })
 }

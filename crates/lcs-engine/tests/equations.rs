@@ -298,13 +298,24 @@ fn invariants_sectors_sum_to_total_and_attribution_sums_to_total() {
         let total = value(&r, "Emissions|CO2e", y);
         let sectors: f64 = r
             .iter()
-            .filter(|x| x.variable.starts_with("Emissions|CO2e|"))
+            .filter(|x| lcs_engine::var::sector(&x.variable).is_some())
             .map(|x| x.values[y].unwrap_or(0.0))
             .sum();
         assert!(
             (total - sectors).abs() <= 1e-9 * total.abs(),
             "year {y}: {total} vs {sectors}"
         );
+        // Each demand sector is its direct plus its electricity emissions, and the waste
+        // sector the sum of its processes.
+        for top in ["residential", "industry", "transport"] {
+            let part = |p: &str| value(&r, &format!("Emissions|CO2e|{top}{p}"), y);
+            assert_close(part("|Direct") + part("|Electricity"), part(""));
+        }
+        let waste: f64 = ["Landfill", "Composting", "Incineration"]
+            .iter()
+            .map(|p| value(&r, &format!("Emissions|CO2e|Waste|{p}"), y))
+            .sum();
+        assert_close(waste, value(&r, "Emissions|CO2e|Waste", y));
         let fe: f64 = r
             .iter()
             .filter(|x| {

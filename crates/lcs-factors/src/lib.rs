@@ -34,6 +34,9 @@ const ROAD_OFFROAD_CSV: &str = include_str!("../../../data/factors/road_offroad.
 const GWP_CSV: &str = include_str!("../../../data/factors/gwp.csv");
 const WASTE_TYPES_CSV: &str = include_str!("../../../data/factors/waste_types.csv");
 const WASTE_TREATMENT_CSV: &str = include_str!("../../../data/factors/waste_treatment.csv");
+const WASTE_ROUTES_CSV: &str = include_str!("../../../data/factors/waste_routes.csv");
+const WASTEWATER_CSV: &str = include_str!("../../../data/factors/wastewater.csv");
+const WASTEWATER_PATHWAYS_CSV: &str = include_str!("../../../data/factors/wastewater_pathways.csv");
 
 // ---------------------------------------------------------------------------------------------
 // Categories and fuel classes
@@ -409,6 +412,9 @@ impl fmt::Display for GwpSet {
 // Waste
 // ---------------------------------------------------------------------------------------------
 
+/// Number of waste types (MODEL.md section 7 plus `metals` and `glass`).
+pub const N_WASTE_TYPES: usize = 10;
+
 /// Solid waste type (MODEL.md section 7, IPCC 2006 Vol. 5 Table 2.4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WasteType {
@@ -428,11 +434,15 @@ pub enum WasteType {
     Plastics,
     /// Other inert waste.
     Inert,
+    /// Metals (an extension of MODEL.md §7: DOC 0, no fossil carbon).
+    Metals,
+    /// Glass (an extension of MODEL.md §7: DOC 0, no fossil carbon).
+    Glass,
 }
 
 impl WasteType {
     /// All types, in the order used by [`WasteType::index`].
-    pub const ALL: [WasteType; 8] = [
+    pub const ALL: [WasteType; N_WASTE_TYPES] = [
         WasteType::Food,
         WasteType::Garden,
         WasteType::Paper,
@@ -441,10 +451,12 @@ impl WasteType {
         WasteType::Nappies,
         WasteType::Plastics,
         WasteType::Inert,
+        WasteType::Metals,
+        WasteType::Glass,
     ];
 
     /// The name used in model files: `food`, `garden`, `paper`, `wood`, `textiles`,
-    /// `nappies`, `plastics`, `inert`.
+    /// `nappies`, `plastics`, `inert`, `metals`, `glass`.
     pub fn name(self) -> &'static str {
         match self {
             WasteType::Food => "food",
@@ -455,6 +467,8 @@ impl WasteType {
             WasteType::Nappies => "nappies",
             WasteType::Plastics => "plastics",
             WasteType::Inert => "inert",
+            WasteType::Metals => "metals",
+            WasteType::Glass => "glass",
         }
     }
 
@@ -463,7 +477,7 @@ impl WasteType {
         WasteType::ALL.into_iter().find(|w| w.name() == s)
     }
 
-    /// Position of the type in [`WasteType::ALL`] (0..8).
+    /// Position of the type in [`WasteType::ALL`] (0..10).
     pub fn index(self) -> usize {
         self as usize
     }
@@ -515,6 +529,115 @@ pub struct WasteDefaults {
     pub compost_ch4_kg_per_t: f64,
     /// Composting N2O, kg N2O per tonne of wet waste composted.
     pub compost_n2o_kg_per_t: f64,
+    /// Anaerobic digestion CH4 (leakage), kg CH4 per tonne of wet waste treated.
+    pub ad_ch4_kg_per_t: f64,
+    /// Anaerobic digestion N2O, kg N2O per tonne of wet waste treated.
+    pub ad_n2o_kg_per_t: f64,
+}
+
+/// A waste route (MODEL.md §7 plus `anaerobic_digestion`, an extension).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WasteRoute {
+    /// Solid waste disposal site.
+    Landfill,
+    /// Material recovery (no emissions in the region).
+    Recycling,
+    /// Composting.
+    Composting,
+    /// Incineration (fossil CO2; electricity).
+    Incineration,
+    /// Anaerobic digestion (CH4 leakage, N2O; biogas electricity).
+    AnaerobicDigestion,
+}
+
+/// Number of waste routes.
+pub const N_WASTE_ROUTES: usize = 5;
+
+impl WasteRoute {
+    /// All routes, in the order used by [`WasteRoute::index`].
+    pub const ALL: [WasteRoute; N_WASTE_ROUTES] = [
+        WasteRoute::Landfill,
+        WasteRoute::Recycling,
+        WasteRoute::Composting,
+        WasteRoute::Incineration,
+        WasteRoute::AnaerobicDigestion,
+    ];
+
+    /// The name used in model files.
+    pub fn name(self) -> &'static str {
+        match self {
+            WasteRoute::Landfill => "landfill",
+            WasteRoute::Recycling => "recycling",
+            WasteRoute::Composting => "composting",
+            WasteRoute::Incineration => "incineration",
+            WasteRoute::AnaerobicDigestion => "anaerobic_digestion",
+        }
+    }
+
+    /// Parses a route name.
+    pub fn parse(s: &str) -> Option<Self> {
+        WasteRoute::ALL.into_iter().find(|r| r.name() == s)
+    }
+
+    /// Position of the route in [`WasteRoute::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Whether the route accepts a waste type by default (`data/factors/waste_routes.csv`):
+    /// recycling takes paper, plastics, metals, glass and textiles; composting and anaerobic
+    /// digestion take food and garden waste; landfill and incineration take every type.
+    pub fn accepts(self, t: WasteType) -> bool {
+        data().accepts[self.index()][t.index()]
+    }
+}
+
+impl fmt::Display for WasteRoute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Default constants of wastewater treatment and discharge (IPCC 2006 Vol. 5 Ch. 6;
+/// `data/factors/wastewater.csv`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WastewaterDefaults {
+    /// Maximum CH4 producing capacity of domestic wastewater, kg CH4 per kg BOD.
+    pub b0_bod: f64,
+    /// Maximum CH4 producing capacity of industrial wastewater, kg CH4 per kg COD.
+    pub b0_cod: f64,
+    /// Correction `I` for industrial BOD co-discharged into sewers, collected wastewater.
+    pub correction_collected: f64,
+    /// Correction `I` for uncollected wastewater.
+    pub correction_uncollected: f64,
+    /// Nitrogen in protein, kg N per kg protein.
+    pub f_npr: f64,
+    /// Factor for non-consumed protein added to wastewater.
+    pub f_non_con: f64,
+    /// Factor for industrial and commercial protein co-discharged into sewers.
+    pub f_ind_com: f64,
+    /// N2O of effluent, kg N2O-N per kg N.
+    pub ef_effluent: f64,
+}
+
+/// The default wastewater constants (IPCC 2006 Vol. 5 Ch. 6).
+pub fn wastewater_defaults() -> WastewaterDefaults {
+    data().wastewater
+}
+
+/// The default methane correction factor of a wastewater treatment or discharge pathway
+/// (IPCC 2006 Vol. 5 Tables 6.3 and 6.8; `data/factors/wastewater_pathways.csv`), by name.
+pub fn pathway_mcf(name: &str) -> Option<f64> {
+    data()
+        .pathways
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, m)| *m)
+}
+
+/// The names of the built-in wastewater pathways, in table order.
+pub fn pathway_names() -> Vec<&'static str> {
+    data().pathways.iter().map(|(n, _)| n.as_str()).collect()
 }
 
 /// The default landfill and composting parameters (MODEL.md section 7).
@@ -530,8 +653,13 @@ struct Data {
     fuels: Vec<Fuel>,
     /// `[set][0 = CH4, 1 = N2O]`.
     gwp: [[f64; 2]; 3],
-    waste: [WasteConstants; 8],
+    waste: [WasteConstants; N_WASTE_TYPES],
     defaults: WasteDefaults,
+    /// `[route][type]`: whether the route accepts the type.
+    accepts: [[bool; N_WASTE_TYPES]; N_WASTE_ROUTES],
+    wastewater: WastewaterDefaults,
+    /// (pathway name, MCF).
+    pathways: Vec<(String, f64)>,
 }
 
 fn data() -> &'static Data {
@@ -549,6 +677,9 @@ fn load() -> Result<Data, String> {
         gwp: load_gwp()?,
         waste: load_waste_types()?,
         defaults: load_waste_treatment()?,
+        accepts: load_waste_routes()?,
+        wastewater: load_wastewater()?,
+        pathways: load_pathways()?,
     })
 }
 
@@ -727,7 +858,7 @@ fn load_gwp() -> Result<[[f64; 2]; 3], String> {
     Ok(out)
 }
 
-fn load_waste_types() -> Result<[WasteConstants; 8], String> {
+fn load_waste_types() -> Result<[WasteConstants; N_WASTE_TYPES], String> {
     let csv = Csv::parse(
         "waste_types.csv",
         WASTE_TYPES_CSV,
@@ -742,7 +873,7 @@ fn load_waste_types() -> Result<[WasteConstants; 8], String> {
             "status",
         ],
     )?;
-    let mut cells: [Option<WasteConstants>; 8] = [None; 8];
+    let mut cells: [Option<WasteConstants>; N_WASTE_TYPES] = [None; N_WASTE_TYPES];
     for row in csv.rows() {
         let name = row.get("type")?;
         let t = WasteType::parse(name)
@@ -765,7 +896,7 @@ fn load_waste_types() -> Result<[WasteConstants; 8], String> {
         cf: 0.0,
         fcf: 0.0,
         k_default: 0.0,
-    }; 8];
+    }; N_WASTE_TYPES];
     for (i, cell) in cells.iter().enumerate() {
         out[i] = cell
             .ok_or_else(|| format!("waste_types.csv: no row for `{}`", WasteType::ALL[i].name()))?;
@@ -774,7 +905,7 @@ fn load_waste_types() -> Result<[WasteConstants; 8], String> {
 }
 
 fn load_waste_treatment() -> Result<WasteDefaults, String> {
-    const ITEMS: [&str; 7] = [
+    const ITEMS: [&str; 9] = [
         "landfill_doc_f",
         "landfill_f",
         "landfill_oxidation",
@@ -782,13 +913,15 @@ fn load_waste_treatment() -> Result<WasteDefaults, String> {
         "landfill_mcf",
         "compost_ch4",
         "compost_n2o",
+        "ad_ch4",
+        "ad_n2o",
     ];
     let csv = Csv::parse(
         "waste_treatment.csv",
         WASTE_TREATMENT_CSV,
         &["item", "value", "unit", "source", "status"],
     )?;
-    let mut cells = [None; 7];
+    let mut cells = [None; 9];
     for row in csv.rows() {
         let item = row.get("item")?;
         let i = ITEMS
@@ -798,7 +931,7 @@ fn load_waste_treatment() -> Result<WasteDefaults, String> {
         let v = row.num("value")?;
         set_once(&mut cells[i], v, &row, item)?;
     }
-    let mut v = [0.0; 7];
+    let mut v = [0.0; 9];
     for (i, cell) in cells.iter().enumerate() {
         v[i] = cell.ok_or_else(|| format!("waste_treatment.csv: no row for `{}`", ITEMS[i]))?;
     }
@@ -810,7 +943,102 @@ fn load_waste_treatment() -> Result<WasteDefaults, String> {
         mcf: v[4],
         compost_ch4_kg_per_t: v[5],
         compost_n2o_kg_per_t: v[6],
+        ad_ch4_kg_per_t: v[7],
+        ad_n2o_kg_per_t: v[8],
     })
+}
+
+fn load_waste_routes() -> Result<[[bool; N_WASTE_TYPES]; N_WASTE_ROUTES], String> {
+    let csv = Csv::parse(
+        "waste_routes.csv",
+        WASTE_ROUTES_CSV,
+        &["route", "accepts", "derivation", "source", "status"],
+    )?;
+    let mut cells: [Option<[bool; N_WASTE_TYPES]>; N_WASTE_ROUTES] = [None; N_WASTE_ROUTES];
+    for row in csv.rows() {
+        let name = row.get("route")?;
+        let r =
+            WasteRoute::parse(name).ok_or_else(|| row.err(&format!("unknown route `{name}`")))?;
+        let mut a = [false; N_WASTE_TYPES];
+        for t in row.get("accepts")?.split_whitespace() {
+            let wt =
+                WasteType::parse(t).ok_or_else(|| row.err(&format!("unknown waste type `{t}`")))?;
+            a[wt.index()] = true;
+        }
+        set_once(&mut cells[r.index()], a, &row, name)?;
+    }
+    let mut out = [[false; N_WASTE_TYPES]; N_WASTE_ROUTES];
+    for (i, cell) in cells.iter().enumerate() {
+        out[i] = cell.ok_or_else(|| {
+            format!(
+                "waste_routes.csv: no row for `{}`",
+                WasteRoute::ALL[i].name()
+            )
+        })?;
+    }
+    Ok(out)
+}
+
+fn load_wastewater() -> Result<WastewaterDefaults, String> {
+    const ITEMS: [&str; 8] = [
+        "b0_bod",
+        "b0_cod",
+        "correction_collected",
+        "correction_uncollected",
+        "f_npr",
+        "f_non_con",
+        "f_ind_com",
+        "ef_effluent",
+    ];
+    let csv = Csv::parse(
+        "wastewater.csv",
+        WASTEWATER_CSV,
+        &["item", "value", "unit", "derivation", "source", "status"],
+    )?;
+    let mut cells = [None; 8];
+    for row in csv.rows() {
+        let item = row.get("item")?;
+        let i = ITEMS
+            .iter()
+            .position(|x| *x == item)
+            .ok_or_else(|| row.err(&format!("unknown item `{item}`")))?;
+        set_once(&mut cells[i], row.num("value")?, &row, item)?;
+    }
+    let mut v = [0.0; 8];
+    for (i, cell) in cells.iter().enumerate() {
+        v[i] = cell.ok_or_else(|| format!("wastewater.csv: no row for `{}`", ITEMS[i]))?;
+    }
+    Ok(WastewaterDefaults {
+        b0_bod: v[0],
+        b0_cod: v[1],
+        correction_collected: v[2],
+        correction_uncollected: v[3],
+        f_npr: v[4],
+        f_non_con: v[5],
+        f_ind_com: v[6],
+        ef_effluent: v[7],
+    })
+}
+
+fn load_pathways() -> Result<Vec<(String, f64)>, String> {
+    let csv = Csv::parse(
+        "wastewater_pathways.csv",
+        WASTEWATER_PATHWAYS_CSV,
+        &["pathway", "mcf", "description", "source", "status"],
+    )?;
+    let mut out: Vec<(String, f64)> = Vec::new();
+    for row in csv.rows() {
+        let name = row.get("pathway")?;
+        if out.iter().any(|(n, _)| n == name) {
+            return Err(row.err(&format!("duplicate pathway `{name}`")));
+        }
+        let mcf = row.num("mcf")?;
+        if !(0.0..=1.0).contains(&mcf) {
+            return Err(row.err("an MCF is a fraction in [0, 1]"));
+        }
+        out.push((name.to_string(), mcf));
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -855,6 +1083,9 @@ mod tests {
         load_gwp().unwrap();
         load_waste_types().unwrap();
         load_waste_treatment().unwrap();
+        load_waste_routes().unwrap();
+        load_wastewater().unwrap();
+        load_pathways().unwrap();
         load().unwrap();
     }
 
@@ -867,6 +1098,9 @@ mod tests {
             ("gwp.csv", GWP_CSV),
             ("waste_types.csv", WASTE_TYPES_CSV),
             ("waste_treatment.csv", WASTE_TREATMENT_CSV),
+            ("waste_routes.csv", WASTE_ROUTES_CSV),
+            ("wastewater.csv", WASTEWATER_CSV),
+            ("wastewater_pathways.csv", WASTEWATER_PATHWAYS_CSV),
         ] {
             let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
             assert_eq!(&header[header.len() - 2..], ["source", "status"], "{name}");
@@ -1109,6 +1343,8 @@ mod tests {
             (WasteType::Nappies, (0.24, 0.40, 0.70, 0.10, 0.17)),
             (WasteType::Plastics, (0.0, 1.00, 0.75, 1.00, 0.0)),
             (WasteType::Inert, (0.0, 0.90, 0.03, 1.00, 0.0)),
+            (WasteType::Metals, (0.0, 1.00, 0.0, 0.0, 0.0)),
+            (WasteType::Glass, (0.0, 1.00, 0.0, 0.0, 0.0)),
         ];
         for (t, (doc, dm, cf, fcf, k)) in expected {
             let c = t.constants();
@@ -1148,8 +1384,55 @@ mod tests {
                 mcf: 1.0,
                 compost_ch4_kg_per_t: 4.0,
                 compost_n2o_kg_per_t: 0.24,
+                ad_ch4_kg_per_t: 0.8,
+                ad_n2o_kg_per_t: 0.0,
             }
         );
+    }
+
+    #[test]
+    fn routes_accept_the_types_of_the_table() {
+        use WasteRoute::*;
+        use WasteType::*;
+        for t in WasteType::ALL {
+            assert!(Landfill.accepts(t) && Incineration.accepts(t), "{t}");
+        }
+        for t in [Paper, Plastics, Metals, Glass, Textiles] {
+            assert!(Recycling.accepts(t), "{t}");
+        }
+        for t in [Food, Garden, Wood, Nappies, Inert] {
+            assert!(!Recycling.accepts(t), "{t}");
+        }
+        for r in [Composting, AnaerobicDigestion] {
+            assert!(r.accepts(Food) && r.accepts(Garden));
+            for t in [
+                Paper, Wood, Textiles, Nappies, Plastics, Inert, Metals, Glass,
+            ] {
+                assert!(!r.accepts(t), "{r} {t}");
+            }
+        }
+        assert_eq!(
+            WasteRoute::parse("anaerobic_digestion"),
+            Some(AnaerobicDigestion)
+        );
+    }
+
+    #[test]
+    fn wastewater_defaults_and_pathways() {
+        let w = wastewater_defaults();
+        assert_eq!((w.b0_bod, w.b0_cod), (0.6, 0.25));
+        assert_eq!((w.f_npr, w.f_non_con, w.f_ind_com), (0.16, 1.1, 1.25));
+        assert_eq!(w.ef_effluent, 0.005);
+        assert_eq!(
+            (w.correction_collected, w.correction_uncollected),
+            (1.25, 1.0)
+        );
+        assert_eq!(pathway_mcf("septic_tank"), Some(0.5));
+        assert_eq!(pathway_mcf("lagoon_deep"), Some(0.8));
+        assert_eq!(pathway_mcf("aerobic"), Some(0.0));
+        assert_eq!(pathway_mcf("sea_river_lake"), Some(0.1));
+        assert_eq!(pathway_mcf("pond"), None);
+        assert_eq!(pathway_names().len(), 8);
     }
 
     #[test]

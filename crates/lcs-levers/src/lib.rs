@@ -55,6 +55,15 @@ impl Ramp {
 
     /// The names accepted by [`Ramp::parse`].
     pub const NAMES: [&'static str; 3] = ["linear", "step", "s-curve"];
+
+    /// The ramp's keyword (`linear`, `step`, `s-curve`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Ramp::Linear => Self::NAMES[0],
+            Ramp::Step => Self::NAMES[1],
+            Ramp::SCurve => Self::NAMES[2],
+        }
+    }
 }
 
 /// A measure's schedule: years `start ≤ full`, a ramp, and optionally the year `until`

@@ -7,13 +7,14 @@
 
 use crate::diag::Diagnostic;
 use crate::model::*;
-use crate::read::{describe, get, is_name, join, Reader, Want};
+use crate::read::{describe, get, is_name, join, one_of, Reader, Want};
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
 use lcs_factors::{Category, FuelOverride, FuelTable, GwpSet, PerCategory, WasteType};
 use lcs_units::{nearest, Dimension, Species, UnitRegistry};
 
-const MODEL_KEYS: [&str; 11] = [
+/// The top-level keys of a model file (the schema lists the same).
+pub(crate) const MODEL_KEYS: [&str; 12] = [
     "region",
     "years",
     "gwp",
@@ -23,6 +24,7 @@ const MODEL_KEYS: [&str; 11] = [
     "electricity",
     "fuels",
     "waste",
+    "wastewater",
     "sources",
     "report",
 ];
@@ -31,6 +33,7 @@ const MODEL_KEYS: [&str; 11] = [
 pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
     let mut r = Reader {
         errors: Vec::new(),
+        warnings: Vec::new(),
         units: UnitRegistry::builtin(),
         base_year: 0,
         end_year: 0,
@@ -205,6 +208,8 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
     let electricity = get(items, "electricity").and_then(|n| read_electricity(&mut r, &fuels, n));
     // waste
     let waste = get(items, "waste").and_then(|n| read_waste(&mut r, n));
+    let wastewater =
+        get(items, "wastewater").and_then(|n| crate::wastewater::read_wastewater(&mut r, n));
     // sources
     let mut sources = Vec::new();
     if let Some(n) = get(items, "sources") {
@@ -232,6 +237,7 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
                                     drivers.iter().map(|x| x.name.as_str()).collect();
                                 let d = Diagnostic::new(d.span, format!("unknown driver `{t}`"))
                                     .at(p)
+                                    .expected(one_of(&names))
                                     .suggest(nearest(t, names));
                                 r.err(d);
                             }
@@ -261,6 +267,7 @@ pub fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
         fuel_names,
         electricity,
         waste,
+        wastewater,
         sources,
         report_intensity,
         span: root.span,
@@ -314,30 +321,29 @@ fn factor_kg_per_tj(r: &mut Reader, n: &Node, path: &str) -> Option<f64> {
     Some(v)
 }
 
-/// A fuel override and its display name (`name:`, an extension).
+/// A fuel override and its display name (`name:`, an extension). Gas keys are written
+/// `CO2`, `CH4`, `N2O`; the spec's lower-case spelling is read with a warning.
 fn fuel_override(
     r: &mut Reader,
     id: &str,
     n: &Node,
     path: &str,
 ) -> Option<(FuelOverride, Option<String>)> {
-    let items = r.map(n, path, &["name", "co2", "biogenic", "ch4", "n2o"])?;
-    let name = display_name(r, items, path);
+    let items = r.gas_map(n, path, &["name", "CO2", "biogenic", "CH4", "N2O"])?;
+    let mut name = None;
     let mut o = FuelOverride {
         id: id.to_string(),
         ..Default::default()
     };
-    if let Some(v) = get(items, "co2") {
-        o.co2_kg_per_tj = Some(factor_kg_per_tj(r, v, &join(path, "co2"))?);
-    }
-    if let Some(v) = get(items, "biogenic") {
-        o.biogenic = Some(r.boolean(v, &join(path, "biogenic"))?);
-    }
-    if let Some(v) = get(items, "ch4") {
-        o.ch4 = Some(per_category(r, v, &join(path, "ch4"))?);
-    }
-    if let Some(v) = get(items, "n2o") {
-        o.n2o = Some(per_category(r, v, &join(path, "n2o"))?);
+    for (key, k, v) in items {
+        let kp = join(path, &k.text);
+        match key {
+            "name" => name = display_name_of(r, v, &kp),
+            "CO2" => o.co2_kg_per_tj = Some(factor_kg_per_tj(r, v, &kp)?),
+            "biogenic" => o.biogenic = Some(r.boolean(v, &kp)?),
+            "CH4" => o.ch4 = Some(per_category(r, v, &kp)?),
+            _ => o.n2o = Some(per_category(r, v, &kp)?),
+        }
     }
     Some((o, name))
 }
@@ -345,11 +351,16 @@ fn fuel_override(
 /// The optional `name:` of a mapping (a display name for reports; docs/EXTENSIONS.md).
 fn display_name(r: &mut Reader, items: &[(crate::yaml::Key, Node)], path: &str) -> Option<String> {
     let n = get(items, "name")?;
-    let t = r.text(n, &join(path, "name"))?.trim().to_string();
+    display_name_of(r, n, &join(path, "name"))
+}
+
+/// A display name at `path` (`name:`): non-empty text, trimmed.
+fn display_name_of(r: &mut Reader, n: &Node, path: &str) -> Option<String> {
+    let t = r.text(n, path)?.trim().to_string();
     if t.is_empty() {
         r.err(
             Diagnostic::new(n.span, "a display name cannot be empty")
-                .at(join(path, "name"))
+                .at(path)
                 .expected("a name for reports, e.g. `name: Passenger transport`"),
         );
         return None;
@@ -377,6 +388,7 @@ pub(crate) fn share_map(
                 r.err(
                     Diagnostic::new(k.span, format!("unknown {what} `{}`", k.text))
                         .at(p)
+                        .expected(one_of(&valid))
                         .suggest(nearest(&k.text, valid.iter().map(String::as_str))),
                 );
                 ok = false;
@@ -541,13 +553,7 @@ fn read_node(
                 r.err(
                     Diagnostic::new(c.span, format!("unknown category `{t}`"))
                         .at(join(&key_path, "category"))
-                        .expected(
-                            names
-                                .iter()
-                                .map(|n| format!("`{n}`"))
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                        )
+                        .expected(one_of(&names))
                         .suggest(nearest(t, names)),
                 );
                 None
@@ -670,6 +676,7 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
                                 r.err(
                                     Diagnostic::new(f.span, format!("unknown fuel `{t}`"))
                                         .at(join(&pp, "fuel"))
+                                        .expected(one_of(&fuels.ids()))
                                         .suggest(nearest(t, fuels.ids())),
                                 );
                                 continue;
@@ -748,7 +755,7 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
                     (Some(c), None) => {
                         let cp = join(&up, "capacity");
                         unit.capacity = r
-                            .series(c, &cp, &Want::Dim(Dimension::energy()), false)
+                            .power(c, &cp, "a capacity")
                             .filter(|s| r.non_negative(s, c.span, &cp, "a capacity"));
                         unit.capacity_factor = r
                             .req(ui, "capacity_factor", &up, v.span)
@@ -798,6 +805,8 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
             "landfill",
             "incineration",
             "composting",
+            "anaerobic_digestion",
+            "accepts",
         ],
     )?;
     let d = lcs_factors::waste_defaults();
@@ -824,19 +833,43 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
     };
     let cn = r_req(r, items, "composition", n)?;
     let composition = share_map(r, cn, "waste.composition", "waste type", &type_resolver)?;
-    let route_resolver = |name: &str| {
-        ROUTES
-            .iter()
-            .position(|x| *x == name)
-            .ok_or_else(|| ROUTES.iter().map(|s| s.to_string()).collect())
+    let accepts = match get(items, "accepts") {
+        Some(a) => crate::routes::read_accepts(r, a)?,
+        None => crate::routes::default_accepts(),
     };
     let rn = r_req(r, items, "routes", n)?;
-    let routes = share_map(r, rn, "waste.routes", "route", &route_resolver)?;
+    let by_type =
+        matches!(&rn.kind, NodeKind::Map(m) if m.iter().any(|(k, _)| k.text == "by_type"));
+    let (routes, type_routes) = if by_type {
+        let maps = crate::routes::read_type_routes(r, rn, &accepts, &composition)?;
+        (Vec::new(), maps)
+    } else {
+        if let Some(a) = get(items, "accepts") {
+            r.err(
+                Diagnostic::new(a.span, "`accepts` needs composition-aware routes")
+                    .at("waste.accepts")
+                    .note("give `waste.routes` as `{ by_type: { <type>: { <route>: share } } }` (docs/EXTENSIONS.md); shares of mixed waste take every type"),
+            );
+            return None;
+        }
+        let routes = share_map(r, rn, "waste.routes", "route", &crate::routes::route_index)?;
+        (routes, Vec::new())
+    };
+    let ad_index = lcs_factors::WasteRoute::AnaerobicDigestion.index();
+    let ad_named = get(items, "anaerobic_digestion").is_some()
+        || routes.iter().any(|s| s.item == ad_index)
+        || type_routes.iter().flatten().any(|s| s.item == ad_index);
     let mut w = Waste {
         generation,
         composition,
         routes,
-        by_type: false,
+        by_type,
+        type_routes,
+        accepts,
+        ad_ch4: d.ad_ch4_kg_per_t * 1e-3,
+        ad_n2o: d.ad_n2o_kg_per_t * 1e-3,
+        ad_electricity: r.zero(Dimension::energy().div(&Dimension::mass()), n.span),
+        ad_named,
         mcf: d.mcf,
         oxidation: d.oxidation,
         recovery: r.zero(Dimension::none(), n.span),
@@ -940,35 +973,75 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
         }
     }
     if let Some(c) = get(items, "composting") {
-        let ci = r.map(c, "waste.composting", &["CH4", "N2O"])?;
-        for (key, sp, slot) in [
-            ("CH4", Species::CH4, &mut w.compost_ch4),
-            ("N2O", Species::N2O, &mut w.compost_n2o),
-        ] {
-            if let Some(v) = get(ci, key) {
-                let kp = join("waste.composting", key);
-                let q = r.quantity(v, &kp)?;
-                let (u, _) = crate::read::unit_of(&q);
-                let ok = u.dim.is_none() || u.dim == Dimension::species_tag(sp);
-                if !ok || q.unit.is_none() {
-                    r.err(
-                        Diagnostic::new(
-                            v.span,
-                            format!("expected a mass of {key} per mass of waste"),
-                        )
-                        .at(kp)
-                        .expected(format!(
-                            "a value such as `\"4 kg/t\"` or `\"4 kg {key}/t\"`"
-                        ))
-                        .found(format!("{}", u.dim)),
-                    );
-                    return None;
-                }
-                *slot = q.value * u.factor;
-            }
+        let ci = r.gas_map(c, "waste.composting", &["CH4", "N2O"])?;
+        let (ch4, n2o) = treatment_factors(r, &ci, "waste.composting")?;
+        w.compost_ch4 = ch4.unwrap_or(w.compost_ch4);
+        w.compost_n2o = n2o.unwrap_or(w.compost_n2o);
+    }
+    if let Some(c) = get(items, "anaerobic_digestion") {
+        let kp = "waste.anaerobic_digestion";
+        let ci = r.gas_map(c, kp, &["CH4", "N2O", "electricity"])?;
+        let (ch4, n2o) = treatment_factors(r, &ci, kp)?;
+        w.ad_ch4 = ch4.unwrap_or(w.ad_ch4);
+        w.ad_n2o = n2o.unwrap_or(w.ad_n2o);
+        if let Some(&(_, _, e)) = ci.iter().find(|(key, _, _)| *key == "electricity") {
+            w.ad_electricity = r.series(
+                e,
+                &join(kp, "electricity"),
+                &Want::Dim(Dimension::energy().div(&Dimension::mass())),
+                false,
+            )?;
         }
     }
     Some(w)
+}
+
+/// `CH4` and `N2O` per tonne of wet waste treated (composting, anaerobic digestion), in t
+/// per t; `None` where not given.
+fn treatment_factors(
+    r: &mut Reader,
+    ci: &[(&'static str, &crate::yaml::Key, &Node)],
+    path: &str,
+) -> Option<(Option<f64>, Option<f64>)> {
+    let mut out = [None, None];
+    for (i, (key, sp)) in [("CH4", Species::CH4), ("N2O", Species::N2O)]
+        .into_iter()
+        .enumerate()
+    {
+        if let Some(&(_, k, v)) = ci.iter().find(|(c, _, _)| *c == key) {
+            let kp = join(path, &k.text);
+            let q = r.quantity(v, &kp)?;
+            let (u, _) = crate::read::unit_of(&q);
+            let ok = u.dim.is_none() || u.dim == Dimension::species_tag(sp);
+            if !ok || q.unit.is_none() {
+                r.err(
+                    Diagnostic::new(
+                        v.span,
+                        format!("expected a mass of {key} per mass of waste"),
+                    )
+                    .at(kp)
+                    .expected(format!(
+                        "a value such as `\"4 kg/t\"` or `\"4 kg {key}/t\"`"
+                    ))
+                    .found(format!("{}", u.dim)),
+                );
+                return None;
+            }
+            let x = q.value * u.factor;
+            if x < 0.0 {
+                r.err(
+                    Diagnostic::new(
+                        v.span,
+                        format!("an emission factor cannot be negative ({x} t/t)"),
+                    )
+                    .at(kp),
+                );
+                return None;
+            }
+            out[i] = Some(x);
+        }
+    }
+    Some((out[0], out[1]))
 }
 
 fn r_req<'n>(
@@ -997,10 +1070,10 @@ fn read_source(r: &mut Reader, path: &str, span: Span, n: &Node) -> Option<Sourc
         .and_then(|a| r.activity(a, &join(&kp, "activity")))?;
     let fp = join(&kp, "factors");
     let fnode = r.req(items, "factors", &kp, n.span)?;
-    let fi = r.map(fnode, &fp, &SourceGas::NAMES)?;
+    let fi = r.gas_map(fnode, &fp, &SourceGas::NAMES)?;
     let mut factors = Vec::new();
-    for (k, v) in fi {
-        let Some(gas) = SourceGas::parse(&k.text) else {
+    for (key, k, v) in fi {
+        let Some(gas) = SourceGas::parse(key) else {
             continue;
         };
         let gp = join(&fp, &k.text);
@@ -1016,12 +1089,12 @@ fn read_source(r: &mut Reader, path: &str, span: Span, n: &Node) -> Option<Sourc
             r.err(
                 Diagnostic::new(
                     v.span,
-                    format!("the factor times the activity is not a mass of {}", k.text),
+                    format!("the factor times the activity is not a mass of {}", key),
                 )
                 .at(gp)
                 .expected(format!(
                     "a factor in mass of {} per unit of activity ({adim})",
-                    k.text
+                    key
                 ))
                 .found(format!("{} × {adim} = {total}", s.dim)),
             );
@@ -1156,6 +1229,17 @@ pub fn finalize(model: &mut Model) -> Vec<Diagnostic> {
     }
     for src in &model.sources {
         activities.push((&src.activity, format!("sources.{}.activity", src.path)));
+    }
+    if let Some(ww) = &model.wastewater {
+        if let Some(d) = &ww.domestic {
+            activities.push((&d.population, "wastewater.domestic.population".to_string()));
+        }
+        for ind in &ww.industrial {
+            activities.push((
+                &ind.production,
+                format!("wastewater.industrial.{}.production", ind.name),
+            ));
+        }
     }
     for (a, key) in activities {
         let Activity::Driver { driver, span, .. } = a else {

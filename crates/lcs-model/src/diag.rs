@@ -3,9 +3,34 @@
 //! The core describes; the binary renders. A [`Diagnostic`] names the file position (a
 //! [`Span`]), the key path (`demand.transport.children.car.fuels`), what was expected and
 //! what was found, and the nearest valid names for a typo.
+//!
+//! A diagnostic is an error (the load fails) or a named warning (input that is probably a
+//! mistake but could be meant: the load succeeds, the warning is printed and counted, and
+//! `--deny-warnings` turns it into an error). Every warning has a stable name
+//! ([`Diagnostic::code`]), listed in docs/LANGUAGE.md.
 
 use crate::source::{Sources, Span};
 use std::fmt::Write as _;
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The input is wrong: loading fails.
+    #[default]
+    Error,
+    /// The input is probably a mistake but could be meant: loading succeeds.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
 
 /// One problem found while loading or checking scenario files.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,6 +49,10 @@ pub struct Diagnostic {
     pub suggestions: Vec<String>,
     /// Further notes.
     pub notes: Vec<String>,
+    /// Error or warning.
+    pub severity: Severity,
+    /// The warning's name (`gas-key-case`), for warnings; `None` for errors.
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -37,6 +66,30 @@ impl Diagnostic {
             found: None,
             suggestions: Vec::new(),
             notes: Vec::new(),
+            severity: Severity::Error,
+            code: None,
+        }
+    }
+
+    /// A named warning at a span: input that is probably a mistake but could be meant.
+    pub fn warning(span: Span, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            code: Some(code),
+            ..Self::new(span, message)
+        }
+    }
+
+    /// Whether this is a warning.
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
+    }
+
+    /// The headline word: `error`, or `warning[<code>]`.
+    pub fn label(&self) -> String {
+        match (self.severity, self.code) {
+            (Severity::Warning, Some(c)) => format!("warning[{c}]"),
+            (s, _) => s.name().to_string(),
         }
     }
 
@@ -101,10 +154,16 @@ impl Diagnostic {
         let mut s = String::new();
         match &self.span {
             Some(span) => {
-                let _ = write!(s, "{}: error: {}", sources.location(span), self.message);
+                let _ = write!(
+                    s,
+                    "{}: {}: {}",
+                    sources.location(span),
+                    self.label(),
+                    self.message
+                );
             }
             None => {
-                let _ = write!(s, "error: {}", self.message);
+                let _ = write!(s, "{}: {}", self.label(), self.message);
             }
         }
         if !self.path.is_empty() {

@@ -216,7 +216,7 @@ pub struct Exchange {
     pub material_span: Span,
     /// The by-product's composition by IPCC waste type when disposed of, if written in the
     /// exchange (`waste_type: food` or a share map); else the materials table gives it.
-    pub waste_type: Option<[f64; 8]>,
+    pub waste_type: Option<[f64; lcs_factors::N_WASTE_TYPES]>,
     /// Mass exchanged, t per year, one value per model year (0 outside `start..=end`).
     pub mass_t: Vec<f64>,
     /// The mass as written (unit), for display.
@@ -438,14 +438,7 @@ impl Loader {
             )
             .expected("a file with `ecotown:`")]);
         }
-        let mut r0 = Reader {
-            errors: Vec::new(),
-            units: lcs_units::UnitRegistry::builtin(),
-            base_year: 0,
-            end_year: 0,
-            drivers: Vec::new(),
-            bad_drivers: Vec::new(),
-        };
+        let mut r0 = crate::scenario::bare_reader();
         let Some(items) = r0.map(&node, "", &TOP_KEYS) else {
             return Err(r0.errors);
         };
@@ -658,9 +651,13 @@ fn facility_ref(
 
 /// A waste type name or a share map of waste types (summing to 1), as an array indexed by
 /// [`WasteType::index`].
-fn composition(r: &mut Reader, node: &Node, path: &str) -> Option<[f64; 8]> {
+fn composition(
+    r: &mut Reader,
+    node: &Node,
+    path: &str,
+) -> Option<[f64; lcs_factors::N_WASTE_TYPES]> {
     let names: Vec<&str> = WasteType::ALL.iter().map(|t| t.name()).collect();
-    let mut out = [0.0; 8];
+    let mut out = [0.0; lcs_factors::N_WASTE_TYPES];
     match &node.kind {
         NodeKind::Scalar { .. } => {
             let t = r.text(node, path)?;

@@ -25,6 +25,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod check_model;
+mod costs;
 mod diag;
 pub mod ecotown;
 pub mod link;
@@ -32,18 +33,26 @@ mod model;
 mod paths;
 mod project;
 mod read;
+mod routes;
 mod scenario;
+pub mod schema;
 mod source;
+pub mod starter;
 mod uncertainty;
+mod wastewater;
 pub mod yaml;
 
 pub use check_model::node_key_path;
-pub use diag::{render_all_plain, Diagnostic};
+pub use costs::{
+    measure_adjustment_in, merge_adjustment, Adjustment, Cost, Money, PerUnit, ScenarioEconomics,
+};
+pub use diag::{render_all_plain, Diagnostic, Severity};
 pub use model::*;
 pub use paths::{activity_dim, target_paths, PathInfo};
 pub use project::{
     Captive, Economics, GridFactor, Incinerator, Methodology, Parameters, Project, PvOutput,
     Reference, Revenue, Status,
 };
+pub use routes::{default_accepts, Accepts};
 pub use scenario::{Checked, FileKind, Loader};
 pub use source::{FileId, SourceFile, Sources, Span};

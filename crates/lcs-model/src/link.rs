@@ -122,7 +122,44 @@ pub struct Link {
     pub span: Span,
 }
 
+impl Overlap {
+    /// The overlap in words: `measure `slag.virgin.clinker` of network `pilot` and measure
+    /// `C1.1` of action `C1` both change `sources.ippu/clinker.activity` in 2026–2030: …`.
+    pub fn text(&self, link_label: &str) -> String {
+        let target = if self.target_path == self.other_target {
+            format!("`{}`", self.target_path)
+        } else {
+            format!("`{}` (and `{}`)", self.target_path, self.other_target)
+        };
+        let (a, b) = self.years;
+        let years = if a == b {
+            a.to_string()
+        } else {
+            format!("{a}–{b}")
+        };
+        format!(
+            "measure `{}` of {link_label} and measure `{}` of action `{}` both change {target} in {years}: check that they are not the same change counted twice",
+            self.measure, self.other_measure, self.other_action
+        )
+    }
+}
+
+/// The named warning `link-overlap` for an overlap of a link, at the link.
+pub(crate) fn overlap_warning(l: &Link, o: &Overlap) -> Diagnostic {
+    Diagnostic::warning(l.span, "link-overlap", o.text(&l.label()))
+        .at(l.key.clone())
+        .note("the linked measure applies in its action's place, on the quantity as the measures before it left it (docs/ECOTOWN.md, \"Double counting\")")
+}
+
 impl Link {
+    /// `project `id`` or `network `id``, for messages.
+    pub fn label(&self) -> String {
+        match &self.linked {
+            Linked::Project(p) => format!("project `{}`", p.id),
+            Linked::Network(n) => format!("network `{}`", n.id),
+        }
+    }
+
     /// The project or network id.
     pub fn id(&self) -> &str {
         match &self.linked {
@@ -358,6 +395,8 @@ pub(crate) fn project_measures(
             target,
             lever,
             schedule: sched,
+            capacity: None,
+            cost: None,
             span,
         };
     let mut out = Vec::new();
@@ -514,6 +553,36 @@ pub(crate) fn project_measures(
             ))]);
         }
     }
+    // The project's economics become the cost of its first measure (docs/EXTENSIONS.md,
+    // "Costs"): the capex paid in its first operating year and its opex a year over its life.
+    if let (Some(e), Some((first, _))) = (&p.economics, out.first_mut()) {
+        let money = |value: f64, what: &str| crate::costs::Money {
+            value,
+            basis: e.basis.clone(),
+            per: None,
+            text: format!("{what} of project `{}`", p.id),
+            span,
+        };
+        first.cost = Some(crate::costs::Cost {
+            capex: (e.capex != 0.0).then(|| money(e.capex, "capex")),
+            capex_year: Some(p.start),
+            lifetime: None,
+            fixed_om: (e.opex != 0.0).then(|| money(e.opex, "opex")),
+            variable_om: None,
+            key: format!("{key}.economics"),
+            span,
+        });
+    }
+    if let (
+        Parameters::Pv {
+            output: PvOutput::Capacity { capacity_gj, .. },
+            ..
+        },
+        Some((m, _)),
+    ) = (&p.parameters, out.first_mut())
+    {
+        m.capacity = Some(vec![*capacity_gj; n]);
+    }
     Ok(out)
 }
 
@@ -556,6 +625,8 @@ pub(crate) fn network_measures(
                 target,
                 lever,
                 schedule: sched,
+                capacity: None,
+                cost: None,
                 span,
             };
         let scaled = |per_t: f64| -> Vec<f64> { e.mass_t.iter().map(|m| m * per_t).collect() };

@@ -178,8 +178,18 @@ pub struct Electricity {
     pub span: Span,
 }
 
-/// The four waste routes, in this order.
-pub const ROUTES: [&str; 4] = ["landfill", "recycling", "composting", "incineration"];
+/// The waste routes, in this order: MODEL.md §7's four and `anaerobic_digestion` (an
+/// extension, docs/EXTENSIONS.md).
+pub const ROUTES: [&str; lcs_factors::N_WASTE_ROUTES] = [
+    "landfill",
+    "recycling",
+    "composting",
+    "incineration",
+    "anaerobic_digestion",
+];
+
+/// Number of waste types (MODEL.md §7 plus `metals` and `glass`).
+pub const N_WASTE_TYPES: usize = lcs_factors::N_WASTE_TYPES;
 
 /// The waste section (MODEL.md §7).
 #[derive(Clone, Debug)]
@@ -188,10 +198,17 @@ pub struct Waste {
     pub generation: Activity,
     /// Composition: waste type index → share.
     pub composition: Vec<ShareItem>,
-    /// Routes: index into [`ROUTES`] → share.
+    /// Routes of mixed waste: index into [`ROUTES`] → share (empty when `by_type`).
     pub routes: Vec<ShareItem>,
     /// Whether the routes are given per waste type (composition-aware, docs/EXTENSIONS.md).
     pub by_type: bool,
+    /// Composition-aware routes: for each waste type (`WasteType::index`), its route map
+    /// (index into [`ROUTES`] → share of the type's mass). Empty unless `by_type`; a type
+    /// the model gives no map sends everything to landfill.
+    pub type_routes: Vec<Vec<ShareItem>>,
+    /// Which types each route accepts, `[route][type]` (the defaults of
+    /// `data/factors/waste_routes.csv` with the model's `accepts`).
+    pub accepts: [[bool; N_WASTE_TYPES]; lcs_factors::N_WASTE_ROUTES],
     /// Methane correction factor.
     pub mcf: f64,
     /// Oxidation in the cover.
@@ -203,7 +220,7 @@ pub struct Waste {
     /// CH4 fraction of landfill gas.
     pub f: f64,
     /// Decay rate per waste type (per year), indexed by `WasteType::index`.
-    pub k: [f64; 8],
+    pub k: [f64; N_WASTE_TYPES],
     /// Deposits before the base year: (first year, growth rate).
     pub history: Option<(i32, f64)>,
     /// Net electricity per tonne incinerated (GJ per t).
@@ -212,6 +229,99 @@ pub struct Waste {
     pub compost_ch4: f64,
     /// Composting N2O (t per t wet waste).
     pub compost_n2o: f64,
+    /// Anaerobic digestion CH4 leakage (t per t wet waste).
+    pub ad_ch4: f64,
+    /// Anaerobic digestion N2O (t per t wet waste).
+    pub ad_n2o: f64,
+    /// Net biogas electricity per tonne digested (GJ per t), joining local generation.
+    pub ad_electricity: Series,
+    /// Whether the model names anaerobic digestion (a route share or its settings).
+    pub ad_named: bool,
+    /// Where the section is.
+    pub span: Span,
+}
+
+/// A treatment or discharge pathway of wastewater, with its share of the organics
+/// (docs/EXTENSIONS.md, IPCC 2006 Vol. 5 Ch. 6).
+#[derive(Clone, Debug)]
+pub struct Pathway {
+    /// Pathway name (a built-in name such as `septic_tank`, or the model's own).
+    pub name: String,
+    /// Share of the organics treated or discharged this way (dimensionless series).
+    pub share: Series,
+    /// Methane correction factor (fraction).
+    pub mcf: f64,
+}
+
+/// The organics and pathways common to domestic and industrial wastewater.
+#[derive(Clone, Debug)]
+pub struct WastewaterStream {
+    /// Pathways; the shares sum to 1.
+    pub pathways: Vec<Pathway>,
+    /// Maximum CH4 producing capacity `B0`, t CH4 per t of BOD (domestic) or COD (industrial).
+    pub b0: f64,
+    /// Share of the organics removed as sludge `S / TOW` (series, fraction).
+    pub sludge: Series,
+    /// Share of the CH4 generated that is recovered (series, fraction).
+    pub recovery: Series,
+    /// Where the stream is defined.
+    pub span: Span,
+}
+
+/// Domestic wastewater (IPCC 2006 Vol. 5 Eq. 6.1–6.3, 6.7–6.8).
+#[derive(Clone, Debug)]
+pub struct DomesticWastewater {
+    /// Population served: a driver (a count of persons) or a series.
+    pub population: Activity,
+    /// BOD per person per year, t per person (from e.g. `"40 g/person/day"`).
+    pub bod: Series,
+    /// Correction `I` for industrial BOD co-discharged into sewers (fraction ≥ 1 typically).
+    pub correction: f64,
+    /// Pathways, B0, sludge and recovery.
+    pub stream: WastewaterStream,
+    /// Effluent nitrogen, when `protein` is given.
+    pub nitrogen: Option<EffluentNitrogen>,
+}
+
+/// Nitrogen in domestic effluent (IPCC 2006 Vol. 5 Eq. 6.7–6.8).
+#[derive(Clone, Debug)]
+pub struct EffluentNitrogen {
+    /// Protein consumed per person per year, t per person.
+    pub protein: Series,
+    /// Nitrogen in protein, t N per t protein.
+    pub f_npr: f64,
+    /// Factor for non-consumed protein.
+    pub f_non_con: f64,
+    /// Factor for industrial and commercial co-discharged protein.
+    pub f_ind_com: f64,
+    /// N2O-N per N in effluent.
+    pub ef_effluent: f64,
+    /// Nitrogen removed with sludge, t N per year.
+    pub sludge_nitrogen: Series,
+}
+
+/// Industrial wastewater of one industry (IPCC 2006 Vol. 5 Eq. 6.4–6.6).
+#[derive(Clone, Debug)]
+pub struct IndustrialWastewater {
+    /// Industry name (`palm_oil`).
+    pub name: String,
+    /// Production, in its unit (t of product per year, say).
+    pub production: Activity,
+    /// Wastewater per unit of production (m3 per t, say).
+    pub wastewater: Series,
+    /// COD per unit of wastewater (kg per m3, say).
+    pub cod: Series,
+    /// Pathways, B0, sludge and recovery.
+    pub stream: WastewaterStream,
+}
+
+/// The `wastewater:` section (an extension, docs/EXTENSIONS.md).
+#[derive(Clone, Debug)]
+pub struct Wastewater {
+    /// Domestic wastewater, if given.
+    pub domestic: Option<DomesticWastewater>,
+    /// Industries, in file order.
+    pub industrial: Vec<IndustrialWastewater>,
     /// Where the section is.
     pub span: Span,
 }
@@ -294,6 +404,8 @@ pub struct Model {
     pub electricity: Option<Electricity>,
     /// Waste, if any.
     pub waste: Option<Waste>,
+    /// Wastewater, if any (an extension).
+    pub wastewater: Option<Wastewater>,
     /// Sources.
     pub sources: Vec<Source>,
     /// Drivers to divide total emissions by.
@@ -457,7 +569,18 @@ impl Model {
                 .iter()
                 .map(|t| t.name().to_string())
                 .collect(),
-            Target::WasteRoutes => ROUTES.iter().map(|s| s.to_string()).collect(),
+            Target::WasteRoutes | Target::TypeRoutes(_) => {
+                ROUTES.iter().map(|s| s.to_string()).collect()
+            }
+            Target::WastewaterPathways(i) => {
+                let w = self.wastewater.as_ref();
+                let st = match i {
+                    None => w.and_then(|w| w.domestic.as_ref()).map(|d| &d.stream),
+                    Some(i) => w.and_then(|w| w.industrial.get(*i)).map(|x| &x.stream),
+                };
+                st.map(|s| s.pathways.iter().map(|p| p.name.clone()).collect())
+                    .unwrap_or_default()
+            }
             _ => Vec::new(),
         }
     }
@@ -476,7 +599,7 @@ impl Model {
                         .to_string()
                 })
                 .collect(),
-            Target::WasteRoutes => ids
+            Target::WasteRoutes | Target::TypeRoutes(_) => ids
                 .iter()
                 .map(|r| builtin_name(NameKind::Route, r).unwrap_or(r).to_string())
                 .collect(),
@@ -533,13 +656,23 @@ pub enum Target {
     WasteGeneration,
     /// `waste.composition`.
     WasteComposition,
-    /// `waste.routes`.
+    /// `waste.routes`: the mixed routes' share map, or (composition-aware routes) the
+    /// routes as a whole, for `divert`.
     WasteRoutes,
+    /// `waste.routes.<type>`: the route map of one waste type (composition-aware routes).
+    TypeRoutes(usize),
     /// `waste.landfill.recovery`.
     LandfillRecovery,
     /// `waste.incineration.electricity`: net electricity per tonne incinerated (an
     /// extension).
     IncinerationElectricity,
+    /// `wastewater.domestic.pathways` or `wastewater.industrial.<name>.pathways` (`None`:
+    /// domestic; `Some(i)`: industry `i`).
+    WastewaterPathways(Option<usize>),
+    /// `wastewater.domestic.recovery` or `wastewater.industrial.<name>.recovery`.
+    WastewaterRecovery(Option<usize>),
+    /// `wastewater.industrial.<name>.production`.
+    IndustrialProduction(usize),
     /// `sources.<path>.activity`.
     SourceActivity(usize),
     /// `sources.<path>.factors.<gas>`.
@@ -556,6 +689,8 @@ impl Target {
                 | Target::Mix
                 | Target::WasteComposition
                 | Target::WasteRoutes
+                | Target::TypeRoutes(_)
+                | Target::WastewaterPathways(_)
         )
     }
 }
@@ -681,6 +816,11 @@ pub struct Measure {
     pub lever: Lever,
     /// The schedule.
     pub schedule: Schedule,
+    /// A `generation` measure's capacity at full effect in each model year, base GJ per year
+    /// (a power), when it is given by `capacity` (for per-capacity costs and `adjust` sizes).
+    pub capacity: Option<Vec<f64>>,
+    /// Its cost (docs/EXTENSIONS.md, "Costs").
+    pub cost: Option<crate::costs::Cost>,
     /// Where the measure is defined.
     pub span: Span,
 }
@@ -704,6 +844,8 @@ pub struct Action {
     pub measures: Vec<Measure>,
     /// The action's key path in its file, e.g. `actions[0]`.
     pub key: String,
+    /// Costs of the action as a whole (docs/EXTENSIONS.md, "Costs").
+    pub cost: Option<crate::costs::Cost>,
     /// Where the action is defined.
     pub span: Span,
 }
@@ -858,6 +1000,11 @@ pub struct Scenario {
     /// Projects and eco-town networks linked by actions, with the measures they became
     /// (`projects:`, `ecotown:` on an action; docs/PROJECTS.md, docs/ECOTOWN.md).
     pub links: Vec<crate::link::Link>,
+    /// Discounting, report basis and energy prices (docs/EXTENSIONS.md, "Costs").
+    pub economics: Option<crate::costs::ScenarioEconomics>,
+    /// Adjustments of inherited actions, merged through inheritance (docs/EXTENSIONS.md,
+    /// "Adjusting inherited actions"); [`Scenario::measure_adjustment`] reads them.
+    pub adjust: Vec<crate::costs::Adjustment>,
     /// Where the scenario is defined.
     pub span: Span,
 }
@@ -877,6 +1024,8 @@ impl Scenario {
             uncertainty: Vec::new(),
             correlations: Vec::new(),
             links: Vec::new(),
+            economics: None,
+            adjust: Vec::new(),
             span,
         }
     }

@@ -216,13 +216,37 @@ pub fn target_paths(model: &Model) -> Vec<PathInfo> {
             Dimension::none(),
             true,
         );
-        push(
-            "waste.routes".into(),
-            Target::WasteRoutes,
-            items(ROUTES.iter().map(|s| s.to_string())),
-            Dimension::none(),
-            true,
-        );
+        if w.by_type {
+            push(
+                "waste.routes".into(),
+                Target::WasteRoutes,
+                "composition-aware routes (lever `divert`)".into(),
+                Dimension::none(),
+                false,
+            );
+            for t in lcs_factors::WasteType::ALL {
+                let accepted = ROUTES
+                    .iter()
+                    .enumerate()
+                    .filter(|(r, _)| w.accepts[*r][t.index()])
+                    .map(|(_, n)| n.to_string());
+                push(
+                    format!("waste.routes.{}", t.name()),
+                    Target::TypeRoutes(t.index()),
+                    items(accepted),
+                    Dimension::none(),
+                    true,
+                );
+            }
+        } else {
+            push(
+                "waste.routes".into(),
+                Target::WasteRoutes,
+                items(ROUTES.iter().map(|s| s.to_string())),
+                Dimension::none(),
+                true,
+            );
+        }
         push(
             "waste.landfill.recovery".into(),
             Target::LandfillRecovery,
@@ -240,6 +264,50 @@ pub fn target_paths(model: &Model) -> Vec<PathInfo> {
             Dimension::energy().div(&Dimension::mass()),
             true,
         );
+    }
+    if let Some(ww) = &model.wastewater {
+        let mut streams: Vec<(String, Option<usize>, &WastewaterStream)> = Vec::new();
+        if let Some(d) = &ww.domestic {
+            streams.push(("wastewater.domestic".into(), None, &d.stream));
+        }
+        for (i, ind) in ww.industrial.iter().enumerate() {
+            streams.push((
+                format!("wastewater.industrial.{}", ind.name),
+                Some(i),
+                &ind.stream,
+            ));
+            let adim = activity_dim(model, &ind.production);
+            let unit = match &ind.production {
+                Activity::Series(x) => unit_of(x),
+                Activity::Driver {
+                    driver, per: None, ..
+                } => model.drivers[*driver].unit_text.clone(),
+                _ => format!("{adim}"),
+            };
+            push(
+                format!("wastewater.industrial.{}.production", ind.name),
+                Target::IndustrialProduction(i),
+                unit,
+                adim,
+                true,
+            );
+        }
+        for (p, i, st) in streams {
+            push(
+                format!("{p}.pathways"),
+                Target::WastewaterPathways(i),
+                items(st.pathways.iter().map(|x| x.name.clone())),
+                Dimension::none(),
+                true,
+            );
+            push(
+                format!("{p}.recovery"),
+                Target::WastewaterRecovery(i),
+                "1".into(),
+                Dimension::none(),
+                true,
+            );
+        }
     }
     for (i, s) in model.sources.iter().enumerate() {
         let adim = source_activity_dim(model, s);

@@ -278,7 +278,7 @@ pub enum Parameters {
         auxiliary_fuel: Vec<(usize, f64)>,
         /// Composition of the waste burnt (shares by `WasteType::index`); `None` takes the
         /// model's composition of each year.
-        composition: Option<[f64; 8]>,
+        composition: Option<[f64; lcs_factors::N_WASTE_TYPES]>,
         /// Incineration technology.
         technology: Incinerator,
     },
@@ -287,7 +287,7 @@ pub enum Parameters {
         /// Waste deposited, t per year.
         deposit_t: f64,
         /// Composition (shares by `WasteType::index`); `None` takes the model's.
-        composition: Option<[f64; 8]>,
+        composition: Option<[f64; lcs_factors::N_WASTE_TYPES]>,
         /// MCF of the project landfill; `None` takes the semi-aerobic default of
         /// `data/factors/landfill_mcf.csv`.
         mcf_project: Option<f64>,
@@ -752,14 +752,7 @@ impl Loader {
 
 /// A reader for keys that need no model (ids, names, the region path).
 fn plain_reader() -> Reader {
-    Reader {
-        errors: Vec::new(),
-        units: lcs_units::UnitRegistry::builtin(),
-        base_year: 0,
-        end_year: 0,
-        drivers: Vec::new(),
-        bad_drivers: Vec::new(),
-    }
+    crate::scenario::bare_reader()
 }
 
 /// What a rate or amount must be, for checks and messages.
@@ -1095,9 +1088,9 @@ impl Ctx<'_> {
         Some(found)
     }
 
-    fn composition(&mut self, n: &Node, path: &str) -> Option<[f64; 8]> {
+    fn composition(&mut self, n: &Node, path: &str) -> Option<[f64; lcs_factors::N_WASTE_TYPES]> {
         let items = self.r.free_map(n, path, "waste types to shares")?;
-        let mut out = [0.0; 8];
+        let mut out = [0.0; lcs_factors::N_WASTE_TYPES];
         let mut ok = true;
         for (k, v) in items {
             let p = join(path, &k.text);

@@ -19,6 +19,22 @@ pub(crate) fn join(path: &str, key: &str) -> String {
     }
 }
 
+/// `one of `a`, `b`, `c`` for an "expected" line that lists every valid name.
+pub(crate) fn one_of<S: AsRef<str>>(names: &[S]) -> String {
+    format!(
+        "one of {}",
+        names
+            .iter()
+            .map(|a| format!("`{}`", a.as_ref()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// The gas keys in their canonical spelling, the one the units use (`t CO2`) and the output
+/// variables (`Emissions|CO2`): source factors, fuel overrides, composting factors.
+pub(crate) const GAS_KEYS: [&str; 4] = ["CO2", "CH4", "N2O", "CO2e"];
+
 /// Whether `s` is a valid name: `[a-z][a-z0-9_]*`.
 pub(crate) fn is_name(s: &str) -> bool {
     let mut c = s.chars();
@@ -38,6 +54,8 @@ pub(crate) enum Want {
 /// Context for reading one model's values.
 pub(crate) struct Reader {
     pub errors: Vec<Diagnostic>,
+    /// Named warnings (they do not make the load fail); the loader keeps them.
+    pub warnings: Vec<Diagnostic>,
     pub units: UnitRegistry,
     pub base_year: i32,
     pub end_year: i32,
@@ -53,7 +71,11 @@ impl Reader {
     }
 
     pub fn err(&mut self, d: Diagnostic) {
-        self.errors.push(d);
+        if d.is_warning() {
+            self.warnings.push(d);
+        } else {
+            self.errors.push(d);
+        }
     }
 
     /// The items of a mapping, reporting unknown keys against `allowed`.
@@ -69,14 +91,7 @@ impl Reader {
                     if !allowed.contains(&k.text.as_str()) {
                         let d = Diagnostic::new(k.span, format!("unknown key `{}`", k.text))
                             .at(join(path, &k.text))
-                            .expected(format!(
-                                "one of {}",
-                                allowed
-                                    .iter()
-                                    .map(|a| format!("`{a}`"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ))
+                            .expected(one_of(allowed))
                             .suggest(nearest(&k.text, allowed.iter().copied()));
                         self.err(d);
                     }
@@ -101,6 +116,67 @@ impl Reader {
                 None
             }
         }
+    }
+
+    /// The items of a mapping whose keys are `allowed`, where the gas keys among them
+    /// ([`GAS_KEYS`]) are matched in any casing: `co2` (the v1 spelling of fuel overrides,
+    /// MODEL.md §11.4) is read as `CO2` with warning `gas-key-case`. Returns each item with
+    /// its canonical key; unknown keys are errors as in [`Reader::map`], and one gas written
+    /// twice (`co2` and `CO2`) is an error.
+    pub fn gas_map<'n>(
+        &mut self,
+        node: &'n Node,
+        path: &str,
+        allowed: &[&'static str],
+    ) -> Option<Vec<(&'static str, &'n Key, &'n Node)>> {
+        let NodeKind::Map(items) = &node.kind else {
+            return self.map(node, path, allowed).map(|_| Vec::new());
+        };
+        let mut out: Vec<(&'static str, &'n Key, &'n Node)> = Vec::new();
+        for (k, v) in items {
+            let canonical = allowed.iter().copied().find(|a| *a == k.text).or_else(|| {
+                allowed
+                    .iter()
+                    .copied()
+                    .find(|a| GAS_KEYS.contains(a) && a.eq_ignore_ascii_case(&k.text))
+            });
+            let Some(c) = canonical else {
+                self.err(
+                    Diagnostic::new(k.span, format!("unknown key `{}`", k.text))
+                        .at(join(path, &k.text))
+                        .expected(one_of(allowed))
+                        .suggest(nearest(&k.text, allowed.iter().copied())),
+                );
+                continue;
+            };
+            if c != k.text {
+                self.err(
+                    Diagnostic::warning(
+                        k.span,
+                        "gas-key-case",
+                        format!("gas key `{}` is written `{c}`", k.text),
+                    )
+                    .at(join(path, &k.text))
+                    .expected(format!(
+                        "`{c}`, as in units (`t {c}`) and results (`Emissions|{c}`)"
+                    ))
+                    .note("gas keys are written in upper case everywhere: `CO2`, `CH4`, `N2O`, `CO2e`"),
+                );
+            }
+            if let Some((_, first, _)) = out.iter().find(|(x, _, _)| *x == c) {
+                self.err(
+                    Diagnostic::new(
+                        k.span,
+                        format!("`{}` and `{}` name the same gas", first.text, k.text),
+                    )
+                    .at(join(path, &k.text))
+                    .expected(format!("one `{c}` key")),
+                );
+                continue;
+            }
+            out.push((c, k, v));
+        }
+        Some(out)
     }
 
     /// The items of a mapping with free keys (names).
@@ -244,6 +320,24 @@ impl Reader {
                 "units such as `GJ`, `MWh`, `t CO2`, `kg/person/day`, `MYR million` (MODEL.md §2)",
             )
             .suggest(suggestions.clone()),
+            UnitError::BadNumber { text } => {
+                let d = Diagnostic::new(span, e.to_string()).at(path);
+                // `"15%"`: a percentage written as text, without the space the `%` unit needs.
+                match text
+                    .strip_suffix('%')
+                    .and_then(|n| lcs_units::parse_number(n.trim()))
+                {
+                    Some(p) => {
+                        let f = lcs_units::format_number(p / 100.0);
+                        d.expected(format!(
+                            "a plain number: write `{f}` for {}%, or `\"{} %\"` with a space",
+                            lcs_units::format_number(p).trim_end_matches(".0"),
+                            lcs_units::format_number(p).trim_end_matches(".0")
+                        ))
+                    }
+                    None => d,
+                }
+            }
             _ => Diagnostic::new(span, e.to_string()).at(path),
         };
         self.err(d);
@@ -678,7 +772,7 @@ impl Reader {
                                         format!("unknown driver `{name}` in expression"),
                                     )
                                     .at(ep.clone())
-                                    .expected("a driver name")
+                                    .expected(format!("a driver name: {}", one_of(&names)))
                                     .suggest(nearest(&name, names)),
                                 );
                                 ok = false;
@@ -799,6 +893,40 @@ impl Reader {
         }
     }
 
+    /// A power series (a capacity): an energy per year such as `MW`, `kW` or `MWh/yr`
+    /// (MODEL.md §2: power is energy per year). An energy with no time in its denominator
+    /// (`"220 MWh"`) has the same dimension, but where a power is expected it is surely a
+    /// mistake, so it is an error.
+    pub fn power(&mut self, node: &Node, path: &str, what: &str) -> Option<Series> {
+        let s = self.series(node, path, &Want::Dim(Dimension::energy()), false)?;
+        if let Some(t) = &s.unit_text {
+            self.check_power_unit(s.span, path, what, t)?;
+        }
+        Some(s)
+    }
+
+    /// Checks that a unit written for a power has a time in its denominator (see
+    /// [`Reader::power`]).
+    pub fn check_power_unit(
+        &mut self,
+        span: Span,
+        path: &str,
+        what: &str,
+        unit: &str,
+    ) -> Option<()> {
+        if self.units.time_exponent(unit) == Ok(0) {
+            self.err(
+                Diagnostic::new(span, format!("`{unit}` is an energy, but {what} is a power"))
+                    .at(path)
+                    .expected("a power such as `MW` or `kW` (or an energy per year, `MWh/yr`)")
+                    .found(format!("`{unit}`"))
+                    .note("capacity × capacity_factor is the annual generation; an annual energy such as `\"5000 MWh\"` goes in `generation`"),
+            );
+            return None;
+        }
+        Some(())
+    }
+
     /// A constant series of value 0 and the given dimension.
     pub fn zero(&self, dim: Dimension, span: Span) -> Series {
         Series {
@@ -878,12 +1006,17 @@ impl Reader {
             Some(i) => Some((i, self.drivers[i].1.clone())),
             None => {
                 let names: Vec<&str> = self.drivers.iter().map(|(d, _)| d.as_str()).collect();
+                let listed = if names.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", one_of(&names))
+                };
                 self.err(
                     Diagnostic::new(node.span, format!("unknown driver `{name}`"))
                         .at(path)
-                        .expected(
-                            "a driver name, a `{ driver, per }` mapping, or a value with a unit",
-                        )
+                        .expected(format!(
+                            "a driver name{listed}, a `{{ driver, per }}` mapping, or a value with a unit"
+                        ))
                         .suggest(nearest(name, names)),
                 );
                 None

@@ -6,7 +6,7 @@ use crate::diag::Diagnostic;
 use crate::link::{LinkKind, LinkRequest};
 use crate::model::*;
 use crate::paths::{target_paths, PathInfo};
-use crate::read::{get, join, Reader, Want};
+use crate::read::{get, join, one_of, Reader, Want};
 use crate::source::{FileId, Sources, Span};
 use crate::yaml::{self, Node, NodeKind};
 use lcs_levers::{Ramp, Schedule};
@@ -67,11 +67,15 @@ pub enum Checked {
 pub struct Loader {
     /// Every file read so far.
     pub sources: Sources,
+    /// The warnings of every successful load so far, each once (a model shared by several
+    /// scenarios reports its warnings once), in the order found.
+    pub warnings: Vec<Diagnostic>,
 }
 
 type Diags = Vec<Diagnostic>;
 
-const SCENARIO_KEYS: [&str; 9] = [
+/// The top-level keys of a scenario file (the schema lists the same).
+pub(crate) const SCENARIO_KEYS: [&str; 11] = [
     "scenario",
     "name",
     "model",
@@ -81,15 +85,43 @@ const SCENARIO_KEYS: [&str; 9] = [
     "actions",
     "targets",
     "uncertainty",
+    "economics",
+    "adjust",
 ];
-const ACTION_KEYS: [&str; 8] = [
-    "id", "name", "theme", "agency", "kpi", "measures", "projects", "ecotown",
+/// The keys of an action.
+pub(crate) const ACTION_KEYS: [&str; 9] = [
+    "id", "name", "theme", "agency", "kpi", "measures", "cost", "projects", "ecotown",
+];
+/// The top-level keys of a package file.
+pub(crate) const PACKAGE_KEYS: [&str; 3] = ["package", "name", "actions"];
+/// The keys of a scenario target (MODEL.md §10).
+pub(crate) const TARGET_KEYS: [&str; 7] = [
+    "id",
+    "metric",
+    "driver",
+    "year",
+    "reduction",
+    "relative_to",
+    "at_most",
 ];
 
 impl Loader {
     /// A loader with no files read.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Keeps warnings, dropping any already kept (same place, same message).
+    pub(crate) fn keep_warnings(&mut self, warnings: Vec<Diagnostic>) {
+        for w in warnings {
+            if !self
+                .warnings
+                .iter()
+                .any(|k| k.span == w.span && k.message == w.message)
+            {
+                self.warnings.push(w);
+            }
+        }
     }
 
     pub(crate) fn read(&mut self, path: &Path) -> Result<(FileId, Node), Diags> {
@@ -153,7 +185,8 @@ impl Loader {
                 .expected("a file with `region:`")])
             }
         }
-        let (mut model, _) = read_model(&node)?;
+        let (mut model, r) = read_model(&node)?;
+        self.keep_warnings(r.warnings);
         let errs = finalize(&mut model);
         if errs.is_empty() {
             Ok(model)
@@ -188,6 +221,7 @@ impl Loader {
     fn package_forms(&mut self, node: &Node) -> Result<(String, usize), Diags> {
         let mut r = Reader {
             errors: Vec::new(),
+            warnings: Vec::new(),
             units: lcs_units::UnitRegistry::builtin(),
             base_year: 1900,
             end_year: 2200,
@@ -195,7 +229,7 @@ impl Loader {
             bad_drivers: Vec::new(),
         };
         let items = r
-            .map(node, "", &["package", "name", "actions"])
+            .map(node, "", &PACKAGE_KEYS)
             .ok_or_else(|| r.errors.clone())?;
         let id = get(items, "package")
             .and_then(|p| r.text(p, "package"))
@@ -227,6 +261,7 @@ impl Loader {
             }
         }
         if r.errors.is_empty() {
+            self.keep_warnings(r.warnings);
             Ok((id, n))
         } else {
             Err(r.errors)
@@ -410,9 +445,7 @@ impl Loader {
                                     continue;
                                 }
                                 let mut pr = reader_for(&model);
-                                if let Some(pi) =
-                                    pr.map(&pnode, "", &["package", "name", "actions"])
-                                {
+                                if let Some(pi) = pr.map(&pnode, "", &PACKAGE_KEYS) {
                                     let pid = get(pi, "package")
                                         .and_then(|x| pr.text(x, "package"))
                                         .map(str::to_string);
@@ -435,6 +468,7 @@ impl Loader {
                                     }
                                 }
                                 pkg_errors.append(&mut pr.errors);
+                                self.keep_warnings(std::mem::take(&mut pr.warnings));
                             }
                         }
                     }
@@ -480,15 +514,33 @@ impl Loader {
         }
         let correlations =
             crate::uncertainty::resolve_correlations(&mut r, &uncertainty, &corr_raw);
-        r.errors.extend(pkg_errors);
-        // Linked projects and networks become measures of their actions.
+        // Linked projects and networks become measures of their actions (before costs and
+        // adjustments, which apply to them like to written measures).
         let mut links = Vec::new();
-        if r.errors.is_empty() && !link_requests.is_empty() {
+        if r.errors.is_empty() && pkg_errors.is_empty() && !link_requests.is_empty() {
             let (l, errs) =
                 self.resolve_links(&model, model.span.file, &mut actions, link_requests);
             links = l;
             r.errors.extend(errs);
         }
+        // Economics: the last file of the chain that has the section; adjustments merged
+        // root first, key by key.
+        let mut economics = None;
+        let mut raw_adjust = Vec::new();
+        for (_, node, _) in &chain {
+            let NodeKind::Map(items) = &node.kind else {
+                continue;
+            };
+            if let Some(e) = get(items, "economics") {
+                economics = crate::costs::read_economics(&mut r, &model, e);
+            }
+            if let Some(a) = get(items, "adjust") {
+                crate::costs::read_adjust_entries(&mut r, a, &mut raw_adjust);
+            }
+        }
+        let adjust = crate::costs::resolve_adjust(&mut r, raw_adjust, &actions);
+        crate::costs::resolve(&mut r, economics.as_ref(), &mut actions);
+        r.errors.extend(pkg_errors);
         // Action ids unique after inheritance; measure ids unique within their action.
         for (i, a) in actions.iter().enumerate() {
             if let Some(first) = actions[..i].iter().find(|b| b.id == a.id) {
@@ -518,10 +570,16 @@ impl Loader {
             return Err(r.errors);
         }
         crate::link::find_overlaps(&model, &actions, &mut links);
+        for l in &links {
+            for o in &l.overlaps {
+                r.warnings.push(crate::link::overlap_warning(l, o));
+            }
+        }
         let (_, leaf_node, _) = chain.last().expect("chain has at least one file");
         let NodeKind::Map(leaf_items) = &leaf_node.kind else {
             unreachable!("checked to be a mapping")
         };
+        self.keep_warnings(std::mem::take(&mut r.warnings));
         let mut lr = bare_reader();
         let id = get(leaf_items, "scenario")
             .and_then(|s| lr.text(s, "scenario"))
@@ -540,14 +598,18 @@ impl Loader {
             uncertainty,
             correlations,
             links,
+            economics,
+            adjust,
             span: leaf_node.span,
         })
     }
 }
 
-fn bare_reader() -> Reader {
+/// A reader with no model (ids, names, file paths).
+pub(crate) fn bare_reader() -> Reader {
     Reader {
         errors: Vec::new(),
+        warnings: Vec::new(),
         units: lcs_units::UnitRegistry::builtin(),
         base_year: 0,
         end_year: 0,
@@ -560,6 +622,7 @@ fn bare_reader() -> Reader {
 pub(crate) fn reader_for(model: &Model) -> Reader {
     Reader {
         errors: Vec::new(),
+        warnings: Vec::new(),
         units: model.units.clone(),
         base_year: model.base_year,
         end_year: model.end_year,
@@ -706,10 +769,11 @@ fn apply_override(
                 Target::LocalCapacity(_) => "a capacity",
                 _ => "a generation",
             };
-            let Some(s) = r
-                .series(v, &key, &want, false)
-                .filter(|s| r.non_negative(s, v.span, &key, what))
-            else {
+            let s = match info.target {
+                Target::LocalCapacity(_) => r.power(v, &key, what),
+                _ => r.series(v, &key, &want, false),
+            };
+            let Some(s) = s.filter(|s| r.non_negative(s, v.span, &key, what)) else {
                 return;
             };
             if let Some(e) = model.electricity.as_mut() {
@@ -739,19 +803,9 @@ fn apply_override(
             let routes = matches!(info.target, Target::WasteRoutes);
             let resolve = |name: &str| -> Result<usize, Vec<String>> {
                 if routes {
-                    ROUTES
-                        .iter()
-                        .position(|x| *x == name)
-                        .ok_or_else(|| ROUTES.iter().map(|s| s.to_string()).collect())
+                    crate::routes::route_index(name)
                 } else {
-                    lcs_factors::WasteType::parse(name)
-                        .map(|t| t.index())
-                        .ok_or_else(|| {
-                            lcs_factors::WasteType::ALL
-                                .iter()
-                                .map(|t| t.name().to_string())
-                                .collect()
-                        })
+                    crate::routes::type_index(name)
                 }
             };
             if let Some(m) = share_map(
@@ -766,6 +820,19 @@ fn apply_override(
                         w.routes = m;
                     } else {
                         w.composition = m;
+                    }
+                }
+            }
+        }
+        Target::TypeRoutes(t) => {
+            let Some(w) = model.waste.as_ref() else {
+                return;
+            };
+            let accepts = w.accepts;
+            if let Some(m) = share_map(r, v, &key, "route", &crate::routes::route_index) {
+                if crate::routes::check_type_map(r, &accepts, t, &m, &key) {
+                    if let Some(w) = model.waste.as_mut() {
+                        w.type_routes[t] = m;
                     }
                 }
             }
@@ -790,7 +857,65 @@ fn apply_override(
                 w.incineration_electricity = x;
             }
         }
+        Target::WastewaterRecovery(i) => {
+            let Some(x) = r.fraction(v, &key) else { return };
+            if let Some(st) = wastewater_stream(model, i) {
+                st.recovery = x;
+            }
+        }
+        Target::WastewaterPathways(i) => {
+            let Some(st) = wastewater_stream(model, i) else {
+                return;
+            };
+            let names: Vec<String> = st.pathways.iter().map(|p| p.name.clone()).collect();
+            let resolve = |name: &str| -> Result<usize, Vec<String>> {
+                names
+                    .iter()
+                    .position(|n| n == name)
+                    .ok_or_else(|| names.clone())
+            };
+            if let Some(m) = share_map(r, v, &key, "pathway", &resolve) {
+                if let Some(st) = wastewater_stream(model, i) {
+                    for p in st.pathways.iter_mut() {
+                        p.share = r.zero(Dimension::none(), span);
+                    }
+                    for it in m {
+                        st.pathways[it.item].share = it.share;
+                    }
+                }
+            }
+        }
+        Target::IndustrialProduction(i) => {
+            let Some((a, dim)) = r.activity(v, &key) else {
+                return;
+            };
+            if dim != info.dim {
+                r.err(
+                    Diagnostic::new(v.span, "the override changes the production's dimension")
+                        .at(key)
+                        .expected(format!("{}", info.dim))
+                        .found(format!("{dim}")),
+                );
+                return;
+            }
+            if let Some(ind) = model
+                .wastewater
+                .as_mut()
+                .and_then(|w| w.industrial.get_mut(i))
+            {
+                ind.production = a;
+            }
+        }
         Target::Children(_) | Target::Mix | Target::Local | Target::Energy(_) => {}
+    }
+}
+
+/// The wastewater stream of a target: domestic (`None`) or industry `i`.
+fn wastewater_stream(model: &mut Model, i: Option<usize>) -> Option<&mut WastewaterStream> {
+    let w = model.wastewater.as_mut()?;
+    match i {
+        None => w.domestic.as_mut().map(|d| &mut d.stream),
+        Some(i) => w.industrial.get_mut(i).map(|x| &mut x.stream),
     }
 }
 
@@ -804,8 +929,10 @@ fn descendants(model: &Model, n: usize) -> Vec<usize> {
     out
 }
 
-const MEASURE_KEYS: [&str; 21] = [
+/// Every key a measure may have (each lever allows some of them).
+pub(crate) const MEASURE_KEYS: [&str; 22] = [
     "id",
+    "cost",
     "name",
     "lever",
     "target",
@@ -958,6 +1085,14 @@ fn read_actions(
         let agency = get(ai, "agency")
             .and_then(|x| r.strings(x, &join(&ap, "agency")))
             .unwrap_or_default();
+        let cost = get(ai, "cost").and_then(|c| {
+            let site = crate::costs::Site {
+                who: format!("action `{id}`"),
+                measure: None,
+                has_capacity: false,
+            };
+            crate::costs::read_cost(r, c, &join(&ap, "cost"), &site)
+        });
         let mut measures = Vec::new();
         if let Some(ms) = get(ai, "measures") {
             if let Some(ml) = r.seq(ms, &join(&ap, "measures"), "measures") {
@@ -1004,6 +1139,7 @@ fn read_actions(
             package: package.clone(),
             measures,
             key: ap.clone(),
+            cost,
             span: an.span,
         });
     }
@@ -1030,14 +1166,7 @@ fn item_list(
                 r.err(
                     Diagnostic::new(node.span, format!("unknown {what} `{t}`"))
                         .at(path)
-                        .expected(format!(
-                            "one of {}",
-                            names
-                                .iter()
-                                .map(|n| format!("`{n}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ))
+                        .expected(one_of(names))
                         .suggest(nearest(&t, names.iter().map(String::as_str))),
                 );
                 return None;
@@ -1094,7 +1223,7 @@ fn read_measure(
         }
     }
     let mut allowed: Vec<&str> = vec![
-        "id", "name", "lever", "target", "start", "full", "ramp", "until",
+        "id", "name", "lever", "target", "start", "full", "ramp", "until", "cost",
     ];
     allowed.extend_from_slice(lever_keys(&lever_text));
     let mi = r.map(m, mp, &allowed)?;
@@ -1122,6 +1251,18 @@ fn read_measure(
     let info = find_path(r, paths, &ttext, tn.span, &tp)?.clone();
     let target = info.target.clone();
     let energy = matches!(target, Target::Energy(_));
+    let by_type = model.waste.as_ref().is_some_and(|w| w.by_type);
+    if by_type && target == Target::WasteRoutes && lever_text != "divert" {
+        r.err(
+            Diagnostic::new(
+                ln.span,
+                format!("lever `{lever_text}` does not apply to `waste.routes` of composition-aware routes"),
+            )
+            .at(join(mp, "lever"))
+            .note("the routes are given per waste type: act on `waste.routes.<type>` (`shift`, `set`), or use `divert` on `waste.routes`"),
+        );
+        return None;
+    }
     let lever_fits = match lever_text.as_str() {
         "generation" => target == Target::Local,
         "shift" => target.is_share_map(),
@@ -1165,7 +1306,12 @@ fn read_measure(
         "add" => Lever::Add {
             amount: {
                 let nd = need(r, "amount")?;
-                r.series(nd, &join(mp, "amount"), &Want::Dim(info.dim.clone()), false)?
+                let ap = join(mp, "amount");
+                if matches!(target, Target::LocalCapacity(_)) {
+                    r.power(nd, &ap, "a capacity")?
+                } else {
+                    r.series(nd, &ap, &Want::Dim(info.dim.clone()), false)?
+                }
             },
         },
         "set" if target.is_share_map() => {
@@ -1181,6 +1327,7 @@ fn read_measure(
                     r.err(
                         Diagnostic::new(k.span, format!("unknown item `{}`", k.text))
                             .at(kp)
+                            .expected(one_of(&names))
                             .suggest(nearest(&k.text, names.iter().map(String::as_str))),
                     );
                     return None;
@@ -1212,7 +1359,12 @@ fn read_measure(
         "set" => Lever::Set {
             value: {
                 let nd = need(r, "value")?;
-                r.series(nd, &join(mp, "value"), &Want::Dim(info.dim.clone()), false)?
+                let vp = join(mp, "value");
+                if matches!(target, Target::LocalCapacity(_)) {
+                    r.power(nd, &vp, "a capacity")?
+                } else {
+                    r.series(nd, &vp, &Want::Dim(info.dim.clone()), false)?
+                }
             },
         },
         "shift" => {
@@ -1222,6 +1374,7 @@ fn read_measure(
                 Target::Children(_) => "child node",
                 Target::Mix => "plant",
                 Target::WasteComposition => "waste type",
+                Target::WastewaterPathways(_) => "pathway",
                 _ => "route",
             };
             let fnode = need(r, "from")?;
@@ -1314,6 +1467,49 @@ fn read_measure(
             }
         }
     };
+    // Composition-aware routes: a measure may never send a type to a route that does not
+    // accept it.
+    if let Some(w) = model.waste.as_ref() {
+        let refuse = |r: &mut Reader, route: usize, t: usize, key: &str| {
+            let node = get(mi, key).unwrap_or(m);
+            r.err(crate::routes::refused(
+                &w.accepts,
+                route,
+                t,
+                node.span,
+                &join(mp, key),
+            ));
+        };
+        match (&target, &lever) {
+            (Target::TypeRoutes(t), Lever::Shift { to, .. }) => {
+                if let Some(&bad) = to.iter().find(|&&k| !w.accepts[k][*t]) {
+                    refuse(r, bad, *t, "to");
+                    return None;
+                }
+            }
+            (Target::TypeRoutes(t), Lever::SetMap { value }) => {
+                if let Some(&(bad, _)) = value.iter().find(|(k, x)| *x > 0.0 && !w.accepts[*k][*t])
+                {
+                    refuse(r, bad, *t, "value");
+                    return None;
+                }
+            }
+            (
+                Target::WasteRoutes,
+                Lever::Divert {
+                    to,
+                    types: Some(types),
+                    ..
+                },
+            ) => {
+                if let Some(&bad) = types.iter().find(|&&t| !w.accepts[*to][t]) {
+                    refuse(r, *to, bad, "types");
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
     // A lever value that is an expression over drivers would need the drivers after all
     // measures, but a measure on a driver runs while drivers are computed.
     let expr_param = match &lever {
@@ -1333,6 +1529,21 @@ fn read_measure(
         );
         return None;
     }
+    // A `generation` measure's capacity, for per-capacity costs and `adjust` sizes.
+    let capacity = match (&lever, get(mi, "capacity")) {
+        (Lever::Generation { .. }, Some(c)) => {
+            known_series(r, c, &join(mp, "capacity"), &Want::Dim(Dimension::energy()))
+        }
+        _ => None,
+    };
+    let cost = get(mi, "cost").and_then(|c| {
+        let site = crate::costs::Site {
+            who: format!("measure `{id}`"),
+            measure: Some((&lever, &target, ttext.as_str())),
+            has_capacity: capacity.is_some(),
+        };
+        crate::costs::read_cost(r, c, &join(mp, "cost"), &site)
+    });
     Some(Measure {
         id,
         name,
@@ -1341,6 +1552,8 @@ fn read_measure(
         target,
         lever,
         schedule,
+        capacity,
+        cost,
         span: m.span,
     })
 }
@@ -1377,6 +1590,9 @@ fn read_generation(r: &mut Reader, mi: &[(yaml::Key, Node)], mp: &str, m: &Node)
                         .found(format!("{}", s.dim)),
                 );
                 return None;
+            }
+            if let Some(t) = &s.unit_text {
+                r.check_power_unit(c.span, &cp, "a capacity", t)?;
             }
             if !r.non_negative(&s, c.span, &cp, "a capacity") {
                 return None;
@@ -1565,19 +1781,7 @@ fn read_divert(
 }
 
 fn read_target(r: &mut Reader, model: &Model, n: &Node, tp: &str) -> Option<TargetSpec> {
-    let ti = r.map(
-        n,
-        tp,
-        &[
-            "id",
-            "metric",
-            "driver",
-            "year",
-            "reduction",
-            "relative_to",
-            "at_most",
-        ],
-    )?;
+    let ti = r.map(n, tp, &TARGET_KEYS)?;
     let id = r
         .req(ti, "id", tp, n.span)
         .and_then(|x| r.text(x, &join(tp, "id")))
@@ -1637,13 +1841,77 @@ fn read_target(r: &mut Reader, model: &Model, n: &Node, tp: &str) -> Option<Targ
         get(ti, "at_most"),
     ) {
         (Some(red), Some(rel), None) => {
-            let reduction = r.number(red, &join(tp, "reduction"))?;
+            let rp = join(tp, "reduction");
+            let reduction = r.number(red, &rp)?;
+            if reduction > 1.0 {
+                let hint = if reduction <= 100.0 {
+                    format!(
+                        " (write `{}` for {} %)",
+                        lcs_units::format_number(reduction / 100.0),
+                        lcs_units::format_number(reduction).trim_end_matches(".0")
+                    )
+                } else {
+                    String::new()
+                };
+                r.err(
+                    Diagnostic::new(
+                        red.span,
+                        format!(
+                            "reduction {} is above 1",
+                            lcs_units::format_number(reduction).trim_end_matches(".0")
+                        ),
+                    )
+                        .at(rp)
+                        .expected(format!("a fraction from 0 to 1{hint}"))
+                        .note("the threshold is (1 - reduction) × the metric in `relative_to`; for a net-negative target write `at_most` with a negative value"),
+                );
+                return None;
+            }
+            if reduction < 0.0 {
+                r.err(
+                    Diagnostic::warning(
+                        red.span,
+                        "negative-reduction",
+                        format!(
+                            "reduction {} is negative: the target allows an increase of {} %",
+                            lcs_units::format_number(reduction).trim_end_matches(".0"),
+                            lcs_units::format_number(-100.0 * reduction).trim_end_matches(".0")
+                        ),
+                    )
+                    .at(rp)
+                    .expected("a fraction from 0 to 1"),
+                );
+            }
+            let relp = join(tp, "relative_to");
             match rel.as_scalar() {
                 Some("reference") => Threshold::Reference { reduction },
-                _ => Threshold::Year {
-                    reduction,
-                    year: r.model_year(rel, &join(tp, "relative_to"))?,
-                },
+                Some(t) if t.trim().parse::<i32>().is_err() => {
+                    r.err(
+                        Diagnostic::new(rel.span, format!("`relative_to: {t}` is neither a year nor `reference`"))
+                            .at(relp)
+                            .expected(format!(
+                                "a year from {} to {}, or `reference` (the scenario without its actions)",
+                                r.base_year, r.end_year
+                            ))
+                            .suggest(nearest(t, ["reference"])),
+                    );
+                    return None;
+                }
+                _ => {
+                    let year = r.model_year(rel, &relp);
+                    if year.is_none() {
+                        if let Some(d) = r.errors.last_mut() {
+                            d.expected = Some(format!(
+                                "a year from {} to {}, or `reference` (the scenario without its actions)",
+                                r.base_year, r.end_year
+                            ));
+                        }
+                    }
+                    Threshold::Year {
+                        reduction,
+                        year: year?,
+                    }
+                }
             }
         }
         (None, None, Some(am)) => {

@@ -24,15 +24,21 @@ use crate::source::Span;
 use crate::yaml::Node;
 use lcs_units::nearest;
 
+/// Each distribution and its keys (docs/UNCERTAINTY.md); the schema lists the same.
+pub(crate) const DISTRIBUTIONS: [(&str, &[&str]); 5] = [
+    ("uniform", &["min", "max"]),
+    ("triangular", &["min", "mode", "max"]),
+    ("normal", &["mean", "sd", "min", "max"]),
+    ("lognormal", &["mu", "sigma"]),
+    ("discrete", &["values", "weights"]),
+];
+
 fn keys_for(dist: &str) -> &'static [&'static str] {
-    match dist {
-        "uniform" => &["min", "max"],
-        "triangular" => &["min", "mode", "max"],
-        "normal" => &["mean", "sd", "min", "max"],
-        "lognormal" => &["mu", "sigma"],
-        "discrete" => &["values", "weights"],
-        _ => &[],
-    }
+    DISTRIBUTIONS
+        .iter()
+        .find(|(d, _)| *d == dist)
+        .map(|(_, k)| *k)
+        .unwrap_or(&[])
 }
 
 /// Reads `uncertainty:` into `params` (merged by id) and raw correlations.
@@ -202,7 +208,7 @@ fn read_param(
     };
     let dn = r.req(items, "distribution", pp, n.span)?;
     if keys_for(&dist_text).is_empty() {
-        let names = ["uniform", "triangular", "normal", "lognormal", "discrete"];
+        let names = DISTRIBUTIONS.map(|(d, _)| d);
         r.err(
             Diagnostic::new(dn.span, format!("unknown distribution `{dist_text}`"))
                 .at(join(pp, "distribution"))

@@ -8,7 +8,6 @@
 //! such measure, the years and the utilisation `diverted / asked`.
 
 use lcs_engine::{Compiled, Workspace};
-use lcs_model::link::{Linked, Overlap};
 use lcs_model::Scenario;
 use std::fmt;
 
@@ -110,10 +109,7 @@ fn linked_label(s: &Scenario, action: usize, measure: usize) -> Option<String> {
     s.links
         .iter()
         .find(|l| l.action == action && l.measures.iter().any(|m| m.measure == measure))
-        .map(|l| match &l.linked {
-            Linked::Project(p) => format!("project `{}`", p.id),
-            Linked::Network(n) => format!("network `{}`", n.id),
-        })
+        .map(|l| l.label())
 }
 
 /// The `divert` measures of the last evaluation in `ws` that ran below capacity, in
@@ -147,35 +143,16 @@ pub fn capacity_notes(s: &Scenario, c: &Compiled, ws: &Workspace) -> Vec<Capacit
     out
 }
 
-/// An overlap in words: `link-overlap: `slag.virgin.clinker` (network `pilot`) and measure
-/// `C1.1` of action `C1` both change `sources.ippu/clinker.activity` in 2026–2030`.
-pub fn overlap_text(link_label: &str, o: &Overlap) -> String {
-    let target = if o.target_path == o.other_target {
-        format!("`{}`", o.target_path)
-    } else {
-        format!("`{}` (and `{}`)", o.target_path, o.other_target)
-    };
-    format!(
-        "link-overlap: measure `{}` of {link_label} and measure `{}` of action `{}` both change {target} in {}: check that they are not the same change counted twice",
-        o.measure,
-        o.other_measure,
-        o.other_action,
-        years_text(&[o.years])
-    )
-}
-
-/// Every overlap of the scenario's links in words (see [`overlap_text`]).
+/// Every overlap of the scenario's links in words, each prefixed `link-overlap: ` (the
+/// named warning's text, for the report).
 pub fn overlap_notes(s: &Scenario) -> Vec<String> {
     s.links
         .iter()
         .flat_map(|l| {
-            let label = match &l.linked {
-                Linked::Project(p) => format!("project `{}`", p.id),
-                Linked::Network(n) => format!("network `{}`", n.id),
-            };
+            let label = l.label();
             l.overlaps
                 .iter()
-                .map(move |o| overlap_text(&label, o))
+                .map(move |o| format!("link-overlap: {}", o.text(&label)))
                 .collect::<Vec<_>>()
         })
         .collect()

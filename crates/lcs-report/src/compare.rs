@@ -21,11 +21,6 @@ pub struct InputDiff {
     pub b: String,
 }
 
-/// `1 measure`, `3 measures`.
-fn measures_count(n: usize) -> String {
-    format!("{n} measure{}", if n == 1 { "" } else { "s" })
-}
-
 /// Values of a parameter: named series in display units, or a text (expressions).
 #[derive(Clone, Debug, PartialEq)]
 enum Val {
@@ -36,7 +31,7 @@ enum Val {
 fn series_val(s: &Series, factor: f64) -> Val {
     match &s.def {
         SeriesDef::Values(v) => Val::Values(v.iter().map(|x| x / factor).collect()),
-        SeriesDef::Expr(e) => Val::Text(format!("expr {e}")),
+        SeriesDef::Expr(e) => Val::Text(format!("expr `{e}`")),
     }
 }
 
@@ -154,7 +149,13 @@ fn other_values(m: &Model, t: &Target, factor: f64) -> Vec<(String, Val)> {
             .map(|w| {
                 w.composition
                     .iter()
-                    .map(|x| (format!(" #{}", x.item), series_val(&x.share, 1.0)))
+                    .map(|x| {
+                        let name = lcs_factors::WasteType::ALL
+                            .get(x.item)
+                            .map(|t| t.name())
+                            .unwrap_or("?");
+                        (format!(" {name}"), series_val(&x.share, 1.0))
+                    })
                     .collect()
             })
             .unwrap_or_default(),
@@ -315,73 +316,36 @@ pub fn inputs(a: &Scenario, b: &Scenario) -> Vec<InputDiff> {
             push("override", o.clone(), dash(), "overridden".into());
         }
     }
-    // A measure in words, with its schedule and ramp (what a reviewer compares).
-    let measure_in = |model: &Model, m: &lcs_model::Measure| {
+    let measure = |m: &lcs_model::Measure, model: &Model| {
         format!(
             "{} ({}–{}, {})",
             crate::run::lever_words(model, m).0,
             m.schedule.start,
             m.schedule.full,
-            match m.schedule.ramp {
-                lcs_levers::Ramp::Linear => "linear",
-                lcs_levers::Ramp::Step => "step",
-                lcs_levers::Ramp::SCurve => "s-curve",
-            }
-        )
-    };
-    let measure_short = |m: &lcs_model::Measure| {
-        format!(
-            "{} {} ({}–{})",
-            m.lever.name(),
-            m.target_path,
-            m.schedule.start,
-            m.schedule.full
+            m.schedule.ramp.name()
         )
     };
     for x in &a.actions {
         let Some(y) = b.actions.iter().find(|y| y.id == x.id) else {
-            push(
-                "action",
-                x.id.clone(),
-                format!(
-                    "{} ({})",
-                    x.name.clone().unwrap_or_default(),
-                    measures_count(x.measures.len())
-                ),
-                dash(),
-            );
+            push("action", x.id.clone(), action_words(x), dash());
             continue;
         };
-        let meta = |a: &lcs_model::Action| {
-            let o = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-            format!(
-                "name: {}; theme: {}; agency: {}; KPI: {}",
-                o(&a.name),
-                o(&a.theme),
-                if a.agency.is_empty() {
-                    "-".to_string()
-                } else {
-                    a.agency.join(", ")
-                },
-                o(&a.kpi)
-            )
-        };
-        if meta(x) != meta(y) {
-            push("action", x.id.clone(), meta(x), meta(y));
+        if action_meta(x) != action_meta(y) {
+            push("action", x.id.clone(), action_meta(x), action_meta(y));
         }
         for mx in &x.measures {
             match y.measures.iter().find(|my| my.id == mx.id) {
                 None => push(
                     "measure",
                     format!("{}/{}", x.id, mx.id),
-                    measure_short(mx),
+                    measure(mx, &a.model),
                     dash(),
                 ),
-                Some(my) if measure_in(&a.model, mx) != measure_in(&b.model, my) => push(
+                Some(my) if measure(mx, &a.model) != measure(my, &b.model) => push(
                     "measure",
                     format!("{}/{}", x.id, mx.id),
-                    measure_in(&a.model, mx),
-                    measure_in(&b.model, my),
+                    measure(mx, &a.model),
+                    measure(my, &b.model),
                 ),
                 _ => {}
             }
@@ -392,51 +356,76 @@ pub fn inputs(a: &Scenario, b: &Scenario) -> Vec<InputDiff> {
                     "measure",
                     format!("{}/{}", y.id, my.id),
                     dash(),
-                    measure_short(my),
+                    measure(my, &b.model),
                 );
             }
         }
     }
     for y in &b.actions {
         if !a.actions.iter().any(|x| x.id == y.id) {
-            push(
-                "action",
-                y.id.clone(),
-                dash(),
-                format!(
-                    "{} ({})",
-                    y.name.clone().unwrap_or_default(),
-                    measures_count(y.measures.len())
-                ),
-            );
+            push("action", y.id.clone(), dash(), action_words(y));
         }
     }
-    let target = |model: &Model, t: &lcs_model::TargetSpec| {
-        let (metric, unit, _) = crate::run::metric_words(model, &t.metric);
-        format!(
-            "{metric} in {}: {}",
-            t.year,
-            crate::run::rule_words(&t.threshold, &unit)
-        )
-    };
+    let target = |t: &lcs_model::TargetSpec, m: &Model| target_words(t, m);
     for x in &a.targets {
         match b.targets.iter().find(|y| y.id == x.id) {
-            None => push("target", x.id.clone(), target(&a.model, x), dash()),
-            Some(y) if target(&a.model, x) != target(&b.model, y) => push(
+            None => push("target", x.id.clone(), target(x, &a.model), dash()),
+            Some(y) if target(x, &a.model) != target(y, &b.model) => push(
                 "target",
                 x.id.clone(),
-                target(&a.model, x),
-                target(&b.model, y),
+                target(x, &a.model),
+                target(y, &b.model),
             ),
             _ => {}
         }
     }
     for y in &b.targets {
         if !a.targets.iter().any(|x| x.id == y.id) {
-            push("target", y.id.clone(), dash(), target(&b.model, y));
+            push("target", y.id.clone(), dash(), target(y, &b.model));
         }
     }
     out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// An action in words: its name and how many measures it has.
+fn action_words(a: &lcs_model::Action) -> String {
+    match &a.name {
+        Some(n) => format!("{n} ({})", plural(a.measures.len(), "measure")),
+        None => plural(a.measures.len(), "measure"),
+    }
+}
+
+/// An action's plan metadata in words: `name: …; theme: …; agency: …; KPI: …`.
+fn action_meta(a: &lcs_model::Action) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in [("name", &a.name), ("theme", &a.theme), ("KPI", &a.kpi)] {
+        if let Some(v) = v {
+            parts.push(format!("{k}: {v}"));
+        }
+    }
+    if !a.agency.is_empty() {
+        parts.push(format!("agency: {}", a.agency.join(", ")));
+    }
+    if parts.is_empty() {
+        "no name, theme, agency or KPI".to_string()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// A target in words: `emissions in 2030: −15 % vs reference (no actions)` (the report's
+/// own metric and rule wording).
+fn target_words(t: &lcs_model::TargetSpec, m: &Model) -> String {
+    let (metric, unit, _) = crate::run::metric_words(m, &t.metric);
+    format!(
+        "{metric} in {}: {}",
+        t.year,
+        crate::run::rule_words(&t.threshold, &unit)
+    )
 }
 
 /// One variable's largest difference of outputs.

@@ -35,6 +35,7 @@ pub mod compare;
 pub mod ensemble;
 mod error;
 mod html;
+pub mod macc;
 pub mod network;
 pub mod output;
 pub mod projects;
@@ -49,7 +50,7 @@ mod xlsx;
 pub use charts::Chart;
 pub use error::ReportError;
 pub use output::write_atomic;
-pub use run::{ActionInfo, MeasureInfo, Names, ScenarioRun, TargetRow};
+pub use run::{target_metric, ActionInfo, MeasureInfo, Names, ScenarioRun, TargetRow};
 pub use tables::{Table, TableBuilder};
 
 /// The `model` column of IAMC outputs: the tool's name and version.
@@ -292,6 +293,21 @@ impl Report {
     }
 }
 
+/// The milestone years of one model's years `y0..=yn`: the base year, 2025, 2030, 2040 and
+/// 2050 where inside, and the end year.
+pub fn milestone_years(y0: i32, yn: i32) -> Vec<i32> {
+    let mut ys = vec![y0];
+    ys.extend(
+        [2025, 2030, 2040, 2050]
+            .into_iter()
+            .filter(|y| *y > y0 && *y < yn),
+    );
+    if yn > y0 {
+        ys.push(yn);
+    }
+    ys
+}
+
 /// The default milestone years of a set of scenarios: each base year, 2025, 2030, 2040 and
 /// 2050 where inside the model years, and each end year.
 pub fn default_years(runs: &[ScenarioRun]) -> Vec<i32> {
@@ -300,13 +316,7 @@ pub fn default_years(runs: &[ScenarioRun]) -> Vec<i32> {
         let (Some(&y0), Some(&yn)) = (r.years.first(), r.years.last()) else {
             continue;
         };
-        ys.push(y0);
-        ys.extend(
-            [2025, 2030, 2040, 2050]
-                .into_iter()
-                .filter(|y| *y > y0 && *y < yn),
-        );
-        ys.push(yn);
+        ys.extend(milestone_years(y0, yn));
     }
     ys.sort_unstable();
     ys.dedup();

@@ -147,6 +147,14 @@ pub struct ScenarioRun {
     pub notes: Vec<String>,
 }
 
+/// A target metric in words and the unit of its value and threshold: `emissions` in
+/// `kt CO2e/yr`, or `intensity per <driver>` in `t CO2e/<the driver's declared unit>`
+/// (MODEL.md §10, §11.11).
+pub fn target_metric(m: &lcs_model::Model, metric: &Metric) -> (String, String) {
+    let (words, unit, _) = metric_words(m, metric);
+    (words, unit)
+}
+
 impl ScenarioRun {
     /// Gathers a scenario's results from the engine: `run` with every action, `reference`
     /// with none, `targets` from [`lcs_engine::evaluate_targets`].
@@ -436,6 +444,33 @@ pub fn target_words(m: &Model, t: &Target) -> String {
         Target::SourceFactor(s, g) => format!("{} factor of {}", g.name(), m.source_name(*s)),
         Target::Energy(n) => format!("final energy of {}", m.node_name(*n)),
         Target::IncinerationElectricity => "electricity per tonne incinerated".into(),
+        Target::TypeRoutes(t) => format!(
+            "waste routes of {}",
+            m.share_map_item_names(&Target::WasteComposition)
+                .get(*t)
+                .cloned()
+                .unwrap_or_default()
+        ),
+        Target::WastewaterPathways(i) => format!("treatment of {}", wastewater_stream(m, *i)),
+        Target::WastewaterRecovery(i) => {
+            format!("methane recovery of {}", wastewater_stream(m, *i))
+        }
+        Target::IndustrialProduction(i) => {
+            format!("production of {}", wastewater_stream(m, Some(*i)))
+        }
+    }
+}
+
+/// A wastewater stream in words: domestic (`None`) or the named industry.
+fn wastewater_stream(m: &Model, i: Option<usize>) -> String {
+    match i {
+        None => "domestic wastewater".into(),
+        Some(i) => m
+            .wastewater
+            .as_ref()
+            .and_then(|w| w.industrial.get(i))
+            .map(|x| format!("{} wastewater", x.name))
+            .unwrap_or_default(),
     }
 }
 

@@ -984,8 +984,8 @@ pub fn waste(runs: &[ScenarioRun], cols: &[Milestone]) -> Result<Table, ReportEr
         ("Recycling", var::WASTE_RECYCLING),
         ("Composting", var::WASTE_COMPOSTING),
         ("Incineration", var::WASTE_INCINERATION),
-        ("Landfill CH4", var::EMISSIONS_CH4_LANDFILL),
-        ("Composting CH4", var::EMISSIONS_CH4_COMPOSTING),
+        ("Landfill CH4", var::CH4_LANDFILL),
+        ("Composting CH4", var::CH4_COMPOSTING),
         ("Waste-to-energy electricity", var::ELECTRICITY_WTE),
         ("Waste emissions", var::EMISSIONS_CO2E_WASTE),
     ];

@@ -804,8 +804,8 @@ fn every_variable_the_report_asks_for_is_an_engine_row() {
         var::WASTE_RECYCLING,
         var::WASTE_COMPOSTING,
         var::WASTE_INCINERATION,
-        var::EMISSIONS_CH4_LANDFILL,
-        var::EMISSIONS_CH4_COMPOSTING,
+        var::CH4_LANDFILL,
+        var::CH4_COMPOSTING,
         var::EMISSIONS_CO2E_WASTE,
     ] {
         assert!(runs[0].row(v).is_some(), "{v}");

@@ -177,6 +177,20 @@ struct Entry {
     mul: f64,
     div: f64,
     dim: Dimension,
+    /// The exponent of time in the word: 1 for `yr` and `day`, -1 for the power words
+    /// (`kW`, `MW`, `GW`: an energy per time), 0 otherwise. Time is not a dimension, so
+    /// this only tells `MWh` (an energy) from `MW` or `MWh/yr` (a power); see
+    /// [`UnitRegistry::time_exponent`].
+    time: i32,
+}
+
+/// The exponent of time in a built-in word (see [`Entry::time`]).
+fn word_time(word: &str) -> i32 {
+    match word {
+        "yr" | "day" => 1,
+        "kW" | "MW" | "GW" => -1,
+        _ => 0,
+    }
 }
 
 /// The set of known unit words: the built-ins of MODEL.md §2 plus the
@@ -259,7 +273,18 @@ impl UnitRegistry {
     pub fn builtin() -> Self {
         let words = builtin_entries()
             .into_iter()
-            .map(|(w, mul, div, dim)| (w.to_string(), Entry { mul, div, dim }))
+            .map(|(w, mul, div, dim)| {
+                let time = word_time(w);
+                (
+                    w.to_string(),
+                    Entry {
+                        mul,
+                        div,
+                        dim,
+                        time,
+                    },
+                )
+            })
             .collect();
         UnitRegistry { words }
     }
@@ -294,6 +319,7 @@ impl UnitRegistry {
                     mul: 1.0,
                     div: 1.0,
                     dim: Dimension::base(name),
+                    time: 0,
                 },
             );
         }
@@ -364,6 +390,31 @@ impl UnitRegistry {
         })
     }
 
+    /// The exponent of time in a unit as written.
+    ///
+    /// Time is not a dimension (MODEL.md §11.1): `MWh` and `MWh/yr` parse to the same
+    /// [`Unit`]. Where a power is expected (a capacity) an energy without a time in its
+    /// denominator is surely a mistake, and this tells the two apart: `yr` and `day` count
+    /// +1 in the numerator and -1 in the denominator, the power words `kW`, `MW`, `GW`
+    /// count -1 (an energy per time), exponents multiply. `MW` → -1, `MWh/yr` → -1,
+    /// `GJ/day` → -1, `MWh` → 0, `MW yr` → 0, `kg/person/day` → -1.
+    pub fn time_exponent(&self, text: &str) -> Result<i32, UnitError> {
+        self.parse(text)?;
+        let mut t = 0;
+        let mut in_denominator = false;
+        for tok in tokenize(text) {
+            match tok {
+                Token::Word(word) => {
+                    let (entry, n) = self.lookup(word)?;
+                    t += if in_denominator { -1 } else { 1 } * entry.time * n;
+                }
+                Token::Slash => in_denominator = true,
+                Token::Star => {}
+            }
+        }
+        Ok(t)
+    }
+
     /// Parses a quantity: a number, then optionally whitespace and a unit
     /// (`"20 GJ/household"`, `"1.0e6"`, `"-5 t CO2/ha"`, `"5 %"`, `"0.5"`).
     /// The value is kept as written; see [`Quantity::base_value`].
@@ -394,38 +445,6 @@ impl UnitRegistry {
             unit: Some(unit),
             unit_text: Some(rest.to_string()),
         })
-    }
-
-    /// The exponent of time that a unit text implies, which its [`Dimension`] cannot show
-    /// because time is not a dimension: each power word (`kW`, `MW`, `GW`) counts −1, each
-    /// `yr` or `day` +1 in the numerator and −1 in the denominator, every other word 0.
-    /// So `MW` and `GJ/yr` give −1 (a rate), `MWh` and `t` give 0 (an amount), `MW yr`
-    /// gives 0. Checks that need a rate (a plant's power, a throughput in `t/day`) use it to
-    /// tell `"20 MWh"` from `"20 MW"`.
-    pub fn time_exponent(&self, text: &str) -> Result<i32, UnitError> {
-        self.parse(text)?;
-        let mut exponent = 0;
-        let mut in_denominator = false;
-        for tok in tokenize(text) {
-            match tok {
-                Token::Slash => in_denominator = true,
-                Token::Star => {}
-                Token::Word(word) => {
-                    let (stem, n) = self.lookup_stem(word)?;
-                    let per_word = match stem {
-                        "kW" | "MW" | "GW" => -1,
-                        "yr" | "day" => 1,
-                        _ => 0,
-                    };
-                    exponent += if in_denominator {
-                        -per_word * n
-                    } else {
-                        per_word * n
-                    };
-                }
-            }
-        }
-        Ok(exponent)
     }
 
     /// Looks a single word up: whole first, then `stem^n`, then a trailing
@@ -542,6 +561,27 @@ mod tests {
 
     fn per(a: &str, b: &str) -> Dimension {
         Dimension::base(a).div(&Dimension::base(b))
+    }
+
+    #[test]
+    fn time_exponent_tells_energy_from_power() {
+        let r = reg();
+        let t = |u: &str| r.time_exponent(u).unwrap();
+        // Powers: a power word, or an energy over a time.
+        assert_eq!(t("MW"), -1);
+        assert_eq!(t("kW"), -1);
+        assert_eq!(t("MWh/yr"), -1);
+        assert_eq!(t("GJ/day"), -1);
+        assert_eq!(t("kg/person/day"), -1);
+        // Energies: no time, or a power times a time.
+        assert_eq!(t("MWh"), 0);
+        assert_eq!(t("GJ"), 0);
+        assert_eq!(t("MW yr"), 0);
+        assert_eq!(t("MW*day"), 0);
+        // Exponents multiply: yr^2 in the denominator is -2.
+        assert_eq!(t("MWh/yr^2"), -2);
+        // Unknown words are the parser's error.
+        assert!(r.time_exponent("MWhh").is_err());
     }
 
     #[test]

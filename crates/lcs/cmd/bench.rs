@@ -89,8 +89,9 @@ pub fn run(file: &Path, seconds: f64) -> Result<(), Failure> {
         load_time.as_secs_f64() * 1e3
     );
     println!(
-        "evaluations/s       {:.0} (one core, {} evaluations)",
-        per_sec, n
+        "evaluations/s       {} (one core, {} evaluations)",
+        super::fmt_count(per_sec.round() as usize),
+        super::fmt_count(n as usize)
     );
     println!("time/evaluation     {:.2} µs", 1e6 / per_sec);
     match shapley {

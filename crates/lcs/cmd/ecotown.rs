@@ -52,7 +52,7 @@ pub fn run(file: &Path, out: &Path) -> Result<(), Failure> {
 }
 
 fn kt(t: f64) -> String {
-    super::fmt_kt(t / 1000.0)
+    super::fmt_num(t / 1000.0)
 }
 
 /// Net avoided by exchange at milestone years, totals, committed landfill methane and

@@ -32,12 +32,33 @@ pub fn progress(total: u64, what: &str) -> indicatif::ProgressBar {
     });
     let pb = indicatif::ProgressBar::new(total);
     if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{msg} [{bar:30}] {human_pos}/{human_len}, {per_sec}, ETA {eta}",
+        "{msg} [{bar:30}] {human_pos}/{human_len}, {rate}, ETA {eta}",
     ) {
-        pb.set_style(style.progress_chars("=> "));
+        pb.set_style(
+            style
+                .with_key(
+                    "rate",
+                    |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{}", rate(s.per_sec()));
+                    },
+                )
+                .progress_chars("=> "),
+        );
     }
     pb.set_message(what.to_string());
     pb
+}
+
+/// A rate for the progress bar: whole samples per second with thousands separators
+/// (`1,619/s`), one decimal below 10.
+fn rate(per_sec: f64) -> String {
+    if !per_sec.is_finite() || per_sec < 0.0 {
+        "-/s".to_string()
+    } else if per_sec < 10.0 {
+        format!("{per_sec:.1}/s")
+    } else {
+        format!("{}/s", super::fmt_count(per_sec.round() as usize))
+    }
 }
 
 /// Runs `f` with a control wired to the progress bar and Ctrl-C.
@@ -302,7 +323,7 @@ pub fn write_outputs(out: &Path, l: &Layout, s: &Summary) -> Result<(), Failure>
             .map(|(y, k)| {
                 let i = r * ny + k;
                 let p = s.percentiles(i);
-                let f = |v: Option<f64>| v.map(super::fmt_kt).unwrap_or_default();
+                let f = |v: Option<f64>| v.map(super::fmt_num).unwrap_or_default();
                 vec![
                     y.to_string(),
                     f(Some(s.moments.mean[i])),
@@ -317,8 +338,8 @@ pub fn write_outputs(out: &Path, l: &Layout, s: &Summary) -> Result<(), Failure>
     for (t, (id, year)) in l.targets.iter().enumerate() {
         println!(
             "target {id} ({year}): met in {} of {} samples (p = {:.4})",
-            s.met[t],
-            s.samples,
+            super::fmt_count(s.met[t] as usize),
+            super::fmt_count(s.samples as usize),
             s.probability(t)
         );
     }
@@ -665,4 +686,15 @@ pub fn read_shard(dir: &Path) -> Result<(Layout, Partial), Failure> {
         met,
     };
     Ok((layout, partial))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_progress_rate_reads_like_a_count() {
+        assert_eq!(super::rate(1618.9551), "1,619/s");
+        assert_eq!(super::rate(152_000.4), "152,000/s");
+        assert_eq!(super::rate(3.25), "3.2/s");
+        assert_eq!(super::rate(f64::NAN), "-/s");
+    }
 }

@@ -4,23 +4,29 @@
 mod attribute;
 mod bench;
 mod compare;
+mod completions;
 mod ecotown;
 mod ensemble;
+mod init;
 mod links;
+mod macc;
 mod merge;
 mod paths;
 mod projects;
 mod report;
 mod run;
+mod schema;
+mod seek;
 mod sensitivity;
 mod targets;
 mod validate;
 
-use crate::cli::{Args, Command};
+use crate::cli::{Args, Command, OutputFormat};
 use crate::render;
 use lcs_engine::{Compiled, RunError};
 use lcs_model::{Diagnostic, Loader, Scenario};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How a command failed.
 pub enum Failure {
@@ -28,21 +34,68 @@ pub enum Failure {
     Reported,
     /// A one-line message to print.
     Message(String),
+    /// The command ran, but targets were missed and `--fail-on-missed-targets` was given
+    /// (exit code 3). Holds `scenario/target` of each missed target.
+    TargetsMissed(Vec<String>),
+}
+
+/// `--deny-warnings`, set once by [`dispatch`] before any command runs.
+static DENY_WARNINGS: AtomicBool = AtomicBool::new(false);
+
+/// Whether warnings are errors (`--deny-warnings`).
+pub fn deny_warnings() -> bool {
+    DENY_WARNINGS.load(Ordering::Relaxed)
 }
 
 /// Runs one command.
 pub fn dispatch(args: Args) -> Result<(), Failure> {
+    DENY_WARNINGS.store(args.deny_warnings, Ordering::Relaxed);
     match args.command {
-        Command::Run { scenarios, out } => run::run(&scenarios, &out),
+        Command::Run {
+            scenarios,
+            out,
+            years,
+            format,
+            fail_on_missed_targets,
+        } => run::run(&run::Options {
+            files: scenarios,
+            out,
+            years,
+            json: format == OutputFormat::Json,
+            fail_on_missed_targets,
+        }),
         Command::Attribute {
             scenario,
             method,
+            years,
             out,
             permutations,
             seed,
-        } => attribute::run(&scenario, method, out.as_deref(), permutations, seed),
-        Command::Targets { scenario, out } => targets::run(&scenario, out.as_deref()),
-        Command::Validate { files } => validate::run(&files),
+            format,
+        } => attribute::run(&attribute::Options {
+            file: scenario,
+            method,
+            years,
+            out,
+            permutations,
+            seed,
+            json: format == OutputFormat::Json,
+        }),
+        Command::Targets {
+            scenario,
+            out,
+            format,
+            fail_on_missed_targets,
+        } => targets::run(
+            &scenario,
+            out.as_deref(),
+            format == OutputFormat::Json,
+            fail_on_missed_targets,
+        ),
+        Command::Validate { files, format } => validate::run(&files, format == OutputFormat::Json),
+        Command::Schema => schema::run(),
+        Command::Completions { shell } => completions::run(shell),
+        Command::Init { dir } => init::run(&dir),
         Command::Paths { file } => paths::run(&file),
         Command::Bench { scenario, seconds } => bench::run(&scenario, seconds),
         Command::Report {
@@ -63,7 +116,7 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             dpi,
             &report::Extra { projects, ecotown },
         ),
-        Command::Compare { a, b, top } => compare::run(&a, &b, top),
+        Command::Compare { a, b, top, out } => compare::run(&a, &b, top, out.as_deref()),
         Command::Ensemble {
             scenario,
             samples,
@@ -97,6 +150,31 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
         }),
         Command::Merge { shards, out } => merge::run(&shards, &out),
         Command::Ecotown { file, out } => ecotown::run(&file, &out),
+        Command::Macc {
+            scenario,
+            year,
+            method,
+            convention,
+            target,
+            out,
+        } => macc::run(&scenario, year, method, convention, target.as_deref(), &out),
+        Command::Seek {
+            scenario,
+            target,
+            vary,
+            actions,
+            max_ambition,
+            least_cost,
+            out,
+        } => seek::run(&seek::Args {
+            scenario,
+            target,
+            vary,
+            actions,
+            max_ambition,
+            least_cost,
+            out,
+        }),
         Command::Projects {
             files,
             out,
@@ -119,12 +197,92 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
     }
 }
 
-/// Loads one scenario, printing diagnostics on failure.
+/// Loads one scenario, printing diagnostics on failure and the load's new warnings (each
+/// once per loader) on success; with `--deny-warnings`, a warning makes the load fail.
 pub fn load(loader: &mut Loader, path: &Path) -> Result<Scenario, Failure> {
-    loader.load_scenario(path).map_err(|d| {
-        render::report(&d, &loader.sources);
-        Failure::Reported
-    })
+    let before = loader.warnings.len();
+    match loader.load_scenario(path) {
+        Err(mut d) => {
+            d.extend(loader.warnings[before..].iter().cloned());
+            render::report(&d, &loader.sources);
+            Err(Failure::Reported)
+        }
+        Ok(s) => {
+            let new = &loader.warnings[before..];
+            if !new.is_empty() {
+                print_warnings(new, &loader.sources);
+                if deny_warnings() {
+                    return Err(Failure::Reported);
+                }
+            }
+            Ok(s)
+        }
+    }
+}
+
+/// Prints warnings with a count, and how to make them errors.
+pub fn print_warnings(warnings: &[Diagnostic], sources: &lcs_model::Sources) {
+    for w in warnings {
+        eprintln!("{}", render::render(w, sources));
+    }
+    let hint = if deny_warnings() {
+        "denied by `--deny-warnings`"
+    } else {
+        "`--deny-warnings` makes warnings errors"
+    };
+    eprintln!("{} ({hint})", render::count(warnings));
+}
+
+/// Checks that every year asked for lies within each scenario's model years.
+pub fn check_years(scenarios: &[Scenario], years: &[i32], what: &str) -> Result<(), Failure> {
+    for s in scenarios {
+        let (y0, yn) = (s.model.base_year, s.model.end_year);
+        let outside: Vec<String> = years
+            .iter()
+            .filter(|y| **y < y0 || **y > yn)
+            .map(|y| y.to_string())
+            .collect();
+        if !outside.is_empty() {
+            return Err(Failure::Message(format!(
+                "{what} {} outside the model years of scenario `{}` ({y0} to {yn})",
+                if outside.len() == 1 {
+                    format!("{} is", outside[0])
+                } else {
+                    format!("{} are", outside.join(", "))
+                },
+                s.id
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The milestone years of a scenario's tables (those of `lcs report`).
+pub fn milestone_years(s: &Scenario) -> Vec<i32> {
+    lcs_report::milestone_years(s.model.base_year, s.model.end_year)
+}
+
+/// Writes a JSON document to stdout, followed by a newline (a closed pipe, as in
+/// `lcs run --format json | head`, is not an error).
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
+    use std::io::Write as _;
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Failure::Message(format!("cannot write JSON: {e}")))?;
+    match writeln!(std::io::stdout().lock(), "{text}") {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::Message(format!("cannot write to stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `Err(TargetsMissed)` when asked to fail on missed targets and some were missed.
+pub fn targets_gate(fail_on_missed: bool, missed: Vec<String>) -> Result<(), Failure> {
+    if fail_on_missed && !missed.is_empty() {
+        Err(Failure::TargetsMissed(missed))
+    } else {
+        Ok(())
+    }
 }
 
 /// Loads several scenarios (every file's problems are reported) and checks that their ids
@@ -220,14 +378,33 @@ pub fn report_run_error(loader: &Loader, s: &Scenario, e: &RunError) -> Failure 
     Failure::Reported
 }
 
-/// A fixed-width text table.
+/// A fixed-width text table: the first column and every column with text left-aligned,
+/// columns of numbers (`1,234`, `-5.2`, `+3.1 %`, `-`, empty) right-aligned.
 pub fn table(header: &[String], rows: &[Vec<String>]) -> String {
-    table_with(header, rows, true)
+    let numeric = |c: &str| {
+        let t = c.trim().trim_end_matches('%').trim_end();
+        t.is_empty()
+            || t == "-"
+            || t.replace(',', "")
+                .trim_start_matches('+')
+                .parse::<f64>()
+                .is_ok()
+    };
+    let right: Vec<bool> = (0..header.len())
+        .map(|i| i > 0 && rows.iter().all(|r| r.get(i).is_none_or(|c| numeric(c))))
+        .collect();
+    aligned(header, rows, &right)
 }
 
 /// A fixed-width text table; with `numeric`, columns after the first are right-aligned,
 /// else every column is left-aligned.
 pub fn table_with(header: &[String], rows: &[Vec<String>], numeric: bool) -> String {
+    let right: Vec<bool> = (0..header.len()).map(|i| numeric && i > 0).collect();
+    aligned(header, rows, &right)
+}
+
+/// A fixed-width text table; column `i` is right-aligned when `right[i]`.
+fn aligned(header: &[String], rows: &[Vec<String>], right: &[bool]) -> String {
     let n = header.len();
     let mut w: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
@@ -240,10 +417,10 @@ pub fn table_with(header: &[String], rows: &[Vec<String>], numeric: bool) -> Str
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                if i == 0 || !numeric {
-                    format!("{c:<width$}", width = w[i])
-                } else {
+                if right.get(i).copied().unwrap_or(false) {
                     format!("{c:>width$}", width = w[i])
+                } else {
+                    format!("{c:<width$}", width = w[i])
                 }
             })
             .collect::<Vec<_>>()
@@ -266,13 +443,19 @@ pub fn table_with(header: &[String], rows: &[Vec<String>], numeric: bool) -> Str
     s
 }
 
-/// A number for tables: thousands with one decimal where small.
-pub fn fmt_kt(v: f64) -> String {
-    if v.abs() >= 100.0 {
-        format!("{:.0}", v)
+/// A count for printed text, with thousands separators (`1,000`).
+pub fn fmt_count(n: usize) -> String {
+    if n >= 1000 {
+        fmt_num(n as f64)
     } else {
-        format!("{:.1}", v)
+        n.to_string()
     }
+}
+
+/// A number for printed tables: thousands separators, fewer decimals for larger values
+/// (never used for CSV, which keeps every digit).
+pub fn fmt_num(v: f64) -> String {
+    lcs_report::tables::display_number(v, false)
 }
 
 /// The tool's name and version, for the `model` column.

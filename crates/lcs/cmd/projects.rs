@@ -67,7 +67,7 @@ pub fn run(
 }
 
 fn kt(t: f64) -> String {
-    super::fmt_kt(t / 1000.0)
+    super::fmt_num(t / 1000.0)
 }
 
 fn money(v: f64, factor: f64) -> String {
@@ -194,7 +194,7 @@ pub fn screen(scenario: &Path, draft: Option<&Path>) -> Result<(), Failure> {
 }
 
 /// The path of `file` as seen from folder `dir` (both made absolute first), with `/`.
-fn relative(dir: &Path, file: &Path) -> String {
+pub(super) fn relative(dir: &Path, file: &Path) -> String {
     let abs = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() {
             p.to_path_buf()

@@ -1,7 +1,7 @@
 //! `lcs report`: the tables, workbook, charts and HTML page of a plan document, from the
 //! engine's results (lcs-report does the tables and writing; this is the glue).
 
-use super::{compile, load_all, report_run_error, Failure};
+use super::{check_years, compile, load_all, report_run_error, Failure};
 use crate::cli::ReportFormat;
 use lcs_engine::{attribute, evaluate_targets, run_all, run_reference, AttributionError, Method};
 use lcs_report::{Format, Options, Progress, Report, ScenarioRun};
@@ -67,6 +67,7 @@ pub fn run(
     extra: &Extra,
 ) -> Result<(), Failure> {
     let (mut loader, scenarios) = load_all(files)?;
+    check_years(&scenarios, years, "report year")?;
     // Extra files are checked before any work starts.
     let mut extra_projects = Vec::new();
     let mut extra_networks = Vec::new();
@@ -166,6 +167,12 @@ pub fn run(
     };
     let message = |e: lcs_report::ReportError| Failure::Message(e.to_string());
     let mut report = Report::build(&runs, &options).map_err(message)?;
+    // Cost data: a MACC section for each scenario that has it (docs/COSTS.md).
+    for s in &scenarios {
+        if let Some(section) = super::macc::report_section(&loader, s, dpi)? {
+            report.push_section(section).map_err(message)?;
+        }
+    }
     let milestones = if options.years.is_empty() {
         lcs_report::default_years(&runs)
     } else {

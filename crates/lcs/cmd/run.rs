@@ -1,15 +1,33 @@
-//! `lcs run`: run scenarios, write `results.csv`, print a summary.
+//! `lcs run`: run scenarios, print a summary (or one JSON document), and with `--out` write
+//! `results.csv`.
 
-use super::{compile, fmt_kt, load_all, report_run_error, table, tool_name, Failure};
+use super::{
+    check_years, compile, fmt_num, load_all, milestone_years, print_json, report_run_error, table,
+    targets_gate, tool_name, Failure,
+};
+use crate::json;
 use crate::output::{field, num, write_atomic};
-use lcs_engine::{evaluate_targets, rows, run_all, run_reference};
-use std::path::{Path, PathBuf};
+use lcs_engine::{evaluate_targets, rows, run_all, run_reference, var};
+use lcs_report::target_metric;
+use std::path::PathBuf;
 
-/// Milestone years shown in summaries when they fall inside the model years.
-const MILESTONES: [i32; 4] = [2025, 2030, 2040, 2050];
+/// The options of `lcs run`.
+pub struct Options {
+    /// Scenario files.
+    pub files: Vec<PathBuf>,
+    /// Output folder for `results.csv`.
+    pub out: Option<PathBuf>,
+    /// Years of the printed summary (empty: the milestone years).
+    pub years: Vec<i32>,
+    /// Print JSON instead of the text summary.
+    pub json: bool,
+    /// Exit 3 when a target is missed.
+    pub fail_on_missed_targets: bool,
+}
 
-pub fn run(files: &[PathBuf], out: &Path) -> Result<(), Failure> {
-    let (loader, scenarios) = load_all(files)?;
+pub fn run(o: &Options) -> Result<(), Failure> {
+    let (loader, scenarios) = load_all(&o.files)?;
+    check_years(&scenarios, &o.years, "summary year")?;
     let mut csv = String::from("model,scenario,region,variable,unit,year,value\n");
     let model = tool_name();
     let mut summary = Vec::new();
@@ -19,51 +37,135 @@ pub fn run(files: &[PathBuf], out: &Path) -> Result<(), Failure> {
         let ws = run_all(&c).map_err(|e| report_run_error(&loader, s, &e))?;
         let reference = run_reference(&c).map_err(|e| report_run_error(&loader, s, &e))?;
         let years = c.years();
-        for r in rows(&c, &ws) {
-            for (y, v) in years.iter().zip(&r.values) {
-                csv.push_str(&format!(
-                    "{},{},{},{},{},{y},{}\n",
-                    field(&model),
-                    field(&s.id),
-                    field(c.region_id()),
-                    field(&r.variable),
-                    field(&r.unit),
-                    num(*v)
-                ));
+        let result_rows = rows(&c, &ws);
+        if o.out.is_some() {
+            for r in &result_rows {
+                for (y, v) in years.iter().zip(&r.values) {
+                    csv.push_str(&format!(
+                        "{},{},{},{},{},{y},{}\n",
+                        field(&model),
+                        field(&s.id),
+                        field(c.region_id()),
+                        field(&r.variable),
+                        field(&r.unit),
+                        num(*v)
+                    ));
+                }
             }
         }
-        for n in lcs_projects::link::overlap_notes(s) {
-            notes.push(format!("{}: {n}", s.id));
-        }
+        // Linked projects and networks: diversions below capacity (overlaps are warnings).
         for n in lcs_projects::link::capacity_notes(s, &c, &ws) {
             notes.push(format!("{}: {n}", s.id));
         }
-        let targets = evaluate_targets(s, &c, &ws, &reference);
+        let targets = evaluate_targets(s, &c, &ws, &reference)
+            .into_iter()
+            .zip(&s.targets)
+            .map(|(t, spec)| {
+                let (metric, unit) = target_metric(&s.model, &spec.metric);
+                json::TargetDoc {
+                    id: t.id,
+                    metric,
+                    year: t.year,
+                    value: t.value,
+                    threshold: t.threshold,
+                    unit,
+                    met: t.met,
+                }
+            })
+            .collect();
         let reference_total: Vec<f64> = reference.out.co2e_t.iter().map(|v| v / 1000.0).collect();
         summary.push(RunSummary {
             id: s.id.clone(),
+            name: s.name.clone(),
+            region: c.region_id().to_string(),
+            shown: if o.years.is_empty() {
+                milestone_years(s)
+            } else {
+                o.years.clone()
+            },
             years,
-            rows: rows(&c, &ws),
+            rows: result_rows,
             targets,
             reference_total,
             n_actions: s.actions.len(),
         });
     }
-    let path = out.join("results.csv");
-    write_atomic(&path, csv.as_bytes()).map_err(Failure::Message)?;
-    print_summary(&summary);
-    for n in &notes {
-        println!("note: {n}");
+    let written = match &o.out {
+        Some(dir) => {
+            let path = dir.join("results.csv");
+            write_atomic(&path, csv.as_bytes()).map_err(Failure::Message)?;
+            Some(path)
+        }
+        None => None,
+    };
+    if o.json {
+        print_json(&json::RunDoc {
+            kind: "run",
+            version: json::VERSION,
+            model,
+            scenarios: summary
+                .iter()
+                .map(|r| json::RunScenario {
+                    id: r.id.clone(),
+                    name: r.name.clone(),
+                    region: r.region.clone(),
+                    years: r.years.clone(),
+                    rows: r
+                        .rows
+                        .iter()
+                        .map(|x| json::RowDoc {
+                            variable: x.variable.clone(),
+                            unit: x.unit.clone(),
+                            values: x.values.clone(),
+                        })
+                        .collect(),
+                    reference_total: r.reference_total.clone(),
+                    targets: r.targets.iter().map(clone_target).collect(),
+                })
+                .collect(),
+        })?;
+    } else {
+        print_summary(&summary);
+        for n in &notes {
+            println!("note: {n}");
+        }
+        if let Some(path) = &written {
+            println!("wrote {}", path.display());
+        }
     }
-    println!("wrote {}", path.display());
-    Ok(())
+    let missed: Vec<String> = summary
+        .iter()
+        .flat_map(|r| {
+            r.targets
+                .iter()
+                .filter(|t| !t.met)
+                .map(move |t| format!("{}/{}", r.id, t.id))
+        })
+        .collect();
+    targets_gate(o.fail_on_missed_targets, missed)
+}
+
+fn clone_target(t: &json::TargetDoc) -> json::TargetDoc {
+    json::TargetDoc {
+        id: t.id.clone(),
+        metric: t.metric.clone(),
+        year: t.year,
+        value: t.value,
+        threshold: t.threshold,
+        unit: t.unit.clone(),
+        met: t.met,
+    }
 }
 
 struct RunSummary {
     id: String,
+    name: Option<String>,
+    region: String,
+    /// The years of the printed summary.
+    shown: Vec<i32>,
     years: Vec<i32>,
     rows: Vec<lcs_engine::Row>,
-    targets: Vec<lcs_engine::TargetResult>,
+    targets: Vec<json::TargetDoc>,
     /// Total emissions of the reference (no actions), kt CO2e.
     reference_total: Vec<f64>,
     n_actions: usize,
@@ -84,45 +186,42 @@ fn pct(v: f64) -> String {
 /// intensities; change against the reference and against the base year; targets.
 fn print_summary(runs: &[RunSummary]) {
     let Some(first) = runs.first() else { return };
-    let (y0, yn) = (first.years[0], first.years[first.years.len() - 1]);
-    let mut shown = vec![y0];
-    shown.extend(MILESTONES.iter().copied().filter(|y| *y > y0 && *y < yn));
-    if yn > y0 {
-        shown.push(yn);
-    }
+    let shown = &first.shown;
+    let y0 = first.years[0];
     let mut header = vec!["kt CO2e/yr".to_string()];
     header.extend(shown.iter().map(|y| y.to_string()));
     let mut body = Vec::new();
+    let intensity_prefix = format!("{}|", var::EMISSIONS_INTENSITY);
     for r in runs {
-        let cells = |var: &str, f: &dyn Fn(f64) -> String| -> Vec<String> {
+        let cells = |var: &str| -> Vec<String> {
             shown
                 .iter()
-                .map(|y| r.value(var, *y).map(f).unwrap_or_default())
+                .map(|y| r.value(var, *y).map(fmt_num).unwrap_or_default())
                 .collect()
         };
         let mut line = vec![format!("{}: total", r.id)];
-        line.extend(cells("Emissions|CO2e", &fmt_kt));
+        line.extend(cells(var::EMISSIONS_CO2E));
         body.push(line);
-        for row in r
+        for (row, sector) in r
             .rows
             .iter()
-            .filter(|x| x.variable.starts_with("Emissions|CO2e|"))
+            .filter_map(|x| lcs_engine::var::sector(&x.variable).map(|s| (x, s)))
         {
-            let mut line = vec![format!("  {}", &row.variable["Emissions|CO2e|".len()..])];
-            line.extend(cells(&row.variable, &fmt_kt));
+            let mut line = vec![format!("  {sector}")];
+            line.extend(cells(&row.variable));
             body.push(line);
         }
         for row in r
             .rows
             .iter()
-            .filter(|x| x.variable.starts_with("Emissions Intensity|"))
+            .filter(|x| x.variable.starts_with(intensity_prefix.as_str()))
         {
             let mut line = vec![format!(
                 "  {} ({})",
-                row.variable.replace("Emissions Intensity|", "per "),
+                row.variable.replace(intensity_prefix.as_str(), "per "),
                 row.unit
             )];
-            line.extend(cells(&row.variable, &|v| format!("{v:.3}")));
+            line.extend(cells(&row.variable));
             body.push(line);
         }
     }
@@ -130,9 +229,9 @@ fn print_summary(runs: &[RunSummary]) {
     println!();
     for r in runs {
         let mut parts = Vec::new();
-        for y in shown.iter().skip(1) {
+        for y in shown.iter().filter(|y| **y != y0) {
             let i = r.years.iter().position(|x| x == y);
-            if let (Some(i), Some(e)) = (i, r.value("Emissions|CO2e", *y)) {
+            if let (Some(i), Some(e)) = (i, r.value(var::EMISSIONS_CO2E, *y)) {
                 let reference = r.reference_total[i];
                 if r.n_actions > 0 && reference != 0.0 {
                     parts.push(format!("{y} {}", pct(e / reference - 1.0)));
@@ -149,39 +248,42 @@ fn print_summary(runs: &[RunSummary]) {
         for row in r
             .rows
             .iter()
-            .filter(|x| x.variable.starts_with("Emissions Intensity|"))
+            .filter(|x| x.variable.starts_with(intensity_prefix.as_str()))
         {
             let Some(base) = row.values[0] else { continue };
             let parts: Vec<String> = shown
                 .iter()
-                .skip(1)
+                .filter(|y| **y != y0)
                 .filter_map(|y| {
                     r.value(&row.variable, *y)
                         .map(|v| format!("{y} {}", pct(v / base - 1.0)))
                 })
                 .collect();
+            if parts.is_empty() {
+                continue;
+            }
             println!(
                 "{} intensity {} vs {y0}: {}",
                 r.id,
-                row.variable.replace("Emissions Intensity|", "per "),
+                row.variable.replace(intensity_prefix.as_str(), "per "),
                 parts.join(", ")
             );
         }
     }
     for r in runs {
         for t in &r.targets {
+            let v = |x: Option<f64>| {
+                x.map(|v| format!("{} {}", fmt_num(v), t.unit))
+                    .unwrap_or_else(|| "n/a".into())
+            };
             println!(
                 "target {}/{}: {} in {} (value {}, threshold {})",
                 r.id,
                 t.id,
                 if t.met { "met" } else { "NOT met" },
                 t.year,
-                t.value
-                    .map(|v| format!("{v:.3}"))
-                    .unwrap_or_else(|| "n/a".into()),
-                t.threshold
-                    .map(|v| format!("{v:.3}"))
-                    .unwrap_or_else(|| "n/a".into()),
+                v(t.value),
+                v(t.threshold),
             );
         }
     }

@@ -1,18 +1,42 @@
 //! `lcs targets`: check a scenario's targets.
 
-use super::{compile, load, report_run_error, table, Failure};
+use super::{compile, fmt_num, load, print_json, report_run_error, table, targets_gate, Failure};
+use crate::json;
 use crate::output::{field, num, write_atomic};
 use lcs_engine::{evaluate_targets, run_all, run_reference};
 use lcs_model::Loader;
+use lcs_report::target_metric;
 use std::path::Path;
 
-pub fn run(file: &Path, out: Option<&Path>) -> Result<(), Failure> {
+pub fn run(
+    file: &Path,
+    out: Option<&Path>,
+    as_json: bool,
+    fail_on_missed: bool,
+) -> Result<(), Failure> {
     let mut loader = Loader::new();
     let s = load(&mut loader, file)?;
     let c = compile(&s)?;
     let ws = run_all(&c).map_err(|e| report_run_error(&loader, &s, &e))?;
     let reference = run_reference(&c).map_err(|e| report_run_error(&loader, &s, &e))?;
-    let results = evaluate_targets(&s, &c, &ws, &reference);
+    let results: Vec<json::TargetDoc> = evaluate_targets(&s, &c, &ws, &reference)
+        .into_iter()
+        .zip(&s.targets)
+        .map(|(t, spec)| {
+            let (metric, unit) = target_metric(&s.model, &spec.metric);
+            json::TargetDoc {
+                id: t.id,
+                metric,
+                year: t.year,
+                value: t.value,
+                threshold: t.threshold,
+                unit,
+                met: t.met,
+            }
+        })
+        .collect();
+    // The spec's example layout (MODEL.md examples, `expected/targets-*.csv`): value and
+    // threshold in the metric's reporting unit (§11.11), printed in the table and in JSON.
     let mut csv = String::from("scenario,target,year,value,threshold,met\n");
     let mut body = Vec::new();
     for t in &results {
@@ -27,21 +51,46 @@ pub fn run(file: &Path, out: Option<&Path>) -> Result<(), Failure> {
         ));
         body.push(vec![
             t.id.clone(),
+            t.metric.clone(),
             t.year.to_string(),
-            t.value.map(|v| format!("{v:.3}")).unwrap_or_default(),
-            t.threshold.map(|v| format!("{v:.3}")).unwrap_or_default(),
-            t.met.to_string(),
+            t.value.map(fmt_num).unwrap_or_default(),
+            t.threshold.map(fmt_num).unwrap_or_default(),
+            t.unit.clone(),
+            if t.met { "yes" } else { "no" }.to_string(),
         ]);
     }
     if let Some(path) = out {
         write_atomic(path, csv.as_bytes()).map_err(Failure::Message)?;
     }
-    let header = ["target", "year", "value", "threshold", "met"]
+    let missed: Vec<String> = results
+        .iter()
+        .filter(|t| !t.met)
+        .map(|t| format!("{}/{}", s.id, t.id))
+        .collect();
+    if as_json {
+        print_json(&json::TargetsDoc {
+            kind: "targets",
+            version: json::VERSION,
+            scenario: s.id.clone(),
+            missed: missed.len(),
+            targets: results,
+        })?;
+    } else {
+        let header = [
+            "target",
+            "metric",
+            "year",
+            "value",
+            "threshold",
+            "unit",
+            "met",
+        ]
         .map(String::from)
         .to_vec();
-    println!("scenario {}\n{}", s.id, table(&header, &body));
-    if let Some(path) = out {
-        println!("wrote {}", path.display());
+        println!("scenario {}\n{}", s.id, table(&header, &body));
+        if let Some(path) = out {
+            println!("wrote {}", path.display());
+        }
     }
-    Ok(())
+    targets_gate(fail_on_missed, missed)
 }

@@ -1,0 +1,158 @@
+//! `lcs macc` and `lcs seek` through the binary: files written, the sought scenario
+//! validates, runs and meets its target, bad input exits 1 with a clear message and writes
+//! nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn lcs(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lcs"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("lcs-costs-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+const CM: &str = "tests/costs/cm.yaml";
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn macc_writes_sorted_curve_costs_and_chart_deterministically() {
+    let d = tmp("macc");
+    let o = lcs(&["macc", CM, "--out", d.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = std::fs::read_to_string(d.join("macc.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "action,name,abatement,unit,cost_per_t,currency,price_year,method,convention"
+    );
+    assert!(lines[1].starts_with("A1,") && lines[2].starts_with("A2,"));
+    // The action without cost data is listed, with no cost.
+    assert!(lines[3].starts_with("A3,") && lines[3].contains(",t CO2e in 2024,,MYR,"));
+    assert!(text(&o).contains("no cost data (not on the curve, never a zero cost): A3"));
+    for f in ["costs.csv", "macc.svg", "macc.png"] {
+        assert!(d.join(f).exists(), "{f}");
+    }
+    let svg = std::fs::read_to_string(d.join("macc.svg")).unwrap();
+    assert!(svg.contains("target cut-30"));
+    // Same inputs, same bytes.
+    let d2 = tmp("macc2");
+    assert!(lcs(&["macc", CM, "--out", d2.to_str().unwrap()])
+        .status
+        .success());
+    for f in ["macc.csv", "costs.csv", "macc.svg", "macc.png"] {
+        assert_eq!(
+            std::fs::read(d.join(f)).unwrap(),
+            std::fs::read(d2.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+fn met(out: &Output, target: &str) -> bool {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find(|l| l.starts_with(target))
+        .is_some_and(|l| l.trim_end().ends_with("yes"))
+}
+
+#[test]
+fn the_sought_scenario_validates_runs_and_meets_the_target() {
+    let d = tmp("seek");
+    let file = d.join("sought.yaml");
+    let o = lcs(&[
+        "seek",
+        CM,
+        "--target",
+        "cut-30",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("evaluations:"));
+    let f = file.to_str().unwrap();
+    assert!(lcs(&["validate", f]).status.success());
+    let run = lcs(&["run", f, "--out", d.join("run").to_str().unwrap()]);
+    assert!(run.status.success(), "{}", text(&run));
+    let t = lcs(&["targets", f]);
+    assert!(t.status.success());
+    assert!(met(&t, "cut-30"), "{}", text(&t));
+    // The input misses it with ambition slightly below: the answer is interior.
+    let yaml = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        yaml.contains("extends: ") && yaml.contains("A1: { ambition: 0.9"),
+        "{yaml}"
+    );
+    // Least cost, written and met too.
+    let lc = d.join("lc.yaml");
+    let o = lcs(&[
+        "seek",
+        CM,
+        "--target",
+        "cut-30",
+        "--least-cost",
+        "--out",
+        lc.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(met(&lcs(&["targets", lc.to_str().unwrap()]), "cut-30"));
+}
+
+#[test]
+fn seek_bad_input_exits_1_naming_the_problem_and_writes_nothing() {
+    let d = tmp("bad");
+    let file = d.join("x.yaml");
+    let f = file.to_str().unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--target", "cut-3"],
+            "has no target `cut-3` (did you mean `cut-30`?)",
+        ),
+        (
+            &["--target", "cut-30", "--vary", "A2.2"],
+            "`--vary A2.2` is not `ambition`, `start` or a measure",
+        ),
+        (
+            &["--target", "cut-30", "--actions", "A9"],
+            "`--actions` names `A9`",
+        ),
+        // Moving the start of step measures cannot change the 2024 value.
+        (
+            &["--target", "cut-30", "--vary", "start"],
+            "the target does not depend on the varied actions",
+        ),
+    ];
+    for (args, want) in cases {
+        let mut a = vec!["seek", CM];
+        a.extend_from_slice(args);
+        a.extend_from_slice(&["--out", f]);
+        let o = lcs(&a);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains(want), "{args:?}: {}", text(&o));
+        assert!(!Path::new(f).exists());
+    }
+    // A MACC of a scenario without economics.
+    let o = lcs(&[
+        "macc",
+        "tests/cases/tiny/cm.yaml",
+        "--out",
+        d.join("m").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!d.join("m").exists());
+}
