@@ -138,7 +138,7 @@ fn bad_networks_exit_1_and_write_nothing() {
         assert_eq!(o.status.code(), Some(1), "{}", case.display());
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(
-            err.contains("ecotown.yaml:") && err.contains("key: `exchanges["),
+            err.contains("ecotown.yaml:") && err.contains("key: `"),
             "{}: {err}",
             case.display()
         );

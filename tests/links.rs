@@ -450,3 +450,28 @@ fn a_pipeline_file_links_all_its_projects_or_one_by_id() {
     // 1,000 MWh × (6/4 − 1) = 500 MWh = 1,800 GJ.
     close(amount.values().unwrap()[0], 1_800.0, 1e-9, "saved GJ");
 }
+
+#[test]
+fn the_screen_skips_linked_measures_and_lists_hand_written_ones() {
+    // linked-pv.yaml and handwritten-pv.yaml hold the same `generation` measure: only the
+    // hand-written one is a pv-grid candidate; the linked one already is project `town-pv`.
+    let linked = lcs_projects::screen::screen(&load(&fixture("linked-pv.yaml"))).unwrap();
+    assert!(linked.is_empty(), "{linked:?}");
+    let hand = lcs_projects::screen::screen(&load(&fixture("handwritten-pv.yaml"))).unwrap();
+    assert_eq!(hand.len(), 1);
+    assert_eq!(hand[0].measure, "town-pv.generation");
+    assert_eq!(hand[0].methodology, lcs_model::Methodology::PvGrid);
+    let out = lcs(&[
+        "projects".as_ref(),
+        "--screen".as_ref(),
+        fixture("linked-pv.yaml").as_os_str(),
+    ]);
+    assert!(
+        out.contains("no measure of `linked-pv` matches a methodology"),
+        "{out}"
+    );
+    assert!(
+        out.contains("already linked: project `town-pv` (pv-grid) in action S1"),
+        "{out}"
+    );
+}

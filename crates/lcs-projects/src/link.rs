@@ -106,10 +106,7 @@ impl fmt::Display for CapacityNote {
 
 /// The project or network a measure came from, as `project `id`` or `network `id``.
 fn linked_label(s: &Scenario, action: usize, measure: usize) -> Option<String> {
-    s.links
-        .iter()
-        .find(|l| l.action == action && l.measures.iter().any(|m| m.measure == measure))
-        .map(|l| l.label())
+    s.link_of(action, measure).map(|l| l.label())
 }
 
 /// The `divert` measures of the last evaluation in `ws` that ran below capacity, in

@@ -140,8 +140,27 @@ pub fn screen(scenario: &Path, draft: Option<&Path>) -> Result<(), Failure> {
     let s = load(&mut loader, scenario)?;
     let candidates =
         lcs_projects::screen::screen(&s).map_err(|e| Failure::Message(e.to_string()))?;
+    // Linked projects and networks are projects already: named, not screened.
+    let linked: Vec<String> = s
+        .links
+        .iter()
+        .map(|l| {
+            let what = match &l.linked {
+                lcs_model::link::Linked::Project(p) => format!(" ({})", p.methodology.name()),
+                lcs_model::link::Linked::Network(_) => String::new(),
+            };
+            format!(
+                "already linked: {}{what} in action {} (its measures are not screened)",
+                l.label(),
+                s.actions[l.action].id
+            )
+        })
+        .collect();
     if candidates.is_empty() {
         println!("no measure of `{}` matches a methodology", s.id);
+        for l in &linked {
+            println!("{l}");
+        }
         return Ok(());
     }
     let header: Vec<String> = [
@@ -176,6 +195,9 @@ pub fn screen(scenario: &Path, draft: Option<&Path>) -> Result<(), Failure> {
         .collect();
     println!("{}", table_with(&header, &rows, false));
     println!("estimate: the reference run against the reference with the one measure alone (no interaction with other actions)");
+    for l in &linked {
+        println!("{l}");
+    }
     if let Some(dir) = draft {
         let model_file = loader.sources.get(s.model.span.file).path.clone();
         let region = relative(dir, &model_file);
