@@ -462,7 +462,40 @@ fn report_pipeline_sheet_matches_lcs_projects() {
     }
     // The chart of lifetime reduction against cost per tonne, and the reconciliation.
     assert!(out.join("charts/pipeline-cost.png").is_file());
-    assert!(wb.worksheet_range("reconciliation-linked-projects").is_ok());
+    // Reconciliation rows from each project's first operating year (summary.csv `start`),
+    // and the causes explain the whole difference: `other` is 0.
+    let rec = wb
+        .worksheet_range("reconciliation-linked-projects")
+        .expect("reconciliation sheet");
+    let cell = |r: u32, c: u32| rec.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+    let header = (0..10)
+        .find(|r| cell(*r, 0) == Data::String("Project".into()))
+        .expect("header row");
+    let col = |name: &str| {
+        (0..20)
+            .find(|c| cell(header, *c) == Data::String(name.into()))
+            .unwrap_or_else(|| panic!("column {name}"))
+    };
+    let (year_col, other_col) = (col("Year"), col("other"));
+    let mut n = 0;
+    for r in header + 1..header + 40 {
+        let Data::String(name) = cell(r, 0) else {
+            break;
+        };
+        let start: f64 = rows
+            .iter()
+            .find(|row| row[1] == name)
+            .unwrap_or_else(|| panic!("{name} in summary.csv"))[4]
+            .parse()
+            .unwrap();
+        let Data::Float(year) = cell(r, year_col) else {
+            panic!("year of row {r}")
+        };
+        assert!(year >= start, "{name}: {year} before its start {start}");
+        assert_eq!(cell(r, other_col), Data::Float(0.0), "{name} {year}: other");
+        n += 1;
+    }
+    assert!(n >= 3, "{n} reconciliation rows");
     let _ = std::fs::remove_dir_all(&out);
     let _ = std::fs::remove_dir_all(&csv_dir);
 }

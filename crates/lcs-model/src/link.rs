@@ -474,10 +474,11 @@ pub(crate) fn project_measures(
                         Target::IncinerationElectricity,
                         "waste.incineration.electricity".into(),
                         Lever::Set {
+                            // Shown in MWh/t, as projects write it (values in base units).
                             value: values(
                                 vec![*e; n],
                                 Dimension::energy().div(&Dimension::mass()),
-                                "GJ/t",
+                                "MWh/t",
                                 span,
                             ),
                         },

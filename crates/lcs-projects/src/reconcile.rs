@@ -580,7 +580,18 @@ pub fn reconcile(s: &Scenario, years: &[i32]) -> Result<Reconciliation, Reconcil
                     set(Cause::Losses, loss);
                     set(Cause::NotInInventory, not_counted[i]);
                     set(Cause::Capacity, capped[i]);
-                    set(Cause::Other, solo_t - a.years[i].reduction_t - explained);
+                    // The rest, with the rounding of the sums above taken as 0 (below 1e-9
+                    // of the largest term), so that an explained difference shows as 0.
+                    let rest = solo_t - a.years[i].reduction_t - explained;
+                    let scale = solo_t.abs().max(a.years[i].reduction_t.abs()).max(1.0);
+                    set(
+                        Cause::Other,
+                        if rest.abs() <= 1e-9 * scale {
+                            0.0
+                        } else {
+                            rest
+                        },
+                    );
                 }
             }
             set(Cause::Interaction, shapley_t - solo_t);

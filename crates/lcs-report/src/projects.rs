@@ -197,7 +197,8 @@ pub fn reconciliation_rows(r: &Reconciliation) -> (Vec<String>, Vec<Vec<String>>
     (header, rows)
 }
 
-/// The reconciliation as a report table (`reconciliation`): one row per project and year,
+/// The reconciliation as a report table (`reconciliation`): one row per project and year
+/// from the project's first operating year (before it, every figure is 0 by construction),
 /// t CO2e.
 pub fn reconciliation_table(r: &Reconciliation) -> Result<Table, ReportError> {
     let mut b = TableBuilder::new();
@@ -212,7 +213,7 @@ pub fn reconciliation_table(r: &Reconciliation) -> Result<Table, ReportError> {
         .map(|c| (*c, b.number(&c.id().replace('_', " "))))
         .collect();
     for p in &r.projects {
-        for y in &p.years {
+        for y in p.years.iter().filter(|y| y.year >= p.appraisal.start) {
             b.push_text(
                 project,
                 p.appraisal
