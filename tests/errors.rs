@@ -163,6 +163,9 @@ const CASES: &[Case] = &[
     c("project-unknown-node", &["project.yaml:11:9", "unknown demand node `demand.industri`", "key: `parameters.node`", "did you mean `demand.industry`?"]),
     c("ecotown-unknown-inventory-path", &["ecotown.yaml:7:12", "`sources.ipu/clinker.activity` is not a source activity or a demand node's energy", "key: `inventory.clinker`", "did you mean `sources.ippu/clinker.activity`?"]),
     c("ecotown-unknown-facility-node", &["ecotown.yaml:5:43", "unknown demand node `demand.indstry`", "key: `facilities[1].node`", "did you mean `demand.industry`?"]),
+    c("ecotown-inventory-unsubstituted", &["ecotown.yaml:7:3", "no exchange substitutes `clinkr`", "key: `inventory.clinkr`", "did you mean `clinker`?"]),
+    c("ecotown-inventory-wrong-dimension", &["ecotown.yaml:15:43", "the activity of `sources.ippu/clinker.activity` is in t, but exchange `rdf-to-kiln` replaces `coal` in energy", "key: `exchanges[0].substitutes`"]),
+    c("ecotown-municipal-open-burning", &["ecotown.yaml:14:16", "a municipal by-product burnt in the open cannot be diverted", "key: `exchanges[0].municipal`", "`otherwise: landfill`"]),
     c("ecotown-inventory-needs-energy", &["ecotown.yaml:7:12", "`clinker` is not a fuel of the region model", "key: `inventory.clinker`", "energy:"]),
     c("use-of-a-fuel-no-leaf-uses", &["scenario.yaml:6:9", "measure `P1.1` of action `P1` adds 10 TJ of `diesel` but no leaf below uses it in 2025", "key: `actions[0].measures[0].target`"]),
     // ---- engine: composition-aware waste routes and wastewater (issue 10) ----
