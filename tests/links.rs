@@ -91,6 +91,16 @@ fn a_linked_pv_project_runs_like_the_hand_written_generation_measure() {
     assert_eq!((m.schedule.start, m.schedule.until), (2022, Some(2027)));
     assert_eq!(s.links.len(), 1);
     assert_eq!(s.links[0].measures[0].part, Part::Generation);
+    // `lcs compare` sees the linked measure as the hand-written one: same inputs, same outputs.
+    let out = lcs(&[
+        "compare".as_ref(),
+        fixture("handwritten-pv.yaml").as_os_str(),
+        fixture("linked-pv.yaml").as_os_str(),
+    ]);
+    assert!(
+        out.contains("inputs: no difference") && out.contains("outputs: no difference"),
+        "{out}"
+    );
 }
 
 #[test]
