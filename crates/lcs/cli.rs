@@ -211,6 +211,14 @@ pub enum Command {
         /// of the first scenario to each other scenario of its region in YEAR (default 2025).
         #[arg(long, value_name = "YEAR", num_args = 0..=1, default_missing_value = "2025")]
         decompose: Option<i32>,
+        /// Project files (`project:` or `projects:`) for the project pipeline section, beside
+        /// the projects the scenarios link.
+        #[arg(long, value_name = "FILE")]
+        projects: Vec<PathBuf>,
+        /// Eco-town network files for the eco-town section, beside the networks the
+        /// scenarios link.
+        #[arg(long, value_name = "FILE")]
+        ecotown: Vec<PathBuf>,
     },
     /// Split the change in emissions between two scenario-years into additive LMDI-I effects
     /// (activity, structure, intensity, fuel mix, emission factor, grid factor) and write
@@ -344,26 +352,35 @@ pub enum Command {
     },
     /// Appraise mitigation projects (JCM methodologies, economics): write DIR/projects.csv,
     /// DIR/summary.csv and DIR/committed_ch4.csv and print the pipeline; or, with
-    /// `--screen`, list a scenario's measures that a methodology could credit
+    /// `--screen`, list a scenario's measures that a methodology could credit; or, with
+    /// `--scenario`, reconcile the projects a scenario links with their contribution in it
     /// (docs/PROJECTS.md).
     Projects {
         /// Project files (`project:` or `projects:`).
-        #[arg(required_unless_present = "screen")]
+        #[arg(required_unless_present_any = ["screen", "scenario"])]
         files: Vec<PathBuf>,
-        /// Output folder.
-        #[arg(long, short, required_unless_present = "screen")]
+        /// Output folder (with `--scenario`: optional, for DIR/reconciliation.csv).
+        #[arg(long, short, required_unless_present_any = ["screen", "scenario"])]
         out: Option<PathBuf>,
         /// A scenario whose measures to screen for creditable projects.
-        #[arg(long, value_name = "SCENARIO", conflicts_with_all = ["files", "out"])]
+        #[arg(long, value_name = "SCENARIO", conflicts_with_all = ["files", "out", "scenario"])]
         screen: Option<PathBuf>,
+        /// A scenario whose linked projects to reconcile: each project's reduction by its
+        /// methodology beside its solo and Shapley contribution, the difference by cause.
+        #[arg(long, value_name = "SCENARIO", conflicts_with = "files")]
+        scenario: Option<PathBuf>,
+        /// With `--scenario`: the years to show (default: the first project's first and
+        /// last crediting year).
+        #[arg(long, value_delimiter = ',', requires = "scenario")]
+        years: Vec<i32>,
         /// With `--screen`: write each candidate as a draft project file into this folder.
         #[arg(long, value_name = "DIR", requires = "screen")]
         draft: Option<PathBuf>,
         /// Express every project's economics in this currency (`MYR`, `JPY`, `USD`, `EUR`)...
-        #[arg(long, requires = "price_year", conflicts_with = "screen")]
+        #[arg(long, requires = "price_year", conflicts_with_all = ["screen", "scenario"])]
         currency: Option<String>,
         /// ...at the prices of this year (both through data/economics, docs/ECONOMICS.md).
-        #[arg(long, requires = "currency", conflicts_with = "screen")]
+        #[arg(long, requires = "currency", conflicts_with_all = ["screen", "scenario"])]
         price_year: Option<i32>,
     },
     /// Marginal abatement cost curve: appraise every action's costs (investment, O&M and the

@@ -192,16 +192,18 @@ pub(crate) struct LeafPlan {
     pub first_entry: usize,
 }
 
-/// What an energy measure does (docs/EXTENSIONS.md, `save` and `switch`).
+/// What an energy measure does (docs/EXTENSIONS.md, `save`, `switch` and `use`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum EnergyLever {
     /// Removes the energy.
     Save,
     /// Replaces each GJ removed by `ratio` GJ of another fuel on the same leaf.
     Switch { ratio: f64 },
+    /// Adds the energy (`use`, the counterpart of `save`).
+    Use,
 }
 
-/// A `save` or `switch` measure on the final energy of the leaves below a node.
+/// A `save`, `switch` or `use` measure on the final energy of the leaves below a node.
 #[derive(Clone, Debug)]
 pub(crate) struct EnergyOp {
     pub op: usize,

@@ -29,6 +29,7 @@ mod costs;
 mod datafile;
 mod diag;
 pub mod ecotown;
+pub mod link;
 mod maps;
 mod model;
 mod paths;

@@ -4,6 +4,7 @@
 use crate::check_model::{finalize, fuel_resolver, read_model, share_map};
 use crate::datafile::{DataFileError, DataFiles};
 use crate::diag::Diagnostic;
+use crate::link::{LinkKind, LinkRequest};
 use crate::model::*;
 use crate::paths::{target_paths, PathInfo};
 use crate::read::{get, join, one_of, Reader, Want};
@@ -98,8 +99,9 @@ pub(crate) const SCENARIO_KEYS: [&str; 11] = [
     "adjust",
 ];
 /// The keys of an action.
-pub(crate) const ACTION_KEYS: [&str; 7] =
-    ["id", "name", "theme", "agency", "kpi", "measures", "cost"];
+pub(crate) const ACTION_KEYS: [&str; 9] = [
+    "id", "name", "theme", "agency", "kpi", "measures", "cost", "projects", "ecotown",
+];
 /// The top-level keys of a package file.
 pub(crate) const PACKAGE_KEYS: [&str; 4] = ["package", "name", "maps", "actions"];
 /// The keys of a scenario target (MODEL.md §10).
@@ -539,6 +541,7 @@ impl Loader {
         let mut actions: Vec<Action> = Vec::new();
         let mut targets: Vec<TargetSpec> = Vec::new();
         let mut pkg_errors: Diags = Vec::new();
+        let mut link_requests: Vec<LinkRequest> = Vec::new();
         for (_, node, dir) in &chain {
             let NodeKind::Map(items) = &node.kind else {
                 continue;
@@ -589,6 +592,10 @@ impl Loader {
                                             .unwrap_or_default(),
                                     };
                                     if let Some(a) = get(pi, "actions") {
+                                        let pdir = ppath
+                                            .parent()
+                                            .map(Path::to_path_buf)
+                                            .unwrap_or_default();
                                         read_actions(
                                             &mut pr,
                                             &model,
@@ -597,7 +604,9 @@ impl Loader {
                                             "actions",
                                             pid,
                                             Some(&ctx),
+                                            &pdir,
                                             &mut actions,
+                                            &mut link_requests,
                                         );
                                     }
                                 }
@@ -617,7 +626,9 @@ impl Loader {
                     "actions",
                     None,
                     None,
+                    dir,
                     &mut actions,
+                    &mut link_requests,
                 );
             }
             if let Some(t) = get(items, "targets") {
@@ -647,6 +658,15 @@ impl Loader {
         }
         let correlations =
             crate::uncertainty::resolve_correlations(&mut r, &uncertainty, &corr_raw);
+        // Linked projects and networks become measures of their actions (before costs and
+        // adjustments, which apply to them like to written measures).
+        let mut links = Vec::new();
+        if r.errors.is_empty() && pkg_errors.is_empty() && !link_requests.is_empty() {
+            let (l, errs) =
+                self.resolve_links(&model, model.span.file, &mut actions, link_requests);
+            links = l;
+            r.errors.extend(errs);
+        }
         // Economics: the last file of the chain that has the section; adjustments merged
         // root first, key by key.
         let mut economics = None;
@@ -693,6 +713,12 @@ impl Loader {
         if !r.errors.is_empty() {
             return Err(r.errors);
         }
+        crate::link::find_overlaps(&model, &actions, &mut links);
+        for l in &links {
+            for o in &l.overlaps {
+                r.warnings.push(crate::link::overlap_warning(l, o));
+            }
+        }
         let (_, leaf_node, _) = chain.last().expect("chain has at least one file");
         let NodeKind::Map(leaf_items) = &leaf_node.kind else {
             unreachable!("checked to be a mapping")
@@ -715,6 +741,7 @@ impl Loader {
             overrides,
             uncertainty,
             correlations,
+            links,
             economics,
             adjust,
             span: leaf_node.span,
@@ -1096,7 +1123,7 @@ pub(crate) const MEASURE_COMMON_KEYS: [&str; 9] = [
 ];
 
 /// The levers, in the order messages list them.
-pub(crate) const LEVERS: [&str; 8] = [
+pub(crate) const LEVERS: [&str; 9] = [
     "scale",
     "set",
     "add",
@@ -1105,6 +1132,7 @@ pub(crate) const LEVERS: [&str; 8] = [
     "divert",
     "save",
     "switch",
+    "use",
 ];
 
 /// The keys a lever adds to [`MEASURE_COMMON_KEYS`] (none for an unknown lever).
@@ -1116,7 +1144,7 @@ pub(crate) fn lever_keys(lever: &str) -> &'static [&'static str] {
         "shift" => &["from", "to", "amount"],
         "generation" => &["capacity", "capacity_factor", "generation", "degradation"],
         "divert" => &["from", "to", "mass", "types"],
-        "save" => &["fuel", "amount"],
+        "save" | "use" => &["fuel", "amount"],
         "switch" => &["from", "to", "amount", "ratio"],
         _ => &[],
     }
@@ -1196,7 +1224,9 @@ fn read_actions(
     path: &str,
     package: Option<String>,
     ctx: Option<&crate::maps::PackageCtx>,
+    dir: &Path,
     out: &mut Vec<Action>,
+    links: &mut Vec<LinkRequest>,
 ) {
     let Some(list) = r.seq(node, path, "actions") else {
         return;
@@ -1242,6 +1272,31 @@ fn read_actions(
                         measures.push(x);
                     }
                 }
+            }
+        }
+        for (k, kind) in [
+            ("projects", LinkKind::Project),
+            ("ecotown", LinkKind::Ecotown),
+        ] {
+            let Some(ln) = get(ai, k) else { continue };
+            let kp = join(&ap, k);
+            let Some(list) = r.strings(ln, &kp) else {
+                continue;
+            };
+            let nodes: Vec<&Node> = match &ln.kind {
+                NodeKind::Seq(s) => s.iter().collect(),
+                _ => vec![ln],
+            };
+            for (j, text) in list.iter().enumerate() {
+                let span = nodes.get(j).map(|x| x.span).unwrap_or(ln.span);
+                links.push(LinkRequest::new(
+                    out.len(),
+                    kind,
+                    text,
+                    dir,
+                    format!("{kp}[{j}]"),
+                    span,
+                ));
             }
         }
         out.push(Action {
@@ -1330,7 +1385,7 @@ fn read_measure(
                 Diagnostic::new(ln.span, format!("unknown lever `{lever_text}`"))
                     .at(join(mp, "lever"))
                     .expected(
-                        "`scale`, `set`, `add`, `shift`, `generation`, `divert`, `save` or `switch`",
+                        "`scale`, `set`, `add`, `shift`, `generation`, `divert`, `save`, `switch` or `use`",
                     )
                     .suggest(nearest(&lever_text, LEVERS)),
             );
@@ -1387,18 +1442,18 @@ fn read_measure(
         "shift" => target.is_share_map(),
         "set" => target != Target::Local && !energy,
         "divert" => target == Target::WasteRoutes,
-        "save" | "switch" => energy,
+        "save" | "switch" | "use" => energy,
         _ => !target.is_share_map() && target != Target::Local && !energy,
     };
     if !lever_fits {
         let hint = if target == Target::Local {
             "`electricity.local` takes the `generation` lever"
         } else if energy {
-            "`demand.<node>.energy` takes `save` or `switch`"
+            "`demand.<node>.energy` takes `save`, `switch` or `use`"
         } else if lever_text == "divert" {
             "`divert` applies to `waste.routes`"
-        } else if matches!(lever_text.as_str(), "save" | "switch") {
-            "`save` and `switch` apply to `demand.<node>.energy`"
+        } else if matches!(lever_text.as_str(), "save" | "switch" | "use") {
+            "`save`, `switch` and `use` apply to `demand.<node>.energy`"
         } else if target.is_share_map() {
             "a share map takes `shift` or `set` (with a map of shares)"
         } else {
@@ -1533,12 +1588,16 @@ fn read_measure(
         }
         "generation" => read_generation(r, mi, mp, m)?,
         "divert" => read_divert(r, model, mi, mp, m)?,
-        "save" => {
+        "save" | "use" => {
             let fnode = need(r, "fuel")?;
             let fuel = fuel_name(r, model, fnode, &join(mp, "fuel"))?;
             let an = need(r, "amount")?;
             let amount = energy_amount(r, an, &join(mp, "amount"))?;
-            Lever::Save { fuel, amount }
+            if lever_text == "use" {
+                Lever::Use { fuel, amount }
+            } else {
+                Lever::Save { fuel, amount }
+            }
         }
         _ => {
             // switch

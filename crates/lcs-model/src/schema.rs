@@ -779,6 +779,20 @@ fn scenario(d: &mut Map<String, Value>) {
                 ("kpi", text()),
                 ("measures", list_of(r("measure"))),
                 ("cost", r("cost")),
+                (
+                    "projects",
+                    with_doc(
+                        strings(),
+                        "Project files (`FILE` or `FILE#ID`) whose projects become measures of this action (docs/PROJECTS.md, \"Projects in scenarios\").",
+                    ),
+                ),
+                (
+                    "ecotown",
+                    with_doc(
+                        strings(),
+                        "Eco-town network files whose exchanges become measures of this action (docs/ECOTOWN.md).",
+                    ),
+                ),
             ],
             &["id"],
         ),
@@ -1025,6 +1039,13 @@ fn project(d: &mut Map<String, Value>) {
                     ("deposit", r("quantity")),
                     ("mcf_project", r("number")),
                     ("electricity", r("quantity")),
+                    (
+                        "node",
+                        with_doc(
+                            text(),
+                            "The demand node (`demand.<node>`) the project's measures act on when a scenario links it (docs/PROJECTS.md, \"Projects in scenarios\").",
+                        ),
+                    ),
                 ],
                 &[],
             ),
@@ -1212,8 +1233,27 @@ fn ecotown(d: &mut Map<String, Value>) {
                         "Material → the mass the facility produces per year.",
                     ),
                 ),
+                (
+                    "node",
+                    with_doc(
+                        text(),
+                        "The demand node (`demand.<node>`) whose final energy holds the facility's energy use, for the link into scenarios (docs/ECOTOWN.md).",
+                    ),
+                ),
             ],
             &["id"],
+        ),
+    );
+    put(
+        d,
+        "inventory_entry",
+        object(
+            vec![
+                ("target", text()),
+                ("fuel", pattern(NAME)),
+                ("energy", r("quantity")),
+            ],
+            &["target"],
         ),
     );
     put(
@@ -1285,6 +1325,13 @@ fn ecotown(d: &mut Map<String, Value>) {
                 ),
                 ("otherwise", one_of_names(&Otherwise::NAMES)),
                 ("economics", r("exchange_economics")),
+                (
+                    "municipal",
+                    with_doc(
+                        json!({ "type": "boolean" }),
+                        "The by-product is part of the region model's municipal waste (docs/ECOTOWN.md).",
+                    ),
+                ),
             ],
             &["id", "from", "to", "material", "mass", "otherwise"],
         ),
@@ -1297,6 +1344,16 @@ fn ecotown(d: &mut Map<String, Value>) {
             ("economics", r("network_economics")),
             ("facilities", list_of(r("facility"))),
             ("exchanges", list_of(r("exchange"))),
+            (
+                "inventory",
+                with_doc(
+                    map_of(
+                        json!({ "anyOf": [text(), r("inventory_entry")] }),
+                        "^.+$",
+                    ),
+                    "Substituted material → the model quantity that makes it (`sources.<path>.activity` or `demand.<node>.energy`), for the link into scenarios (docs/ECOTOWN.md).",
+                ),
+            ),
         ],
         &["ecotown", "region", "facilities"],
     );
@@ -1438,6 +1495,10 @@ fn reader_keys() -> Vec<(String, Vec<String>)> {
         (format!("{d}/target"), plain(&TARGET_KEYS)),
         (format!("{d}/uncertainty"), plain(&UNCERTAINTY_KEYS)),
         (format!("{d}/correlation"), plain(&CORRELATION_KEYS)),
+        (
+            format!("{d}/inventory_entry"),
+            plain(&crate::ecotown::INVENTORY_ENTRY_KEYS),
+        ),
         (format!("{d}/cost"), plain(&crate::costs::COST_KEYS)),
         (
             format!("{d}/scenario_economics"),

@@ -9,6 +9,7 @@ mod decompose;
 mod ecotown;
 mod ensemble;
 mod init;
+mod links;
 mod macc;
 mod merge;
 mod paths;
@@ -108,8 +109,17 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             compare_to,
             dpi,
             decompose,
+            projects,
+            ecotown,
         } => report::run(
-            &scenarios, &out, &years, &format, compare_to, dpi, decompose,
+            &scenarios,
+            &out,
+            &years,
+            &format,
+            compare_to,
+            dpi,
+            decompose,
+            &report::Extra { projects, ecotown },
         ),
         Command::Decompose {
             a,
@@ -194,9 +204,12 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             draft,
             currency,
             price_year,
-        } => match screen {
-            Some(s) => projects::screen(&s, draft.as_deref()),
-            None => {
+            scenario,
+            years,
+        } => match (screen, scenario) {
+            (Some(s), _) => projects::screen(&s, draft.as_deref()),
+            (None, Some(s)) => projects::reconcile(&s, &years, out.as_deref()),
+            (None, None) => {
                 let basis = currency
                     .zip(price_year)
                     .map(|(c, y)| lcs_econ::Basis::new(c, y));
@@ -345,6 +358,7 @@ pub fn run_error(s: &Scenario, e: &RunError) -> Diagnostic {
             .note(format!("target: `{}`", m.target_path))
             .note(match e.problem {
                 lcs_engine::Problem::EnergyShortfall { .. } => "a `save` or `switch` can take at most the final energy of its fuel that the leaves below its node use in the year (docs/EXTENSIONS.md)",
+                lcs_engine::Problem::NothingToSpread { .. } => "a `use` spreads its energy over the leaves below its node in proportion to their use of the fuel, so some leaf must use it in the year (docs/EXTENSIONS.md)",
                 _ => "a measure may not make a share negative, a share map stop summing to 1, or an intensity or activity negative (MODEL.md §9)",
             })
         }

@@ -49,6 +49,14 @@ fn format_of(f: ReportFormat) -> Format {
 /// Orderings used to estimate Shapley values above the exact limit.
 const SAMPLED_ORDERINGS: usize = 1000;
 
+/// Files for the report's extra sections.
+pub struct Extra {
+    /// Project files for the pipeline section.
+    pub projects: Vec<PathBuf>,
+    /// Network files for the eco-town section.
+    pub ecotown: Vec<PathBuf>,
+}
+
 pub fn run(
     files: &[PathBuf],
     out: &Path,
@@ -57,9 +65,36 @@ pub fn run(
     compare_to: Option<String>,
     dpi: u32,
     decompose_year: Option<i32>,
+    extra: &Extra,
 ) -> Result<(), Failure> {
-    let (loader, scenarios) = load_all(files)?;
+    let (mut loader, scenarios) = load_all(files)?;
     check_years(&scenarios, years, "report year")?;
+    // Extra files are checked before any work starts.
+    let mut extra_projects = Vec::new();
+    let mut extra_networks = Vec::new();
+    let mut failed = false;
+    for f in &extra.projects {
+        match loader.load_projects(f) {
+            Ok(p) => extra_projects.extend(p),
+            Err(d) => {
+                crate::render::report(&d, &loader.sources);
+                failed = true;
+            }
+        }
+    }
+    for f in &extra.ecotown {
+        match loader.load_ecotown(f) {
+            Ok(n) => extra_networks.push(n),
+            Err(d) => {
+                crate::render::report(&d, &loader.sources);
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        return Err(Failure::Reported);
+    }
+    let mut link_notes: Vec<String> = Vec::new();
     let progress = bar();
     progress.start("running scenarios", 3 * scenarios.len() as u64);
     let mut runs = Vec::new();
@@ -72,6 +107,12 @@ pub fn run(
         }
         let reference = run_reference(&c).map_err(|e| report_run_error(&loader, s, &e))?;
         let targets = evaluate_targets(s, &c, &ws, &reference);
+        for n in lcs_projects::link::capacity_notes(s, &c, &ws) {
+            link_notes.push(format!("{}: {n}", s.id));
+        }
+        for n in lcs_projects::link::overlap_notes(s) {
+            link_notes.push(format!("{}: {n}", s.id));
+        }
         progress.advance(&format!("{}: sequential attribution", s.id));
         let attribution_failed = |e: AttributionError| match e {
             AttributionError::Run(e) => Err(report_run_error(&loader, s, &e)),
@@ -141,6 +182,22 @@ pub fn run(
             report.push_section(section).map_err(message)?;
         }
     }
+    let milestones = if options.years.is_empty() {
+        lcs_report::default_years(&runs)
+    } else {
+        options.years.clone()
+    };
+    for section in super::links::sections(
+        &scenarios,
+        &extra_projects,
+        &extra_networks,
+        &milestones,
+        &link_notes,
+        dpi,
+    )? {
+        report.push_section(section).map_err(message)?;
+    }
+    report.notes.extend(link_notes);
     let all: Vec<&lcs_model::Scenario> = scenarios.iter().collect();
     let info = run_info("report", lcs_report::manifest::OutKind::Dir, &loader, &all);
     let written = report
