@@ -89,6 +89,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "lcs-serve",
+        &[
+            "lcs-units",
+            "lcs-factors",
+            "lcs-levers",
+            "lcs-econ",
+            "lcs-model",
+            "lcs-engine",
+            "lcs-costs",
+            "lcs-uncertainty",
+        ],
+    ),
+    (
         "lcs",
         &[
             "lcs-units",
@@ -102,6 +115,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "lcs-costs",
             "lcs-report",
             "lcs-uncertainty",
+            "lcs-serve",
         ],
     ),
 ];
@@ -116,6 +130,8 @@ const RESTRICTED: &[(&str, &[&str])] = &[
     ("miette", &["lcs"]),
     ("indicatif", &["lcs"]),
     ("ctrlc", &["lcs"]),
+    ("axum", &["lcs-serve"]),
+    ("tokio", &["lcs-serve"]),
 ];
 
 /// (package, [(dependency, kind)]) of every workspace member.
