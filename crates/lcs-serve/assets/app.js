@@ -327,7 +327,7 @@ function niceTicks(lo, hi, n = 5) {
 // A frame with x = years and y = [lo, hi]; returns scale functions.
 function frame(svg, years, lo, hi, w = 760, hgt = 300) {
   svg.textContent = "";
-  const m = { l: 58, r: 12, t: 10, b: 24 };
+  const m = { l: 58, r: 22, t: 10, b: 24 };
   const ticks = niceTicks(lo, hi);
   lo = Math.min(lo, ticks[0]);
   hi = Math.max(hi, ticks[ticks.length - 1]);
@@ -364,7 +364,7 @@ function drawPathway(e) {
   const all = [...p.reference, ...p.scenario, ...p.current];
   if (band) all.push(...band.p5.filter((v) => v !== null), ...band.p95.filter((v) => v !== null));
   for (const t of e.targets) if (t.threshold_kt !== null) all.push(t.threshold_kt);
-  const f = frame(svg, years, Math.min(0, ...all), Math.max(...all));
+  const f = frame(svg, years, Math.min(0, ...all), Math.max(...all), 760, 260);
   if (band) {
     let d = "";
     years.forEach((yr, i) => { if (band.p95[i] !== null) d += (d ? "L" : "M") + f.x(yr) + "," + f.y(band.p95[i]); });
@@ -417,7 +417,7 @@ function drawWedges(e) {
     return layer;
   });
   const all = [...ref, ...cur, ...layers.flatMap((l) => l.upper)];
-  const f = frame(svg, years, Math.min(0, ...all), Math.max(...all));
+  const f = frame(svg, years, Math.min(0, ...all), Math.max(...all), 760, 220);
   layers.forEach((l, k) => {
     let d = "";
     years.forEach((yr, i) => { d += (d ? "L" : "M") + f.x(yr).toFixed(2) + "," + f.y(l.upper[i]).toFixed(2); });
@@ -452,11 +452,11 @@ function drawSectors(e) {
   const rows = e.sectors.map((s) => ({ name: s.name, cur: s.current[yi], ref: s.reference[yi] }));
   const vals = rows.flatMap((r) => [r.cur, r.ref]);
   const lo = Math.min(0, ...vals), hi = Math.max(0, ...vals);
-  const W = 380, L = 110, R = 46, top = 6, rowH = Math.min(30, (250 - top) / Math.max(1, rows.length));
+  const W = 380, L = 128, R = 46, top = 6, rowH = Math.min(30, (250 - top) / Math.max(1, rows.length));
   const x = (v) => L + ((v - lo) / (hi - lo || 1)) * (W - L - R);
   rows.forEach((r, k) => {
     const y0 = top + k * rowH;
-    svg.append(sv("text", { x: L - 6, y: y0 + rowH / 2 + 4, "text-anchor": "end" }, r.name.length > 18 ? r.name.slice(0, 17) + "…" : r.name));
+    svg.append(sv("text", { x: L - 6, y: y0 + rowH / 2 + 4, "text-anchor": "end" }, r.name.length > 19 ? r.name.slice(0, 18) + "…" : r.name));
     const bar = (v, off, cls, color) => {
       const x1 = x(Math.min(0, v)), x2 = x(Math.max(0, v));
       svg.append(sv("rect", { x: x1, y: y0 + off, width: Math.max(0.5, x2 - x1), height: rowH * 0.36, fill: color, class: cls }));
