@@ -207,6 +207,39 @@ pub enum Command {
         /// Resolution of the PNG charts (8 inches wide: 300 dpi gives 2400 pixels).
         #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(72..=1200))]
         dpi: u32,
+        /// Add an LMDI decomposition of the first scenario from its base year to YEAR, and
+        /// of the first scenario to each other scenario of its region in YEAR (default 2025).
+        #[arg(long, value_name = "YEAR", num_args = 0..=1, default_missing_value = "2025")]
+        decompose: Option<i32>,
+    },
+    /// Split the change in emissions between two scenario-years into additive LMDI-I effects
+    /// (activity, structure, intensity, fuel mix, emission factor, grid factor) and write
+    /// FILE.csv (`effect,sector,value,unit`) with a waterfall chart beside it
+    /// (docs/DECOMPOSITION.md).
+    Decompose {
+        /// The start: a scenario file, optionally `:YEAR` (default: its base year).
+        a: String,
+        /// The end: a scenario file, optionally `:YEAR` (default: A's year for another file,
+        /// the end year for the same file).
+        b: String,
+        /// Output CSV file; the chart is written beside it as .svg and .png.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// A node of A decomposed as a node of B where the structures differ, `A_PATH=B_PATH`
+        /// (`demand.<node>`, `waste`, `sources.<path>`); repeatable.
+        #[arg(long = "map", value_name = "A_PATH=B_PATH")]
+        maps: Vec<String>,
+        /// Convert activities in different currencies to this currency (market rates of
+        /// data/economics at `--price-year`; each model's money at its base year's prices).
+        #[arg(long)]
+        currency: Option<String>,
+        /// Price year of `--currency`.
+        #[arg(long, default_value_t = 2015)]
+        price_year: i32,
+        /// Decompose the totals by the Kaya identity instead, from the drivers
+        /// `POPULATION,GDP`: population, GDP per person, energy per GDP, emissions per energy.
+        #[arg(long, value_name = "POPULATION,GDP")]
+        kaya: Option<String>,
     },
     /// Print the differences of inputs (after inheritance) and outputs of two scenarios.
     #[command(

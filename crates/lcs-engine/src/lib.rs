@@ -37,6 +37,7 @@
 
 pub mod adjust;
 mod attribution;
+mod breakdown;
 mod compile;
 mod demand;
 mod drivers;
@@ -53,6 +54,9 @@ mod waste_section;
 pub mod wastewater;
 
 pub use attribution::{attribute, Attribution, AttributionError, Method, MAX_SHAPLEY_ACTIONS};
+pub use breakdown::{
+    breakdown, Breakdown, LeafBreakdown, LeafFuel, SourceBreakdown, WasteBreakdown,
+};
 pub use compile::compile;
 pub use eval::{
     diversions, elec_row, evaluate, evaluate_with, grid_factor_co2e, waste_row, wastewater_row,

@@ -181,6 +181,8 @@ pub(crate) struct OpInfo {
 /// A leaf of the demand tree with its slots and per-fuel entries.
 #[derive(Clone, Debug)]
 pub(crate) struct LeafPlan {
+    /// The node's index in the model (read by `breakdown`).
+    pub node: usize,
     pub activity: usize,
     pub intensity: usize,
     /// One entry per fuel the leaf can use: (run fuel index, fuel share slot, combo).
@@ -415,6 +417,8 @@ pub struct Compiled {
     pub(crate) dirty: Vec<(usize, usize)>,
     /// The most share-map items any step holds in per-year scratch (sizes the workspace).
     pub(crate) max_map_items: usize,
+    /// Activity slot of every demand node, in model order (read by `breakdown`).
+    pub(crate) node_activity: Vec<usize>,
 }
 
 /// Names used when writing results.

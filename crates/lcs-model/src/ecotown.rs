@@ -330,6 +330,7 @@ impl Loader {
             e
         })?;
         let mut r = reader_for(&region);
+        r.data = self.data.clone();
         let facilities = read_facilities(&mut r, items, node.span);
         let exchanges = read_exchanges(&mut r, &region, &facilities, items);
         let economics = read_network_economics(&mut r, items, &exchanges);

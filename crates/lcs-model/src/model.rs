@@ -20,6 +20,9 @@ pub struct Series {
     pub unit_text: Option<String>,
     /// Where it was defined.
     pub span: Span,
+    /// The data file rows it was read from, when it was read from a data file
+    /// (docs/EXTENSIONS.md, "Series from data files").
+    pub provenance: Option<Box<crate::datafile::Provenance>>,
 }
 
 /// How a series' values are obtained.

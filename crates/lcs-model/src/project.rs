@@ -629,6 +629,7 @@ impl Loader {
             }
         };
         let mut r2 = reader_for(&model);
+        r2.data = self.data.clone();
         r2.errors = std::mem::take(&mut r.errors);
         let mut c = Ctx {
             r: r2,

@@ -2,6 +2,7 @@
 //! overrides, packages, inline actions, measures and targets.
 
 use crate::check_model::{finalize, fuel_resolver, read_model, share_map};
+use crate::datafile::{DataFileError, DataFiles};
 use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::paths::{target_paths, PathInfo};
@@ -69,6 +70,9 @@ pub enum Checked {
 pub struct Loader {
     /// Every file read so far.
     pub sources: Sources,
+    /// The data files named by the files read so far (docs/EXTENSIONS.md, "Series from data
+    /// files").
+    pub(crate) data: DataFiles,
     /// The warnings of every successful load so far, each once (a model shared by several
     /// scenarios reports its warnings once), in the order found.
     pub warnings: Vec<Diagnostic>,
@@ -97,7 +101,7 @@ pub(crate) const SCENARIO_KEYS: [&str; 11] = [
 pub(crate) const ACTION_KEYS: [&str; 7] =
     ["id", "name", "theme", "agency", "kpi", "measures", "cost"];
 /// The top-level keys of a package file.
-pub(crate) const PACKAGE_KEYS: [&str; 3] = ["package", "name", "actions"];
+pub(crate) const PACKAGE_KEYS: [&str; 4] = ["package", "name", "maps", "actions"];
 /// The keys of a scenario target (MODEL.md §10).
 pub(crate) const TARGET_KEYS: [&str; 7] = [
     "id",
@@ -229,7 +233,9 @@ impl Loader {
                 "the file's lines are not shown: it is not a scenario-language file",
             )]);
         }
-        Ok((id, node?))
+        let node = node?;
+        self.read_data_files(id, &node);
+        Ok((id, node))
     }
 
     /// The key path of the value around a byte offset (for errors found before parsing,
@@ -239,6 +245,13 @@ impl Loader {
         let text = &self.sources.get(id).text;
         let before = text.get(..offset).unwrap_or_default();
         yaml::last_key_path(before).unwrap_or_else(|| TOP_LEVEL.to_string())
+    }
+
+    /// Reads a data file's bytes (a CSV file or a workbook named by a series' `from:`,
+    /// docs/EXTENSIONS.md): only a regular file of at most
+    /// [`crate::MAX_DATA_FILE_BYTES`]. Tables are built from the bytes in `datafile`.
+    pub(crate) fn read_data(&self, path: &Path) -> Result<Vec<u8>, DataFileError> {
+        crate::datafile::read_bytes(path)
     }
 
     /// The kind of a parsed file, from its top-level key.
@@ -291,7 +304,7 @@ impl Loader {
                 .expected("a file with `region:`")])
             }
         }
-        let (mut model, r) = read_model(&node)?;
+        let (mut model, r) = read_model(&node, &self.data)?;
         self.keep_warnings(r.warnings);
         let errs = finalize(&mut model);
         if errs.is_empty() {
@@ -333,6 +346,7 @@ impl Loader {
             end_year: 2200,
             drivers: Vec::new(),
             bad_drivers: Vec::new(),
+            data: self.data.clone(),
         };
         let items = r
             .map(node, "", &PACKAGE_KEYS)
@@ -493,7 +507,7 @@ impl Loader {
             )
             .at("model")]);
         }
-        let (mut model, mut r) = read_model(&mnode)?;
+        let (mut model, mut r) = read_model(&mnode, &self.data)?;
         // Overrides, root first; a later one replaces an earlier one for the same path.
         let mut overrides: Vec<(String, Span)> = Vec::new();
         for (_, node, _) in &chain {
@@ -563,10 +577,17 @@ impl Loader {
                                     continue;
                                 }
                                 let mut pr = reader_for(&model);
+                                pr.data = self.data.clone();
                                 if let Some(pi) = pr.map(&pnode, "", &PACKAGE_KEYS) {
                                     let pid = get(pi, "package")
                                         .and_then(|x| pr.id(x, "package"))
                                         .map(str::to_string);
+                                    let ctx = crate::maps::PackageCtx {
+                                        id: pid.clone().unwrap_or_default(),
+                                        maps: get(pi, "maps")
+                                            .map(|m| crate::maps::read(&mut pr, m))
+                                            .unwrap_or_default(),
+                                    };
                                     if let Some(a) = get(pi, "actions") {
                                         read_actions(
                                             &mut pr,
@@ -575,6 +596,7 @@ impl Loader {
                                             a,
                                             "actions",
                                             pid,
+                                            Some(&ctx),
                                             &mut actions,
                                         );
                                     }
@@ -587,7 +609,16 @@ impl Loader {
                 }
             }
             if let Some(a) = get(items, "actions") {
-                read_actions(&mut r, &model, &paths, a, "actions", None, &mut actions);
+                read_actions(
+                    &mut r,
+                    &model,
+                    &paths,
+                    a,
+                    "actions",
+                    None,
+                    None,
+                    &mut actions,
+                );
             }
             if let Some(t) = get(items, "targets") {
                 if let Some(list) = r.seq(t, "targets", "targets") {
@@ -716,10 +747,12 @@ pub(crate) fn bare_reader() -> Reader {
         end_year: 0,
         drivers: Vec::new(),
         bad_drivers: Vec::new(),
+        data: DataFiles::default(),
     }
 }
 
-/// A reader in a checked model's context (units, years, drivers).
+/// A reader in a checked model's context (units, years, drivers); its `data` is empty until
+/// the caller gives it the loader's.
 pub(crate) fn reader_for(model: &Model) -> Reader {
     Reader {
         errors: Vec::new(),
@@ -733,6 +766,7 @@ pub(crate) fn reader_for(model: &Model) -> Reader {
             .map(|d| (d.name.clone(), d.series.dim.clone()))
             .collect(),
         bad_drivers: Vec::new(),
+        data: DataFiles::default(),
     }
 }
 
@@ -1161,6 +1195,7 @@ fn read_actions(
     node: &Node,
     path: &str,
     package: Option<String>,
+    ctx: Option<&crate::maps::PackageCtx>,
     out: &mut Vec<Action>,
 ) {
     let Some(list) = r.seq(node, path, "actions") else {
@@ -1202,7 +1237,7 @@ fn read_actions(
             if let Some(ml) = r.seq(ms, &join(&ap, "measures"), "measures") {
                 for (j, m) in ml.iter().enumerate() {
                     if let Some(x) =
-                        read_measure(r, model, paths, m, &format!("{ap}.measures[{j}]"))
+                        read_measure(r, model, paths, m, &format!("{ap}.measures[{j}]"), ctx)
                     {
                         measures.push(x);
                     }
@@ -1278,6 +1313,7 @@ fn read_measure(
     paths: &[PathInfo],
     m: &Node,
     mp: &str,
+    ctx: Option<&crate::maps::PackageCtx>,
 ) -> Option<Measure> {
     // The lever decides which keys are allowed.
     let lever_text = match &m.kind {
@@ -1325,7 +1361,13 @@ fn read_measure(
         );
         return None;
     }
-    let info = find_path(r, paths, &ttext, tn.span, &tp)?.clone();
+    let (info, mapped) = crate::maps::resolve(r, paths, &ttext, tn.span, &tp, &id, ctx)?;
+    let info = info.clone();
+    // A value for a target reached through the package's `maps` keeps the mapped path's unit.
+    let value = |r: &mut Reader, nd: &Node, path: &str| match &mapped {
+        Some(mp) => crate::maps::mapped_value(r, nd, path, &info, mp, &id, ctx),
+        None => r.series(nd, path, &Want::Dim(info.dim.clone()), false),
+    };
     let target = info.target.clone();
     let energy = matches!(target, Target::Energy(_));
     let by_type = model.waste.as_ref().is_some_and(|w| w.by_type);
@@ -1387,7 +1429,7 @@ fn read_measure(
                 if matches!(target, Target::LocalCapacity(_)) {
                     r.power(nd, &ap, "a capacity")?
                 } else {
-                    r.series(nd, &ap, &Want::Dim(info.dim.clone()), false)?
+                    value(r, nd, &ap)?
                 }
             },
         },
@@ -1440,7 +1482,7 @@ fn read_measure(
                 if matches!(target, Target::LocalCapacity(_)) {
                     r.power(nd, &vp, "a capacity")?
                 } else {
-                    r.series(nd, &vp, &Want::Dim(info.dim.clone()), false)?
+                    value(r, nd, &vp)?
                 }
             },
         },

@@ -153,9 +153,29 @@ fn waste_types() -> Vec<&'static str> {
     WasteType::ALL.iter().map(|t| t.name()).collect()
 }
 
+/// A series read from a data file (docs/EXTENSIONS.md, "Series from data files"): the keys
+/// of `datafile::DATA_KEYS`.
+fn data_series() -> Value {
+    let props: Vec<(&str, Value)> = crate::datafile::DATA_KEYS
+        .iter()
+        .map(|k| {
+            let v = match *k {
+                "interp" => json!({ "enum": ["linear", "step", "cagr"] }),
+                "from" => json!({ "type": "string", "description": "A `.csv` file or an `.xlsx`/`.xlsm` workbook, relative to this file's folder." }),
+                _ => json!({ "type": "string" }),
+            };
+            (*k, v)
+        })
+        .collect();
+    let mut o = object(props, &["from"]);
+    o["oneOf"] = json!([{ "required": ["column"] }, { "required": ["item"] }]);
+    o
+}
+
 /// The `$defs` shared by the file kinds.
 fn defs() -> Map<String, Value> {
     let mut d = Map::new();
+    put(&mut d, "data_series", data_series());
     values(&mut d);
     model(&mut d);
     scenario(&mut d);
@@ -223,8 +243,8 @@ fn values(d: &mut Map<String, Value>) {
         d,
         "series",
         with_doc(
-            json!({ "anyOf": [r("quantity"), r("series_object")] }),
-            "A series (MODEL.md §3): a constant, `points`, `base` with `growth`, or `expr`.",
+            json!({ "anyOf": [r("quantity"), r("series_object"), r("data_series")] }),
+            "A series (MODEL.md §3): a constant, `points`, `base` with `growth`, or `expr`; or read from a data file (`from` with `column` or `item`, docs/EXTENSIONS.md).",
         ),
     );
     put(
@@ -892,6 +912,13 @@ fn scenario(d: &mut Map<String, Value>) {
                 vec![
                     ("package", text()),
                     ("name", text()),
+                    (
+                        "maps",
+                        with_doc(
+                            json!({ "type": "object", "additionalProperties": { "type": "string" } }),
+                            "Path mappings for other regions' models: a path prefix of this package's targets → the prefix it becomes where the original does not exist (docs/EXTENSIONS.md, \"Package path mappings\").",
+                        ),
+                    ),
                     ("actions", r("actions")),
                 ],
                 &["package"],
@@ -1357,6 +1384,10 @@ fn reader_keys() -> Vec<(String, Vec<String>)> {
     vec![
         // Values
         (format!("{d}/series_object"), plain(&SERIES_KEYS)),
+        (
+            format!("{d}/data_series"),
+            plain(&crate::datafile::DATA_KEYS),
+        ),
         (format!("{d}/driver_activity"), plain(&ACTIVITY_KEYS)),
         // Model
         (format!("{d}/model"), plain(&MODEL_KEYS)),
@@ -1463,6 +1494,26 @@ mod tests {
             .keys()
             .cloned()
             .collect()
+    }
+
+    #[test]
+    fn the_data_series_form_has_every_key_the_reader_accepts() {
+        let s = schema();
+        let forms = s["$defs"]["series"]["anyOf"]
+            .as_array()
+            .expect("series alternatives");
+        assert!(
+            forms.contains(&r("data_series")),
+            "a series may be read from a data file"
+        );
+        let data = &s["$defs"]["data_series"];
+        let props = data["properties"].as_object().expect("properties");
+        let mut keys: Vec<&str> = props.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        let mut want = crate::datafile::DATA_KEYS.to_vec();
+        want.sort_unstable();
+        assert_eq!(keys, want);
+        assert_eq!(data["additionalProperties"], json!(false));
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub const DEFAULT_DPI: u32 = 300;
 /// The logical chart is 8 in wide at this resolution.
 const LOGICAL_DPI: f64 = 150.0;
 /// Width of the legend panel on the right.
-const LEGEND_W: u32 = 340;
+pub(crate) const LEGEND_W: u32 = 340;
 /// Most wedges drawn one per action; above, actions are grouped by theme.
 const MAX_WEDGES: usize = 16;
 /// Legend font size and line height (logical px).
@@ -247,7 +247,7 @@ pub fn line_style(i: usize) -> (Rgb, Dash, Mark) {
 }
 
 /// Conventional colours for common fuels; others take the palette.
-fn fuel_color(name: &str, i: usize) -> Rgb {
+pub(crate) fn fuel_color(name: &str, i: usize) -> Rgb {
     match name {
         "electricity" => (240, 190, 40),
         "natural_gas" => (70, 120, 170),
@@ -263,7 +263,7 @@ fn fuel_color(name: &str, i: usize) -> Rgb {
     }
 }
 
-fn rgb(c: Rgb) -> RGBColor {
+pub(crate) fn rgb(c: Rgb) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
 }
 
@@ -307,7 +307,7 @@ fn legend_lines(labels: &[String]) -> Vec<Vec<String>> {
     labels.iter().map(|l| wrap(l, LEGEND_FONT, width)).collect()
 }
 
-fn legend_height(labels: &[String], notes: &[String]) -> f64 {
+pub(crate) fn legend_height(labels: &[String], notes: &[String]) -> f64 {
     let items: f64 = legend_lines(labels)
         .iter()
         .map(|l| l.len().max(1) as f64 * LEGEND_LINE + 6.0)
@@ -397,11 +397,11 @@ pub(crate) fn encode_png(rgb: &[u8], width: u32, height: u32, dpi: u32) -> Resul
     Ok(out)
 }
 
-fn px(v: f64, k: f64) -> i32 {
+pub(crate) fn px(v: f64, k: f64) -> i32 {
     (v * k).round() as i32
 }
 
-fn err_of<E>(e: DrawingAreaErrorKind<E>) -> String
+pub(crate) fn err_of<E>(e: DrawingAreaErrorKind<E>) -> String
 where
     E: std::error::Error + Send + Sync,
 {
@@ -409,7 +409,7 @@ where
 }
 
 /// Draws the legend panel: swatches and wrapped labels, then notes.
-fn draw_legend<DB: DrawingBackend>(
+pub(crate) fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     k: f64,
     items: &[(String, Swatch)],
@@ -473,7 +473,7 @@ fn draw_legend<DB: DrawingBackend>(
 }
 
 /// A legend entry's swatch.
-enum Swatch {
+pub(crate) enum Swatch {
     Fill(Rgb, f64),
     Line(Rgb, Dash, Mark),
     Marker(Rgb, bool),
@@ -570,7 +570,7 @@ fn draw_mark<DB: DrawingBackend>(
 }
 
 /// The value range that shows every value (from 0 unless something is negative).
-fn fit_range(values: impl Iterator<Item = f64>, low_marker: bool) -> (f64, f64) {
+pub(crate) fn fit_range(values: impl Iterator<Item = f64>, low_marker: bool) -> (f64, f64) {
     let mut lo = 0.0f64;
     let mut hi = 0.0f64;
     for v in values.filter(|v| v.is_finite()) {

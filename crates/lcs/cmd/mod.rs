@@ -5,6 +5,7 @@ mod attribute;
 mod bench;
 mod compare;
 mod completions;
+mod decompose;
 mod ecotown;
 mod ensemble;
 mod init;
@@ -107,7 +108,27 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             format,
             compare_to,
             dpi,
-        } => report::run(&scenarios, &out, &years, &format, compare_to, dpi),
+            decompose,
+        } => report::run(
+            &scenarios, &out, &years, &format, compare_to, dpi, decompose,
+        ),
+        Command::Decompose {
+            a,
+            b,
+            out,
+            maps,
+            currency,
+            price_year,
+            kaya,
+        } => decompose::run(&decompose::Decompose {
+            a,
+            b,
+            out,
+            maps,
+            currency,
+            price_year,
+            kaya,
+        }),
         Command::Compare { a, b, top, out } => compare::run(&a, &b, top, out.as_deref()),
         Command::Ensemble {
             scenario,
@@ -281,7 +302,8 @@ pub fn targets_gate(fail_on_missed: bool, missed: Vec<String>) -> Result<(), Fai
 }
 
 /// Loads several scenarios (every file's problems are reported) and checks that their ids
-/// are unique within the run.
+/// are unique within each region of the run (scenarios of different models may share an id:
+/// results keep their `region` column).
 pub fn load_all(files: &[std::path::PathBuf]) -> Result<(Loader, Vec<Scenario>), Failure> {
     let mut loader = Loader::new();
     let mut scenarios: Vec<Scenario> = Vec::new();
@@ -296,10 +318,13 @@ pub fn load_all(files: &[std::path::PathBuf]) -> Result<(Loader, Vec<Scenario>),
         return Err(Failure::Reported);
     }
     for (i, s) in scenarios.iter().enumerate() {
-        if scenarios[..i].iter().any(|t| t.id == s.id) {
+        if scenarios[..i]
+            .iter()
+            .any(|t| t.id == s.id && t.model.region_id == s.model.region_id)
+        {
             return Err(Failure::Message(format!(
-                "scenario id `{}` is used by two files in this run",
-                s.id
+                "scenario id `{}` of region `{}` is used by two files in this run",
+                s.id, s.model.region_id
             )));
         }
     }

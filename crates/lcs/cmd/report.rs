@@ -56,15 +56,20 @@ pub fn run(
     formats: &[ReportFormat],
     compare_to: Option<String>,
     dpi: u32,
+    decompose_year: Option<i32>,
 ) -> Result<(), Failure> {
     let (loader, scenarios) = load_all(files)?;
     check_years(&scenarios, years, "report year")?;
     let progress = bar();
     progress.start("running scenarios", 3 * scenarios.len() as u64);
     let mut runs = Vec::new();
+    let mut breakdowns = Vec::new();
     for s in &scenarios {
         let c = compile(s)?;
         let ws = run_all(&c).map_err(|e| report_run_error(&loader, s, &e))?;
+        if decompose_year.is_some() {
+            breakdowns.push(lcs_engine::breakdown(s, &c, &ws));
+        }
         let reference = run_reference(&c).map_err(|e| report_run_error(&loader, s, &e))?;
         let targets = evaluate_targets(s, &c, &ws, &reference);
         progress.advance(&format!("{}: sequential attribution", s.id));
@@ -126,6 +131,10 @@ pub fn run(
     };
     let message = |e: lcs_report::ReportError| Failure::Message(e.to_string());
     let mut report = Report::build(&runs, &options).map_err(message)?;
+    if let Some(y) = decompose_year {
+        let ds = decompositions(&breakdowns, y)?;
+        report.add_decompositions(&ds, dpi).map_err(message)?;
+    }
     // Cost data: a MACC section for each scenario that has it (docs/COSTS.md).
     for s in &scenarios {
         if let Some(section) = super::macc::report_section(&loader, s, dpi)? {
@@ -153,4 +162,50 @@ pub fn run(
         println!("  {}", f.display());
     }
     Ok(())
+}
+
+/// `--decompose YEAR`: per region, its first scenario (its business as usual) from its base
+/// year to YEAR, and from it to each other scenario of the region in YEAR.
+fn decompositions(
+    breakdowns: &[lcs_engine::Breakdown],
+    year: i32,
+) -> Result<Vec<lcs_decompose::Decomposition>, Failure> {
+    use lcs_decompose::{decompose, Options, Point};
+    let mut out = Vec::new();
+    let opts = Options::default();
+    let fail = |e: lcs_decompose::DecomposeError| Failure::Message(format!("--decompose: {e}"));
+    for (i, first) in breakdowns.iter().enumerate() {
+        if breakdowns[..i].iter().any(|b| b.region == first.region) {
+            continue;
+        }
+        if !first.years.contains(&year) {
+            return Err(Failure::Message(format!(
+                "--decompose {year}: the year is outside the model years of `{}`",
+                first.scenario
+            )));
+        }
+        let base = first.years[0];
+        if base != year {
+            let at = |y| Point {
+                breakdown: first,
+                year: y,
+            };
+            out.push(decompose(at(base), at(year), &opts).map_err(fail)?);
+        }
+        for other in breakdowns[i + 1..]
+            .iter()
+            .filter(|b| b.region == first.region)
+        {
+            let a = Point {
+                breakdown: first,
+                year,
+            };
+            let b = Point {
+                breakdown: other,
+                year,
+            };
+            out.push(decompose(a, b, &opts).map_err(fail)?);
+        }
+    }
+    Ok(out)
 }
