@@ -2,7 +2,7 @@
 //! numbers for a lever state are exactly those `lcs run` writes for the exported scenario,
 //! `lcs validate` accepts that file, and Ctrl-C (SIGINT) stops the server cleanly.
 
-#[allow(unreachable_pub, dead_code)]
+#[allow(unreachable_pub)]
 #[path = "../crates/lcs-serve/tests/client/mod.rs"]
 mod client;
 
@@ -66,21 +66,25 @@ fn results(csv: &str, variable: &str) -> Vec<f64> {
 #[test]
 fn the_pages_numbers_are_those_of_lcs_run_on_the_export_and_ctrl_c_stops() {
     let dir = tempfile::tempdir().expect("temporary folder");
+    // The scenarios read ../../data/iskandar/*.csv: copy both folders, keeping the layout.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/iskandar"),
-        dir.path(),
+        &root.join("data/iskandar"),
+        &dir.path().join("data/iskandar"),
     );
-    let (mut child, addr) = start(&dir.path().join("cm-2025.yaml"));
+    let scen = dir.path().join("scenarios/iskandar");
+    copy_dir(&root.join("scenarios/iskandar"), &scen);
+    let (mut child, addr) = start(&scen.join("cm-2025.yaml"));
     let state = r#"{"levers":{"A1":{"ambition":0.7,"start":2015},"A4":{"ambition":1.4},"A10":{"start":2030}}}"#;
     let e = client::post(addr, "/api/evaluate", state).json();
     let x = client::post(addr, "/api/export", state);
     assert_eq!(x.status, 200);
-    let file = dir.path().join("cm-2025-explored.yaml");
+    let file = scen.join("cm-2025-explored.yaml");
     std::fs::write(&file, x.text()).expect("write the export");
 
     let v = lcs().arg("validate").arg(&file).output().expect("validate");
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
-    let out = dir.path().join("out");
+    let out = scen.join("out");
     let r = lcs()
         .arg("run")
         .arg(&file)

@@ -66,8 +66,10 @@ def main():
         check("Playwright is installed", False, str(e))
 
     tmp = tempfile.mkdtemp(prefix="lcs-browser-")
-    scen = os.path.join(tmp, "iskandar")
+    # The scenarios read ../../data/iskandar/*.csv: copy both folders, keeping the layout.
+    scen = os.path.join(tmp, "scenarios", "iskandar")
     shutil.copytree(os.path.join(ROOT, "scenarios", "iskandar"), scen)
+    shutil.copytree(os.path.join(ROOT, "data", "iskandar"), os.path.join(tmp, "data", "iskandar"))
     server = subprocess.Popen(
         [lcs, "serve", os.path.join(scen, "cm-2025.yaml"),
          os.path.join(scen, "cm-2025-uncertainty.yaml"), "--port", "0"],

@@ -15,7 +15,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-#[allow(unreachable_pub, dead_code)]
+#[allow(unreachable_pub)]
 #[path = "../tests/client/mod.rs"]
 mod client;
 

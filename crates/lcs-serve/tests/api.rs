@@ -15,11 +15,32 @@ fn iskandar() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/iskandar")
 }
 
-/// A copy of the Iskandar folder (the exported files are written beside the served ones).
-fn copy_iskandar() -> tempfile::TempDir {
+/// A copy of the Iskandar folder (the exported files are written beside the served ones),
+/// with the data files it reads (`../../data/iskandar/*.csv`) in the same layout.
+struct Copy {
+    _dir: tempfile::TempDir,
+    scenarios: PathBuf,
+}
+
+impl Copy {
+    fn path(&self) -> &Path {
+        &self.scenarios
+    }
+}
+
+fn copy_iskandar() -> Copy {
     let dir = tempfile::tempdir().expect("temporary folder");
-    copy_dir(&iskandar(), dir.path());
-    dir
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    copy_dir(
+        &root.join("data/iskandar"),
+        &dir.path().join("data/iskandar"),
+    );
+    let scenarios = dir.path().join("scenarios/iskandar");
+    copy_dir(&iskandar(), &scenarios);
+    Copy {
+        _dir: dir,
+        scenarios,
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {
