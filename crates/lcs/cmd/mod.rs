@@ -19,6 +19,7 @@ mod run;
 mod schema;
 mod seek;
 mod sensitivity;
+mod serve;
 mod targets;
 mod validate;
 mod verify;
@@ -180,6 +181,11 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             target,
             out,
         } => macc::run(&scenario, year, method, convention, target.as_deref(), &out),
+        Command::Serve {
+            scenarios,
+            port,
+            listen,
+        } => serve::run(&scenarios, port, listen),
         Command::Seek {
             scenario,
             target,
