@@ -727,17 +727,18 @@ fn validate_accepts_project_files_and_screen_drafts_say_what_is_missing() {
         String::from_utf8_lossy(&out.stderr)
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    for m in [
-        "pv-grid",
-        "waste-to-energy",
-        "efficient-equipment",
-        "fuel-switch",
-    ] {
+    for m in ["pv-grid", "efficient-equipment", "fuel-switch"] {
         assert!(
             stdout.contains(m),
             "screen lists a {m} candidate:\n{stdout}"
         );
     }
+    // A11 links the Seelong plant: its measures are a project already, named, not screened.
+    assert!(
+        stdout.contains("already linked: project `seelong-wte` (waste-to-energy) in action A11"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("A11/seelong-wte"), "{stdout}");
     // The solar draft has everything but its crediting period: validate names it.
     let draft = drafts.join("a5-1.yaml");
     let text = std::fs::read_to_string(&draft).expect("draft written");

@@ -6,7 +6,8 @@
 //! `ecotown.yaml` (an eco-town network) if present, else `project.yaml` if present, else
 //! `scenario.yaml` if present, else `model.yaml`. A project case is also run as
 //! `lcs projects project.yaml --out out`, which must exit 1 with the same report and write
-//! nothing.
+//! nothing. A case with an `args.txt` runs those arguments instead of `lcs validate`
+//! (one per line; e.g. an `lcs decompose` whose inputs are valid files).
 //!
 //! The test asserts, for every case: exit code 1, stderr equal to `expected.txt`, and a few
 //! substrings that must appear (the `file:line:col` of the mistake and its key path), so a
@@ -134,6 +135,9 @@ const CASES: &[Case] = &[
     c("unknown-interpolation", &["model.yaml:7:87", "unknown interpolation `spline`", "`linear`, `step` or `cagr`"]),
     c("unknown-waste-type", &["model.yaml:23:100", "unknown waste type `plastic`", "one of `food`, `garden`, `paper`, `wood`, `textiles`, `nappies`, `plastics`, `inert`, `metals`, `glass`", "did you mean `plastics`?"]),
     c("unknown-waste-route", &["model.yaml:24:29", "unknown route `recycle`", "one of `landfill`, `recycling`, `composting`, `incineration`, `anaerobic_digestion`"]),
+    c("package-path-in-neither-model-nor-maps", &["packages/know-how.yaml:6:44", "unknown parameter path `demand.steel.intensity` in measure `KH5.1` of package `know-how`", "key: `actions[0].measures[0].target`", "maps `demand.steel` to `demand.industri`", "did you mean `demand.industry.intensity`"]),
+    c("package-mapped-path-wrong-unit", &["packages/know-how.yaml:6:73", "measure `KH6.1` of package `know-how`", "maps to `demand.industry.intensity`, which is in `TJ/MYR million`, but the value is in `GJ/t`", "key: `actions[0].measures[0].value`"]),
+    c("decompose-unmatched-structure", &["a.yaml:13:7", "the two structures differ", "only in A (`a`): demand.industry/steel, demand.industry/other", "only in B (`b`): demand.industry", "--map A_PATH=B_PATH"]),
     c("measure-breaks-children-share-sum", &["scenario.yaml:6:9", "measure `T1.1` of action `T1`", "sum to 1.0125", "in 2023", "demand.transport/car.share"]),
     // ---- project files (docs/PROJECTS.md) ----
     c("project-unknown-methodology", &["project.yaml:3:14", "unknown methodology `waste-to-energi`", "key: `methodology`", "`pv-grid`", "`semi-aerobic-landfill`", "did you mean `waste-to-energy`?"]),
@@ -155,6 +159,19 @@ const CASES: &[Case] = &[
     c("generation-degradation-outside", &["scenario.yaml:6:121", "degradation 1.5 is outside [0, 1)", "key: `actions[0].measures[0].degradation`"]),
     c("divert-mass-not-a-mass", &["scenario.yaml:6:100", "`mass` must be a mass per year", "`t/day`", "`MWh` (energy)", "key: `actions[0].measures[0].mass`"]),
     c("divert-types-without-by-type", &["scenario.yaml:6:116", "`types` needs composition-aware routes", "key: `actions[0].measures[0].types`", "by_type"]),
+    c("link-region-mismatch", &["scenario.yaml:5:16", "project `town-pv` is on the model `other-model.yaml`, but this scenario's model is `model.yaml`", "key: `actions[0].projects[0]`"]),
+    c("link-unlinkable-methodology", &["scenario.yaml:6:16", "(methodology `semi-aerobic-landfill`) cannot be linked into a scenario", "key: `actions[0].projects[0]`", "per-cell landfill", "`waste-to-energy`"]),
+    c("link-project-without-node", &["scenario.yaml:5:16", "cannot be linked without the demand node whose energy it saves", "key: `actions[0].projects[0]`", "`parameters.node`", "did you mean `demand.industry`?"]),
+    c("link-unknown-project-id", &["scenario.yaml:5:16", "`chillers.yaml` has no project `chilers`", "key: `actions[0].projects[0]`", "did you mean `chillers`?"]),
+    c("link-processing-without-node", &["scenario.yaml:5:15", "facility `grinder` lies inside the region and processes the by-product of exchange `slag-to-cement`, but has no `node`", "key: `actions[0].ecotown[0]`", "`inside_region: false`"]),
+    c("project-unknown-node", &["project.yaml:11:9", "unknown demand node `demand.industri`", "key: `parameters.node`", "did you mean `demand.industry`?"]),
+    c("ecotown-unknown-inventory-path", &["ecotown.yaml:7:12", "`sources.ipu/clinker.activity` is not a source activity or a demand node's energy", "key: `inventory.clinker`", "did you mean `sources.ippu/clinker.activity`?"]),
+    c("ecotown-unknown-facility-node", &["ecotown.yaml:5:43", "unknown demand node `demand.indstry`", "key: `facilities[1].node`", "did you mean `demand.industry`?"]),
+    c("ecotown-inventory-unsubstituted", &["ecotown.yaml:7:3", "no exchange substitutes `clinkr`", "key: `inventory.clinkr`", "did you mean `clinker`?"]),
+    c("ecotown-inventory-wrong-dimension", &["ecotown.yaml:15:43", "the activity of `sources.ippu/clinker.activity` is in t, but exchange `rdf-to-kiln` replaces `coal` in energy", "key: `exchanges[0].substitutes`"]),
+    c("ecotown-municipal-open-burning", &["ecotown.yaml:14:16", "a municipal by-product burnt in the open cannot be diverted", "key: `exchanges[0].municipal`", "`otherwise: landfill`"]),
+    c("ecotown-inventory-needs-energy", &["ecotown.yaml:7:12", "`clinker` is not a fuel of the region model", "key: `inventory.clinker`", "energy:"]),
+    c("use-of-a-fuel-no-leaf-uses", &["scenario.yaml:6:9", "measure `P1.1` of action `P1` adds 10 TJ of `diesel` but no leaf below uses it in 2025", "key: `actions[0].measures[0].target`"]),
     // ---- engine: composition-aware waste routes and wastewater (issue 10) ----
     c("route-does-not-accept-type", &["model.yaml:28:46", "route `composting` does not accept `plastics`", "key: `waste.routes.by_type.plastics.composting`", "`landfill`, `recycling`, `incineration`"]),
     c("shift-to-a-route-that-refuses-the-type", &["scenario.yaml:6:88", "route `anaerobic_digestion` does not accept `plastics`", "key: `actions[0].measures[0].to`"]),
@@ -168,6 +185,19 @@ const CASES: &[Case] = &[
     c("cost-currency-without-conversion", &["scenario.yaml:9:63", "no conversion from MYR (2035 prices) to MYR (2020 prices)", "key: `actions[0].measures[0].cost.capex`", "no price index for `MYR` in 2035"]),
     c("economics-discount-rate-out-of-range", &["scenario.yaml:3:62", "discount rate 1.5 is outside", "key: `economics.discount_rate`"]),
     c("adjust-unknown-action", &["scenario.yaml:12:3", "`adjust` names `A9`", "key: `adjust.A9`", "did you mean `A1`?"]),
+    // ---- series from data files (docs/EXTENSIONS.md): the data file's row and column, the YAML line ----
+    c("datafile-missing-file", &["model.yaml:7:51", "cannot read `data/town.csv`", "key: `drivers.household_size.from`"]),
+    c("datafile-missing-column", &["model.yaml:7:69", "`town.csv` has no column `househld_size`", "key: `drivers.household_size.column`", "did you mean `household_size`?"]),
+    c("datafile-missing-item", &["model.yaml:6:54", "`socio.csv` has no item `populaton`", "key: `drivers.population.item`", "did you mean `population`?"]),
+    c("datafile-non-numeric-cell", &["town.csv:3:6", "`n/a` is not a number", "row 3, column 2 (`household_size`) of `town.csv`", "(model.yaml:7:51)", "key: `drivers.household_size`"]),
+    c("datafile-duplicate-year", &["socio.csv:4:26", "year 2025 is given twice for `population`", "row 4, column 4 (`year`)", "(model.yaml:6:37)", "first in row 3, column 4 (`year`) of `socio.csv` (socio.csv:3:26)"]),
+    c("datafile-year-out-of-range", &["town.csv:3:1", "year 20300 is outside 1800 to 2300", "row 3, column 1 (`year`) of `town.csv`", "(model.yaml:7:51)"]),
+    c("datafile-no-usable-row", &["model.yaml:6:54", "item `population` of `socio.csv` has no row with a year", "`around 2020`, `planned`", "(socio.csv:2:26)", "key: `drivers.population.item`"]),
+    c("datafile-unit-mismatch", &["socio.csv:3:20", "the unit `kt` does not match the series' unit `person`", "`kt` (mass)", "row 3, column 3 (`unit`) of `socio.csv`", "(model.yaml:6:37)"]),
+    c("datafile-unit-wrong-slot", &["model.yaml:15:27", "expected a value in 1, found mass", "`kt` (mass)", "key: `demand.residential.fuels.electricity`", "row 2, column 3 (`unit`) of `shares.csv` (shares.csv:2:23)"]),
+    c("datafile-unknown-sheet", &["model.yaml:7:69", "`data.xlsx` has no sheet `Data`", "`notes`, `data`", "did you mean `data`?", "key: `drivers.household_size.sheet`"]),
+    c("datafile-ragged-row", &["town.csv:2:1", "row 2 has 4 fields, the header row has 3", "quote a field that holds a comma", "(model.yaml:7:51)"]),
+    c("datafile-unknown-unit", &["socio.csv:2:19", "unknown unit `persn`", "did you mean `person`?", "row 2, column 3 (`unit`) of `socio.csv`", "(model.yaml:6:37)"]),
 ];
 
 fn cases_dir() -> PathBuf {
@@ -237,9 +267,17 @@ fn error_messages_match_golden_files() {
 
     for (dir, name) in dirs.iter().zip(&names) {
         let entry = entry(dir);
+        // A case may run another command: `args.txt` holds its arguments (one per line).
+        let args: Vec<String> = match fs::read_to_string(dir.join("args.txt")) {
+            Ok(t) => t
+                .lines()
+                .map(str::to_string)
+                .filter(|l| !l.is_empty())
+                .collect(),
+            Err(_) => vec!["validate".into(), entry.into()],
+        };
         let out = Command::new(env!("CARGO_BIN_EXE_lcs"))
-            .arg("validate")
-            .arg(entry)
+            .args(&args)
             .current_dir(dir)
             .env("NO_COLOR", "1")
             .output()
@@ -248,7 +286,8 @@ fn error_messages_match_golden_files() {
 
         if out.status.code() != Some(1) {
             failures.push(format!(
-                "{name}: `lcs validate {entry}` exited with {:?}, expected 1\n--- stderr ---\n{stderr}",
+                "{name}: `lcs {}` exited with {:?}, expected 1\n--- stderr ---\n{stderr}",
+                args.join(" "),
                 out.status.code()
             ));
         }

@@ -293,6 +293,36 @@ fn netzero_2050_is_reported_honestly_as_not_reached() {
     assert!(t["cap-intensity-70"].2, "inherited CAP target still met");
 }
 
+#[test]
+fn cm_2025_runs_the_seelong_plant_through_the_project_link() {
+    // docs/scenarios/iskandar.md, "The Seelong plant through the link": A11 links
+    // projects/seelong-wte.yaml instead of the fixed shift of 0.30 of the waste to
+    // incineration from 2024 (the former A11.4). The plant burns its throughput,
+    // 1000 t/day × 365 × 0.913 = 333,245 t a year, in its crediting years 2027–2046 only, and
+    // exports 0.45 MWh/t: 333,245 × 0.45 = 149,960.25 MWh.
+    let r = run("seelong", &["bau.yaml", "cm-2025.yaml"]);
+    let inc = |y| r.get("cm-2025", "Waste|Incineration", y);
+    let wte = |y| r.get("cm-2025", "Electricity|Local Generation|Waste to Energy", y);
+    for y in [2024, 2025, 2026, 2047, 2050] {
+        assert_eq!(inc(y), 0.0, "no plant in {y}");
+    }
+    for y in [2027, 2030, 2040, 2046] {
+        assert_close(inc(y), 333_245.0, 1e-12, "incinerated");
+        assert_close(wte(y), 149_960.25, 1e-12, "exported");
+    }
+    // Without a plant burning plastics in 2025, cm-2025's 2025 emissions are those of the
+    // other actions: 13,825.5 kt CO2e (13,919.6 with the old fixed shift), 41.0 % below BaU.
+    assert_close(
+        r.get("cm-2025", "Emissions|CO2e", 2025),
+        13_825.5,
+        1e-4,
+        "2025",
+    );
+    let vs_bau =
+        1.0 - r.get("cm-2025", "Emissions|CO2e", 2025) / r.get("bau", "Emissions|CO2e", 2025);
+    assert!((0.409..=0.411).contains(&vs_bau), "cut vs BaU {vs_bau}");
+}
+
 /// Actions that deliberately have no measure. Keep in step with docs/scenarios/iskandar.md,
 /// section "Actions without a direct lever", which gives the reason for each.
 const ACTIONS_WITHOUT_LEVER: [&str; 2] = ["A7", "C7"];

@@ -222,6 +222,47 @@ pub enum Command {
         /// Resolution of the PNG charts (8 inches wide: 300 dpi gives 2400 pixels).
         #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(72..=1200))]
         dpi: u32,
+        /// Add an LMDI decomposition of the first scenario from its base year to YEAR, and
+        /// of the first scenario to each other scenario of its region in YEAR (default 2025).
+        #[arg(long, value_name = "YEAR", num_args = 0..=1, default_missing_value = "2025")]
+        decompose: Option<i32>,
+        /// Project files (`project:` or `projects:`) for the project pipeline section, beside
+        /// the projects the scenarios link.
+        #[arg(long, value_name = "FILE")]
+        projects: Vec<PathBuf>,
+        /// Eco-town network files for the eco-town section, beside the networks the
+        /// scenarios link.
+        #[arg(long, value_name = "FILE")]
+        ecotown: Vec<PathBuf>,
+    },
+    /// Split the change in emissions between two scenario-years into additive LMDI-I effects
+    /// (activity, structure, intensity, fuel mix, emission factor, grid factor) and write
+    /// FILE.csv (`effect,sector,value,unit`) with a waterfall chart beside it
+    /// (docs/DECOMPOSITION.md).
+    Decompose {
+        /// The start: a scenario file, optionally `:YEAR` (default: its base year).
+        a: String,
+        /// The end: a scenario file, optionally `:YEAR` (default: A's year for another file,
+        /// the end year for the same file).
+        b: String,
+        /// Output CSV file; the chart is written beside it as .svg and .png.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// A node of A decomposed as a node of B where the structures differ, `A_PATH=B_PATH`
+        /// (`demand.<node>`, `waste`, `sources.<path>`); repeatable.
+        #[arg(long = "map", value_name = "A_PATH=B_PATH")]
+        maps: Vec<String>,
+        /// Convert activities in different currencies to this currency (market rates of
+        /// data/economics at `--price-year`; each model's money at its base year's prices).
+        #[arg(long)]
+        currency: Option<String>,
+        /// Price year of `--currency`.
+        #[arg(long, default_value_t = 2015)]
+        price_year: i32,
+        /// Decompose the totals by the Kaya identity instead, from the drivers
+        /// `POPULATION,GDP`: population, GDP per person, energy per GDP, emissions per energy.
+        #[arg(long, value_name = "POPULATION,GDP")]
+        kaya: Option<String>,
     },
     /// Print the differences of inputs (after inheritance) and outputs of two scenarios.
     #[command(
@@ -327,26 +368,35 @@ pub enum Command {
     },
     /// Appraise mitigation projects (JCM methodologies, economics): write DIR/projects.csv,
     /// DIR/summary.csv and DIR/committed_ch4.csv and print the pipeline; or, with
-    /// `--screen`, list a scenario's measures that a methodology could credit
+    /// `--screen`, list a scenario's measures that a methodology could credit; or, with
+    /// `--scenario`, reconcile the projects a scenario links with their contribution in it
     /// (docs/PROJECTS.md).
     Projects {
         /// Project files (`project:` or `projects:`).
-        #[arg(required_unless_present = "screen")]
+        #[arg(required_unless_present_any = ["screen", "scenario"])]
         files: Vec<PathBuf>,
-        /// Output folder.
-        #[arg(long, short, required_unless_present = "screen")]
+        /// Output folder (with `--scenario`: optional, for DIR/reconciliation.csv).
+        #[arg(long, short, required_unless_present_any = ["screen", "scenario"])]
         out: Option<PathBuf>,
         /// A scenario whose measures to screen for creditable projects.
-        #[arg(long, value_name = "SCENARIO", conflicts_with_all = ["files", "out"])]
+        #[arg(long, value_name = "SCENARIO", conflicts_with_all = ["files", "out", "scenario"])]
         screen: Option<PathBuf>,
+        /// A scenario whose linked projects to reconcile: each project's reduction by its
+        /// methodology beside its solo and Shapley contribution, the difference by cause.
+        #[arg(long, value_name = "SCENARIO", conflicts_with = "files")]
+        scenario: Option<PathBuf>,
+        /// With `--scenario`: the years to show (default: the first project's first and
+        /// last crediting year).
+        #[arg(long, value_delimiter = ',', requires = "scenario")]
+        years: Vec<i32>,
         /// With `--screen`: write each candidate as a draft project file into this folder.
         #[arg(long, value_name = "DIR", requires = "screen")]
         draft: Option<PathBuf>,
         /// Express every project's economics in this currency (`MYR`, `JPY`, `USD`, `EUR`)...
-        #[arg(long, requires = "price_year", conflicts_with = "screen")]
+        #[arg(long, requires = "price_year", conflicts_with_all = ["screen", "scenario"])]
         currency: Option<String>,
         /// ...at the prices of this year (both through data/economics, docs/ECONOMICS.md).
-        #[arg(long, requires = "currency", conflicts_with = "screen")]
+        #[arg(long, requires = "currency", conflicts_with_all = ["screen", "scenario"])]
         price_year: Option<i32>,
     },
     /// Marginal abatement cost curve: appraise every action's costs (investment, O&M and the
@@ -400,6 +450,23 @@ pub enum Command {
         /// Write the sought scenario (extending the input) to this YAML file.
         #[arg(long, short)]
         out: Option<PathBuf>,
+    },
+    /// The lever explorer: a local web page (and JSON API) where every move of an action's
+    /// ambition or start year re-evaluates the scenario (docs/EXPLORER.md).
+    #[command(
+        after_help = "Examples:\n  lcs serve scenarios/iskandar/cm-2025.yaml\n  lcs serve scenarios/iskandar/cm-2025.yaml scenarios/iskandar/cm-2025-uncertainty.yaml --port 8080"
+    )]
+    Serve {
+        /// Scenario files (a picker on the page chooses among several).
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        /// Port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 8765)]
+        port: u16,
+        /// Listen on this address instead of 127.0.0.1 (e.g. `0.0.0.0:8765`); anyone who can
+        /// reach it can use the explorer.
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
     },
     /// Re-run a command from the `manifest.json` it wrote and report whether its outputs
     /// are byte-identical (exit 0), or the first difference or a changed input (exit 1)

@@ -224,6 +224,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
             rows
         },
         n_entries: demand.leaves.iter().map(|l| l.fuels.len()).sum(),
+        node_activity: demand.act_slot.clone(),
         leaves: demand.leaves,
         combos: demand.combos,
         combo_entries: Vec::new(),

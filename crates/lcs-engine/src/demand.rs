@@ -330,6 +330,7 @@ pub(crate) fn compile_demand(
         leaf_index[l] = Some(leaves.len());
         let first_entry = leaves.iter().map(|x: &LeafPlan| x.fuels.len()).sum();
         leaves.push(LeafPlan {
+            node: l,
             activity: act_slot[l],
             intensity: islot,
             fuels,

@@ -235,6 +235,14 @@ pub enum Problem {
         /// Energy of the fuel on the leaves below, GJ.
         available_gj: f64,
     },
+    /// A `use` adds final energy of a fuel that no leaf below its node uses in the year, so
+    /// there is nothing to spread the addition over.
+    NothingToSpread {
+        /// The fuel id.
+        fuel: String,
+        /// Energy added (`amount * r`), GJ.
+        added_gj: f64,
+    },
 }
 
 /// A value for messages: six decimals at most, without float noise.
@@ -271,7 +279,7 @@ impl Problem {
                 format!("has shares summing to {} instead of 1", short(*sum))
             }
             Problem::NonFinite { value } => format!("is not finite ({value})"),
-            Problem::EnergyShortfall { .. } => self.to_string(),
+            Problem::EnergyShortfall { .. } | Problem::NothingToSpread { .. } => self.to_string(),
         }
     }
 }
@@ -310,6 +318,11 @@ impl std::fmt::Display for Problem {
                 "asks for {} TJ of `{fuel}` but the leaves below use only {} TJ",
                 short(asked_gj * 1e-3),
                 short(available_gj * 1e-3)
+            ),
+            Problem::NothingToSpread { fuel, added_gj } => write!(
+                f,
+                "adds {} TJ of `{fuel}` but no leaf below uses it",
+                short(added_gj * 1e-3)
             ),
         }
     }

@@ -37,6 +37,7 @@
 
 pub mod adjust;
 mod attribution;
+mod breakdown;
 mod compile;
 mod dataflow;
 mod demand;
@@ -57,6 +58,9 @@ pub mod wastewater;
 
 pub use attribution::{
     attribute, attribute_with, shapley_with_params, Attribution, AttributionError, Method,
+};
+pub use breakdown::{
+    breakdown, Breakdown, LeafBreakdown, LeafFuel, SourceBreakdown, WasteBreakdown,
 };
 pub use compile::compile;
 pub use eval::{

@@ -510,6 +510,7 @@ pub(crate) fn compile_measures(
                     out.n_diversions += 1;
                 }
                 (Target::Energy(nd), Lever::Save { fuel, amount })
+                | (Target::Energy(nd), Lever::Use { fuel, amount })
                 | (
                     Target::Energy(nd),
                     Lever::Switch {
@@ -518,6 +519,7 @@ pub(crate) fn compile_measures(
                 ) => {
                     let lever = match &m.lever {
                         Lever::Switch { ratio, .. } => EnergyLever::Switch { ratio: *ratio },
+                        Lever::Use { .. } => EnergyLever::Use,
                         _ => EnergyLever::Save,
                     };
                     let to = match &m.lever {
@@ -1008,18 +1010,20 @@ fn divert(
     }
 }
 
-/// Applies the `save` and `switch` measures of the actions in `mask` to the per-entry final
-/// energy `entry_gj` (GJ, `entry * n + year`), in order (docs/EXTENSIONS.md):
+/// Applies the `save`, `switch` and `use` measures of the actions in `mask` to the per-entry
+/// final energy `entry_gj` (GJ, `entry * n + year`), in order (docs/EXTENSIONS.md):
 ///
 /// ```text
 /// S(y)  = Σ_{leaves below} FE(leaf, from, y)          # before this measure
 /// k(y)  = amount(y) * r(y) / S(y)                      # lcs_levers::proportional_share
 /// FE'(leaf, from, y) = FE(leaf, from, y) * (1 - k(y))
 /// FE'(leaf, to, y)   = FE(leaf, to, y) + ratio * k(y) * FE(leaf, from, y)   # switch
+/// FE'(leaf, fuel, y) = FE(leaf, fuel, y) * (1 + k(y))                        # use
 /// ```
 ///
 /// A saving or switch larger than the energy available in a year is a [`RunError`] naming
-/// the measure, the year, the amount and the energy available.
+/// the measure, the year, the amount and the energy available; a `use` of a fuel that no
+/// leaf below uses in a year (`S = 0`) is a [`RunError`] too.
 pub(crate) fn energy_measures(
     c: &Compiled,
     mask: &[bool],
@@ -1038,6 +1042,27 @@ pub(crate) fn energy_measures(
                 continue;
             }
             let available: f64 = e.entries.iter().map(|&(f, _)| entry_gj[f * n + y]).sum();
+            if e.lever == EnergyLever::Use {
+                // FE'(leaf, fuel, y) = FE(leaf, fuel, y) * (1 + asked / S(y)).
+                if available <= 0.0 {
+                    return Err(RunError {
+                        cause: Cause::Measure {
+                            action: info.action,
+                            measure: info.measure,
+                        },
+                        year: c.base_year + y as i32,
+                        problem: Problem::NothingToSpread {
+                            fuel: e.fuel.clone(),
+                            added_gj: asked,
+                        },
+                    });
+                }
+                let k = asked / available;
+                for &(f, _) in &e.entries {
+                    entry_gj[f * n + y] *= 1.0 + k;
+                }
+                continue;
+            }
             let Some(k) = lcs_levers::proportional_share(asked, available) else {
                 return Err(RunError {
                     cause: Cause::Measure {

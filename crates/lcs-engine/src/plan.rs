@@ -181,6 +181,8 @@ pub(crate) struct OpInfo {
 /// A leaf of the demand tree with its slots and per-fuel entries.
 #[derive(Clone, Debug)]
 pub(crate) struct LeafPlan {
+    /// The node's index in the model (read by `breakdown`).
+    pub node: usize,
     pub activity: usize,
     pub intensity: usize,
     /// One entry per fuel the leaf can use: (run fuel index, fuel share slot, combo).
@@ -190,16 +192,18 @@ pub(crate) struct LeafPlan {
     pub first_entry: usize,
 }
 
-/// What an energy measure does (docs/EXTENSIONS.md, `save` and `switch`).
+/// What an energy measure does (docs/EXTENSIONS.md, `save`, `switch` and `use`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum EnergyLever {
     /// Removes the energy.
     Save,
     /// Replaces each GJ removed by `ratio` GJ of another fuel on the same leaf.
     Switch { ratio: f64 },
+    /// Adds the energy (`use`, the counterpart of `save`).
+    Use,
 }
 
-/// A `save` or `switch` measure on the final energy of the leaves below a node.
+/// A `save`, `switch` or `use` measure on the final energy of the leaves below a node.
 #[derive(Clone, Debug)]
 pub(crate) struct EnergyOp {
     pub op: usize,
@@ -418,6 +422,8 @@ pub struct Compiled {
     pub(crate) dirty: Vec<(usize, usize)>,
     /// The most share-map items any step holds in per-year scratch (sizes the workspace).
     pub(crate) max_map_items: usize,
+    /// Activity slot of every demand node, in model order (read by `breakdown`).
+    pub(crate) node_activity: Vec<usize>,
 }
 
 /// Names used when writing results.

@@ -5,6 +5,7 @@
 //! dimensions, inherited intensity and fuels, `A × I` = energy, categories, name clashes).
 //! Scenarios apply their overrides between the two.
 
+use crate::datafile::DataFiles;
 use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::read::{describe, get, is_name, join, one_of, Reader, Want};
@@ -81,7 +82,11 @@ pub(crate) const DIGESTION_KEYS: [&str; 3] = ["CH4", "N2O", "electricity"];
 pub(crate) const SOURCE_KEYS: [&str; 3] = ["name", "activity", "factors"];
 
 /// Reads a model file's root mapping. Problems are returned together.
-pub(crate) fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>> {
+/// `data` holds the data files that its series name (read by the [`crate::Loader`]).
+pub(crate) fn read_model(
+    root: &Node,
+    data: &DataFiles,
+) -> Result<(Model, Reader), Vec<Diagnostic>> {
     let mut r = Reader {
         errors: Vec::new(),
         warnings: Vec::new(),
@@ -90,6 +95,7 @@ pub(crate) fn read_model(root: &Node) -> Result<(Model, Reader), Vec<Diagnostic>
         end_year: 0,
         drivers: Vec::new(),
         bad_drivers: Vec::new(),
+        data: data.clone(),
     };
     let Some(items) = r.map(root, "", &MODEL_KEYS) else {
         return Err(r.errors);

@@ -26,8 +26,11 @@
 
 mod check_model;
 mod costs;
+mod datafile;
 mod diag;
 pub mod ecotown;
+pub mod link;
+mod maps;
 mod model;
 mod paths;
 mod project;
@@ -44,6 +47,10 @@ pub mod yaml;
 pub use check_model::node_key_path;
 pub use costs::{
     measure_adjustment_in, merge_adjustment, Adjustment, Cost, Money, PerUnit, ScenarioEconomics,
+};
+pub use datafile::{
+    DataFileError, DataPoint, Provenance, TableForm, FIRST_DATA_YEAR, LAST_DATA_YEAR,
+    MAX_DATA_FILE_BYTES, MAX_TABLE_CELLS, MAX_UNPACKED_BYTES,
 };
 pub use diag::{render_all_plain, Diagnostic, Severity};
 pub use model::*;

@@ -4,6 +4,7 @@
 //! Every helper reports problems into [`Reader::errors`] with the value's span and key path
 //! and returns `None`; callers carry on so that one pass finds every problem.
 
+use crate::datafile::DataFiles;
 use crate::diag::Diagnostic;
 use crate::model::{Activity, Series, SeriesDef};
 use crate::source::Span;
@@ -84,6 +85,8 @@ pub(crate) struct Reader {
     pub drivers: Vec<(String, Dimension)>,
     /// Drivers whose definition failed: their uses are not reported again.
     pub bad_drivers: Vec<String>,
+    /// The data files named by the files being read, as the [`crate::Loader`] read them.
+    pub data: DataFiles,
 }
 
 impl Reader {
@@ -434,7 +437,25 @@ impl Reader {
         Some(y)
     }
 
-    fn check_dim(
+    /// The `interp` of a `points` series (MODEL.md §3): `linear` when absent.
+    pub(crate) fn interp(&mut self, node: Option<&Node>, path: &str) -> Option<Interp> {
+        let Some(i) = node else {
+            return Some(Interp::Linear);
+        };
+        let t = self.text(i, &join(path, "interp"))?;
+        let interp = Interp::parse(t);
+        if interp.is_none() {
+            self.err(
+                Diagnostic::new(i.span, format!("unknown interpolation `{t}`"))
+                    .at(join(path, "interp"))
+                    .expected("`linear`, `step` or `cagr`")
+                    .suggest(nearest(t, ["linear", "step", "cagr"])),
+            );
+        }
+        interp
+    }
+
+    pub(crate) fn check_dim(
         &mut self,
         span: Span,
         path: &str,
@@ -514,6 +535,7 @@ impl Reader {
                     dim: unit.dim,
                     unit_text: text,
                     span: node.span,
+                    provenance: None,
                 })
             }
             NodeKind::Seq(_) => {
@@ -524,6 +546,10 @@ impl Reader {
                         .found("a list"),
                 );
                 None
+            }
+            // A series read from a data file (docs/EXTENSIONS.md, "Series from data files").
+            NodeKind::Map(items) if get(items, "from").is_some() => {
+                self.data_series(node, items, path, want)
             }
             NodeKind::Map(_) => {
                 let items = self.map(node, path, &SERIES_KEYS)?;
@@ -614,6 +640,7 @@ impl Reader {
                             dim: unit.dim,
                             unit_text: text,
                             span: node.span,
+                            provenance: None,
                         })
                     }
                     "points" => {
@@ -671,29 +698,7 @@ impl Reader {
                         if !self.check_dim(pn.span, path, want, &dim, text.as_deref()) {
                             return None;
                         }
-                        let interp = match get(items, "interp") {
-                            None => Interp::Linear,
-                            Some(i) => {
-                                let t = self.text(i, &join(path, "interp"))?;
-                                match t {
-                                    "linear" => Interp::Linear,
-                                    "step" => Interp::Step,
-                                    "cagr" => Interp::Cagr,
-                                    _ => {
-                                        self.err(
-                                            Diagnostic::new(
-                                                i.span,
-                                                format!("unknown interpolation `{t}`"),
-                                            )
-                                            .at(join(path, "interp"))
-                                            .expected("`linear`, `step` or `cagr`")
-                                            .suggest(nearest(t, ["linear", "step", "cagr"])),
-                                        );
-                                        return None;
-                                    }
-                                }
-                            }
-                        };
+                        let interp = self.interp(get(items, "interp"), path)?;
                         match lcs_units::interpolate(&points, interp, self.base_year, self.end_year)
                         {
                             Ok(v) => Some(Series {
@@ -701,6 +706,7 @@ impl Reader {
                                 dim,
                                 unit_text: text,
                                 span: node.span,
+                                provenance: None,
                             }),
                             Err(e) => {
                                 self.err(Diagnostic::new(pn.span, e.to_string()).at(pp));
@@ -756,6 +762,7 @@ impl Reader {
                                 dim: unit.dim,
                                 unit_text: text,
                                 span: node.span,
+                                provenance: None,
                             }),
                             Err(e) => {
                                 self.err(Diagnostic::new(gn.span, e.to_string()).at(gp));
@@ -855,6 +862,7 @@ impl Reader {
                             dim,
                             unit_text: text,
                             span: en.span,
+                            provenance: None,
                         })
                     }
                 }
@@ -965,6 +973,7 @@ impl Reader {
             dim,
             unit_text: None,
             span,
+            provenance: None,
         }
     }
 

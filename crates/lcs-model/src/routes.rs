@@ -217,6 +217,7 @@ pub(crate) fn read_type_routes(
                             dim: lcs_units::Dimension::none(),
                             unit_text: None,
                             span: bn.span,
+                            provenance: None,
                         },
                     }]
                 })

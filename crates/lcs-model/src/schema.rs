@@ -153,9 +153,29 @@ fn waste_types() -> Vec<&'static str> {
     WasteType::ALL.iter().map(|t| t.name()).collect()
 }
 
+/// A series read from a data file (docs/EXTENSIONS.md, "Series from data files"): the keys
+/// of `datafile::DATA_KEYS`.
+fn data_series() -> Value {
+    let props: Vec<(&str, Value)> = crate::datafile::DATA_KEYS
+        .iter()
+        .map(|k| {
+            let v = match *k {
+                "interp" => json!({ "enum": ["linear", "step", "cagr"] }),
+                "from" => json!({ "type": "string", "description": "A `.csv` file or an `.xlsx`/`.xlsm` workbook, relative to this file's folder." }),
+                _ => json!({ "type": "string" }),
+            };
+            (*k, v)
+        })
+        .collect();
+    let mut o = object(props, &["from"]);
+    o["oneOf"] = json!([{ "required": ["column"] }, { "required": ["item"] }]);
+    o
+}
+
 /// The `$defs` shared by the file kinds.
 fn defs() -> Map<String, Value> {
     let mut d = Map::new();
+    put(&mut d, "data_series", data_series());
     values(&mut d);
     model(&mut d);
     scenario(&mut d);
@@ -223,8 +243,8 @@ fn values(d: &mut Map<String, Value>) {
         d,
         "series",
         with_doc(
-            json!({ "anyOf": [r("quantity"), r("series_object")] }),
-            "A series (MODEL.md §3): a constant, `points`, `base` with `growth`, or `expr`.",
+            json!({ "anyOf": [r("quantity"), r("series_object"), r("data_series")] }),
+            "A series (MODEL.md §3): a constant, `points`, `base` with `growth`, or `expr`; or read from a data file (`from` with `column` or `item`, docs/EXTENSIONS.md).",
         ),
     );
     put(
@@ -759,6 +779,20 @@ fn scenario(d: &mut Map<String, Value>) {
                 ("kpi", text()),
                 ("measures", list_of(r("measure"))),
                 ("cost", r("cost")),
+                (
+                    "projects",
+                    with_doc(
+                        strings(),
+                        "Project files (`FILE` or `FILE#ID`) whose projects become measures of this action (docs/PROJECTS.md, \"Projects in scenarios\").",
+                    ),
+                ),
+                (
+                    "ecotown",
+                    with_doc(
+                        strings(),
+                        "Eco-town network files whose exchanges become measures of this action (docs/ECOTOWN.md).",
+                    ),
+                ),
             ],
             &["id"],
         ),
@@ -892,6 +926,13 @@ fn scenario(d: &mut Map<String, Value>) {
                 vec![
                     ("package", text()),
                     ("name", text()),
+                    (
+                        "maps",
+                        with_doc(
+                            json!({ "type": "object", "additionalProperties": { "type": "string" } }),
+                            "Path mappings for other regions' models: a path prefix of this package's targets → the prefix it becomes where the original does not exist (docs/EXTENSIONS.md, \"Package path mappings\").",
+                        ),
+                    ),
                     ("actions", r("actions")),
                 ],
                 &["package"],
@@ -998,6 +1039,13 @@ fn project(d: &mut Map<String, Value>) {
                     ("deposit", r("quantity")),
                     ("mcf_project", r("number")),
                     ("electricity", r("quantity")),
+                    (
+                        "node",
+                        with_doc(
+                            text(),
+                            "The demand node (`demand.<node>`) the project's measures act on when a scenario links it (docs/PROJECTS.md, \"Projects in scenarios\").",
+                        ),
+                    ),
                 ],
                 &[],
             ),
@@ -1185,8 +1233,27 @@ fn ecotown(d: &mut Map<String, Value>) {
                         "Material → the mass the facility produces per year.",
                     ),
                 ),
+                (
+                    "node",
+                    with_doc(
+                        text(),
+                        "The demand node (`demand.<node>`) whose final energy holds the facility's energy use, for the link into scenarios (docs/ECOTOWN.md).",
+                    ),
+                ),
             ],
             &["id"],
+        ),
+    );
+    put(
+        d,
+        "inventory_entry",
+        object(
+            vec![
+                ("target", text()),
+                ("fuel", pattern(NAME)),
+                ("energy", r("quantity")),
+            ],
+            &["target"],
         ),
     );
     put(
@@ -1258,6 +1325,13 @@ fn ecotown(d: &mut Map<String, Value>) {
                 ),
                 ("otherwise", one_of_names(&Otherwise::NAMES)),
                 ("economics", r("exchange_economics")),
+                (
+                    "municipal",
+                    with_doc(
+                        json!({ "type": "boolean" }),
+                        "The by-product is part of the region model's municipal waste (docs/ECOTOWN.md).",
+                    ),
+                ),
             ],
             &["id", "from", "to", "material", "mass", "otherwise"],
         ),
@@ -1270,6 +1344,16 @@ fn ecotown(d: &mut Map<String, Value>) {
             ("economics", r("network_economics")),
             ("facilities", list_of(r("facility"))),
             ("exchanges", list_of(r("exchange"))),
+            (
+                "inventory",
+                with_doc(
+                    map_of(
+                        json!({ "anyOf": [text(), r("inventory_entry")] }),
+                        "^.+$",
+                    ),
+                    "Substituted material → the model quantity that makes it (`sources.<path>.activity` or `demand.<node>.energy`), for the link into scenarios (docs/ECOTOWN.md).",
+                ),
+            ),
         ],
         &["ecotown", "region", "facilities"],
     );
@@ -1357,6 +1441,10 @@ fn reader_keys() -> Vec<(String, Vec<String>)> {
     vec![
         // Values
         (format!("{d}/series_object"), plain(&SERIES_KEYS)),
+        (
+            format!("{d}/data_series"),
+            plain(&crate::datafile::DATA_KEYS),
+        ),
         (format!("{d}/driver_activity"), plain(&ACTIVITY_KEYS)),
         // Model
         (format!("{d}/model"), plain(&MODEL_KEYS)),
@@ -1407,6 +1495,10 @@ fn reader_keys() -> Vec<(String, Vec<String>)> {
         (format!("{d}/target"), plain(&TARGET_KEYS)),
         (format!("{d}/uncertainty"), plain(&UNCERTAINTY_KEYS)),
         (format!("{d}/correlation"), plain(&CORRELATION_KEYS)),
+        (
+            format!("{d}/inventory_entry"),
+            plain(&crate::ecotown::INVENTORY_ENTRY_KEYS),
+        ),
         (format!("{d}/cost"), plain(&crate::costs::COST_KEYS)),
         (
             format!("{d}/scenario_economics"),
@@ -1463,6 +1555,26 @@ mod tests {
             .keys()
             .cloned()
             .collect()
+    }
+
+    #[test]
+    fn the_data_series_form_has_every_key_the_reader_accepts() {
+        let s = schema();
+        let forms = s["$defs"]["series"]["anyOf"]
+            .as_array()
+            .expect("series alternatives");
+        assert!(
+            forms.contains(&r("data_series")),
+            "a series may be read from a data file"
+        );
+        let data = &s["$defs"]["data_series"];
+        let props = data["properties"].as_object().expect("properties");
+        let mut keys: Vec<&str> = props.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        let mut want = crate::datafile::DATA_KEYS.to_vec();
+        want.sort_unstable();
+        assert_eq!(keys, want);
+        assert_eq!(data["additionalProperties"], json!(false));
     }
 
     #[test]

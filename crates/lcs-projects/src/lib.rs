@@ -31,7 +31,9 @@
 
 pub mod economics;
 pub mod factors;
+pub mod link;
 pub mod methodology;
+pub mod reconcile;
 pub mod screen;
 
 /// Every table embedded in this crate, as (path in the repository, text): run manifests
@@ -333,6 +335,7 @@ pub fn appraise(p: &Project) -> Result<Appraisal, ProjectError> {
             efficiency_project,
             efficiency_reference,
             category,
+            ..
         } => {
             if model.fuels.fuels()[*energy].id == "electricity" {
                 notes.push(grid_note.clone());
@@ -353,6 +356,7 @@ pub fn appraise(p: &Project) -> Result<Appraisal, ProjectError> {
             efficiency_from,
             efficiency_to,
             category,
+            ..
         } => {
             if model.fuels.fuels()[*to].id == "electricity" {
                 notes.push(grid_note.clone());

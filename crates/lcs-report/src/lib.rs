@@ -32,6 +32,7 @@
 
 pub mod charts;
 pub mod compare;
+pub mod decomposition;
 pub mod ensemble;
 mod error;
 mod html;
@@ -40,11 +41,13 @@ pub mod manifest;
 pub mod network;
 pub mod output;
 pub mod projects;
+pub mod regions;
 mod report;
 mod run;
 pub mod shards;
 pub mod tables;
 pub mod tornado;
+mod waterfall;
 mod write;
 mod xlsx;
 
@@ -225,8 +228,26 @@ pub struct Report {
 impl Report {
     /// Builds the sections of `runs` (years outside a scenario's range are left empty for
     /// it; a year outside every scenario's range is an error).
+    ///
+    /// Scenarios of several regions: the sections name each scenario `region.scenario`
+    /// (the IAMC data keeps the plain id and the region), and a section puts the regions side
+    /// by side ([`regions`]).
     pub fn build(runs: &[ScenarioRun], options: &Options) -> Result<Report, ReportError> {
-        report::build(runs, options)
+        if !regions::several(runs) {
+            return report::build(runs, options);
+        }
+        let labelled = regions::labelled(runs);
+        let mut report = report::build(&labelled, options)?;
+        report.iamc = tables::iamc(runs)?;
+        let mut years = if options.years.is_empty() {
+            default_years(runs)
+        } else {
+            options.years.clone()
+        };
+        years.sort_unstable();
+        years.dedup();
+        report.push_section(regions::section(&labelled, &years, options.dpi)?)?;
+        Ok(report)
     }
 
     /// Adds a section at the end (before the IAMC data). Its tables and charts must not

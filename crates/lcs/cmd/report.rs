@@ -46,6 +46,14 @@ fn format_of(f: ReportFormat) -> Format {
     }
 }
 
+/// Files for the report's extra sections.
+pub struct Extra {
+    /// Project files for the pipeline section.
+    pub projects: Vec<PathBuf>,
+    /// Network files for the eco-town section.
+    pub ecotown: Vec<PathBuf>,
+}
+
 pub fn run(
     files: &[PathBuf],
     out: &Path,
@@ -53,17 +61,55 @@ pub fn run(
     formats: &[ReportFormat],
     compare_to: Option<String>,
     dpi: u32,
+    decompose_year: Option<i32>,
+    extra: &Extra,
 ) -> Result<(), Failure> {
-    let (loader, scenarios) = load_all(files)?;
+    let (mut loader, scenarios) = load_all(files)?;
     check_years(&scenarios, years, "report year")?;
+    // Extra files are checked before any work starts.
+    let mut extra_projects = Vec::new();
+    let mut extra_networks = Vec::new();
+    let mut failed = false;
+    for f in &extra.projects {
+        match loader.load_projects(f) {
+            Ok(p) => extra_projects.extend(p),
+            Err(d) => {
+                crate::render::report(&d, &loader.sources);
+                failed = true;
+            }
+        }
+    }
+    for f in &extra.ecotown {
+        match loader.load_ecotown(f) {
+            Ok(n) => extra_networks.push(n),
+            Err(d) => {
+                crate::render::report(&d, &loader.sources);
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        return Err(Failure::Reported);
+    }
+    let mut link_notes: Vec<String> = Vec::new();
     let progress = bar();
     progress.start("running scenarios", 3 * scenarios.len() as u64);
     let mut runs = Vec::new();
+    let mut breakdowns = Vec::new();
     for s in &scenarios {
         let c = compile(s)?;
         let ws = run_all(&c).map_err(|e| report_run_error(&loader, s, &e))?;
+        if decompose_year.is_some() {
+            breakdowns.push(lcs_engine::breakdown(s, &c, &ws));
+        }
         let reference = run_reference(&c).map_err(|e| report_run_error(&loader, s, &e))?;
         let targets = evaluate_targets(s, &c, &ws, &reference);
+        for n in lcs_projects::link::capacity_notes(s, &c, &ws) {
+            link_notes.push(format!("{}: {n}", s.id));
+        }
+        for n in lcs_projects::link::overlap_notes(s) {
+            link_notes.push(format!("{}: {n}", s.id));
+        }
         progress.advance(&format!("{}: sequential attribution", s.id));
         let attribution_failed = |e: AttributionError| match e {
             AttributionError::Run(e) => report_run_error(&loader, s, &e),
@@ -109,12 +155,32 @@ pub fn run(
     };
     let message = |e: lcs_report::ReportError| Failure::Message(e.to_string());
     let mut report = Report::build(&runs, &options).map_err(message)?;
+    if let Some(y) = decompose_year {
+        let ds = decompositions(&breakdowns, y)?;
+        report.add_decompositions(&ds, dpi).map_err(message)?;
+    }
     // Cost data: a MACC section for each scenario that has it (docs/COSTS.md).
     for s in &scenarios {
         if let Some(section) = super::macc::report_section(&loader, s, dpi)? {
             report.push_section(section).map_err(message)?;
         }
     }
+    let milestones = if options.years.is_empty() {
+        lcs_report::default_years(&runs)
+    } else {
+        options.years.clone()
+    };
+    for section in super::links::sections(
+        &scenarios,
+        &extra_projects,
+        &extra_networks,
+        &milestones,
+        &link_notes,
+        dpi,
+    )? {
+        report.push_section(section).map_err(message)?;
+    }
+    report.notes.extend(link_notes);
     let all: Vec<&lcs_model::Scenario> = scenarios.iter().collect();
     let info = run_info("report", lcs_report::manifest::OutKind::Dir, &loader, &all);
     let written = report
@@ -136,4 +202,50 @@ pub fn run(
         println!("  {}", f.display());
     }
     Ok(())
+}
+
+/// `--decompose YEAR`: per region, its first scenario (its business as usual) from its base
+/// year to YEAR, and from it to each other scenario of the region in YEAR.
+fn decompositions(
+    breakdowns: &[lcs_engine::Breakdown],
+    year: i32,
+) -> Result<Vec<lcs_decompose::Decomposition>, Failure> {
+    use lcs_decompose::{decompose, Options, Point};
+    let mut out = Vec::new();
+    let opts = Options::default();
+    let fail = |e: lcs_decompose::DecomposeError| Failure::Message(format!("--decompose: {e}"));
+    for (i, first) in breakdowns.iter().enumerate() {
+        if breakdowns[..i].iter().any(|b| b.region == first.region) {
+            continue;
+        }
+        if !first.years.contains(&year) {
+            return Err(Failure::Message(format!(
+                "--decompose {year}: the year is outside the model years of `{}`",
+                first.scenario
+            )));
+        }
+        let base = first.years[0];
+        if base != year {
+            let at = |y| Point {
+                breakdown: first,
+                year: y,
+            };
+            out.push(decompose(at(base), at(year), &opts).map_err(fail)?);
+        }
+        for other in breakdowns[i + 1..]
+            .iter()
+            .filter(|b| b.region == first.region)
+        {
+            let a = Point {
+                breakdown: first,
+                year,
+            };
+            let b = Point {
+                breakdown: other,
+                year,
+            };
+            out.push(decompose(a, b, &opts).map_err(fail)?);
+        }
+    }
+    Ok(out)
 }
