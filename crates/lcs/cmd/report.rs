@@ -54,6 +54,7 @@ pub struct Extra {
     pub ecotown: Vec<PathBuf>,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     files: &[PathBuf],
     out: &Path,
