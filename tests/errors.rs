@@ -186,6 +186,10 @@ const CASES: &[Case] = &[
     c("economics-discount-rate-out-of-range", &["scenario.yaml:3:62", "discount rate 1.5 is outside", "key: `economics.discount_rate`"]),
     c("adjust-unknown-action", &["scenario.yaml:12:3", "`adjust` names `A9`", "key: `adjust.A9`", "did you mean `A1`?"]),
     // ---- series from data files (docs/EXTENSIONS.md): the data file's row and column, the YAML line ----
+    // ---- lcs explain ----
+    c("explain-unknown-variable", &["unknown variable `Emissions|CO2e|transprt`", "did you mean `Emissions|CO2e|transport`"]),
+    c("explain-year-outside-model", &["year 2035 is outside the model years (2020 to 2030)"]),
+    c("explain-unreadable-data-file", &["model.yaml:7:51", "cannot read `data/town.csv`", "key: `drivers.household_size.from`"]),
     c("datafile-missing-file", &["model.yaml:7:51", "cannot read `data/town.csv`", "key: `drivers.household_size.from`"]),
     c("datafile-missing-column", &["model.yaml:7:69", "`town.csv` has no column `househld_size`", "key: `drivers.household_size.column`", "did you mean `household_size`?"]),
     c("datafile-missing-item", &["model.yaml:6:54", "`socio.csv` has no item `populaton`", "key: `drivers.population.item`", "did you mean `population`?"]),

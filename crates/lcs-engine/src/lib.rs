@@ -43,6 +43,7 @@ mod demand;
 mod drivers;
 mod electricity;
 mod eval;
+pub mod explain;
 pub mod factors;
 mod measures;
 mod plan;
@@ -61,6 +62,10 @@ pub use compile::compile;
 pub use eval::{
     diversions, elec_row, evaluate, evaluate_with, grid_factor_co2e, waste_row, wastewater_row,
     Cause, Diversion, Outputs, Problem, RunError, Workspace,
+};
+pub use explain::{
+    inputs, Change, DataRow, ExplainError, Explainer, Explanation, Input, MeasureChange, Node,
+    NodeKind,
 };
 pub use factors::{combustion_factors, GasFactors};
 pub use plan::{CompileError, Compiled};

@@ -41,6 +41,7 @@ pub mod manifest;
 pub mod network;
 pub mod output;
 pub mod projects;
+pub mod quality;
 pub mod regions;
 mod report;
 mod run;

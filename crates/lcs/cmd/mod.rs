@@ -8,6 +8,7 @@ mod completions;
 mod decompose;
 mod ecotown;
 mod ensemble;
+mod explain;
 mod init;
 mod links;
 mod macc;
@@ -84,6 +85,19 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             seed,
             json: format == OutputFormat::Json,
         }),
+        Command::Explain {
+            scenario,
+            variable,
+            year,
+            depth,
+            format,
+        } => explain::run(
+            &scenario,
+            &variable,
+            year,
+            depth,
+            format == OutputFormat::Json,
+        ),
         Command::Targets {
             scenario,
             out,

@@ -57,6 +57,7 @@ pub struct Extra {
     pub ecotown: Vec<PathBuf>,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     files: &[PathBuf],
     out: &Path,
@@ -198,6 +199,9 @@ pub fn run(
         report.push_section(section).map_err(message)?;
     }
     report.notes.extend(link_notes);
+    report
+        .push_section(quality_section(&loader, &scenarios)?)
+        .map_err(message)?;
     let all: Vec<&lcs_model::Scenario> = scenarios.iter().collect();
     let info = run_info("report", lcs_report::manifest::OutKind::Dir, &loader, &all);
     let written = report
@@ -265,4 +269,40 @@ fn decompositions(
         }
     }
     Ok(out)
+}
+
+/// The data-quality section: the base-year inputs of the first scenario of each model
+/// (docs/EXPLAIN.md, "Data quality in reports").
+fn quality_section(
+    loader: &lcs_model::Loader,
+    scenarios: &[lcs_model::Scenario],
+) -> Result<lcs_report::Section, Failure> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut all = Vec::new();
+    for s in scenarios {
+        if seen.contains(&s.model.region_id.as_str()) {
+            continue;
+        }
+        seen.push(&s.model.region_id);
+        let c = super::compile(s)?;
+        all.push((
+            s.model.region_id.clone(),
+            s.model.base_year,
+            lcs_engine::inputs(s, &c, s.model.base_year),
+        ));
+    }
+    let at = |i: &lcs_engine::Input| {
+        i.defined_at.map_or_else(String::new, |sp| {
+            format!("{}:{}:{}", loader.sources.name(sp.file), sp.line, sp.col)
+        })
+    };
+    let models: Vec<lcs_report::quality::ModelInputs> = all
+        .iter()
+        .map(|(region, year, inputs)| lcs_report::quality::ModelInputs {
+            region: region.clone(),
+            year: *year,
+            inputs: inputs.iter().map(|i| (i, at(i))).collect(),
+        })
+        .collect();
+    lcs_report::quality::section(&models).map_err(|e| Failure::Message(e.to_string()))
 }
