@@ -328,3 +328,52 @@ fn text_goldens() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn html_report_links_every_emissions_cell_to_its_explanation() {
+    let out = std::env::temp_dir().join(format!("lcs-explain-report-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let o = lcs(
+        &tiny(""),
+        &[
+            "report",
+            "bau.yaml",
+            "cm.yaml",
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "html",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(out.join("report.html")).expect("page");
+    let links: Vec<&str> = page
+        .match_indices("<a href=\"#x-")
+        .map(|(i, _)| {
+            let rest = &page[i + 10..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    // Every cell of the emissions table that has a value links to its explanation, and
+    // each explanation is on the page once.
+    assert!(!links.is_empty());
+    for a in &links {
+        assert!(
+            page.contains(&format!("<details id=\"{a}\">")),
+            "no explanation for {a}"
+        );
+    }
+    let details = page.matches("<details id=\"x-").count();
+    assert_eq!(details, links.len(), "one explanation per linked cell");
+    // The explanation of the 2030 cm total starts with the value of the results row.
+    let mut loader = Loader::new();
+    let s = loader.load_scenario(&tiny("cm.yaml")).expect("tiny loads");
+    let c = compile(&s).expect("compiles");
+    let total = rows(&c, &run_all(&c).expect("runs"))[0].values[10].expect("2030");
+    let head = format!(
+        "Emissions|CO2e in 2030, scenario cm (region tiny): {} kt CO2e/yr",
+        lcs_engine::explain::short(total)
+    );
+    assert!(page.contains(&head), "{head}");
+    let _ = std::fs::remove_dir_all(&out);
+}

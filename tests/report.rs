@@ -237,7 +237,11 @@ fn html_report_loads_in_headless_chromium_with_tables_and_charts() {
         dom.contains("<title>Tiny Town: Business as usual; Countermeasures 2030</title>"),
         "page loaded"
     );
-    assert_eq!(dom.matches("<table").count(), 10, "ten tables (with data quality)");
+    assert_eq!(
+        dom.matches("<table").count(),
+        10,
+        "ten tables (with data quality)"
+    );
     assert_eq!(dom.matches("<svg").count(), 8, "eight charts");
     assert!(dom.contains("Tiny Town: emissions by sector (kt CO2e/yr)"));
     // A screenshot: decodes, and shows the first charts' colours (a chart was painted).

@@ -224,6 +224,20 @@ pub struct Report {
     pub iamc: Table,
     /// Notes to show with the report (e.g. an attribution method that fell back).
     pub notes: Vec<String>,
+    /// Explanations of table values (`lcs explain` text), shown at the end of the HTML page
+    /// and linked from the cells they explain ([`tables::CellRef::anchor`]).
+    pub explanations: Vec<Explained>,
+}
+
+/// The explanation of one table value, for the HTML page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explained {
+    /// The page anchor ([`tables::CellRef::anchor`]).
+    pub anchor: String,
+    /// The summary line.
+    pub title: String,
+    /// The explanation as text.
+    pub text: String,
 }
 
 impl Report {

@@ -202,6 +202,7 @@ pub fn run(
     report
         .push_section(quality_section(&loader, &scenarios)?)
         .map_err(message)?;
+    report.explanations = explanations(&loader, &scenarios, &report)?;
     let all: Vec<&lcs_model::Scenario> = scenarios.iter().collect();
     let info = run_info("report", lcs_report::manifest::OutKind::Dir, &loader, &all);
     let written = report
@@ -305,4 +306,43 @@ fn quality_section(
         })
         .collect();
     lcs_report::quality::section(&models).map_err(|e| Failure::Message(e.to_string()))
+}
+
+/// The explanations (depth 2) of every linked value of the report's tables, for the HTML
+/// page (docs/EXPLAIN.md, "In reports").
+fn explanations(
+    loader: &lcs_model::Loader,
+    scenarios: &[lcs_model::Scenario],
+    report: &Report,
+) -> Result<Vec<lcs_report::Explained>, Failure> {
+    let mut out: Vec<lcs_report::Explained> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for s in scenarios {
+        let refs: Vec<&lcs_report::tables::CellRef> = report
+            .tables()
+            .flat_map(|t| t.links.iter().map(|l| &l.2))
+            .filter(|r| r.scenario == s.id && r.region == s.model.region_id)
+            .collect();
+        if refs.is_empty() {
+            continue;
+        }
+        let c = compile(s)?;
+        let ex = lcs_engine::Explainer::new(s, &c).map_err(|e| report_run_error(loader, s, &e))?;
+        for r in refs {
+            let anchor = r.anchor();
+            if !seen.insert(anchor.clone()) {
+                continue;
+            }
+            // A linked value is a row of this run, so it can be explained; one that
+            // cannot (undefined) keeps its cell without a link.
+            if let Ok(e) = ex.explain(&r.variable, r.year, Some(2)) {
+                out.push(lcs_report::Explained {
+                    anchor,
+                    title: format!("{} {}, {}", r.scenario, r.year, r.variable),
+                    text: super::explain::text(&e, &loader.sources),
+                });
+            }
+        }
+    }
+    Ok(out)
 }
