@@ -101,6 +101,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "lcs-serve",
+        &[
+            "lcs-units",
+            "lcs-factors",
+            "lcs-levers",
+            "lcs-econ",
+            "lcs-model",
+            "lcs-engine",
+            "lcs-costs",
+            "lcs-uncertainty",
+        ],
+    ),
+    (
         "lcs",
         &[
             "lcs-units",
@@ -115,6 +128,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "lcs-decompose",
             "lcs-report",
             "lcs-uncertainty",
+            "lcs-serve",
         ],
     ),
 ];
@@ -129,6 +143,8 @@ const RESTRICTED: &[(&str, &[&str])] = &[
     ("miette", &["lcs"]),
     ("indicatif", &["lcs"]),
     ("ctrlc", &["lcs"]),
+    ("axum", &["lcs-serve"]),
+    ("tokio", &["lcs-serve"]),
 ];
 
 /// Restricted crates that a package may use in its tests only (dev-dependencies):

@@ -455,6 +455,23 @@ pub enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+    /// The lever explorer: a local web page (and JSON API) where every move of an action's
+    /// ambition or start year re-evaluates the scenario (docs/EXPLORER.md).
+    #[command(
+        after_help = "Examples:\n  lcs serve scenarios/iskandar/cm-2025.yaml\n  lcs serve scenarios/iskandar/cm-2025.yaml scenarios/iskandar/cm-2025-uncertainty.yaml --port 8080"
+    )]
+    Serve {
+        /// Scenario files (a picker on the page chooses among several).
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        /// Port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 8765)]
+        port: u16,
+        /// Listen on this address instead of 127.0.0.1 (e.g. `0.0.0.0:8765`); anyone who can
+        /// reach it can use the explorer.
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+    },
     /// Re-run a command from the `manifest.json` it wrote and report whether its outputs
     /// are byte-identical (exit 0), or the first difference or a changed input (exit 1)
     /// (docs/MANIFEST.md).

@@ -20,6 +20,7 @@ mod run;
 mod schema;
 mod seek;
 mod sensitivity;
+mod serve;
 mod targets;
 mod validate;
 mod verify;
@@ -194,6 +195,11 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             target,
             out,
         } => macc::run(&scenario, year, method, convention, target.as_deref(), &out),
+        Command::Serve {
+            scenarios,
+            port,
+            listen,
+        } => serve::run(&scenarios, port, listen),
         Command::Seek {
             scenario,
             target,
