@@ -38,24 +38,25 @@ pub enum MethodArg {
     Sequential,
     /// Each action alone, with an interaction residual.
     Solo,
-    /// Exact Shapley values over all subsets of actions.
+    /// Shapley values, exact by components of the total (a component of more than
+    /// `--max-exact-actions` actions estimated from random orderings, with standard errors).
     Shapley,
-    /// Shapley values estimated from random orderings (`--permutations`, `--seed`), for
-    /// scenarios with more actions than exact Shapley takes.
+    /// Shapley values estimated from random orderings of all the actions (`--permutations`,
+    /// `--seed`).
     ShapleySampled,
 }
 
 /// Attribution methods of `lcs macc`.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum CostMethodArg {
-    /// Exact Shapley values (the default: abatements add up to the total reduction).
+    /// Shapley values, exact by components of the total (the default: abatements add up to
+    /// the total reduction).
     Shapley,
     /// Each action alone (double counts interactions).
     Solo,
     /// Cumulative, in action order.
     Sequential,
-    /// Shapley values estimated from 1000 random orderings (seed 1), for more actions than
-    /// exact Shapley takes.
+    /// Shapley values estimated from 1000 random orderings of all the actions (seed 1).
     ShapleySampled,
 }
 
@@ -121,12 +122,13 @@ pub enum Command {
     },
     /// Attribute a scenario's reduction against its reference to its actions.
     #[command(
-        after_help = "Examples:\n  lcs attribute scenarios/iskandar/cm-2025.yaml\n  lcs attribute cm.yaml --year 2025 --year 2030 --method sequential\n  lcs attribute cm.yaml --out attribution.csv --format json\n\nAbove 20 actions, `shapley` switches to `shapley-sampled` (1,000 random orderings) and says so."
+        after_help = "Examples:\n  lcs attribute scenarios/iskandar/cm-2025.yaml\n  lcs attribute cm.yaml --year 2025 --year 2030 --method sequential\n  lcs attribute cm.yaml --out attribution.csv --format json\n  lcs attribute big-plan.yaml --tolerance 0.2%\n\n`shapley` is exact, component by component of the total (docs/ATTRIBUTION.md); a component that more than `--max-exact-actions` actions reach is estimated from random orderings until `--tolerance` is met, and the output says so, with standard errors."
     )]
     Attribute {
         /// The scenario file.
         scenario: PathBuf,
-        /// The method (`shapley` above 20 actions is estimated: `shapley-sampled`).
+        /// The method (`shapley`: exact by components of the total, a component of more than
+        /// `--max-exact-actions` actions estimated from random orderings).
         #[arg(long, short, value_enum, default_value = "shapley")]
         method: MethodArg,
         /// Years to print and write (several allowed; default: print the milestone years of
@@ -139,9 +141,22 @@ pub enum Command {
         /// Orderings drawn by `shapley-sampled` (at least 1).
         #[arg(long, default_value_t = 1000, value_parser = positive_usize)]
         permutations: usize,
-        /// Seed of the orderings drawn by `shapley-sampled`.
+        /// Seed of the random orderings (`shapley-sampled`, and sampled components of
+        /// `shapley`).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// `shapley`: the most actions one component of the total is enumerated over
+        /// exactly (2^k runs); a component with more is estimated from random orderings.
+        #[arg(long, default_value_t = lcs_engine::MAX_EXACT_ACTIONS)]
+        max_exact_actions: usize,
+        /// `shapley`: a sampled component draws orderings until the standard error of every
+        /// contribution is at most this share of the year's total reduction (`0.5%` or
+        /// `0.005`).
+        #[arg(long, default_value = "0.5%", value_parser = tolerance_arg)]
+        tolerance: f64,
+        /// `shapley`: the most orderings a sampled component draws.
+        #[arg(long, default_value_t = 20_000, value_parser = positive_usize)]
+        max_orderings: usize,
         /// Print a table or one JSON document.
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
@@ -306,7 +321,8 @@ pub enum Command {
         /// Run only shard K of N (1 ≤ K ≤ N) and write it as Parquet for `lcs merge`.
         #[arg(long, value_name = "K/N", value_parser = shard_arg)]
         shard: Option<String>,
-        /// Also compute each action's exact Shapley contribution per sample (2^n runs each).
+        /// Also compute each action's exact Shapley contribution per sample (the decomposed
+        /// exact attribution of docs/ATTRIBUTION.md for every sample).
         #[arg(long)]
         shapley: bool,
     },
@@ -534,6 +550,21 @@ fn positive_usize(s: &str) -> Result<usize, String> {
         Ok(0) => Err("must be at least 1".into()),
         Ok(n) => Ok(n),
         Err(_) => Err(format!("`{s}` is not a whole number")),
+    }
+}
+
+/// A positive share: `0.5%` or `0.005`.
+fn tolerance_arg(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let (text, scale) = match t.strip_suffix('%') {
+        Some(p) => (p.trim(), 0.01),
+        None => (t, 1.0),
+    };
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x * scale < 1.0 => Ok(x * scale),
+        _ => Err(format!(
+            "`{s}` is not a share between 0 and 1 (write `0.5%` or `0.005`)"
+        )),
     }
 }
 

@@ -114,21 +114,6 @@ impl<'m> Builder<'m> {
     }
 }
 
-/// The arena ranges that steps write, merged and sorted.
-fn dirty_ranges(steps: &[Step], n: usize) -> Vec<(usize, usize)> {
-    let mut slots: Vec<usize> = steps.iter().flat_map(Step::written).collect();
-    slots.sort_unstable();
-    slots.dedup();
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    for s in slots {
-        match out.last_mut() {
-            Some(last) if last.1 == s * n => last.1 = s * n + n,
-            _ => out.push((s * n, s * n + n)),
-        }
-    }
-    out
-}
-
 /// The first non-finite base value, as a [`CompileError`].
 fn check_finite(b: &Builder, base_year: i32) -> Result<(), CompileError> {
     match b.arena.iter().position(|v| !v.is_finite()) {
@@ -232,7 +217,6 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
             (d, dr.name.clone(), dr.unit_text.clone(), dr.unit_factor)
         })
         .collect();
-    let dirty = dirty_ranges(&steps, n);
     let max_map_items = steps.iter().map(Step::map_items).max().unwrap_or(0);
     let mut compiled = Compiled {
         n_years: n,
@@ -259,6 +243,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         node_activity: demand.act_slot.clone(),
         leaves: demand.leaves,
         combos: demand.combos,
+        combo_entries: Vec::new(),
         energy_ops: measure_steps.energy,
         n_diversions: measure_steps.n_diversions,
         electricity,
@@ -271,9 +256,11 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         driver_slots: b.driver_slots,
         share_slots: demand.share_slots,
         row_specs: Vec::new(),
-        dirty,
+        dirty: Vec::new(),
         max_map_items,
     };
     compiled.row_specs = crate::results::build_specs(&compiled);
+    // Constant steps into the base arena; the ranges reset before each evaluation.
+    crate::fold::fold_constants(&mut compiled);
     Ok(compiled)
 }

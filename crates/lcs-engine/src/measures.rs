@@ -650,6 +650,28 @@ fn row_pair(arena: &mut [f64], dst: usize, src: usize, n: usize) -> (&mut [f64],
     }
 }
 
+/// Row `dst` (mutable) and rows `a` and `b` of the arena; `dst` is neither `a` nor `b`.
+#[inline]
+fn row_and_two(
+    arena: &mut [f64],
+    dst: usize,
+    a: usize,
+    b: usize,
+    n: usize,
+) -> (&mut [f64], &[f64], &[f64]) {
+    debug_assert!(dst != a && dst != b);
+    let (lo, rest) = arena.split_at_mut(dst * n);
+    let (d, hi) = rest.split_at_mut(n);
+    let row = |s: usize| -> &[f64] {
+        if s < dst {
+            &lo[s * n..s * n + n]
+        } else {
+            &hi[(s - dst - 1) * n..(s - dst) * n]
+        }
+    };
+    (d, row(a), row(b))
+}
+
 /// Runs the steps: expressions, products and copies, sampled parameters, and the measures
 /// of the actions in `mask` (action `i` is on when `mask[i]`; actions beyond the mask's
 /// length are off).
@@ -659,11 +681,26 @@ pub(crate) fn run_steps(
     mask: &[bool],
     params: &[f64],
 ) -> Result<(), RunError> {
-    let n = c.n_years;
-    // Only the slots that steps write can differ from the base arena.
+    // Only the slots that steps write can differ from the base arena (and of those, the
+    // ones a step assigns in full before anything reads them need no reset).
     for &(a, b) in &c.dirty {
         ws.arena[a..b].copy_from_slice(&c.arena[a..b]);
     }
+    for step in &c.steps {
+        run_step(c, ws, step, mask, params)?;
+    }
+    Ok(())
+}
+
+/// Runs one step (see [`run_steps`]).
+pub(crate) fn run_step(
+    c: &Compiled,
+    ws: &mut Workspace,
+    step: &Step,
+    mask: &[bool],
+    params: &[f64],
+) -> Result<(), RunError> {
+    let n = c.n_years;
     let year = |y: usize| c.base_year + y as i32;
     let measure = |op: usize, y: usize, problem: Problem| {
         let info = &c.ops[op];
@@ -690,7 +727,7 @@ pub(crate) fn run_steps(
         }
     };
     let on = |op: usize| mask.get(c.ops[op].action).copied().unwrap_or(false);
-    for step in &c.steps {
+    {
         match step {
             Step::Expr {
                 slot,
@@ -705,10 +742,17 @@ pub(crate) fn run_steps(
                 }
             }
             Step::Mul { slot, a, b, bound } => {
-                let tmp = &mut ws.row_tmp;
-                tmp.copy_from_slice(&ws.arena[a * n..a * n + n]);
-                let (dst, src) = row_pair(&mut ws.arena, *slot, *b, n);
-                crate::drivers::product(dst, tmp, src);
+                let dst = if slot != a && slot != b {
+                    let (dst, x, y) = row_and_two(&mut ws.arena, *slot, *a, *b, n);
+                    crate::drivers::product(dst, x, y);
+                    dst
+                } else {
+                    let tmp = &mut ws.row_tmp;
+                    tmp.copy_from_slice(&ws.arena[a * n..a * n + n]);
+                    let (dst, src) = row_pair(&mut ws.arena, *slot, *b, n);
+                    crate::drivers::product(dst, tmp, src);
+                    dst
+                };
                 if !row_within(*bound, dst) {
                     return Err(series(*slot, None, *bound, dst));
                 }
@@ -733,7 +777,7 @@ pub(crate) fn run_steps(
                 bound,
             } => {
                 let Some(&v) = params.get(*index) else {
-                    continue;
+                    return Ok(());
                 };
                 for &s in slots {
                     let row = &mut ws.arena[s * n..s * n + n];
@@ -761,7 +805,7 @@ pub(crate) fn run_steps(
                 group,
             } => {
                 if !on(*op) {
-                    continue;
+                    return Ok(());
                 }
                 let w = &c.ops[*op].weights;
                 if !group.is_empty() {
@@ -809,7 +853,7 @@ pub(crate) fn run_steps(
                 amount,
             } => {
                 if !on(*op) {
-                    continue;
+                    return Ok(());
                 }
                 // MODEL.md §9 `shift` over all years at once (`lcs_levers::shift_rows`).
                 lcs_levers::shift_rows(
@@ -830,7 +874,7 @@ pub(crate) fn run_steps(
                 children,
             } => {
                 if !on(*op) {
-                    continue;
+                    return Ok(());
                 }
                 let w = &c.ops[*op].weights;
                 let buf = &mut ws.scratch[..items.len()];
@@ -865,7 +909,7 @@ pub(crate) fn run_steps(
                 let record = &mut ws.diversions[2 * index * n..2 * index * n + 2 * n];
                 record.fill(0.0);
                 if !on(*op) {
-                    continue;
+                    return Ok(());
                 }
                 let w = &c.ops[*op].weights;
                 let (asked_t, diverted_t) = record.split_at_mut(n);
@@ -887,7 +931,7 @@ pub(crate) fn run_steps(
             }
             Step::Generation { op, slot, gj } => {
                 if !on(*op) {
-                    continue;
+                    return Ok(());
                 }
                 let w = &c.ops[*op].weights;
                 let (row, gj) = row_pair(&mut ws.arena, *slot, *gj, n);

@@ -395,6 +395,9 @@ pub struct Compiled {
     pub(crate) ops: Vec<OpInfo>,
     pub(crate) leaves: Vec<LeafPlan>,
     pub(crate) combos: Vec<Combo>,
+    /// Per combo, its (leaf, fuel share slot) entries in leaf order, without the entries
+    /// whose final energy is 0 in every evaluation (set by `fold`).
+    pub(crate) combo_entries: Vec<Vec<(usize, usize)>>,
     /// The rows of `Outputs::fe_top_fuel_gj` (`top * n_fuels + fuel`) that some combo adds to.
     pub(crate) top_fuel_rows: Vec<usize>,
     /// Number of (leaf, fuel) entries over all leaves.

@@ -8,8 +8,8 @@
 //! - its contribution in the scenario, through `lcs_engine::attribute` on the scenario with
 //!   each linked project's measures as an action of their own (placed right after the action
 //!   that links it, so the order of measures is unchanged): solo `S_y = v({p})` and Shapley
-//!   `H_y` (exact up to `lcs_engine::MAX_SHAPLEY_ACTIONS` players, else estimated from 1000
-//!   random orderings, seed 1);
+//!   `H_y` (exact by components of the total, docs/ATTRIBUTION.md; a component of more than
+//!   `lcs_engine::MAX_EXACT_ACTIONS` players estimated from random orderings, seed 1);
 //! - the difference `H_y − PV_y` split by cause, each in t CO2e (positive: the scenario
 //!   counts more):
 //!
@@ -43,9 +43,6 @@ use lcs_engine::{attribute, elec_row, AttributionError, Method};
 use lcs_model::link::Linked;
 use lcs_model::{Action, Methodology, Parameters, Project, Scenario};
 use std::fmt;
-
-/// Orderings used to estimate Shapley values above the exact limit.
-pub const SAMPLED_ORDERINGS: usize = 1000;
 
 /// Why a reconciliation could not be computed.
 #[derive(Clone, Debug, PartialEq)]
@@ -355,24 +352,16 @@ pub fn reconcile(s: &Scenario, years: &[i32]) -> Result<Reconciliation, Reconcil
     let attributed = |m: Method| -> Result<lcs_engine::Attribution, ReconcileError> {
         attribute(&c, m).map_err(|e| match e {
             AttributionError::Run(e) => ReconcileError::Run(Box::new(e)),
-            AttributionError::TooManyActions { .. } => {
-                unreachable!("only exact Shapley has a limit")
-            }
         })
     };
     let solo = attributed(Method::Solo)?;
     let n_players = split.actions.len();
-    let (shapley, sampled) = if n_players <= lcs_engine::MAX_SHAPLEY_ACTIONS {
-        (attributed(Method::Shapley)?, None)
-    } else {
-        (
-            attributed(Method::ShapleySampled {
-                permutations: SAMPLED_ORDERINGS,
-                seed: 1,
-            })?,
-            Some(n_players),
-        )
-    };
+    let shapley = attributed(Method::Shapley)?;
+    let sampled = shapley
+        .shapley
+        .as_ref()
+        .filter(|r| !r.is_exact())
+        .map(|_| n_players);
     let iy = |y: i32| (y - base) as usize;
     let mut out = Vec::new();
     for (li, id) in players {

@@ -347,9 +347,9 @@ pub fn pipeline_section(
         s = s.table(t);
         if let Some(n) = r.shapley_sampled {
             s = s.note(format!(
-                "{}: Shapley values estimated from {} random orderings of the {n} actions",
+                "{}: a component of the total that more than {} of the {n} actions reach has its Shapley values estimated from random orderings (docs/ATTRIBUTION.md)",
                 r.scenario,
-                lcs_projects::reconcile::SAMPLED_ORDERINGS
+                lcs_engine::MAX_EXACT_ACTIONS
             ));
         }
     }

@@ -888,9 +888,9 @@ pub fn actions(runs: &[ScenarioRun], years: &[i32]) -> Result<Table, ReportError
         "actions",
         &format!("{}: action plan and contributions to the reduction", region_name(runs)),
         &format!(
-            "Contribution = the action's part of the reduction against the reference (the scenario without its actions), kt CO2e/yr, by {} attribution (Shapley: the average over every order of the actions, exact up to {} actions and estimated from random orders above; sequential: actions added in plan order). Shares are of the total reduction (Total row).",
+            "Contribution = the action's part of the reduction against the reference (the scenario without its actions), kt CO2e/yr, by {} attribution (Shapley: the average over every order of the actions, exact by components of the total, a component that more than {} actions reach estimated from random orders; sequential: actions added in plan order). Shares are of the total reduction (Total row).",
             if methods.is_empty() { "Shapley".to_string() } else { methods.join(" or ") },
-            lcs_engine::MAX_SHAPLEY_ACTIONS
+            lcs_engine::MAX_EXACT_ACTIONS
         ),
     )
 }

@@ -23,13 +23,12 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
-/// Most actions attributed by exact Shapley (2^12 = 4,096 runs, about 30 ms on two cores
-/// for Iskandar `cm-2025`); above it the wedges are sampled Shapley with a stated error.
-pub const EXACT_SHAPLEY_ACTIONS: usize = 12;
-/// Batches of the sampled Shapley estimate (their spread gives the standard error).
-pub const SAMPLED_BATCHES: u64 = 4;
-/// Orderings per batch of the sampled Shapley estimate.
-pub const SAMPLED_PERMUTATIONS: usize = 64;
+/// Most actions one component of the total is attributed over by exact Shapley (the
+/// engine's attribution by components, docs/ATTRIBUTION.md: 89 runs, under 1 ms on two cores,
+/// for Iskandar `cm-2025`); a larger component is sampled, with a stated error.
+pub const EXACT_SHAPLEY_ACTIONS: usize = lcs_engine::MAX_EXACT_ACTIONS;
+/// The most orderings a sampled component of the wedges draws (a bound on the latency).
+pub const SAMPLED_ORDERINGS: usize = 2000;
 /// The largest ensemble a request may ask for.
 pub const MAX_SAMPLES: u64 = 4096;
 /// The ensemble size when a request names none.
@@ -470,83 +469,52 @@ impl Served {
         })
     }
 
-    /// Shapley wedges of an adjusted compiled scenario: exact up to
-    /// [`EXACT_SHAPLEY_ACTIONS`] actions; above, the mean of [`SAMPLED_BATCHES`] sampled
-    /// estimates of [`SAMPLED_PERMUTATIONS`] orderings each (seeds 1, 2, …), with the
-    /// standard error `sd / √batches` of the batch means.
+    /// Shapley wedges of an adjusted compiled scenario: the engine's exact attribution by
+    /// components, a component of more than [`EXACT_SHAPLEY_ACTIONS`] actions estimated
+    /// from at most [`SAMPLED_ORDERINGS`] random orderings (seed 1) with the standard error
+    /// of every contribution.
     fn wedges(&self, c: &Compiled) -> Result<AttributionJson, ApiError> {
         let s = &self.scenario;
         let fail = |e: lcs_engine::AttributionError| match e {
             lcs_engine::AttributionError::Run(e) => ApiError::Run {
                 message: describe(s, c, &e),
             },
-            lcs_engine::AttributionError::TooManyActions { n } => ApiError::Run {
-                message: format!("{n} actions are too many for exact Shapley"),
-            },
         };
-        let ids: Vec<String> = s.actions.iter().map(|a| a.id.clone()).collect();
-        if c.n_actions() <= EXACT_SHAPLEY_ACTIONS {
-            let a = lcs_engine::attribute(c, Method::Shapley).map_err(fail)?;
-            return Ok(AttributionJson {
-                method: "shapley".into(),
-                permutations: 0,
-                actions: ids
-                    .into_iter()
-                    .zip(a.contributions)
-                    .map(|(id, values)| Wedge {
-                        id,
-                        values,
-                        error: None,
-                    })
-                    .collect(),
-                total: a.total,
-                max_error: 0.0,
-            });
-        }
-        let batches: Vec<lcs_engine::Attribution> = (1..=SAMPLED_BATCHES)
-            .map(|seed| {
-                lcs_engine::attribute(
-                    c,
-                    Method::ShapleySampled {
-                        permutations: SAMPLED_PERMUTATIONS,
-                        seed,
-                    },
-                )
-                .map_err(fail)
-            })
-            .collect::<Result<_, _>>()?;
-        let k = batches.len() as f64;
-        let ny = self.ny();
-        let mut max_error = 0.0f64;
-        let actions = ids
-            .into_iter()
+        let options = lcs_engine::ShapleyOptions {
+            max_exact_actions: EXACT_SHAPLEY_ACTIONS,
+            max_orderings: SAMPLED_ORDERINGS,
+            ..lcs_engine::ShapleyOptions::default()
+        };
+        let a = lcs_engine::attribute_with(c, Method::Shapley, &options).map_err(fail)?;
+        let sampled = a.shapley.as_ref().filter(|r| !r.is_exact());
+        let max_error = sampled.map_or(0.0, |r| {
+            r.standard_error
+                .iter()
+                .flatten()
+                .fold(0.0f64, |m, v| m.max(*v))
+        });
+        let permutations =
+            sampled.map_or(0, |r| r.components.iter().filter_map(|c| c.orderings).sum());
+        let actions = s
+            .actions
+            .iter()
+            .zip(a.contributions)
             .enumerate()
-            .map(|(i, id)| {
-                let mut values = vec![0.0; ny];
-                let mut error = vec![0.0; ny];
-                for y in 0..ny {
-                    let mean = batches.iter().map(|b| b.contributions[i][y]).sum::<f64>() / k;
-                    let var = batches
-                        .iter()
-                        .map(|b| (b.contributions[i][y] - mean).powi(2))
-                        .sum::<f64>()
-                        / (k - 1.0);
-                    values[y] = mean;
-                    error[y] = (var / k).sqrt();
-                    max_error = max_error.max(error[y]);
-                }
-                Wedge {
-                    id,
-                    values,
-                    error: Some(error),
-                }
+            .map(|(i, (action, values))| Wedge {
+                id: action.id.clone(),
+                values,
+                error: sampled.map(|r| r.standard_error[i].clone()),
             })
             .collect();
         Ok(AttributionJson {
-            method: "shapley-sampled".into(),
-            permutations: SAMPLED_PERMUTATIONS * SAMPLED_BATCHES as usize,
+            method: if sampled.is_some() {
+                "shapley-sampled".into()
+            } else {
+                "shapley".into()
+            },
+            permutations,
             actions,
-            total: batches[0].total.clone(),
+            total: a.total,
             max_error,
         })
     }

@@ -297,9 +297,10 @@ pub struct TargetOutcome {
 /// Shapley wedges of the current setting.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct AttributionJson {
-    /// `shapley` (exact) or `shapley-sampled`.
+    /// `shapley` (exact) or `shapley-sampled` (a component of the total sampled,
+    /// docs/ATTRIBUTION.md).
     pub method: String,
-    /// Orderings used by the sampled estimate (0 when exact).
+    /// Orderings drawn by the sampled components (0 when exact).
     pub permutations: usize,
     /// Each action's contribution by year, kt CO2e/yr, in action order.
     pub actions: Vec<Wedge>,

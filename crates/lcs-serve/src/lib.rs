@@ -40,8 +40,7 @@ pub mod levers;
 
 pub use error::{ApiError, ServeError};
 pub use explorer::{
-    Explorer, ServedFile, DEFAULT_SAMPLES, EXACT_SHAPLEY_ACTIONS, MAX_SAMPLES, SAMPLED_BATCHES,
-    SAMPLED_PERMUTATIONS,
+    Explorer, ServedFile, DEFAULT_SAMPLES, EXACT_SHAPLEY_ACTIONS, MAX_SAMPLES, SAMPLED_ORDERINGS,
 };
 pub use http::{ENSEMBLE_PERMITS, HEAVY_PERMITS};
 

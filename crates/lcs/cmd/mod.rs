@@ -76,6 +76,9 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             out,
             permutations,
             seed,
+            max_exact_actions,
+            tolerance,
+            max_orderings,
             format,
         } => attribute::run(&attribute::Options {
             file: scenario,
@@ -84,6 +87,9 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             out,
             permutations,
             seed,
+            max_exact_actions,
+            tolerance,
+            max_orderings,
             json: format == OutputFormat::Json,
         }),
         Command::Explain {

@@ -282,9 +282,8 @@ pub fn reconcile(scenario: &Path, years: &[i32], out: Option<&Path>) -> Result<(
     }
     if let Some(n) = r.shapley_sampled {
         println!(
-            "Shapley estimated from {} random orderings of the {n} actions (exact Shapley takes at most {})",
-            lcs_projects::reconcile::SAMPLED_ORDERINGS,
-            lcs_engine::MAX_SHAPLEY_ACTIONS
+            "Shapley partly estimated from random orderings: a component of the total has more than {} of the {n} actions (docs/ATTRIBUTION.md)",
+            lcs_engine::MAX_EXACT_ACTIONS
         );
     }
     for p in &r.projects {

@@ -46,9 +46,6 @@ fn format_of(f: ReportFormat) -> Format {
     }
 }
 
-/// Orderings used to estimate Shapley values above the exact limit.
-const SAMPLED_ORDERINGS: usize = 1000;
-
 /// Files for the report's extra sections.
 pub struct Extra {
     /// Project files for the pipeline section.
@@ -116,44 +113,30 @@ pub fn run(
         }
         progress.advance(&format!("{}: sequential attribution", s.id));
         let attribution_failed = |e: AttributionError| match e {
-            AttributionError::Run(e) => Err(report_run_error(&loader, s, &e)),
-            AttributionError::TooManyActions { n } => Ok((None, n)),
+            AttributionError::Run(e) => report_run_error(&loader, s, &e),
         };
         let mut notes = Vec::new();
         let (sequential, shapley) = if s.actions.is_empty() {
             (None, None)
         } else {
-            let seq = match attribute(&c, Method::Sequential) {
-                Ok(a) => Some(a),
-                Err(e) => attribution_failed(e)?.0,
-            };
+            let seq = attribute(&c, Method::Sequential).map_err(attribution_failed)?;
             progress.advance(&format!(
                 "{}: Shapley attribution ({} actions)",
                 s.id,
                 s.actions.len()
             ));
-            let shap = match attribute(&c, Method::Shapley) {
-                Ok(a) => Some(a),
-                Err(e) => {
-                    let (_, n) = attribution_failed(e)?;
-                    // Above the exact limit: Shapley values estimated from random orderings.
-                    let method = Method::ShapleySampled {
-                        permutations: SAMPLED_ORDERINGS,
-                        seed: 1,
-                    };
-                    let a = match attribute(&c, method) {
-                        Ok(a) => Some(a),
-                        Err(e) => attribution_failed(e)?.0,
-                    };
-                    notes.push(format!(
-                        "scenario `{}` has {n} actions; exact Shapley attribution takes at most {}, so its Shapley columns are estimated from {SAMPLED_ORDERINGS} random orderings of the actions (seed 1)",
-                        s.id,
-                        lcs_engine::MAX_SHAPLEY_ACTIONS
-                    ));
-                    a
-                }
-            };
-            (seq, shap)
+            let shap = attribute(&c, Method::Shapley).map_err(attribution_failed)?;
+            // Exact by components; a component too large for enumeration was sampled.
+            if let Some(r) = shap.shapley.as_ref().filter(|r| !r.is_exact()) {
+                let last = r.exact_share.len().saturating_sub(1);
+                notes.push(format!(
+                    "scenario `{}`: a component of the total has more than {} actions, so its part of the Shapley columns is estimated from random orderings (seed 1; {:.1} % of the reduction in the last year is exact)",
+                    s.id,
+                    lcs_engine::MAX_EXACT_ACTIONS,
+                    100.0 * r.exact_share.get(last).copied().unwrap_or(1.0)
+                ));
+            }
+            (Some(seq), Some(shap))
         };
         progress.advance(&format!("{}: done", s.id));
         let mut r = ScenarioRun::from_engine(s, &c, &ws, &reference, &targets, sequential, shapley);
