@@ -43,6 +43,7 @@ mod drivers;
 mod electricity;
 mod eval;
 pub mod factors;
+mod inventory;
 mod measures;
 mod plan;
 mod results;
@@ -59,6 +60,7 @@ pub use eval::{
     Cause, Diversion, Outputs, Problem, RunError, Workspace,
 };
 pub use factors::{combustion_factors, GasFactors};
+pub use inventory::InventoryOutputs;
 pub use plan::{CompileError, Compiled};
 pub use results::{row_layout, row_values_into, rows, var, Row};
 pub use targets::{evaluate_targets, TargetResult};

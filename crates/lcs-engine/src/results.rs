@@ -99,6 +99,33 @@ pub mod var {
     /// Prefix of an industry's rows: `Wastewater|Industrial|<name>|Organics` (t COD) and
     /// `Emissions|CH4|Waste|Wastewater|Industrial|<name>`.
     pub const WASTEWATER_INDUSTRIAL: &str = "Wastewater|Industrial";
+    /// Fluorinated gases of refrigerant banks that count in the totals, CO2e; with
+    /// `|<gas>` the mass of one gas (docs/EXTENSIONS.md, "Refrigerants and other F-gases").
+    pub const EMISSIONS_FGASES: &str = "Emissions|F-Gases";
+    /// Memo: Montreal Protocol gases of refrigerant banks (HCFC-22), CO2e; with `|<gas>` the
+    /// mass of one gas. Not in any total.
+    pub const MEMO_MONTREAL_GASES: &str = "Emissions|CO2e|Memo|Montreal Gases";
+    /// Prefix of a land class's area rows: `Land Area|<source path>` (ha).
+    pub const LAND_AREA: &str = "Land Area";
+    /// Prefix of a land class's CO2 rows: `Emissions|CO2|Land|<source path>|Remaining` and
+    /// `…|Converted` (docs/EXTENSIONS.md, "Land-use change").
+    pub const EMISSIONS_CO2_LAND: &str = "Emissions|CO2|Land";
+    /// Suffix: CO2 of land remaining in its class (removals are negative).
+    pub const LAND_REMAINING: &str = "Remaining";
+    /// Suffix: CO2 of land converted from its class (biomass and soil carbon lost).
+    pub const LAND_CONVERTED: &str = "Converted";
+    /// Memo: power stations in the region, GPC I.4.4 "energy generation supplied to the
+    /// grid" (scope 1, never in the total); with `|<plant>` one station.
+    pub const MEMO_GRID_GENERATION: &str =
+        "Emissions|CO2e|Memo|Energy Generation Supplied to the Grid";
+    /// Prefix of a power station's generation: `Electricity|Supplied to the Grid|<plant>`.
+    pub const ELECTRICITY_SUPPLIED_TO_GRID: &str = "Electricity|Supplied to the Grid";
+    /// Grid electricity covered by market instruments (green tariffs, certificates, PPAs).
+    pub const ELECTRICITY_INSTRUMENTS: &str = "Electricity|Market Instruments";
+    /// Market-based grid emissions (docs/EXTENSIONS.md, "Market-based electricity").
+    pub const MARKET_GRID_EMISSIONS: &str = "Emissions|CO2e|Memo|Market-based|Electricity";
+    /// The market-based total: the total with the grid emissions on a market basis.
+    pub const MARKET_TOTAL: &str = "Emissions|CO2e|Memo|Market-based";
 
     /// The sector of a row of the sector view (`Emissions|CO2e|<sector>`, MODEL.md §10), or
     /// `None` for any other row (the total, and detail rows such as
@@ -151,6 +178,8 @@ pub(crate) enum Source {
     Wastewater(usize, f64),
     /// Industrial wastewater CH4 of every industry.
     IndustrialCh4,
+    /// A row of the inventory extensions.
+    Inventory(crate::inventory::InvRow),
 }
 
 /// One row of the output table, fixed at compile time.
@@ -405,6 +434,13 @@ pub(crate) fn build_specs(c: &Compiled) -> Vec<RowSpec> {
             );
         }
     }
+    crate::inventory::row_specs(&c.inventory, &mut |variable, unit, r| {
+        v.push(RowSpec {
+            variable,
+            unit: unit.to_string(),
+            source: Source::Inventory(r),
+        })
+    });
     v
 }
 
@@ -478,6 +514,7 @@ pub(crate) fn fill_row(c: &Compiled, ws: &Workspace, source: &Source, dst: &mut 
                     .for_each(|(d, v)| *d += v * 1e-3);
             }
         }
+        Source::Inventory(r) => crate::inventory::fill_row(&o.inventory, r, n, dst),
         Source::Intensity(slot, factor) => {
             let d = &ws.arena[slot * n..slot * n + n];
             for ((x, e), d) in dst.iter_mut().zip(&o.co2e_t).zip(d) {

@@ -51,7 +51,14 @@ pub(crate) const NODE_KEYS: [&str; 7] = [
 /// The keys of a fuel override under `fuels:` (gas keys in any casing, [`Reader::gas_map`]).
 pub(crate) const FUEL_KEYS: [&str; 5] = ["name", "CO2", "biogenic", "CH4", "N2O"];
 /// The keys of `electricity:`.
-pub(crate) const ELECTRICITY_KEYS: [&str; 4] = ["losses", "grid_factor", "mix", "local"];
+pub(crate) const ELECTRICITY_KEYS: [&str; 6] = [
+    "losses",
+    "grid_factor",
+    "mix",
+    "local",
+    "plants",
+    "residual_factor",
+];
 /// The keys of a plant of `electricity.mix`.
 pub(crate) const PLANT_KEYS: [&str; 3] = ["share", "efficiency", "fuel"];
 /// The keys of a unit of `electricity.local`.
@@ -79,7 +86,14 @@ pub(crate) const COMPOSTING_KEYS: [&str; 2] = ["CH4", "N2O"];
 /// The keys of `waste.anaerobic_digestion` (gas keys in any casing).
 pub(crate) const DIGESTION_KEYS: [&str; 3] = ["CH4", "N2O", "electricity"];
 /// The keys of a source under `sources:`.
-pub(crate) const SOURCE_KEYS: [&str; 3] = ["name", "activity", "factors"];
+pub(crate) const SOURCE_KEYS: [&str; 6] = [
+    "name",
+    "activity",
+    "factors",
+    "process",
+    "refrigerant",
+    "land",
+];
 
 /// Reads a model file's root mapping. Problems are returned together.
 /// `data` holds the data files that its series name (read by the [`crate::Loader`]).
@@ -830,10 +844,20 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
             }
         }
     }
+    let plants = match get(items, "plants") {
+        Some(p) => crate::inventory::read_plants(r, fuels, p)?,
+        None => Vec::new(),
+    };
+    let residual_factor = match get(items, "residual_factor") {
+        Some(f) => Some(crate::inventory::read_residual_factor(r, f)?),
+        None => None,
+    };
     Some(Electricity {
         losses,
         grid,
         local,
+        plants,
+        residual_factor,
         span: n.span,
     })
 }
@@ -1093,9 +1117,77 @@ fn read_source(r: &mut Reader, path: &str, span: Span, n: &Node) -> Option<Sourc
     }
     let items = r.map(n, &kp, &SOURCE_KEYS)?;
     let display_name = display_name(r, items, &kp);
+    let sector = path.split('/').next().unwrap_or(path).to_string();
+    // A land class (an extension): no activity, no factors.
+    if let Some(l) = get(items, "land") {
+        for key in ["activity", "factors", "process", "refrigerant"] {
+            if let Some(x) = get(items, key) {
+                r.err(
+                    Diagnostic::new(x.span, format!("`{key}` does not go with `land`"))
+                        .at(join(&kp, key))
+                        .expected("a land class (`land:`) or an activity with factors, not both")
+                        .note("a land class's emissions follow from its area, conversion and carbon stocks"),
+                );
+                return None;
+            }
+        }
+        let land = crate::inventory::read_land(r, l, &join(&kp, "land"))?;
+        return Some(Source {
+            path: path.to_string(),
+            display_name,
+            sector,
+            activity: Activity::Series(r.zero(Dimension::none(), l.span)),
+            factors: Vec::new(),
+            process: None,
+            form: SourceForm::Land(land),
+            span,
+        });
+    }
+    let forms: Vec<&str> = ["factors", "process", "refrigerant"]
+        .into_iter()
+        .filter(|k| get(items, k).is_some())
+        .collect();
+    if forms.len() > 1 {
+        let second = get(items, forms[1]).map_or(n.span, |x| x.span);
+        r.err(
+            Diagnostic::new(
+                second,
+                format!("`{}` and `{}` are both given", forms[0], forms[1]),
+            )
+            .at(join(&kp, forms[1]))
+            .expected("one of `factors`, `process` (IPCC process factors) or `refrigerant`"),
+        );
+        return None;
+    }
     let (activity, adim) = r
         .req(items, "activity", &kp, n.span)
         .and_then(|a| r.activity(a, &join(&kp, "activity")))?;
+    if let Some(p) = get(items, "process") {
+        let (id, factors) = crate::inventory::process_factors(r, p, &join(&kp, "process"), &adim)?;
+        return Some(Source {
+            path: path.to_string(),
+            display_name,
+            sector,
+            activity,
+            factors,
+            process: Some(id),
+            form: SourceForm::Factors,
+            span,
+        });
+    }
+    if let Some(x) = get(items, "refrigerant") {
+        let bank = crate::inventory::read_refrigerant(r, x, &join(&kp, "refrigerant"), &adim)?;
+        return Some(Source {
+            path: path.to_string(),
+            display_name,
+            sector,
+            activity,
+            factors: Vec::new(),
+            process: None,
+            form: SourceForm::Refrigerant(bank),
+            span,
+        });
+    }
     let fp = join(&kp, "factors");
     let fnode = r.req(items, "factors", &kp, n.span)?;
     let fi = r.gas_map(fnode, &fp, &SourceGas::NAMES)?;
@@ -1133,9 +1225,11 @@ fn read_source(r: &mut Reader, path: &str, span: Span, n: &Node) -> Option<Sourc
     Some(Source {
         path: path.to_string(),
         display_name,
-        sector: path.split('/').next().unwrap_or(path).to_string(),
+        sector,
         activity,
         factors,
+        process: None,
+        form: SourceForm::Factors,
         span,
     })
 }

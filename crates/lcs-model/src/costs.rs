@@ -1081,9 +1081,9 @@ fn size_ambition(r: &mut Reader, n: &Node, path: &str, m: &Measure) -> Option<f6
             }
         }
         Lever::Divert { mass, .. } => (constant(mass), Dimension::mass(), "`mass`"),
-        Lever::Save { amount, .. } | Lever::Switch { amount, .. } => {
-            (constant(amount), Dimension::energy(), "`amount`")
-        }
+        Lever::Save { amount, .. }
+        | Lever::Switch { amount, .. }
+        | Lever::Purchase { amount, .. } => (constant(amount), Dimension::energy(), "`amount`"),
         Lever::Set { .. } | Lever::SetMap { .. } => {
             r.err(
                 Diagnostic::new(

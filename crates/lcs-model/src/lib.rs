@@ -29,6 +29,7 @@ mod costs;
 mod datafile;
 mod diag;
 pub mod ecotown;
+mod inventory;
 mod model;
 mod paths;
 mod project;

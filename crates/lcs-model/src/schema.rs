@@ -361,6 +361,21 @@ fn model(d: &mut Map<String, Value>) {
             "A local unit: `capacity` with `capacity_factor`, or `generation` (MODEL.md §5).",
         ),
     );
+    let mut supply_plant = capacity_or_generation(object(
+        vec![
+            ("capacity", r("series")),
+            ("capacity_factor", r("series")),
+            ("generation", r("series")),
+            ("efficiency", r("number")),
+            ("fuel", pattern(NAME)),
+        ],
+        &["efficiency", "fuel"],
+    ));
+    supply_plant = with_doc(
+        supply_plant,
+        "A power station in the region that supplies the grid: a memo line (GPC I.4.4), never in the total (docs/EXTENSIONS.md).",
+    );
+    put(d, "supply_plant", supply_plant);
     put(
         d,
         "electricity",
@@ -370,6 +385,14 @@ fn model(d: &mut Map<String, Value>) {
                 ("grid_factor", r("series")),
                 ("mix", map_of(r("plant"), "^.+$")),
                 ("local", map_of(r("local_unit"), "^.+$")),
+                ("plants", map_of(r("supply_plant"), "^.+$")),
+                (
+                    "residual_factor",
+                    with_doc(
+                        r("series"),
+                        "The residual-mix factor of market-based results, t CO2e per energy (docs/EXTENSIONS.md).",
+                    ),
+                ),
             ],
             &[],
         ),
@@ -465,21 +488,77 @@ fn model(d: &mut Map<String, Value>) {
             &["generation", "composition", "routes"],
         ),
     );
+    let fgases = lcs_factors::inventory::fgas_ids();
     put(
         d,
-        "source",
-        object(
-            vec![
-                ("name", r("display_name")),
-                ("activity", r("activity")),
-                (
-                    "factors",
-                    object_owned(gas_props(&SourceGas::NAMES, |_| r("series")), &[]),
-                ),
-            ],
-            &["activity", "factors"],
+        "refrigerant",
+        with_doc(
+            object(
+                vec![
+                    ("charge", r("series")),
+                    ("leak", r("series")),
+                    ("retire", r("series")),
+                    ("recovery", r("series")),
+                    ("gases", keyed(&fgases, r("series"))),
+                ],
+                &["charge", "leak", "gases"],
+            ),
+            "A refrigerant bank: the stock is the source's activity (docs/EXTENSIONS.md).",
         ),
     );
+    let covers = lcs_factors::inventory::land_cover_ids();
+    let mut land = object(
+        vec![
+            ("cover", one_of_names(&covers)),
+            ("area", r("series")),
+            ("removals", r("series")),
+            ("conversion", r("series")),
+            ("restoration", r("series")),
+            ("biomass_loss", r("series")),
+            ("soil_loss", r("series")),
+            ("soil_lost", r("number")),
+            ("soil_years", r("number")),
+        ],
+        &["area"],
+    );
+    land["not"] = json!({ "required": ["soil_loss", "soil_lost"] });
+    land["anyOf"] = json!([{ "required": ["cover"] }, { "required": ["biomass_loss"] }]);
+    put(
+        d,
+        "land",
+        with_doc(
+            land,
+            "A land class with stock-change accounting (IPCC 2006 Vol. 4; docs/EXTENSIONS.md).",
+        ),
+    );
+    let processes = lcs_factors::inventory::process_ids();
+    let mut source = object(
+        vec![
+            ("name", r("display_name")),
+            ("activity", r("activity")),
+            (
+                "factors",
+                object_owned(gas_props(&SourceGas::NAMES, |_| r("series")), &[]),
+            ),
+            (
+                "process",
+                with_doc(
+                    one_of_names(&processes),
+                    "IPCC Tier 1 process factors of data/factors/ippu_processes.csv, instead of `factors`.",
+                ),
+            ),
+            ("refrigerant", r("refrigerant")),
+            ("land", r("land")),
+        ],
+        &[],
+    );
+    source["oneOf"] = json!([
+        { "required": ["activity", "factors"], "not": { "anyOf": [{ "required": ["process"] }, { "required": ["refrigerant"] }, { "required": ["land"] }] } },
+        { "required": ["activity", "process"], "not": { "anyOf": [{ "required": ["factors"] }, { "required": ["refrigerant"] }, { "required": ["land"] }] } },
+        { "required": ["activity", "refrigerant"], "not": { "anyOf": [{ "required": ["factors"] }, { "required": ["process"] }, { "required": ["land"] }] } },
+        { "required": ["land"], "not": { "anyOf": [{ "required": ["activity"] }, { "required": ["factors"] }, { "required": ["process"] }, { "required": ["refrigerant"] }] } }
+    ]);
+    put(d, "source", source);
     // Wastewater (docs/EXTENSIONS.md): the keys of every stream, then each stream's own.
     let stream = |own: Vec<(&'static str, Value)>, required: &[&str]| -> Value {
         let mut p = own;
@@ -601,13 +680,19 @@ fn capacity_or_generation(mut o: Value) -> Value {
     o
 }
 
+/// The market instruments of the `purchase` lever.
+fn lcs_model_instruments() -> Vec<&'static str> {
+    crate::model::Instrument::NAMES.to_vec()
+}
+
 /// What a lever requires and how it narrows its keys' values, beyond the keys it allows
 /// ([`lever_keys`]). A lever missing here has only its keys checked.
 fn lever_rule(lever: &str) -> Value {
     let energy = pattern(r"^demand\.[^.]+\.energy$");
     // Paths that take only `generation`, `save` or `switch`.
-    let not_special =
-        json!({ "not": { "pattern": r"^(electricity\.local|demand\.[^.]+\.energy)$" } });
+    let not_special = json!({
+        "not": { "pattern": r"^(electricity\.local|electricity\.market|demand\.[^.]+\.energy)$" }
+    });
     match lever {
         "scale" => json!({ "required": ["by"], "properties": { "target": not_special } }),
         "set" => json!({ "required": ["value"], "properties": { "target": not_special } }),
@@ -634,6 +719,13 @@ fn lever_rule(lever: &str) -> Value {
         "switch" => json!({
             "required": ["from", "to", "amount"],
             "properties": { "target": energy, "from": pattern(NAME), "to": pattern(NAME) }
+        }),
+        "purchase" => json!({
+            "required": ["amount", "instrument"],
+            "properties": {
+                "target": { "const": "electricity.market" },
+                "instrument": one_of_names(&lcs_model_instruments())
+            }
         }),
         _ => json!({}),
     }
@@ -761,6 +853,8 @@ fn scenario(d: &mut Map<String, Value>) {
             ("types", names_or_list(&waste)),
             ("fuel", pattern(NAME)),
             ("ratio", r("number")),
+            ("factor", r("series")),
+            ("instrument", text()),
             ("cost", r("cost")),
         ],
         &["id", "lever", "target", "start"],
@@ -1420,6 +1514,15 @@ fn reader_keys() -> Vec<(String, Vec<String>)> {
         ),
         (format!("{d}/source"), plain(&SOURCE_KEYS)),
         (
+            format!("{d}/refrigerant"),
+            plain(&crate::inventory::REFRIGERANT_KEYS),
+        ),
+        (format!("{d}/land"), plain(&crate::inventory::LAND_KEYS)),
+        (
+            format!("{d}/supply_plant"),
+            plain(&crate::inventory::SUPPLY_PLANT_KEYS),
+        ),
+        (
             format!("{d}/source/properties/factors"),
             gas(&SourceGas::NAMES),
         ),
@@ -1495,8 +1598,16 @@ mod tests {
         let forms = s["$defs"]["series"]["anyOf"]
             .as_array()
             .expect("series alternatives");
+        // The alternatives are references to `$defs` entries.
+        let resolve = |f: &Value| -> Value {
+            match f["$ref"].as_str().and_then(|r| r.strip_prefix("#/$defs/")) {
+                Some(name) => s["$defs"][name].clone(),
+                None => f.clone(),
+            }
+        };
         let data = forms
             .iter()
+            .map(resolve)
             .find(|f| f["properties"].get("from").is_some())
             .expect("a data-file form");
         let props = data["properties"].as_object().expect("properties");

@@ -159,7 +159,7 @@ pub fn run(
         paths.push(out.join(name));
     }
     let info = super::run_info("macc", lcs_report::manifest::OutKind::Dir, &loader, &[&s]);
-    super::manifest(&out, &info, &paths)?;
+    super::manifest(out, &info, &paths)?;
     let header: Vec<String> = [
         "action",
         "abatement (t CO2e)",
