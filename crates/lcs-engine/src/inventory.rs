@@ -116,6 +116,11 @@ pub(crate) struct InventoryPlan {
     pub gases: Vec<(usize, f64, bool)>,
     /// Per model source: its bank or land class (index into `refrigerants` or `lands`).
     pub by_source: Vec<Option<SourceExt>>,
+    /// Per model source: (path, sector, form: `factors`, `process`, `refrigerant`, `land`),
+    /// for [`crate::emission_parts`].
+    pub source_info: Vec<(String, String, &'static str)>,
+    /// Per demand leaf, in leaf order: (path, category), for [`crate::emission_parts`].
+    pub leaf_info: Vec<(String, Option<lcs_factors::Category>)>,
 }
 
 /// Which extension a source is.
@@ -134,6 +139,8 @@ pub struct InventoryOutputs {
     pub fgas_co2e_t: Vec<f64>,
     /// Montreal gases (memo), t CO2e per year.
     pub memo_fgas_co2e_t: Vec<f64>,
+    /// Counted F-gases of each bank, t CO2e per year.
+    pub bank_co2e_t: Array2<f64>,
     /// Per land class: area (m2), CO2 of land remaining (t), CO2 of land converted (t).
     pub land: Array2<f64>,
     /// Per plant: generation (MWh), emissions (t CO2e); then the plants' total emissions.
@@ -148,6 +155,7 @@ impl InventoryOutputs {
             fgas_t: Array2::zeros((p.gases.len(), n)),
             fgas_co2e_t: vec![0.0; n],
             memo_fgas_co2e_t: vec![0.0; n],
+            bank_co2e_t: Array2::zeros((p.refrigerants.len(), n)),
             land: Array2::zeros((3 * p.lands.len(), n)),
             plants: Array2::zeros((2 * p.plants.len() + 1, n)),
             market: Array2::zeros((3, n)),
@@ -172,6 +180,23 @@ pub(crate) fn compile_inventory(
         ..Default::default()
     };
     let mut used = vec![false; ids.len()];
+    plan.leaf_info = (0..model.nodes.len())
+        .filter(|&l| model.nodes[l].is_leaf())
+        .map(|l| (model.nodes[l].path.clone(), model.effective_category(l)))
+        .collect();
+    plan.source_info = model
+        .sources
+        .iter()
+        .map(|s| {
+            let form = match (&s.form, &s.process) {
+                (SourceForm::Refrigerant(_), _) => "refrigerant",
+                (SourceForm::Land(_), _) => "land",
+                (SourceForm::Factors, Some(_)) => "process",
+                (SourceForm::Factors, None) => "factors",
+            };
+            (s.path.clone(), s.sector.clone(), form)
+        })
+        .collect();
     for (i, s) in model.sources.iter().enumerate() {
         let sp = sources
             .get(i)
@@ -404,7 +429,9 @@ pub(crate) fn inventory_emissions(
     fg.fill(0.0);
     out.fgas_co2e_t.fill(0.0);
     out.memo_fgas_co2e_t.fill(0.0);
-    for r in &plan.refrigerants {
+    let banks = rows_mut(&mut out.bank_co2e_t);
+    banks.fill(0.0);
+    for (b, r) in plan.refrigerants.iter().enumerate() {
         let (stock, charge, leak, retire, recovery) = (
             row(arena, r.stock, n),
             row(arena, r.charge, n),
@@ -421,6 +448,7 @@ pub(crate) fn inventory_emissions(
                 fg[k * n + y] += e;
                 if counted {
                     out.fgas_co2e_t[y] += gwp * e;
+                    banks[b * n + y] += gwp * e;
                     sector[srow + y] += gwp * e;
                 } else {
                     out.memo_fgas_co2e_t[y] += gwp * e;

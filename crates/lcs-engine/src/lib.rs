@@ -45,6 +45,7 @@ mod eval;
 pub mod factors;
 mod inventory;
 mod measures;
+mod parts;
 mod plan;
 mod results;
 mod sources;
@@ -61,6 +62,7 @@ pub use eval::{
 };
 pub use factors::{combustion_factors, GasFactors};
 pub use inventory::InventoryOutputs;
+pub use parts::{emission_parts, EmissionPart, Part};
 pub use plan::{CompileError, Compiled};
 pub use results::{row_layout, row_values_into, rows, var, Row};
 pub use targets::{evaluate_targets, TargetResult};

@@ -340,28 +340,16 @@ pub(crate) fn build_specs(c: &Compiled) -> Vec<RowSpec> {
     }
     if let Some(w) = solid {
         use waste_row as r;
-        push(
-            var::CO2E_LANDFILL.into(),
-            "kt CO2e/yr",
-            Source::WasteProcess(&[(r::LANDFILL_CH4, 1)]),
-        );
-        push(
-            var::CO2E_COMPOSTING.into(),
-            "kt CO2e/yr",
-            Source::WasteProcess(&[(r::COMPOSTING_CH4, 1), (r::COMPOSTING_N2O, 2)]),
-        );
-        if w.uses_ad {
-            push(
-                var::CO2E_AD.into(),
-                "kt CO2e/yr",
-                Source::WasteProcess(&[(r::AD_CH4, 1), (r::AD_N2O, 2)]),
-            );
+        for (process, source) in waste_process_rows(c) {
+            let name = match process {
+                "landfill" => var::CO2E_LANDFILL,
+                "composting" => var::CO2E_COMPOSTING,
+                "anaerobic_digestion" => var::CO2E_AD,
+                "incineration" => var::CO2E_INCINERATION,
+                _ => continue,
+            };
+            push(name.into(), "kt CO2e/yr", source);
         }
-        push(
-            var::CO2E_INCINERATION.into(),
-            "kt CO2e/yr",
-            Source::WasteProcess(&[(r::INCINERATION_CO2, 0)]),
-        );
         if w.uses_ad {
             push(
                 var::WASTE_AD.into(),
@@ -390,10 +378,7 @@ pub(crate) fn build_specs(c: &Compiled) -> Vec<RowSpec> {
         push(
             var::CO2E_WASTEWATER.into(),
             "kt CO2e/yr",
-            Source::WasteProcess(&[
-                (waste_row::WASTEWATER_CH4, 1),
-                (waste_row::WASTEWATER_N2O, 2),
-            ]),
+            Source::WasteProcess(WASTEWATER_PARTS),
         );
         if let Some(d) = &ww.domestic {
             push(
@@ -441,6 +426,41 @@ pub(crate) fn build_specs(c: &Compiled) -> Vec<RowSpec> {
             source: Source::Inventory(r),
         })
     });
+    v
+}
+
+/// The (row, GWP index: 0 CO2, 1 CH4, 2 N2O) parts of `waste_detail` of wastewater.
+const WASTEWATER_PARTS: &[(usize, usize)] = &[
+    (waste_row::WASTEWATER_CH4, 1),
+    (waste_row::WASTEWATER_N2O, 2),
+];
+
+/// The waste processes of a compiled scenario, in row order, with the source of their CO2e
+/// row (`Emissions|CO2e|Waste|<process>`): landfill, composting, anaerobic digestion (when
+/// used), incineration, wastewater (when the model has it).
+pub(crate) fn waste_process_rows(c: &Compiled) -> Vec<(&'static str, Source)> {
+    use waste_row as r;
+    let mut v = Vec::new();
+    if let Some(w) = &c.waste {
+        v.push(("landfill", Source::WasteProcess(&[(r::LANDFILL_CH4, 1)])));
+        v.push((
+            "composting",
+            Source::WasteProcess(&[(r::COMPOSTING_CH4, 1), (r::COMPOSTING_N2O, 2)]),
+        ));
+        if w.uses_ad {
+            v.push((
+                "anaerobic_digestion",
+                Source::WasteProcess(&[(r::AD_CH4, 1), (r::AD_N2O, 2)]),
+            ));
+        }
+        v.push((
+            "incineration",
+            Source::WasteProcess(&[(r::INCINERATION_CO2, 0)]),
+        ));
+    }
+    if c.wastewater.is_some() {
+        v.push(("wastewater", Source::WasteProcess(WASTEWATER_PARTS)));
+    }
     v
 }
 

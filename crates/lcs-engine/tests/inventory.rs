@@ -455,3 +455,43 @@ fn market_based_results_count_instruments_and_location_based_results_do_not() {
         "{e}"
     );
 }
+
+#[test]
+fn emission_parts_add_up_to_the_total() {
+    // The every-key schema case: every demand form, a mix grid with losses, waste by type
+    // with anaerobic digestion, wastewater, v1 sources, a process, a refrigerant bank, land
+    // classes, plants, market instruments and `save`/`switch` measures.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/schema-cases");
+    let mut loader = Loader::new();
+    let s = loader
+        .load_scenario(&root.join("cm.yaml"))
+        .unwrap_or_else(|d| panic!("{}", lcs_model::render_all_plain(&d, &loader.sources)));
+    let c = compile(&s).expect("compile");
+    for mask in [vec![true; s.actions.len()], vec![false; s.actions.len()]] {
+        let mut ws = Workspace::new(&c);
+        evaluate(&c, &mut ws, &mask).expect("run");
+        let r = rows(&c, &ws);
+        let parts = lcs_engine::emission_parts(&c, &ws);
+        assert!(parts.iter().any(|p| p.part.is_memo()));
+        for y in 0..c.years().len() {
+            let sum: f64 = parts
+                .iter()
+                .filter(|p| !p.part.is_memo())
+                .map(|p| p.co2e_t[y])
+                .sum();
+            let total = value(&r, "Emissions|CO2e", y) * 1e3;
+            assert!(
+                (sum - total).abs() <= 1e-9 * total.abs(),
+                "{y}: {sum} vs {total}"
+            );
+            // The losses parts are the T&D row; the electricity parts with them the grid.
+            let losses: f64 = parts
+                .iter()
+                .filter(|p| matches!(p.part, lcs_engine::Part::Losses { .. }))
+                .map(|p| p.co2e_t[y])
+                .sum();
+            let td = value(&r, "Emissions|CO2e|Electricity|T&D Losses", y) * 1e3;
+            assert!((losses - td).abs() <= 1e-9 * td.abs().max(1.0));
+        }
+    }
+}

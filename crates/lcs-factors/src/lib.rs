@@ -22,6 +22,7 @@
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod gpc;
 pub mod inventory;
 pub mod names;
 pub mod table;
@@ -42,7 +43,7 @@ const WASTEWATER_PATHWAYS_CSV: &str = include_str!("../../../data/factors/wastew
 
 /// Every table embedded in this crate, as (path in the repository, text): run manifests
 /// record their SHA-256 (docs/MANIFEST.md). A new embedded table is added here too.
-pub const EMBEDDED_TABLES: [(&str, &str); 13] = [
+pub const EMBEDDED_TABLES: [(&str, &str); 15] = [
     ("data/factors/fuels.csv", FUELS_CSV),
     ("data/factors/combustion_ch4_n2o.csv", COMBUSTION_CSV),
     ("data/factors/road_offroad.csv", ROAD_OFFROAD_CSV),
@@ -59,6 +60,8 @@ pub const EMBEDDED_TABLES: [(&str, &str); 13] = [
     ("data/factors/fgases.csv", inventory::FGASES_CSV),
     ("data/factors/ippu_processes.csv", inventory::IPPU_CSV),
     ("data/factors/land_carbon.csv", inventory::LAND_CSV),
+    ("data/gpc/subsectors.csv", gpc::SUBSECTORS_CSV),
+    ("data/gpc/mapping.csv", gpc::MAPPING_CSV),
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -545,6 +545,30 @@ impl Source {
     }
 }
 
+/// What a line of a model's own GPC mapping (`report.gpc.map`, docs/EXTENSIONS.md
+/// "GPC reporting") assigns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GpcItem {
+    /// A demand node and every leaf below it.
+    Node(usize),
+    /// A source.
+    Source(usize),
+    /// A waste process: `landfill`, `composting`, `anaerobic_digestion`, `incineration`,
+    /// `wastewater`.
+    Waste(String),
+}
+
+/// A model's own GPC mapping and notation keys (`report.gpc`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GpcSpec {
+    /// Model quantities assigned to a GPC sub-sector (its id, `II.2`), before the defaults
+    /// of `data/gpc/mapping.csv`.
+    pub map: Vec<(GpcItem, String)>,
+    /// Notation keys (`NO`, `NE`, `IE`, `C`) of empty cells: (sub-sector id, scope or
+    /// `None` for every scope of the row, key).
+    pub notation: Vec<(String, Option<u8>, String)>,
+}
+
 /// A checked model (MODEL.md §1.1), with a scenario's overrides applied.
 #[derive(Clone, Debug)]
 pub struct Model {
@@ -580,6 +604,9 @@ pub struct Model {
     pub sources: Vec<Source>,
     /// Drivers to divide total emissions by.
     pub report_intensity: Vec<usize>,
+    /// The model's own GPC mapping and notation keys (`report.gpc`, an extension); `lcs
+    /// report` writes the GPC table of a model that has the key.
+    pub gpc: Option<GpcSpec>,
     /// The model file.
     pub span: Span,
 }

@@ -626,6 +626,10 @@ fn model(d: &mut Map<String, Value>) {
             "Domestic and industrial wastewater (IPCC 2006 Vol. 5 Ch. 6; docs/EXTENSIONS.md).",
         ),
     );
+    let gpc_ids: Vec<&str> = lcs_factors::gpc::subsectors()
+        .iter()
+        .map(|s| s.id.as_str())
+        .collect();
     put(
         d,
         "model",
@@ -655,10 +659,37 @@ fn model(d: &mut Map<String, Value>) {
                     (
                         "report",
                         object(
-                            vec![(
-                                "intensity",
-                                json!({ "type": "array", "items": pattern(NAME) }),
-                            )],
+                            vec![
+                                (
+                                    "intensity",
+                                    json!({ "type": "array", "items": pattern(NAME) }),
+                                ),
+                                (
+                                    "gpc",
+                                    with_doc(
+                                        object(
+                                            vec![
+                                                (
+                                                    "map",
+                                                    map_of(
+                                                        one_of_names(&gpc_ids),
+                                                        r"^(demand|sources|waste)\..+$",
+                                                    ),
+                                                ),
+                                                (
+                                                    "notation",
+                                                    map_of(
+                                                        one_of_names(&lcs_factors::gpc::NOTATION_KEYS),
+                                                        r"^[IV]+\.[0-9](\.[0-9])?$",
+                                                    ),
+                                                ),
+                                            ],
+                                            &[],
+                                        ),
+                                        "The model's own GPC mapping (model path → sub-sector) and notation keys of empty cells (docs/EXTENSIONS.md, \"GPC reporting\").",
+                                    ),
+                                ),
+                            ],
                             &[],
                         ),
                     ),
@@ -1482,6 +1513,10 @@ fn reader_keys() -> Vec<(String, Vec<String>)> {
         (format!("{m}/years"), plain(&YEARS_KEYS)),
         (format!("{m}/units"), plain(&UNITS_KEYS)),
         (format!("{m}/report"), plain(&REPORT_KEYS)),
+        (
+            format!("{m}/report/properties/gpc"),
+            plain(&crate::check_model::GPC_KEYS),
+        ),
         (format!("{d}/node"), plain(&NODE_KEYS)),
         (format!("{d}/fuel_override"), gas(&FUEL_KEYS)),
         (format!("{d}/category_factors"), plain(&categories)),

@@ -34,6 +34,7 @@ pub mod charts;
 pub mod compare;
 pub mod ensemble;
 mod error;
+pub mod gpc;
 mod html;
 pub mod macc;
 pub mod manifest;
