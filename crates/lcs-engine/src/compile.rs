@@ -156,6 +156,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         .flat_map(|w| w.industrial.iter().map(|i| i.name.clone()))
         .collect();
     let sources = crate::sources::compile_sources(&mut b, &mut labels)?;
+    let inventory = crate::inventory::compile_inventory(&mut b, scenario, &sources.plans)?;
     // §9: measures and sampled parameters, which need every slot above.
     let sections = crate::measures::Sections {
         demand: &demand,
@@ -163,6 +164,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         waste: waste.as_ref(),
         wastewater: wastewater.as_ref().map(|w| &w.plan),
         sources: &sources.plans,
+        inventory: &inventory,
     };
     let mut measure_steps = crate::measures::compile_measures(&mut b, scenario, &sections)?;
     labels.parameter_ids = scenario.uncertainty.iter().map(|p| p.id.clone()).collect();
@@ -250,6 +252,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         waste: waste.map(|w| w.plan),
         wastewater: wastewater_plan,
         sources: sources.plans,
+        inventory,
         gwp_ch4: model.gwp.ch4(),
         gwp_n2o: model.gwp.n2o(),
         labels,

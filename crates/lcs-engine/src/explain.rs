@@ -698,6 +698,15 @@ impl Build<'_, '_> {
             Source::Wastewater(..) => mk(NodeKind::Formula).eq(
                 "IPCC 2006 Vol. 5 Ch. 6: CH4 = (TOW − S) × B0 × Σ_j MCF_j × share_j − R; N2O = N_effluent × EF × 44/28",
             ),
+            Source::Inventory(_) => {
+                let mut nd = mk(NodeKind::Formula).eq(
+                    "inventory extensions (docs/EXTENSIONS.md): process A × EF; refrigerants stock × leak × GWP; land Δarea × Δstock × 44/12; plants and market-based electricity",
+                );
+                nd.note = Some(
+                    "an inventory-extension row: its inputs are the process, refrigerant, land, plant or purchase entries of the model and scenario".into(),
+                );
+                nd
+            }
             Source::IndustrialCh4 => mk(NodeKind::Sum)
                 .eq("CH4_industrial = Σ_i CH4(i)")
                 .with(d, |d| {

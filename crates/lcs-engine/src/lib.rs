@@ -47,7 +47,9 @@ mod eval;
 pub mod explain;
 pub mod factors;
 mod fold;
+mod inventory;
 mod measures;
+mod parts;
 mod plan;
 mod results;
 mod shapley;
@@ -73,6 +75,8 @@ pub use explain::{
     NodeKind,
 };
 pub use factors::{combustion_factors, GasFactors};
+pub use inventory::InventoryOutputs;
+pub use parts::{emission_parts, EmissionPart, Part};
 pub use plan::{CompileError, Compiled};
 pub use results::{row_layout, row_values_into, rows, var, Row};
 pub use shapley::{

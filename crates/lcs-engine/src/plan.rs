@@ -410,6 +410,8 @@ pub struct Compiled {
     pub(crate) waste: Option<WastePlan>,
     pub(crate) wastewater: Option<WastewaterPlan>,
     pub(crate) sources: Vec<SourcePlan>,
+    /// Refrigerant banks, land classes, power stations in the region, market instruments.
+    pub(crate) inventory: crate::inventory::InventoryPlan,
     pub(crate) gwp_ch4: f64,
     pub(crate) gwp_n2o: f64,
     /// Names for output rows.

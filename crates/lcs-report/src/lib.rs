@@ -35,6 +35,7 @@ pub mod compare;
 pub mod decomposition;
 pub mod ensemble;
 mod error;
+pub mod gpc;
 mod html;
 pub mod macc;
 pub mod manifest;

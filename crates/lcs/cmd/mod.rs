@@ -414,6 +414,9 @@ pub fn run_error(s: &Scenario, e: &RunError) -> Diagnostic {
                 lcs_engine::Problem::NonFinite { .. } => {
                     "a division by zero (a driver that is 0 in that year) or a value too large; every series must be finite in every model year"
                 }
+                lcs_engine::Problem::LandExhausted { .. } => {
+                    "the area of a land class is its base-year `area` plus `restoration` minus `conversion`, year by year; it cannot fall below 0 (docs/EXTENSIONS.md)"
+                }
                 _ => "an activity must be ≥ 0 in every model year (MODEL.md §9)",
             })
         }

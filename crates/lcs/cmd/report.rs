@@ -160,6 +160,25 @@ pub fn run(
         let ds = decompositions(&breakdowns, y)?;
         report.add_decompositions(&ds, dpi).map_err(message)?;
     }
+    // A GPC inventory for each scenario whose model asks for one (`report.gpc`,
+    // docs/EXTENSIONS.md "GPC reporting"), at the report's milestone years.
+    for s in &scenarios {
+        if s.model.gpc.is_none() {
+            continue;
+        }
+        let c = compile(s)?;
+        let ws = run_all(&c).map_err(|e| report_run_error(&loader, s, &e))?;
+        let parts = lcs_engine::emission_parts(&c, &ws);
+        let model_years = c.years();
+        let gpc_years = if years.is_empty() {
+            lcs_report::milestone_years(s.model.base_year, s.model.end_year)
+        } else {
+            years.to_vec()
+        };
+        let section = lcs_report::gpc::section(&s.model, &s.id, &parts, &model_years, &gpc_years)
+            .map_err(message)?;
+        report.push_section(section).map_err(message)?;
+    }
     // Cost data: a MACC section for each scenario that has it (docs/COSTS.md).
     for s in &scenarios {
         if let Some(section) = super::macc::report_section(&loader, s, dpi)? {
