@@ -56,7 +56,7 @@ fn report_writes_every_format_and_prints_markdown() {
     let tables = [
         "actions",
         "comparison",
-        "data_quality",
+        "input_quality",
         "electricity",
         "emissions",
         "final_energy",

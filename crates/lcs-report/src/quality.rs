@@ -76,7 +76,7 @@ pub struct ModelInputs<'a> {
     pub inputs: Vec<(&'a Input, String)>,
 }
 
-/// The `data-quality` section: one table `data_quality` (region, input, base-year value,
+/// The `data-quality` section: one table `input_quality` (region, input, base-year value,
 /// unit, flag, source, where defined) and a note counting the flags.
 pub fn section(models: &[ModelInputs]) -> Result<Section, ReportError> {
     let mut t = TableBuilder::new();
@@ -122,7 +122,7 @@ pub fn section(models: &[ModelInputs]) -> Result<Section, ReportError> {
         }
     }
     let table = t.finish(
-        "data_quality",
+        "input_quality",
         "Data quality of the base-year inputs",
         "Each input of the model in the base year, before measures: sourced, derived or assumed by the status of its data-file row (data/), or written inline in the YAML file without a source.",
     )?;
