@@ -56,10 +56,10 @@ fn report_writes_every_format_and_prints_markdown() {
     let tables = [
         "actions",
         "comparison",
-        "input_quality",
         "electricity",
         "emissions",
         "final_energy",
+        "input_quality",
         "measures",
         "pathways",
         "targets",
