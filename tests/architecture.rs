@@ -133,7 +133,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// External crates that only some workspace crates may use (any dependency kind).
+/// External crates that only some workspace crates may use (normal and build dependencies;
+/// tests may use them as dev-dependencies).
 const RESTRICTED: &[(&str, &[&str])] = &[
     ("polars", &["lcs-report"]),
     ("rust_xlsxwriter", &["lcs-report"]),

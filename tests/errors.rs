@@ -90,6 +90,12 @@ const CASES: &[Case] = &[
         &["model.yaml:15:12"]),
     // ---- scenarios and packages ----
     c("unknown-target-path", &["scenario.yaml:6:43", "unknown parameter path `demand.residental.intensity`", "key: `actions[0].measures[0].target`", "did you mean `demand.residential.intensity`"]),
+    c("unknown-ippu-process", &["model.yaml:26:51", "unknown process `ethylene_naptha`", "key: `sources.ippu/ethylene.process`", "did you mean `ethylene_naphtha`"]),
+    c("refrigerant-unknown-gas", &["model.yaml:28:67", "unknown gas `HFC134a`", "key: `sources.ippu/mobile_ac.refrigerant.gases.HFC134a`", "did you mean `HFC-134a`"]),
+    c("land-stock-in-carbon", &["model.yaml:27:65", "`biomass_loss` must be a mass of CO2 per area", "key: `sources.afolu/forest.land.biomass_loss`", "44/12"]),
+    c("land-runs-out", &["model.yaml:27:71", "converts more land than the class", "in 2028", "key: `sources.afolu/mangrove.land.conversion`"]),
+    c("supply-plant-burns-a-carrier", &["model.yaml:26:88", "`electricty` is not a fuel a power station burns", "key: `electricity.plants.tanjung_bin.fuel`"]),
+    c("purchase-unknown-instrument", &["scenario.yaml:6:78", "unknown instrument `green_tarif`", "key: `actions[0].measures[0].instrument`", "did you mean `green_tariff`?"]),
     c("unknown-lever", &["scenario.yaml:6:28", "unknown lever `scael`", "key: `actions[0].measures[0].lever`", "did you mean `scale`?", "1 error found"]),
     c("lever-not-applicable-to-target", &["scenario.yaml:6:28", "lever `scale` does not apply to `waste.routes`", "key: `actions[0].measures[0].lever`"]),
     c("shift-item-in-from-and-to", &["scenario.yaml:6:83", "`bus` is in both `from` and `to`", "key: `actions[0].measures[0].to`"]),
@@ -186,6 +192,10 @@ const CASES: &[Case] = &[
     c("economics-discount-rate-out-of-range", &["scenario.yaml:3:62", "discount rate 1.5 is outside", "key: `economics.discount_rate`"]),
     c("adjust-unknown-action", &["scenario.yaml:12:3", "`adjust` names `A9`", "key: `adjust.A9`", "did you mean `A1`?"]),
     // ---- series from data files (docs/EXTENSIONS.md): the data file's row and column, the YAML line ----
+    // ---- lcs explain ----
+    c("explain-unknown-variable", &["unknown variable `Emissions|CO2e|transprt`", "did you mean `Emissions|CO2e|transport`"]),
+    c("explain-year-outside-model", &["year 2035 is outside the model years (2020 to 2030)"]),
+    c("explain-unreadable-data-file", &["model.yaml:7:51", "cannot read `data/town.csv`", "key: `drivers.household_size.from`"]),
     c("datafile-missing-file", &["model.yaml:7:51", "cannot read `data/town.csv`", "key: `drivers.household_size.from`"]),
     c("datafile-missing-column", &["model.yaml:7:69", "`town.csv` has no column `househld_size`", "key: `drivers.household_size.column`", "did you mean `household_size`?"]),
     c("datafile-missing-item", &["model.yaml:6:54", "`socio.csv` has no item `populaton`", "key: `drivers.population.item`", "did you mean `population`?"]),

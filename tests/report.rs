@@ -59,6 +59,7 @@ fn report_writes_every_format_and_prints_markdown() {
         "electricity",
         "emissions",
         "final_energy",
+        "input_quality",
         "measures",
         "pathways",
         "targets",
@@ -236,7 +237,11 @@ fn html_report_loads_in_headless_chromium_with_tables_and_charts() {
         dom.contains("<title>Tiny Town: Business as usual; Countermeasures 2030</title>"),
         "page loaded"
     );
-    assert_eq!(dom.matches("<table").count(), 9, "nine tables");
+    assert_eq!(
+        dom.matches("<table").count(),
+        10,
+        "ten tables (with data quality)"
+    );
     assert_eq!(dom.matches("<svg").count(), 8, "eight charts");
     assert!(dom.contains("Tiny Town: emissions by sector (kt CO2e/yr)"));
     // A screenshot: decodes, and shows the first charts' colours (a chart was painted).
@@ -566,5 +571,70 @@ fn report_ecotown_sections_show_inside_and_outside_and_the_diagram() {
     ] {
         assert!(out.join(format!("charts/{chart}.png")).is_file(), "{chart}");
     }
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn gpc_table_rows_add_up_to_the_inventory_per_scope() {
+    // The every-key schema case has `report.gpc`, plants, refrigerants, land classes,
+    // processes and T&D losses: the GPC table's rows, per year and scope (the memo left
+    // out), add up to the run's total, and BASIC+ is that total when every part is mapped.
+    let out = tmp("gpc");
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schema-cases");
+    let o = lcs()
+        .current_dir(&cases)
+        .args(["report", "cm.yaml", "--format", "csv", "--out"])
+        .arg(&out)
+        .output()
+        .expect("lcs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let gpc = std::fs::read_to_string(out.join("csv/gpc-cm.csv")).expect("gpc table");
+    let total = std::fs::read_to_string(out.join("csv/pathways.csv")).expect("pathways");
+    let totals: std::collections::BTreeMap<String, f64> = total
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f = csv_fields(l);
+            (f[0].clone(), f[1].parse().expect("number"))
+        })
+        .collect();
+    let mut by_year: std::collections::BTreeMap<String, ([f64; 3], f64, f64, f64)> =
+        Default::default();
+    for l in gpc.lines().skip(1) {
+        let f = csv_fields(l);
+        let e = by_year.entry(f[0].clone()).or_default();
+        let num = |s: &str| s.parse::<f64>().unwrap_or(0.0);
+        match f[1].as_str() {
+            "memo" => e.3 += num(&f[4]),
+            "BASIC" => e.1 = num(&f[7]),
+            "BASIC+" => e.2 = num(&f[8]),
+            "I.4.4" | "outside" => {}
+            _ => {
+                for k in 0..3 {
+                    e.0[k] += num(&f[4 + k]);
+                }
+            }
+        }
+    }
+    assert_eq!(
+        by_year.len(),
+        3,
+        "the milestone years 2020, 2025, 2030: {:?}",
+        by_year.keys()
+    );
+    for (year, (scopes, basic, plus, memo)) in &by_year {
+        let want = totals[year];
+        let sum: f64 = scopes.iter().sum();
+        assert!((sum - want).abs() <= 1e-9 * want, "{year}: {sum} vs {want}");
+        assert!(
+            (plus - want).abs() <= 1e-9 * want,
+            "{year}: BASIC+ {plus} vs {want}"
+        );
+        // BASIC leaves out scope 3 of energy (the T&D losses), IPPU and AFOLU.
+        assert!(*basic < *plus && *basic > 0.0);
+        assert!(*memo > 0.0, "the plants' memo line");
+        assert!(scopes[2] > 0.0, "T&D losses in scope 3");
+    }
+    assert!(gpc.contains(",I.7,") && gpc.contains("scope 1: NO"));
     let _ = std::fs::remove_dir_all(&out);
 }

@@ -161,6 +161,26 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
+    /// Explain how one result value is computed: a tree of equations down to the inputs,
+    /// with values, units, file lines, data-file rows, measures and the change against the
+    /// reference (docs/EXPLAIN.md).
+    #[command(
+        after_help = "Examples:\n  lcs explain scenarios/iskandar/cm-2025.yaml 'Emissions|CO2e|transport' 2025\n  lcs explain cm.yaml 'Emissions|CO2e' 2030 --depth 2\n  lcs explain cm.yaml 'Final Energy|gasoline' 2025 --format json"
+    )]
+    Explain {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// A variable of `results.csv`, e.g. `Emissions|CO2e|transport`.
+        variable: String,
+        /// A model year.
+        year: i32,
+        /// Levels shown below the value (all when not given).
+        #[arg(long)]
+        depth: Option<usize>,
+        /// Print a tree or one JSON document.
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
     /// Check a scenario's targets; with `--out`, write them as CSV.
     #[command(
         after_help = "Examples:\n  lcs targets scenarios/iskandar/cm-2025.yaml\n  lcs targets cm.yaml --out targets.csv --fail-on-missed-targets"

@@ -240,6 +240,20 @@ def main():
     rejects("a network without `facilities`", et, deleter("facilities"))
     rejects("network economics with an unknown key", et, setter("economics", "rate", 0.08))
     rejects("an unknown currency", et, setter("economics", "currency", "SGD"))
+    # Inventory extensions (docs/EXTENSIONS.md): source forms, plants, the purchase lever.
+    rejects("a source with both `factors` and `process`", m,
+            setter("sources", "ippu/ethylene", "factors", {"CO2": "1 t CO2/t"}))
+    rejects("an unknown IPCC process", m, setter("sources", "ippu/ethylene", "process", "ethylene_naptha"))
+    rejects("a refrigerant bank with an unknown gas", m,
+            setter("sources", "ippu/mobile_ac", "refrigerant", "gases", {"HFC134a": 1.0}))
+    rejects("a land class with an activity", m, setter("sources", "afolu/mangrove", "activity", "1 ha"))
+    rejects("a land class with `soil_loss` and `soil_lost`", m,
+            setter("sources", "afolu/mangrove", "land", "soil_loss", "10 t CO2/ha"))
+    rejects("an unknown land cover", m, setter("sources", "afolu/mangrove", "land", "cover", "mangrove"))
+    rejects("a power station without a fuel", m, deleter("electricity", "plants", "gas_station", "fuel"))
+    rejects("a purchase without an instrument", pk, deleter("actions", 2, "measures", 0, "instrument"))
+    rejects("a purchase on another target", pk,
+            setter("actions", 2, "measures", 0, "target", "electricity.local"))
     rejects("a facility with an unknown key", et, setter("facilities", 0, "sectr", "industry"))
     rejects("a facility id with capitals", et, setter("facilities", 4, "id", "Composter"))
     rejects("an exchange with an unknown key", et, setter("exchanges", 0, "ratio", 0.5))

@@ -11,7 +11,7 @@
 //! Every base value is checked finite here; a name or index the checker resolved but that
 //! is missing is a [`CompileError`], never a silent fallback.
 
-use crate::plan::{Bound, CompileError, Compiled, Labels, Step};
+use crate::plan::{Bound, CompileError, Compiled, Labels, SlotSeries, Step};
 use lcs_model::{Model, Scenario, Series, SeriesDef, Span};
 
 /// The arena under construction and the names of its slots.
@@ -21,6 +21,8 @@ pub(crate) struct Builder<'m> {
     pub arena: Vec<f64>,
     pub names: Vec<String>,
     pub spans: Vec<Option<Span>>,
+    /// The series behind each slot made by [`Builder::series`] (read by `explain`).
+    pub series: Vec<Option<SlotSeries>>,
     /// A slot of zeros and one of ones (never written).
     pub zero: usize,
     pub one: usize,
@@ -38,6 +40,7 @@ impl<'m> Builder<'m> {
             arena: Vec::new(),
             names: Vec::new(),
             spans: Vec::new(),
+            series: Vec::new(),
             zero: 0,
             one: 0,
             late_exprs: Vec::new(),
@@ -60,6 +63,7 @@ impl<'m> Builder<'m> {
         self.arena.extend_from_slice(values);
         self.names.push(name.into());
         self.spans.push(span);
+        self.series.push(None);
         s
     }
 
@@ -83,6 +87,17 @@ impl<'m> Builder<'m> {
         bound: Bound,
     ) -> Result<usize, CompileError> {
         let name = name.into();
+        let slot = self.series_slot(s, name, bound)?;
+        self.series[slot] = Some(SlotSeries::of(s));
+        Ok(slot)
+    }
+
+    fn series_slot(
+        &mut self,
+        s: &Series,
+        name: String,
+        bound: Bound,
+    ) -> Result<usize, CompileError> {
         match &s.def {
             SeriesDef::Values(v) => Ok(self.slot(v, name, Some(s.span))),
             SeriesDef::Expr(e) => {
@@ -141,6 +156,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         .flat_map(|w| w.industrial.iter().map(|i| i.name.clone()))
         .collect();
     let sources = crate::sources::compile_sources(&mut b, &mut labels)?;
+    let inventory = crate::inventory::compile_inventory(&mut b, scenario, &sources.plans)?;
     // §9: measures and sampled parameters, which need every slot above.
     let sections = crate::measures::Sections {
         demand: &demand,
@@ -148,6 +164,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         waste: waste.as_ref(),
         wastewater: wastewater.as_ref().map(|w| &w.plan),
         sources: &sources.plans,
+        inventory: &inventory,
     };
     let mut measure_steps = crate::measures::compile_measures(&mut b, scenario, &sections)?;
     labels.parameter_ids = scenario.uncertainty.iter().map(|p| p.id.clone()).collect();
@@ -210,6 +227,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         arena: b.arena,
         slot_names: b.names,
         slot_spans: b.spans,
+        slot_series: b.series,
         steps,
         ops: measure_steps.ops,
         top_fuel_rows: {
@@ -234,6 +252,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         waste: waste.map(|w| w.plan),
         wastewater: wastewater_plan,
         sources: sources.plans,
+        inventory,
         gwp_ch4: model.gwp.ch4(),
         gwp_n2o: model.gwp.n2o(),
         labels,

@@ -133,6 +133,9 @@ pub struct Outputs {
     /// Sector view, t CO2e per year: top-level demand nodes, then `Waste` (if any), then
     /// source sectors.
     pub sector_t: Array2<f64>,
+    /// The inventory extensions: F-gases, land classes, power stations in the region
+    /// (memo), market-based electricity.
+    pub inventory: crate::inventory::InventoryOutputs,
     /// Final energy by run fuel, GJ per year.
     pub fe_fuel_gj: Array2<f64>,
     /// Final energy by top-level node, GJ per year.
@@ -225,6 +228,12 @@ pub enum Problem {
         /// The value.
         value: f64,
     },
+    /// A land class converts (net of restoration) more land than it holds (docs/EXTENSIONS.md,
+    /// "Land-use change").
+    LandExhausted {
+        /// The area the conversions would leave, ha (negative).
+        area_ha: f64,
+    },
     /// A `save` or `switch` asks for more final energy of a fuel than the leaves below its
     /// node use in the year.
     EnergyShortfall {
@@ -280,6 +289,10 @@ impl Problem {
             }
             Problem::NonFinite { value } => format!("is not finite ({value})"),
             Problem::EnergyShortfall { .. } | Problem::NothingToSpread { .. } => self.to_string(),
+            Problem::LandExhausted { area_ha } => format!(
+                "converts more land than the class holds (it would leave {} ha)",
+                short(*area_ha)
+            ),
         }
     }
 }
@@ -309,6 +322,11 @@ impl std::fmt::Display for Problem {
             Problem::NonFinite { value } => {
                 write!(f, "makes a value that is not finite ({value})")
             }
+            Problem::LandExhausted { area_ha } => write!(
+                f,
+                "converts more land than the class holds (it would leave {} ha)",
+                short(*area_ha)
+            ),
             Problem::EnergyShortfall {
                 fuel,
                 asked_gj,
@@ -407,6 +425,7 @@ impl Workspace {
                 co2e_t: vec![0.0; n],
                 gas_t: Array2::zeros((4, n)),
                 sector_t: Array2::zeros((n_sectors, n)),
+                inventory: crate::inventory::InventoryOutputs::new(&c.inventory, n),
                 fe_fuel_gj: Array2::zeros((n_fuels, n)),
                 fe_top_gj: Array2::zeros((n_tops, n)),
                 fe_top_fuel_gj: Array2::zeros((n_tops * n_fuels, n)),
@@ -566,12 +585,35 @@ pub fn evaluate_with(
 
     // Sources (§8).
     crate::sources::source_emissions(&c.sources, a, n, gwp, gas, sector, source_row0);
+    // Refrigerant banks and land classes (their source sectors), memo power stations.
+    crate::inventory::inventory_emissions(
+        &c.inventory,
+        a,
+        n,
+        c.base_year,
+        gas,
+        sector,
+        source_row0,
+        &mut out.inventory,
+    )?;
 
     // Total: the sum of the sector view (§10).
     out.co2e_t.fill(0.0);
     for row in sector.chunks_exact(n.max(1)) {
         out.co2e_t.iter_mut().zip(row).for_each(|(t, v)| *t += v);
     }
+    // Market-based electricity and total (docs/EXTENSIONS.md), beside the location basis.
+    let grid_mwh = &out.elec_mwh.as_slice().expect("standard layout")
+        [elec_row::GRID * n..elec_row::GRID * n + n];
+    crate::inventory::market_based(
+        &c.inventory,
+        a,
+        n,
+        grid_mwh,
+        &out.grid_co2e_t,
+        &out.co2e_t,
+        &mut out.inventory,
+    );
     check_outputs(c, ws)
 }
 
@@ -591,7 +633,11 @@ fn check_outputs(c: &Compiled, ws: &Workspace) -> Result<(), RunError> {
     let o = &ws.out;
     let finite = crate::measures::all_finite;
     let std = |a: &Array2<f64>| a.as_slice().is_none_or(finite);
-    let ok = finite(&o.co2e_t) && std(&o.gas_t) && std(&o.fe_fuel_gj) && std(&o.elec_mwh);
+    let ok = finite(&o.co2e_t)
+        && std(&o.gas_t)
+        && std(&o.fe_fuel_gj)
+        && std(&o.elec_mwh)
+        && crate::inventory::all_finite(&o.inventory);
     if ok {
         Ok(())
     } else {

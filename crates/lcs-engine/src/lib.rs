@@ -44,9 +44,12 @@ mod demand;
 mod drivers;
 mod electricity;
 mod eval;
+pub mod explain;
 pub mod factors;
 mod fold;
+mod inventory;
 mod measures;
+mod parts;
 mod plan;
 mod results;
 mod shapley;
@@ -67,7 +70,13 @@ pub use eval::{
     diversions, elec_row, evaluate, evaluate_with, grid_factor_co2e, waste_row, wastewater_row,
     Cause, Diversion, Outputs, Problem, RunError, Workspace,
 };
+pub use explain::{
+    inputs, Change, DataRow, ExplainError, Explainer, Explanation, Input, MeasureChange, Node,
+    NodeKind,
+};
 pub use factors::{combustion_factors, GasFactors};
+pub use inventory::InventoryOutputs;
+pub use parts::{emission_parts, EmissionPart, Part};
 pub use plan::{CompileError, Compiled};
 pub use results::{row_layout, row_values_into, rows, var, Row};
 pub use shapley::{

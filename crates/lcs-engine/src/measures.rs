@@ -33,6 +33,7 @@ pub(crate) struct Sections<'a> {
     pub waste: Option<&'a crate::waste_section::WasteSection>,
     pub wastewater: Option<&'a crate::plan::WastewaterPlan>,
     pub sources: &'a [SourcePlan],
+    pub inventory: &'a crate::inventory::InventoryPlan,
 }
 
 /// Compiled measures and sampled parameters, by bucket.
@@ -188,6 +189,10 @@ impl Sections<'_> {
                 Bucket::Source(*si),
                 vec![],
             ),
+            Target::Refrigerant(..) | Target::Land(..) => {
+                let (slot, bound) = crate::inventory::series_target(self.inventory, t)?;
+                (vec![slot], bound, Bucket::Parameters, vec![])
+            }
             Target::SourceFactor(si, g) => {
                 let gas = crate::sources::gas_of(*g);
                 let &(_, slot) = self
@@ -236,6 +241,7 @@ impl Sections<'_> {
                 self.stream(*i)?.pathways.iter().map(|p| p.0).collect(),
                 false,
             ),
+            Target::RefrigerantGases(_) => (crate::inventory::gas_map(self.inventory, t)?, false),
             _ => return None,
         })
     }
@@ -460,6 +466,17 @@ pub(crate) fn compile_measures(
                         slot: sections.electricity.extra_generation,
                         gj,
                     });
+                }
+                (Target::Market, Lever::Purchase { amount, factor, .. }) => {
+                    let steps = crate::inventory::purchase_steps(
+                        b,
+                        sections.inventory,
+                        op,
+                        &label,
+                        amount,
+                        factor,
+                    )?;
+                    out.parameters.extend(steps);
                 }
                 (t, Lever::Shift { .. } | Lever::SetMap { .. }) => {
                     let (items, children) = sections

@@ -388,6 +388,9 @@ pub struct Compiled {
     pub(crate) slot_names: Vec<String>,
     /// Where each slot's series is defined, when it comes from a file.
     pub(crate) slot_spans: Vec<Option<lcs_model::Span>>,
+    /// The model series behind each slot that holds one (its dimension, unit as written,
+    /// expression and data-file provenance), for `explain`; drivers are read from the model.
+    pub(crate) slot_series: Vec<Option<SlotSeries>>,
     pub(crate) steps: Vec<Step>,
     pub(crate) ops: Vec<OpInfo>,
     pub(crate) leaves: Vec<LeafPlan>,
@@ -407,6 +410,8 @@ pub struct Compiled {
     pub(crate) waste: Option<WastePlan>,
     pub(crate) wastewater: Option<WastewaterPlan>,
     pub(crate) sources: Vec<SourcePlan>,
+    /// Refrigerant banks, land classes, power stations in the region, market instruments.
+    pub(crate) inventory: crate::inventory::InventoryPlan,
     pub(crate) gwp_ch4: f64,
     pub(crate) gwp_n2o: f64,
     /// Names for output rows.
@@ -424,6 +429,30 @@ pub struct Compiled {
     pub(crate) max_map_items: usize,
     /// Activity slot of every demand node, in model order (read by `breakdown`).
     pub(crate) node_activity: Vec<usize>,
+}
+
+/// What `explain` shows of the model series behind a slot.
+#[derive(Clone, Debug)]
+pub(crate) struct SlotSeries {
+    /// Dimension of the values (base units).
+    pub dim: lcs_units::Dimension,
+    /// The expression, for a series given as `expr`.
+    pub expr: Option<lcs_units::Expr>,
+    /// The data-file rows, for a series read with `from:`.
+    pub provenance: Option<Box<lcs_model::Provenance>>,
+}
+
+impl SlotSeries {
+    pub(crate) fn of(s: &lcs_model::Series) -> Self {
+        SlotSeries {
+            dim: s.dim.clone(),
+            expr: match &s.def {
+                lcs_model::SeriesDef::Expr(e) => Some(e.clone()),
+                lcs_model::SeriesDef::Values(_) => None,
+            },
+            provenance: s.provenance.clone(),
+        }
+    }
 }
 
 /// Names used when writing results.

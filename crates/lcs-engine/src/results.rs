@@ -99,6 +99,33 @@ pub mod var {
     /// Prefix of an industry's rows: `Wastewater|Industrial|<name>|Organics` (t COD) and
     /// `Emissions|CH4|Waste|Wastewater|Industrial|<name>`.
     pub const WASTEWATER_INDUSTRIAL: &str = "Wastewater|Industrial";
+    /// Fluorinated gases of refrigerant banks that count in the totals, CO2e; with
+    /// `|<gas>` the mass of one gas (docs/EXTENSIONS.md, "Refrigerants and other F-gases").
+    pub const EMISSIONS_FGASES: &str = "Emissions|F-Gases";
+    /// Memo: Montreal Protocol gases of refrigerant banks (HCFC-22), CO2e; with `|<gas>` the
+    /// mass of one gas. Not in any total.
+    pub const MEMO_MONTREAL_GASES: &str = "Emissions|CO2e|Memo|Montreal Gases";
+    /// Prefix of a land class's area rows: `Land Area|<source path>` (ha).
+    pub const LAND_AREA: &str = "Land Area";
+    /// Prefix of a land class's CO2 rows: `Emissions|CO2|Land|<source path>|Remaining` and
+    /// `…|Converted` (docs/EXTENSIONS.md, "Land-use change").
+    pub const EMISSIONS_CO2_LAND: &str = "Emissions|CO2|Land";
+    /// Suffix: CO2 of land remaining in its class (removals are negative).
+    pub const LAND_REMAINING: &str = "Remaining";
+    /// Suffix: CO2 of land converted from its class (biomass and soil carbon lost).
+    pub const LAND_CONVERTED: &str = "Converted";
+    /// Memo: power stations in the region, GPC I.4.4 "energy generation supplied to the
+    /// grid" (scope 1, never in the total); with `|<plant>` one station.
+    pub const MEMO_GRID_GENERATION: &str =
+        "Emissions|CO2e|Memo|Energy Generation Supplied to the Grid";
+    /// Prefix of a power station's generation: `Electricity|Supplied to the Grid|<plant>`.
+    pub const ELECTRICITY_SUPPLIED_TO_GRID: &str = "Electricity|Supplied to the Grid";
+    /// Grid electricity covered by market instruments (green tariffs, certificates, PPAs).
+    pub const ELECTRICITY_INSTRUMENTS: &str = "Electricity|Market Instruments";
+    /// Market-based grid emissions (docs/EXTENSIONS.md, "Market-based electricity").
+    pub const MARKET_GRID_EMISSIONS: &str = "Emissions|CO2e|Memo|Market-based|Electricity";
+    /// The market-based total: the total with the grid emissions on a market basis.
+    pub const MARKET_TOTAL: &str = "Emissions|CO2e|Memo|Market-based";
 
     /// The sector of a row of the sector view (`Emissions|CO2e|<sector>`, MODEL.md §10), or
     /// `None` for any other row (the total, and detail rows such as
@@ -151,6 +178,8 @@ pub(crate) enum Source {
     Wastewater(usize, f64),
     /// Industrial wastewater CH4 of every industry.
     IndustrialCh4,
+    /// A row of the inventory extensions.
+    Inventory(crate::inventory::InvRow),
 }
 
 /// One row of the output table, fixed at compile time.
@@ -311,28 +340,16 @@ pub(crate) fn build_specs(c: &Compiled) -> Vec<RowSpec> {
     }
     if let Some(w) = solid {
         use waste_row as r;
-        push(
-            var::CO2E_LANDFILL.into(),
-            "kt CO2e/yr",
-            Source::WasteProcess(&[(r::LANDFILL_CH4, 1)]),
-        );
-        push(
-            var::CO2E_COMPOSTING.into(),
-            "kt CO2e/yr",
-            Source::WasteProcess(&[(r::COMPOSTING_CH4, 1), (r::COMPOSTING_N2O, 2)]),
-        );
-        if w.uses_ad {
-            push(
-                var::CO2E_AD.into(),
-                "kt CO2e/yr",
-                Source::WasteProcess(&[(r::AD_CH4, 1), (r::AD_N2O, 2)]),
-            );
+        for (process, source) in waste_process_rows(c) {
+            let name = match process {
+                "landfill" => var::CO2E_LANDFILL,
+                "composting" => var::CO2E_COMPOSTING,
+                "anaerobic_digestion" => var::CO2E_AD,
+                "incineration" => var::CO2E_INCINERATION,
+                _ => continue,
+            };
+            push(name.into(), "kt CO2e/yr", source);
         }
-        push(
-            var::CO2E_INCINERATION.into(),
-            "kt CO2e/yr",
-            Source::WasteProcess(&[(r::INCINERATION_CO2, 0)]),
-        );
         if w.uses_ad {
             push(
                 var::WASTE_AD.into(),
@@ -361,10 +378,7 @@ pub(crate) fn build_specs(c: &Compiled) -> Vec<RowSpec> {
         push(
             var::CO2E_WASTEWATER.into(),
             "kt CO2e/yr",
-            Source::WasteProcess(&[
-                (waste_row::WASTEWATER_CH4, 1),
-                (waste_row::WASTEWATER_N2O, 2),
-            ]),
+            Source::WasteProcess(WASTEWATER_PARTS),
         );
         if let Some(d) = &ww.domestic {
             push(
@@ -404,6 +418,48 @@ pub(crate) fn build_specs(c: &Compiled) -> Vec<RowSpec> {
                 Source::Wastewater(r::industry(i) + 1, 1e-3),
             );
         }
+    }
+    crate::inventory::row_specs(&c.inventory, &mut |variable, unit, r| {
+        v.push(RowSpec {
+            variable,
+            unit: unit.to_string(),
+            source: Source::Inventory(r),
+        })
+    });
+    v
+}
+
+/// The (row, GWP index: 0 CO2, 1 CH4, 2 N2O) parts of `waste_detail` of wastewater.
+const WASTEWATER_PARTS: &[(usize, usize)] = &[
+    (waste_row::WASTEWATER_CH4, 1),
+    (waste_row::WASTEWATER_N2O, 2),
+];
+
+/// The waste processes of a compiled scenario, in row order, with the source of their CO2e
+/// row (`Emissions|CO2e|Waste|<process>`): landfill, composting, anaerobic digestion (when
+/// used), incineration, wastewater (when the model has it).
+pub(crate) fn waste_process_rows(c: &Compiled) -> Vec<(&'static str, Source)> {
+    use waste_row as r;
+    let mut v = Vec::new();
+    if let Some(w) = &c.waste {
+        v.push(("landfill", Source::WasteProcess(&[(r::LANDFILL_CH4, 1)])));
+        v.push((
+            "composting",
+            Source::WasteProcess(&[(r::COMPOSTING_CH4, 1), (r::COMPOSTING_N2O, 2)]),
+        ));
+        if w.uses_ad {
+            v.push((
+                "anaerobic_digestion",
+                Source::WasteProcess(&[(r::AD_CH4, 1), (r::AD_N2O, 2)]),
+            ));
+        }
+        v.push((
+            "incineration",
+            Source::WasteProcess(&[(r::INCINERATION_CO2, 0)]),
+        ));
+    }
+    if c.wastewater.is_some() {
+        v.push(("wastewater", Source::WasteProcess(WASTEWATER_PARTS)));
     }
     v
 }
@@ -478,6 +534,7 @@ pub(crate) fn fill_row(c: &Compiled, ws: &Workspace, source: &Source, dst: &mut 
                     .for_each(|(d, v)| *d += v * 1e-3);
             }
         }
+        Source::Inventory(r) => crate::inventory::fill_row(&o.inventory, r, n, dst),
         Source::Intensity(slot, factor) => {
             let d = &ws.arena[slot * n..slot * n + n];
             for ((x, e), d) in dst.iter_mut().zip(&o.co2e_t).zip(d) {

@@ -73,9 +73,36 @@ pub(crate) fn compile_sources(
     })
 }
 
-/// Emissions of every source, t: `E(s,g,y) = A(s,y) * factor(s,g,y)` added to its gas row
-/// of `gas` (CO2, CH4, N2O; none for CO2e) and, GWP-weighted, to its sector's row of
-/// `sector` (rows from `sector_row0` on, one per source sector).
+/// The emissions of one source, year by year: `E(s,g,y) = A(s,y) * factor(s,g,y)` for each
+/// gas factor, given to `f(gas row, year, t of gas, t CO2e)` (gas row 0 CO2, 1 CH4, 2 N2O;
+/// `None` for a factor in CO2e, which counts in the total and the sector row only).
+pub(crate) fn each_source_emission(
+    s: &SourcePlan,
+    arena: &[f64],
+    n: usize,
+    gwp: (f64, f64),
+    mut f: impl FnMut(Option<usize>, usize, f64, f64),
+) {
+    let series = |x: usize| &arena[x * n..x * n + n];
+    let act = series(s.activity);
+    for &(g, slot) in &s.factors {
+        let factor = series(slot);
+        let (gas_row, weight) = match g {
+            Gas::Co2 => (Some(0), 1.0),
+            Gas::Ch4 => (Some(1), gwp.0),
+            Gas::N2o => (Some(2), gwp.1),
+            Gas::Co2e => (None, 1.0),
+        };
+        for y in 0..n {
+            let e = act[y] * factor[y];
+            f(gas_row, y, e, weight * e);
+        }
+    }
+}
+
+/// Emissions of every source, t ([`each_source_emission`]) added to its gas row of `gas`
+/// (CO2, CH4, N2O; none for CO2e) and, GWP-weighted, to its sector's row of `sector` (rows
+/// from `sector_row0` on, one per source sector).
 pub(crate) fn source_emissions(
     sources: &[SourcePlan],
     arena: &[f64],
@@ -85,25 +112,13 @@ pub(crate) fn source_emissions(
     sector: &mut [f64],
     sector_row0: usize,
 ) {
-    let series = |s: usize| &arena[s * n..s * n + n];
     for s in sources {
-        let act = series(s.activity);
         let row = (sector_row0 + s.sector) * n;
-        for &(g, slot) in &s.factors {
-            let factor = series(slot);
-            let (gas_row, weight) = match g {
-                Gas::Co2 => (Some(0), 1.0),
-                Gas::Ch4 => (Some(1), gwp.0),
-                Gas::N2o => (Some(2), gwp.1),
-                Gas::Co2e => (None, 1.0),
-            };
-            for y in 0..n {
-                let e = act[y] * factor[y];
-                if let Some(r) = gas_row {
-                    gas[r * n + y] += e;
-                }
-                sector[row + y] += weight * e;
+        each_source_emission(s, arena, n, gwp, |gas_row, y, e, co2e| {
+            if let Some(r) = gas_row {
+                gas[r * n + y] += e;
             }
-        }
+            sector[row + y] += co2e;
+        });
     }
 }

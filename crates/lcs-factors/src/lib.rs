@@ -22,6 +22,8 @@
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod gpc;
+pub mod inventory;
 pub mod names;
 pub mod table;
 use table::{Csv, Row};
@@ -41,7 +43,7 @@ const WASTEWATER_PATHWAYS_CSV: &str = include_str!("../../../data/factors/wastew
 
 /// Every table embedded in this crate, as (path in the repository, text): run manifests
 /// record their SHA-256 (docs/MANIFEST.md). A new embedded table is added here too.
-pub const EMBEDDED_TABLES: [(&str, &str); 10] = [
+pub const EMBEDDED_TABLES: [(&str, &str); 15] = [
     ("data/factors/fuels.csv", FUELS_CSV),
     ("data/factors/combustion_ch4_n2o.csv", COMBUSTION_CSV),
     ("data/factors/road_offroad.csv", ROAD_OFFROAD_CSV),
@@ -55,6 +57,11 @@ pub const EMBEDDED_TABLES: [(&str, &str); 10] = [
         WASTEWATER_PATHWAYS_CSV,
     ),
     ("data/names.csv", names::NAMES_CSV),
+    ("data/factors/fgases.csv", inventory::FGASES_CSV),
+    ("data/factors/ippu_processes.csv", inventory::IPPU_CSV),
+    ("data/factors/land_carbon.csv", inventory::LAND_CSV),
+    ("data/gpc/subsectors.csv", gpc::SUBSECTORS_CSV),
+    ("data/gpc/mapping.csv", gpc::MAPPING_CSV),
 ];
 
 // ---------------------------------------------------------------------------------------------

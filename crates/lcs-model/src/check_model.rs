@@ -37,7 +37,9 @@ pub(crate) const YEARS_KEYS: [&str; 2] = ["base", "end"];
 /// The keys of `units:`.
 pub(crate) const UNITS_KEYS: [&str; 1] = ["counts"];
 /// The keys of `report:`.
-pub(crate) const REPORT_KEYS: [&str; 1] = ["intensity"];
+pub(crate) const REPORT_KEYS: [&str; 2] = ["intensity", "gpc"];
+/// The keys of `report.gpc`.
+pub(crate) const GPC_KEYS: [&str; 2] = ["map", "notation"];
 /// The keys of a demand node (any level).
 pub(crate) const NODE_KEYS: [&str; 7] = [
     "name",
@@ -51,7 +53,14 @@ pub(crate) const NODE_KEYS: [&str; 7] = [
 /// The keys of a fuel override under `fuels:` (gas keys in any casing, [`Reader::gas_map`]).
 pub(crate) const FUEL_KEYS: [&str; 5] = ["name", "CO2", "biogenic", "CH4", "N2O"];
 /// The keys of `electricity:`.
-pub(crate) const ELECTRICITY_KEYS: [&str; 4] = ["losses", "grid_factor", "mix", "local"];
+pub(crate) const ELECTRICITY_KEYS: [&str; 6] = [
+    "losses",
+    "grid_factor",
+    "mix",
+    "local",
+    "plants",
+    "residual_factor",
+];
 /// The keys of a plant of `electricity.mix`.
 pub(crate) const PLANT_KEYS: [&str; 3] = ["share", "efficiency", "fuel"];
 /// The keys of a unit of `electricity.local`.
@@ -79,7 +88,14 @@ pub(crate) const COMPOSTING_KEYS: [&str; 2] = ["CH4", "N2O"];
 /// The keys of `waste.anaerobic_digestion` (gas keys in any casing).
 pub(crate) const DIGESTION_KEYS: [&str; 3] = ["CH4", "N2O", "electricity"];
 /// The keys of a source under `sources:`.
-pub(crate) const SOURCE_KEYS: [&str; 3] = ["name", "activity", "factors"];
+pub(crate) const SOURCE_KEYS: [&str; 6] = [
+    "name",
+    "activity",
+    "factors",
+    "process",
+    "refrigerant",
+    "land",
+];
 
 /// Reads a model file's root mapping. Problems are returned together.
 /// `data` holds the data files that its series name (read by the [`crate::Loader`]).
@@ -310,6 +326,13 @@ pub(crate) fn read_model(
             }
         }
     }
+    let gpc = match get(items, "report").and_then(|n| match &n.kind {
+        NodeKind::Map(ri) => get(ri, "gpc"),
+        _ => None,
+    }) {
+        Some(g) => read_gpc(&mut r, g, &nodes, &sources),
+        None => None,
+    };
     let model = Model {
         region_id,
         region_name,
@@ -327,6 +350,7 @@ pub(crate) fn read_model(
         wastewater,
         sources,
         report_intensity,
+        gpc,
         span: root.span,
     };
     if r.errors.is_empty() {
@@ -334,6 +358,138 @@ pub(crate) fn read_model(
     } else {
         Err(r.errors)
     }
+}
+
+/// The waste processes a GPC mapping may name (`report.gpc.map.waste.<process>`).
+pub(crate) const GPC_WASTE_PROCESSES: [&str; 5] = [
+    "landfill",
+    "composting",
+    "anaerobic_digestion",
+    "incineration",
+    "wastewater",
+];
+
+/// `report.gpc`: the model's own GPC mapping and notation keys (docs/EXTENSIONS.md, "GPC
+/// reporting").
+fn read_gpc(r: &mut Reader, n: &Node, nodes: &[DemandNode], sources: &[Source]) -> Option<GpcSpec> {
+    let items = r.map(n, "report.gpc", &GPC_KEYS)?;
+    let ids: Vec<&str> = lcs_factors::gpc::subsectors()
+        .iter()
+        .map(|s| s.id.as_str())
+        .collect();
+    let mut spec = GpcSpec::default();
+    let subsector = |r: &mut Reader, v: &Node, p: &str| -> Option<String> {
+        let t = r.text(v, p)?.to_string();
+        if ids.contains(&t.as_str()) {
+            return Some(t);
+        }
+        r.err(
+            Diagnostic::new(v.span, format!("unknown GPC sub-sector `{t}`"))
+                .at(p)
+                .expected(one_of(&ids))
+                .suggest(nearest(&t, ids.iter().copied()))
+                .note("the GPC sub-sectors are listed in data/gpc/subsectors.csv"),
+        );
+        None
+    };
+    if let Some(m) = get(items, "map") {
+        for (k, v) in r.free_map(m, "report.gpc.map", "model paths to GPC sub-sectors")? {
+            let p = join("report.gpc.map", &k.text);
+            let item = if let Some(path) = k.text.strip_prefix("demand.") {
+                match nodes.iter().position(|x| x.path == path) {
+                    Some(i) => Some(GpcItem::Node(i)),
+                    None => {
+                        let names: Vec<String> =
+                            nodes.iter().map(|x| format!("demand.{}", x.path)).collect();
+                        r.err(
+                            Diagnostic::new(k.span, format!("unknown demand node `{path}`"))
+                                .at(p.clone())
+                                .suggest(nearest(&k.text, names.iter().map(String::as_str))),
+                        );
+                        None
+                    }
+                }
+            } else if let Some(path) = k.text.strip_prefix("sources.") {
+                match sources.iter().position(|x| x.path == path) {
+                    Some(i) => Some(GpcItem::Source(i)),
+                    None => {
+                        let names: Vec<String> = sources
+                            .iter()
+                            .map(|x| format!("sources.{}", x.path))
+                            .collect();
+                        r.err(
+                            Diagnostic::new(k.span, format!("unknown source `{path}`"))
+                                .at(p.clone())
+                                .suggest(nearest(&k.text, names.iter().map(String::as_str))),
+                        );
+                        None
+                    }
+                }
+            } else if let Some(w) = k.text.strip_prefix("waste.") {
+                if GPC_WASTE_PROCESSES.contains(&w) {
+                    Some(GpcItem::Waste(w.to_string()))
+                } else {
+                    r.err(
+                        Diagnostic::new(k.span, format!("unknown waste process `{w}`"))
+                            .at(p.clone())
+                            .expected(one_of(&GPC_WASTE_PROCESSES))
+                            .suggest(nearest(w, GPC_WASTE_PROCESSES)),
+                    );
+                    None
+                }
+            } else {
+                r.err(
+                    Diagnostic::new(
+                        k.span,
+                        format!("`{}` is not a model path a GPC sub-sector can take", k.text),
+                    )
+                    .at(p.clone())
+                    .expected("`demand.<node path>`, `sources.<source path>` or `waste.<process>`"),
+                );
+                None
+            };
+            if let (Some(item), Some(g)) = (item, subsector(r, v, &p)) {
+                spec.map.push((item, g));
+            }
+        }
+    }
+    if let Some(m) = get(items, "notation") {
+        for (k, v) in r.free_map(m, "report.gpc.notation", "GPC cells to notation keys")? {
+            let p = join("report.gpc.notation", &k.text);
+            // A row (`II.3`, `I.4.4`) or one scope of a row, as a GPC reference number
+            // (`II.1.3`: II.1, scope 3).
+            let cell = if ids.contains(&k.text.as_str()) {
+                Some((k.text.clone(), None))
+            } else {
+                k.text.rsplit_once('.').and_then(|(row, sc)| {
+                    let s: u8 = sc.parse().ok()?;
+                    ((1..=3).contains(&s) && ids.contains(&row)).then(|| (row.to_string(), Some(s)))
+                })
+            };
+            let Some((row, scope)) = cell else {
+                r.err(
+                    Diagnostic::new(k.span, format!("unknown GPC cell `{}`", k.text))
+                        .at(p)
+                        .expected("a sub-sector (`II.3`) or a sub-sector and scope (`II.1.3`)")
+                        .suggest(nearest(&k.text, ids.iter().copied())),
+                );
+                continue;
+            };
+            let Some(t) = r.text(v, &p) else { continue };
+            if !lcs_factors::gpc::NOTATION_KEYS.contains(&t) {
+                r.err(
+                    Diagnostic::new(v.span, format!("unknown notation key `{t}`"))
+                        .at(p)
+                        .expected(one_of(&lcs_factors::gpc::NOTATION_KEYS))
+                        .suggest(nearest(t, lcs_factors::gpc::NOTATION_KEYS))
+                        .note("NO: not occurring; NE: not estimated; IE: included elsewhere; C: confidential"),
+                );
+                continue;
+            }
+            spec.notation.push((row, scope, t.to_string()));
+        }
+    }
+    Some(spec)
 }
 
 fn per_category(r: &mut Reader, n: &Node, path: &str) -> Option<PerCategory> {
@@ -830,10 +986,20 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
             }
         }
     }
+    let plants = match get(items, "plants") {
+        Some(p) => crate::inventory::read_plants(r, fuels, p)?,
+        None => Vec::new(),
+    };
+    let residual_factor = match get(items, "residual_factor") {
+        Some(f) => Some(crate::inventory::read_residual_factor(r, f)?),
+        None => None,
+    };
     Some(Electricity {
         losses,
         grid,
         local,
+        plants,
+        residual_factor,
         span: n.span,
     })
 }
@@ -1093,9 +1259,77 @@ fn read_source(r: &mut Reader, path: &str, span: Span, n: &Node) -> Option<Sourc
     }
     let items = r.map(n, &kp, &SOURCE_KEYS)?;
     let display_name = display_name(r, items, &kp);
+    let sector = path.split('/').next().unwrap_or(path).to_string();
+    // A land class (an extension): no activity, no factors.
+    if let Some(l) = get(items, "land") {
+        for key in ["activity", "factors", "process", "refrigerant"] {
+            if let Some(x) = get(items, key) {
+                r.err(
+                    Diagnostic::new(x.span, format!("`{key}` does not go with `land`"))
+                        .at(join(&kp, key))
+                        .expected("a land class (`land:`) or an activity with factors, not both")
+                        .note("a land class's emissions follow from its area, conversion and carbon stocks"),
+                );
+                return None;
+            }
+        }
+        let land = crate::inventory::read_land(r, l, &join(&kp, "land"))?;
+        return Some(Source {
+            path: path.to_string(),
+            display_name,
+            sector,
+            activity: Activity::Series(r.zero(Dimension::none(), l.span)),
+            factors: Vec::new(),
+            process: None,
+            form: SourceForm::Land(land),
+            span,
+        });
+    }
+    let forms: Vec<&str> = ["factors", "process", "refrigerant"]
+        .into_iter()
+        .filter(|k| get(items, k).is_some())
+        .collect();
+    if forms.len() > 1 {
+        let second = get(items, forms[1]).map_or(n.span, |x| x.span);
+        r.err(
+            Diagnostic::new(
+                second,
+                format!("`{}` and `{}` are both given", forms[0], forms[1]),
+            )
+            .at(join(&kp, forms[1]))
+            .expected("one of `factors`, `process` (IPCC process factors) or `refrigerant`"),
+        );
+        return None;
+    }
     let (activity, adim) = r
         .req(items, "activity", &kp, n.span)
         .and_then(|a| r.activity(a, &join(&kp, "activity")))?;
+    if let Some(p) = get(items, "process") {
+        let (id, factors) = crate::inventory::process_factors(r, p, &join(&kp, "process"), &adim)?;
+        return Some(Source {
+            path: path.to_string(),
+            display_name,
+            sector,
+            activity,
+            factors,
+            process: Some(id),
+            form: SourceForm::Factors,
+            span,
+        });
+    }
+    if let Some(x) = get(items, "refrigerant") {
+        let bank = crate::inventory::read_refrigerant(r, x, &join(&kp, "refrigerant"), &adim)?;
+        return Some(Source {
+            path: path.to_string(),
+            display_name,
+            sector,
+            activity,
+            factors: Vec::new(),
+            process: None,
+            form: SourceForm::Refrigerant(bank),
+            span,
+        });
+    }
     let fp = join(&kp, "factors");
     let fnode = r.req(items, "factors", &kp, n.span)?;
     let fi = r.gas_map(fnode, &fp, &SourceGas::NAMES)?;
@@ -1133,9 +1367,11 @@ fn read_source(r: &mut Reader, path: &str, span: Span, n: &Node) -> Option<Sourc
     Some(Source {
         path: path.to_string(),
         display_name,
-        sector: path.split('/').next().unwrap_or(path).to_string(),
+        sector,
         activity,
         factors,
+        process: None,
+        form: SourceForm::Factors,
         span,
     })
 }

@@ -29,6 +29,7 @@ mod costs;
 mod datafile;
 mod diag;
 pub mod ecotown;
+mod inventory;
 pub mod link;
 mod maps;
 mod model;

@@ -168,6 +168,27 @@ pub enum Grid {
     None,
 }
 
+/// A power station inside the region that supplies the grid (an extension,
+/// docs/EXTENSIONS.md "Power stations in the region"): a memo line, GPC I.4.4 "energy
+/// generation supplied to the grid", never in the consumption total.
+#[derive(Clone, Debug)]
+pub struct SupplyPlant {
+    /// Plant name.
+    pub name: String,
+    /// Capacity (GJ per year, i.e. power), with its capacity factor; or None.
+    pub capacity: Option<Series>,
+    /// Capacity factor (dimensionless).
+    pub capacity_factor: Option<Series>,
+    /// Annual generation (GJ), when given instead of capacity.
+    pub generation: Option<Series>,
+    /// Net efficiency, fraction in (0, 1].
+    pub efficiency: f64,
+    /// Fuel index.
+    pub fuel: usize,
+    /// Where the plant is defined.
+    pub span: Span,
+}
+
 /// The electricity section (MODEL.md §5).
 #[derive(Clone, Debug)]
 pub struct Electricity {
@@ -177,6 +198,12 @@ pub struct Electricity {
     pub grid: Grid,
     /// Local units.
     pub local: Vec<LocalUnit>,
+    /// Power stations in the region that supply the grid (memo; an extension).
+    pub plants: Vec<SupplyPlant>,
+    /// The residual-mix factor of market-based results, t CO2e per GJ of grid supply (an
+    /// extension, docs/EXTENSIONS.md "Market-based electricity"); `None`: the location
+    /// factor of the run.
+    pub residual_factor: Option<Series>,
     /// Where the section is.
     pub span: Span,
 }
@@ -361,6 +388,125 @@ impl SourceGas {
     }
 }
 
+/// A series parameter of a refrigerant source (an extension, docs/EXTENSIONS.md
+/// "Refrigerants and other F-gases").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefrigerantKey {
+    /// Refrigerant per unit of equipment stock.
+    Charge,
+    /// Operating emissions, share of the charge a year.
+    Leak,
+    /// Share of the stock retired a year.
+    Retire,
+    /// Share of a retired unit's charge recovered.
+    Recovery,
+}
+
+impl RefrigerantKey {
+    /// Every key, in the order of the keys of `refrigerant:`.
+    pub const ALL: [RefrigerantKey; 4] = [
+        RefrigerantKey::Charge,
+        RefrigerantKey::Leak,
+        RefrigerantKey::Retire,
+        RefrigerantKey::Recovery,
+    ];
+    /// The key as written.
+    pub fn name(self) -> &'static str {
+        match self {
+            RefrigerantKey::Charge => "charge",
+            RefrigerantKey::Leak => "leak",
+            RefrigerantKey::Retire => "retire",
+            RefrigerantKey::Recovery => "recovery",
+        }
+    }
+}
+
+/// A refrigerant bank: equipment stock (the source's activity) × charge, leaking and
+/// retiring (IPCC 2006 Vol. 3 Ch. 7, Tier 2a emission-factor approach).
+#[derive(Clone, Debug)]
+pub struct Refrigerant {
+    /// Refrigerant per unit of stock, t per unit of activity.
+    pub charge: Series,
+    /// Operating emissions, share of the charge a year.
+    pub leak: Series,
+    /// Share of the stock retired a year (its charge is emitted unless recovered).
+    pub retire: Series,
+    /// Share of a retired unit's charge that is recovered.
+    pub recovery: Series,
+    /// The gases of the bank by mass (index into `lcs_factors::inventory::fgas_ids()`),
+    /// summing to 1.
+    pub gases: Vec<ShareItem>,
+}
+
+/// A series parameter of a land source (an extension, docs/EXTENSIONS.md "Land-use change").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LandKey {
+    /// Net removals (or emissions) per area of the land remaining, a year.
+    Removals,
+    /// Area converted to another use a year.
+    Conversion,
+    /// Area restored a year (joins the land).
+    Restoration,
+    /// Biomass carbon lost per area converted.
+    BiomassLoss,
+    /// Soil carbon lost per area converted (over `soil_years`).
+    SoilLoss,
+}
+
+impl LandKey {
+    /// Every key that is a series, as written.
+    pub const ALL: [LandKey; 5] = [
+        LandKey::Removals,
+        LandKey::Conversion,
+        LandKey::Restoration,
+        LandKey::BiomassLoss,
+        LandKey::SoilLoss,
+    ];
+    /// The key as written.
+    pub fn name(self) -> &'static str {
+        match self {
+            LandKey::Removals => "removals",
+            LandKey::Conversion => "conversion",
+            LandKey::Restoration => "restoration",
+            LandKey::BiomassLoss => "biomass_loss",
+            LandKey::SoilLoss => "soil_loss",
+        }
+    }
+}
+
+/// A land class with stock-change accounting (IPCC 2006 Vol. 4 Ch. 2: gains and losses on
+/// land remaining in the class, carbon stock change on land converted from it).
+#[derive(Clone, Debug)]
+pub struct Land {
+    /// The IPCC cover its defaults came from (`data/factors/land_carbon.csv`), if any.
+    pub cover: Option<String>,
+    /// Area at the start of the base year, base units (m2).
+    pub area: f64,
+    /// Net CO2 per area of land remaining a year, t CO2 per m2 (negative: a sink).
+    pub removals: Series,
+    /// Area converted a year, m2.
+    pub conversion: Series,
+    /// Area restored a year, m2.
+    pub restoration: Series,
+    /// CO2 from biomass per area converted, t CO2 per m2 (in the year of conversion).
+    pub biomass_loss: Series,
+    /// CO2 from soil per area converted, t CO2 per m2 (spread over `soil_years`).
+    pub soil_loss: Series,
+    /// Years over which soil carbon is lost (IPCC Tier 1: 20).
+    pub soil_years: usize,
+}
+
+/// What kind of source a source is (MODEL.md §8 and the extensions).
+#[derive(Clone, Debug)]
+pub enum SourceForm {
+    /// `activity × factors` (MODEL.md §8), the factors written or taken from a process.
+    Factors,
+    /// A refrigerant bank.
+    Refrigerant(Refrigerant),
+    /// A land class (its `activity` is unused, zero).
+    Land(Land),
+}
+
 /// Another source or sink (MODEL.md §8).
 #[derive(Clone, Debug)]
 pub struct Source {
@@ -374,8 +520,53 @@ pub struct Source {
     pub activity: Activity,
     /// Factors: gas → t of gas per unit of activity.
     pub factors: Vec<(SourceGas, Series)>,
+    /// The IPCC process its factors came from (`process:`, an extension), if any.
+    pub process: Option<String>,
+    /// Its form: factors, a refrigerant bank or a land class.
+    pub form: SourceForm,
     /// Where the source is defined.
     pub span: Span,
+}
+
+impl Source {
+    /// The refrigerant bank, if the source is one.
+    pub fn refrigerant(&self) -> Option<&Refrigerant> {
+        match &self.form {
+            SourceForm::Refrigerant(r) => Some(r),
+            _ => None,
+        }
+    }
+    /// The land class, if the source is one.
+    pub fn land(&self) -> Option<&Land> {
+        match &self.form {
+            SourceForm::Land(l) => Some(l),
+            _ => None,
+        }
+    }
+}
+
+/// What a line of a model's own GPC mapping (`report.gpc.map`, docs/EXTENSIONS.md
+/// "GPC reporting") assigns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GpcItem {
+    /// A demand node and every leaf below it.
+    Node(usize),
+    /// A source.
+    Source(usize),
+    /// A waste process: `landfill`, `composting`, `anaerobic_digestion`, `incineration`,
+    /// `wastewater`.
+    Waste(String),
+}
+
+/// A model's own GPC mapping and notation keys (`report.gpc`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GpcSpec {
+    /// Model quantities assigned to a GPC sub-sector (its id, `II.2`), before the defaults
+    /// of `data/gpc/mapping.csv`.
+    pub map: Vec<(GpcItem, String)>,
+    /// Notation keys (`NO`, `NE`, `IE`, `C`) of empty cells: (sub-sector id, scope or
+    /// `None` for every scope of the row, key).
+    pub notation: Vec<(String, Option<u8>, String)>,
 }
 
 /// A checked model (MODEL.md §1.1), with a scenario's overrides applied.
@@ -413,6 +604,9 @@ pub struct Model {
     pub sources: Vec<Source>,
     /// Drivers to divide total emissions by.
     pub report_intensity: Vec<usize>,
+    /// The model's own GPC mapping and notation keys (`report.gpc`, an extension); `lcs
+    /// report` writes the GPC table of a model that has the key.
+    pub gpc: Option<GpcSpec>,
     /// The model file.
     pub span: Span,
 }
@@ -584,6 +778,10 @@ impl Model {
                 st.map(|s| s.pathways.iter().map(|p| p.name.clone()).collect())
                     .unwrap_or_default()
             }
+            Target::RefrigerantGases(_) => lcs_factors::inventory::fgas_ids()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -680,6 +878,14 @@ pub enum Target {
     SourceActivity(usize),
     /// `sources.<path>.factors.<gas>`.
     SourceFactor(usize, SourceGas),
+    /// `sources.<path>.refrigerant.gases`: the gases of a refrigerant bank (a share map).
+    RefrigerantGases(usize),
+    /// `sources.<path>.refrigerant.<key>`.
+    Refrigerant(usize, RefrigerantKey),
+    /// `sources.<path>.land.<key>`.
+    Land(usize, LandKey),
+    /// `electricity.market`: a `purchase` measure (an extension).
+    Market,
 }
 
 impl Target {
@@ -694,6 +900,7 @@ impl Target {
                 | Target::WasteRoutes
                 | Target::TypeRoutes(_)
                 | Target::WastewaterPathways(_)
+                | Target::RefrigerantGases(_)
         )
     }
 }
@@ -761,6 +968,17 @@ pub enum Lever {
         /// Energy per year at full effect, GJ.
         amount: Series,
     },
+    /// A market instrument (an extension, docs/EXTENSIONS.md "Market-based electricity"):
+    /// `amount(y) * r(y)` of grid electricity bought with green tariffs, certificates or a
+    /// power purchase agreement, at `factor` (t CO2e per GJ) in market-based results.
+    Purchase {
+        /// Energy per year at full effect, GJ.
+        amount: Series,
+        /// Emission factor of the instrument, t CO2e per GJ (0 for renewable certificates).
+        factor: Series,
+        /// The kind of instrument.
+        instrument: Instrument,
+    },
     /// An absolute fuel switch on the leaves below a node (an extension): `amount(y) * r(y)`
     /// of fuel `from` becomes `ratio` times as much of fuel `to`.
     Switch {
@@ -798,7 +1016,37 @@ impl Lever {
             Lever::Save { .. } => "save",
             Lever::Switch { .. } => "switch",
             Lever::Use { .. } => "use",
+            Lever::Purchase { .. } => "purchase",
         }
+    }
+}
+
+/// The kind of a market instrument of a `purchase` measure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Instrument {
+    /// A green electricity tariff of the utility (Malaysia: TNB's Green Electricity Tariff).
+    GreenTariff,
+    /// Renewable energy certificates bought separately from the electricity.
+    Certificates,
+    /// A power purchase agreement with a named generator.
+    Ppa,
+}
+
+impl Instrument {
+    /// Every instrument, as written.
+    pub const NAMES: [&'static str; 3] = ["green_tariff", "certificates", "ppa"];
+    /// Parses a name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "green_tariff" => Some(Self::GreenTariff),
+            "certificates" => Some(Self::Certificates),
+            "ppa" => Some(Self::Ppa),
+            _ => None,
+        }
+    }
+    /// The name as written.
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
     }
 }
 

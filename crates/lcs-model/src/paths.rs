@@ -166,6 +166,13 @@ pub fn target_paths(model: &Model) -> Vec<PathInfo> {
             Dimension::energy(),
             false,
         );
+        push(
+            "electricity.market".into(),
+            Target::Market,
+            "market instruments (lever `purchase`: green tariffs, certificates, PPAs)".into(),
+            Dimension::energy(),
+            false,
+        );
         for (i, u) in e.local.iter().enumerate() {
             if let Some(c) = &u.capacity {
                 push(
@@ -310,6 +317,30 @@ pub fn target_paths(model: &Model) -> Vec<PathInfo> {
         }
     }
     for (i, s) in model.sources.iter().enumerate() {
+        if let Some(l) = s.land() {
+            let area = Dimension::length().powi(2);
+            for k in LandKey::ALL {
+                let (series, unit) = match k {
+                    LandKey::Removals => (&l.removals, "t CO2/ha"),
+                    LandKey::Conversion => (&l.conversion, "ha"),
+                    LandKey::Restoration => (&l.restoration, "ha"),
+                    LandKey::BiomassLoss => (&l.biomass_loss, "t CO2/ha"),
+                    LandKey::SoilLoss => (&l.soil_loss, "t CO2/ha"),
+                };
+                let dim = match k {
+                    LandKey::Conversion | LandKey::Restoration => area.clone(),
+                    _ => series.dim.clone(),
+                };
+                push(
+                    format!("sources.{}.land.{}", s.path, k.name()),
+                    Target::Land(i, k),
+                    series.unit_text.clone().unwrap_or_else(|| unit.into()),
+                    dim,
+                    true,
+                );
+            }
+            continue;
+        }
         let adim = source_activity_dim(model, s);
         let aunit = match &s.activity {
             Activity::Series(x) => unit_of(x),
@@ -333,6 +364,35 @@ pub fn target_paths(model: &Model) -> Vec<PathInfo> {
                 f.dim.clone(),
                 true,
             );
+        }
+        if let Some(b) = s.refrigerant() {
+            let ids = lcs_factors::inventory::fgas_ids();
+            push(
+                format!("sources.{}.refrigerant.gases", s.path),
+                Target::RefrigerantGases(i),
+                items(
+                    b.gases
+                        .iter()
+                        .filter_map(|g| ids.get(g.item).map(|x| x.to_string())),
+                ),
+                Dimension::none(),
+                true,
+            );
+            for k in RefrigerantKey::ALL {
+                let series = match k {
+                    RefrigerantKey::Charge => &b.charge,
+                    RefrigerantKey::Leak => &b.leak,
+                    RefrigerantKey::Retire => &b.retire,
+                    RefrigerantKey::Recovery => &b.recovery,
+                };
+                push(
+                    format!("sources.{}.refrigerant.{}", s.path, k.name()),
+                    Target::Refrigerant(i, k),
+                    unit_of(series),
+                    series.dim.clone(),
+                    true,
+                );
+            }
         }
     }
     out

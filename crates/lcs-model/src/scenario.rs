@@ -1068,7 +1068,55 @@ fn apply_override(
                 ind.production = a;
             }
         }
-        Target::Children(_) | Target::Mix | Target::Local | Target::Energy(_) => {}
+        Target::RefrigerantGases(i) => {
+            let ids = lcs_factors::inventory::fgas_ids();
+            let resolve = |name: &str| -> Result<usize, Vec<String>> {
+                ids.iter()
+                    .position(|g| *g == name)
+                    .ok_or_else(|| ids.iter().map(|s| s.to_string()).collect())
+            };
+            if let Some(m) = share_map(r, v, &key, "gas", &resolve) {
+                if let SourceForm::Refrigerant(b) = &mut model.sources[i].form {
+                    b.gases = m;
+                }
+            }
+        }
+        Target::Refrigerant(i, k) => {
+            let s = match k {
+                RefrigerantKey::Charge => r
+                    .series(v, &key, &want, false)
+                    .filter(|s| r.non_negative(s, v.span, &key, "a charge")),
+                _ => r.fraction(v, &key),
+            };
+            let Some(s) = s else { return };
+            if let SourceForm::Refrigerant(b) = &mut model.sources[i].form {
+                match k {
+                    RefrigerantKey::Charge => b.charge = s,
+                    RefrigerantKey::Leak => b.leak = s,
+                    RefrigerantKey::Retire => b.retire = s,
+                    RefrigerantKey::Recovery => b.recovery = s,
+                }
+            }
+        }
+        Target::Land(i, k) => {
+            let Some(s) = r.series(v, &key, &want, false) else {
+                return;
+            };
+            let area = matches!(k, LandKey::Conversion | LandKey::Restoration);
+            if area && !r.non_negative(&s, v.span, &key, "an area") {
+                return;
+            }
+            if let SourceForm::Land(l) = &mut model.sources[i].form {
+                match k {
+                    LandKey::Removals => l.removals = s,
+                    LandKey::Conversion => l.conversion = s,
+                    LandKey::Restoration => l.restoration = s,
+                    LandKey::BiomassLoss => l.biomass_loss = s,
+                    LandKey::SoilLoss => l.soil_loss = s,
+                }
+            }
+        }
+        Target::Children(_) | Target::Mix | Target::Local | Target::Energy(_) | Target::Market => {}
     }
 }
 
@@ -1092,7 +1140,7 @@ fn descendants(model: &Model, n: usize) -> Vec<usize> {
 }
 
 /// Every key a measure may have (each lever allows some of them).
-pub(crate) const MEASURE_KEYS: [&str; 22] = [
+pub(crate) const MEASURE_KEYS: [&str; 24] = [
     "id",
     "cost",
     "name",
@@ -1115,6 +1163,8 @@ pub(crate) const MEASURE_KEYS: [&str; 22] = [
     "types",
     "fuel",
     "ratio",
+    "factor",
+    "instrument",
 ];
 
 /// The keys every measure may have, whatever its lever ([`lever_keys`] adds the lever's).
@@ -1123,7 +1173,7 @@ pub(crate) const MEASURE_COMMON_KEYS: [&str; 9] = [
 ];
 
 /// The levers, in the order messages list them.
-pub(crate) const LEVERS: [&str; 9] = [
+pub(crate) const LEVERS: [&str; 10] = [
     "scale",
     "set",
     "add",
@@ -1133,6 +1183,7 @@ pub(crate) const LEVERS: [&str; 9] = [
     "save",
     "switch",
     "use",
+    "purchase",
 ];
 
 /// The keys a lever adds to [`MEASURE_COMMON_KEYS`] (none for an unknown lever).
@@ -1146,6 +1197,7 @@ pub(crate) fn lever_keys(lever: &str) -> &'static [&'static str] {
         "divert" => &["from", "to", "mass", "types"],
         "save" | "use" => &["fuel", "amount"],
         "switch" => &["from", "to", "amount", "ratio"],
+        "purchase" => &["amount", "factor", "instrument"],
         _ => &[],
     }
 }
@@ -1385,7 +1437,7 @@ fn read_measure(
                 Diagnostic::new(ln.span, format!("unknown lever `{lever_text}`"))
                     .at(join(mp, "lever"))
                     .expected(
-                        "`scale`, `set`, `add`, `shift`, `generation`, `divert`, `save`, `switch` or `use`",
+                        "`scale`, `set`, `add`, `shift`, `generation`, `divert`, `save`, `switch`, `use` or `purchase`",
                     )
                     .suggest(nearest(&lever_text, LEVERS)),
             );
@@ -1439,6 +1491,8 @@ fn read_measure(
     }
     let lever_fits = match lever_text.as_str() {
         "generation" => target == Target::Local,
+        "purchase" => target == Target::Market,
+        _ if target == Target::Market => false,
         "shift" => target.is_share_map(),
         "set" => target != Target::Local && !energy,
         "divert" => target == Target::WasteRoutes,
@@ -1448,6 +1502,10 @@ fn read_measure(
     if !lever_fits {
         let hint = if target == Target::Local {
             "`electricity.local` takes the `generation` lever"
+        } else if target == Target::Market {
+            "`electricity.market` takes the `purchase` lever"
+        } else if lever_text == "purchase" {
+            "`purchase` applies to `electricity.market`"
         } else if energy {
             "`demand.<node>.energy` takes `save`, `switch` or `use`"
         } else if lever_text == "divert" {
@@ -1587,6 +1645,7 @@ fn read_measure(
             Lever::Shift { from, to, amount }
         }
         "generation" => read_generation(r, mi, mp, m)?,
+        "purchase" => read_purchase(r, mi, mp, m)?,
         "divert" => read_divert(r, model, mi, mp, m)?,
         "save" | "use" => {
             let fnode = need(r, "fuel")?;
@@ -1871,6 +1930,74 @@ fn energy_amount(r: &mut Reader, n: &Node, path: &str) -> Option<Series> {
         return None;
     }
     r.non_negative(&s, n.span, path, "an amount").then_some(s)
+}
+
+/// The `purchase` lever on `electricity.market` (docs/EXTENSIONS.md, "Market-based
+/// electricity"): an `amount` of grid electricity a year, an `instrument`, and the
+/// instrument's `factor` (default 0 t CO2e/MWh).
+fn read_purchase(r: &mut Reader, mi: &[(yaml::Key, Node)], mp: &str, m: &Node) -> Option<Lever> {
+    let an = r.req(mi, "amount", mp, m.span)?;
+    let amount = energy_amount(r, an, &join(mp, "amount"))?;
+    if amount.values().is_none() {
+        r.err(
+            Diagnostic::new(an.span, "this value must be known at load")
+                .at(join(mp, "amount"))
+                .expected("a number with a unit, or a `points`/`base` series (not an expression)"),
+        );
+        return None;
+    }
+    let ip = join(mp, "instrument");
+    let inode = r.req(mi, "instrument", mp, m.span)?;
+    let it = r.text(inode, &ip)?;
+    let Some(instrument) = Instrument::parse(it) else {
+        r.err(
+            Diagnostic::new(inode.span, format!("unknown instrument `{it}`"))
+                .at(ip)
+                .expected(one_of(&Instrument::NAMES))
+                .suggest(nearest(it, Instrument::NAMES)),
+        );
+        return None;
+    };
+    let factor = match get(mi, "factor") {
+        None => r.zero(Dimension::mass().div(&Dimension::energy()), m.span),
+        Some(f) => {
+            let fp = join(mp, "factor");
+            let s = r.series(f, &fp, &Want::Any, false)?;
+            let per_energy = s.dim.mul(&Dimension::energy());
+            let ok = [lcs_units::Species::CO2, lcs_units::Species::CO2e]
+                .iter()
+                .any(|sp| per_energy == Dimension::mass().mul(&Dimension::species_tag(*sp)));
+            if !ok {
+                r.err(
+                    Diagnostic::new(
+                        f.span,
+                        "an instrument's factor is a mass of CO2e per energy",
+                    )
+                    .at(fp)
+                    .expected("a unit such as `t CO2e/MWh` (0 for renewable certificates)")
+                    .found(format!("{}", s.dim)),
+                );
+                return None;
+            }
+            if !r.non_negative(&s, f.span, &fp, "a factor") {
+                return None;
+            }
+            if s.values().is_none() {
+                r.err(
+                    Diagnostic::new(f.span, "this value must be known at load")
+                        .at(fp)
+                        .expected("a number with a unit, or a `points`/`base` series"),
+                );
+                return None;
+            }
+            s
+        }
+    };
+    Some(Lever::Purchase {
+        amount,
+        factor,
+        instrument,
+    })
 }
 
 /// The `divert` lever on `waste.routes`: `from` routes, one `to` route, a `mass` per year,

@@ -361,6 +361,21 @@ fn model(d: &mut Map<String, Value>) {
             "A local unit: `capacity` with `capacity_factor`, or `generation` (MODEL.md §5).",
         ),
     );
+    let mut supply_plant = capacity_or_generation(object(
+        vec![
+            ("capacity", r("series")),
+            ("capacity_factor", r("series")),
+            ("generation", r("series")),
+            ("efficiency", r("number")),
+            ("fuel", pattern(NAME)),
+        ],
+        &["efficiency", "fuel"],
+    ));
+    supply_plant = with_doc(
+        supply_plant,
+        "A power station in the region that supplies the grid: a memo line (GPC I.4.4), never in the total (docs/EXTENSIONS.md).",
+    );
+    put(d, "supply_plant", supply_plant);
     put(
         d,
         "electricity",
@@ -370,6 +385,14 @@ fn model(d: &mut Map<String, Value>) {
                 ("grid_factor", r("series")),
                 ("mix", map_of(r("plant"), "^.+$")),
                 ("local", map_of(r("local_unit"), "^.+$")),
+                ("plants", map_of(r("supply_plant"), "^.+$")),
+                (
+                    "residual_factor",
+                    with_doc(
+                        r("series"),
+                        "The residual-mix factor of market-based results, t CO2e per energy (docs/EXTENSIONS.md).",
+                    ),
+                ),
             ],
             &[],
         ),
@@ -465,21 +488,77 @@ fn model(d: &mut Map<String, Value>) {
             &["generation", "composition", "routes"],
         ),
     );
+    let fgases = lcs_factors::inventory::fgas_ids();
     put(
         d,
-        "source",
-        object(
-            vec![
-                ("name", r("display_name")),
-                ("activity", r("activity")),
-                (
-                    "factors",
-                    object_owned(gas_props(&SourceGas::NAMES, |_| r("series")), &[]),
-                ),
-            ],
-            &["activity", "factors"],
+        "refrigerant",
+        with_doc(
+            object(
+                vec![
+                    ("charge", r("series")),
+                    ("leak", r("series")),
+                    ("retire", r("series")),
+                    ("recovery", r("series")),
+                    ("gases", keyed(&fgases, r("series"))),
+                ],
+                &["charge", "leak", "gases"],
+            ),
+            "A refrigerant bank: the stock is the source's activity (docs/EXTENSIONS.md).",
         ),
     );
+    let covers = lcs_factors::inventory::land_cover_ids();
+    let mut land = object(
+        vec![
+            ("cover", one_of_names(&covers)),
+            ("area", r("series")),
+            ("removals", r("series")),
+            ("conversion", r("series")),
+            ("restoration", r("series")),
+            ("biomass_loss", r("series")),
+            ("soil_loss", r("series")),
+            ("soil_lost", r("number")),
+            ("soil_years", r("number")),
+        ],
+        &["area"],
+    );
+    land["not"] = json!({ "required": ["soil_loss", "soil_lost"] });
+    land["anyOf"] = json!([{ "required": ["cover"] }, { "required": ["biomass_loss"] }]);
+    put(
+        d,
+        "land",
+        with_doc(
+            land,
+            "A land class with stock-change accounting (IPCC 2006 Vol. 4; docs/EXTENSIONS.md).",
+        ),
+    );
+    let processes = lcs_factors::inventory::process_ids();
+    let mut source = object(
+        vec![
+            ("name", r("display_name")),
+            ("activity", r("activity")),
+            (
+                "factors",
+                object_owned(gas_props(&SourceGas::NAMES, |_| r("series")), &[]),
+            ),
+            (
+                "process",
+                with_doc(
+                    one_of_names(&processes),
+                    "IPCC Tier 1 process factors of data/factors/ippu_processes.csv, instead of `factors`.",
+                ),
+            ),
+            ("refrigerant", r("refrigerant")),
+            ("land", r("land")),
+        ],
+        &[],
+    );
+    source["oneOf"] = json!([
+        { "required": ["activity", "factors"], "not": { "anyOf": [{ "required": ["process"] }, { "required": ["refrigerant"] }, { "required": ["land"] }] } },
+        { "required": ["activity", "process"], "not": { "anyOf": [{ "required": ["factors"] }, { "required": ["refrigerant"] }, { "required": ["land"] }] } },
+        { "required": ["activity", "refrigerant"], "not": { "anyOf": [{ "required": ["factors"] }, { "required": ["process"] }, { "required": ["land"] }] } },
+        { "required": ["land"], "not": { "anyOf": [{ "required": ["activity"] }, { "required": ["factors"] }, { "required": ["process"] }, { "required": ["refrigerant"] }] } }
+    ]);
+    put(d, "source", source);
     // Wastewater (docs/EXTENSIONS.md): the keys of every stream, then each stream's own.
     let stream = |own: Vec<(&'static str, Value)>, required: &[&str]| -> Value {
         let mut p = own;
@@ -547,6 +626,10 @@ fn model(d: &mut Map<String, Value>) {
             "Domestic and industrial wastewater (IPCC 2006 Vol. 5 Ch. 6; docs/EXTENSIONS.md).",
         ),
     );
+    let gpc_ids: Vec<&str> = lcs_factors::gpc::subsectors()
+        .iter()
+        .map(|s| s.id.as_str())
+        .collect();
     put(
         d,
         "model",
@@ -576,10 +659,37 @@ fn model(d: &mut Map<String, Value>) {
                     (
                         "report",
                         object(
-                            vec![(
-                                "intensity",
-                                json!({ "type": "array", "items": pattern(NAME) }),
-                            )],
+                            vec![
+                                (
+                                    "intensity",
+                                    json!({ "type": "array", "items": pattern(NAME) }),
+                                ),
+                                (
+                                    "gpc",
+                                    with_doc(
+                                        object(
+                                            vec![
+                                                (
+                                                    "map",
+                                                    map_of(
+                                                        one_of_names(&gpc_ids),
+                                                        r"^(demand|sources|waste)\..+$",
+                                                    ),
+                                                ),
+                                                (
+                                                    "notation",
+                                                    map_of(
+                                                        one_of_names(&lcs_factors::gpc::NOTATION_KEYS),
+                                                        r"^[IV]+\.[0-9](\.[0-9])?$",
+                                                    ),
+                                                ),
+                                            ],
+                                            &[],
+                                        ),
+                                        "The model's own GPC mapping (model path → sub-sector) and notation keys of empty cells (docs/EXTENSIONS.md, \"GPC reporting\").",
+                                    ),
+                                ),
+                            ],
                             &[],
                         ),
                     ),
@@ -601,13 +711,19 @@ fn capacity_or_generation(mut o: Value) -> Value {
     o
 }
 
+/// The market instruments of the `purchase` lever.
+fn lcs_model_instruments() -> Vec<&'static str> {
+    crate::model::Instrument::NAMES.to_vec()
+}
+
 /// What a lever requires and how it narrows its keys' values, beyond the keys it allows
 /// ([`lever_keys`]). A lever missing here has only its keys checked.
 fn lever_rule(lever: &str) -> Value {
     let energy = pattern(r"^demand\.[^.]+\.energy$");
     // Paths that take only `generation`, `save` or `switch`.
-    let not_special =
-        json!({ "not": { "pattern": r"^(electricity\.local|demand\.[^.]+\.energy)$" } });
+    let not_special = json!({
+        "not": { "pattern": r"^(electricity\.local|electricity\.market|demand\.[^.]+\.energy)$" }
+    });
     match lever {
         "scale" => json!({ "required": ["by"], "properties": { "target": not_special } }),
         "set" => json!({ "required": ["value"], "properties": { "target": not_special } }),
@@ -634,6 +750,13 @@ fn lever_rule(lever: &str) -> Value {
         "switch" => json!({
             "required": ["from", "to", "amount"],
             "properties": { "target": energy, "from": pattern(NAME), "to": pattern(NAME) }
+        }),
+        "purchase" => json!({
+            "required": ["amount", "instrument"],
+            "properties": {
+                "target": { "const": "electricity.market" },
+                "instrument": one_of_names(&lcs_model_instruments())
+            }
         }),
         _ => json!({}),
     }
@@ -761,6 +884,8 @@ fn scenario(d: &mut Map<String, Value>) {
             ("types", names_or_list(&waste)),
             ("fuel", pattern(NAME)),
             ("ratio", r("number")),
+            ("factor", r("series")),
+            ("instrument", text()),
             ("cost", r("cost")),
         ],
         &["id", "lever", "target", "start"],
@@ -1452,6 +1577,10 @@ fn reader_keys() -> Vec<(String, Vec<String>)> {
         (format!("{m}/years"), plain(&YEARS_KEYS)),
         (format!("{m}/units"), plain(&UNITS_KEYS)),
         (format!("{m}/report"), plain(&REPORT_KEYS)),
+        (
+            format!("{m}/report/properties/gpc"),
+            plain(&crate::check_model::GPC_KEYS),
+        ),
         (format!("{d}/node"), plain(&NODE_KEYS)),
         (format!("{d}/fuel_override"), gas(&FUEL_KEYS)),
         (format!("{d}/category_factors"), plain(&categories)),
@@ -1483,6 +1612,15 @@ fn reader_keys() -> Vec<(String, Vec<String>)> {
             both(&INDUSTRY_KEYS, &STREAM_KEYS),
         ),
         (format!("{d}/source"), plain(&SOURCE_KEYS)),
+        (
+            format!("{d}/refrigerant"),
+            plain(&crate::inventory::REFRIGERANT_KEYS),
+        ),
+        (format!("{d}/land"), plain(&crate::inventory::LAND_KEYS)),
+        (
+            format!("{d}/supply_plant"),
+            plain(&crate::inventory::SUPPLY_PLANT_KEYS),
+        ),
         (
             format!("{d}/source/properties/factors"),
             gas(&SourceGas::NAMES),

@@ -35,12 +35,14 @@ pub mod compare;
 pub mod decomposition;
 pub mod ensemble;
 mod error;
+pub mod gpc;
 mod html;
 pub mod macc;
 pub mod manifest;
 pub mod network;
 pub mod output;
 pub mod projects;
+pub mod quality;
 pub mod regions;
 mod report;
 mod run;
@@ -223,6 +225,20 @@ pub struct Report {
     pub iamc: Table,
     /// Notes to show with the report (e.g. an attribution method that fell back).
     pub notes: Vec<String>,
+    /// Explanations of table values (`lcs explain` text), shown at the end of the HTML page
+    /// and linked from the cells they explain ([`tables::CellRef::anchor`]).
+    pub explanations: Vec<Explained>,
+}
+
+/// The explanation of one table value, for the HTML page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explained {
+    /// The page anchor ([`tables::CellRef::anchor`]).
+    pub anchor: String,
+    /// The summary line.
+    pub title: String,
+    /// The explanation as text.
+    pub text: String,
 }
 
 impl Report {

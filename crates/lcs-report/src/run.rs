@@ -458,6 +458,12 @@ pub(crate) fn target_words(m: &Model, t: &Target) -> String {
         Target::IndustrialProduction(i) => {
             format!("production of {}", wastewater_stream(m, Some(*i)))
         }
+        Target::RefrigerantGases(s) => format!("refrigerant gases of {}", m.source_name(*s)),
+        Target::Refrigerant(s, k) => {
+            format!("refrigerant {} of {}", k.name(), m.source_name(*s))
+        }
+        Target::Land(s, k) => format!("{} of {}", k.name().replace('_', " "), m.source_name(*s)),
+        Target::Market => "market instruments for grid electricity".into(),
     }
 }
 
@@ -623,6 +629,31 @@ pub(crate) fn lever_words(m: &Model, x: &Measure) -> (String, Option<f64>, Strin
                 String::new(),
             ),
         },
+        Lever::Purchase {
+            amount, instrument, ..
+        } => {
+            let kind = match instrument {
+                lcs_model::Instrument::GreenTariff => "a green electricity tariff",
+                lcs_model::Instrument::Certificates => "renewable energy certificates",
+                lcs_model::Instrument::Ppa => "a power purchase agreement",
+            };
+            match value_in_unit(m, amount, full) {
+                Some((v, u)) => (
+                    format!(
+                        "buy {}{} of grid electricity through {kind} (market-based results only)",
+                        words_number(v),
+                        space(&u)
+                    ),
+                    Some(v),
+                    u,
+                ),
+                None => (
+                    format!("buy grid electricity through {kind} (market-based results only)"),
+                    None,
+                    String::new(),
+                ),
+            }
+        }
         Lever::Switch {
             from, to, amount, ..
         } => match value_in_unit(m, amount, full) {

@@ -8,6 +8,7 @@ mod completions;
 mod decompose;
 mod ecotown;
 mod ensemble;
+mod explain;
 mod init;
 mod links;
 mod macc;
@@ -91,6 +92,19 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             max_orderings,
             json: format == OutputFormat::Json,
         }),
+        Command::Explain {
+            scenario,
+            variable,
+            year,
+            depth,
+            format,
+        } => explain::run(
+            &scenario,
+            &variable,
+            year,
+            depth,
+            format == OutputFormat::Json,
+        ),
         Command::Targets {
             scenario,
             out,
@@ -399,6 +413,9 @@ pub fn run_error(s: &Scenario, e: &RunError) -> Diagnostic {
             .note(match e.problem {
                 lcs_engine::Problem::NonFinite { .. } => {
                     "a division by zero (a driver that is 0 in that year) or a value too large; every series must be finite in every model year"
+                }
+                lcs_engine::Problem::LandExhausted { .. } => {
+                    "the area of a land class is its base-year `area` plus `restoration` minus `conversion`, year by year; it cannot fall below 0 (docs/EXTENSIONS.md)"
                 }
                 _ => "an activity must be ≥ 0 in every model year (MODEL.md §9)",
             })

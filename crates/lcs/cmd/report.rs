@@ -160,6 +160,25 @@ pub fn run(
         let ds = decompositions(&breakdowns, y)?;
         report.add_decompositions(&ds, dpi).map_err(message)?;
     }
+    // A GPC inventory for each scenario whose model asks for one (`report.gpc`,
+    // docs/EXTENSIONS.md "GPC reporting"), at the report's milestone years.
+    for s in &scenarios {
+        if s.model.gpc.is_none() {
+            continue;
+        }
+        let c = compile(s)?;
+        let ws = run_all(&c).map_err(|e| report_run_error(&loader, s, &e))?;
+        let parts = lcs_engine::emission_parts(&c, &ws);
+        let model_years = c.years();
+        let gpc_years = if years.is_empty() {
+            lcs_report::milestone_years(s.model.base_year, s.model.end_year)
+        } else {
+            years.to_vec()
+        };
+        let section = lcs_report::gpc::section(&s.model, &s.id, &parts, &model_years, &gpc_years)
+            .map_err(message)?;
+        report.push_section(section).map_err(message)?;
+    }
     // Cost data: a MACC section for each scenario that has it (docs/COSTS.md).
     for s in &scenarios {
         if let Some(section) = super::macc::report_section(&loader, s, dpi)? {
@@ -182,6 +201,10 @@ pub fn run(
         report.push_section(section).map_err(message)?;
     }
     report.notes.extend(link_notes);
+    report
+        .push_section(quality_section(&loader, &scenarios)?)
+        .map_err(message)?;
+    report.explanations = explanations(&loader, &scenarios, &report)?;
     let all: Vec<&lcs_model::Scenario> = scenarios.iter().collect();
     let info = run_info("report", lcs_report::manifest::OutKind::Dir, &loader, &all);
     let written = report
@@ -246,6 +269,81 @@ fn decompositions(
                 year,
             };
             out.push(decompose(a, b, &opts).map_err(fail)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The data-quality section: the base-year inputs of the first scenario of each model
+/// (docs/EXPLAIN.md, "Data quality in reports").
+fn quality_section(
+    loader: &lcs_model::Loader,
+    scenarios: &[lcs_model::Scenario],
+) -> Result<lcs_report::Section, Failure> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut all = Vec::new();
+    for s in scenarios {
+        if seen.contains(&s.model.region_id.as_str()) {
+            continue;
+        }
+        seen.push(&s.model.region_id);
+        let c = super::compile(s)?;
+        all.push((
+            s.model.region_id.clone(),
+            s.model.base_year,
+            lcs_engine::inputs(s, &c, s.model.base_year),
+        ));
+    }
+    let at = |i: &lcs_engine::Input| {
+        i.defined_at.map_or_else(String::new, |sp| {
+            format!("{}:{}:{}", loader.sources.name(sp.file), sp.line, sp.col)
+        })
+    };
+    let models: Vec<lcs_report::quality::ModelInputs> = all
+        .iter()
+        .map(|(region, year, inputs)| lcs_report::quality::ModelInputs {
+            region: region.clone(),
+            year: *year,
+            inputs: inputs.iter().map(|i| (i, at(i))).collect(),
+        })
+        .collect();
+    lcs_report::quality::section(&models).map_err(|e| Failure::Message(e.to_string()))
+}
+
+/// The explanations (depth 2) of every linked value of the report's tables, for the HTML
+/// page (docs/EXPLAIN.md, "In reports").
+fn explanations(
+    loader: &lcs_model::Loader,
+    scenarios: &[lcs_model::Scenario],
+    report: &Report,
+) -> Result<Vec<lcs_report::Explained>, Failure> {
+    let mut out: Vec<lcs_report::Explained> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for s in scenarios {
+        let refs: Vec<&lcs_report::tables::CellRef> = report
+            .tables()
+            .flat_map(|t| t.links.iter().map(|l| &l.2))
+            .filter(|r| r.scenario == s.id && r.region == s.model.region_id)
+            .collect();
+        if refs.is_empty() {
+            continue;
+        }
+        let c = compile(s)?;
+        let ex = lcs_engine::Explainer::new(s, &c).map_err(|e| report_run_error(loader, s, &e))?;
+        for r in refs {
+            let anchor = r.anchor();
+            if !seen.insert(anchor.clone()) {
+                continue;
+            }
+            // A linked value is a row of this run, so it can be explained; one that
+            // cannot (undefined) keeps its cell without a link.
+            if let Ok(e) = ex.explain(&r.variable, r.year, Some(2)) {
+                out.push(lcs_report::Explained {
+                    anchor,
+                    title: format!("{} {}, {}", r.scenario, r.year, r.variable),
+                    text: super::explain::text(&e, &loader.sources),
+                });
+            }
         }
     }
     Ok(out)

@@ -1,0 +1,193 @@
+//! The emissions of a run split by where they arise, for inventory tables such as the GPC
+//! (docs/EXTENSIONS.md, "GPC reporting"): each demand leaf's fuel combustion, its grid
+//! electricity (without and with T&D losses), each waste process, each source, and the memo
+//! power stations in the region.
+//!
+//! ```text
+//! Combustion(leaf,y)  = Σ_f FE(leaf,f,y) * EF_CO2e(f, cat(leaf))                    (MODEL.md §4)
+//! Electricity(leaf,y) = EE(y) * FE(leaf,elec,y) / (3.6 D(y)) * D(y) / B(y)          scope 2
+//! Losses(leaf,y)      = EE(y) * FE(leaf,elec,y) / (3.6 D(y)) * (B(y) - D(y)) / B(y)  scope 3
+//! ```
+//!
+//! Every part is computed with the kernels of its section (`demand::final_energy_by_entry`,
+//! the waste rows of `results`, `sources::each_source_emission`, the outputs of
+//! `inventory`); the parts other than the memo lines add up to `Emissions|CO2e` (tested).
+
+use crate::eval::{elec_row, Workspace};
+use crate::inventory::SourceExt;
+use crate::plan::Compiled;
+use lcs_factors::Category;
+
+/// What one part of the emissions is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Part {
+    /// Fuel combustion of a demand leaf (its path and IPCC category).
+    Combustion {
+        /// The leaf's path.
+        path: String,
+        /// Its category.
+        category: Option<Category>,
+    },
+    /// The grid electricity a leaf uses, without the T&D losses part.
+    Electricity {
+        /// The leaf's path.
+        path: String,
+        /// Its category.
+        category: Option<Category>,
+    },
+    /// The T&D losses part of a leaf's grid electricity.
+    Losses {
+        /// The leaf's path.
+        path: String,
+        /// Its category.
+        category: Option<Category>,
+    },
+    /// A waste process: `landfill`, `composting`, `anaerobic_digestion`, `incineration`,
+    /// `wastewater`.
+    Waste {
+        /// The process.
+        process: &'static str,
+    },
+    /// A source (MODEL.md §8 and its extensions).
+    Source {
+        /// Its index among the model's sources.
+        index: usize,
+        /// Its path.
+        path: String,
+        /// Its sector.
+        sector: String,
+        /// `factors`, `process`, `refrigerant` or `land`.
+        form: &'static str,
+    },
+    /// Memo: a power station in the region (GPC I.4.4), in no total.
+    GridGeneration {
+        /// The plant.
+        plant: String,
+    },
+}
+
+impl Part {
+    /// Whether the part is a memo line (in no total).
+    pub fn is_memo(&self) -> bool {
+        matches!(self, Part::GridGeneration { .. })
+    }
+}
+
+/// One part and its emissions, t CO2e per model year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmissionPart {
+    /// What it is.
+    pub part: Part,
+    /// t CO2e per year.
+    pub co2e_t: Vec<f64>,
+}
+
+/// The emissions of the last evaluation of `ws`, by part (module docs).
+pub fn emission_parts(c: &Compiled, ws: &Workspace) -> Vec<EmissionPart> {
+    let n = c.n_years;
+    let inv = &c.inventory;
+    let mut out = Vec::new();
+    // Final energy per (leaf, fuel) entry: as the run computed it (with `save` and
+    // `switch`), or A × I × S.
+    let entries: Vec<f64> = if c.energy_ops.is_empty() {
+        let mut e = vec![0.0; c.n_entries * n];
+        let mut ai = vec![0.0; n];
+        crate::demand::final_energy_by_entry(&c.leaves, &ws.arena, n, &mut ai, &mut e);
+        e
+    } else {
+        ws.entry_gj.clone()
+    };
+    let elec = ws.out.elec_mwh.as_slice().expect("standard layout");
+    let losses_t = &elec[elec_row::LOSS_EMISSIONS * n..elec_row::LOSS_EMISSIONS * n + n];
+    for (li, leaf) in c.leaves.iter().enumerate() {
+        let (path, category) = inv.leaf_info.get(li).cloned().unwrap_or_default();
+        let mut direct = vec![0.0; n];
+        let mut used = vec![0.0; n];
+        let mut lost = vec![0.0; n];
+        for (k, &(_, _, combo)) in leaf.fuels.iter().enumerate() {
+            let cb = &c.combos[combo];
+            let e = leaf.first_entry + k;
+            let fe = &entries[e * n..e * n + n];
+            for y in 0..n {
+                if cb.is_elec {
+                    let d = ws.demand_gj[y];
+                    if d > 0.0 {
+                        let share = fe[y] / d;
+                        let all = ws.out.grid_co2e_t[y] * share;
+                        let l = losses_t[y] * share;
+                        used[y] += all - l;
+                        lost[y] += l;
+                    }
+                } else {
+                    direct[y] += fe[y] * cb.co2e;
+                }
+            }
+        }
+        let p = |make: fn(String, Option<Category>) -> Part| make(path.clone(), category);
+        out.push(EmissionPart {
+            part: p(|path, category| Part::Combustion { path, category }),
+            co2e_t: direct,
+        });
+        out.push(EmissionPart {
+            part: p(|path, category| Part::Electricity { path, category }),
+            co2e_t: used,
+        });
+        out.push(EmissionPart {
+            part: p(|path, category| Part::Losses { path, category }),
+            co2e_t: lost,
+        });
+    }
+    // Waste processes: the rows `Emissions|CO2e|Waste|<process>`.
+    let mut buf = vec![0.0; n];
+    for (process, source) in crate::results::waste_process_rows(c) {
+        crate::results::fill_row(c, ws, &source, &mut buf);
+        out.push(EmissionPart {
+            part: Part::Waste { process },
+            co2e_t: buf.iter().map(|v| v * 1e3).collect(),
+        });
+    }
+    // Sources.
+    let gwp = (c.gwp_ch4, c.gwp_n2o);
+    let bank = ws
+        .out
+        .inventory
+        .bank_co2e_t
+        .as_slice()
+        .expect("standard layout");
+    let land = ws.out.inventory.land.as_slice().expect("standard layout");
+    for (i, s) in c.sources.iter().enumerate() {
+        let mut v = vec![0.0; n];
+        match inv.by_source.get(i).copied().flatten() {
+            None => {
+                crate::sources::each_source_emission(s, &ws.arena, n, gwp, |_, y, _, e| v[y] += e)
+            }
+            Some(SourceExt::Refrigerant(b)) => v.copy_from_slice(&bank[b * n..b * n + n]),
+            Some(SourceExt::Land(l)) => {
+                for y in 0..n {
+                    v[y] = land[(3 * l + 1) * n + y] + land[(3 * l + 2) * n + y];
+                }
+            }
+        }
+        let (path, sector, form) = inv.source_info.get(i).cloned().unwrap_or_default();
+        out.push(EmissionPart {
+            part: Part::Source {
+                index: i,
+                path,
+                sector,
+                form,
+            },
+            co2e_t: v,
+        });
+    }
+    // Memo: power stations in the region.
+    let plants = ws.out.inventory.plants.as_slice().expect("standard layout");
+    for (i, p) in inv.plants.iter().enumerate() {
+        out.push(EmissionPart {
+            part: Part::GridGeneration {
+                plant: p.name.clone(),
+            },
+            co2e_t: plants[(2 * i + 1) * n..(2 * i + 2) * n].to_vec(),
+        });
+    }
+    out
+}
