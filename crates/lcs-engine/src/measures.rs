@@ -171,6 +171,12 @@ impl Sections<'_> {
                 Bucket::Parameters,
                 vec![],
             ),
+            Target::IncinerationCapture => (
+                vec![self.waste()?.incineration_capture],
+                Bound::Fraction,
+                Bucket::Parameters,
+                vec![],
+            ),
             Target::WastewaterRecovery(i) => (
                 vec![self.stream(*i)?.recovery],
                 Bound::Fraction,

@@ -303,6 +303,8 @@ pub(crate) struct WastePlan {
     pub accepts: lcs_model::Accepts,
     pub recovery: usize,
     pub incineration_electricity: usize,
+    /// Share of the incineration fossil CO2 captured (slot).
+    pub incineration_capture: usize,
     /// Net biogas electricity per tonne digested (slot, GJ per t).
     pub ad_electricity: usize,
     /// First-order decay constants of the landfill.

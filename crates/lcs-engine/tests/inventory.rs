@@ -495,3 +495,17 @@ fn emission_parts_add_up_to_the_total() {
         }
     }
 }
+
+#[test]
+fn carbon_capture_at_the_incinerator_stack() {
+    // 1 000 t of plastics burnt: 1 000 × dm 1.0 × CF 0.75 × FCF 1.0 × 44/12 = 2 750 t CO2;
+    // with 90 % captured from 2021: 275 t.
+    let m = model(
+        "waste:\n  generation: \"1000 t\"\n  composition: { plastics: 1.0 }\n  routes: { landfill: 0.0, incineration: 1.0 }\n",
+    );
+    let scen = "scenario: s\nmodel: model.yaml\nactions:\n  - id: W\n    measures:\n      - { id: W1, lever: set, target: waste.incineration.capture, value: 0.9, start: 2021 }\n";
+    let r = run(&load(&[("model.yaml", &m), ("scenario.yaml", scen)]));
+    assert_close(value(&r, "Emissions|CO2|Waste|Incineration", 0), 2.75);
+    assert_close(value(&r, "Emissions|CO2|Waste|Incineration", 1), 0.275);
+    assert_close(value(&r, "Emissions|CO2e", 1), 0.275);
+}

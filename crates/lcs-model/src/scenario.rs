@@ -850,6 +850,12 @@ fn apply_override(
                 model.nodes[n].fuels = Some(m);
             }
         }
+        Target::IncinerationCapture => {
+            let Some(s) = r.fraction(v, &key) else { return };
+            if let Some(w) = model.waste.as_mut() {
+                w.incineration_capture = s;
+            }
+        }
         Target::Losses | Target::LandfillRecovery | Target::LocalCapacityFactor(_) => {
             let Some(s) = r.fraction(v, &key) else { return };
             match info.target {

@@ -456,7 +456,7 @@ fn model(d: &mut Map<String, Value>) {
                     json!({ "anyOf": [r("mixed_routes"), r("type_routes")] }),
                 ),
                 ("landfill", r("landfill")),
-                ("incineration", object(vec![("electricity", r("series"))], &[])),
+                ("incineration", object(vec![("electricity", r("series")), ("capture", r("series"))], &[])),
                 (
                     "composting",
                     object_owned(gas_props(&COMPOSTING_KEYS, per_tonne), &[]),
