@@ -566,3 +566,35 @@ fn every_action_acts_or_is_documented_as_enabling() {
         }
     }
 }
+
+#[test]
+fn uncertainty_samples_levels_and_trends_and_states_its_assumptions() {
+    // docs/UNCERTAINTY.md, "Level and trend": with trends sampled apart from the base-year
+    // levels, the 2025 intensity targets against 2005 are uncertain both ways (2,000 samples,
+    // seed 1: P(-50 %) 0.86, P(-58 %) 0.26), and the -40 % against BaU is never met.
+    let dir = temp_dir("ensemble");
+    let stdout = lcs(&[
+        "ensemble".as_ref(),
+        scenario("cm-2025-uncertainty.yaml").as_os_str(),
+        "--samples".as_ref(),
+        "2000".as_ref(),
+        "--seed".as_ref(),
+        "1".as_ref(),
+        "--out".as_ref(),
+        dir.as_os_str(),
+    ]);
+    let p: BTreeMap<String, f64> = read_csv(&dir.join("targets.csv"))
+        .into_iter()
+        .map(|r| (r["target"].clone(), r["probability"].parse().unwrap()))
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!((0.78..=0.94).contains(&p["intensity-50"]), "{p:?}");
+    assert!((0.15..=0.38).contains(&p["intensity-58"]), "{p:?}");
+    assert_eq!(p["vs-bau-40"], 0.0, "{p:?}");
+    assert!(
+        stdout
+            .contains("assumptions: rank correlations population_trend with gdp_trend (rank 0.5)")
+            && stdout.contains("every other pair of parameters is sampled independently"),
+        "{stdout}"
+    );
+}

@@ -388,7 +388,11 @@ pub(crate) fn compile_measures(
         let step = Step::Param {
             index,
             slots,
-            absolute: p.mode == lcs_model::UncertainMode::Absolute,
+            mode: match p.mode {
+                lcs_model::UncertainMode::Multiplier => crate::plan::ParamMode::Multiplier,
+                lcs_model::UncertainMode::Absolute => crate::plan::ParamMode::Absolute,
+                lcs_model::UncertainMode::Trend => crate::plan::ParamMode::Trend,
+            },
             bound,
         };
         push(&mut out, bucket, step)?;
@@ -605,6 +609,26 @@ fn interval(bound: Bound) -> (f64, f64) {
     }
 }
 
+/// A sampled trend multiplier `s` on a series (docs/UNCERTAINTY.md, `as: trend`):
+/// `p'(y) = p(y0) * (p(y) / p(y0))^s`, so the base year keeps its value and the growth
+/// (the log of the ratio to the base year) is scaled by `s`. A year equal to the base year
+/// stays as it is (a series of zeros stays zero); a year whose ratio to the base year is not
+/// positive becomes NaN, which the step's bound check reports.
+pub(crate) fn trend(row: &mut [f64], s: f64) {
+    let Some(&b) = row.first() else { return };
+    for x in row.iter_mut() {
+        if *x == b {
+            continue;
+        }
+        let ratio = *x / b;
+        *x = if ratio > 0.0 {
+            b * ratio.powf(s)
+        } else {
+            f64::NAN
+        };
+    }
+}
+
 /// Whether every value is finite: a value is infinite or NaN exactly when its exponent bits
 /// are all ones, which adding 1 to the exponent carries into the sign bit; the OR of those
 /// bits over all values is an integer reduction that vectorises.
@@ -750,7 +774,7 @@ pub(crate) fn run_steps(
             Step::Param {
                 index,
                 slots,
-                absolute,
+                mode,
                 bound,
             } => {
                 let Some(&v) = params.get(*index) else {
@@ -758,10 +782,10 @@ pub(crate) fn run_steps(
                 };
                 for &s in slots {
                     let row = &mut ws.arena[s * n..s * n + n];
-                    if *absolute {
-                        row.fill(v);
-                    } else {
-                        row.iter_mut().for_each(|x| *x *= v);
+                    match mode {
+                        crate::plan::ParamMode::Absolute => row.fill(v),
+                        crate::plan::ParamMode::Multiplier => row.iter_mut().for_each(|x| *x *= v),
+                        crate::plan::ParamMode::Trend => trend(row, v),
                     }
                     if !row_within(*bound, row) {
                         let (y, x) = first_outside(*bound, row);

@@ -1144,6 +1144,9 @@ pub enum UncertainMode {
     Multiplier,
     /// The series is replaced by the sample (every year), in base units.
     Absolute,
+    /// The sample scales the series' growth after the base year, which keeps its value:
+    /// `p'(y) = p(y0) * (p(y) / p(y0))^s` (docs/UNCERTAINTY.md, `as: trend`).
+    Trend,
 }
 
 /// A probability distribution of an uncertain parameter. Values are multipliers, or

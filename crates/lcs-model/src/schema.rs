@@ -941,7 +941,10 @@ fn scenario(d: &mut Map<String, Value>) {
         let mut p: Vec<(&str, Value)> = vec![
             ("id", text()),
             ("path", text()),
-            ("as", json!({ "enum": ["multiplier", "absolute"] })),
+            (
+                "as",
+                json!({ "enum": ["multiplier", "level", "trend", "absolute"] }),
+            ),
             ("distribution", text()),
         ];
         for k in keys {
