@@ -387,8 +387,10 @@ fn run_prints_only_without_out_and_honours_years() {
 }
 
 #[test]
-fn attribute_switches_to_sampled_shapley_above_the_exact_limit() {
-    // 21 actions, each cutting residential intensity by 1 %.
+fn attribute_samples_only_a_component_above_the_exact_limit_and_says_so() {
+    // 21 actions, each cutting residential intensity by 1 %: they all reach the residential
+    // component, one more than `--max-exact-actions` (20) takes, so that component is
+    // estimated from random orderings with standard errors; the others stay exact.
     let mut s = String::from("scenario: many\nmodel: model.yaml\nactions:\n");
     for i in 0..21 {
         s.push_str(&format!(
@@ -398,14 +400,7 @@ fn attribute_switches_to_sampled_shapley_above_the_exact_limit() {
     let dir = tiny_dir("many", &[("many.yaml", &s)]);
     let out = lcs()
         .current_dir(&dir)
-        .args([
-            "attribute",
-            "many.yaml",
-            "--permutations",
-            "20",
-            "--format",
-            "json",
-        ])
+        .args(["attribute", "many.yaml", "--format", "json"])
         .output()
         .expect("lcs");
     assert!(
@@ -415,13 +410,14 @@ fn attribute_switches_to_sampled_shapley_above_the_exact_limit() {
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("has 21 actions") && err.contains("estimated from 20 random orderings"),
+        err.contains("more than 20 actions") && err.contains("random orderings"),
         "{err}"
     );
     let v = json_of(&out);
-    assert_eq!(v["method"], "shapley-sampled");
+    assert_eq!(v["method"], "shapley");
     assert_eq!(v["estimated"], true);
-    assert!(v["note"].as_str().unwrap().contains("at most 20"));
+    assert!(v["note"].as_str().unwrap().contains("residential"));
+    assert!(v["actions"][0]["standard_error"].is_array());
     // The estimate still sums to the total in every year.
     let n_years = v["years"].as_array().unwrap().len();
     for y in 0..n_years {
@@ -434,18 +430,34 @@ fn attribute_switches_to_sampled_shapley_above_the_exact_limit() {
         let total = v["total"][y].as_f64().unwrap();
         assert!((sum - total).abs() <= 1e-9 * total.abs().max(1.0));
     }
-    // The text table says so too.
+    // The text table says so too, with a standard error column.
     let out = lcs()
         .current_dir(&dir)
-        .args(["attribute", "many.yaml", "--permutations", "20"])
+        .args(["attribute", "many.yaml"])
         .output()
         .expect("lcs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("Shapley estimated from 20 random orderings"),
+        text.contains("Shapley, exact for") && text.contains("± se 2030"),
         "{text}"
     );
     assert!(text.contains("Action 20"), "{text}");
+    // The cm scenario's components are small: exact, and said so.
+    let out = lcs()
+        .current_dir(tiny())
+        .args(["attribute", "cm.yaml"])
+        .output()
+        .expect("lcs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("exact Shapley ("), "{text}");
+    assert!(!text.contains("± se"), "{text}");
+    // A bad tolerance is a usage error.
+    let out = lcs()
+        .current_dir(&dir)
+        .args(["attribute", "many.yaml", "--tolerance", "150%"])
+        .output()
+        .expect("lcs");
+    assert!(!out.status.success());
 }
 
 #[test]
@@ -715,17 +727,18 @@ fn validate_accepts_project_files_and_screen_drafts_say_what_is_missing() {
         String::from_utf8_lossy(&out.stderr)
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    for m in [
-        "pv-grid",
-        "waste-to-energy",
-        "efficient-equipment",
-        "fuel-switch",
-    ] {
+    for m in ["pv-grid", "efficient-equipment", "fuel-switch"] {
         assert!(
             stdout.contains(m),
             "screen lists a {m} candidate:\n{stdout}"
         );
     }
+    // A11 links the Seelong plant: its measures are a project already, named, not screened.
+    assert!(
+        stdout.contains("already linked: project `seelong-wte` (waste-to-energy) in action A11"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("A11/seelong-wte"), "{stdout}");
     // The solar draft has everything but its crediting period: validate names it.
     let draft = drafts.join("a5-1.yaml");
     let text = std::fs::read_to_string(&draft).expect("draft written");

@@ -33,10 +33,11 @@ fn run(out: &Path) -> std::process::Output {
         .expect("lcs runs")
 }
 
-const FILES: [&str; 6] = [
+const FILES: [&str; 7] = [
     "exchanges.csv",
     "facilities.csv",
     "materials.csv",
+    "boundary.csv",
     "economics.csv",
     "network.svg",
     "network.png",
@@ -140,7 +141,7 @@ fn bad_networks_exit_1_and_write_nothing() {
         assert_eq!(o.status.code(), Some(1), "{}", case.display());
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(
-            err.contains("ecotown.yaml:") && err.contains("key: `exchanges["),
+            err.contains("ecotown.yaml:") && err.contains("key: `"),
             "{}: {err}",
             case.display()
         );

@@ -6,7 +6,8 @@
 //! `ecotown.yaml` (an eco-town network) if present, else `project.yaml` if present, else
 //! `scenario.yaml` if present, else `model.yaml`. A project case is also run as
 //! `lcs projects project.yaml --out out`, which must exit 1 with the same report and write
-//! nothing.
+//! nothing. A case with an `args.txt` runs those arguments instead of `lcs validate`
+//! (one per line; e.g. an `lcs decompose` whose inputs are valid files).
 //!
 //! The test asserts, for every case: exit code 1, stderr equal to `expected.txt`, and a few
 //! substrings that must appear (the `file:line:col` of the mistake and its key path), so a
@@ -140,6 +141,9 @@ const CASES: &[Case] = &[
     c("unknown-interpolation", &["model.yaml:7:87", "unknown interpolation `spline`", "`linear`, `step` or `cagr`"]),
     c("unknown-waste-type", &["model.yaml:23:100", "unknown waste type `plastic`", "one of `food`, `garden`, `paper`, `wood`, `textiles`, `nappies`, `plastics`, `inert`, `metals`, `glass`", "did you mean `plastics`?"]),
     c("unknown-waste-route", &["model.yaml:24:29", "unknown route `recycle`", "one of `landfill`, `recycling`, `composting`, `incineration`, `anaerobic_digestion`"]),
+    c("package-path-in-neither-model-nor-maps", &["packages/know-how.yaml:6:44", "unknown parameter path `demand.steel.intensity` in measure `KH5.1` of package `know-how`", "key: `actions[0].measures[0].target`", "maps `demand.steel` to `demand.industri`", "did you mean `demand.industry.intensity`"]),
+    c("package-mapped-path-wrong-unit", &["packages/know-how.yaml:6:73", "measure `KH6.1` of package `know-how`", "maps to `demand.industry.intensity`, which is in `TJ/MYR million`, but the value is in `GJ/t`", "key: `actions[0].measures[0].value`"]),
+    c("decompose-unmatched-structure", &["a.yaml:13:7", "the two structures differ", "only in A (`a`): demand.industry/steel, demand.industry/other", "only in B (`b`): demand.industry", "--map A_PATH=B_PATH"]),
     c("measure-breaks-children-share-sum", &["scenario.yaml:6:9", "measure `T1.1` of action `T1`", "sum to 1.0125", "in 2023", "demand.transport/car.share"]),
     // ---- project files (docs/PROJECTS.md) ----
     c("project-unknown-methodology", &["project.yaml:3:14", "unknown methodology `waste-to-energi`", "key: `methodology`", "`pv-grid`", "`semi-aerobic-landfill`", "did you mean `waste-to-energy`?"]),
@@ -161,6 +165,19 @@ const CASES: &[Case] = &[
     c("generation-degradation-outside", &["scenario.yaml:6:121", "degradation 1.5 is outside [0, 1)", "key: `actions[0].measures[0].degradation`"]),
     c("divert-mass-not-a-mass", &["scenario.yaml:6:100", "`mass` must be a mass per year", "`t/day`", "`MWh` (energy)", "key: `actions[0].measures[0].mass`"]),
     c("divert-types-without-by-type", &["scenario.yaml:6:116", "`types` needs composition-aware routes", "key: `actions[0].measures[0].types`", "by_type"]),
+    c("link-region-mismatch", &["scenario.yaml:5:16", "project `town-pv` is on the model `other-model.yaml`, but this scenario's model is `model.yaml`", "key: `actions[0].projects[0]`"]),
+    c("link-unlinkable-methodology", &["scenario.yaml:6:16", "(methodology `semi-aerobic-landfill`) cannot be linked into a scenario", "key: `actions[0].projects[0]`", "per-cell landfill", "`waste-to-energy`"]),
+    c("link-project-without-node", &["scenario.yaml:5:16", "cannot be linked without the demand node whose energy it saves", "key: `actions[0].projects[0]`", "`parameters.node`", "did you mean `demand.industry`?"]),
+    c("link-unknown-project-id", &["scenario.yaml:5:16", "`chillers.yaml` has no project `chilers`", "key: `actions[0].projects[0]`", "did you mean `chillers`?"]),
+    c("link-processing-without-node", &["scenario.yaml:5:15", "facility `grinder` lies inside the region and processes the by-product of exchange `slag-to-cement`, but has no `node`", "key: `actions[0].ecotown[0]`", "`inside_region: false`"]),
+    c("project-unknown-node", &["project.yaml:11:9", "unknown demand node `demand.industri`", "key: `parameters.node`", "did you mean `demand.industry`?"]),
+    c("ecotown-unknown-inventory-path", &["ecotown.yaml:7:12", "`sources.ipu/clinker.activity` is not a source activity or a demand node's energy", "key: `inventory.clinker`", "did you mean `sources.ippu/clinker.activity`?"]),
+    c("ecotown-unknown-facility-node", &["ecotown.yaml:5:43", "unknown demand node `demand.indstry`", "key: `facilities[1].node`", "did you mean `demand.industry`?"]),
+    c("ecotown-inventory-unsubstituted", &["ecotown.yaml:7:3", "no exchange substitutes `clinkr`", "key: `inventory.clinkr`", "did you mean `clinker`?"]),
+    c("ecotown-inventory-wrong-dimension", &["ecotown.yaml:15:43", "the activity of `sources.ippu/clinker.activity` is in t, but exchange `rdf-to-kiln` replaces `coal` in energy", "key: `exchanges[0].substitutes`"]),
+    c("ecotown-municipal-open-burning", &["ecotown.yaml:14:16", "a municipal by-product burnt in the open cannot be diverted", "key: `exchanges[0].municipal`", "`otherwise: landfill`"]),
+    c("ecotown-inventory-needs-energy", &["ecotown.yaml:7:12", "`clinker` is not a fuel of the region model", "key: `inventory.clinker`", "energy:"]),
+    c("use-of-a-fuel-no-leaf-uses", &["scenario.yaml:6:9", "measure `P1.1` of action `P1` adds 10 TJ of `diesel` but no leaf below uses it in 2025", "key: `actions[0].measures[0].target`"]),
     // ---- engine: composition-aware waste routes and wastewater (issue 10) ----
     c("route-does-not-accept-type", &["model.yaml:28:46", "route `composting` does not accept `plastics`", "key: `waste.routes.by_type.plastics.composting`", "`landfill`, `recycling`, `incineration`"]),
     c("shift-to-a-route-that-refuses-the-type", &["scenario.yaml:6:88", "route `anaerobic_digestion` does not accept `plastics`", "key: `actions[0].measures[0].to`"]),
@@ -175,6 +192,10 @@ const CASES: &[Case] = &[
     c("economics-discount-rate-out-of-range", &["scenario.yaml:3:62", "discount rate 1.5 is outside", "key: `economics.discount_rate`"]),
     c("adjust-unknown-action", &["scenario.yaml:12:3", "`adjust` names `A9`", "key: `adjust.A9`", "did you mean `A1`?"]),
     // ---- series from data files (docs/EXTENSIONS.md): the data file's row and column, the YAML line ----
+    // ---- lcs explain ----
+    c("explain-unknown-variable", &["unknown variable `Emissions|CO2e|transprt`", "did you mean `Emissions|CO2e|transport`"]),
+    c("explain-year-outside-model", &["year 2035 is outside the model years (2020 to 2030)"]),
+    c("explain-unreadable-data-file", &["model.yaml:7:51", "cannot read `data/town.csv`", "key: `drivers.household_size.from`"]),
     c("datafile-missing-file", &["model.yaml:7:51", "cannot read `data/town.csv`", "key: `drivers.household_size.from`"]),
     c("datafile-missing-column", &["model.yaml:7:69", "`town.csv` has no column `househld_size`", "key: `drivers.household_size.column`", "did you mean `household_size`?"]),
     c("datafile-missing-item", &["model.yaml:6:54", "`socio.csv` has no item `populaton`", "key: `drivers.population.item`", "did you mean `population`?"]),
@@ -256,9 +277,17 @@ fn error_messages_match_golden_files() {
 
     for (dir, name) in dirs.iter().zip(&names) {
         let entry = entry(dir);
+        // A case may run another command: `args.txt` holds its arguments (one per line).
+        let args: Vec<String> = match fs::read_to_string(dir.join("args.txt")) {
+            Ok(t) => t
+                .lines()
+                .map(str::to_string)
+                .filter(|l| !l.is_empty())
+                .collect(),
+            Err(_) => vec!["validate".into(), entry.into()],
+        };
         let out = Command::new(env!("CARGO_BIN_EXE_lcs"))
-            .arg("validate")
-            .arg(entry)
+            .args(&args)
             .current_dir(dir)
             .env("NO_COLOR", "1")
             .output()
@@ -267,7 +296,8 @@ fn error_messages_match_golden_files() {
 
         if out.status.code() != Some(1) {
             failures.push(format!(
-                "{name}: `lcs validate {entry}` exited with {:?}, expected 1\n--- stderr ---\n{stderr}",
+                "{name}: `lcs {}` exited with {:?}, expected 1\n--- stderr ---\n{stderr}",
+                args.join(" "),
                 out.status.code()
             ));
         }

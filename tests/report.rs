@@ -59,6 +59,7 @@ fn report_writes_every_format_and_prints_markdown() {
         "electricity",
         "emissions",
         "final_energy",
+        "input_quality",
         "measures",
         "pathways",
         "targets",
@@ -236,7 +237,11 @@ fn html_report_loads_in_headless_chromium_with_tables_and_charts() {
         dom.contains("<title>Tiny Town: Business as usual; Countermeasures 2030</title>"),
         "page loaded"
     );
-    assert_eq!(dom.matches("<table").count(), 9, "nine tables");
+    assert_eq!(
+        dom.matches("<table").count(),
+        10,
+        "ten tables (with data quality)"
+    );
     assert_eq!(dom.matches("<svg").count(), 8, "eight charts");
     assert!(dom.contains("Tiny Town: emissions by sector (kt CO2e/yr)"));
     // A screenshot: decodes, and shows the first charts' colours (a chart was painted).
@@ -367,11 +372,9 @@ fn html_report_prints_to_pdf_with_every_table_column() {
     let _ = std::fs::remove_dir_all(&out);
 }
 
-/// Splits one CSV line (quotes, no embedded newlines).
+/// Splits one CSV line (RFC 4180 quoting, no line breaks inside a field).
 fn csv_fields(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
+    let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
         match (c, quoted) {
@@ -386,6 +389,189 @@ fn csv_fields(line: &str) -> Vec<String> {
     }
     out.push(cur);
     out
+}
+
+#[test]
+fn report_pipeline_sheet_matches_lcs_projects() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tmp("pipeline");
+    // A scenario linking three projects (tests/links/linked-projects.yaml), and the Iskandar
+    // pipeline given with `--projects`: linked projects first, then the others.
+    let o = lcs()
+        .current_dir(root)
+        .args([
+            "report",
+            "tests/links/linked-projects.yaml",
+            "--projects",
+            "scenarios/iskandar/projects/pipeline.yaml",
+            "--format",
+            "xlsx",
+            "--dpi",
+            "72",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("lcs runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv_dir = tmp("pipeline-csv");
+    let p = lcs()
+        .current_dir(root)
+        .args([
+            "projects",
+            "tests/links/projects/pipeline.yaml",
+            "tests/links/projects/pv.yaml",
+            "scenarios/iskandar/projects/pipeline.yaml",
+            "--out",
+        ])
+        .arg(&csv_dir)
+        .output()
+        .expect("lcs runs");
+    assert!(p.status.success(), "{}", String::from_utf8_lossy(&p.stderr));
+    let summary = std::fs::read_to_string(csv_dir.join("summary.csv")).unwrap();
+    let rows: Vec<Vec<String>> = summary.lines().skip(1).map(csv_fields).collect();
+    assert_eq!(rows.len(), 9, "{summary}");
+    let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).expect("xlsx opens");
+    let sheet = wb.worksheet_range("pipeline").expect("pipeline sheet");
+    let at = |r: u32, c: u32| sheet.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+    assert_eq!(at(3, 0), Data::String("Project".into()));
+    // Sheet columns (Project, Name, Methodology, Status, Start, Lifetime, Annual, Lifetime
+    // reduction, Capex, NPV, Cost per t, JCM per t, Currency, Price year) against summary.csv
+    // (project, name, methodology, status, start, lifetime, annual_reduction,
+    // lifetime_reduction, capex, npv, levelised_cost, jcm_cost_effectiveness, currency,
+    // price_year): the same columns in the same order.
+    for (i, row) in rows.iter().enumerate() {
+        let r = 4 + i as u32;
+        assert_eq!(at(r, 0), Data::String(row[0].clone()), "row {i}");
+        assert_eq!(at(r, 2), Data::String(row[2].clone()), "{}", row[0]);
+        for c in 4..12 {
+            let want = &row[c];
+            match at(r, c as u32) {
+                Data::Float(v) => {
+                    let w: f64 = want
+                        .parse()
+                        .unwrap_or_else(|_| panic!("{} col {c}: {want}", row[0]));
+                    assert!(
+                        (v - w).abs() <= 1e-9 * w.abs().max(1.0),
+                        "{} column {c}: sheet {v}, summary.csv {w}",
+                        row[0]
+                    );
+                }
+                Data::Empty => {
+                    assert!(want.is_empty(), "{} column {c}: empty, want {want}", row[0])
+                }
+                other => panic!("{} column {c}: {other:?}", row[0]),
+            }
+        }
+    }
+    // The chart of lifetime reduction against cost per tonne, and the reconciliation.
+    assert!(out.join("charts/pipeline-cost.png").is_file());
+    // Reconciliation rows from each project's first operating year (summary.csv `start`),
+    // and the causes explain the whole difference: `other` is 0.
+    let rec = wb
+        .worksheet_range("reconciliation-linked-projects")
+        .expect("reconciliation sheet");
+    let cell = |r: u32, c: u32| rec.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+    let header = (0..10)
+        .find(|r| cell(*r, 0) == Data::String("Project".into()))
+        .expect("header row");
+    let col = |name: &str| {
+        (0..20)
+            .find(|c| cell(header, *c) == Data::String(name.into()))
+            .unwrap_or_else(|| panic!("column {name}"))
+    };
+    let (year_col, other_col) = (col("Year"), col("other"));
+    let mut n = 0;
+    for r in header + 1..header + 40 {
+        let Data::String(name) = cell(r, 0) else {
+            break;
+        };
+        let start: f64 = rows
+            .iter()
+            .find(|row| row[1] == name)
+            .unwrap_or_else(|| panic!("{name} in summary.csv"))[4]
+            .parse()
+            .unwrap();
+        let Data::Float(year) = cell(r, year_col) else {
+            panic!("year of row {r}")
+        };
+        assert!(year >= start, "{name}: {year} before its start {start}");
+        assert_eq!(cell(r, other_col), Data::Float(0.0), "{name} {year}: other");
+        n += 1;
+    }
+    assert!(n >= 3, "{n} reconciliation rows");
+    let _ = std::fs::remove_dir_all(&out);
+    let _ = std::fs::remove_dir_all(&csv_dir);
+}
+
+#[test]
+fn report_ecotown_sections_show_inside_and_outside_and_the_diagram() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tmp("ecotown");
+    let o = lcs()
+        .current_dir(root)
+        .args([
+            "report",
+            "tests/links/linked-network.yaml",
+            "--ecotown",
+            "scenarios/iskandar/ecotown/pasir-gudang-pilot.yaml",
+            "--format",
+            "xlsx",
+            "--years",
+            "2025,2030",
+            "--dpi",
+            "72",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("lcs runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).expect("xlsx opens");
+    // The linked network has the scenario's inventory change; the other one does not.
+    let linked = wb
+        .worksheet_range("ecotown-town-network")
+        .expect("linked sheet");
+    let header: Vec<Data> = (0..10)
+        .map(|c| linked.get_value((3, c)).cloned().unwrap_or(Data::Empty))
+        .collect();
+    assert_eq!(
+        header[9],
+        Data::String("Inventory change in the scenario".into())
+    );
+    let pilot = wb
+        .worksheet_range("ecotown-pasir-gudang-pilot")
+        .expect("pilot sheet");
+    assert_eq!(pilot.get_value((3, 9)), None);
+    // Every row: inside + not modelled + outside = net avoided.
+    for sheet in [&linked, &pilot] {
+        let mut rows = 0;
+        for r in 4..sheet.height() as u32 {
+            let num = |c: u32| match sheet.get_value((r, c)) {
+                Some(Data::Float(v)) => *v,
+                other => panic!("row {r} column {c}: {other:?}"),
+            };
+            if sheet.get_value((r, 0)).is_none() {
+                break;
+            }
+            let (net, parts) = (num(5), num(6) + num(7) + num(8));
+            assert!(
+                (net - parts).abs() <= 1e-6 * net.abs().max(1.0),
+                "row {r}: {net} vs {parts}"
+            );
+            rows += 1;
+        }
+        assert!(rows >= 4, "{rows} rows");
+    }
+    for chart in [
+        "ecotown-town-network-diagram",
+        "ecotown-pasir-gudang-pilot-diagram",
+    ] {
+        assert!(out.join(format!("charts/{chart}.png")).is_file(), "{chart}");
+    }
+    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]

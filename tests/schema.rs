@@ -126,10 +126,10 @@ fn every_kind_is_bundled_and_the_schema_cases_load() {
         "lcs validate tests/schema-cases:\n{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // model, three scenarios (bau, cm, costs), package, project, pipeline, network: 8 files.
+    // model, four scenarios (bau, cm, costs, linked), package, project, pipeline, network: 9 files.
     assert_eq!(
         stdout.lines().filter(|l| l.starts_with("ok ")).count(),
-        8,
+        9,
         "{stdout}"
     );
 }

@@ -38,24 +38,25 @@ pub enum MethodArg {
     Sequential,
     /// Each action alone, with an interaction residual.
     Solo,
-    /// Exact Shapley values over all subsets of actions.
+    /// Shapley values, exact by components of the total (a component of more than
+    /// `--max-exact-actions` actions estimated from random orderings, with standard errors).
     Shapley,
-    /// Shapley values estimated from random orderings (`--permutations`, `--seed`), for
-    /// scenarios with more actions than exact Shapley takes.
+    /// Shapley values estimated from random orderings of all the actions (`--permutations`,
+    /// `--seed`).
     ShapleySampled,
 }
 
 /// Attribution methods of `lcs macc`.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum CostMethodArg {
-    /// Exact Shapley values (the default: abatements add up to the total reduction).
+    /// Shapley values, exact by components of the total (the default: abatements add up to
+    /// the total reduction).
     Shapley,
     /// Each action alone (double counts interactions).
     Solo,
     /// Cumulative, in action order.
     Sequential,
-    /// Shapley values estimated from 1000 random orderings (seed 1), for more actions than
-    /// exact Shapley takes.
+    /// Shapley values estimated from 1000 random orderings of all the actions (seed 1).
     ShapleySampled,
 }
 
@@ -121,12 +122,13 @@ pub enum Command {
     },
     /// Attribute a scenario's reduction against its reference to its actions.
     #[command(
-        after_help = "Examples:\n  lcs attribute scenarios/iskandar/cm-2025.yaml\n  lcs attribute cm.yaml --year 2025 --year 2030 --method sequential\n  lcs attribute cm.yaml --out attribution.csv --format json\n\nAbove 20 actions, `shapley` switches to `shapley-sampled` (1,000 random orderings) and says so."
+        after_help = "Examples:\n  lcs attribute scenarios/iskandar/cm-2025.yaml\n  lcs attribute cm.yaml --year 2025 --year 2030 --method sequential\n  lcs attribute cm.yaml --out attribution.csv --format json\n  lcs attribute big-plan.yaml --tolerance 0.2%\n\n`shapley` is exact, component by component of the total (docs/ATTRIBUTION.md); a component that more than `--max-exact-actions` actions reach is estimated from random orderings until `--tolerance` is met, and the output says so, with standard errors."
     )]
     Attribute {
         /// The scenario file.
         scenario: PathBuf,
-        /// The method (`shapley` above 20 actions is estimated: `shapley-sampled`).
+        /// The method (`shapley`: exact by components of the total, a component of more than
+        /// `--max-exact-actions` actions estimated from random orderings).
         #[arg(long, short, value_enum, default_value = "shapley")]
         method: MethodArg,
         /// Years to print and write (several allowed; default: print the milestone years of
@@ -139,10 +141,43 @@ pub enum Command {
         /// Orderings drawn by `shapley-sampled` (at least 1).
         #[arg(long, default_value_t = 1000, value_parser = positive_usize)]
         permutations: usize,
-        /// Seed of the orderings drawn by `shapley-sampled`.
+        /// Seed of the random orderings (`shapley-sampled`, and sampled components of
+        /// `shapley`).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// `shapley`: the most actions one component of the total is enumerated over
+        /// exactly (2^k runs); a component with more is estimated from random orderings.
+        #[arg(long, default_value_t = lcs_engine::MAX_EXACT_ACTIONS)]
+        max_exact_actions: usize,
+        /// `shapley`: a sampled component draws orderings until the standard error of every
+        /// contribution is at most this share of the year's total reduction (`0.5%` or
+        /// `0.005`).
+        #[arg(long, default_value = "0.5%", value_parser = tolerance_arg)]
+        tolerance: f64,
+        /// `shapley`: the most orderings a sampled component draws.
+        #[arg(long, default_value_t = 20_000, value_parser = positive_usize)]
+        max_orderings: usize,
         /// Print a table or one JSON document.
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
+    /// Explain how one result value is computed: a tree of equations down to the inputs,
+    /// with values, units, file lines, data-file rows, measures and the change against the
+    /// reference (docs/EXPLAIN.md).
+    #[command(
+        after_help = "Examples:\n  lcs explain scenarios/iskandar/cm-2025.yaml 'Emissions|CO2e|transport' 2025\n  lcs explain cm.yaml 'Emissions|CO2e' 2030 --depth 2\n  lcs explain cm.yaml 'Final Energy|gasoline' 2025 --format json"
+    )]
+    Explain {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// A variable of `results.csv`, e.g. `Emissions|CO2e|transport`.
+        variable: String,
+        /// A model year.
+        year: i32,
+        /// Levels shown below the value (all when not given).
+        #[arg(long)]
+        depth: Option<usize>,
+        /// Print a tree or one JSON document.
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
@@ -207,6 +242,47 @@ pub enum Command {
         /// Resolution of the PNG charts (8 inches wide: 300 dpi gives 2400 pixels).
         #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(72..=1200))]
         dpi: u32,
+        /// Add an LMDI decomposition of the first scenario from its base year to YEAR, and
+        /// of the first scenario to each other scenario of its region in YEAR (default 2025).
+        #[arg(long, value_name = "YEAR", num_args = 0..=1, default_missing_value = "2025")]
+        decompose: Option<i32>,
+        /// Project files (`project:` or `projects:`) for the project pipeline section, beside
+        /// the projects the scenarios link.
+        #[arg(long, value_name = "FILE")]
+        projects: Vec<PathBuf>,
+        /// Eco-town network files for the eco-town section, beside the networks the
+        /// scenarios link.
+        #[arg(long, value_name = "FILE")]
+        ecotown: Vec<PathBuf>,
+    },
+    /// Split the change in emissions between two scenario-years into additive LMDI-I effects
+    /// (activity, structure, intensity, fuel mix, emission factor, grid factor) and write
+    /// FILE.csv (`effect,sector,value,unit`) with a waterfall chart beside it
+    /// (docs/DECOMPOSITION.md).
+    Decompose {
+        /// The start: a scenario file, optionally `:YEAR` (default: its base year).
+        a: String,
+        /// The end: a scenario file, optionally `:YEAR` (default: A's year for another file,
+        /// the end year for the same file).
+        b: String,
+        /// Output CSV file; the chart is written beside it as .svg and .png.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// A node of A decomposed as a node of B where the structures differ, `A_PATH=B_PATH`
+        /// (`demand.<node>`, `waste`, `sources.<path>`); repeatable.
+        #[arg(long = "map", value_name = "A_PATH=B_PATH")]
+        maps: Vec<String>,
+        /// Convert activities in different currencies to this currency (market rates of
+        /// data/economics at `--price-year`; each model's money at its base year's prices).
+        #[arg(long)]
+        currency: Option<String>,
+        /// Price year of `--currency`.
+        #[arg(long, default_value_t = 2015)]
+        price_year: i32,
+        /// Decompose the totals by the Kaya identity instead, from the drivers
+        /// `POPULATION,GDP`: population, GDP per person, energy per GDP, emissions per energy.
+        #[arg(long, value_name = "POPULATION,GDP")]
+        kaya: Option<String>,
     },
     /// Print the differences of inputs (after inheritance) and outputs of two scenarios.
     #[command(
@@ -245,7 +321,8 @@ pub enum Command {
         /// Run only shard K of N (1 ≤ K ≤ N) and write it as Parquet for `lcs merge`.
         #[arg(long, value_name = "K/N", value_parser = shard_arg)]
         shard: Option<String>,
-        /// Also compute each action's exact Shapley contribution per sample (2^n runs each).
+        /// Also compute each action's exact Shapley contribution per sample (the decomposed
+        /// exact attribution of docs/ATTRIBUTION.md for every sample).
         #[arg(long)]
         shapley: bool,
     },
@@ -311,26 +388,35 @@ pub enum Command {
     },
     /// Appraise mitigation projects (JCM methodologies, economics): write DIR/projects.csv,
     /// DIR/summary.csv and DIR/committed_ch4.csv and print the pipeline; or, with
-    /// `--screen`, list a scenario's measures that a methodology could credit
+    /// `--screen`, list a scenario's measures that a methodology could credit; or, with
+    /// `--scenario`, reconcile the projects a scenario links with their contribution in it
     /// (docs/PROJECTS.md).
     Projects {
         /// Project files (`project:` or `projects:`).
-        #[arg(required_unless_present = "screen")]
+        #[arg(required_unless_present_any = ["screen", "scenario"])]
         files: Vec<PathBuf>,
-        /// Output folder.
-        #[arg(long, short, required_unless_present = "screen")]
+        /// Output folder (with `--scenario`: optional, for DIR/reconciliation.csv).
+        #[arg(long, short, required_unless_present_any = ["screen", "scenario"])]
         out: Option<PathBuf>,
         /// A scenario whose measures to screen for creditable projects.
-        #[arg(long, value_name = "SCENARIO", conflicts_with_all = ["files", "out"])]
+        #[arg(long, value_name = "SCENARIO", conflicts_with_all = ["files", "out", "scenario"])]
         screen: Option<PathBuf>,
+        /// A scenario whose linked projects to reconcile: each project's reduction by its
+        /// methodology beside its solo and Shapley contribution, the difference by cause.
+        #[arg(long, value_name = "SCENARIO", conflicts_with = "files")]
+        scenario: Option<PathBuf>,
+        /// With `--scenario`: the years to show (default: the first project's first and
+        /// last crediting year).
+        #[arg(long, value_delimiter = ',', requires = "scenario")]
+        years: Vec<i32>,
         /// With `--screen`: write each candidate as a draft project file into this folder.
         #[arg(long, value_name = "DIR", requires = "screen")]
         draft: Option<PathBuf>,
         /// Express every project's economics in this currency (`MYR`, `JPY`, `USD`, `EUR`)...
-        #[arg(long, requires = "price_year", conflicts_with = "screen")]
+        #[arg(long, requires = "price_year", conflicts_with_all = ["screen", "scenario"])]
         currency: Option<String>,
         /// ...at the prices of this year (both through data/economics, docs/ECONOMICS.md).
-        #[arg(long, requires = "currency", conflicts_with = "screen")]
+        #[arg(long, requires = "currency", conflicts_with_all = ["screen", "scenario"])]
         price_year: Option<i32>,
     },
     /// Marginal abatement cost curve: appraise every action's costs (investment, O&M and the
@@ -384,6 +470,23 @@ pub enum Command {
         /// Write the sought scenario (extending the input) to this YAML file.
         #[arg(long, short)]
         out: Option<PathBuf>,
+    },
+    /// The lever explorer: a local web page (and JSON API) where every move of an action's
+    /// ambition or start year re-evaluates the scenario (docs/EXPLORER.md).
+    #[command(
+        after_help = "Examples:\n  lcs serve scenarios/iskandar/cm-2025.yaml\n  lcs serve scenarios/iskandar/cm-2025.yaml scenarios/iskandar/cm-2025-uncertainty.yaml --port 8080"
+    )]
+    Serve {
+        /// Scenario files (a picker on the page chooses among several).
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        /// Port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 8765)]
+        port: u16,
+        /// Listen on this address instead of 127.0.0.1 (e.g. `0.0.0.0:8765`); anyone who can
+        /// reach it can use the explorer.
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
     },
     /// Re-run a command from the `manifest.json` it wrote and report whether its outputs
     /// are byte-identical (exit 0), or the first difference or a changed input (exit 1)
@@ -447,6 +550,21 @@ fn positive_usize(s: &str) -> Result<usize, String> {
         Ok(0) => Err("must be at least 1".into()),
         Ok(n) => Ok(n),
         Err(_) => Err(format!("`{s}` is not a whole number")),
+    }
+}
+
+/// A positive share: `0.5%` or `0.005`.
+fn tolerance_arg(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let (text, scale) = match t.strip_suffix('%') {
+        Some(p) => (p.trim(), 0.01),
+        None => (t, 1.0),
+    };
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x * scale < 1.0 => Ok(x * scale),
+        _ => Err(format!(
+            "`{s}` is not a share between 0 and 1 (write `0.5%` or `0.005`)"
+        )),
     }
 }
 

@@ -99,8 +99,16 @@ pub struct AttributionDoc {
     pub scenario: String,
     /// The method used: `sequential`, `solo`, `shapley` or `shapley-sampled`.
     pub method: String,
-    /// Whether the values are estimates (`shapley-sampled`).
+    /// Whether the values are estimates (`shapley-sampled`, or `shapley` with a sampled
+    /// component).
     pub estimated: bool,
+    /// Shapley: per year, the share of the gross reduction computed exactly (1 when every
+    /// component is exact); `null` for the other methods.
+    pub exact_share: Option<Vec<f64>>,
+    /// Shapley: engine runs of the attribution.
+    pub runs: Option<u64>,
+    /// Shapley: components of the total (docs/ATTRIBUTION.md).
+    pub components: Option<usize>,
     /// Why the method differs from the one asked for, if it does.
     pub note: Option<String>,
     /// Unit of every value: `kt CO2e/yr`, reduction against the reference.
@@ -124,6 +132,8 @@ pub struct ActionDoc {
     pub name: Option<String>,
     /// Contribution per year.
     pub values: Vec<f64>,
+    /// Standard error of each value when some component was sampled; else `null`.
+    pub standard_error: Option<Vec<f64>>,
 }
 
 /// `lcs validate --format json`.

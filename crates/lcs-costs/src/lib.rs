@@ -82,11 +82,6 @@ pub enum CostError {
         /// Target id.
         target: String,
     },
-    /// Attribution failed (too many actions for exact Shapley).
-    TooManyActions {
-        /// Number of actions.
-        n: usize,
-    },
 }
 
 impl From<lcs_engine::RunError> for CostError {
@@ -99,7 +94,6 @@ impl From<lcs_engine::AttributionError> for CostError {
     fn from(e: lcs_engine::AttributionError) -> Self {
         match e {
             lcs_engine::AttributionError::Run(r) => CostError::Run(r),
-            lcs_engine::AttributionError::TooManyActions { n } => CostError::TooManyActions { n },
         }
     }
 }
@@ -136,11 +130,6 @@ impl fmt::Display for CostError {
             CostError::TargetUndefined { target } => write!(
                 f,
                 "target `{target}` is undefined (an intensity over a driver that is 0)"
-            ),
-            CostError::TooManyActions { n } => write!(
-                f,
-                "exact Shapley attribution takes at most {} actions; the scenario has {n} (use `--method shapley-sampled`, `sequential` or `solo`)",
-                lcs_engine::MAX_SHAPLEY_ACTIONS
             ),
         }
     }

@@ -483,11 +483,7 @@ pub fn least_cost(
 ) -> Result<LeastCost, CostError> {
     let t = &s.targets[target];
     let opts = Options {
-        method: if c.n_actions() <= lcs_engine::MAX_SHAPLEY_ACTIONS {
-            Method::Shapley
-        } else {
-            Method::Sequential
-        },
+        method: Method::Shapley,
         year: t.year,
     };
     let appraisal = appraise(s, c, &opts)?;

@@ -36,7 +36,10 @@
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod ppp;
 pub mod prices;
+
+pub use ppp::{NoParity, Parities, ParityError};
 
 use lcs_factors::table::Csv;
 use std::collections::BTreeMap;

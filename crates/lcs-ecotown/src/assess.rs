@@ -59,6 +59,14 @@ pub struct ExchangeYear {
     pub transport: f64,
     /// `avoided_virgin + avoided_disposal − processing − transport`.
     pub net_avoided: f64,
+    /// The parts of `avoided_virgin`, one per substitute (in the order of `substitutes`).
+    pub virgin_by_substitute: Vec<f64>,
+    /// The part of `processing` that is processing energy.
+    pub processing_energy: f64,
+    /// The part of `processing` that is composting at the receiver.
+    pub treatment: f64,
+    /// The part of `processing` that is the fossil CO2 of a by-product burnt as fuel.
+    pub burnt: f64,
 }
 
 /// The economics of an exchange or a network, in the network's money basis.
@@ -488,14 +496,18 @@ pub fn assess_with(net: &Network, tables: &Tables) -> Result<Assessment, Ecotown
         let y0 = (e.start - m.base_year) as usize;
         for y in y0..n {
             let mass = e.mass_t[y];
-            let avoided_virgin = if additional {
-                r.substitutes
-                    .iter()
-                    .map(|(ratio, ef, _)| terms::avoided_virgin(mass, *ratio, *ef))
-                    .sum()
-            } else {
-                0.0
-            };
+            let virgin_by_substitute: Vec<f64> = r
+                .substitutes
+                .iter()
+                .map(|(ratio, ef, _)| {
+                    if additional {
+                        terms::avoided_virgin(mass, *ratio, *ef)
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let avoided_virgin = virgin_by_substitute.iter().sum();
             let avoided_disposal = match e.otherwise {
                 Otherwise::Landfill => g_ch4 * landfill_ch4[y],
                 Otherwise::Incineration => terms::incineration_avoided(
@@ -518,14 +530,18 @@ pub fn assess_with(net: &Network, tables: &Tables) -> Result<Assessment, Ecotown
                 .iter()
                 .map(|(f, gj)| (*gj, fuel_factor(*f, y)))
                 .collect();
-            let mut processing = terms::processing_energy(mass, &energy);
-            if e.treatment == Some(Treatment::Composting) {
-                processing +=
-                    terms::composting(mass, region.compost.0, region.compost.1, g_ch4, g_n2o);
-            }
-            if burnt {
-                processing += terms::fossil_co2_burnt(mass, &comp, 1.0);
-            }
+            let processing_energy = terms::processing_energy(mass, &energy);
+            let treatment = if e.treatment == Some(Treatment::Composting) {
+                terms::composting(mass, region.compost.0, region.compost.1, g_ch4, g_n2o)
+            } else {
+                0.0
+            };
+            let burnt_co2 = if burnt {
+                terms::fossil_co2_burnt(mass, &comp, 1.0)
+            } else {
+                0.0
+            };
+            let processing = processing_energy + treatment + burnt_co2;
             let transport = match (&e.transport, r.mode_ef) {
                 (Some(t), Some(ef)) => terms::transport(mass, t.distance_m, ef),
                 _ => 0.0,
@@ -543,6 +559,10 @@ pub fn assess_with(net: &Network, tables: &Tables) -> Result<Assessment, Ecotown
                     processing,
                     transport,
                 ),
+                virgin_by_substitute,
+                processing_energy,
+                treatment,
+                burnt: burnt_co2,
             });
         }
         exchanges.push(ExchangeResult {

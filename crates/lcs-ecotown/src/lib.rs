@@ -5,7 +5,8 @@
 //! Owns: the eco-town factor tables ([`tables`]: `data/factors/materials.csv`,
 //! `transport_modes.csv`, `open_burning.csv`), one function per term of the exchange
 //! accounting ([`terms`]), the assessment of a checked [`lcs_model::ecotown::Network`]
-//! ([`assess`]) and its economics ([`economics`]).
+//! ([`assess`]), its economics ([`economics`]), and where its avoided emissions fall in the
+//! region's inventory with the change a scenario that links it makes ([`boundary`]).
 //!
 //! Equations, per exchange and year (Eckelman & Chertow 2013; Kitakyushu Eco-Town's
 //! "recycling credit − processing emissions"):
@@ -45,6 +46,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod assess;
+pub mod boundary;
 pub mod economics;
 pub mod tables;
 pub mod terms;

@@ -1,13 +1,16 @@
-//! Attribution of reductions to actions (MODEL.md §10): sequential, solo, exact Shapley.
+//! Attribution of reductions to actions (MODEL.md §10): sequential, solo, Shapley.
 //!
 //! `v(S, y) = R(y) - E_S(y)` with `R` the reference (no actions) and `E_S` the run with only
-//! the actions in `S`, kept in their order. Shapley evaluates all `2^n` subsets in parallel
-//! (rayon); each thread reuses one workspace, results are gathered by subset index, and the
-//! sums run in a fixed order, so the result does not depend on the number of threads.
+//! the actions in `S`, kept in their order. Shapley values are computed by `shapley`:
+//! exactly, component by component of the total (docs/ATTRIBUTION.md), with a component of
+//! more actions than [`ShapleyOptions::max_exact_actions`] estimated from random orderings
+//! and its standard error reported; `shapley-sampled` estimates the whole game from random
+//! orderings. Sums run in a fixed order, so the result does not depend on the number of
+//! threads.
 
-use crate::eval::{evaluate, RunError, Workspace};
+use crate::eval::{evaluate, evaluate_with, RunError, Workspace};
 use crate::plan::Compiled;
-use rayon::prelude::*;
+use crate::shapley::{shapley_values, ShapleyOptions, ShapleyPlan, ShapleyReport};
 
 /// An attribution method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,13 +19,14 @@ pub enum Method {
     Sequential,
     /// `c_i = v({i})`, with an interaction residual.
     Solo,
-    /// Exact Shapley values over all subsets.
+    /// Shapley values: exact, by components of the total (docs/ATTRIBUTION.md); a component
+    /// that more than [`ShapleyOptions::max_exact_actions`] actions reach is estimated from
+    /// random orderings (the result's [`ShapleyReport`] says which, with standard errors).
     Shapley,
-    /// Shapley values estimated from random orderings of the actions (an extension of
-    /// MODEL.md §10 for more actions than exact Shapley can take): each ordering gives
-    /// every action its marginal reduction when added after those before it; the estimate
-    /// is the mean over `permutations` orderings drawn from `seed`. Each ordering's
-    /// marginals sum to `v(all)`, so the estimate does too.
+    /// Shapley values estimated from random orderings of all the actions (an extension of
+    /// MODEL.md §10): each ordering gives every action its marginal reduction when added
+    /// after those before it; the estimate is the mean over `permutations` orderings drawn
+    /// from `seed`. Each ordering's marginals sum to `v(all)`, so the estimate does too.
     ShapleySampled {
         /// Number of random orderings.
         permutations: usize,
@@ -32,7 +36,7 @@ pub enum Method {
 }
 
 impl Method {
-    /// Parses `sequential`, `solo` or `shapley`.
+    /// Parses `sequential`, `solo`, `shapley` or `shapley-sampled`.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "sequential" => Some(Method::Sequential),
@@ -47,9 +51,6 @@ impl Method {
     }
 }
 
-/// The most actions exact Shapley attribution accepts (2^20 runs).
-pub const MAX_SHAPLEY_ACTIONS: usize = 20;
-
 /// Contributions of each action, kt CO2e per year.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attribution {
@@ -61,6 +62,9 @@ pub struct Attribution {
     pub total: Vec<f64>,
     /// For `solo`: `v(all) - Σ c_i`.
     pub interaction: Option<Vec<f64>>,
+    /// For `shapley` and `shapley-sampled`: how the values were computed (components,
+    /// exact or sampled, standard errors).
+    pub shapley: Option<ShapleyReport>,
 }
 
 /// Why an attribution could not be computed.
@@ -68,11 +72,6 @@ pub struct Attribution {
 pub enum AttributionError {
     /// A run failed.
     Run(RunError),
-    /// Too many actions for exact Shapley.
-    TooManyActions {
-        /// The scenario's action count.
-        n: usize,
-    },
 }
 
 impl From<RunError> for AttributionError {
@@ -81,36 +80,34 @@ impl From<RunError> for AttributionError {
     }
 }
 
+impl std::fmt::Display for AttributionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AttributionError::Run(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for AttributionError {}
+
 fn total_kt(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<Vec<f64>, RunError> {
     evaluate(c, ws, mask)?;
     Ok(ws.out.co2e_t.iter().map(|v| v / 1000.0).collect())
 }
 
-/// A random ordering of `0..n` for ordering `index` under `seed` (Fisher–Yates driven by
-/// SplitMix64, so every ordering is a function of (seed, index) alone).
-fn ordering(n: usize, seed: u64, index: u64) -> Vec<usize> {
-    let mut state = seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let mut next = || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
-    let mut order: Vec<usize> = (0..n).collect();
-    for i in (1..n).rev() {
-        let j = (next() % (i as u64 + 1)) as usize;
-        order.swap(i, j);
-    }
-    order
-}
-
-fn mask_of(bits: usize, n: usize) -> Vec<bool> {
-    (0..n).map(|i| bits >> i & 1 == 1).collect()
-}
-
-/// Attributes the reduction of a compiled scenario to its actions.
+/// Attributes the reduction of a compiled scenario to its actions, with the default
+/// [`ShapleyOptions`].
 pub fn attribute(c: &Compiled, method: Method) -> Result<Attribution, AttributionError> {
+    attribute_with(c, method, &ShapleyOptions::default())
+}
+
+/// Attributes the reduction of a compiled scenario to its actions; `options` set how
+/// [`Method::Shapley`] enumerates and samples (the other methods ignore them).
+pub fn attribute_with(
+    c: &Compiled,
+    method: Method,
+    options: &ShapleyOptions,
+) -> Result<Attribution, AttributionError> {
     let n = c.n_actions;
     let years = c.n_years;
     let mut ws = Workspace::new(c);
@@ -138,6 +135,7 @@ pub fn attribute(c: &Compiled, method: Method) -> Result<Attribution, Attributio
                 contributions,
                 total,
                 interaction: None,
+                shapley: None,
             })
         }
         Method::Solo => {
@@ -154,93 +152,69 @@ pub fn attribute(c: &Compiled, method: Method) -> Result<Attribution, Attributio
                 contributions,
                 total,
                 interaction: Some(interaction),
+                shapley: None,
             })
         }
         Method::ShapleySampled { permutations, seed } => {
-            // One ordering per index, drawn from its own stream: the result does not depend
-            // on the number of threads. Orderings run in chunks whose marginals are added in
-            // index order, so memory stays at one chunk (not `permutations × n × years`)
-            // and the sum is the same, bit for bit, as one pass in index order.
-            const CHUNK: usize = 256;
-            let mut contributions = vec![vec![0.0; years]; n];
-            for start in (0..permutations).step_by(CHUNK) {
-                let end = (start + CHUNK).min(permutations);
-                let per: Vec<Vec<Vec<f64>>> = (start..end)
-                    .into_par_iter()
-                    .map_init(
-                        || Workspace::new(c),
-                        |ws, p| -> Result<Vec<Vec<f64>>, RunError> {
-                            let order = ordering(n, seed, p as u64);
-                            let mut mask = vec![false; n];
-                            let mut prev = reference.clone();
-                            let mut marginal = vec![vec![0.0; years]; n];
-                            for &i in &order {
-                                mask[i] = true;
-                                let e = total_kt(c, ws, &mask)?;
-                                for y in 0..years {
-                                    marginal[i][y] = prev[y] - e[y];
-                                }
-                                prev = e;
-                            }
-                            Ok(marginal)
-                        },
-                    )
-                    .collect::<Result<_, _>>()?;
-                for m in &per {
-                    for (ci, mi) in contributions.iter_mut().zip(m) {
-                        for (c, v) in ci.iter_mut().zip(mi) {
-                            *c += v;
-                        }
-                    }
-                }
-            }
-            let k = permutations.max(1) as f64;
-            contributions.iter_mut().flatten().for_each(|c| *c /= k);
+            // The whole game as one component, sampled with exactly `permutations` orderings.
+            let o = ShapleyOptions {
+                max_exact_actions: 0,
+                tolerance: 0.0,
+                min_orderings: permutations.max(1),
+                max_orderings: permutations.max(1),
+                seed,
+                decompose: false,
+            };
+            let plan = ShapleyPlan::new(c, &o);
+            let v = shapley_values(c, &plan, &o, &[], &total, true)?;
             Ok(Attribution {
                 actions,
-                contributions,
+                contributions: v.contributions,
                 total,
                 interaction: None,
+                shapley: Some(v.report),
             })
         }
         Method::Shapley => {
-            if n > MAX_SHAPLEY_ACTIONS {
-                return Err(AttributionError::TooManyActions { n });
-            }
-            let runs: Vec<Vec<f64>> = (0..1usize << n)
-                .into_par_iter()
-                .map_init(
-                    || Workspace::new(c),
-                    |ws, bits| -> Result<Vec<f64>, RunError> { total_kt(c, ws, &mask_of(bits, n)) },
-                )
-                .collect::<Result<_, _>>()?;
-            // Weight of a coalition of size s: s! (n - s - 1)! / n! = 1 / (n * C(n-1, s)).
-            let mut binom = vec![1.0f64; n.max(1)];
-            for s in 1..n {
-                binom[s] = binom[s - 1] * (n - s) as f64 / s as f64;
-            }
-            let weight: Vec<f64> = (0..n).map(|s| 1.0 / (n as f64 * binom[s])).collect();
-            let mut contributions = vec![vec![0.0; years]; n];
-            for (i, ci) in contributions.iter_mut().enumerate() {
-                for bits in 0..1usize << n {
-                    if bits >> i & 1 == 1 {
-                        continue;
-                    }
-                    let w = weight[bits.count_ones() as usize];
-                    let without = &runs[bits];
-                    let with = &runs[bits | 1 << i];
-                    // v(S ∪ {i}) - v(S) = E_S - E_{S ∪ {i}}.
-                    for y in 0..years {
-                        ci[y] += w * (without[y] - with[y]);
-                    }
-                }
-            }
+            let plan = ShapleyPlan::new(c, options);
+            let v = shapley_values(c, &plan, options, &[], &total, true)?;
             Ok(Attribution {
                 actions,
-                contributions,
+                contributions: v.contributions,
                 total,
                 interaction: None,
+                shapley: Some(v.report),
             })
         }
     }
+}
+
+/// Shapley attribution under sampled values of the scenario's uncertain parameters
+/// (`params`, as for [`crate::evaluate_with`]), on the calling thread: the same numbers as
+/// [`attribute_with`] gives for [`Method::Shapley`] without parameters, for one member of an
+/// ensemble. `plan` is [`ShapleyPlan::new`] of `c` with the same `options`, built once.
+pub fn shapley_with_params(
+    c: &Compiled,
+    plan: &ShapleyPlan,
+    options: &ShapleyOptions,
+    params: &[f64],
+) -> Result<Attribution, AttributionError> {
+    let mut ws = Workspace::new(c);
+    let n = c.n_actions;
+    evaluate_with(c, &mut ws, &vec![false; n], params)?;
+    let reference: Vec<f64> = ws.out.co2e_t.iter().map(|v| v / 1000.0).collect();
+    evaluate_with(c, &mut ws, &vec![true; n], params)?;
+    let total: Vec<f64> = reference
+        .iter()
+        .zip(&ws.out.co2e_t)
+        .map(|(r, e)| r - e / 1000.0)
+        .collect();
+    let v = shapley_values(c, plan, options, params, &total, false)?;
+    Ok(Attribution {
+        actions: c.labels.action_ids.clone(),
+        contributions: v.contributions,
+        total,
+        interaction: None,
+        shapley: Some(v.report),
+    })
 }

@@ -11,7 +11,7 @@
 //! Every base value is checked finite here; a name or index the checker resolved but that
 //! is missing is a [`CompileError`], never a silent fallback.
 
-use crate::plan::{Bound, CompileError, Compiled, Labels, Step};
+use crate::plan::{Bound, CompileError, Compiled, Labels, SlotSeries, Step};
 use lcs_model::{Model, Scenario, Series, SeriesDef, Span};
 
 /// The arena under construction and the names of its slots.
@@ -21,6 +21,8 @@ pub(crate) struct Builder<'m> {
     pub arena: Vec<f64>,
     pub names: Vec<String>,
     pub spans: Vec<Option<Span>>,
+    /// The series behind each slot made by [`Builder::series`] (read by `explain`).
+    pub series: Vec<Option<SlotSeries>>,
     /// A slot of zeros and one of ones (never written).
     pub zero: usize,
     pub one: usize,
@@ -38,6 +40,7 @@ impl<'m> Builder<'m> {
             arena: Vec::new(),
             names: Vec::new(),
             spans: Vec::new(),
+            series: Vec::new(),
             zero: 0,
             one: 0,
             late_exprs: Vec::new(),
@@ -60,6 +63,7 @@ impl<'m> Builder<'m> {
         self.arena.extend_from_slice(values);
         self.names.push(name.into());
         self.spans.push(span);
+        self.series.push(None);
         s
     }
 
@@ -83,6 +87,17 @@ impl<'m> Builder<'m> {
         bound: Bound,
     ) -> Result<usize, CompileError> {
         let name = name.into();
+        let slot = self.series_slot(s, name, bound)?;
+        self.series[slot] = Some(SlotSeries::of(s));
+        Ok(slot)
+    }
+
+    fn series_slot(
+        &mut self,
+        s: &Series,
+        name: String,
+        bound: Bound,
+    ) -> Result<usize, CompileError> {
         match &s.def {
             SeriesDef::Values(v) => Ok(self.slot(v, name, Some(s.span))),
             SeriesDef::Expr(e) => {
@@ -97,21 +112,6 @@ impl<'m> Builder<'m> {
             }
         }
     }
-}
-
-/// The arena ranges that steps write, merged and sorted.
-fn dirty_ranges(steps: &[Step], n: usize) -> Vec<(usize, usize)> {
-    let mut slots: Vec<usize> = steps.iter().flat_map(Step::written).collect();
-    slots.sort_unstable();
-    slots.dedup();
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    for s in slots {
-        match out.last_mut() {
-            Some(last) if last.1 == s * n => last.1 = s * n + n,
-            _ => out.push((s * n, s * n + n)),
-        }
-    }
-    out
 }
 
 /// The first non-finite base value, as a [`CompileError`].
@@ -219,7 +219,6 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
             (d, dr.name.clone(), dr.unit_text.clone(), dr.unit_factor)
         })
         .collect();
-    let dirty = dirty_ranges(&steps, n);
     let max_map_items = steps.iter().map(Step::map_items).max().unwrap_or(0);
     let mut compiled = Compiled {
         n_years: n,
@@ -228,6 +227,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         arena: b.arena,
         slot_names: b.names,
         slot_spans: b.spans,
+        slot_series: b.series,
         steps,
         ops: measure_steps.ops,
         top_fuel_rows: {
@@ -242,8 +242,10 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
             rows
         },
         n_entries: demand.leaves.iter().map(|l| l.fuels.len()).sum(),
+        node_activity: demand.act_slot.clone(),
         leaves: demand.leaves,
         combos: demand.combos,
+        combo_entries: Vec::new(),
         energy_ops: measure_steps.energy,
         n_diversions: measure_steps.n_diversions,
         electricity,
@@ -257,9 +259,11 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         driver_slots: b.driver_slots,
         share_slots: demand.share_slots,
         row_specs: Vec::new(),
-        dirty,
+        dirty: Vec::new(),
         max_map_items,
     };
     compiled.row_specs = crate::results::build_specs(&compiled);
+    // Constant steps into the base arena; the ranges reset before each evaluation.
+    crate::fold::fold_constants(&mut compiled);
     Ok(compiled)
 }

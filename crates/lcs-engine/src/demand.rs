@@ -330,6 +330,7 @@ pub(crate) fn compile_demand(
         leaf_index[l] = Some(leaves.len());
         let first_entry = leaves.iter().map(|x: &LeafPlan| x.fuels.len()).sum();
         leaves.push(LeafPlan {
+            node: l,
             activity: act_slot[l],
             intensity: islot,
             fuels,
@@ -352,27 +353,40 @@ pub(crate) fn compile_demand(
 }
 
 /// Final energy per combo, GJ: `FE(n,f,y) = A(n,y) * I(n,y) * S(n,f,y)`, added over the
-/// leaves of each combo in leaf order. `ai` is per-year scratch; `combo_gj` holds one row
-/// per combo (`combo * n + year`) and is overwritten.
+/// leaves of each combo in leaf order (`combo_entries`: (leaf, share slot) per combo).
+/// `leaf_ai` holds `A × I` of each leaf (`leaf * n + year`); `combo_gj` holds one row per
+/// combo (`combo * n + year`), assigned in full (`0 + FE` of the first entry, so the
+/// result is the sum from 0 bit for bit; a combo without entries keeps its zeros).
 pub(crate) fn final_energy(
     leaves: &[LeafPlan],
+    combo_entries: &[Vec<(usize, usize)>],
     arena: &[f64],
     n: usize,
-    ai: &mut [f64],
+    leaf_ai: &mut [f64],
     combo_gj: &mut [f64],
 ) {
     let series = |s: usize| &arena[s * n..s * n + n];
-    combo_gj.fill(0.0);
-    for leaf in leaves {
+    for (leaf, ai) in leaves.iter().zip(leaf_ai.chunks_exact_mut(n.max(1))) {
         let (act, int) = (series(leaf.activity), series(leaf.intensity));
         ai.iter_mut()
             .zip(act.iter().zip(int))
             .for_each(|(x, (a, i))| *x = a * i);
-        for &(_, slot, combo) in &leaf.fuels {
-            let share = series(slot);
-            let row = &mut combo_gj[combo * n..combo * n + n];
+    }
+    for (entries, row) in combo_entries
+        .iter()
+        .zip(combo_gj.chunks_exact_mut(n.max(1)))
+    {
+        let Some((&(l0, s0), rest)) = entries.split_first() else {
+            continue;
+        };
+        let ai = &leaf_ai[l0 * n..l0 * n + n];
+        row.iter_mut()
+            .zip(ai.iter().zip(series(s0)))
+            .for_each(|(r, (a, s))| *r = 0.0 + a * s);
+        for &(l, slot) in rest {
+            let ai = &leaf_ai[l * n..l * n + n];
             row.iter_mut()
-                .zip(ai.iter().zip(share))
+                .zip(ai.iter().zip(series(slot)))
                 .for_each(|(r, (a, s))| *r += a * s);
         }
     }
@@ -431,48 +445,71 @@ pub(crate) fn add_scaled(dst: &mut [f64], src: &[f64], f: f64) {
     dst.iter_mut().zip(src).for_each(|(d, v)| *d += v * f)
 }
 
-/// Final energy by run fuel, by top-level node and by (top-level node, fuel), GJ: the
-/// combos' rows added up. The output rows are added to (zero them first).
-pub(crate) fn final_energy_totals(
+/// Final energy by run fuel, by top-level node and by (top-level node, fuel), GJ (the
+/// combos' rows added up: `fe_fuel`, `fe_top`, `fe_top_fuel`); direct emissions, t
+/// (`E(n,f,g,y) = FE(n,f,y) * EF(f,g,cat(n))` per combo, into the gas rows `gas`: fossil
+/// CO2, CH4, N2O, biogenic CO2, `row * n + year`, and as CO2e into each combo's sector row
+/// of `sector`, one row per top-level node first); and electricity demand at the point of
+/// use, GJ (`D(y) = Σ FE(n, electricity, y)`, §5, into `demand_gj`). One pass over the
+/// combos in order, each row added where it counts; electricity combos carry no direct
+/// emissions (their emissions are allocated in §5). The output rows are added to (zero
+/// them first, `demand_gj` aside, which is overwritten).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn final_energy_outputs(
     combos: &[Combo],
     combo_gj: &[f64],
     n: usize,
     n_fuels: usize,
-    fe_fuel: &mut [f64],
-    fe_top: &mut [f64],
-    fe_top_fuel: &mut [f64],
-) {
-    for (ci, cb) in combos.iter().enumerate() {
-        let fe = &combo_gj[ci * n..ci * n + n];
-        let (k, top) = (cb.fuel, cb.top);
-        add_scaled(&mut fe_fuel[k * n..k * n + n], fe, 1.0);
-        add_scaled(&mut fe_top[top * n..top * n + n], fe, 1.0);
-        let tf = (top * n_fuels + k) * n;
-        add_scaled(&mut fe_top_fuel[tf..tf + n], fe, 1.0);
-    }
-}
-
-/// Direct emissions of demand, t: `E(n,f,g,y) = FE(n,f,y) * EF(f,g,cat(n))` per combo,
-/// added into the gas rows (`gas`: fossil CO2, CH4, N2O, biogenic CO2, `row * n + year`)
-/// and, as CO2e, into each combo's sector row (`sector`, one row per top-level node first).
-/// Electricity combos carry none (their emissions are allocated in §5).
-pub(crate) fn direct_emissions(
-    combos: &[Combo],
-    combo_gj: &[f64],
-    n: usize,
+    totals: (&mut [f64], &mut [f64], &mut [f64]),
     gas: &mut [f64],
     sector: &mut [f64],
+    demand_gj: &mut [f64],
 ) {
-    for (ci, cb) in combos.iter().enumerate() {
+    let (fe_fuel, fe_top, fe_top_fuel) = totals;
+    demand_gj.fill(0.0);
+    let mut gas_rows = gas.chunks_exact_mut(n.max(1));
+    let (Some(co2), Some(ch4), Some(n2o), Some(bio)) = (
+        gas_rows.next(),
+        gas_rows.next(),
+        gas_rows.next(),
+        gas_rows.next(),
+    ) else {
+        return;
+    };
+    for (cb, fe) in combos.iter().zip(combo_gj.chunks_exact(n.max(1))) {
+        let (k, top) = (cb.fuel, cb.top);
+        let fuel = &mut fe_fuel[k * n..k * n + n];
+        let by_top = &mut fe_top[top * n..top * n + n];
+        let tf = (top * n_fuels + k) * n;
+        let top_fuel = &mut fe_top_fuel[tf..tf + n];
+        // Each row gets the same additions, in the same order, as one pass per row would
+        // give it; one pass over the combo's row updates them all.
         if cb.is_elec {
+            for y in 0..n {
+                let v = fe[y];
+                fuel[y] += v;
+                by_top[y] += v;
+                top_fuel[y] += v;
+                demand_gj[y] += v;
+            }
             continue;
         }
-        let fe = &combo_gj[ci * n..ci * n + n];
         let f = cb.factors;
-        add_scaled(&mut gas[..n], fe, f[0]);
-        add_scaled(&mut gas[n..2 * n], fe, f[2]);
-        add_scaled(&mut gas[2 * n..3 * n], fe, f[3]);
-        add_scaled(&mut gas[3 * n..4 * n], fe, f[1]);
-        add_scaled(&mut sector[cb.top * n..cb.top * n + n], fe, cb.co2e);
+        let (f_co2, f_ch4, f_n2o, f_bio, f_e) = (f[0], f[2], f[3], f[1], cb.co2e);
+        let sec = &mut sector[top * n..top * n + n];
+        let (co2, ch4, n2o, bio) = (&mut co2[..n], &mut ch4[..n], &mut n2o[..n], &mut bio[..n]);
+        for y in 0..n {
+            let v = fe[y];
+            fuel[y] += v;
+            by_top[y] += v;
+            top_fuel[y] += v;
+            // A factor of 0 adds `±0`, which leaves these rows as they are (they start at
+            // +0 and a sum never becomes −0).
+            co2[y] += v * f_co2;
+            ch4[y] += v * f_ch4;
+            n2o[y] += v * f_n2o;
+            bio[y] += v * f_bio;
+            sec[y] += v * f_e;
+        }
     }
 }

@@ -137,22 +137,6 @@ pub(crate) fn generation_output(
         .collect()
 }
 
-/// Electricity demand at the point of use, GJ: `Σ FE(n, electricity, y)` over the
-/// electricity combos, in combo order (overwrites `demand_gj`).
-pub(crate) fn electricity_demand(
-    combos: &[Combo],
-    combo_gj: &[f64],
-    n: usize,
-    demand_gj: &mut [f64],
-) {
-    demand_gj.fill(0.0);
-    for (ci, cb) in combos.iter().enumerate() {
-        if cb.is_elec {
-            crate::demand::add_scaled(demand_gj, &combo_gj[ci * n..ci * n + n], 1.0);
-        }
-    }
-}
-
 /// Busbar supply `B = D / (1 - losses)` (any energy unit).
 #[inline]
 pub(crate) fn busbar_supply(demand: f64, losses: f64) -> f64 {
@@ -313,15 +297,17 @@ pub(crate) fn allocate_grid_emissions(
     }
 }
 
-/// The emission factor of grid supply in each year, t CO2e per MWh: `grid_factor(y)` in
-/// CO2e with the model's GWP, or for a mix `Σ_p share_p(y) / efficiency_p *
-/// EF_CO2e(fuel_p, energy) * 3.6`. Empty when the model has no grid.
-pub(crate) fn grid_factor_co2e_of(
+/// The emission factor of grid supply in year `y`, t CO2e per MWh: `grid_factor(y)` in CO2e
+/// with the model's GWP, or for a mix `Σ_p share_p(y) / efficiency_p * EF_CO2e(fuel_p,
+/// energy) * 3.6`; 0 without a grid.
+#[inline]
+pub(crate) fn grid_factor_co2e_at(
     grid: &GridPlan,
     arena: &[f64],
     n: usize,
+    y: usize,
     gwp: (f64, f64),
-) -> Vec<f64> {
+) -> f64 {
     let (g_ch4, g_n2o) = gwp;
     match grid {
         GridPlan::Factor { slot, gas } => {
@@ -330,22 +316,33 @@ pub(crate) fn grid_factor_co2e_of(
                 Gas::N2o => g_n2o,
                 Gas::Co2 | Gas::Co2e => 1.0,
             };
-            (0..n)
-                .map(|y| arena[slot * n + y] * weight * GJ_PER_MWH)
-                .collect()
+            arena[slot * n + y] * weight * GJ_PER_MWH
         }
-        GridPlan::Mix(plants) => (0..n)
-            .map(|y| {
-                let mut t_per_gj = 0.0;
-                for p in plants {
-                    let f = p.factors;
-                    t_per_gj += arena[p.share * n + y]
-                        * p.fuel_per_gj
-                        * (f[0] + g_ch4 * f[2] + g_n2o * f[3]);
-                }
-                t_per_gj * GJ_PER_MWH
-            })
-            .collect(),
+        GridPlan::Mix(plants) => {
+            let mut t_per_gj = 0.0;
+            for p in plants {
+                let f = p.factors;
+                t_per_gj +=
+                    arena[p.share * n + y] * p.fuel_per_gj * (f[0] + g_ch4 * f[2] + g_n2o * f[3]);
+            }
+            t_per_gj * GJ_PER_MWH
+        }
+        GridPlan::None => 0.0,
+    }
+}
+
+/// The emission factor of grid supply in each year, t CO2e per MWh
+/// ([`grid_factor_co2e_at`] of every year). Empty when the model has no grid.
+pub(crate) fn grid_factor_co2e_of(
+    grid: &GridPlan,
+    arena: &[f64],
+    n: usize,
+    gwp: (f64, f64),
+) -> Vec<f64> {
+    match grid {
         GridPlan::None => Vec::new(),
+        _ => (0..n)
+            .map(|y| grid_factor_co2e_at(grid, arena, n, y, gwp))
+            .collect(),
     }
 }

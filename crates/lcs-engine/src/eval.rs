@@ -27,6 +27,8 @@ pub struct Workspace {
     pub(crate) combo_gj: Vec<f64>,
     /// Per-year scratch: activity × intensity of one leaf.
     pub(crate) ai: Vec<f64>,
+    /// Activity × intensity of every leaf, `leaf * n_years + year`.
+    pub(crate) leaf_ai: Vec<f64>,
     /// Per-year: electricity demand, waste-to-energy and biogas electricity (GJ).
     pub(crate) demand_gj: Vec<f64>,
     pub(crate) wte_gj: Vec<f64>,
@@ -46,6 +48,8 @@ pub struct Workspace {
     /// Final energy per (leaf, fuel) entry, GJ (only when the scenario has `save` or
     /// `switch` measures).
     pub(crate) entry_gj: Vec<f64>,
+    /// The landfill's state after its history, kept between evaluations.
+    pub(crate) landfill_history: crate::waste_section::HistoryCache,
     /// The results of the last evaluation.
     pub out: Outputs,
 }
@@ -240,6 +244,14 @@ pub enum Problem {
         /// Energy of the fuel on the leaves below, GJ.
         available_gj: f64,
     },
+    /// A `use` adds final energy of a fuel that no leaf below its node uses in the year, so
+    /// there is nothing to spread the addition over.
+    NothingToSpread {
+        /// The fuel id.
+        fuel: String,
+        /// Energy added (`amount * r`), GJ.
+        added_gj: f64,
+    },
 }
 
 /// A value for messages: six decimals at most, without float noise.
@@ -276,7 +288,7 @@ impl Problem {
                 format!("has shares summing to {} instead of 1", short(*sum))
             }
             Problem::NonFinite { value } => format!("is not finite ({value})"),
-            Problem::EnergyShortfall { .. } => self.to_string(),
+            Problem::EnergyShortfall { .. } | Problem::NothingToSpread { .. } => self.to_string(),
             Problem::LandExhausted { area_ha } => format!(
                 "converts more land than the class holds (it would leave {} ha)",
                 short(*area_ha)
@@ -324,6 +336,11 @@ impl std::fmt::Display for Problem {
                 "asks for {} TJ of `{fuel}` but the leaves below use only {} TJ",
                 short(asked_gj * 1e-3),
                 short(available_gj * 1e-3)
+            ),
+            Problem::NothingToSpread { fuel, added_gj } => write!(
+                f,
+                "adds {} TJ of `{fuel}` but no leaf below uses it",
+                short(added_gj * 1e-3)
             ),
         }
     }
@@ -388,6 +405,7 @@ impl Workspace {
             scratch: vec![0.0; c.max_map_items],
             combo_gj: vec![0.0; c.combos.len() * n],
             ai: vec![0.0; n],
+            leaf_ai: vec![0.0; c.leaves.len() * n],
             demand_gj: vec![0.0; n],
             wte_gj: vec![0.0; n],
             biogas_gj: vec![0.0; n],
@@ -397,6 +415,7 @@ impl Workspace {
             asked: vec![0.0; n],
             asked_map: vec![0.0; n],
             diversions: vec![0.0; 2 * c.n_diversions * n],
+            landfill_history: Default::default(),
             entry_gj: if c.energy_ops.is_empty() {
                 Vec::new()
             } else {
@@ -459,10 +478,12 @@ pub fn evaluate_with(
         arena,
         combo_gj,
         ai,
+        leaf_ai,
         demand_gj,
         wte_gj,
         biogas_gj,
         entry_gj,
+        landfill_history,
         out,
         ..
     } = ws;
@@ -485,6 +506,7 @@ pub fn evaluate_with(
             a,
             n,
             c.base_year,
+            landfill_history,
             gwp,
             &mut out.waste_t,
             wd,
@@ -509,7 +531,7 @@ pub fn evaluate_with(
 
     // Demand (§4), with `save` and `switch` (docs/EXTENSIONS.md) on final energy per entry.
     if c.energy_ops.is_empty() {
-        crate::demand::final_energy(&c.leaves, a, n, ai, combo_gj);
+        crate::demand::final_energy(&c.leaves, &c.combo_entries, a, n, leaf_ai, combo_gj);
     } else {
         crate::demand::final_energy_by_entry(&c.leaves, a, n, ai, entry_gj);
         crate::measures::energy_measures(c, mask, entry_gj, a)?;
@@ -524,21 +546,20 @@ pub fn evaluate_with(
     for &r in &c.top_fuel_rows {
         fe_top_fuel[r * n..r * n + n].fill(0.0);
     }
-    crate::demand::final_energy_totals(
+    crate::demand::final_energy_outputs(
         &c.combos,
         combo_gj,
         n,
         n_fuels,
-        fe_fuel,
-        fe_top,
-        fe_top_fuel,
+        (fe_fuel, fe_top, fe_top_fuel),
+        gas,
+        sector,
+        demand_gj,
     );
-    crate::demand::direct_emissions(&c.combos, combo_gj, n, gas, sector);
     // The sector rows of top-level nodes hold only direct emissions so far.
     rows_mut(&mut out.direct_t).copy_from_slice(&sector[..n_tops * n]);
 
     // Electricity (§5).
-    crate::electricity::electricity_demand(&c.combos, combo_gj, n, demand_gj);
     crate::electricity::electricity_balance(
         &c.electricity,
         a,

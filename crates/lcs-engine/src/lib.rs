@@ -37,34 +37,51 @@
 
 pub mod adjust;
 mod attribution;
+mod breakdown;
 mod compile;
+mod dataflow;
 mod demand;
 mod drivers;
 mod electricity;
 mod eval;
+pub mod explain;
 pub mod factors;
+mod fold;
 mod inventory;
 mod measures;
 mod parts;
 mod plan;
 mod results;
+mod shapley;
 mod sources;
 mod targets;
 pub mod waste;
 mod waste_section;
 pub mod wastewater;
 
-pub use attribution::{attribute, Attribution, AttributionError, Method, MAX_SHAPLEY_ACTIONS};
+pub use attribution::{
+    attribute, attribute_with, shapley_with_params, Attribution, AttributionError, Method,
+};
+pub use breakdown::{
+    breakdown, Breakdown, LeafBreakdown, LeafFuel, SourceBreakdown, WasteBreakdown,
+};
 pub use compile::compile;
 pub use eval::{
     diversions, elec_row, evaluate, evaluate_with, grid_factor_co2e, waste_row, wastewater_row,
     Cause, Diversion, Outputs, Problem, RunError, Workspace,
+};
+pub use explain::{
+    inputs, Change, DataRow, ExplainError, Explainer, Explanation, Input, MeasureChange, Node,
+    NodeKind,
 };
 pub use factors::{combustion_factors, GasFactors};
 pub use inventory::InventoryOutputs;
 pub use parts::{emission_parts, EmissionPart, Part};
 pub use plan::{CompileError, Compiled};
 pub use results::{row_layout, row_values_into, rows, var, Row};
+pub use shapley::{
+    ShapleyComponent, ShapleyOptions, ShapleyPlan, ShapleyReport, MAX_EXACT_ACTIONS,
+};
 pub use targets::{evaluate_targets, TargetResult};
 pub use waste_section::{waste_flows, WasteFlows};
 

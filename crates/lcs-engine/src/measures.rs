@@ -488,6 +488,32 @@ pub(crate) fn compile_measures(
                     )?;
                     out.parameters.extend(steps);
                 }
+                // A `shift` on the routes of composition-aware routes shifts every type's
+                // route map, towards the `to` routes that accept the type (docs/EXTENSIONS.md).
+                (Target::WasteRoutes, Lever::Shift { from, to, amount })
+                    if sections.waste().is_some_and(|w| w.by_type) =>
+                {
+                    let w = sections
+                        .waste()
+                        .ok_or_else(|| fail("the model has no `waste` section"))?;
+                    for (j, items) in w.routes.iter().enumerate() {
+                        let to: Vec<usize> =
+                            to.iter().copied().filter(|&k| w.accepts[k][j]).collect();
+                        if to.is_empty() {
+                            continue;
+                        }
+                        if from.iter().chain(&to).any(|&k| k >= items.len()) {
+                            return Err(fail("a `shift` route is not in the map"));
+                        }
+                        out.waste_generation.push(Step::Shift {
+                            op,
+                            items: items.to_vec(),
+                            from: from.clone(),
+                            to,
+                            amount: *amount,
+                        });
+                    }
+                }
                 (t, Lever::Shift { .. } | Lever::SetMap { .. }) => {
                     let (items, children) = sections
                         .map_target(model, t)
@@ -537,6 +563,7 @@ pub(crate) fn compile_measures(
                     out.n_diversions += 1;
                 }
                 (Target::Energy(nd), Lever::Save { fuel, amount })
+                | (Target::Energy(nd), Lever::Use { fuel, amount })
                 | (
                     Target::Energy(nd),
                     Lever::Switch {
@@ -545,6 +572,7 @@ pub(crate) fn compile_measures(
                 ) => {
                     let lever = match &m.lever {
                         Lever::Switch { ratio, .. } => EnergyLever::Switch { ratio: *ratio },
+                        Lever::Use { .. } => EnergyLever::Use,
                         _ => EnergyLever::Save,
                     };
                     let to = match &m.lever {
@@ -695,6 +723,28 @@ fn row_pair(arena: &mut [f64], dst: usize, src: usize, n: usize) -> (&mut [f64],
     }
 }
 
+/// Row `dst` (mutable) and rows `a` and `b` of the arena; `dst` is neither `a` nor `b`.
+#[inline]
+fn row_and_two(
+    arena: &mut [f64],
+    dst: usize,
+    a: usize,
+    b: usize,
+    n: usize,
+) -> (&mut [f64], &[f64], &[f64]) {
+    debug_assert!(dst != a && dst != b);
+    let (lo, rest) = arena.split_at_mut(dst * n);
+    let (d, hi) = rest.split_at_mut(n);
+    let row = |s: usize| -> &[f64] {
+        if s < dst {
+            &lo[s * n..s * n + n]
+        } else {
+            &hi[(s - dst - 1) * n..(s - dst) * n]
+        }
+    };
+    (d, row(a), row(b))
+}
+
 /// Runs the steps: expressions, products and copies, sampled parameters, and the measures
 /// of the actions in `mask` (action `i` is on when `mask[i]`; actions beyond the mask's
 /// length are off).
@@ -704,11 +754,26 @@ pub(crate) fn run_steps(
     mask: &[bool],
     params: &[f64],
 ) -> Result<(), RunError> {
-    let n = c.n_years;
-    // Only the slots that steps write can differ from the base arena.
+    // Only the slots that steps write can differ from the base arena (and of those, the
+    // ones a step assigns in full before anything reads them need no reset).
     for &(a, b) in &c.dirty {
         ws.arena[a..b].copy_from_slice(&c.arena[a..b]);
     }
+    for step in &c.steps {
+        run_step(c, ws, step, mask, params)?;
+    }
+    Ok(())
+}
+
+/// Runs one step (see [`run_steps`]).
+pub(crate) fn run_step(
+    c: &Compiled,
+    ws: &mut Workspace,
+    step: &Step,
+    mask: &[bool],
+    params: &[f64],
+) -> Result<(), RunError> {
+    let n = c.n_years;
     let year = |y: usize| c.base_year + y as i32;
     let measure = |op: usize, y: usize, problem: Problem| {
         let info = &c.ops[op];
@@ -735,7 +800,7 @@ pub(crate) fn run_steps(
         }
     };
     let on = |op: usize| mask.get(c.ops[op].action).copied().unwrap_or(false);
-    for step in &c.steps {
+    {
         match step {
             Step::Expr {
                 slot,
@@ -750,10 +815,17 @@ pub(crate) fn run_steps(
                 }
             }
             Step::Mul { slot, a, b, bound } => {
-                let tmp = &mut ws.row_tmp;
-                tmp.copy_from_slice(&ws.arena[a * n..a * n + n]);
-                let (dst, src) = row_pair(&mut ws.arena, *slot, *b, n);
-                crate::drivers::product(dst, tmp, src);
+                let dst = if slot != a && slot != b {
+                    let (dst, x, y) = row_and_two(&mut ws.arena, *slot, *a, *b, n);
+                    crate::drivers::product(dst, x, y);
+                    dst
+                } else {
+                    let tmp = &mut ws.row_tmp;
+                    tmp.copy_from_slice(&ws.arena[a * n..a * n + n]);
+                    let (dst, src) = row_pair(&mut ws.arena, *slot, *b, n);
+                    crate::drivers::product(dst, tmp, src);
+                    dst
+                };
                 if !row_within(*bound, dst) {
                     return Err(series(*slot, None, *bound, dst));
                 }
@@ -778,7 +850,7 @@ pub(crate) fn run_steps(
                 bound,
             } => {
                 let Some(&v) = params.get(*index) else {
-                    continue;
+                    return Ok(());
                 };
                 for &s in slots {
                     let row = &mut ws.arena[s * n..s * n + n];
@@ -806,7 +878,7 @@ pub(crate) fn run_steps(
                 group,
             } => {
                 if !on(*op) {
-                    continue;
+                    return Ok(());
                 }
                 let w = &c.ops[*op].weights;
                 if !group.is_empty() {
@@ -854,7 +926,7 @@ pub(crate) fn run_steps(
                 amount,
             } => {
                 if !on(*op) {
-                    continue;
+                    return Ok(());
                 }
                 // MODEL.md §9 `shift` over all years at once (`lcs_levers::shift_rows`).
                 lcs_levers::shift_rows(
@@ -875,7 +947,7 @@ pub(crate) fn run_steps(
                 children,
             } => {
                 if !on(*op) {
-                    continue;
+                    return Ok(());
                 }
                 let w = &c.ops[*op].weights;
                 let buf = &mut ws.scratch[..items.len()];
@@ -910,7 +982,7 @@ pub(crate) fn run_steps(
                 let record = &mut ws.diversions[2 * index * n..2 * index * n + 2 * n];
                 record.fill(0.0);
                 if !on(*op) {
-                    continue;
+                    return Ok(());
                 }
                 let w = &c.ops[*op].weights;
                 let (asked_t, diverted_t) = record.split_at_mut(n);
@@ -932,7 +1004,7 @@ pub(crate) fn run_steps(
             }
             Step::Generation { op, slot, gj } => {
                 if !on(*op) {
-                    continue;
+                    return Ok(());
                 }
                 let w = &c.ops[*op].weights;
                 let (row, gj) = row_pair(&mut ws.arena, *slot, *gj, n);
@@ -1011,18 +1083,20 @@ fn divert(
     }
 }
 
-/// Applies the `save` and `switch` measures of the actions in `mask` to the per-entry final
-/// energy `entry_gj` (GJ, `entry * n + year`), in order (docs/EXTENSIONS.md):
+/// Applies the `save`, `switch` and `use` measures of the actions in `mask` to the per-entry
+/// final energy `entry_gj` (GJ, `entry * n + year`), in order (docs/EXTENSIONS.md):
 ///
 /// ```text
 /// S(y)  = Σ_{leaves below} FE(leaf, from, y)          # before this measure
 /// k(y)  = amount(y) * r(y) / S(y)                      # lcs_levers::proportional_share
 /// FE'(leaf, from, y) = FE(leaf, from, y) * (1 - k(y))
 /// FE'(leaf, to, y)   = FE(leaf, to, y) + ratio * k(y) * FE(leaf, from, y)   # switch
+/// FE'(leaf, fuel, y) = FE(leaf, fuel, y) * (1 + k(y))                        # use
 /// ```
 ///
 /// A saving or switch larger than the energy available in a year is a [`RunError`] naming
-/// the measure, the year, the amount and the energy available.
+/// the measure, the year, the amount and the energy available; a `use` of a fuel that no
+/// leaf below uses in a year (`S = 0`) is a [`RunError`] too.
 pub(crate) fn energy_measures(
     c: &Compiled,
     mask: &[bool],
@@ -1041,6 +1115,27 @@ pub(crate) fn energy_measures(
                 continue;
             }
             let available: f64 = e.entries.iter().map(|&(f, _)| entry_gj[f * n + y]).sum();
+            if e.lever == EnergyLever::Use {
+                // FE'(leaf, fuel, y) = FE(leaf, fuel, y) * (1 + asked / S(y)).
+                if available <= 0.0 {
+                    return Err(RunError {
+                        cause: Cause::Measure {
+                            action: info.action,
+                            measure: info.measure,
+                        },
+                        year: c.base_year + y as i32,
+                        problem: Problem::NothingToSpread {
+                            fuel: e.fuel.clone(),
+                            added_gj: asked,
+                        },
+                    });
+                }
+                let k = asked / available;
+                for &(f, _) in &e.entries {
+                    entry_gj[f * n + y] *= 1.0 + k;
+                }
+                continue;
+            }
             let Some(k) = lcs_levers::proportional_share(asked, available) else {
                 return Err(RunError {
                     cause: Cause::Measure {

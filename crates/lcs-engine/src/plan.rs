@@ -193,6 +193,8 @@ pub(crate) struct OpInfo {
 /// A leaf of the demand tree with its slots and per-fuel entries.
 #[derive(Clone, Debug)]
 pub(crate) struct LeafPlan {
+    /// The node's index in the model (read by `breakdown`).
+    pub node: usize,
     pub activity: usize,
     pub intensity: usize,
     /// One entry per fuel the leaf can use: (run fuel index, fuel share slot, combo).
@@ -202,16 +204,18 @@ pub(crate) struct LeafPlan {
     pub first_entry: usize,
 }
 
-/// What an energy measure does (docs/EXTENSIONS.md, `save` and `switch`).
+/// What an energy measure does (docs/EXTENSIONS.md, `save`, `switch` and `use`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum EnergyLever {
     /// Removes the energy.
     Save,
     /// Replaces each GJ removed by `ratio` GJ of another fuel on the same leaf.
     Switch { ratio: f64 },
+    /// Adds the energy (`use`, the counterpart of `save`).
+    Use,
 }
 
-/// A `save` or `switch` measure on the final energy of the leaves below a node.
+/// A `save`, `switch` or `use` measure on the final energy of the leaves below a node.
 #[derive(Clone, Debug)]
 pub(crate) struct EnergyOp {
     pub op: usize,
@@ -398,10 +402,16 @@ pub struct Compiled {
     pub(crate) slot_names: Vec<String>,
     /// Where each slot's series is defined, when it comes from a file.
     pub(crate) slot_spans: Vec<Option<lcs_model::Span>>,
+    /// The model series behind each slot that holds one (its dimension, unit as written,
+    /// expression and data-file provenance), for `explain`; drivers are read from the model.
+    pub(crate) slot_series: Vec<Option<SlotSeries>>,
     pub(crate) steps: Vec<Step>,
     pub(crate) ops: Vec<OpInfo>,
     pub(crate) leaves: Vec<LeafPlan>,
     pub(crate) combos: Vec<Combo>,
+    /// Per combo, its (leaf, fuel share slot) entries in leaf order, without the entries
+    /// whose final energy is 0 in every evaluation (set by `fold`).
+    pub(crate) combo_entries: Vec<Vec<(usize, usize)>>,
     /// The rows of `Outputs::fe_top_fuel_gj` (`top * n_fuels + fuel`) that some combo adds to.
     pub(crate) top_fuel_rows: Vec<usize>,
     /// Number of (leaf, fuel) entries over all leaves.
@@ -431,6 +441,32 @@ pub struct Compiled {
     pub(crate) dirty: Vec<(usize, usize)>,
     /// The most share-map items any step holds in per-year scratch (sizes the workspace).
     pub(crate) max_map_items: usize,
+    /// Activity slot of every demand node, in model order (read by `breakdown`).
+    pub(crate) node_activity: Vec<usize>,
+}
+
+/// What `explain` shows of the model series behind a slot.
+#[derive(Clone, Debug)]
+pub(crate) struct SlotSeries {
+    /// Dimension of the values (base units).
+    pub dim: lcs_units::Dimension,
+    /// The expression, for a series given as `expr`.
+    pub expr: Option<lcs_units::Expr>,
+    /// The data-file rows, for a series read with `from:`.
+    pub provenance: Option<Box<lcs_model::Provenance>>,
+}
+
+impl SlotSeries {
+    pub(crate) fn of(s: &lcs_model::Series) -> Self {
+        SlotSeries {
+            dim: s.dim.clone(),
+            expr: match &s.def {
+                lcs_model::SeriesDef::Expr(e) => Some(e.clone()),
+                lcs_model::SeriesDef::Values(_) => None,
+            },
+            provenance: s.provenance.clone(),
+        }
+    }
 }
 
 /// Names used when writing results.

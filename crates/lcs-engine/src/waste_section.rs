@@ -228,27 +228,11 @@ pub(crate) fn landfill_ch4(
     n: usize,
     base_year: i32,
     detail: &mut [f64],
+    history: &mut HistoryCache,
 ) {
     let at = |s: usize, y: usize| arena[s * n + y];
     let fod = &w.fod;
-    let mut state = FodState::default();
-    if let Some((from, r)) = w.history {
-        if w.by_type {
-            let gen0 = at(w.generation, 0);
-            for yr in from..base_year {
-                let g = (1.0 + r).powi(base_year - yr);
-                state.step(fod, |j| {
-                    gen0 * at(w.composition[j], 0) * at(w.routes[j][LANDFILL], 0) / g
-                });
-            }
-        } else {
-            let w0 = at(w.generation, 0) * at(w.routes[0][LANDFILL], 0);
-            for yr in from..base_year {
-                let wy = w0 / (1.0 + r).powi(base_year - yr);
-                state.step(fod, |j| wy * at(w.composition[j], 0));
-            }
-        }
-    }
+    let mut state = history.state(w, arena, n, base_year);
     let landfill = &mut detail[..];
     if w.by_type {
         for y in 0..n {
@@ -266,6 +250,76 @@ pub(crate) fn landfill_ch4(
             landfill[row::LANDFILL_CH4 * n + y] =
                 fod.emitted_from_doc(decomposed, at(w.recovery, y));
         }
+    }
+}
+
+/// The landfill's state at the start of the base year from its history (deposits before
+/// the base year, `landfill_ch4`), kept between evaluations: it depends only on the
+/// base-year generation, composition and landfill routes, which most measures leave alone
+/// (their weight is 0 in the base year), so an evaluation whose base-year values are the
+/// same, bit for bit, reuses the state instead of decaying 15 or more years of history
+/// again.
+#[derive(Clone, Debug)]
+pub(crate) struct HistoryCache {
+    /// The history and base-year inputs (bits) and the state they gave.
+    key: [u64; HISTORY_KEY],
+    state: FodState,
+    valid: bool,
+}
+
+/// Length of the key of [`HistoryCache`]: the history's start and growth, base-year
+/// generation, and per type its composition and landfill share.
+const HISTORY_KEY: usize = 3 + 2 * N_WASTE_TYPES;
+
+impl Default for HistoryCache {
+    fn default() -> Self {
+        HistoryCache {
+            key: [0; HISTORY_KEY],
+            state: FodState::default(),
+            valid: false,
+        }
+    }
+}
+
+impl HistoryCache {
+    /// The state after the history deposits (the empty state without history).
+    fn state(&mut self, w: &WastePlan, arena: &[f64], n: usize, base_year: i32) -> FodState {
+        let Some((from, r)) = w.history else {
+            return FodState::default();
+        };
+        let at = |s: usize| arena[s * n];
+        let mut now = [0u64; HISTORY_KEY];
+        now[0] = from as u64;
+        now[1] = r.to_bits();
+        now[2] = at(w.generation).to_bits();
+        for j in 0..N_WASTE_TYPES {
+            now[3 + 2 * j] = at(w.composition[j]).to_bits();
+            now[4 + 2 * j] = at(w.routes[j][LANDFILL]).to_bits();
+        }
+        if self.valid && now == self.key {
+            return self.state;
+        }
+        let fod = &w.fod;
+        let mut state = FodState::default();
+        if w.by_type {
+            let gen0 = at(w.generation);
+            for yr in from..base_year {
+                let g = (1.0 + r).powi(base_year - yr);
+                state.step(fod, |j| {
+                    gen0 * at(w.composition[j]) * at(w.routes[j][LANDFILL]) / g
+                });
+            }
+        } else {
+            let w0 = at(w.generation) * at(w.routes[0][LANDFILL]);
+            for yr in from..base_year {
+                let wy = w0 / (1.0 + r).powi(base_year - yr);
+                state.step(fod, |j| wy * at(w.composition[j]));
+            }
+        }
+        self.key = now;
+        self.state = state;
+        self.valid = true;
+        state
     }
 }
 
@@ -370,6 +424,7 @@ pub(crate) fn evaluate_waste(
     arena: &[f64],
     n: usize,
     base_year: i32,
+    history: &mut HistoryCache,
     gwp: (f64, f64),
     waste_t: &mut [f64],
     detail: &mut [f64],
@@ -379,7 +434,7 @@ pub(crate) fn evaluate_waste(
     sector_row: &mut [f64],
 ) {
     route_masses(w, arena, n, waste_t, detail);
-    landfill_ch4(w, arena, n, base_year, detail);
+    landfill_ch4(w, arena, n, base_year, detail, history);
     incineration_co2(w, arena, n, detail, wte_gj);
     biological_treatment(w, arena, n, detail, biogas_gj);
     waste_emissions(n, detail, gwp, gas, sector_row);

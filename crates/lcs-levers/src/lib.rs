@@ -168,9 +168,14 @@ pub fn shift_rows(
     let (sum_from, rest) = scratch.split_at_mut(n);
     let (sum_to, rest) = rest.split_at_mut(n);
     let moved = &mut rest[..n];
+    // Before the first year with a weight nothing moves (`m = 0`): those years are left
+    // as they are, and `moved` is 0 there.
+    let y0 = r.iter().take(n).position(|&w| w != 0.0).unwrap_or(n);
+    moved[..y0].fill(0.0);
+    let (sum_from, sum_to, moved) = (&mut sum_from[y0..], &mut sum_to[y0..], &mut moved[y0..]);
     sum_from.fill(0.0);
     sum_to.fill(0.0);
-    let row = |i: usize| items[i] * n..items[i] * n + n;
+    let row = |i: usize| items[i] * n + y0..items[i] * n + n;
     for &i in from {
         let x = &shares[row(i)];
         sum_from.iter_mut().zip(x).for_each(|(a, x)| *a += x);
@@ -179,31 +184,47 @@ pub fn shift_rows(
         let x = &shares[row(j)];
         sum_to.iter_mut().zip(x).for_each(|(a, x)| *a += x);
     }
-    for y in 0..n {
-        moved[y] = if sum_from[y] > 0.0 {
-            (amount * r[y]).min(sum_from[y])
-        } else {
-            0.0
-        };
+    // `min(amount × r, Σ_from)` written as a comparison (the same value, NaN included:
+    // `f64::min` returns the other argument, as the comparison does), so that it vectorises.
+    for ((m, sf), r) in moved.iter_mut().zip(sum_from.iter()).zip(&r[y0..]) {
+        let a = amount * r;
+        let least = if a < *sf { a } else { *sf };
+        *m = if *sf > 0.0 { least } else { 0.0 };
     }
+    // Without branches, so that the loops vectorise: a year with `m = 0` keeps its value
+    // (the quotient computed for it is not used).
     for &i in from {
-        let range = row(i);
-        let x = &mut shares[range];
-        for ((x, m), sf) in x.iter_mut().zip(moved.iter()).zip(sum_from.iter()) {
-            if *m != 0.0 {
-                *x -= m * *x / sf;
-            }
-        }
+        take_share(&mut shares[row(i)], moved, sum_from);
     }
     let len = to.len() as f64;
     for &j in to {
-        let range = row(j);
-        let x = &mut shares[range];
-        for ((x, m), st) in x.iter_mut().zip(moved.iter()).zip(sum_to.iter()) {
-            if *m != 0.0 {
-                *x += if *st > 0.0 { m * *x / st } else { m / len };
-            }
-        }
+        give_share(&mut shares[row(j)], moved, sum_to, len);
+    }
+}
+
+/// `x -= m * x / Σ_from` where `m ≠ 0` (the `from` side of [`shift_rows`]).
+#[inline(never)]
+fn take_share(x: &mut [f64], moved: &[f64], sum_from: &[f64]) {
+    let k = x.len();
+    let (moved, sum_from) = (&moved[..k], &sum_from[..k]);
+    for y in 0..k {
+        let (v, m) = (x[y], moved[y]);
+        let next = v - m * v / sum_from[y];
+        x[y] = if m != 0.0 { next } else { v };
+    }
+}
+
+/// `x += m * x / Σ_to` (or `m / len(to)` when `Σ_to = 0`) where `m ≠ 0` (the `to` side of
+/// [`shift_rows`]).
+#[inline(never)]
+fn give_share(x: &mut [f64], moved: &[f64], sum_to: &[f64], len: f64) {
+    let k = x.len();
+    let (moved, sum_to) = (&moved[..k], &sum_to[..k]);
+    for y in 0..k {
+        let (v, m, st) = (x[y], moved[y], sum_to[y]);
+        let gain = if st > 0.0 { m * v / st } else { m / len };
+        let next = v + gain;
+        x[y] = if m != 0.0 { next } else { v };
     }
 }
 

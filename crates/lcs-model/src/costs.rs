@@ -1083,6 +1083,7 @@ fn size_ambition(r: &mut Reader, n: &Node, path: &str, m: &Measure) -> Option<f6
         Lever::Divert { mass, .. } => (constant(mass), Dimension::mass(), "`mass`"),
         Lever::Save { amount, .. }
         | Lever::Switch { amount, .. }
+        | Lever::Use { amount, .. }
         | Lever::Purchase { amount, .. } => (constant(amount), Dimension::energy(), "`amount`"),
         Lever::Set { .. } | Lever::SetMap { .. } => {
             r.err(

@@ -16,7 +16,7 @@
 
 use crate::check_model::fuel_resolver;
 use crate::diag::Diagnostic;
-use crate::model::{Model, SeriesDef};
+use crate::model::{Model, SeriesDef, Target};
 use crate::read::{describe, get, join, Reader, Want};
 use crate::scenario::{reader_for, FileKind, Loader};
 use crate::source::Span;
@@ -26,21 +26,29 @@ use lcs_units::{nearest, Dimension, CURRENCIES};
 use std::path::{Path, PathBuf};
 
 /// The top-level keys of an eco-town network file.
-pub(crate) const TOP_KEYS: [&str; 6] = [
+pub(crate) const TOP_KEYS: [&str; 7] = [
     "ecotown",
     "name",
     "region",
     "economics",
     "facilities",
     "exchanges",
+    "inventory",
 ];
 /// The keys of the network's `economics`.
 pub(crate) const NETWORK_ECONOMICS_KEYS: [&str; 4] =
     ["currency", "price_year", "discount_rate", "base_year"];
 /// The keys of a facility.
-pub(crate) const FACILITY_KEYS: [&str; 5] = ["id", "name", "sector", "inside_region", "production"];
+pub(crate) const FACILITY_KEYS: [&str; 6] = [
+    "id",
+    "name",
+    "sector",
+    "inside_region",
+    "production",
+    "node",
+];
 /// The keys of an exchange.
-pub(crate) const EXCHANGE_KEYS: [&str; 15] = [
+pub(crate) const EXCHANGE_KEYS: [&str; 16] = [
     "id",
     "name",
     "from",
@@ -56,7 +64,10 @@ pub(crate) const EXCHANGE_KEYS: [&str; 15] = [
     "transport",
     "otherwise",
     "economics",
+    "municipal",
 ];
+/// The keys of an `inventory:` entry written as a mapping.
+pub(crate) const INVENTORY_ENTRY_KEYS: [&str; 3] = ["target", "fuel", "energy"];
 /// The keys of an exchange's `economics`.
 pub(crate) const EXCHANGE_ECONOMICS_KEYS: [&str; 5] = [
     "price_year",
@@ -129,6 +140,10 @@ pub struct Facility {
     pub inside_region: bool,
     /// Declared production per material: `(material, t per year for each model year, span)`.
     pub production: Vec<(String, Vec<f64>, Span)>,
+    /// The demand node of the region model whose final energy holds the facility's energy use
+    /// (`node: demand.industry`), for the link into scenarios: an exchange's processing energy
+    /// becomes a `use` measure on it.
+    pub node: Option<usize>,
     /// Where the facility is defined.
     pub span: Span,
 }
@@ -241,6 +256,10 @@ pub struct Exchange {
     pub otherwise_span: Span,
     /// Money, if given.
     pub economics: Option<ExchangeEconomics>,
+    /// Whether the by-product is part of the region model's municipal waste
+    /// (`waste.generation`), so that a scenario linking the network diverts it from its
+    /// `otherwise` route (`municipal: true`; default `false`).
+    pub municipal: bool,
     /// The exchange's key path, e.g. `exchanges[2]`.
     pub key: String,
     /// Where the exchange is defined.
@@ -264,8 +283,146 @@ pub struct Network {
     pub exchanges: Vec<Exchange>,
     /// The money basis, when any exchange has economics.
     pub economics: Option<NetworkEconomics>,
+    /// Virgin materials made inside the region's inventory, by substituted material
+    /// (`inventory:`): where a scenario linking the network reduces their production.
+    pub inventory: Vec<MaterialLink>,
     /// Where the network is defined.
     pub span: Span,
+}
+
+/// Where the production of a virgin material lies in the region model (`inventory:` of a
+/// network file): a source whose activity is the material, or a demand node whose final
+/// energy makes it.
+#[derive(Clone, Debug)]
+pub struct MaterialLink {
+    /// The substituted material (a `substitutes.material` of some exchange).
+    pub material: String,
+    /// The model path as written: `sources.<path>.activity` or `demand.<node>.energy`.
+    pub target_path: String,
+    /// The resolved target: [`Target::SourceActivity`] or [`Target::Energy`].
+    pub target: Target,
+    /// For a demand node: the fuel whose final energy the avoided production saves (default:
+    /// the material itself, when it is a fuel of the region model).
+    pub fuel: Option<usize>,
+    /// For a demand node and a material on a mass basis: the final energy of `fuel` that one
+    /// t of the material takes to make, GJ per t.
+    pub energy_gj_per_t: Option<f64>,
+    /// Where the mapping is.
+    pub span: Span,
+}
+
+/// Where a part of an exchange's net avoided emissions falls, seen from the region model's
+/// inventory (docs/ECOTOWN.md "How a network enters a scenario").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// Inside the inventory: a scenario that links the network changes the model by it.
+    Inside,
+    /// Inside the region, but the model has no quantity for it (an industrial landfill, a
+    /// by-product burnt in a kiln, trucks on the region's roads): reported, never linked.
+    NotModelled,
+    /// Outside the region (a facility outside it, a virgin material made elsewhere).
+    Outside,
+}
+
+impl Place {
+    /// `inside`, `not modelled` or `outside`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Place::Inside => "inside",
+            Place::NotModelled => "not modelled",
+            Place::Outside => "outside",
+        }
+    }
+}
+
+/// Where each part of one exchange's net avoided emissions falls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExchangePlaces {
+    /// Avoided virgin production, per substitute (in the order of `substitutes`).
+    pub virgin: Vec<Place>,
+    /// Avoided disposal (the counterfactual fate).
+    pub disposal: Place,
+    /// Processing energy at the receiver.
+    pub processing_energy: Place,
+    /// Composting at the receiver (`treatment: composting`).
+    pub treatment: Place,
+    /// Fossil CO2 of a by-product burnt in place of a fuel.
+    pub burnt: Place,
+    /// Transport between the two facilities.
+    pub transport: Place,
+}
+
+impl Network {
+    /// The inventory mapping of a material, if any.
+    pub fn material_link(&self, material: &str) -> Option<&MaterialLink> {
+        self.inventory.iter().find(|l| l.material == material)
+    }
+
+    /// Where each part of exchange `e`'s net avoided emissions falls:
+    ///
+    /// - avoided virgin production: inside when the receiver lies inside the region and the
+    ///   material has an `inventory:` mapping, else outside (made elsewhere);
+    /// - avoided disposal: outside when the source facility lies outside the region; inside
+    ///   when the exchange is additional, `municipal: true` and its `otherwise` is a route of
+    ///   the model (`landfill`, `incineration`); else not modelled;
+    /// - processing energy: outside when the receiver lies outside; inside when the exchange
+    ///   is additional and the receiver has a `node`; else not modelled;
+    /// - composting at the receiver: outside when the receiver lies outside; inside when the
+    ///   disposal is inside (the diverted waste goes to the model's composting route); else
+    ///   not modelled;
+    /// - the fossil CO2 of a by-product burnt as fuel: outside or not modelled;
+    /// - transport: outside when both facilities lie outside, else not modelled.
+    pub fn places(&self, e: usize) -> ExchangePlaces {
+        let x = &self.exchanges[e];
+        let from = &self.facilities[x.from];
+        let to = &self.facilities[x.to];
+        let additional = x.otherwise != Otherwise::UsedElsewhere;
+        let at_receiver = |inside: bool| {
+            if to.inside_region {
+                if inside {
+                    Place::Inside
+                } else {
+                    Place::NotModelled
+                }
+            } else {
+                Place::Outside
+            }
+        };
+        let virgin = x
+            .substitutes
+            .iter()
+            .map(|s| {
+                if to.inside_region && self.material_link(&s.material).is_some() {
+                    Place::Inside
+                } else {
+                    Place::Outside
+                }
+            })
+            .collect();
+        let disposal = if !from.inside_region {
+            Place::Outside
+        } else if additional
+            && x.municipal
+            && matches!(x.otherwise, Otherwise::Landfill | Otherwise::Incineration)
+            && self.region.waste.is_some()
+        {
+            Place::Inside
+        } else {
+            Place::NotModelled
+        };
+        ExchangePlaces {
+            virgin,
+            disposal,
+            processing_energy: at_receiver(additional && to.node.is_some()),
+            treatment: at_receiver(disposal == Place::Inside),
+            burnt: at_receiver(false),
+            transport: if from.inside_region || to.inside_region {
+                Place::NotModelled
+            } else {
+                Place::Outside
+            },
+        }
+    }
 }
 
 /// A number for messages: integers without a decimal point.
@@ -331,9 +488,10 @@ impl Loader {
         })?;
         let mut r = reader_for(&region);
         r.data = self.data.clone();
-        let facilities = read_facilities(&mut r, items, node.span);
+        let facilities = read_facilities(&mut r, &region, items, node.span);
         let exchanges = read_exchanges(&mut r, &region, &facilities, items);
         let economics = read_network_economics(&mut r, items, &exchanges);
+        let inventory = read_inventory(&mut r, &region, items, &exchanges);
         if r.errors.is_empty() {
             check_cycles(&mut r, &facilities, &exchanges);
             check_production(&mut r, &region, &facilities, &exchanges);
@@ -349,6 +507,7 @@ impl Loader {
             facilities,
             exchanges,
             economics,
+            inventory,
             span: node.span,
         })
     }
@@ -384,7 +543,12 @@ fn mass_series(r: &mut Reader, node: &Node, path: &str) -> Option<(Vec<f64>, Opt
     Some((v, s.unit_text))
 }
 
-fn read_facilities(r: &mut Reader, items: &[(Key, Node)], span: Span) -> Vec<Facility> {
+fn read_facilities(
+    r: &mut Reader,
+    region: &Model,
+    items: &[(Key, Node)],
+    span: Span,
+) -> Vec<Facility> {
     let mut out: Vec<Facility> = Vec::new();
     let Some(list_node) = r.req(items, "facilities", "", span) else {
         return out;
@@ -428,6 +592,7 @@ fn read_facilities(r: &mut Reader, items: &[(Key, Node)], span: Span) -> Vec<Fac
         let inside_region = get(fi, "inside_region")
             .and_then(|x| r.boolean(x, &join(&fp, "inside_region")))
             .unwrap_or(true);
+        let node = get(fi, "node").and_then(|x| demand_node(r, region, x, &join(&fp, "node")));
         let mut production = Vec::new();
         if let Some(pn) = get(fi, "production") {
             let pp = join(&fp, "production");
@@ -445,10 +610,34 @@ fn read_facilities(r: &mut Reader, items: &[(Key, Node)], span: Span) -> Vec<Fac
             sector,
             inside_region,
             production,
+            node,
             span: n.span,
         });
     }
     out
+}
+
+/// A demand node named by its parameter path `demand.<node>` (`node:` of a facility), with
+/// the nearest valid paths when it does not exist.
+fn demand_node(r: &mut Reader, region: &Model, n: &Node, path: &str) -> Option<usize> {
+    let t = r.text(n, path)?;
+    let found = t
+        .strip_prefix("demand.")
+        .and_then(|p| region.nodes.iter().position(|x| x.path == p));
+    if found.is_none() {
+        let valid: Vec<String> = region
+            .nodes
+            .iter()
+            .map(|x| format!("demand.{}", x.path))
+            .collect();
+        r.err(
+            Diagnostic::new(n.span, format!("unknown demand node `{t}`"))
+                .at(path)
+                .expected("a demand node of the region model, written `demand.<node>` (e.g. `demand.industry`)")
+                .suggest(nearest(t, valid.iter().map(String::as_str))),
+        );
+    }
+    found
 }
 
 fn facility_ref(
@@ -912,6 +1101,31 @@ fn read_exchanges(
         });
         let economics =
             get(ei, "economics").and_then(|x| exchange_economics(r, x, &join(&ep, "economics")));
+        let municipal = match get(ei, "municipal") {
+            None => false,
+            Some(x) => {
+                let mp = join(&ep, "municipal");
+                let v = r.boolean(x, &mp).unwrap_or(false);
+                if v && region.waste.is_none() {
+                    r.err(
+                        Diagnostic::new(
+                            x.span,
+                            "`municipal: true` needs the region model's `waste` section",
+                        )
+                        .at(mp),
+                    );
+                } else if v {
+                    if let Some((Otherwise::OpenBurning, _)) = otherwise {
+                        r.err(
+                            Diagnostic::new(x.span, "a municipal by-product burnt in the open cannot be diverted: the region model has no open-burning route")
+                                .at(mp)
+                                .expected("`municipal: true` with `otherwise: landfill` or `otherwise: incineration` (routes of MODEL.md §7)"),
+                        );
+                    }
+                }
+                v
+            }
+        };
         if r.errors.len() > errors_before {
             continue;
         }
@@ -956,6 +1170,7 @@ fn read_exchanges(
             otherwise,
             otherwise_span,
             economics,
+            municipal,
             key: ep,
             span: n.span,
         });
@@ -1031,6 +1246,204 @@ fn read_network_economics(
         base_year: base_year?,
         span: n.span,
     })
+}
+
+/// `inventory:`: virgin materials made inside the region model, each mapped to a source
+/// activity or a demand node's final energy. Every mapped material must be substituted by some
+/// exchange, and the units must fit: a source's activity is the substituted amount's
+/// dimension (t for a material on a mass basis, GJ for a fuel on an energy basis); a demand
+/// node saves a fuel's energy, per t of material (`energy`) for a material on a mass basis.
+fn read_inventory(
+    r: &mut Reader,
+    region: &Model,
+    items: &[(Key, Node)],
+    exchanges: &[Exchange],
+) -> Vec<MaterialLink> {
+    let mut out = Vec::new();
+    let Some(n) = get(items, "inventory") else {
+        return out;
+    };
+    let Some(mi) = r.free_map(n, "inventory", "substituted materials to model paths") else {
+        return out;
+    };
+    let paths = crate::paths::target_paths(region);
+    let valid: Vec<&crate::paths::PathInfo> = paths
+        .iter()
+        .filter(|p| matches!(p.target, Target::SourceActivity(_) | Target::Energy(_)))
+        .collect();
+    let substituted: Vec<&str> = exchanges
+        .iter()
+        .flat_map(|e| e.substitutes.iter().map(|s| s.material.as_str()))
+        .collect();
+    for (k, v) in mi {
+        let kp = join("inventory", &k.text);
+        if !substituted.contains(&k.text.as_str()) {
+            r.err(
+                Diagnostic::new(k.span, format!("no exchange substitutes `{}`", k.text))
+                    .at(kp)
+                    .expected("a material named under `substitutes` of some exchange")
+                    .suggest(nearest(&k.text, substituted.iter().copied())),
+            );
+            continue;
+        }
+        // `material: path` or `material: { target, fuel, energy }`.
+        let (tn, fuel_node, energy_node) = match &v.kind {
+            NodeKind::Map(_) => {
+                let Some(vi) = r.map(v, &kp, &INVENTORY_ENTRY_KEYS) else {
+                    continue;
+                };
+                let Some(tn) = r.req(vi, "target", &kp, v.span) else {
+                    continue;
+                };
+                (tn, get(vi, "fuel"), get(vi, "energy"))
+            }
+            _ => (v, None, None),
+        };
+        let tp = if matches!(v.kind, NodeKind::Map(_)) {
+            join(&kp, "target")
+        } else {
+            kp.clone()
+        };
+        let Some(text) = r.text(tn, &tp).map(str::to_string) else {
+            continue;
+        };
+        let Some(info) = valid.iter().find(|p| p.path == text) else {
+            r.err(
+                Diagnostic::new(tn.span, format!("`{text}` is not a source activity or a demand node's energy of the region model"))
+                    .at(tp)
+                    .expected("`sources.<path>.activity` (the material's production) or `demand.<node>.energy` (the final energy that makes it)")
+                    .suggest(nearest(&text, valid.iter().map(|p| p.path.as_str()))),
+            );
+            continue;
+        };
+        // The ratio dimensions this material is substituted with.
+        let dims: Vec<(&Substitute, &Exchange)> = exchanges
+            .iter()
+            .flat_map(|e| e.substitutes.iter().map(move |s| (s, e)))
+            .filter(|(s, _)| s.material == k.text)
+            .collect();
+        let energy_basis = Dimension::energy().div(&Dimension::mass());
+        let mut link = MaterialLink {
+            material: k.text.clone(),
+            target_path: text.clone(),
+            target: info.target.clone(),
+            fuel: None,
+            energy_gj_per_t: None,
+            span: v.span,
+        };
+        match info.target {
+            Target::SourceActivity(_) => {
+                if let Some(x) = fuel_node.or(energy_node) {
+                    r.err(
+                        Diagnostic::new(
+                            x.span,
+                            "`fuel` and `energy` go with a `demand.<node>.energy` target",
+                        )
+                        .at(kp.clone()),
+                    );
+                    continue;
+                }
+                let mut ok = true;
+                for (s, e) in &dims {
+                    let amount_dim = s.ratio_dim.mul(&Dimension::mass());
+                    if amount_dim != info.dim {
+                        r.err(
+                            Diagnostic::new(
+                                s.ratio_span,
+                                format!(
+                                    "the activity of `{text}` is in {}, but exchange `{}` replaces `{}` in {amount_dim}",
+                                    info.unit, e.id, s.material
+                                ),
+                            )
+                            .at(format!("{}.substitutes", e.key))
+                            .expected(format!("a source whose activity is the substituted amount ({amount_dim})"))
+                            .found(format!("`{text}` in {} ({})", info.unit, info.dim)),
+                        );
+                        ok = false;
+                    }
+                }
+                if !ok {
+                    continue;
+                }
+            }
+            _ => {
+                let fp = join(&kp, "fuel");
+                let fuel = match fuel_node {
+                    Some(f) => {
+                        let Some(t) = r.text(f, &fp) else { continue };
+                        match region.fuels.index_of(t) {
+                            Some(i) => Some(i),
+                            None => {
+                                r.err(
+                                    Diagnostic::new(f.span, format!("unknown fuel `{t}`"))
+                                        .at(fp)
+                                        .suggest(nearest(t, region.fuels.ids())),
+                                );
+                                continue;
+                            }
+                        }
+                    }
+                    None => region.fuels.index_of(&k.text),
+                };
+                let Some(fuel) = fuel else {
+                    r.err(
+                        Diagnostic::new(v.span, format!("`{}` is not a fuel of the region model: say which fuel its production uses", k.text))
+                            .at(kp.clone())
+                            .expected(format!("`{{ target: {text}, fuel: <fuel>, energy: \"<GJ/t>\" }}`"))
+                            .suggest(nearest(&k.text, region.fuels.ids())),
+                    );
+                    continue;
+                };
+                link.fuel = Some(fuel);
+                if let Some(en) = energy_node {
+                    let ep = join(&kp, "energy");
+                    let Some(q) = r.quantity(en, &ep) else {
+                        continue;
+                    };
+                    match &q.unit {
+                        Some(u) if u.dim == energy_basis && q.value > 0.0 => {
+                            link.energy_gj_per_t = Some(q.value * u.factor)
+                        }
+                        _ => {
+                            r.err(
+                                Diagnostic::new(
+                                    en.span,
+                                    "expected the energy that makes one tonne of the material",
+                                )
+                                .at(ep)
+                                .expected("a positive energy per mass, such as `\"3.5 GJ/t\"`")
+                                .found(describe(en)),
+                            );
+                            continue;
+                        }
+                    }
+                }
+                let mut ok = true;
+                for (s, e) in &dims {
+                    let on_energy = s.ratio_dim == energy_basis;
+                    if on_energy && link.energy_gj_per_t.is_some() {
+                        r.err(
+                            Diagnostic::new(energy_node.map(|x| x.span).unwrap_or(v.span), format!("`energy` applies to a material on a mass basis, but exchange `{}` replaces `{}` by energy", e.id, s.material))
+                                .at(join(&kp, "energy")),
+                        );
+                        ok = false;
+                    } else if !on_energy && link.energy_gj_per_t.is_none() {
+                        r.err(
+                            Diagnostic::new(v.span, format!("exchange `{}` replaces `{}` in t, so the saving needs the energy per tonne", e.id, s.material))
+                                .at(join(&kp, "energy"))
+                                .expected("`energy: \"<GJ/t>\"`: the final energy of `fuel` that one t of the material takes to make"),
+                        );
+                        ok = false;
+                    }
+                }
+                if !ok {
+                    continue;
+                }
+            }
+        }
+        out.push(link);
+    }
+    out
 }
 
 /// A facility may not send a material to itself around a cycle of exchanges of that

@@ -30,6 +30,8 @@ mod datafile;
 mod diag;
 pub mod ecotown;
 mod inventory;
+pub mod link;
+mod maps;
 mod model;
 mod paths;
 mod project;

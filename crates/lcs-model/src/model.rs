@@ -995,6 +995,16 @@ pub enum Lever {
         /// GJ of `to` per GJ of `from` (1: energy held equal).
         ratio: f64,
     },
+    /// An absolute addition of one fuel's final energy on the leaves below a node (an
+    /// extension, the counterpart of `save`): `FE(leaf, fuel, y)` rises by `amount(y) * r(y)`
+    /// in total, in proportion to each leaf's use of the fuel (the processing energy of an
+    /// eco-town exchange, for example).
+    Use {
+        /// Fuel index.
+        fuel: usize,
+        /// Energy per year at full effect, GJ.
+        amount: Series,
+    },
 }
 
 impl Lever {
@@ -1009,6 +1019,7 @@ impl Lever {
             Lever::Divert { .. } => "divert",
             Lever::Save { .. } => "save",
             Lever::Switch { .. } => "switch",
+            Lever::Use { .. } => "use",
             Lever::Purchase { .. } => "purchase",
         }
     }
@@ -1246,6 +1257,9 @@ pub struct Scenario {
     pub uncertainty: Vec<UncertainParameter>,
     /// Rank correlations between uncertain parameters.
     pub correlations: Vec<Correlation>,
+    /// Projects and eco-town networks linked by actions, with the measures they became
+    /// (`projects:`, `ecotown:` on an action; docs/PROJECTS.md, docs/ECOTOWN.md).
+    pub links: Vec<crate::link::Link>,
     /// Discounting, report basis and energy prices (docs/EXTENSIONS.md, "Costs").
     pub economics: Option<crate::costs::ScenarioEconomics>,
     /// Adjustments of inherited actions, merged through inheritance (docs/EXTENSIONS.md,
@@ -1269,6 +1283,7 @@ impl Scenario {
             overrides: Vec::new(),
             uncertainty: Vec::new(),
             correlations: Vec::new(),
+            links: Vec::new(),
             economics: None,
             adjust: Vec::new(),
             span,

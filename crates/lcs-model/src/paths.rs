@@ -115,7 +115,7 @@ pub fn target_paths(model: &Model) -> Vec<PathInfo> {
         push(
             format!("demand.{}.energy", n.path),
             Target::Energy(i),
-            "final energy of the leaves below (levers `save`, `switch`)".into(),
+            "final energy of the leaves below (levers `save`, `switch`, `use`)".into(),
             Dimension::energy(),
             false,
         );

@@ -82,6 +82,7 @@ impl Methodology {
                 "efficiency_project",
                 "efficiency_reference",
                 "category",
+                "node",
             ],
             Methodology::FuelSwitch => &[
                 "from",
@@ -90,6 +91,7 @@ impl Methodology {
                 "efficiency_from",
                 "efficiency_to",
                 "category",
+                "node",
             ],
             Methodology::WasteToEnergy => &[
                 "throughput",
@@ -241,6 +243,9 @@ pub enum Parameters {
         efficiency_reference: f64,
         /// Combustion category of a fuel (CH4, N2O factors).
         category: Category,
+        /// The demand node whose final energy the saving lowers when a scenario links the
+        /// project (`node: demand.industry`; needed only for the link).
+        node: Option<usize>,
     },
     /// `fuel-switch`.
     FuelSwitch {
@@ -256,6 +261,9 @@ pub enum Parameters {
         efficiency_to: f64,
         /// Combustion category (CH4, N2O factors).
         category: Category,
+        /// The demand node whose final energy switches fuel when a scenario links the project
+        /// (`node: demand.industry`; needed only for the link).
+        node: Option<usize>,
     },
     /// `waste-to-energy`.
     WasteToEnergy {
@@ -1066,6 +1074,33 @@ impl Ctx<'_> {
         }
     }
 
+    /// `node: demand.<node>`: a demand node of the region model (`Some(None)` when absent,
+    /// `None` after an error).
+    fn node(&mut self, items: &[(crate::yaml::Key, Node)], pp: &str) -> Option<Option<usize>> {
+        let Some(n) = get(items, "node") else {
+            return Some(None);
+        };
+        let p = join(pp, "node");
+        let t = self.r.text(n, &p)?;
+        let found = t.strip_prefix("demand.").and_then(|x| self.model.node(x));
+        if found.is_none() {
+            let valid: Vec<String> = self
+                .model
+                .nodes
+                .iter()
+                .map(|x| format!("demand.{}", x.path))
+                .collect();
+            self.r.err(
+                Diagnostic::new(n.span, format!("unknown demand node `{t}`"))
+                    .at(p)
+                    .expected("a demand node of the region model, written `demand.<node>` (e.g. `demand.industry`)")
+                    .suggest(nearest(t, valid.iter().map(String::as_str))),
+            );
+            return None;
+        }
+        Some(found)
+    }
+
     fn composition(&mut self, n: &Node, path: &str) -> Option<[f64; lcs_factors::N_WASTE_TYPES]> {
         let items = self.r.free_map(n, path, "waste types to shares")?;
         let mut out = [0.0; lcs_factors::N_WASTE_TYPES];
@@ -1198,6 +1233,7 @@ impl Ctx<'_> {
                 let er = req(self, "efficiency_reference")
                     .and_then(|x| self.positive(x, &p("efficiency_reference"), "efficiency"));
                 let category = self.category(items, &pp);
+                let node = self.node(items, &pp);
                 if let (Some(a), Some(b), Some(x)) = (ep, er, get(items, "efficiency_reference")) {
                     if b > a {
                         self.r.err(
@@ -1217,6 +1253,7 @@ impl Ctx<'_> {
                     efficiency_project: ep?,
                     efficiency_reference: er?,
                     category: category?,
+                    node: node?,
                 })
             }
             Methodology::FuelSwitch => {
@@ -1237,6 +1274,7 @@ impl Ctx<'_> {
                     }
                 };
                 let category = self.category(items, &pp);
+                let node = self.node(items, &pp);
                 if let (Some(a), Some(b), Some(x)) = (from, to, get(items, "to")) {
                     if a == b {
                         self.r.err(
@@ -1253,6 +1291,7 @@ impl Ctx<'_> {
                     efficiency_from: ef?,
                     efficiency_to: et?,
                     category: category?,
+                    node: node?,
                 })
             }
             Methodology::WasteToEnergy => {

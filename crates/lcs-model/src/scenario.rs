@@ -4,6 +4,7 @@
 use crate::check_model::{finalize, fuel_resolver, read_model, share_map};
 use crate::datafile::{DataFileError, DataFiles};
 use crate::diag::Diagnostic;
+use crate::link::{LinkKind, LinkRequest};
 use crate::model::*;
 use crate::paths::{target_paths, PathInfo};
 use crate::read::{get, join, one_of, Reader, Want};
@@ -98,10 +99,11 @@ pub(crate) const SCENARIO_KEYS: [&str; 11] = [
     "adjust",
 ];
 /// The keys of an action.
-pub(crate) const ACTION_KEYS: [&str; 7] =
-    ["id", "name", "theme", "agency", "kpi", "measures", "cost"];
+pub(crate) const ACTION_KEYS: [&str; 9] = [
+    "id", "name", "theme", "agency", "kpi", "measures", "cost", "projects", "ecotown",
+];
 /// The top-level keys of a package file.
-pub(crate) const PACKAGE_KEYS: [&str; 3] = ["package", "name", "actions"];
+pub(crate) const PACKAGE_KEYS: [&str; 4] = ["package", "name", "maps", "actions"];
 /// The keys of a scenario target (MODEL.md §10).
 pub(crate) const TARGET_KEYS: [&str; 7] = [
     "id",
@@ -539,6 +541,7 @@ impl Loader {
         let mut actions: Vec<Action> = Vec::new();
         let mut targets: Vec<TargetSpec> = Vec::new();
         let mut pkg_errors: Diags = Vec::new();
+        let mut link_requests: Vec<LinkRequest> = Vec::new();
         for (_, node, dir) in &chain {
             let NodeKind::Map(items) = &node.kind else {
                 continue;
@@ -582,7 +585,17 @@ impl Loader {
                                     let pid = get(pi, "package")
                                         .and_then(|x| pr.id(x, "package"))
                                         .map(str::to_string);
+                                    let ctx = crate::maps::PackageCtx {
+                                        id: pid.clone().unwrap_or_default(),
+                                        maps: get(pi, "maps")
+                                            .map(|m| crate::maps::read(&mut pr, m))
+                                            .unwrap_or_default(),
+                                    };
                                     if let Some(a) = get(pi, "actions") {
+                                        let pdir = ppath
+                                            .parent()
+                                            .map(Path::to_path_buf)
+                                            .unwrap_or_default();
                                         read_actions(
                                             &mut pr,
                                             &model,
@@ -590,7 +603,10 @@ impl Loader {
                                             a,
                                             "actions",
                                             pid,
+                                            Some(&ctx),
+                                            &pdir,
                                             &mut actions,
+                                            &mut link_requests,
                                         );
                                     }
                                 }
@@ -602,7 +618,18 @@ impl Loader {
                 }
             }
             if let Some(a) = get(items, "actions") {
-                read_actions(&mut r, &model, &paths, a, "actions", None, &mut actions);
+                read_actions(
+                    &mut r,
+                    &model,
+                    &paths,
+                    a,
+                    "actions",
+                    None,
+                    None,
+                    dir,
+                    &mut actions,
+                    &mut link_requests,
+                );
             }
             if let Some(t) = get(items, "targets") {
                 if let Some(list) = r.seq(t, "targets", "targets") {
@@ -631,6 +658,15 @@ impl Loader {
         }
         let correlations =
             crate::uncertainty::resolve_correlations(&mut r, &uncertainty, &corr_raw);
+        // Linked projects and networks become measures of their actions (before costs and
+        // adjustments, which apply to them like to written measures).
+        let mut links = Vec::new();
+        if r.errors.is_empty() && pkg_errors.is_empty() && !link_requests.is_empty() {
+            let (l, errs) =
+                self.resolve_links(&model, model.span.file, &mut actions, link_requests);
+            links = l;
+            r.errors.extend(errs);
+        }
         // Economics: the last file of the chain that has the section; adjustments merged
         // root first, key by key.
         let mut economics = None;
@@ -677,6 +713,12 @@ impl Loader {
         if !r.errors.is_empty() {
             return Err(r.errors);
         }
+        crate::link::find_overlaps(&model, &actions, &mut links);
+        for l in &links {
+            for o in &l.overlaps {
+                r.warnings.push(crate::link::overlap_warning(l, o));
+            }
+        }
         let (_, leaf_node, _) = chain.last().expect("chain has at least one file");
         let NodeKind::Map(leaf_items) = &leaf_node.kind else {
             unreachable!("checked to be a mapping")
@@ -699,6 +741,7 @@ impl Loader {
             overrides,
             uncertainty,
             correlations,
+            links,
             economics,
             adjust,
             span: leaf_node.span,
@@ -1136,7 +1179,7 @@ pub(crate) const MEASURE_COMMON_KEYS: [&str; 9] = [
 ];
 
 /// The levers, in the order messages list them.
-pub(crate) const LEVERS: [&str; 9] = [
+pub(crate) const LEVERS: [&str; 10] = [
     "scale",
     "set",
     "add",
@@ -1145,6 +1188,7 @@ pub(crate) const LEVERS: [&str; 9] = [
     "divert",
     "save",
     "switch",
+    "use",
     "purchase",
 ];
 
@@ -1157,7 +1201,7 @@ pub(crate) fn lever_keys(lever: &str) -> &'static [&'static str] {
         "shift" => &["from", "to", "amount"],
         "generation" => &["capacity", "capacity_factor", "generation", "degradation"],
         "divert" => &["from", "to", "mass", "types"],
-        "save" => &["fuel", "amount"],
+        "save" | "use" => &["fuel", "amount"],
         "switch" => &["from", "to", "amount", "ratio"],
         "purchase" => &["amount", "factor", "instrument"],
         _ => &[],
@@ -1237,7 +1281,10 @@ fn read_actions(
     node: &Node,
     path: &str,
     package: Option<String>,
+    ctx: Option<&crate::maps::PackageCtx>,
+    dir: &Path,
     out: &mut Vec<Action>,
+    links: &mut Vec<LinkRequest>,
 ) {
     let Some(list) = r.seq(node, path, "actions") else {
         return;
@@ -1278,11 +1325,36 @@ fn read_actions(
             if let Some(ml) = r.seq(ms, &join(&ap, "measures"), "measures") {
                 for (j, m) in ml.iter().enumerate() {
                     if let Some(x) =
-                        read_measure(r, model, paths, m, &format!("{ap}.measures[{j}]"))
+                        read_measure(r, model, paths, m, &format!("{ap}.measures[{j}]"), ctx)
                     {
                         measures.push(x);
                     }
                 }
+            }
+        }
+        for (k, kind) in [
+            ("projects", LinkKind::Project),
+            ("ecotown", LinkKind::Ecotown),
+        ] {
+            let Some(ln) = get(ai, k) else { continue };
+            let kp = join(&ap, k);
+            let Some(list) = r.strings(ln, &kp) else {
+                continue;
+            };
+            let nodes: Vec<&Node> = match &ln.kind {
+                NodeKind::Seq(s) => s.iter().collect(),
+                _ => vec![ln],
+            };
+            for (j, text) in list.iter().enumerate() {
+                let span = nodes.get(j).map(|x| x.span).unwrap_or(ln.span);
+                links.push(LinkRequest::new(
+                    out.len(),
+                    kind,
+                    text,
+                    dir,
+                    format!("{kp}[{j}]"),
+                    span,
+                ));
             }
         }
         out.push(Action {
@@ -1354,6 +1426,7 @@ fn read_measure(
     paths: &[PathInfo],
     m: &Node,
     mp: &str,
+    ctx: Option<&crate::maps::PackageCtx>,
 ) -> Option<Measure> {
     // The lever decides which keys are allowed.
     let lever_text = match &m.kind {
@@ -1370,7 +1443,7 @@ fn read_measure(
                 Diagnostic::new(ln.span, format!("unknown lever `{lever_text}`"))
                     .at(join(mp, "lever"))
                     .expected(
-                        "`scale`, `set`, `add`, `shift`, `generation`, `divert`, `save`, `switch` or `purchase`",
+                        "`scale`, `set`, `add`, `shift`, `generation`, `divert`, `save`, `switch`, `use` or `purchase`",
                     )
                     .suggest(nearest(&lever_text, LEVERS)),
             );
@@ -1401,18 +1474,27 @@ fn read_measure(
         );
         return None;
     }
-    let info = find_path(r, paths, &ttext, tn.span, &tp)?.clone();
+    let (info, mapped) = crate::maps::resolve(r, paths, &ttext, tn.span, &tp, &id, ctx)?;
+    let info = info.clone();
+    // A value for a target reached through the package's `maps` keeps the mapped path's unit.
+    let value = |r: &mut Reader, nd: &Node, path: &str| match &mapped {
+        Some(mp) => crate::maps::mapped_value(r, nd, path, &info, mp, &id, ctx),
+        None => r.series(nd, path, &Want::Dim(info.dim.clone()), false),
+    };
     let target = info.target.clone();
     let energy = matches!(target, Target::Energy(_));
     let by_type = model.waste.as_ref().is_some_and(|w| w.by_type);
-    if by_type && target == Target::WasteRoutes && lever_text != "divert" {
+    if by_type
+        && target == Target::WasteRoutes
+        && !matches!(lever_text.as_str(), "divert" | "shift")
+    {
         r.err(
             Diagnostic::new(
                 ln.span,
                 format!("lever `{lever_text}` does not apply to `waste.routes` of composition-aware routes"),
             )
             .at(join(mp, "lever"))
-            .note("the routes are given per waste type: act on `waste.routes.<type>` (`shift`, `set`), or use `divert` on `waste.routes`"),
+            .note("the routes are given per waste type: act on `waste.routes.<type>` (`shift`, `set`), or use `shift` or `divert` on `waste.routes`"),
         );
         return None;
     }
@@ -1423,7 +1505,7 @@ fn read_measure(
         "shift" => target.is_share_map(),
         "set" => target != Target::Local && !energy,
         "divert" => target == Target::WasteRoutes,
-        "save" | "switch" => energy,
+        "save" | "switch" | "use" => energy,
         _ => !target.is_share_map() && target != Target::Local && !energy,
     };
     if !lever_fits {
@@ -1434,11 +1516,11 @@ fn read_measure(
         } else if lever_text == "purchase" {
             "`purchase` applies to `electricity.market`"
         } else if energy {
-            "`demand.<node>.energy` takes `save` or `switch`"
+            "`demand.<node>.energy` takes `save`, `switch` or `use`"
         } else if lever_text == "divert" {
             "`divert` applies to `waste.routes`"
-        } else if matches!(lever_text.as_str(), "save" | "switch") {
-            "`save` and `switch` apply to `demand.<node>.energy`"
+        } else if matches!(lever_text.as_str(), "save" | "switch" | "use") {
+            "`save`, `switch` and `use` apply to `demand.<node>.energy`"
         } else if target.is_share_map() {
             "a share map takes `shift` or `set` (with a map of shares)"
         } else {
@@ -1469,7 +1551,7 @@ fn read_measure(
                 if matches!(target, Target::LocalCapacity(_)) {
                     r.power(nd, &ap, "a capacity")?
                 } else {
-                    r.series(nd, &ap, &Want::Dim(info.dim.clone()), false)?
+                    value(r, nd, &ap)?
                 }
             },
         },
@@ -1522,7 +1604,7 @@ fn read_measure(
                 if matches!(target, Target::LocalCapacity(_)) {
                     r.power(nd, &vp, "a capacity")?
                 } else {
-                    r.series(nd, &vp, &Want::Dim(info.dim.clone()), false)?
+                    value(r, nd, &vp)?
                 }
             },
         },
@@ -1574,12 +1656,16 @@ fn read_measure(
         "generation" => read_generation(r, mi, mp, m)?,
         "purchase" => read_purchase(r, mi, mp, m)?,
         "divert" => read_divert(r, model, mi, mp, m)?,
-        "save" => {
+        "save" | "use" => {
             let fnode = need(r, "fuel")?;
             let fuel = fuel_name(r, model, fnode, &join(mp, "fuel"))?;
             let an = need(r, "amount")?;
             let amount = energy_amount(r, an, &join(mp, "amount"))?;
-            Lever::Save { fuel, amount }
+            if lever_text == "use" {
+                Lever::Use { fuel, amount }
+            } else {
+                Lever::Save { fuel, amount }
+            }
         }
         _ => {
             // switch

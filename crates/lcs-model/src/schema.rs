@@ -904,6 +904,20 @@ fn scenario(d: &mut Map<String, Value>) {
                 ("kpi", text()),
                 ("measures", list_of(r("measure"))),
                 ("cost", r("cost")),
+                (
+                    "projects",
+                    with_doc(
+                        strings(),
+                        "Project files (`FILE` or `FILE#ID`) whose projects become measures of this action (docs/PROJECTS.md, \"Projects in scenarios\").",
+                    ),
+                ),
+                (
+                    "ecotown",
+                    with_doc(
+                        strings(),
+                        "Eco-town network files whose exchanges become measures of this action (docs/ECOTOWN.md).",
+                    ),
+                ),
             ],
             &["id"],
         ),
@@ -1040,6 +1054,13 @@ fn scenario(d: &mut Map<String, Value>) {
                 vec![
                     ("package", text()),
                     ("name", text()),
+                    (
+                        "maps",
+                        with_doc(
+                            json!({ "type": "object", "additionalProperties": { "type": "string" } }),
+                            "Path mappings for other regions' models: a path prefix of this package's targets → the prefix it becomes where the original does not exist (docs/EXTENSIONS.md, \"Package path mappings\").",
+                        ),
+                    ),
                     ("actions", r("actions")),
                 ],
                 &["package"],
@@ -1146,6 +1167,13 @@ fn project(d: &mut Map<String, Value>) {
                     ("deposit", r("quantity")),
                     ("mcf_project", r("number")),
                     ("electricity", r("quantity")),
+                    (
+                        "node",
+                        with_doc(
+                            text(),
+                            "The demand node (`demand.<node>`) the project's measures act on when a scenario links it (docs/PROJECTS.md, \"Projects in scenarios\").",
+                        ),
+                    ),
                 ],
                 &[],
             ),
@@ -1333,8 +1361,27 @@ fn ecotown(d: &mut Map<String, Value>) {
                         "Material → the mass the facility produces per year.",
                     ),
                 ),
+                (
+                    "node",
+                    with_doc(
+                        text(),
+                        "The demand node (`demand.<node>`) whose final energy holds the facility's energy use, for the link into scenarios (docs/ECOTOWN.md).",
+                    ),
+                ),
             ],
             &["id"],
+        ),
+    );
+    put(
+        d,
+        "inventory_entry",
+        object(
+            vec![
+                ("target", text()),
+                ("fuel", pattern(NAME)),
+                ("energy", r("quantity")),
+            ],
+            &["target"],
         ),
     );
     put(
@@ -1406,6 +1453,13 @@ fn ecotown(d: &mut Map<String, Value>) {
                 ),
                 ("otherwise", one_of_names(&Otherwise::NAMES)),
                 ("economics", r("exchange_economics")),
+                (
+                    "municipal",
+                    with_doc(
+                        json!({ "type": "boolean" }),
+                        "The by-product is part of the region model's municipal waste (docs/ECOTOWN.md).",
+                    ),
+                ),
             ],
             &["id", "from", "to", "material", "mass", "otherwise"],
         ),
@@ -1418,6 +1472,16 @@ fn ecotown(d: &mut Map<String, Value>) {
             ("economics", r("network_economics")),
             ("facilities", list_of(r("facility"))),
             ("exchanges", list_of(r("exchange"))),
+            (
+                "inventory",
+                with_doc(
+                    map_of(
+                        json!({ "anyOf": [text(), r("inventory_entry")] }),
+                        "^.+$",
+                    ),
+                    "Substituted material → the model quantity that makes it (`sources.<path>.activity` or `demand.<node>.energy`), for the link into scenarios (docs/ECOTOWN.md).",
+                ),
+            ),
         ],
         &["ecotown", "region", "facilities"],
     );
@@ -1572,6 +1636,10 @@ fn reader_keys() -> Vec<(String, Vec<String>)> {
         (format!("{d}/target"), plain(&TARGET_KEYS)),
         (format!("{d}/uncertainty"), plain(&UNCERTAINTY_KEYS)),
         (format!("{d}/correlation"), plain(&CORRELATION_KEYS)),
+        (
+            format!("{d}/inventory_entry"),
+            plain(&crate::ecotown::INVENTORY_ENTRY_KEYS),
+        ),
         (format!("{d}/cost"), plain(&crate::costs::COST_KEYS)),
         (
             format!("{d}/scenario_economics"),
@@ -1636,18 +1704,11 @@ mod tests {
         let forms = s["$defs"]["series"]["anyOf"]
             .as_array()
             .expect("series alternatives");
-        // The alternatives are references to `$defs` entries.
-        let resolve = |f: &Value| -> Value {
-            match f["$ref"].as_str().and_then(|r| r.strip_prefix("#/$defs/")) {
-                Some(name) => s["$defs"][name].clone(),
-                None => f.clone(),
-            }
-        };
-        let data = forms
-            .iter()
-            .map(resolve)
-            .find(|f| f["properties"].get("from").is_some())
-            .expect("a data-file form");
+        assert!(
+            forms.contains(&r("data_series")),
+            "a series may be read from a data file"
+        );
+        let data = &s["$defs"]["data_series"];
         let props = data["properties"].as_object().expect("properties");
         let mut keys: Vec<&str> = props.keys().map(String::as_str).collect();
         keys.sort_unstable();

@@ -16,6 +16,9 @@
 //! model's end year if earlier), the cumulative figure `Σ ΔE_y` from its `start` to the
 //! model's end year. Interactions with the scenario's other actions are not counted (a solo
 //! estimate), which is the project view of a measure.
+//!
+//! Measures made from a linked project or network (`projects:`, `ecotown:` on an action) are
+//! never candidates: they already are a project (`lcs projects --screen` lists them apart).
 
 use crate::ProjectError;
 use lcs_engine::waste_row;
@@ -85,8 +88,12 @@ fn classify(s: &Scenario, target: &Target, lever: &Lever) -> Option<Methodology>
 pub fn screen(s: &Scenario) -> Result<Vec<Candidate>, ProjectError> {
     let model = &s.model;
     let mut out = Vec::new();
-    for a in &s.actions {
-        for m in &a.measures {
+    for (ai, a) in s.actions.iter().enumerate() {
+        for (mi, m) in a.measures.iter().enumerate() {
+            // A measure made from a linked project or network already is one.
+            if s.link_of(ai, mi).is_some() {
+                continue;
+            }
             let Some(methodology) = classify(s, &m.target, &m.lever) else {
                 continue;
             };

@@ -15,6 +15,7 @@ use crate::ReportError;
 use lcs_engine::var;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::sync::Once;
 
 /// Logical chart width (pixels of the SVG).
@@ -26,7 +27,7 @@ pub const DEFAULT_DPI: u32 = 300;
 /// The logical chart is 8 in wide at this resolution.
 const LOGICAL_DPI: f64 = 150.0;
 /// Width of the legend panel on the right.
-const LEGEND_W: u32 = 340;
+pub(crate) const LEGEND_W: u32 = 340;
 /// Most wedges drawn one per action; above, actions are grouped by theme.
 const MAX_WEDGES: usize = 16;
 /// Legend font size and line height (logical px).
@@ -247,7 +248,7 @@ pub fn line_style(i: usize) -> (Rgb, Dash, Mark) {
 }
 
 /// Conventional colours for common fuels; others take the palette.
-fn fuel_color(name: &str, i: usize) -> Rgb {
+pub(crate) fn fuel_color(name: &str, i: usize) -> Rgb {
     match name {
         "electricity" => (240, 190, 40),
         "natural_gas" => (70, 120, 170),
@@ -263,7 +264,7 @@ fn fuel_color(name: &str, i: usize) -> Rgb {
     }
 }
 
-fn rgb(c: Rgb) -> RGBColor {
+pub(crate) fn rgb(c: Rgb) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
 }
 
@@ -307,7 +308,7 @@ fn legend_lines(labels: &[String]) -> Vec<Vec<String>> {
     labels.iter().map(|l| wrap(l, LEGEND_FONT, width)).collect()
 }
 
-fn legend_height(labels: &[String], notes: &[String]) -> f64 {
+pub(crate) fn legend_height(labels: &[String], notes: &[String]) -> f64 {
     let items: f64 = legend_lines(labels)
         .iter()
         .map(|l| l.len().max(1) as f64 * LEGEND_LINE + 6.0)
@@ -397,11 +398,11 @@ pub(crate) fn encode_png(rgb: &[u8], width: u32, height: u32, dpi: u32) -> Resul
     Ok(out)
 }
 
-fn px(v: f64, k: f64) -> i32 {
+pub(crate) fn px(v: f64, k: f64) -> i32 {
     (v * k).round() as i32
 }
 
-fn err_of<E>(e: DrawingAreaErrorKind<E>) -> String
+pub(crate) fn err_of<E>(e: DrawingAreaErrorKind<E>) -> String
 where
     E: std::error::Error + Send + Sync,
 {
@@ -409,7 +410,7 @@ where
 }
 
 /// Draws the legend panel: swatches and wrapped labels, then notes.
-fn draw_legend<DB: DrawingBackend>(
+pub(crate) fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     k: f64,
     items: &[(String, Swatch)],
@@ -473,7 +474,7 @@ fn draw_legend<DB: DrawingBackend>(
 }
 
 /// A legend entry's swatch.
-enum Swatch {
+pub(crate) enum Swatch {
     Fill(Rgb, f64),
     Line(Rgb, Dash, Mark),
     Marker(Rgb, bool),
@@ -570,7 +571,7 @@ fn draw_mark<DB: DrawingBackend>(
 }
 
 /// The value range that shows every value (from 0 unless something is negative).
-fn fit_range(values: impl Iterator<Item = f64>, low_marker: bool) -> (f64, f64) {
+pub(crate) fn fit_range(values: impl Iterator<Item = f64>, low_marker: bool) -> (f64, f64) {
     let mut lo = 0.0f64;
     let mut hi = 0.0f64;
     for v in values.filter(|v| v.is_finite()) {
@@ -1028,6 +1029,128 @@ impl Drawable for Histogram {
                 rgb(*c).stroke_width(px(3.0, k).max(1) as u32),
                 k,
             )?;
+        }
+        Ok(())
+    }
+}
+
+/// Labelled points on two value axes (a project pipeline: lifetime reduction against cost per
+/// tonne), one mark per point with its label beside it, and a dashed line at `y = 0`.
+#[derive(Clone, Debug)]
+pub struct Scatter {
+    /// File stem.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// The x axis label, with its unit.
+    pub x_label: String,
+    /// The y axis label, with its unit.
+    pub y_label: String,
+    /// Points: label, x, y, colour.
+    pub points: Vec<(String, f64, f64, Rgb)>,
+    /// Text lines under the legend.
+    pub legend_notes: Vec<String>,
+}
+
+impl Drawable for Scatter {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn title(&self) -> &str {
+        &self.title
+    }
+    fn size(&self) -> (u32, u32) {
+        (
+            WIDTH,
+            HEIGHT.max(legend_height(&self.legend(), &self.legend_notes).ceil() as u32),
+        )
+    }
+    fn legend(&self) -> Vec<String> {
+        self.points.iter().map(|p| p.0.clone()).collect()
+    }
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        k: f64,
+    ) -> Result<(), String> {
+        root.fill(&WHITE).map_err(err_of)?;
+        let (w, _) = root.dim_in_pixel();
+        let (area, legend) = root.split_horizontally(w as i32 - px(LEGEND_W as f64, k));
+        let items: Vec<(String, Swatch)> = self
+            .points
+            .iter()
+            .map(|p| (p.0.clone(), Swatch::Marker(p.3, true)))
+            .collect();
+        draw_legend(&legend, k, &items, &self.legend_notes)?;
+        let range = |v: &mut dyn Iterator<Item = f64>| -> (f64, f64) {
+            let (mut lo, mut hi) = (0.0f64, 0.0f64);
+            for x in v {
+                lo = lo.min(x);
+                hi = hi.max(x);
+            }
+            if hi <= lo {
+                hi = lo + 1.0;
+            }
+            let pad = 0.08 * (hi - lo);
+            (lo - pad, hi + pad)
+        };
+        let (xlo, xhi) = range(&mut self.points.iter().map(|p| p.1));
+        let (ylo, yhi) = range(&mut self.points.iter().map(|p| p.2));
+        let mut chart = ChartBuilder::on(&area)
+            .caption(&self.title, font(24.0 * k))
+            .margin(px(14.0, k))
+            .x_label_area_size(px(52.0, k))
+            .y_label_area_size(px(96.0, k))
+            .build_cartesian_2d(xlo..xhi, ylo..yhi)
+            .map_err(err_of)?;
+        let fmt = |v: &f64| display_number(*v, false);
+        chart
+            .configure_mesh()
+            .x_desc(self.x_label.as_str())
+            .y_desc(self.y_label.as_str())
+            .x_labels(8)
+            .y_labels(8)
+            .x_label_formatter(&fmt)
+            .y_label_formatter(&fmt)
+            .label_style(font(15.0 * k))
+            .axis_desc_style(font(16.0 * k))
+            .light_line_style(RGBColor(246, 246, 246))
+            .bold_line_style(RGBColor(215, 215, 215))
+            .draw()
+            .map_err(err_of)?;
+        let plotting = chart.plotting_area().clone();
+        let zero = vec![
+            plotting.map_coordinate(&(xlo, 0.0)),
+            plotting.map_coordinate(&(xhi, 0.0)),
+        ];
+        draw_dashed(
+            &root.clone(),
+            &zero,
+            Dash::Short,
+            RGBColor(120, 120, 120).stroke_width(px(1.5, k).max(1) as u32),
+            k,
+        )?;
+        let label_font = font(15.0 * k).color(&RGBColor(30, 30, 30));
+        let (right_edge, _) = plotting.map_coordinate(&(xhi, yhi));
+        let (left_edge, _) = plotting.map_coordinate(&(xlo, yhi));
+        for (label, x, y, c) in &self.points {
+            let (cx, cy) = plotting.map_coordinate(&(*x, *y));
+            root.draw(&Circle::new((cx, cy), px(7.0, k), rgb(*c).filled()))
+                .map_err(err_of)?;
+            // Labels of marks in the right part of the plot go to the left of the mark, so
+            // that they stay inside the plot.
+            let left = cx > left_edge + (right_edge - left_edge) * 3 / 5;
+            let (anchor, tx) = if left {
+                (HPos::Right, cx - px(10.0, k))
+            } else {
+                (HPos::Left, cx + px(10.0, k))
+            };
+            root.draw(&Text::new(
+                label.clone(),
+                (tx, cy - px(8.0, k)),
+                label_font.clone().pos(Pos::new(anchor, VPos::Bottom)),
+            ))
+            .map_err(err_of)?;
         }
         Ok(())
     }

@@ -264,9 +264,15 @@ pub fn inputs(a: &Scenario, b: &Scenario) -> Vec<InputDiff> {
         if va == vb {
             continue;
         }
+        // Each side in its own unit (two models may differ: MYR million and JPY million).
+        let unit = if p.unit == q.unit {
+            p.unit.clone()
+        } else {
+            format!("{} (A), {} (B)", p.unit, q.unit)
+        };
         for (k, x) in &va {
             let y = vb.iter().find(|(kk, _)| kk == k).map(|(_, v)| v);
-            let what = format!("{}{k} [{}]", p.path, p.unit);
+            let what = format!("{}{k} [{unit}]", p.path);
             match (x, y) {
                 (Val::Values(x), Some(Val::Values(y))) if x != y => {
                     let (da, db) = describe_change(&years, x, y);
@@ -289,7 +295,7 @@ pub fn inputs(a: &Scenario, b: &Scenario) -> Vec<InputDiff> {
             if !va.iter().any(|(kk, _)| kk == k) {
                 push(
                     "parameter",
-                    format!("{}{k} [{}]", p.path, p.unit),
+                    format!("{}{k} [{unit}]", p.path),
                     dash(),
                     "defined".into(),
                 );
@@ -466,6 +472,19 @@ pub fn outputs(
             });
             continue;
         };
+        // Two models may write a variable in different units (`Drivers|gdp` in MYR million
+        // and in JPY million): their numbers are not compared.
+        if rb.unit != ra.unit {
+            out.push(OutputDiff {
+                variable: ra.variable.clone(),
+                unit: format!("{} (A), {} (B)", ra.unit, rb.unit),
+                year: years_a[0],
+                a: ra.values[0],
+                b: rb.values[0],
+                relative: None,
+            });
+            continue;
+        }
         let mut best: Option<(f64, usize, usize)> = None;
         for (i, y) in years_a.iter().enumerate() {
             let Some(j) = years_b.iter().position(|x| x == y) else {

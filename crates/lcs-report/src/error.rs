@@ -81,6 +81,16 @@ pub enum ReportError {
     NoScenarios,
     /// Outputs could not be written (a file, or a folder replaced as a whole).
     Output(crate::output::OutputError),
+    /// Regions side by side: a GDP that cannot be put on the comparison's basis (a currency
+    /// without an exchange rate, price index or parity for the years needed).
+    Conversion {
+        /// The region.
+        region: String,
+        /// The GDP driver and its basis, e.g. "`gdp` in EUR (2005 prices)".
+        what: String,
+        /// lcs-econ's message (names the currency and year).
+        message: String,
+    },
 }
 
 impl From<crate::output::OutputError> for ReportError {
@@ -148,6 +158,14 @@ impl fmt::Display for ReportError {
             ),
             ReportError::NoScenarios => write!(f, "a report needs at least one scenario"),
             ReportError::Output(e) => write!(f, "{e}"),
+            ReportError::Conversion {
+                region,
+                what,
+                message,
+            } => write!(
+                f,
+                "cannot put the GDP of region `{region}` on the comparison's basis: {what}: {message}"
+            ),
         }
     }
 }

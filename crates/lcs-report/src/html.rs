@@ -49,7 +49,7 @@ pub(crate) fn is_wide(t: &Table) -> bool {
     t.width() > 7 || header_chars > 110
 }
 
-fn table_html(t: &Table) -> String {
+fn table_html(t: &Table, explained: &std::collections::BTreeSet<&str>) -> String {
     let mut s = format!(
         "<div class=\"table-block{}\" id=\"t-{}\">\n<h3>{}</h3>\n",
         if is_wide(t) { " wide" } else { "" },
@@ -80,7 +80,14 @@ fn table_html(t: &Table) -> String {
             "<tr>"
         });
         for (c, n) in numeric.iter().enumerate() {
-            let v = esc(&display_cell(t, r, c));
+            let mut v = esc(&display_cell(t, r, c));
+            // A value with an explanation on the page links to it.
+            if let Some((_, _, what)) = t.links.iter().find(|(lr, lc, _)| *lr == r && *lc == c) {
+                let anchor = what.anchor();
+                if explained.contains(anchor.as_str()) {
+                    v = format!("<a href=\"#{}\">{v}</a>", esc(&anchor));
+                }
+            }
             if *n {
                 s.push_str(&format!("<td class=\"n\">{v}</td>"));
             } else {
@@ -124,6 +131,11 @@ pub(crate) fn page(report: &Report) -> String {
         ));
     }
     s.push_str("</ul></nav>\n");
+    let explained: std::collections::BTreeSet<&str> = report
+        .explanations
+        .iter()
+        .map(|e| e.anchor.as_str())
+        .collect();
     for (k, sec) in report.sections.iter().enumerate() {
         // A section with a wide table is set on landscape pages as a whole, so that its
         // heading is not left alone on a portrait page.
@@ -150,7 +162,7 @@ pub(crate) fn page(report: &Report) -> String {
         ));
         for it in &sec.items {
             match it {
-                Item::Table(t) => s.push_str(&table_html(t)),
+                Item::Table(t) => s.push_str(&table_html(t, &explained)),
                 Item::Chart(c) => {
                     let svg = c.svg.find("<svg").map(|i| &c.svg[i..]).unwrap_or(&c.svg);
                     s.push_str(&format!(
@@ -162,6 +174,18 @@ pub(crate) fn page(report: &Report) -> String {
                 }
                 Item::Note(n) => s.push_str(&format!("<p class=\"note\">{}</p>\n", esc(n))),
             }
+        }
+        s.push_str("</section>\n");
+    }
+    if !report.explanations.is_empty() {
+        s.push_str("<section id=\"s-explanations\">\n<h2>Explanations</h2>\n<p class=\"note\">How each value of the emissions table is computed, two levels deep (`lcs explain` shows the whole tree).</p>\n");
+        for e in &report.explanations {
+            s.push_str(&format!(
+                "<details id=\"{}\"><summary>{}</summary>\n<pre>{}</pre>\n</details>\n",
+                esc(&e.anchor),
+                esc(&e.title),
+                esc(&e.text)
+            ));
         }
         s.push_str("</section>\n");
     }

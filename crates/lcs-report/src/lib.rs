@@ -32,6 +32,7 @@
 
 pub mod charts;
 pub mod compare;
+pub mod decomposition;
 pub mod ensemble;
 mod error;
 pub mod gpc;
@@ -41,11 +42,14 @@ pub mod manifest;
 pub mod network;
 pub mod output;
 pub mod projects;
+pub mod quality;
+pub mod regions;
 mod report;
 mod run;
 pub mod shards;
 pub mod tables;
 pub mod tornado;
+mod waterfall;
 mod write;
 mod xlsx;
 
@@ -221,13 +225,45 @@ pub struct Report {
     pub iamc: Table,
     /// Notes to show with the report (e.g. an attribution method that fell back).
     pub notes: Vec<String>,
+    /// Explanations of table values (`lcs explain` text), shown at the end of the HTML page
+    /// and linked from the cells they explain ([`tables::CellRef::anchor`]).
+    pub explanations: Vec<Explained>,
+}
+
+/// The explanation of one table value, for the HTML page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explained {
+    /// The page anchor ([`tables::CellRef::anchor`]).
+    pub anchor: String,
+    /// The summary line.
+    pub title: String,
+    /// The explanation as text.
+    pub text: String,
 }
 
 impl Report {
     /// Builds the sections of `runs` (years outside a scenario's range are left empty for
     /// it; a year outside every scenario's range is an error).
+    ///
+    /// Scenarios of several regions: the sections name each scenario `region.scenario`
+    /// (the IAMC data keeps the plain id and the region), and a section puts the regions side
+    /// by side ([`regions`]).
     pub fn build(runs: &[ScenarioRun], options: &Options) -> Result<Report, ReportError> {
-        report::build(runs, options)
+        if !regions::several(runs) {
+            return report::build(runs, options);
+        }
+        let labelled = regions::labelled(runs);
+        let mut report = report::build(&labelled, options)?;
+        report.iamc = tables::iamc(runs)?;
+        let mut years = if options.years.is_empty() {
+            default_years(runs)
+        } else {
+            options.years.clone()
+        };
+        years.sort_unstable();
+        years.dedup();
+        report.push_section(regions::section(&labelled, &years, options.dpi)?)?;
+        Ok(report)
     }
 
     /// Adds a section at the end (before the IAMC data). Its tables and charts must not

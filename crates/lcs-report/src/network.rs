@@ -1,6 +1,8 @@
 //! Eco-town network outputs (docs/ECOTOWN.md): the CSV layouts of `lcs ecotown`
-//! (`exchanges.csv`, `facilities.csv`, `materials.csv`, `economics.csv`) and the network
-//! diagram, drawn once per backend (SVG, PNG) with the report's embedded DejaVu Sans.
+//! (`exchanges.csv`, `facilities.csv`, `materials.csv`, `economics.csv`, `boundary.csv`),
+//! the report's eco-town section (exchanges and totals, inside and outside the inventory,
+//! the diagram) and the network diagram, drawn once per backend (SVG, PNG) with the
+//! report's embedded DejaVu Sans.
 //!
 //! The diagram puts facilities that only send by-products in the left column, those that
 //! only receive in the right column, the others in the middle; within a column facilities
@@ -12,6 +14,9 @@
 use crate::charts::{encode_png, font, register_font, Chart};
 use crate::output::{field, num};
 use crate::tables::display_number;
+use crate::tables::{Table, TableBuilder};
+use crate::{ReportError, Section};
+use lcs_ecotown::boundary::{ExchangeBoundary, NetworkView};
 use lcs_ecotown::Assessment;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -51,6 +56,155 @@ pub fn exchanges_csv(a: &Assessment) -> String {
         }
     }
     s
+}
+
+/// Header of `boundary.csv`.
+pub const BOUNDARY_HEADER: &str =
+    "exchange,year,inside,not_modelled,outside,net_avoided,unit,virgin,disposal,processing_energy,treatment,burnt,transport";
+
+/// `boundary.csv`: one row per exchange and year: the net avoided emissions inside the
+/// region's inventory, inside the region but not modelled, and outside the region (t CO2e
+/// per year; they add up to `net_avoided`), then where each part falls (`inside`, `not
+/// modelled`, `outside`; the virgin parts joined by `;` in the order of `substitutes`).
+pub fn boundary_csv(a: &Assessment, b: &[ExchangeBoundary]) -> String {
+    let mut s = format!("{BOUNDARY_HEADER}\n");
+    for (x, e) in a.exchanges.iter().zip(b) {
+        let p = &e.places;
+        let virgin: Vec<&str> = p.virgin.iter().map(|v| v.name()).collect();
+        for (r, y) in x.years.iter().zip(&e.years) {
+            s.push_str(&format!(
+                "{},{},{},{},{},{},t CO2e/yr,{},{},{},{},{},{}\n",
+                field(&x.id),
+                y.year,
+                num(Some(y.inside)),
+                num(Some(y.not_modelled)),
+                num(Some(y.outside)),
+                num(Some(r.net_avoided)),
+                field(&virgin.join(";")),
+                p.disposal.name(),
+                p.processing_energy.name(),
+                p.treatment.name(),
+                p.burnt.name(),
+                p.transport.name(),
+            ));
+        }
+    }
+    s
+}
+
+/// The report's eco-town table of a network (`ecotown-<id>`): per exchange and milestone
+/// year, the mass, net avoided emissions, the parts inside the inventory, not modelled and
+/// outside, and (for a linked network) the inventory change its measures make in the
+/// scenario; then the network totals.
+pub fn ecotown_table(
+    a: &Assessment,
+    b: &[ExchangeBoundary],
+    view: Option<&NetworkView>,
+    years: &[i32],
+) -> Result<Table, ReportError> {
+    let mut t = TableBuilder::new();
+    let ex = t.text("Exchange");
+    let mat = t.text("Material");
+    let add = t.text("Additional");
+    let yr = t.integer("Year");
+    let mass = t.number("Mass (t/yr)");
+    let net = t.number("Net avoided (t CO2e/yr)");
+    let inside = t.number("Inside the inventory");
+    let not_modelled = t.number("Inside, not modelled");
+    let outside = t.number("Outside the region");
+    let change = view.map(|_| t.number("Inventory change in the scenario"));
+    let year_index = |y: i32| a.years.iter().position(|x| *x == y);
+    let mut totals = vec![[0.0f64; 6]; years.len()];
+    for (i, (x, e)) in a.exchanges.iter().zip(b).enumerate() {
+        for (k, &y) in years.iter().enumerate() {
+            let Some(r) = x.years.iter().position(|r| r.year == y) else {
+                continue;
+            };
+            let (row, by) = (&x.years[r], &e.years[r]);
+            t.push_text(ex, x.id.clone());
+            t.push_text(mat, x.material.clone());
+            t.push_text(add, if x.additional { "yes" } else { "no" });
+            t.push_integer(yr, Some(y));
+            t.push_number(mass, Some(row.mass_t));
+            t.push_number(net, Some(row.net_avoided));
+            t.push_number(inside, Some(by.inside));
+            t.push_number(not_modelled, Some(by.not_modelled));
+            t.push_number(outside, Some(by.outside));
+            let ch = view
+                .and_then(|v| year_index(y).map(|j| v.inventory_change_t[i][j]))
+                .unwrap_or(0.0);
+            if let Some(c) = change {
+                t.push_number(c, Some(ch));
+            }
+            for (tot, v) in totals[k].iter_mut().zip([
+                row.mass_t,
+                row.net_avoided,
+                by.inside,
+                by.not_modelled,
+                by.outside,
+                ch,
+            ]) {
+                *tot += v;
+            }
+        }
+    }
+    for (k, &y) in years.iter().enumerate() {
+        t.push_text(ex, "Network total");
+        t.push_text(mat, "");
+        t.push_text(add, "");
+        t.push_integer(yr, Some(y));
+        t.push_number(mass, Some(totals[k][0]));
+        t.push_number(net, Some(totals[k][1]));
+        t.push_number(inside, Some(totals[k][2]));
+        t.push_number(not_modelled, Some(totals[k][3]));
+        t.push_number(outside, Some(totals[k][4]));
+        if let Some(c) = change {
+            let total = view
+                .and_then(|v| year_index(y).map(|j| v.total_change_t[j]))
+                .unwrap_or(totals[k][5]);
+            t.push_number(c, Some(total));
+        }
+        t.bold_last_row();
+    }
+    let mut note = String::from("t CO2e per year. Inside the inventory: the parts a scenario that links the network changes in the region model (avoided virgin production the model makes, municipal waste diverted, processing energy at a facility with a node); inside, not modelled: in the region but not in the model (an industrial landfill, a by-product burnt in a kiln, trucks); outside: beyond the region (a facility outside it, virgin material made elsewhere), never put into the inventory (docs/ECOTOWN.md).");
+    if view.is_some() {
+        note.push_str(" Inventory change in the scenario: the engine's reference minus the reference with the exchange's measures alone.");
+    }
+    t.finish(
+        &format!("ecotown-{}", a.id),
+        &format!("{}: exchanges, inside and outside the inventory", a.name),
+        &note,
+    )
+}
+
+/// The report's eco-town section of one network: the table of [`ecotown_table`] and the
+/// diagram (chart `ecotown-<id>-diagram`).
+pub fn ecotown_section(
+    a: &Assessment,
+    b: &[ExchangeBoundary],
+    view: Option<&NetworkView>,
+    years: &[i32],
+) -> Result<Section, ReportError> {
+    let table = ecotown_table(a, b, view, years)?;
+    let name = format!("ecotown-{}-diagram", a.id);
+    let mut chart = diagram(a).map_err(|message| ReportError::Chart {
+        chart: name.clone(),
+        message,
+    })?;
+    chart.name = name;
+    let mut s = Section::new(
+        &format!("ecotown-{}", a.id),
+        &format!("Eco-town network: {}", a.name),
+    )
+    .table(table)
+    .chart(chart);
+    if let Some(v) = view {
+        s = s.note(format!(
+            "Linked by action `{}`: its exchanges became measures on the region model where what they change lies inside the inventory; the rest is reported here and not counted in the scenario.",
+            v.action
+        ));
+    }
+    Ok(s)
 }
 
 /// `facilities.csv`: one row per facility and year: by-products in and out (t per year)

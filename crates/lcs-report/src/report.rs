@@ -123,6 +123,7 @@ pub(crate) fn build(runs: &[ScenarioRun], options: &Options) -> Result<Report, R
         sections: Vec::new(),
         iamc: tables::iamc(runs)?,
         notes: runs.iter().flat_map(|r| r.notes.iter().cloned()).collect(),
+        explanations: Vec::new(),
     };
     for s in [
         emissions,

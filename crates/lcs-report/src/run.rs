@@ -679,6 +679,23 @@ pub(crate) fn lever_words(m: &Model, x: &Measure) -> (String, Option<f64>, Strin
                 String::new(),
             ),
         },
+        Lever::Use { fuel, amount } => match value_in_unit(m, amount, full) {
+            Some((v, u)) => (
+                format!(
+                    "use {}{} more {} in {what}",
+                    words_number(v),
+                    space(&u),
+                    fuel_id_name(m, *fuel)
+                ),
+                Some(v),
+                u,
+            ),
+            None => (
+                format!("use more {} in {what}", fuel_id_name(m, *fuel)),
+                None,
+                String::new(),
+            ),
+        },
     }
 }
 

@@ -30,6 +30,46 @@ pub struct Table {
     pub percent_rows: Vec<usize>,
     /// A native chart of the table for the workbook, drawn beside it.
     pub chart: Option<SheetChart>,
+    /// Cells whose value a report can explain (`lcs explain`): (row, column, what).
+    pub links: Vec<(usize, usize, CellRef)>,
+}
+
+/// The result value behind a table cell: a variable of one run in one year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CellRef {
+    /// Region id of the run.
+    pub region: String,
+    /// Scenario id of the run.
+    pub scenario: String,
+    /// The `results.csv` variable.
+    pub variable: String,
+    /// The year.
+    pub year: i32,
+}
+
+impl CellRef {
+    /// The page anchor of the value's explanation: `x-<region>-<scenario>-<year>-<n>` with
+    /// the variable's characters other than letters and digits as `-`.
+    pub fn anchor(&self) -> String {
+        let slug = |t: &str| -> String {
+            t.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '-'
+                    }
+                })
+                .collect()
+        };
+        format!(
+            "x-{}-{}-{}-{}",
+            slug(&self.region),
+            slug(&self.scenario),
+            self.year,
+            slug(&self.variable)
+        )
+    }
 }
 
 /// A cell of a table, for writers.
@@ -235,6 +275,7 @@ impl Col {
 /// ```
 #[derive(Default)]
 pub struct TableBuilder {
+    links: Vec<(usize, usize, CellRef)>,
     cols: Vec<(String, Col)>,
     bold: Vec<usize>,
     percent: Vec<usize>,
@@ -300,6 +341,10 @@ impl TableBuilder {
             self.bold.push(r);
         }
     }
+    /// Links cell (`row`, `col`) to the explanation of the value behind it.
+    pub fn link(&mut self, row: usize, col: usize, what: CellRef) {
+        self.links.push((row, col, what));
+    }
     /// Marks the last row pushed as percentages.
     pub fn percent_last_row(&mut self) {
         if let Some(r) = self.rows().checked_sub(1) {
@@ -341,6 +386,7 @@ impl TableBuilder {
             bold_rows: self.bold,
             percent_rows: self.percent,
             chart: self.chart,
+            links: self.links,
         })
     }
 }
@@ -517,9 +563,23 @@ pub fn emissions(runs: &[ScenarioRun], cols: &[Milestone]) -> Result<Table, Repo
     let cl = b.text("sector [kt CO2e/yr]");
     let cv: Vec<usize> = cols.iter().map(|c| b.number(&c.label)).collect();
     let push = |b: &mut TableBuilder, label: &str, variable: &str| {
+        let row = b.rows();
         b.push_text(cl, label);
         for (k, c) in cols.iter().enumerate() {
-            b.push_number(cv[k], runs[c.run].value(variable, c.year));
+            let v = runs[c.run].value(variable, c.year);
+            b.push_number(cv[k], v);
+            if v.is_some() {
+                b.link(
+                    row,
+                    cv[k],
+                    CellRef {
+                        region: runs[c.run].region.clone(),
+                        scenario: runs[c.run].id.clone(),
+                        variable: variable.to_string(),
+                        year: c.year,
+                    },
+                );
+            }
         }
     };
     for (l, v) in &sectors {
@@ -842,9 +902,9 @@ pub fn actions(runs: &[ScenarioRun], years: &[i32]) -> Result<Table, ReportError
         "actions",
         &format!("{}: action plan and contributions to the reduction", region_name(runs)),
         &format!(
-            "Contribution = the action's part of the reduction against the reference (the scenario without its actions), kt CO2e/yr, by {} attribution (Shapley: the average over every order of the actions, exact up to {} actions and estimated from random orders above; sequential: actions added in plan order). Shares are of the total reduction (Total row).",
+            "Contribution = the action's part of the reduction against the reference (the scenario without its actions), kt CO2e/yr, by {} attribution (Shapley: the average over every order of the actions, exact by components of the total, a component that more than {} actions reach estimated from random orders; sequential: actions added in plan order). Shares are of the total reduction (Total row).",
             if methods.is_empty() { "Shapley".to_string() } else { methods.join(" or ") },
-            lcs_engine::MAX_SHAPLEY_ACTIONS
+            lcs_engine::MAX_EXACT_ACTIONS
         ),
     )
 }

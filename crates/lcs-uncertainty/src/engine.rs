@@ -2,16 +2,21 @@
 //!
 //! Outputs, flat: every result row of [`lcs_engine::row_layout`] × every model year (row
 //! major, NaN where undefined), then, when Shapley spread is asked, each action's exact
-//! Shapley contribution (kt CO2e) × every year. Targets: the scenario's, each met or not
+//! Shapley contribution (kt CO2e) × every year, by the engine's decomposed Shapley
+//! attribution ([`lcs_engine::shapley_with_params`], docs/ATTRIBUTION.md). Targets: the scenario's, each met or not
 //! per sample (a target relative to the reference runs the reference with the same
 //! sampled parameters).
 
 use crate::{Ensemble, Model, RankCorrelation};
-use lcs_engine::{evaluate_targets, evaluate_with, Cause, Compiled, RunError, Workspace};
+use lcs_engine::{
+    evaluate_targets, evaluate_with, shapley_with_params, AttributionError, Cause, Compiled,
+    RunError, ShapleyOptions, ShapleyPlan, Workspace,
+};
 use lcs_model::{Scenario, Threshold, UncertainMode};
 
-/// The most actions the per-sample Shapley spread accepts (2^n runs per sample).
-pub const MAX_SHAPLEY_ACTIONS: usize = 16;
+/// The most engine runs the per-sample Shapley spread takes per sample (the decomposed
+/// exact attribution of [`ShapleyPlan::exact_evaluations`]).
+pub const MAX_SHAPLEY_RUNS: u64 = 1 << 16;
 
 /// A scenario to sample.
 pub struct ScenarioModel<'a> {
@@ -19,18 +24,16 @@ pub struct ScenarioModel<'a> {
     c: &'a Compiled,
     n_years: usize,
     n_main: usize,
-    shapley: bool,
+    shapley: Option<ShapleyPlan>,
     needs_reference: bool,
 }
 
-/// Per-thread state: workspaces, masks and the subset totals of Shapley runs.
+/// Per-thread state: workspaces and masks.
 pub struct EngineWorkspace {
     run: Workspace,
     reference: Workspace,
     all: Vec<bool>,
     none: Vec<bool>,
-    mask: Vec<bool>,
-    totals: Vec<f64>,
 }
 
 /// The ensemble set-up of a scenario's `uncertainty:` section.
@@ -57,14 +60,26 @@ pub fn ensemble_of(s: &Scenario, seed: u64, samples: u64) -> Ensemble {
 
 impl<'a> ScenarioModel<'a> {
     /// A model over a scenario and its compiled form; `shapley` adds each action's Shapley
-    /// contribution per sample (an error above [`MAX_SHAPLEY_ACTIONS`] actions).
+    /// contribution per sample (an error when a component of the total is too large for
+    /// exact enumeration, or the exact attribution takes more than [`MAX_SHAPLEY_RUNS`]
+    /// runs per sample).
     pub fn new(s: &'a Scenario, c: &'a Compiled, shapley: bool) -> Result<Self, String> {
-        if shapley && c.n_actions() > MAX_SHAPLEY_ACTIONS {
-            return Err(format!(
-                "Shapley spread over {} actions needs 2^{} runs per sample; the limit is {MAX_SHAPLEY_ACTIONS} actions",
-                c.n_actions(),
-                c.n_actions()
-            ));
+        let options = ShapleyOptions::default();
+        let plan = shapley.then(|| ShapleyPlan::new(c, &options));
+        if let Some(p) = &plan {
+            let largest = p.component_sizes().into_iter().max().unwrap_or(0);
+            if !p.is_exact() {
+                return Err(format!(
+                    "Shapley spread needs exact attribution, but {largest} actions reach one component of the total (at most {} are enumerated exactly; docs/ATTRIBUTION.md)",
+                    options.max_exact_actions
+                ));
+            }
+            if p.exact_evaluations() > MAX_SHAPLEY_RUNS {
+                return Err(format!(
+                    "Shapley spread needs {} runs per sample (its largest component has {largest} actions); the limit is {MAX_SHAPLEY_RUNS}",
+                    p.exact_evaluations()
+                ));
+            }
         }
         let n_years = c.years().len();
         Ok(ScenarioModel {
@@ -72,7 +87,7 @@ impl<'a> ScenarioModel<'a> {
             c,
             n_years,
             n_main: lcs_engine::row_layout(c).len(),
-            shapley,
+            shapley: plan,
             needs_reference: s
                 .targets
                 .iter()
@@ -89,7 +104,7 @@ impl<'a> ScenarioModel<'a> {
     /// parameter (one value, listed as `Parameter|<id>`).
     pub fn rows(&self) -> Vec<(String, String)> {
         let mut v = lcs_engine::row_layout(self.c);
-        if self.shapley {
+        if self.shapley.is_some() {
             for a in &self.s.actions {
                 v.push((format!("Attribution|{}", a.id), "kt CO2e/yr".into()));
             }
@@ -155,12 +170,6 @@ impl Model for ScenarioModel<'_> {
             reference: Workspace::new(self.c),
             all: vec![true; n],
             none: vec![false; n],
-            mask: vec![false; n],
-            totals: if self.shapley {
-                vec![0.0; (1usize << n) * self.n_years]
-            } else {
-                Vec::new()
-            },
         }
     }
 
@@ -169,7 +178,11 @@ impl Model for ScenarioModel<'_> {
     }
 
     fn n_outputs(&self) -> usize {
-        let attr = if self.shapley { self.c.n_actions() } else { 0 };
+        let attr = if self.shapley.is_some() {
+            self.c.n_actions()
+        } else {
+            0
+        };
         (self.n_main + attr) * self.n_years
     }
 
@@ -205,40 +218,16 @@ impl Model for ScenarioModel<'_> {
                 *m = t.met;
             }
         }
-        if self.shapley {
-            let n = c.n_actions();
-            for bits in 0..1usize << n {
-                for (i, m) in ws.mask.iter_mut().enumerate() {
-                    *m = bits >> i & 1 == 1;
-                }
-                evaluate_with(c, &mut ws.run, &ws.mask, params).map_err(|e| self.describe(&e))?;
-                for (t, v) in ws.totals[bits * ny..(bits + 1) * ny]
-                    .iter_mut()
-                    .zip(ws.run.out.co2e_t.iter())
-                {
-                    *t = v / 1000.0;
-                }
-            }
-            // Weight of a coalition of size s: 1 / (n · C(n−1, s)); sums in a fixed order.
-            let mut binom = vec![1.0f64; n.max(1)];
-            for s in 1..n {
-                binom[s] = binom[s - 1] * (n - s) as f64 / s as f64;
-            }
+        if let Some(plan) = &self.shapley {
+            let a =
+                shapley_with_params(c, plan, &ShapleyOptions::default(), params).map_err(|e| {
+                    match e {
+                        AttributionError::Run(e) => self.describe(&e),
+                    }
+                })?;
             let attr = &mut out[self.n_main * ny..];
-            attr.fill(0.0);
-            for i in 0..n {
-                let ci = &mut attr[i * ny..(i + 1) * ny];
-                for bits in 0..1usize << n {
-                    if bits >> i & 1 == 1 {
-                        continue;
-                    }
-                    let w = 1.0 / (n as f64 * binom[bits.count_ones() as usize]);
-                    let without = &ws.totals[bits * ny..(bits + 1) * ny];
-                    let with = &ws.totals[(bits | 1 << i) * ny..((bits | 1 << i) + 1) * ny];
-                    for y in 0..ny {
-                        ci[y] += w * (without[y] - with[y]);
-                    }
-                }
+            for (dst, ci) in attr.chunks_exact_mut(ny.max(1)).zip(&a.contributions) {
+                dst.copy_from_slice(ci);
             }
         }
         Ok(())

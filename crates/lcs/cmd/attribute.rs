@@ -7,7 +7,7 @@ use super::{
 use crate::cli::MethodArg;
 use crate::json;
 use crate::output::{field, num};
-use lcs_engine::{attribute, AttributionError, Method, MAX_SHAPLEY_ACTIONS};
+use lcs_engine::{attribute_with, AttributionError, Method, ShapleyOptions, ShapleyReport};
 use lcs_model::Loader;
 use std::path::PathBuf;
 
@@ -23,8 +23,15 @@ pub struct Options {
     pub out: Option<PathBuf>,
     /// Orderings of `shapley-sampled`.
     pub permutations: usize,
-    /// Seed of `shapley-sampled`.
+    /// Seed of the random orderings.
     pub seed: u64,
+    /// `shapley`: the most actions a component is enumerated over exactly.
+    pub max_exact_actions: usize,
+    /// `shapley`: the standard error a sampled component stops at, as a share of the
+    /// year's total.
+    pub tolerance: f64,
+    /// `shapley`: the most orderings a sampled component draws.
+    pub max_orderings: usize,
     /// Print JSON instead of the table.
     pub json: bool,
 }
@@ -43,37 +50,34 @@ pub fn run(o: &Options) -> Result<(), Failure> {
     let s = load(&mut loader, &o.file)?;
     check_years(std::slice::from_ref(&s), &o.years, "attribution year")?;
     let c = compile(&s)?;
-    let sampled = Method::ShapleySampled {
-        permutations: o.permutations,
-        seed: o.seed,
-    };
-    let mut method = match o.method {
+    let method = match o.method {
         MethodArg::Sequential => Method::Sequential,
         MethodArg::Solo => Method::Solo,
         MethodArg::Shapley => Method::Shapley,
-        MethodArg::ShapleySampled => sampled,
+        MethodArg::ShapleySampled => Method::ShapleySampled {
+            permutations: o.permutations,
+            seed: o.seed,
+        },
     };
-    // Above the exact limit, Shapley values are estimated from random orderings (as
-    // `lcs report` does), and the output says so.
-    let mut note = None;
-    if method == Method::Shapley && s.actions.len() > MAX_SHAPLEY_ACTIONS {
-        method = sampled;
-        let n = s.actions.len();
-        let text = format!(
-            "scenario `{}` has {n} actions; exact Shapley attribution takes at most {MAX_SHAPLEY_ACTIONS} (2^{n} runs), so the Shapley values are estimated from {} random orderings of the actions (seed {}; `--permutations`, `--seed`)",
-            s.id,
-            fmt_count(o.permutations),
-            o.seed
-        );
-        eprintln!("note: {text}");
-        note = Some(text);
-    }
-    let a = attribute(&c, method).map_err(|e| match e {
+    let options = ShapleyOptions {
+        max_exact_actions: o.max_exact_actions,
+        tolerance: o.tolerance,
+        max_orderings: o.max_orderings,
+        min_orderings: ShapleyOptions::default().min_orderings.min(o.max_orderings),
+        seed: o.seed,
+        decompose: true,
+    };
+    let a = attribute_with(&c, method, &options).map_err(|e| match e {
         AttributionError::Run(e) => report_run_error(&loader, &s, &e),
-        AttributionError::TooManyActions { n } => Failure::Message(format!(
-            "exact Shapley attribution over {n} actions needs 2^{n} runs; the limit is {MAX_SHAPLEY_ACTIONS} actions (use `--method shapley-sampled`, or `sequential` or `solo`)",
-        )),
     })?;
+    // Shapley with a sampled component says so, with standard errors.
+    let note = match (&a.shapley, method) {
+        (Some(r), Method::Shapley) if !r.is_exact() => Some(sampled_note(r, o)),
+        _ => None,
+    };
+    if let Some(text) = &note {
+        eprintln!("note: {text}");
+    }
     let all_years = c.years();
     // Written years: the ones asked for, else every year.
     let written: Vec<usize> = if o.years.is_empty() {
@@ -134,7 +138,11 @@ pub fn run(o: &Options) -> Result<(), Failure> {
             version: json::VERSION,
             scenario: s.id.clone(),
             method: method_name(method).to_string(),
-            estimated: matches!(method, Method::ShapleySampled { .. }),
+            estimated: matches!(method, Method::ShapleySampled { .. })
+                || a.shapley.as_ref().is_some_and(|r| !r.is_exact()),
+            exact_share: a.shapley.as_ref().map(|r| pick(&r.exact_share, &written)),
+            runs: a.shapley.as_ref().map(|r| r.evaluations),
+            components: a.shapley.as_ref().map(|r| r.components.len()),
             note,
             unit: "kt CO2e/yr",
             years: written.iter().map(|&i| all_years[i]).collect(),
@@ -142,21 +150,32 @@ pub fn run(o: &Options) -> Result<(), Failure> {
                 .actions
                 .iter()
                 .zip(&a.contributions)
-                .map(|(id, v)| json::ActionDoc {
+                .enumerate()
+                .map(|(i, (id, v))| json::ActionDoc {
                     id: id.clone(),
                     name: name_of(id),
                     values: pick(v, &written),
+                    standard_error: a
+                        .shapley
+                        .as_ref()
+                        .filter(|r| !r.is_exact())
+                        .map(|r| pick(&r.standard_error[i], &written)),
                 })
                 .collect(),
             total: pick(&a.total, &written),
             interaction: a.interaction.as_ref().map(|v| pick(v, &written)),
         });
     }
-    // The table: one column per printed year and the share of the total in the last one.
+    // The table: one column per printed year and the share of the total in the last one;
+    // with a sampled component, the standard error in the last year too.
     let last = *printed.last().expect("at least one year");
+    let se = a.shapley.as_ref().filter(|r| !r.is_exact());
     let mut header = vec!["action".to_string(), "name".to_string()];
     header.extend(printed.iter().map(|&i| all_years[i].to_string()));
     header.push(format!("share {}", all_years[last]));
+    if se.is_some() {
+        header.push(format!("± se {}", all_years[last]));
+    }
     let total = a.total[last];
     let share = |v: f64| {
         if total != 0.0 {
@@ -166,10 +185,13 @@ pub fn run(o: &Options) -> Result<(), Failure> {
         }
     };
     let mut body: Vec<Vec<String>> = Vec::new();
-    let mut line = |id: &str, name: String, v: &[f64], share: String| {
+    let mut line = |id: &str, name: String, v: &[f64], share: String, err: Option<f64>| {
         let mut l = vec![id.to_string(), name];
         l.extend(printed.iter().map(|&i| fmt_num(v[i])));
         l.push(share);
+        if se.is_some() {
+            l.push(err.map(fmt_num).unwrap_or_default());
+        }
         body.push(l);
     };
     // Long names are cut in the printed table (JSON and CSV keep them whole).
@@ -184,8 +206,15 @@ pub fn run(o: &Options) -> Result<(), Failure> {
             n
         }
     };
-    for (id, v) in a.actions.iter().zip(&a.contributions) {
-        line(id, cut(name_of(id).unwrap_or_default()), v, share(v[last]));
+    for (k, (id, v)) in a.actions.iter().zip(&a.contributions).enumerate() {
+        let err = se.map(|r| r.standard_error[k][last]);
+        line(
+            id,
+            cut(name_of(id).unwrap_or_default()),
+            v,
+            share(v[last]),
+            err,
+        );
     }
     if let Some(i) = &a.interaction {
         line(
@@ -193,6 +222,7 @@ pub fn run(o: &Options) -> Result<(), Failure> {
             "interactions between actions".into(),
             i,
             share(i[last]),
+            None,
         );
     }
     line(
@@ -200,11 +230,26 @@ pub fn run(o: &Options) -> Result<(), Failure> {
         "reduction against the reference".into(),
         &a.total,
         share(total),
+        None,
     );
     let what = match method {
         Method::Sequential => "sequential (actions added in order)".to_string(),
         Method::Solo => "solo (each action alone)".to_string(),
-        Method::Shapley => "exact Shapley".to_string(),
+        Method::Shapley => match &a.shapley {
+            Some(r) if r.is_exact() => format!(
+                "exact Shapley ({} components of the total, {} runs)",
+                r.components.len(),
+                fmt_count(r.evaluations as usize)
+            ),
+            Some(r) => format!(
+                "Shapley, exact for {:.1} % of the reduction in {} ({} components, {} runs)",
+                100.0 * r.exact_share[last],
+                all_years[last],
+                r.components.len(),
+                fmt_count(r.evaluations as usize)
+            ),
+            None => "Shapley".to_string(),
+        },
         Method::ShapleySampled { permutations, seed } => format!(
             "Shapley estimated from {} random orderings (seed {seed})",
             fmt_count(permutations)
@@ -228,4 +273,32 @@ pub fn run(o: &Options) -> Result<(), Failure> {
         println!("wrote {}", path.display());
     }
     Ok(())
+}
+
+/// What a Shapley attribution with sampled components says about them.
+fn sampled_note(r: &ShapleyReport, o: &Options) -> String {
+    let parts: Vec<String> = r
+        .components
+        .iter()
+        .filter_map(|c| {
+            let orderings = c.orderings?;
+            Some(format!(
+                "{} actions ({}) from {} random orderings",
+                c.actions.len(),
+                c.parts.join(", "),
+                fmt_count(orderings)
+            ))
+        })
+        .collect();
+    format!(
+        "{} of the total {} more than {} actions, so {} estimated (seed {}, tolerance {} % of each year's reduction, at most {} orderings): {}; the table gives the standard error of each contribution",
+        if parts.len() == 1 { "one component" } else { "some components" },
+        if parts.len() == 1 { "has" } else { "have" },
+        o.max_exact_actions,
+        if parts.len() == 1 { "it is" } else { "they are" },
+        o.seed,
+        100.0 * o.tolerance,
+        fmt_count(o.max_orderings),
+        parts.join("; ")
+    )
 }

@@ -27,12 +27,14 @@ pub fn run(file: &Path, out: &Path) -> Result<(), Failure> {
         Failure::Reported
     })?;
     let a = assess(&loader, &net)?;
+    let b = lcs_ecotown::boundary::boundary(&net, &a);
     // Everything is built before anything is written.
     let chart = network::diagram(&a).map_err(Failure::Message)?;
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("exchanges.csv", network::exchanges_csv(&a).into_bytes()),
         ("facilities.csv", network::facilities_csv(&a).into_bytes()),
         ("materials.csv", network::materials_csv(&a).into_bytes()),
+        ("boundary.csv", network::boundary_csv(&a, &b).into_bytes()),
     ];
     if let Some(e) = network::economics_csv(&a) {
         files.push(("economics.csv", e.into_bytes()));
@@ -40,6 +42,7 @@ pub fn run(file: &Path, out: &Path) -> Result<(), Failure> {
     files.push(("network.svg", chart.svg.into_bytes()));
     files.push(("network.png", chart.png));
     print_summary(&a);
+    print_boundary(&a, &b);
     let mut paths = Vec::new();
     for (name, bytes) in &files {
         let path = out.join(name);
@@ -166,5 +169,60 @@ fn print_summary(a: &Assessment) {
             )
         );
     }
+    println!();
+}
+
+/// The network's net avoided emissions by where they fall (inside the region's inventory,
+/// inside the region but not modelled, outside), at the summary's years.
+fn print_boundary(a: &Assessment, b: &[lcs_ecotown::boundary::ExchangeBoundary]) {
+    let years: Vec<i32> = {
+        let first = b
+            .iter()
+            .filter_map(|e| e.years.first().map(|r| r.year))
+            .min();
+        let (Some(first), Some(&last)) = (first, a.years.last()) else {
+            return;
+        };
+        let mut v = vec![first];
+        v.extend(
+            [2030, 2040, 2050]
+                .into_iter()
+                .filter(|y| *y > first && *y < last),
+        );
+        v.push(last);
+        v.dedup();
+        v
+    };
+    println!("Where the net avoided emissions fall (kt CO2e/yr; boundary.csv, docs/ECOTOWN.md)");
+    let mut header = vec!["".to_string()];
+    header.extend(years.iter().map(|y| y.to_string()));
+    let sum = |f: &dyn Fn(&lcs_ecotown::boundary::BoundaryYear) -> f64, y: i32| -> f64 {
+        b.iter()
+            .flat_map(|e| e.years.iter().filter(move |r| r.year == y))
+            .map(f)
+            .sum()
+    };
+    let rows: Vec<Vec<String>> = [
+        ("inside the inventory", 0),
+        ("inside the region, not modelled", 1),
+        ("outside the region", 2),
+    ]
+    .iter()
+    .map(|(label, k)| {
+        let mut r = vec![label.to_string()];
+        r.extend(years.iter().map(|&y| {
+            kt(sum(
+                &|x| match k {
+                    0 => x.inside,
+                    1 => x.not_modelled,
+                    _ => x.outside,
+                },
+                y,
+            ))
+        }));
+        r
+    })
+    .collect();
+    println!("{}", table(&header, &rows));
     println!();
 }

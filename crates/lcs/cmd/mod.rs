@@ -5,9 +5,12 @@ mod attribute;
 mod bench;
 mod compare;
 mod completions;
+mod decompose;
 mod ecotown;
 mod ensemble;
+mod explain;
 mod init;
+mod links;
 mod macc;
 mod merge;
 mod paths;
@@ -17,6 +20,7 @@ mod run;
 mod schema;
 mod seek;
 mod sensitivity;
+mod serve;
 mod targets;
 mod validate;
 mod verify;
@@ -72,6 +76,9 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             out,
             permutations,
             seed,
+            max_exact_actions,
+            tolerance,
+            max_orderings,
             format,
         } => attribute::run(&attribute::Options {
             file: scenario,
@@ -80,8 +87,24 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             out,
             permutations,
             seed,
+            max_exact_actions,
+            tolerance,
+            max_orderings,
             json: format == OutputFormat::Json,
         }),
+        Command::Explain {
+            scenario,
+            variable,
+            year,
+            depth,
+            format,
+        } => explain::run(
+            &scenario,
+            &variable,
+            year,
+            depth,
+            format == OutputFormat::Json,
+        ),
         Command::Targets {
             scenario,
             out,
@@ -106,7 +129,36 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             format,
             compare_to,
             dpi,
-        } => report::run(&scenarios, &out, &years, &format, compare_to, dpi),
+            decompose,
+            projects,
+            ecotown,
+        } => report::run(
+            &scenarios,
+            &out,
+            &years,
+            &format,
+            compare_to,
+            dpi,
+            decompose,
+            &report::Extra { projects, ecotown },
+        ),
+        Command::Decompose {
+            a,
+            b,
+            out,
+            maps,
+            currency,
+            price_year,
+            kaya,
+        } => decompose::run(&decompose::Decompose {
+            a,
+            b,
+            out,
+            maps,
+            currency,
+            price_year,
+            kaya,
+        }),
         Command::Compare { a, b, top, out } => compare::run(&a, &b, top, out.as_deref()),
         Command::Ensemble {
             scenario,
@@ -149,6 +201,11 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             target,
             out,
         } => macc::run(&scenario, year, method, convention, target.as_deref(), &out),
+        Command::Serve {
+            scenarios,
+            port,
+            listen,
+        } => serve::run(&scenarios, port, listen),
         Command::Seek {
             scenario,
             target,
@@ -173,9 +230,12 @@ pub fn dispatch(args: Args) -> Result<(), Failure> {
             draft,
             currency,
             price_year,
-        } => match screen {
-            Some(s) => projects::screen(&s, draft.as_deref()),
-            None => {
+            scenario,
+            years,
+        } => match (screen, scenario) {
+            (Some(s), _) => projects::screen(&s, draft.as_deref()),
+            (None, Some(s)) => projects::reconcile(&s, &years, out.as_deref()),
+            (None, None) => {
                 let basis = currency
                     .zip(price_year)
                     .map(|(c, y)| lcs_econ::Basis::new(c, y));
@@ -275,7 +335,8 @@ pub fn targets_gate(fail_on_missed: bool, missed: Vec<String>) -> Result<(), Fai
 }
 
 /// Loads several scenarios (every file's problems are reported) and checks that their ids
-/// are unique within the run.
+/// are unique within each region of the run (scenarios of different models may share an id:
+/// results keep their `region` column).
 pub fn load_all(files: &[std::path::PathBuf]) -> Result<(Loader, Vec<Scenario>), Failure> {
     let mut loader = Loader::new();
     let mut scenarios: Vec<Scenario> = Vec::new();
@@ -290,10 +351,13 @@ pub fn load_all(files: &[std::path::PathBuf]) -> Result<(Loader, Vec<Scenario>),
         return Err(Failure::Reported);
     }
     for (i, s) in scenarios.iter().enumerate() {
-        if scenarios[..i].iter().any(|t| t.id == s.id) {
+        if scenarios[..i]
+            .iter()
+            .any(|t| t.id == s.id && t.model.region_id == s.model.region_id)
+        {
             return Err(Failure::Message(format!(
-                "scenario id `{}` is used by two files in this run",
-                s.id
+                "scenario id `{}` of region `{}` is used by two files in this run",
+                s.id, s.model.region_id
             )));
         }
     }
@@ -320,6 +384,7 @@ pub fn run_error(s: &Scenario, e: &RunError) -> Diagnostic {
             .note(format!("target: `{}`", m.target_path))
             .note(match e.problem {
                 lcs_engine::Problem::EnergyShortfall { .. } => "a `save` or `switch` can take at most the final energy of its fuel that the leaves below its node use in the year (docs/EXTENSIONS.md)",
+                lcs_engine::Problem::NothingToSpread { .. } => "a `use` spreads its energy over the leaves below its node in proportion to their use of the fuel, so some leaf must use it in the year (docs/EXTENSIONS.md)",
                 _ => "a measure may not make a share negative, a share map stop summing to 1, or an intensity or activity negative (MODEL.md §9)",
             })
         }

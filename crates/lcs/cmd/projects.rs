@@ -6,8 +6,11 @@ use super::{load, table, table_with, Failure};
 use crate::output::write_atomic;
 use crate::render;
 use lcs_model::Loader;
+use lcs_projects::reconcile::Cause;
 use lcs_projects::Appraisal;
-use lcs_report::projects::{committed_csv, projects_csv, summary_csv};
+use lcs_report::projects::{
+    committed_csv, projects_csv, reconciliation_csv, reconciliation_rows, summary_csv,
+};
 use std::path::{Component, Path, PathBuf};
 
 pub fn run(
@@ -140,8 +143,27 @@ pub fn screen(scenario: &Path, draft: Option<&Path>) -> Result<(), Failure> {
     let s = load(&mut loader, scenario)?;
     let candidates =
         lcs_projects::screen::screen(&s).map_err(|e| Failure::Message(e.to_string()))?;
+    // Linked projects and networks are projects already: named, not screened.
+    let linked: Vec<String> = s
+        .links
+        .iter()
+        .map(|l| {
+            let what = match &l.linked {
+                lcs_model::link::Linked::Project(p) => format!(" ({})", p.methodology.name()),
+                lcs_model::link::Linked::Network(_) => String::new(),
+            };
+            format!(
+                "already linked: {}{what} in action {} (its measures are not screened)",
+                l.label(),
+                s.actions[l.action].id
+            )
+        })
+        .collect();
     if candidates.is_empty() {
         println!("no measure of `{}` matches a methodology", s.id);
+        for l in &linked {
+            println!("{l}");
+        }
         return Ok(());
     }
     let header: Vec<String> = [
@@ -176,6 +198,9 @@ pub fn screen(scenario: &Path, draft: Option<&Path>) -> Result<(), Failure> {
         .collect();
     println!("{}", table_with(&header, &rows, false));
     println!("estimate: the reference run against the reference with the one measure alone (no interaction with other actions)");
+    for l in &linked {
+        println!("{l}");
+    }
     if let Some(dir) = draft {
         let model_file = loader.sources.get(s.model.span.file).path.clone();
         let region = relative(dir, &model_file);
@@ -224,4 +249,52 @@ pub(super) fn relative(dir: &Path, file: &Path) -> String {
             .map(|c| c.as_os_str().to_string_lossy().to_string()),
     );
     parts.join("/")
+}
+
+/// `lcs projects --scenario S.yaml`: every linked project's project view beside its
+/// contribution in the scenario, the difference by cause.
+pub fn reconcile(scenario: &Path, years: &[i32], out: Option<&Path>) -> Result<(), Failure> {
+    let mut loader = Loader::new();
+    let s = load(&mut loader, scenario)?;
+    let r = lcs_projects::reconcile::reconcile(&s, years)
+        .map_err(|e| Failure::Message(e.to_string()))?;
+    if r.projects.is_empty() {
+        println!(
+            "scenario `{}` links no project (an action's `projects:`, docs/PROJECTS.md)",
+            s.id
+        );
+        return Ok(());
+    }
+    let (header, rows) = reconciliation_rows(&r);
+    println!("{}", table_with(&header, &rows, true));
+    let used: Vec<Cause> = Cause::ALL
+        .iter()
+        .copied()
+        .filter(|c| {
+            r.projects
+                .iter()
+                .flat_map(|p| &p.years)
+                .any(|y| (y.cause(*c) / 1000.0).abs() >= 0.05)
+        })
+        .collect();
+    for c in used {
+        println!("{}: {}", c.id().replace('_', " "), c.explanation());
+    }
+    if let Some(n) = r.shapley_sampled {
+        println!(
+            "Shapley partly estimated from random orderings: a component of the total has more than {} of the {n} actions (docs/ATTRIBUTION.md)",
+            lcs_engine::MAX_EXACT_ACTIONS
+        );
+    }
+    for p in &r.projects {
+        if let Some(c) = &p.capacity {
+            println!("note: {c}");
+        }
+    }
+    if let Some(dir) = out {
+        let path = dir.join("reconciliation.csv");
+        write_atomic(&path, reconciliation_csv(&r).as_bytes()).map_err(Failure::Message)?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
 }

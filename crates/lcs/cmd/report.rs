@@ -46,9 +46,15 @@ fn format_of(f: ReportFormat) -> Format {
     }
 }
 
-/// Orderings used to estimate Shapley values above the exact limit.
-const SAMPLED_ORDERINGS: usize = 1000;
+/// Files for the report's extra sections.
+pub struct Extra {
+    /// Project files for the pipeline section.
+    pub projects: Vec<PathBuf>,
+    /// Network files for the eco-town section.
+    pub ecotown: Vec<PathBuf>,
+}
 
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     files: &[PathBuf],
     out: &Path,
@@ -56,57 +62,81 @@ pub fn run(
     formats: &[ReportFormat],
     compare_to: Option<String>,
     dpi: u32,
+    decompose_year: Option<i32>,
+    extra: &Extra,
 ) -> Result<(), Failure> {
-    let (loader, scenarios) = load_all(files)?;
+    let (mut loader, scenarios) = load_all(files)?;
     check_years(&scenarios, years, "report year")?;
+    // Extra files are checked before any work starts.
+    let mut extra_projects = Vec::new();
+    let mut extra_networks = Vec::new();
+    let mut failed = false;
+    for f in &extra.projects {
+        match loader.load_projects(f) {
+            Ok(p) => extra_projects.extend(p),
+            Err(d) => {
+                crate::render::report(&d, &loader.sources);
+                failed = true;
+            }
+        }
+    }
+    for f in &extra.ecotown {
+        match loader.load_ecotown(f) {
+            Ok(n) => extra_networks.push(n),
+            Err(d) => {
+                crate::render::report(&d, &loader.sources);
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        return Err(Failure::Reported);
+    }
+    let mut link_notes: Vec<String> = Vec::new();
     let progress = bar();
     progress.start("running scenarios", 3 * scenarios.len() as u64);
     let mut runs = Vec::new();
+    let mut breakdowns = Vec::new();
     for s in &scenarios {
         let c = compile(s)?;
         let ws = run_all(&c).map_err(|e| report_run_error(&loader, s, &e))?;
+        if decompose_year.is_some() {
+            breakdowns.push(lcs_engine::breakdown(s, &c, &ws));
+        }
         let reference = run_reference(&c).map_err(|e| report_run_error(&loader, s, &e))?;
         let targets = evaluate_targets(s, &c, &ws, &reference);
+        for n in lcs_projects::link::capacity_notes(s, &c, &ws) {
+            link_notes.push(format!("{}: {n}", s.id));
+        }
+        for n in lcs_projects::link::overlap_notes(s) {
+            link_notes.push(format!("{}: {n}", s.id));
+        }
         progress.advance(&format!("{}: sequential attribution", s.id));
         let attribution_failed = |e: AttributionError| match e {
-            AttributionError::Run(e) => Err(report_run_error(&loader, s, &e)),
-            AttributionError::TooManyActions { n } => Ok((None, n)),
+            AttributionError::Run(e) => report_run_error(&loader, s, &e),
         };
         let mut notes = Vec::new();
         let (sequential, shapley) = if s.actions.is_empty() {
             (None, None)
         } else {
-            let seq = match attribute(&c, Method::Sequential) {
-                Ok(a) => Some(a),
-                Err(e) => attribution_failed(e)?.0,
-            };
+            let seq = attribute(&c, Method::Sequential).map_err(attribution_failed)?;
             progress.advance(&format!(
                 "{}: Shapley attribution ({} actions)",
                 s.id,
                 s.actions.len()
             ));
-            let shap = match attribute(&c, Method::Shapley) {
-                Ok(a) => Some(a),
-                Err(e) => {
-                    let (_, n) = attribution_failed(e)?;
-                    // Above the exact limit: Shapley values estimated from random orderings.
-                    let method = Method::ShapleySampled {
-                        permutations: SAMPLED_ORDERINGS,
-                        seed: 1,
-                    };
-                    let a = match attribute(&c, method) {
-                        Ok(a) => Some(a),
-                        Err(e) => attribution_failed(e)?.0,
-                    };
-                    notes.push(format!(
-                        "scenario `{}` has {n} actions; exact Shapley attribution takes at most {}, so its Shapley columns are estimated from {SAMPLED_ORDERINGS} random orderings of the actions (seed 1)",
-                        s.id,
-                        lcs_engine::MAX_SHAPLEY_ACTIONS
-                    ));
-                    a
-                }
-            };
-            (seq, shap)
+            let shap = attribute(&c, Method::Shapley).map_err(attribution_failed)?;
+            // Exact by components; a component too large for enumeration was sampled.
+            if let Some(r) = shap.shapley.as_ref().filter(|r| !r.is_exact()) {
+                let last = r.exact_share.len().saturating_sub(1);
+                notes.push(format!(
+                    "scenario `{}`: a component of the total has more than {} actions, so its part of the Shapley columns is estimated from random orderings (seed 1; {:.1} % of the reduction in the last year is exact)",
+                    s.id,
+                    lcs_engine::MAX_EXACT_ACTIONS,
+                    100.0 * r.exact_share.get(last).copied().unwrap_or(1.0)
+                ));
+            }
+            (Some(seq), Some(shap))
         };
         progress.advance(&format!("{}: done", s.id));
         let mut r = ScenarioRun::from_engine(s, &c, &ws, &reference, &targets, sequential, shapley);
@@ -126,6 +156,10 @@ pub fn run(
     };
     let message = |e: lcs_report::ReportError| Failure::Message(e.to_string());
     let mut report = Report::build(&runs, &options).map_err(message)?;
+    if let Some(y) = decompose_year {
+        let ds = decompositions(&breakdowns, y)?;
+        report.add_decompositions(&ds, dpi).map_err(message)?;
+    }
     // A GPC inventory for each scenario whose model asks for one (`report.gpc`,
     // docs/EXTENSIONS.md "GPC reporting"), at the report's milestone years.
     for s in &scenarios {
@@ -151,6 +185,26 @@ pub fn run(
             report.push_section(section).map_err(message)?;
         }
     }
+    let milestones = if options.years.is_empty() {
+        lcs_report::default_years(&runs)
+    } else {
+        options.years.clone()
+    };
+    for section in super::links::sections(
+        &scenarios,
+        &extra_projects,
+        &extra_networks,
+        &milestones,
+        &link_notes,
+        dpi,
+    )? {
+        report.push_section(section).map_err(message)?;
+    }
+    report.notes.extend(link_notes);
+    report
+        .push_section(quality_section(&loader, &scenarios)?)
+        .map_err(message)?;
+    report.explanations = explanations(&loader, &scenarios, &report)?;
     let all: Vec<&lcs_model::Scenario> = scenarios.iter().collect();
     let info = run_info("report", lcs_report::manifest::OutKind::Dir, &loader, &all);
     let written = report
@@ -172,4 +226,125 @@ pub fn run(
         println!("  {}", f.display());
     }
     Ok(())
+}
+
+/// `--decompose YEAR`: per region, its first scenario (its business as usual) from its base
+/// year to YEAR, and from it to each other scenario of the region in YEAR.
+fn decompositions(
+    breakdowns: &[lcs_engine::Breakdown],
+    year: i32,
+) -> Result<Vec<lcs_decompose::Decomposition>, Failure> {
+    use lcs_decompose::{decompose, Options, Point};
+    let mut out = Vec::new();
+    let opts = Options::default();
+    let fail = |e: lcs_decompose::DecomposeError| Failure::Message(format!("--decompose: {e}"));
+    for (i, first) in breakdowns.iter().enumerate() {
+        if breakdowns[..i].iter().any(|b| b.region == first.region) {
+            continue;
+        }
+        if !first.years.contains(&year) {
+            return Err(Failure::Message(format!(
+                "--decompose {year}: the year is outside the model years of `{}`",
+                first.scenario
+            )));
+        }
+        let base = first.years[0];
+        if base != year {
+            let at = |y| Point {
+                breakdown: first,
+                year: y,
+            };
+            out.push(decompose(at(base), at(year), &opts).map_err(fail)?);
+        }
+        for other in breakdowns[i + 1..]
+            .iter()
+            .filter(|b| b.region == first.region)
+        {
+            let a = Point {
+                breakdown: first,
+                year,
+            };
+            let b = Point {
+                breakdown: other,
+                year,
+            };
+            out.push(decompose(a, b, &opts).map_err(fail)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The data-quality section: the base-year inputs of the first scenario of each model
+/// (docs/EXPLAIN.md, "Data quality in reports").
+fn quality_section(
+    loader: &lcs_model::Loader,
+    scenarios: &[lcs_model::Scenario],
+) -> Result<lcs_report::Section, Failure> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut all = Vec::new();
+    for s in scenarios {
+        if seen.contains(&s.model.region_id.as_str()) {
+            continue;
+        }
+        seen.push(&s.model.region_id);
+        let c = super::compile(s)?;
+        all.push((
+            s.model.region_id.clone(),
+            s.model.base_year,
+            lcs_engine::inputs(s, &c, s.model.base_year),
+        ));
+    }
+    let at = |i: &lcs_engine::Input| {
+        i.defined_at.map_or_else(String::new, |sp| {
+            format!("{}:{}:{}", loader.sources.name(sp.file), sp.line, sp.col)
+        })
+    };
+    let models: Vec<lcs_report::quality::ModelInputs> = all
+        .iter()
+        .map(|(region, year, inputs)| lcs_report::quality::ModelInputs {
+            region: region.clone(),
+            year: *year,
+            inputs: inputs.iter().map(|i| (i, at(i))).collect(),
+        })
+        .collect();
+    lcs_report::quality::section(&models).map_err(|e| Failure::Message(e.to_string()))
+}
+
+/// The explanations (depth 2) of every linked value of the report's tables, for the HTML
+/// page (docs/EXPLAIN.md, "In reports").
+fn explanations(
+    loader: &lcs_model::Loader,
+    scenarios: &[lcs_model::Scenario],
+    report: &Report,
+) -> Result<Vec<lcs_report::Explained>, Failure> {
+    let mut out: Vec<lcs_report::Explained> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for s in scenarios {
+        let refs: Vec<&lcs_report::tables::CellRef> = report
+            .tables()
+            .flat_map(|t| t.links.iter().map(|l| &l.2))
+            .filter(|r| r.scenario == s.id && r.region == s.model.region_id)
+            .collect();
+        if refs.is_empty() {
+            continue;
+        }
+        let c = compile(s)?;
+        let ex = lcs_engine::Explainer::new(s, &c).map_err(|e| report_run_error(loader, s, &e))?;
+        for r in refs {
+            let anchor = r.anchor();
+            if !seen.insert(anchor.clone()) {
+                continue;
+            }
+            // A linked value is a row of this run, so it can be explained; one that
+            // cannot (undefined) keeps its cell without a link.
+            if let Ok(e) = ex.explain(&r.variable, r.year, Some(2)) {
+                out.push(lcs_report::Explained {
+                    anchor,
+                    title: format!("{} {}, {}", r.scenario, r.year, r.variable),
+                    text: super::explain::text(&e, &loader.sources),
+                });
+            }
+        }
+    }
+    Ok(out)
 }

@@ -31,6 +31,7 @@ pub fn run(o: &Options) -> Result<(), Failure> {
     let mut csv = String::from("model,scenario,region,variable,unit,year,value\n");
     let model = tool_name();
     let mut summary = Vec::new();
+    let mut notes = Vec::new();
     for s in &scenarios {
         let c = compile(s)?;
         let ws = run_all(&c).map_err(|e| report_run_error(&loader, s, &e))?;
@@ -51,6 +52,10 @@ pub fn run(o: &Options) -> Result<(), Failure> {
                     ));
                 }
             }
+        }
+        // Linked projects and networks: diversions below capacity (overlaps are warnings).
+        for n in lcs_projects::link::capacity_notes(s, &c, &ws) {
+            notes.push(format!("{}: {n}", s.id));
         }
         let targets = evaluate_targets(s, &c, &ws, &reference)
             .into_iter()
@@ -124,6 +129,9 @@ pub fn run(o: &Options) -> Result<(), Failure> {
         })?;
     } else {
         print_summary(&summary);
+        for n in &notes {
+            println!("note: {n}");
+        }
         if let Some(path) = &written {
             println!("wrote {}", path.display());
         }
