@@ -89,6 +89,36 @@ fn every_variable_of_tiny_in_two_years_equals_its_results_row() {
     assert!(checked > 200, "only {checked} values checked");
 }
 
+#[test]
+fn iskandar_source_sectors_with_banks_and_land_classes_add_up() {
+    // Refrigerant banks and land classes (docs/EXTENSIONS.md) are stock models, not A × EF:
+    // their terms are the bank's and the class's emissions, and the sector rows add up.
+    let mut loader = Loader::new();
+    let s = loader
+        .load_scenario(&root().join("scenarios/iskandar/cm-2025.yaml"))
+        .expect("loads");
+    let c = compile(&s).expect("compiles");
+    let ws = run_all(&c).expect("runs");
+    let ex = Explainer::new(&s, &c).expect("explainer");
+    let r = rows(&c, &ws);
+    let mut failures = Vec::new();
+    for var in ["Emissions|CO2e|ippu", "Emissions|CO2e|afolu"] {
+        for year in [2005, 2025, 2050] {
+            let y = (year - 2005) as usize;
+            let v = r.iter().find(|x| x.variable == var).unwrap().values[y].unwrap();
+            let e = ex.explain(var, year, None).expect("explained");
+            let what = format!("{var} {year}");
+            assert!(
+                (e.root.value - v).abs() <= 1e-9 * v.abs().max(1.0),
+                "{what}"
+            );
+            check_sums(&e.root, &what, &mut failures);
+            assert!(e.root.children.len() >= 2, "{what}");
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 fn find<'a>(n: &'a Node, label: &str) -> Option<&'a Node> {
     if n.label == label {
         return Some(n);

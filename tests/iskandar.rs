@@ -180,27 +180,29 @@ fn population_and_gdp_follow_the_blueprint_frame() {
 }
 
 #[test]
-fn cm_2025_reproduces_the_published_intensity_and_bau_reductions() {
+fn cm_2025_with_regional_levers_meets_the_minimum_and_misses_the_published_cuts() {
+    // docs/scenarios/iskandar.md, "Calibration": regional levers only, nothing tuned to the
+    // published results; the docs state each result and the gap to each published target.
     let r = run("calibration", &["bau.yaml", "cm-2025.yaml"]);
     let i = |s: &str, y| r.get(s, "Emissions Intensity|gdp", y);
     let e = |s: &str, y| r.get(s, "Emissions|CO2e", y);
     // Same base year in both scenarios (no action before 2013).
     assert_close(e("cm-2025", 2005), e("bau", 2005), 1e-9, "2005 emissions");
-    // 58 % below 2005 (±2 points), published CM result.
-    let intensity_cut = 1.0 - i("cm-2025", 2025) / i("cm-2025", 2005);
-    assert!(
-        (0.56..=0.60).contains(&intensity_cut),
-        "intensity cut {intensity_cut}"
-    );
-    // 40 % below BaU in 2025 (±2 points).
-    let vs_bau = 1.0 - e("cm-2025", 2025) / e("bau", 2025);
-    assert!((0.38..=0.42).contains(&vs_bau), "cut vs BaU {vs_bau}");
-    // Implied BaU intensity 0.70 of 2005 (regions.md 1.6, derived), loosely.
+    // BaU 2025 intensity 0.56 × 2005 on the one-basis grid series (published frame: 0.70).
     let bau_ratio = i("bau", 2025) / i("bau", 2005);
     assert!(
-        (0.66..=0.74).contains(&bau_ratio),
+        (0.54..=0.58).contains(&bau_ratio),
         "BaU intensity ratio {bau_ratio}"
     );
+    // CM 2025: -55.7 % intensity against 2005 (published -58 %, minimum -50 %), -21.2 %
+    // against BaU (published -40 %).
+    let intensity_cut = 1.0 - i("cm-2025", 2025) / i("cm-2025", 2005);
+    assert!(
+        (0.54..=0.57).contains(&intensity_cut),
+        "intensity cut {intensity_cut}"
+    );
+    let vs_bau = 1.0 - e("cm-2025", 2025) / e("bau", 2025);
+    assert!((0.19..=0.23).contains(&vs_bau), "cut vs BaU {vs_bau}");
     // The reported intensity is total emissions over GDP (t CO2e per MYR million).
     assert_close(
         i("cm-2025", 2025),
@@ -208,13 +210,11 @@ fn cm_2025_reproduces_the_published_intensity_and_bau_reductions() {
         1e-9,
         "intensity",
     );
-
-    // The same figures as targets: all met, and consistent with the run.
+    // The same figures as targets: the minimum is met, the two published cuts are not.
     let t = targets("calibration-targets", "cm-2025.yaml");
-    for id in ["intensity-58", "intensity-50", "vs-bau-40"] {
-        let (v, th, met) = t[id];
-        assert!(met && v <= th, "target {id}: value {v} threshold {th}");
-    }
+    assert!(t["intensity-50"].2, "minimum -50 % met");
+    assert!(!t["intensity-58"].2, "published -58 % not met");
+    assert!(!t["vs-bau-40"].2, "published -40 % vs BaU not met");
     assert_close(
         t["intensity-58"].1,
         0.42 * i("cm-2025", 2005),
@@ -222,22 +222,227 @@ fn cm_2025_reproduces_the_published_intensity_and_bau_reductions() {
         "intensity-58 threshold",
     );
     assert_close(
-        t["intensity-50"].1,
-        0.50 * i("cm-2025", 2005),
-        1e-9,
-        "intensity-50 threshold",
-    );
-    assert_close(
         t["vs-bau-40"].1,
         0.60 * e("bau", 2025),
         1e-9,
         "vs-bau-40 threshold",
     );
+    // The gap the docs state: about 4.4 Mt CO2e to -40 % vs BaU in 2025.
+    let gap = t["vs-bau-40"].0 - t["vs-bau-40"].1;
+    assert!(
+        (4000.0..=5000.0).contains(&gap),
+        "gap to vs-bau-40 {gap} kt"
+    );
+}
+
+/// Malaysia's 2005 national inventory (regions.md 2.8) and the shares of scaling.csv.
+const NATIONAL_2005_MT: [(&str, f64); 7] = [
+    ("power", 91.95),
+    ("industry", 35.30),
+    ("transport", 41.40),
+    ("buildings", 4.88),
+    ("ippu", 15.50),
+    ("agriculture", 10.18),
+    ("waste", 24.53),
+];
+const POPULATION_SHARE: f64 = 1.35 / 26.1;
+const GDP_SHARE: f64 = 34.8 / 540.0;
+
+#[test]
+fn the_2005_base_reconciles_with_the_scaled_national_inventory() {
+    // docs/scenarios/iskandar.md, "Reconciliation": model 2005 by sector against the national
+    // inventory (fuel production and LULUCF left out: 223.73 Mt) scaled by population
+    // (5.17 %) and by GDP (6.44 %), with the bounds the docs state.
+    let r = run("reconciliation", &["bau.yaml"]);
+    let v = |var: &str| r.get("bau", var, 2005) / 1000.0; // Mt
+    let model = [
+        ("power", v("Electricity|Grid Emissions")),
+        ("industry", v("Emissions|CO2e|industry|Direct")),
+        (
+            "transport",
+            v("Emissions|CO2e|passenger")
+                + v("Emissions|CO2e|freight")
+                + v("Emissions|CO2e|offroad"),
+        ),
+        (
+            "buildings",
+            v("Emissions|CO2e|residential|Direct") + v("Emissions|CO2e|commercial|Direct"),
+        ),
+        ("ippu", v("Emissions|CO2e|ippu")),
+        ("agriculture", v("Emissions|CO2e|agriculture")),
+        ("waste", v("Emissions|CO2e|Waste")),
+    ];
+    // (sector, model / population-scaled: low, high), as in the docs' table.
+    let bounds = [
+        ("power", 0.90, 1.00),
+        ("industry", 0.85, 0.95),
+        ("transport", 0.90, 1.00),
+        ("buildings", 0.65, 0.80),
+        ("ippu", 1.10, 1.30),
+        ("agriculture", 0.03, 0.10),
+        ("waste", 0.50, 0.60),
+    ];
+    for ((name, m), (bname, lo, hi)) in model.iter().zip(bounds) {
+        assert_eq!(*name, bname);
+        let national = NATIONAL_2005_MT.iter().find(|(n, _)| n == name).unwrap().1;
+        let ratio = m / (national * POPULATION_SHARE);
+        assert!(
+            (lo..=hi).contains(&ratio),
+            "{name}: {m:.3} Mt is {ratio:.3} of the population-scaled value"
+        );
+    }
+    // The sectors add up to the total, with the land classes (+0.15 Mt: conversion exceeds
+    // the sink in 2005).
+    let sum: f64 = model.iter().map(|(_, m)| m).sum::<f64>() + v("Emissions|CO2e|afolu");
+    assert_close(sum, v("Emissions|CO2e"), 1e-9, "sectors add up");
+    let total = v("Emissions|CO2e");
+    let comparable: f64 = NATIONAL_2005_MT.iter().map(|(_, x)| x).sum();
+    assert_close(comparable, 223.73, 1e-4, "comparable national total");
+    // 10.34 Mt: 0.89 of the population-scaled 11.57 Mt and 0.72 of the GDP-scaled 14.41 Mt;
+    // 7.7 t per person.
+    let by_pop = total / (comparable * POPULATION_SHARE);
+    let by_gdp = total / (comparable * GDP_SHARE);
+    assert!(
+        (0.85..=0.95).contains(&by_pop),
+        "total vs population-scaled {by_pop}"
+    );
+    assert!(
+        (0.68..=0.76).contains(&by_gdp),
+        "total vs GDP-scaled {by_gdp}"
+    );
+    let per_person = total * 1e6 / r.get("bau", "Drivers|population", 2005);
+    assert!(
+        (7.3..=8.0).contains(&per_person),
+        "{per_person} t per person"
+    );
+    // Tanjung Bin is a memo line: 0 in 2005 (units from 2006), about 21 Mt in 2025, never in
+    // the total.
+    assert_eq!(
+        r.get(
+            "bau",
+            "Emissions|CO2e|Memo|Energy Generation Supplied to the Grid",
+            2005
+        ),
+        0.0
+    );
+    let memo = r.get(
+        "bau",
+        "Emissions|CO2e|Memo|Energy Generation Supplied to the Grid",
+        2025,
+    );
+    assert!((18_000.0..=24_000.0).contains(&memo), "memo 2025 {memo}");
+}
+
+#[test]
+fn no_regional_package_acts_on_the_grid() {
+    // Issue 10: the grid factor and the mix are national; no measure of the bundled packages
+    // targets them (the national path is an override of netzero-2050.yaml).
+    let dir = root().join("scenarios/iskandar/packages");
+    let mut files = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        let text = std::fs::read_to_string(&p).unwrap();
+        files += 1;
+        for bad in [
+            "electricity.grid_factor",
+            "electricity.mix",
+            "drivers.grid_path",
+            "drivers.grid_intensity",
+        ] {
+            assert!(
+                !text
+                    .lines()
+                    .any(|l| !l.trim_start().starts_with('#')
+                        && l.contains(&format!("target: {bad}"))),
+                "{} targets {bad}",
+                p.display()
+            );
+        }
+    }
+    assert!(files >= 6);
+    // The attribution of netzero-2050 has no grid action: the grid path is in its reference.
+    let r = run("grid-path", &["bau.yaml", "netzero-2050.yaml"]);
+    let gf = |s: &str, y| {
+        r.get(s, "Electricity|Grid Emissions", y)
+            / (r.get(s, "Electricity|Grid Supply", y) / 1000.0)
+    };
+    assert_close(gf("bau", 2005), 0.652, 1e-3, "Ember 2005");
+    assert_close(gf("bau", 2050), 0.600, 1e-3, "BaU holds 2024");
+    assert_close(gf("netzero-2050", 2050), 0.18, 1e-3, "NETR path 2050");
+}
+
+#[test]
+fn gpc_table_adds_up_and_location_equals_market_without_instruments() {
+    let dir = temp_dir("gpc");
+    lcs(&[
+        "report".as_ref(),
+        scenario("bau.yaml").as_os_str(),
+        scenario("cap-2030.yaml").as_os_str(),
+        "--format".as_ref(),
+        "csv".as_ref(),
+        "--years".as_ref(),
+        "2005,2025,2030".as_ref(),
+        "--out".as_ref(),
+        dir.as_os_str(),
+    ]);
+    let r = run("gpc-results", &["bau.yaml", "cap-2030.yaml"]);
+    for s in ["bau", "cap-2030"] {
+        let rows = read_csv(&dir.join(format!("csv/gpc-{s}.csv")));
+        for year in [2005, 2025, 2030] {
+            let num = |x: &str| x.parse::<f64>().unwrap_or(0.0);
+            let mut scopes = [0.0; 3];
+            let mut plus = 0.0;
+            for row in rows.iter().filter(|x| x["year"] == year.to_string()) {
+                match row["GPC"].as_str() {
+                    "BASIC+" => plus = num(&row["BASIC+ [kt CO2e]"]),
+                    "BASIC" | "memo" | "I.4.4" | "outside" => {}
+                    _ => {
+                        for (k, c) in [
+                            "scope 1 [kt CO2e]",
+                            "scope 2 [kt CO2e]",
+                            "scope 3 [kt CO2e]",
+                        ]
+                        .iter()
+                        .enumerate()
+                        {
+                            scopes[k] += num(&row[*c]);
+                        }
+                    }
+                }
+            }
+            let total = r.get(s, "Emissions|CO2e", year);
+            assert_close(scopes.iter().sum(), total, 1e-9, "GPC rows add up");
+            assert_close(plus, total, 1e-9, "BASIC+ is the total");
+            // Scope 3 is the T&D losses row.
+            assert_close(
+                scopes[2],
+                r.get(s, "Emissions|CO2e|Electricity|T&D Losses", year),
+                1e-9,
+                "scope 3",
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    // BaU has no instrument: no market-based rows. CAP 2030 buys 500 GWh on the green tariff
+    // from 2025 (weight 0 in 2025): in 2025 the market-based total equals the location-based
+    // total; in 2030 it is lower by about 500 GWh × the grid factor.
+    assert!(!r
+        .values
+        .keys()
+        .any(|(s, v, _)| s == "bau" && v.contains("Market-based")));
     assert_close(
-        t["vs-bau-40"].0,
-        e("cm-2025", 2025),
-        1e-9,
-        "vs-bau-40 value",
+        r.get("cap-2030", "Emissions|CO2e|Memo|Market-based", 2025),
+        r.get("cap-2030", "Emissions|CO2e", 2025),
+        1e-12,
+        "2025",
+    );
+    let saved = r.get("cap-2030", "Emissions|CO2e", 2030)
+        - r.get("cap-2030", "Emissions|CO2e|Memo|Market-based", 2030);
+    assert_close(
+        saved,
+        500_000.0 * 0.600 / 1000.0,
+        1e-6,
+        "500 GWh × 0.600 t/MWh",
     );
 }
 
@@ -258,7 +463,7 @@ fn public_transport_share_goes_from_18_to_40_percent() {
 }
 
 #[test]
-fn cap_2030_reaches_its_targets_and_keeps_2025() {
+fn cap_2030_keeps_2025_and_misses_the_plans_70_percent() {
     let r = run("cap", &["cm-2025.yaml", "cap-2030.yaml"]);
     // The CAP actions start acting after 2025: the 2025 blueprint result is unchanged.
     assert_close(
@@ -267,37 +472,42 @@ fn cap_2030_reaches_its_targets_and_keeps_2025() {
         1e-9,
         "2025",
     );
-    // 2030 intensity at least 70 % (and not far more than 72 %) below 2010.
+    // 2030 intensity -60.3 % against 2010 (the plan: up to -70 %), docs "2030 Climate Action Plan".
     let cut = 1.0
         - r.get("cap-2030", "Emissions Intensity|gdp", 2030)
             / r.get("cap-2030", "Emissions Intensity|gdp", 2010);
-    assert!((0.70..=0.72).contains(&cut), "CAP intensity cut {cut}");
+    assert!((0.58..=0.63).contains(&cut), "CAP intensity cut {cut}");
     let t = targets("cap-targets", "cap-2030.yaml");
-    for (id, (v, th, met)) in &t {
-        assert!(*met, "cap-2030 target {id} not met: {v} > {th}");
-    }
-    assert!(t.contains_key("cap-intensity-70") && t.contains_key("intensity-58"));
+    assert!(!t["cap-intensity-70"].2, "the plan's -70 % is not reached");
+    assert!(t["ndc-intensity-45"].2, "the NDC -45 % vs 2005 is");
 }
 
 #[test]
 fn netzero_2050_is_reported_honestly_as_not_reached() {
-    // docs/scenarios/iskandar.md, "Net zero 2050": the pathway cuts deeply but leaves a
-    // positive residual; the net-zero target is therefore not met.
+    // docs/scenarios/iskandar.md, "Net zero 2050": deep cuts, a residual near the 2005 level
+    // on a location basis, most of it grid electricity at the NETR 0.18 t CO2e/MWh.
     let r = run("netzero", &["bau.yaml", "netzero-2050.yaml"]);
     let nz = r.get("netzero-2050", "Emissions|CO2e", 2050);
     let bau = r.get("bau", "Emissions|CO2e", 2050);
-    assert!(nz > 0.0 && nz < 0.25 * bau, "netzero 2050 {nz}, BaU {bau}");
+    let base = r.get("bau", "Emissions|CO2e", 2005);
+    assert!(nz > 0.0 && nz < 0.3 * bau, "netzero 2050 {nz}, BaU {bau}");
+    assert!(
+        (0.85..=1.05).contains(&(nz / base)),
+        "residual / 2005 = {}",
+        nz / base
+    );
+    let grid = r.get("netzero-2050", "Electricity|Grid Emissions", 2050);
+    assert!(grid > 0.6 * nz, "grid electricity {grid} of {nz}");
     let t = targets("netzero-targets", "netzero-2050.yaml");
     let (v, _, met) = t["net-zero-2050"];
     assert!(!met && v > 0.0, "net-zero target: {v}");
-    assert!(t["cap-intensity-70"].2, "inherited CAP target still met");
 }
 
 #[test]
 fn cm_2025_runs_the_seelong_plant_through_the_project_link() {
     // docs/scenarios/iskandar.md, "The Seelong plant through the link": A11 links
-    // projects/seelong-wte.yaml instead of the fixed shift of 0.30 of the waste to
-    // incineration from 2024 (the former A11.4). The plant burns its throughput,
+    // projects/seelong-wte.yaml instead of the divert of 1,000 t/day to incineration from
+    // 2024 (the former A11.4). The plant burns its throughput,
     // 1000 t/day × 365 × 0.913 = 333,245 t a year, in its crediting years 2027–2046 only, and
     // exports 0.45 MWh/t: 333,245 × 0.45 = 149,960.25 MWh.
     let r = run("seelong", &["bau.yaml", "cm-2025.yaml"]);
@@ -311,16 +521,17 @@ fn cm_2025_runs_the_seelong_plant_through_the_project_link() {
         assert_close(wte(y), 149_960.25, 1e-12, "exported");
     }
     // Without a plant burning plastics in 2025, cm-2025's 2025 emissions are those of the
-    // other actions: 13,825.5 kt CO2e (13,919.6 with the old fixed shift), 41.0 % below BaU.
+    // other actions: 18,621.2 kt CO2e (18,633 with the 2024 divert to incineration that
+    // A11.4 was before the link), 21.2 % below BaU.
     assert_close(
         r.get("cm-2025", "Emissions|CO2e", 2025),
-        13_825.5,
+        18_621.2,
         1e-4,
         "2025",
     );
     let vs_bau =
         1.0 - r.get("cm-2025", "Emissions|CO2e", 2025) / r.get("bau", "Emissions|CO2e", 2025);
-    assert!((0.409..=0.411).contains(&vs_bau), "cut vs BaU {vs_bau}");
+    assert!((0.211..=0.213).contains(&vs_bau), "cut vs BaU {vs_bau}");
 }
 
 /// Actions that deliberately have no measure. Keep in step with docs/scenarios/iskandar.md,
@@ -385,4 +596,36 @@ fn every_action_acts_or_is_documented_as_enabling() {
             );
         }
     }
+}
+
+#[test]
+fn uncertainty_samples_levels_and_trends_and_states_its_assumptions() {
+    // docs/UNCERTAINTY.md, "Level and trend": with trends sampled apart from the base-year
+    // levels, the 2025 intensity targets against 2005 are uncertain both ways (2,000 samples,
+    // seed 1: P(-50 %) 0.86, P(-58 %) 0.26), and the -40 % against BaU is never met.
+    let dir = temp_dir("ensemble");
+    let stdout = lcs(&[
+        "ensemble".as_ref(),
+        scenario("cm-2025-uncertainty.yaml").as_os_str(),
+        "--samples".as_ref(),
+        "2000".as_ref(),
+        "--seed".as_ref(),
+        "1".as_ref(),
+        "--out".as_ref(),
+        dir.as_os_str(),
+    ]);
+    let p: BTreeMap<String, f64> = read_csv(&dir.join("targets.csv"))
+        .into_iter()
+        .map(|r| (r["target"].clone(), r["probability"].parse().unwrap()))
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!((0.78..=0.94).contains(&p["intensity-50"]), "{p:?}");
+    assert!((0.15..=0.38).contains(&p["intensity-58"]), "{p:?}");
+    assert_eq!(p["vs-bau-40"], 0.0, "{p:?}");
+    assert!(
+        stdout
+            .contains("assumptions: rank correlations population_trend with gdp_trend (rank 0.5)")
+            && stdout.contains("every other pair of parameters is sampled independently"),
+        "{stdout}"
+    );
 }

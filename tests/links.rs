@@ -159,15 +159,19 @@ fn a_plant_larger_than_the_waste_diverts_all_available_waste_and_no_more() {
 fn the_linked_seelong_plant_by_hand_in_2027_and_2028() {
     // cm-2025 links scenarios/iskandar/projects/seelong-wte.yaml in action A11. Its solo
     // contribution (BaU plus the plant alone) in its first two years, by hand:
-    //   W = 1000 t/day × 365 × 0.913 = 333,245 t a year, from landfill to incineration.
-    //   electricity: W × 0.45 MWh/t × 0.652 t CO2/MWh = 97,774.083 t CO2 displaced.
-    //   fossil CO2: W × Σ comp·dm·CF·FCF × 44/12 = W × (0.14·0.9·0.46·0.01 + 0.03·0.8·0.5·0.2
-    //     + 0.07·0.4·0.7·0.1 + 0.19·1·0.75·1 + 0.10·0.9·0.03·1) × 44/12
-    //     = 333,245 × 0.55051187 = 183,455.327 t.
-    //   2027: the 2027 deposits decay from 2028, so 97,774.083 − 183,455.327 = −85,681.244.
-    //   2028: decomposed DOC = Σ_j W comp_j DOC_j × 0.5 × 1 × (1 − e^(−k_j)) = 4,755.2535 t,
-    //     CH4 = 4,755.2535 × 0.5 × 16/12 × (1 − 0.1) = 2,853.1521 t, × 28 = 79,888.260 t CO2e;
-    //     79,888.260 + 97,774.083 − 183,455.327 = −5,792.984.
+    //   W = 1000 t/day × 365 × 0.913 = 333,245 t a year, from landfill to incineration. The
+    //   routes are per type, so the plant takes the landfilled mix: composition × landfill
+    //   share (food, garden 0.956; paper, plastics, metals, glass, textiles 0.85; the rest 1),
+    //   normalised by 0.9217 (food 0.414886, paper 0.129109, textiles 0.027666, nappies
+    //   0.075947, plastics 0.147553, inert 0.075947, ...). The project view takes the same mix.
+    //   electricity: W × 0.45 MWh/t × 0.600 t CO2e/MWh (Ember 2024, held) = 89,976.15 t.
+    //   fossil CO2: W × Σ comp·dm·CF·FCF × 44/12 = W × (0.129109·0.9·0.46·0.01
+    //     + 0.027666·0.8·0.5·0.2 + 0.075947·0.4·0.7·0.1 + 0.147553·1·0.75·1
+    //     + 0.075947·0.9·0.03·1) × 44/12 = 333,245 × 0.43116316 = 143,682.968 t.
+    //   2027: the 2027 deposits decay from 2028, so 89,976.15 − 143,682.968 = −53,706.818.
+    //   2028: decomposed DOC = Σ_j W comp_j DOC_j × 0.5 × 1 × (1 − e^(−k_j)) = 4,873.5834 t,
+    //     CH4 = 4,873.5834 × 0.5 × 16/12 × (1 − 0.1) = 2,924.1500 t, × 28 = 81,876.201 t CO2e;
+    //     81,876.201 + 89,976.15 − 143,682.968 = 28,169.383.
     let s = load(&root().join("scenarios/iskandar/cm-2025.yaml"));
     let link = s
         .links
@@ -178,8 +182,8 @@ fn the_linked_seelong_plant_by_hand_in_2027_and_2028() {
     let r = reconcile(&s, &[2027, 2028]).unwrap();
     let p = &r.projects[0];
     assert_eq!(p.appraisal.id, "seelong-wte");
-    close(p.years[0].solo_t, -85_681.244, 0.01, "solo 2027");
-    close(p.years[1].solo_t, -5_792.984, 0.01, "solo 2028");
+    close(p.years[0].solo_t, -53_706.818, 0.01, "solo 2027");
+    close(p.years[1].solo_t, 28_169.383, 0.01, "solo 2028");
     // The plant takes its whole throughput in cm-2025 (more than enough landfilled waste).
     let c = lcs_engine::compile(&s).unwrap();
     let ws = lcs_engine::run_all(&c).unwrap();
@@ -534,14 +538,14 @@ fn the_bundled_pilot_linked_into_cm_2025_by_hand_in_2030() {
         v.boundary[e].years[k].clone()
     };
     // slag-to-cement in 2030: 120,000 t × 40 kWh/t = 4,800 MWh at the grinding plant. The
-    // network charges it at the grid factor, 4,800 × 0.652 = 3,129.6 t, inside the inventory
-    // (the avoided clinker, 120,000 × 0.5 = 60,000 t, is made outside); the model also
-    // supplies the T&D losses: 4,800 / (1 − 0.07) × 0.652 = 3,365.16 t.
+    // network charges it at the grid factor (Ember 2024, held), 4,800 × 0.600 = 2,880 t,
+    // inside the inventory (the avoided clinker, 120,000 × 0.5 = 60,000 t, is made outside);
+    // the model also supplies the T&D losses: 4,800 / (1 − 0.07) × 0.600 = 3,096.77 t.
     let slag = i("slag-to-cement");
-    close(row(slag).inside, -4_800.0 * 0.652, 1e-6, "slag inside");
+    close(row(slag).inside, -4_800.0 * 0.600, 1e-6, "slag inside");
     close(
         v.inventory_change_t[slag][y],
-        -4_800.0 / 0.93 * 0.652,
+        -4_800.0 / 0.93 * 0.600,
         1e-6,
         "slag in the scenario",
     );

@@ -14,6 +14,8 @@
 //! waste:                  C = W × (C_waste / W)            (generated t × t CO2e per t generated;
 //!                                                            C_waste includes wastewater)
 //! source s:               C(s) = A(s) × Σ_g GWP_g × factor(s,g)
+//! bank or land class s:   C(s) = A(s) × (C(s) / A(s))       (A the bank's stock; a land class,
+//!                                                            a stock change, on A = 1)
 //! ```
 //!
 //! so that `Σ C = Emissions|CO2e` of the run, up to rounding. The quantities are in base
@@ -214,7 +216,37 @@ pub fn breakdown(scenario: &Scenario, c: &Compiled, ws: &Workspace) -> Breakdown
         .sources
         .iter()
         .zip(&model.sources)
-        .map(|(plan, src)| {
+        .enumerate()
+        .map(|(i, (plan, src))| {
+            // A refrigerant bank or a land class (docs/EXTENSIONS.md) is not activity ×
+            // factors: its factor is its emissions per unit of activity (the stock for a
+            // bank), or, where that activity is 0 in a year with emissions (land is a stock
+            // change), its emissions on a dimensionless activity of 1.
+            if c.inventory.by_source.get(i).copied().flatten().is_some() {
+                let co2e = crate::parts::source_co2e_t(c, ws, i);
+                let activity = series(plan.activity);
+                let per_unit = activity
+                    .iter()
+                    .zip(&co2e)
+                    .all(|(a, e)| (*a != 0.0 && a.is_finite()) || *e == 0.0);
+                let (activity, activity_dim, per) = if per_unit {
+                    let per = activity
+                        .iter()
+                        .zip(&co2e)
+                        .map(|(a, e)| if *a != 0.0 { e / a } else { 0.0 })
+                        .collect();
+                    (activity, source_dim(model, src), per)
+                } else {
+                    (vec![1.0; n], Dimension::none(), co2e)
+                };
+                return SourceBreakdown {
+                    path: src.path.clone(),
+                    sector: src.sector.clone(),
+                    activity,
+                    activity_dim,
+                    co2e_t_per_unit: per,
+                };
+            }
             let mut per = vec![0.0; n];
             for &(g, slot) in &plan.factors {
                 let w = match g {
@@ -226,22 +258,11 @@ pub fn breakdown(scenario: &Scenario, c: &Compiled, ws: &Workspace) -> Breakdown
                     *p += w * f;
                 }
             }
-            let activity_dim = match &src.activity {
-                Activity::Driver { driver, per: p, .. } => {
-                    let d: &Dimension = &model.drivers[*driver].series.dim;
-                    match p {
-                        Some(p) => d.mul(&p.dim),
-                        None => d.clone(),
-                    }
-                }
-                Activity::Series(s) | Activity::Share(s) => s.dim.clone(),
-                Activity::Inherit => Dimension::none(),
-            };
             SourceBreakdown {
                 path: src.path.clone(),
                 sector: src.sector.clone(),
                 activity: series(plan.activity),
-                activity_dim,
+                activity_dim: source_dim(model, src),
                 co2e_t_per_unit: per,
             }
         })
@@ -255,5 +276,20 @@ pub fn breakdown(scenario: &Scenario, c: &Compiled, ws: &Workspace) -> Breakdown
         waste,
         sources,
         total_co2e_t: ws.out.co2e_t.clone(),
+    }
+}
+
+/// The dimension of a source's activity.
+fn source_dim(model: &lcs_model::Model, src: &lcs_model::Source) -> Dimension {
+    match &src.activity {
+        Activity::Driver { driver, per: p, .. } => {
+            let d: &Dimension = &model.drivers[*driver].series.dim;
+            match p {
+                Some(p) => d.mul(&p.dim),
+                None => d.clone(),
+            }
+        }
+        Activity::Series(s) | Activity::Share(s) => s.dim.clone(),
+        Activity::Inherit => Dimension::none(),
     }
 }

@@ -157,12 +157,10 @@ pub(crate) fn flow(c: &Compiled) -> Flow {
                 s[*slot] = s[*src].clone();
                 zero[*slot] = zero[*src];
             }
-            Step::Param {
-                slots, absolute, ..
-            } => {
+            Step::Param { slots, mode, .. } => {
                 // A sampled value changes values, not supports; an absolute one can make a
-                // zero slot positive.
-                if *absolute {
+                // zero slot positive (a multiplier or a trend keeps a zero row at 0).
+                if *mode == crate::plan::ParamMode::Absolute {
                     for &x in slots {
                         zero[x] = false;
                     }

@@ -908,6 +908,35 @@ impl Build<'_, '_> {
         let plan = &c.sources[j];
         let y = self.y;
         let v = sb.activity[y] * sb.co2e_t_per_unit[y] * 1e-3;
+        // A refrigerant bank or a land class (docs/EXTENSIONS.md): a stock model, not
+        // activity × factors; its inputs are the bank's or the class's series.
+        if let Some(ext) = c.inventory.by_source.get(j).copied().flatten() {
+            let eq = match ext {
+                crate::inventory::SourceExt::Refrigerant(_) => {
+                    "E(src) = Σ_g GWP_g × (leaks + retirement losses) of the bank, counted gases (docs/EXTENSIONS.md)"
+                }
+                crate::inventory::SourceExt::Land(_) => {
+                    "E(src) = land remaining × removals + converted land's biomass and soil loss (docs/EXTENSIONS.md)"
+                }
+            };
+            return node(
+                format!("E({})", sb.path),
+                v,
+                "kt CO2e/yr",
+                NodeKind::Formula,
+            )
+            .eq(eq)
+            .with(d, |d| {
+                crate::inventory::source_slots(&c.inventory, j)
+                    .into_iter()
+                    .filter(|&slot| {
+                        !(c.slot_names[slot].contains(".refrigerant.gases.")
+                            && self.slot_value(slot) == 0.0)
+                    })
+                    .map(|slot| self.slot(slot, 1.0, "base unit", d))
+                    .collect()
+            });
+        }
         let au = base_unit(&sb.activity_dim);
         node(
             format!("E({})", sb.path),

@@ -123,6 +123,31 @@ pub(crate) struct InventoryPlan {
     pub leaf_info: Vec<(String, Option<lcs_factors::Category>)>,
 }
 
+/// The slots a refrigerant bank or a land class reads besides its source's activity and
+/// factors (none for a plain or process source): its emissions depend on these.
+pub(crate) fn source_slots(plan: &InventoryPlan, source: usize) -> Vec<usize> {
+    match plan.by_source.get(source).copied().flatten() {
+        None => Vec::new(),
+        Some(SourceExt::Refrigerant(i)) => {
+            let r = &plan.refrigerants[i];
+            let mut v = vec![r.stock, r.charge, r.leak, r.retire, r.recovery];
+            v.extend(&r.gases);
+            v
+        }
+        Some(SourceExt::Land(i)) => {
+            let l = &plan.lands[i];
+            vec![
+                l.removals,
+                l.conversion,
+                l.restoration,
+                l.biomass_loss,
+                l.soil_loss,
+                l.soil_years,
+            ]
+        }
+    }
+}
+
 /// Which extension a source is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum SourceExt {

@@ -171,6 +171,12 @@ impl Sections<'_> {
                 Bucket::Parameters,
                 vec![],
             ),
+            Target::IncinerationCapture => (
+                vec![self.waste()?.incineration_capture],
+                Bound::Fraction,
+                Bucket::Parameters,
+                vec![],
+            ),
             Target::WastewaterRecovery(i) => (
                 vec![self.stream(*i)?.recovery],
                 Bound::Fraction,
@@ -382,7 +388,11 @@ pub(crate) fn compile_measures(
         let step = Step::Param {
             index,
             slots,
-            absolute: p.mode == lcs_model::UncertainMode::Absolute,
+            mode: match p.mode {
+                lcs_model::UncertainMode::Multiplier => crate::plan::ParamMode::Multiplier,
+                lcs_model::UncertainMode::Absolute => crate::plan::ParamMode::Absolute,
+                lcs_model::UncertainMode::Trend => crate::plan::ParamMode::Trend,
+            },
             bound,
         };
         push(&mut out, bucket, step)?;
@@ -477,6 +487,32 @@ pub(crate) fn compile_measures(
                         factor,
                     )?;
                     out.parameters.extend(steps);
+                }
+                // A `shift` on the routes of composition-aware routes shifts every type's
+                // route map, towards the `to` routes that accept the type (docs/EXTENSIONS.md).
+                (Target::WasteRoutes, Lever::Shift { from, to, amount })
+                    if sections.waste().is_some_and(|w| w.by_type) =>
+                {
+                    let w = sections
+                        .waste()
+                        .ok_or_else(|| fail("the model has no `waste` section"))?;
+                    for (j, items) in w.routes.iter().enumerate() {
+                        let to: Vec<usize> =
+                            to.iter().copied().filter(|&k| w.accepts[k][j]).collect();
+                        if to.is_empty() {
+                            continue;
+                        }
+                        if from.iter().chain(&to).any(|&k| k >= items.len()) {
+                            return Err(fail("a `shift` route is not in the map"));
+                        }
+                        out.waste_generation.push(Step::Shift {
+                            op,
+                            items: items.to_vec(),
+                            from: from.clone(),
+                            to,
+                            amount: *amount,
+                        });
+                    }
                 }
                 (t, Lever::Shift { .. } | Lever::SetMap { .. }) => {
                     let (items, children) = sections
@@ -598,6 +634,26 @@ fn interval(bound: Bound) -> (f64, f64) {
         Bound::Fraction => (-TOL, 1.0 + TOL),
         // [0, 1): the largest value below 1.
         Bound::Losses => (-TOL, f64::from_bits(1.0f64.to_bits() - 1)),
+    }
+}
+
+/// A sampled trend multiplier `s` on a series (docs/UNCERTAINTY.md, `as: trend`):
+/// `p'(y) = p(y0) * (p(y) / p(y0))^s`, so the base year keeps its value and the growth
+/// (the log of the ratio to the base year) is scaled by `s`. A year equal to the base year
+/// stays as it is (a series of zeros stays zero); a year whose ratio to the base year is not
+/// positive becomes NaN, which the step's bound check reports.
+pub(crate) fn trend(row: &mut [f64], s: f64) {
+    let Some(&b) = row.first() else { return };
+    for x in row.iter_mut() {
+        if *x == b {
+            continue;
+        }
+        let ratio = *x / b;
+        *x = if ratio > 0.0 {
+            b * ratio.powf(s)
+        } else {
+            f64::NAN
+        };
     }
 }
 
@@ -790,7 +846,7 @@ pub(crate) fn run_step(
             Step::Param {
                 index,
                 slots,
-                absolute,
+                mode,
                 bound,
             } => {
                 let Some(&v) = params.get(*index) else {
@@ -798,10 +854,10 @@ pub(crate) fn run_step(
                 };
                 for &s in slots {
                     let row = &mut ws.arena[s * n..s * n + n];
-                    if *absolute {
-                        row.fill(v);
-                    } else {
-                        row.iter_mut().for_each(|x| *x *= v);
+                    match mode {
+                        crate::plan::ParamMode::Absolute => row.fill(v),
+                        crate::plan::ParamMode::Multiplier => row.iter_mut().for_each(|x| *x *= v),
+                        crate::plan::ParamMode::Trend => trend(row, v),
                     }
                     if !row_within(*bound, row) {
                         let (y, x) = first_outside(*bound, row);

@@ -147,27 +147,8 @@ pub fn emission_parts(c: &Compiled, ws: &Workspace) -> Vec<EmissionPart> {
         });
     }
     // Sources.
-    let gwp = (c.gwp_ch4, c.gwp_n2o);
-    let bank = ws
-        .out
-        .inventory
-        .bank_co2e_t
-        .as_slice()
-        .expect("standard layout");
-    let land = ws.out.inventory.land.as_slice().expect("standard layout");
-    for (i, s) in c.sources.iter().enumerate() {
-        let mut v = vec![0.0; n];
-        match inv.by_source.get(i).copied().flatten() {
-            None => {
-                crate::sources::each_source_emission(s, &ws.arena, n, gwp, |_, y, _, e| v[y] += e)
-            }
-            Some(SourceExt::Refrigerant(b)) => v.copy_from_slice(&bank[b * n..b * n + n]),
-            Some(SourceExt::Land(l)) => {
-                for y in 0..n {
-                    v[y] = land[(3 * l + 1) * n + y] + land[(3 * l + 2) * n + y];
-                }
-            }
-        }
+    for i in 0..c.sources.len() {
+        let v = source_co2e_t(c, ws, i);
         let (path, sector, form) = inv.source_info.get(i).cloned().unwrap_or_default();
         out.push(EmissionPart {
             part: Part::Source {
@@ -190,4 +171,31 @@ pub fn emission_parts(c: &Compiled, ws: &Workspace) -> Vec<EmissionPart> {
         });
     }
     out
+}
+
+/// The emissions of model source `i`, t CO2e per year: activity × factors for a plain or
+/// process source, the bank's counted F-gases for a refrigerant bank, the stock change for
+/// a land class.
+pub(crate) fn source_co2e_t(c: &Compiled, ws: &Workspace, i: usize) -> Vec<f64> {
+    let n = c.n_years;
+    let mut v = vec![0.0; n];
+    match c.inventory.by_source.get(i).copied().flatten() {
+        None => crate::sources::each_source_emission(
+            &c.sources[i],
+            &ws.arena,
+            n,
+            (c.gwp_ch4, c.gwp_n2o),
+            |_, y, _, e| v[y] += e,
+        ),
+        Some(SourceExt::Refrigerant(b)) => {
+            v.copy_from_slice(ws.out.inventory.bank_co2e_t.row(b).as_slice().expect("row"))
+        }
+        Some(SourceExt::Land(l)) => {
+            let land = &ws.out.inventory.land;
+            for (y, x) in v.iter_mut().enumerate() {
+                *x = land[[3 * l + 1, y]] + land[[3 * l + 2, y]];
+            }
+        }
+    }
+    v
 }

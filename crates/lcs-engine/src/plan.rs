@@ -58,11 +58,12 @@ pub(crate) enum Step {
         src: usize,
         bound: Bound,
     },
-    /// A sampled uncertain parameter: multiply the slots by, or set them to, `params[index]`.
+    /// A sampled uncertain parameter: multiply the slots by `params[index]`, set them to it,
+    /// or scale their change after the base year by it (docs/UNCERTAINTY.md).
     Param {
         index: usize,
         slots: Vec<usize>,
-        absolute: bool,
+        mode: ParamMode,
         bound: Bound,
     },
     /// A `scale`, `set` or `add` measure on series slots.
@@ -156,6 +157,17 @@ impl Step {
             Step::Check { .. } => "check",
         }
     }
+}
+
+/// How a sampled value acts on its series (`lcs_model::UncertainMode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ParamMode {
+    /// `p'(y) = v * p(y)`.
+    Multiplier,
+    /// `p'(y) = v`.
+    Absolute,
+    /// `p'(y) = p(y0) * (p(y) / p(y0))^v`: the base year kept, the growth scaled.
+    Trend,
 }
 
 /// One route map a `divert` acts on: the route slots, and for a waste type its
@@ -307,6 +319,8 @@ pub(crate) struct WastePlan {
     pub accepts: lcs_model::Accepts,
     pub recovery: usize,
     pub incineration_electricity: usize,
+    /// Share of the incineration fossil CO2 captured (slot).
+    pub incineration_capture: usize,
     /// Net biogas electricity per tonne digested (slot, GJ per t).
     pub ad_electricity: usize,
     /// First-order decay constants of the landfill.

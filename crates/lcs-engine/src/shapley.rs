@@ -320,7 +320,10 @@ impl ShapleyPlan {
             parts.push((Part::Wastewater, f.union_of(n_actions, slots)));
         }
         for (si, s) in c.sources.iter().enumerate() {
-            let slots = std::iter::once(s.activity).chain(s.factors.iter().map(|x| x.1));
+            let mut slots: Vec<usize> = std::iter::once(s.activity)
+                .chain(s.factors.iter().map(|x| x.1))
+                .collect();
+            slots.extend(crate::inventory::source_slots(&c.inventory, si));
             parts.push((Part::Source(si), f.union_of(n_actions, slots)));
         }
         // The inventory extensions' banks and land classes (their source sectors).
@@ -416,6 +419,7 @@ fn waste_support(c: &Compiled, f: &crate::dataflow::Flow) -> ActionSet {
             w.generation,
             w.recovery,
             w.incineration_electricity,
+            w.incineration_capture,
             w.ad_electricity,
         ]
         .into_iter()
@@ -541,6 +545,11 @@ fn add_part(
                 *o += gwp_ch4 * d[waste_row::WASTEWATER_CH4 * n + y]
                     + gwp_n2o * d[waste_row::WASTEWATER_N2O * n + y];
             }
+        }
+        Part::Source(si) if c.inventory.by_source.get(si).copied().flatten().is_some() => {
+            // A refrigerant bank or a land class (docs/EXTENSIONS.md).
+            let v = crate::parts::source_co2e_t(c, ws, si);
+            add_row(out, &v);
         }
         Part::Source(si) => {
             let s = &c.sources[si];

@@ -139,6 +139,11 @@ pub(crate) fn compile_waste(
         "waste.incineration.electricity",
         Bound::Free,
     )?;
+    let incineration_capture = b.series(
+        &w.incineration_capture,
+        "waste.incineration.capture",
+        Bound::Fraction,
+    )?;
     let ad_electricity = b.series(
         &w.ad_electricity,
         "waste.anaerobic_digestion.electricity",
@@ -153,6 +158,7 @@ pub(crate) fn compile_waste(
             accepts: w.accepts,
             recovery,
             incineration_electricity,
+            incineration_capture,
             ad_electricity,
             fod: FodConstants::of_model(w),
             fossil_c: fossil_carbon_fractions(),
@@ -319,8 +325,9 @@ impl HistoryCache {
 
 /// Incineration fossil CO2, t (Eq. 5.1): `Wi * Σ_j c(j,i) * dm_j * CF_j * FCF_j * 44/12`
 /// with `c(j,i)` the composition of the waste burned (the generated composition for mixed
-/// routes), into the CO2 row of `detail`; and its electricity `Wi * incineration.electricity`,
-/// GJ, into `wte_gj`.
+/// routes), times `(1 - capture)` (the share captured at the stack, an extension; 0 by
+/// default), into the CO2 row of `detail`; and its electricity
+/// `Wi * incineration.electricity`, GJ, into `wte_gj`.
 pub(crate) fn incineration_co2(
     w: &WastePlan,
     arena: &[f64],
@@ -347,8 +354,13 @@ pub(crate) fn incineration_co2(
                 *cj = at(w.composition[j], y);
             }
         }
-        detail[row::INCINERATION_CO2 * n + y] =
-            incineration_fossil_co2(incinerated, fossil_carbon_per_t(&comp, &w.fossil_c));
+        let co2 = incineration_fossil_co2(incinerated, fossil_carbon_per_t(&comp, &w.fossil_c));
+        let captured = at(w.incineration_capture, y);
+        detail[row::INCINERATION_CO2 * n + y] = if captured == 0.0 {
+            co2
+        } else {
+            co2 * (1.0 - captured)
+        };
         wte_gj[y] = incinerated * at(w.incineration_electricity, y);
     }
 }

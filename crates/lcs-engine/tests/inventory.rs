@@ -495,3 +495,48 @@ fn emission_parts_add_up_to_the_total() {
         }
     }
 }
+
+#[test]
+fn carbon_capture_at_the_incinerator_stack() {
+    // 1 000 t of plastics burnt: 1 000 × dm 1.0 × CF 0.75 × FCF 1.0 × 44/12 = 2 750 t CO2;
+    // with 90 % captured from 2021: 275 t.
+    let m = model(
+        "waste:\n  generation: \"1000 t\"\n  composition: { plastics: 1.0 }\n  routes: { landfill: 0.0, incineration: 1.0 }\n",
+    );
+    let scen = "scenario: s\nmodel: model.yaml\nactions:\n  - id: W\n    measures:\n      - { id: W1, lever: set, target: waste.incineration.capture, value: 0.9, start: 2021 }\n";
+    let r = run(&load(&[("model.yaml", &m), ("scenario.yaml", scen)]));
+    assert_close(value(&r, "Emissions|CO2|Waste|Incineration", 0), 2.75);
+    assert_close(value(&r, "Emissions|CO2|Waste|Incineration", 1), 0.275);
+    assert_close(value(&r, "Emissions|CO2e", 1), 0.275);
+}
+
+#[test]
+fn a_trend_parameter_keeps_the_base_year_and_scales_the_growth() {
+    // GDP 100 (2020) → 121 (2022) (10 %/yr). A trend multiplier s = 0.5 keeps 2020 and takes
+    // the square root of the growth: 2021 100 × 1.1^0.5 = 104.8809, 2022 100 × 1.21^0.5 = 110.
+    // A level multiplier of 1.1 scales every year, base year included.
+    let m = model("drivers:\n  gdp: { unit: MYR million, points: { 2020: 100, 2021: 110, 2022: 121 } }\nreport: { intensity: [gdp] }\n");
+    let scen = "scenario: s\nmodel: model.yaml\nuncertainty:\n  parameters:\n    - { id: g, path: drivers.gdp, as: trend, distribution: uniform, min: 0.4, max: 0.6 }\n    - { id: l, path: drivers.gdp, as: level, distribution: uniform, min: 1.0, max: 1.2 }\n";
+    let s = load(&[("model.yaml", &m), ("scenario.yaml", scen)]);
+    assert_eq!(s.uncertainty[0].mode, lcs_model::UncertainMode::Trend);
+    assert_eq!(s.uncertainty[1].mode, lcs_model::UncertainMode::Multiplier);
+    let c = compile(&s).expect("compile");
+    let mut ws = Workspace::new(&c);
+    lcs_engine::evaluate_with(&c, &mut ws, &[], &[0.5, 1.0]).expect("run");
+    let r = rows(&c, &ws);
+    assert_close(value(&r, "Drivers|gdp", 0), 100.0);
+    assert_close(value(&r, "Drivers|gdp", 1), 100.0 * 1.1f64.sqrt());
+    assert_close(value(&r, "Drivers|gdp", 2), 110.0);
+    // Both: the level after the trend (file order): 2022 = 1.1 × 110 = 121; 2020 = 110.
+    lcs_engine::evaluate_with(&c, &mut ws, &[], &[0.5, 1.1]).expect("run");
+    let r = rows(&c, &ws);
+    assert_close(value(&r, "Drivers|gdp", 0), 110.0);
+    assert_close(value(&r, "Drivers|gdp", 2), 121.0);
+    // An unknown mode is an error with the names.
+    let bad = scen.replace("as: trend", "as: trnd");
+    let e = try_load(&[("model.yaml", &m), ("scenario.yaml", &bad)]).unwrap_err();
+    assert!(
+        e.contains("unknown mode `trnd`") && e.contains("`trend`"),
+        "{e}"
+    );
+}

@@ -205,8 +205,17 @@ fn a_route_never_receives_a_type_it_does_not_accept_at_load() {
         assert!(e.contains("does not accept"), "{e}");
         assert!(e.contains(&format!("actions[0].measures[0].{key}")), "{e}");
     }
-    // A shift on the whole `waste.routes` has no meaning when routes are per type.
+    // A shift on the whole `waste.routes` shifts every type's map towards the `to` routes
+    // that accept the type: paper and plastics move 0.1 to recycling, food stays.
     let m = "      - { id: M, lever: shift, target: waste.routes, from: [landfill], to: [recycling], amount: 0.1, start: 2021 }\n";
+    let s = load(&[("model.yaml", BY_TYPE), ("scenario.yaml", &scenario(m))]);
+    let c = compile(&s).expect("compile");
+    let r = rows(&c, &run_all(&c).expect("run"));
+    close(value(&r, "Waste|Recycling", 0), 150.0);
+    close(value(&r, "Waste|Recycling", 1), 300.0 * 0.6 + 200.0 * 0.1);
+    close(value(&r, "Waste|Composting", 1), 100.0);
+    // Other levers on the whole `waste.routes` still have no meaning when routes are per type.
+    let m = "      - { id: M, lever: set, target: waste.routes, value: { landfill: 1.0 }, start: 2021 }\n";
     let e = try_load(&[("model.yaml", BY_TYPE), ("scenario.yaml", &scenario(m))]).unwrap_err();
     assert!(e.contains("composition-aware routes"), "{e}");
     // `accepts` changes the table: wood may then be composted.

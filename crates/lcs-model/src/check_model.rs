@@ -82,7 +82,7 @@ pub(crate) const LANDFILL_KEYS: [&str; 7] =
 /// The keys of `waste.landfill.history`.
 pub(crate) const HISTORY_KEYS: [&str; 2] = ["from", "growth"];
 /// The keys of `waste.incineration`.
-pub(crate) const INCINERATION_KEYS: [&str; 1] = ["electricity"];
+pub(crate) const INCINERATION_KEYS: [&str; 2] = ["electricity", "capture"];
 /// The keys of `waste.composting` (gas keys in any casing).
 pub(crate) const COMPOSTING_KEYS: [&str; 2] = ["CH4", "N2O"];
 /// The keys of `waste.anaerobic_digestion` (gas keys in any casing).
@@ -1076,6 +1076,7 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
         k: std::array::from_fn(|i| WasteType::ALL[i].constants().k_default),
         history: None,
         incineration_electricity: r.zero(Dimension::energy().div(&Dimension::mass()), n.span),
+        incineration_capture: r.zero(Dimension::none(), n.span),
         compost_ch4: d.compost_ch4_kg_per_t * 1e-3,
         compost_n2o: d.compost_n2o_kg_per_t * 1e-3,
         span: n.span,
@@ -1164,6 +1165,9 @@ fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {
                 &Want::Dim(Dimension::energy().div(&Dimension::mass())),
                 false,
             )?;
+        }
+        if let Some(x) = get(ii, "capture") {
+            w.incineration_capture = r.fraction(x, "waste.incineration.capture")?;
         }
     }
     if let Some(c) = get(items, "composting") {

@@ -255,6 +255,8 @@ pub struct Waste {
     pub history: Option<(i32, f64)>,
     /// Net electricity per tonne incinerated (GJ per t).
     pub incineration_electricity: Series,
+    /// Share of the incineration fossil CO2 captured and stored (an extension; default 0).
+    pub incineration_capture: Series,
     /// Composting CH4 (t per t wet waste).
     pub compost_ch4: f64,
     /// Composting N2O (t per t wet waste).
@@ -867,6 +869,8 @@ pub enum Target {
     /// `waste.incineration.electricity`: net electricity per tonne incinerated (an
     /// extension).
     IncinerationElectricity,
+    /// `waste.incineration.capture`: share of the fossil CO2 captured (an extension).
+    IncinerationCapture,
     /// `wastewater.domestic.pathways` or `wastewater.industrial.<name>.pathways` (`None`:
     /// domestic; `Some(i)`: industry `i`).
     WastewaterPathways(Option<usize>),
@@ -1151,6 +1155,9 @@ pub enum UncertainMode {
     Multiplier,
     /// The series is replaced by the sample (every year), in base units.
     Absolute,
+    /// The sample scales the series' growth after the base year, which keeps its value:
+    /// `p'(y) = p(y0) * (p(y) / p(y0))^s` (docs/UNCERTAINTY.md, `as: trend`).
+    Trend,
 }
 
 /// A probability distribution of an uncertain parameter. Values are multipliers, or

@@ -271,6 +271,13 @@ pub fn target_paths(model: &Model) -> Vec<PathInfo> {
             Dimension::energy().div(&Dimension::mass()),
             true,
         );
+        push(
+            "waste.incineration.capture".into(),
+            Target::IncinerationCapture,
+            "1".into(),
+            Dimension::none(),
+            true,
+        );
     }
     if let Some(ww) = &model.wastewater {
         let mut streams: Vec<(String, Option<usize>, &WastewaterStream)> = Vec::new();

@@ -893,6 +893,12 @@ fn apply_override(
                 model.nodes[n].fuels = Some(m);
             }
         }
+        Target::IncinerationCapture => {
+            let Some(s) = r.fraction(v, &key) else { return };
+            if let Some(w) = model.waste.as_mut() {
+                w.incineration_capture = s;
+            }
+        }
         Target::Losses | Target::LandfillRecovery | Target::LocalCapacityFactor(_) => {
             let Some(s) = r.fraction(v, &key) else { return };
             match info.target {
@@ -1478,14 +1484,17 @@ fn read_measure(
     let target = info.target.clone();
     let energy = matches!(target, Target::Energy(_));
     let by_type = model.waste.as_ref().is_some_and(|w| w.by_type);
-    if by_type && target == Target::WasteRoutes && lever_text != "divert" {
+    if by_type
+        && target == Target::WasteRoutes
+        && !matches!(lever_text.as_str(), "divert" | "shift")
+    {
         r.err(
             Diagnostic::new(
                 ln.span,
                 format!("lever `{lever_text}` does not apply to `waste.routes` of composition-aware routes"),
             )
             .at(join(mp, "lever"))
-            .note("the routes are given per waste type: act on `waste.routes.<type>` (`shift`, `set`), or use `divert` on `waste.routes`"),
+            .note("the routes are given per waste type: act on `waste.routes.<type>` (`shift`, `set`), or use `shift` or `divert` on `waste.routes`"),
         );
         return None;
     }

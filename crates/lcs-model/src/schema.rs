@@ -456,7 +456,7 @@ fn model(d: &mut Map<String, Value>) {
                     json!({ "anyOf": [r("mixed_routes"), r("type_routes")] }),
                 ),
                 ("landfill", r("landfill")),
-                ("incineration", object(vec![("electricity", r("series"))], &[])),
+                ("incineration", object(vec![("electricity", r("series")), ("capture", r("series"))], &[])),
                 (
                     "composting",
                     object_owned(gas_props(&COMPOSTING_KEYS, per_tonne), &[]),
@@ -955,7 +955,10 @@ fn scenario(d: &mut Map<String, Value>) {
         let mut p: Vec<(&str, Value)> = vec![
             ("id", text()),
             ("path", text()),
-            ("as", json!({ "enum": ["multiplier", "absolute"] })),
+            (
+                "as",
+                json!({ "enum": ["multiplier", "level", "trend", "absolute"] }),
+            ),
             ("distribution", text()),
         ];
         for k in keys {

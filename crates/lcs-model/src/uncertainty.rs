@@ -240,14 +240,17 @@ fn read_param(
     let mode = match get(items, "as") {
         None => UncertainMode::Multiplier,
         Some(a) => match r.text(a, &join(pp, "as"))? {
-            "multiplier" => UncertainMode::Multiplier,
+            // `level` names what a multiplier does to a series: its level in every year,
+            // base year included (docs/UNCERTAINTY.md).
+            "multiplier" | "level" => UncertainMode::Multiplier,
             "absolute" => UncertainMode::Absolute,
+            "trend" => UncertainMode::Trend,
             t => {
                 r.err(
                     Diagnostic::new(a.span, format!("unknown mode `{t}`"))
                         .at(join(pp, "as"))
-                        .expected("`multiplier` or `absolute`")
-                        .suggest(nearest(t, ["multiplier", "absolute"])),
+                        .expected("`multiplier` (or `level`), `trend` or `absolute`")
+                        .suggest(nearest(t, ["multiplier", "level", "trend", "absolute"])),
                 );
                 return None;
             }
@@ -258,7 +261,7 @@ fn read_param(
         let node = get(items, key)?;
         let kp = join(pp, key);
         match mode {
-            UncertainMode::Multiplier => r.number(node, &kp),
+            UncertainMode::Multiplier | UncertainMode::Trend => r.number(node, &kp),
             UncertainMode::Absolute => {
                 let q = r.quantity(node, &kp)?;
                 let (u, text) = crate::read::unit_of(&q);
@@ -381,7 +384,7 @@ fn read_param(
             for (i, v) in list.iter().enumerate() {
                 let kp = format!("{pp}.values[{i}]");
                 let x = match mode {
-                    UncertainMode::Multiplier => r.number(v, &kp)?,
+                    UncertainMode::Multiplier | UncertainMode::Trend => r.number(v, &kp)?,
                     UncertainMode::Absolute => {
                         let q = r.quantity(v, &kp)?;
                         let (u, _) = crate::read::unit_of(&q);

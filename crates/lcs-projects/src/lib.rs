@@ -254,6 +254,8 @@ impl Ctx<'_> {
         self.idx.iter().map(|&i| v[i]).collect()
     }
 
+    /// The composition of the waste the project takes per operating year: the given one,
+    /// else [`landfilled_composition`].
     fn composition(&self, given: Option<[f64; N_WASTE_TYPES]>) -> Vec<[f64; N_WASTE_TYPES]> {
         if let Some(c) = given {
             return vec![c; self.idx.len()];
@@ -261,15 +263,41 @@ impl Ctx<'_> {
         let w = self.model.waste.as_ref().expect("checked when read");
         self.idx
             .iter()
-            .map(|&i| {
-                let mut c = [0.0; N_WASTE_TYPES];
-                for item in &w.composition {
-                    c[item.item] = item.share.values().expect("checked when read")[i];
-                }
-                c
-            })
+            .map(|&i| landfilled_composition(w, i))
             .collect()
     }
+}
+
+/// The composition of the waste a project takes from the model in year index `i`: the
+/// model's composition of the year; with composition-aware routes, that of the waste the
+/// model landfills (each type's share times its landfill share, normalised), since a plant
+/// or a cell takes what would have been landfilled, not what was generated.
+pub(crate) fn landfilled_composition(w: &lcs_model::Waste, i: usize) -> [f64; N_WASTE_TYPES] {
+    let value = |s: &lcs_model::Series| s.values().map_or(0.0, |v| v[i]);
+    let mut c = [0.0; N_WASTE_TYPES];
+    for item in &w.composition {
+        c[item.item] = value(&item.share);
+    }
+    if w.by_type {
+        let landfill = lcs_model::ROUTES
+            .iter()
+            .position(|r| *r == "landfill")
+            .expect("landfill is a route");
+        for (t, x) in c.iter_mut().enumerate() {
+            let map = w.type_routes.get(t).map(Vec::as_slice).unwrap_or(&[]);
+            if !map.is_empty() {
+                *x *= map
+                    .iter()
+                    .find(|r| r.item == landfill)
+                    .map_or(0.0, |r| value(&r.share));
+            }
+        }
+        let sum: f64 = c.iter().sum();
+        if sum > 0.0 {
+            c.iter_mut().for_each(|x| *x /= sum);
+        }
+    }
+    c
 }
 
 /// Appraises a project: its yearly reference and project emissions by its methodology, the

@@ -504,13 +504,7 @@ pub fn reconcile(s: &Scenario, years: &[i32]) -> Result<Reconciliation, Reconcil
                         .iter()
                         .map(|&y| match composition {
                             Some(c) => *c,
-                            None => {
-                                let mut c = [0.0; N_WASTE_TYPES];
-                                for it in &w.composition {
-                                    c[it.item] = value(it.share.values(), y);
-                                }
-                                c
-                            }
+                            None => crate::landfilled_composition(w, y),
                         })
                         .collect();
                     let recovery: Vec<f64> =

@@ -8,7 +8,7 @@
 //! | `generation` on `electricity.local` | `pv-grid` (local generation, taken as solar PV) |
 //! | `scale` or `set` on `demand.<node>.intensity` | `efficient-equipment` |
 //! | `shift` on `demand.<node>.fuels` | `fuel-switch` |
-//! | `shift` on `waste.routes` to `incineration`, or `set` giving it a share | `waste-to-energy` |
+//! | `shift` on `waste.routes` to `incineration`, `set` giving it a share, or `divert` to it | `waste-to-energy` |
 //!
 //! Its reduction is estimated by the engine: the scenario's reference run against the
 //! reference with this one measure alone (its action reduced to it), `ΔE_y = E_ref,y −
@@ -64,6 +64,9 @@ fn classify(s: &Scenario, target: &Target, lever: &Lever) -> Option<Methodology>
         (Target::WasteRoutes, Lever::Shift { to, .. })
             if incineration.is_some_and(|i| to.contains(&i)) =>
         {
+            Some(Methodology::WasteToEnergy)
+        }
+        (Target::WasteRoutes, Lever::Divert { to, .. }) if Some(*to) == incineration => {
             Some(Methodology::WasteToEnergy)
         }
         (Target::WasteRoutes, Lever::SetMap { value })

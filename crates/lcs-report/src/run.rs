@@ -444,6 +444,7 @@ pub(crate) fn target_words(m: &Model, t: &Target) -> String {
         Target::SourceFactor(s, g) => format!("{} factor of {}", g.name(), m.source_name(*s)),
         Target::Energy(n) => format!("final energy of {}", m.node_name(*n)),
         Target::IncinerationElectricity => "electricity per tonne incinerated".into(),
+        Target::IncinerationCapture => "carbon capture at the incinerator stack".into(),
         Target::TypeRoutes(t) => format!(
             "waste routes of {}",
             m.share_map_item_names(&Target::WasteComposition)

@@ -405,19 +405,33 @@ pub struct Milestone {
     pub label: String,
 }
 
+/// Whether two runs have the same results in `year`: every variable both have is equal
+/// there (a row only one of them has, such as the fuel rows a measure brings in or the
+/// market-based rows of a scenario with instruments, is not a difference), and they share
+/// the sector view.
 fn same_in(a: &ScenarioRun, b: &ScenarioRun, year: i32) -> bool {
     let (Some(i), Some(j)) = (a.year_index(year), b.year_index(year)) else {
         return false;
     };
-    a.rows.len() == b.rows.len()
-        && a.rows.iter().zip(&b.rows).all(|(x, y)| {
-            x.variable == y.variable
-                && match (x.values[i], y.values[j]) {
-                    (Some(p), Some(q)) => (p - q).abs() <= 1e-9 * p.abs().max(q.abs()).max(1.0),
-                    (None, None) => true,
-                    _ => false,
-                }
-        })
+    fn sectors(r: &ScenarioRun) -> Vec<&str> {
+        r.rows
+            .iter()
+            .filter_map(|x| lcs_engine::var::sector(&x.variable))
+            .collect()
+    }
+    if sectors(a) != sectors(b) {
+        return false;
+    }
+    a.rows.iter().all(|x| {
+        let Some(y) = b.rows.iter().find(|y| y.variable == x.variable) else {
+            return true;
+        };
+        match (x.values[i], y.values[j]) {
+            (Some(p), Some(q)) => (p - q).abs() <= 1e-9 * p.abs().max(q.abs()).max(1.0),
+            (None, None) => true,
+            _ => false,
+        }
+    })
 }
 
 fn label_of(r: &ScenarioRun, year: i32) -> String {

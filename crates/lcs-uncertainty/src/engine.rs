@@ -119,7 +119,7 @@ impl<'a> ScenarioModel<'a> {
             .iter()
             .map(|p| {
                 let unit = match p.mode {
-                    UncertainMode::Multiplier => "1".to_string(),
+                    UncertainMode::Multiplier | UncertainMode::Trend => "1".to_string(),
                     UncertainMode::Absolute => "base unit".to_string(),
                 };
                 (p.id.clone(), unit)
@@ -232,4 +232,38 @@ impl Model for ScenarioModel<'_> {
         }
         Ok(())
     }
+}
+
+/// The dependence assumptions behind an ensemble's target probabilities, in words: each
+/// rank correlation of the scenario (Iman–Conover), and that every other pair of parameters
+/// is sampled independently, including the level and the trend of one series (docs/
+/// UNCERTAINTY.md, "Level and trend").
+pub fn correlation_assumptions(s: &Scenario) -> String {
+    let id = |i: usize| s.uncertainty.get(i).map(|p| p.id.as_str()).unwrap_or("?");
+    let pairs: Vec<String> = s
+        .correlations
+        .iter()
+        .map(|c| format!("{} with {} (rank {})", id(c.a), id(c.b), c.rank))
+        .collect();
+    let trends: Vec<&str> = s
+        .uncertainty
+        .iter()
+        .filter(|p| p.mode == UncertainMode::Trend)
+        .map(|p| p.id.as_str())
+        .collect();
+    let mut out = if pairs.is_empty() {
+        "no rank correlations: every parameter is sampled independently".to_string()
+    } else {
+        format!(
+            "rank correlations {}; every other pair of parameters is sampled independently",
+            pairs.join(", ")
+        )
+    };
+    if !trends.is_empty() {
+        out.push_str(&format!(
+            "; trends ({}) are independent of the base-year levels, so their errors do not cancel in targets relative to a year",
+            trends.join(", ")
+        ));
+    }
+    out
 }

@@ -452,7 +452,13 @@ pub fn run(
         None => {
             let summary =
                 Summary::combine(vec![partial]).map_err(|e| failure(e, &layout.params))?;
-            write_outputs(out, &layout, &summary, &info)
+            write_outputs(out, &layout, &summary, &info)?;
+            // What the target probabilities assume about dependence (docs/UNCERTAINTY.md).
+            println!(
+                "assumptions: {}",
+                lcs_uncertainty::engine::correlation_assumptions(&s)
+            );
+            Ok(())
         }
         Some(sh) => {
             let dir = write_shard(out, &layout, &partial, &info)?;
