@@ -768,3 +768,76 @@ fn cdp3_plan_kpis_match_the_model() {
     let _ = std::fs::remove_dir_all(&dir);
     within(credited / 1e3, 9.9, 0.05, "D2 credited kt");
 }
+
+#[test]
+fn cdp3_report_has_the_plan_chapter_the_docs_read() {
+    // docs/scenarios/iskandar.md, "The CDP3 action plan": the plan chapter of
+    // `lcs report bau.yaml cdp3-2030.yaml` (its table `plan-cdp3-2030`, 2030, Shapley).
+    let dir = temp_dir("cdp3-report");
+    let out = dir.join("report");
+    lcs(&[
+        "report".as_ref(),
+        scenario("bau.yaml").as_os_str(),
+        scenario("cdp3-2030.yaml").as_os_str(),
+        "--format".as_ref(),
+        "csv,md".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    let rows = read_csv(&out.join("csv/plan-cdp3-2030.csv"));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(md.contains("## Action plan: CDP3 2022-2030 action plan"));
+    assert!(md.contains("![MACC cdp3-2030 2030](charts/macc-cdp3-2030.png)"));
+    assert!(md.contains("charts/wedges-cdp3-2030.png"));
+    assert_eq!(rows.len(), 24, "23 actions and the Total");
+    let row = |id: &str| {
+        rows.iter()
+            .find(|r| r["action"].split(' ').next() == Some(id))
+            .unwrap_or_else(|| panic!("no row {id}"))
+    };
+    let num = |id: &str, col: &str| -> f64 {
+        row(id)[col]
+            .parse()
+            .unwrap_or_else(|_| panic!("{id} {col}: `{}`", row(id)[col]))
+    };
+    let (npv, per_t, kt) = (
+        "NPV [MYR million, 2020 prices]",
+        "cost [MYR/t CO2e, 2030]",
+        "contribution 2030 [kt CO2e/yr]",
+    );
+    // The numbers of the docs' table (rounded there).
+    for (id, n, c, k) in [
+        ("C1", -239.0, -109.7, 1_153.2),
+        ("C6", 41.3, 52.7, 417.4),
+        ("D1", 8.4, 4_884.4, 0.8),
+        ("D2", -15.2, -931.0, 9.8),
+    ] {
+        assert!((num(id, npv) - n).abs() < 0.05, "{id} NPV {}", num(id, npv));
+        assert!(
+            (num(id, per_t) - c).abs() < 0.05,
+            "{id} cost {}",
+            num(id, per_t)
+        );
+        assert!((num(id, kt) - k).abs() < 0.05, "{id} kt {}", num(id, kt));
+    }
+    // Schedules: D1's measures start in 2026 (2027 for the RDF), D2's boiler switch in 2027.
+    assert_eq!(
+        (
+            row("D1")["first year"].as_str(),
+            row("D1")["full year"].as_str()
+        ),
+        ("2026", "2027")
+    );
+    assert_eq!(row("D2")["full year"], "2027");
+    assert_eq!(row("C7")["cost note"], "no measure (enabling)");
+    assert_eq!(row("A6")["cost note"], "no cost data");
+    assert_eq!(row("A6")[npv], "");
+    // Contributions add up to the reduction against the reference in 2030.
+    let total: f64 = rows[..23]
+        .iter()
+        .map(|r| r[kt].parse::<f64>().unwrap())
+        .sum();
+    assert!((total - num("Total", kt)).abs() < 1e-6);
+    assert!((total - 8_195.0).abs() < 0.5, "{total}");
+}
