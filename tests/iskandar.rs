@@ -809,6 +809,7 @@ fn cdp3_report_has_the_plan_chapter_the_docs_read() {
     // The numbers of the docs' table (rounded there).
     for (id, n, c, k) in [
         ("C1", -239.0, -109.7, 1_153.2),
+        ("C5", -531.2, -381.2, 516.2),
         ("C6", 41.3, 52.7, 417.4),
         ("D1", 8.4, 4_884.4, 0.8),
         ("D2", -15.2, -931.0, 9.8),
