@@ -104,6 +104,10 @@ pub(crate) enum Part {
     Wastewater,
     /// A source: `Σ_g weight_g × A × factor_g`.
     Source(usize),
+    /// A refrigerant bank: the CO2e of its counted gases (docs/EXTENSIONS.md).
+    Refrigerant(usize),
+    /// A land class: CO2 of the remaining land and of converted land.
+    Land(usize),
     /// Grid emissions minus the demand and local parts, in the years where the export clamp
     /// may bind (0 in the others).
     Clamp,
@@ -321,6 +325,24 @@ impl ShapleyPlan {
                 .collect();
             slots.extend(crate::inventory::source_slots(&c.inventory, si));
             parts.push((Part::Source(si), f.union_of(n_actions, slots)));
+        }
+        // The inventory extensions' banks and land classes (their source sectors).
+        let inv = &c.inventory;
+        for (b, r) in inv.refrigerants.iter().enumerate() {
+            let slots = [r.stock, r.charge, r.leak, r.retire, r.recovery]
+                .into_iter()
+                .chain(r.gases.iter().copied());
+            parts.push((Part::Refrigerant(b), f.union_of(n_actions, slots)));
+        }
+        for (i, l) in inv.lands.iter().enumerate() {
+            let slots = [
+                l.removals,
+                l.conversion,
+                l.restoration,
+                l.biomass_loss,
+                l.soil_loss,
+            ];
+            parts.push((Part::Land(i), f.union_of(n_actions, slots)));
         }
         // Groups: parts with the same support, then each support inside a larger one joins
         // it (largest first); a part that no action reaches is constant and drops out.
@@ -542,6 +564,20 @@ fn add_part(
                 for ((o, a), f) in out.iter_mut().zip(act).zip(factor) {
                     *o += weight * (a * f);
                 }
+            }
+        }
+        Part::Refrigerant(b) => {
+            let banks = ws.out.inventory.bank_co2e_t.as_slice().unwrap_or(&[]);
+            add_row(out, &banks[b * n..b * n + n]);
+        }
+        Part::Land(i) => {
+            let land = ws.out.inventory.land.as_slice().unwrap_or(&[]);
+            let (remaining, converted) = (
+                &land[(3 * i + 1) * n..(3 * i + 2) * n],
+                &land[(3 * i + 2) * n..(3 * i + 3) * n],
+            );
+            for ((o, r), v) in out.iter_mut().zip(remaining).zip(converted) {
+                *o += r + v;
             }
         }
         Part::Clamp => {
@@ -1154,6 +1190,8 @@ fn part_label(c: &Compiled, p: Part) -> String {
                 .unwrap_or(name);
             format!("source: {path}")
         }
+        Part::Refrigerant(b) => format!("refrigerant bank #{}", b + 1),
+        Part::Land(i) => format!("land: {}", c.inventory.lands[i].path),
         Part::Clamp => "grid: export clamp".into(),
     }
 }
@@ -1278,6 +1316,16 @@ pub(crate) fn shapley_values(
             evaluations: r.evaluations,
         });
     }
+    // Every part of the total that actions can change is in some component: the components'
+    // reductions add up to the total (checked in debug builds and by the tests; a new term
+    // of the total needs its part here).
+    debug_assert!(
+        (0..n).all(|y| {
+            let sum: f64 = groups.iter().map(|(_, r)| r.total[y]).sum();
+            (sum - total[y]).abs() <= 1e-6 * (1.0 + gross[y] + total[y].abs())
+        }),
+        "the components do not add up to the total reduction"
+    );
     let standard_error = variance
         .into_iter()
         .map(|v| v.into_iter().map(f64::sqrt).collect())

@@ -353,3 +353,60 @@ fn shapley_does_not_depend_on_the_number_of_threads() {
         .install(|| attribute(&c, Method::Shapley).expect("shapley"));
     assert_eq!(one, two);
 }
+
+#[test]
+fn refrigerant_banks_and_land_classes_are_components_too() {
+    // The inventory extensions' sources (docs/EXTENSIONS.md): a refrigerant bank and a land
+    // class, each reached by its own actions, and a demand with the grid.
+    let model = r#"
+region: { id: r, name: R }
+years: { base: 2020, end: 2025 }
+gwp: AR5
+drivers:
+  cars: { unit: vehicle, value: 372000 }
+  households: { unit: household, value: 1000 }
+demand:
+  homes: { category: residential, activity: households, intensity: "20 GJ/household", fuels: { electricity: 0.5, lpg: 0.5 } }
+electricity:
+  losses: 0.05
+  grid_factor: "0.6 t CO2/MWh"
+sources:
+  ippu/mobile_ac:
+    activity: cars
+    refrigerant: { charge: "0.8 kg/vehicle", leak: 0.15, gases: { HFC-134a: 1.0 } }
+  afolu/mangrove:
+    land:
+      cover: mangrove_tropical_wet
+      area: "10000 ha"
+      removals: "-5 t CO2/ha"
+      conversion: "100 ha"
+      soil_lost: 1.0
+      soil_years: 1
+"#;
+    let scen = r#"scenario: s
+model: model.yaml
+actions:
+  - { id: K, measures: [{ id: K1, lever: shift, target: sources.ippu/mobile_ac.refrigerant.gases, from: [HFC-134a], to: [HFO-1234yf], amount: 0.5, start: 2021 }] }
+  - { id: L, measures: [{ id: L1, lever: set, target: sources.ippu/mobile_ac.refrigerant.leak, value: 0.05, start: 2022 }] }
+  - { id: P, measures: [{ id: P1, lever: scale, target: sources.afolu/mangrove.land.conversion, by: -1, start: 2021 }] }
+  - { id: G, measures: [{ id: G1, lever: scale, target: electricity.grid_factor, by: -0.3, start: 2021 }] }
+  - { id: H, measures: [{ id: H1, lever: scale, target: demand.homes.intensity, by: -0.2, start: 2022 }] }
+"#;
+    let s = load(&[("model.yaml", model), ("scenario.yaml", scen)]);
+    let c = compile(&s).expect("compile");
+    let a = attribute(&c, Method::Shapley).expect("shapley");
+    let r = a.shapley.as_ref().expect("report");
+    let parts: Vec<&str> = r
+        .components
+        .iter()
+        .flat_map(|c| &c.parts)
+        .map(String::as_str)
+        .collect();
+    assert!(parts.contains(&"refrigerant bank #1"), "{parts:?}");
+    assert!(parts.contains(&"land: afolu/mangrove"), "{parts:?}");
+    // {K, L} on the bank, {P} on the land class, {G, H} on the homes: 3 + 1 + 3 runs.
+    assert_eq!(r.evaluations, 2 + 3 + 1 + 3, "{:?}", r.components);
+    assert!(a.total[5] > 0.0);
+    assert_same("inventory", &a, &brute_force(&c));
+    assert_sums_to_total("inventory", &a);
+}

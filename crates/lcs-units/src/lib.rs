@@ -56,6 +56,6 @@ pub use expr::{parse_expr, BinOp, Expr, ExprError, Program, MAX_DEPTH, MAX_OPERA
 pub use series::{grow, interpolate, Interp, SeriesError, MAX_YEARS};
 pub use suggest::nearest;
 pub use unit::{
-    format_number, parse_number, Quantity, Unit, UnitError, UnitRegistry, BUILTIN_COUNTS,
-    CURRENCIES,
+    format_number, parse_number, write_number, Quantity, Unit, UnitError, UnitRegistry,
+    BUILTIN_COUNTS, CURRENCIES,
 };

@@ -158,10 +158,19 @@ impl std::error::Error for UnitError {}
 /// Formats a number as the shortest text that reads back to the same `f64`
 /// (Rust's `{:?}` form: `0.0`, `3.6`, `1e-7`, `1e20`). `-0.0` prints as `0.0`.
 pub fn format_number(v: f64) -> String {
+    let mut s = String::new();
+    write_number(&mut s, v);
+    s
+}
+
+/// [`format_number`] appended to `out` (no allocation of its own, for large tables).
+pub fn write_number(out: &mut String, v: f64) {
+    use std::fmt::Write;
     if v == 0.0 {
-        return "0.0".to_string();
+        out.push_str("0.0");
+    } else {
+        let _ = write!(out, "{v:?}");
     }
-    format!("{v:?}")
 }
 
 /// The built-in counts (MODEL.md §2).

@@ -6,9 +6,10 @@ use super::{
     report_run_error, run_info, table, targets_gate, tool_name, Failure,
 };
 use crate::json;
-use crate::output::{field, num, write_atomic};
+use crate::output::{field, write_atomic};
 use lcs_engine::{evaluate_targets, rows, run_all, run_reference, var};
 use lcs_report::target_metric;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// The options of `lcs run`.
@@ -39,17 +40,23 @@ pub fn run(o: &Options) -> Result<(), Failure> {
         let years = c.years();
         let result_rows = rows(&c, &ws);
         if o.out.is_some() {
+            // The fields of a row once, then one line per year (the same text as
+            // `field` and `num` give field by field).
+            let scenario = format!(
+                "{},{},{},",
+                field(&model),
+                field(&s.id),
+                field(c.region_id())
+            );
             for r in &result_rows {
+                let row = format!("{scenario}{},{},", field(&r.variable), field(&r.unit));
                 for (y, v) in years.iter().zip(&r.values) {
-                    csv.push_str(&format!(
-                        "{},{},{},{},{},{y},{}\n",
-                        field(&model),
-                        field(&s.id),
-                        field(c.region_id()),
-                        field(&r.variable),
-                        field(&r.unit),
-                        num(*v)
-                    ));
+                    csv.push_str(&row);
+                    let _ = write!(csv, "{y},");
+                    if let Some(v) = v {
+                        lcs_units::write_number(&mut csv, *v);
+                    }
+                    csv.push('\n');
                 }
             }
         }
