@@ -319,30 +319,21 @@ impl ShapleyPlan {
             }
             parts.push((Part::Wastewater, f.union_of(n_actions, slots)));
         }
+        // One part per source: a plain or process source's activity × factors, or the
+        // emissions of the refrigerant bank or land class the source is (its counted F-gases,
+        // its stock change: `parts::source_co2e_t`), each with every slot it reads (the
+        // source's activity and factors and the bank's or land class's own slots).
         for (si, s) in c.sources.iter().enumerate() {
             let mut slots: Vec<usize> = std::iter::once(s.activity)
                 .chain(s.factors.iter().map(|x| x.1))
                 .collect();
             slots.extend(crate::inventory::source_slots(&c.inventory, si));
-            parts.push((Part::Source(si), f.union_of(n_actions, slots)));
-        }
-        // The inventory extensions' banks and land classes (their source sectors).
-        let inv = &c.inventory;
-        for (b, r) in inv.refrigerants.iter().enumerate() {
-            let slots = [r.stock, r.charge, r.leak, r.retire, r.recovery]
-                .into_iter()
-                .chain(r.gases.iter().copied());
-            parts.push((Part::Refrigerant(b), f.union_of(n_actions, slots)));
-        }
-        for (i, l) in inv.lands.iter().enumerate() {
-            let slots = [
-                l.removals,
-                l.conversion,
-                l.restoration,
-                l.biomass_loss,
-                l.soil_loss,
-            ];
-            parts.push((Part::Land(i), f.union_of(n_actions, slots)));
+            let part = match c.inventory.by_source.get(si).copied().flatten() {
+                None => Part::Source(si),
+                Some(crate::inventory::SourceExt::Refrigerant(b)) => Part::Refrigerant(b),
+                Some(crate::inventory::SourceExt::Land(l)) => Part::Land(l),
+            };
+            parts.push((part, f.union_of(n_actions, slots)));
         }
         // Groups: parts with the same support, then each support inside a larger one joins
         // it (largest first); a part that no action reaches is constant and drops out.
@@ -545,11 +536,6 @@ fn add_part(
                 *o += gwp_ch4 * d[waste_row::WASTEWATER_CH4 * n + y]
                     + gwp_n2o * d[waste_row::WASTEWATER_N2O * n + y];
             }
-        }
-        Part::Source(si) if c.inventory.by_source.get(si).copied().flatten().is_some() => {
-            // A refrigerant bank or a land class (docs/EXTENSIONS.md).
-            let v = crate::parts::source_co2e_t(c, ws, si);
-            add_row(out, &v);
         }
         Part::Source(si) => {
             let s = &c.sources[si];
