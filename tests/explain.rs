@@ -191,9 +191,18 @@ fn folded_slots_show_their_formula_and_operands_down_to_the_data_file() {
         .into_iter()
         .map(|i| i.path)
         .collect();
-    assert!(inputs.iter().any(|p| p == "drivers.population"), "{inputs:?}");
-    assert!(inputs.iter().any(|p| p == "drivers.household_size"), "{inputs:?}");
-    assert!(!inputs.iter().any(|p| p == "drivers.households"), "{inputs:?}");
+    assert!(
+        inputs.iter().any(|p| p == "drivers.population"),
+        "{inputs:?}"
+    );
+    assert!(
+        inputs.iter().any(|p| p == "drivers.household_size"),
+        "{inputs:?}"
+    );
+    assert!(
+        !inputs.iter().any(|p| p == "drivers.households"),
+        "{inputs:?}"
+    );
     // In the tiny model the transport activity (population × 8000 pkm/person) and the
     // waste generation (population × per) are folded too.
     let s = loader.load_scenario(&tiny("cm.yaml")).expect("tiny loads");
