@@ -319,30 +319,20 @@ impl ShapleyPlan {
             }
             parts.push((Part::Wastewater, f.union_of(n_actions, slots)));
         }
+        // A source is one part; a refrigerant bank's or a land class's source is the bank's
+        // or the class's part (the same CO2e, `parts::source_co2e_t`), never both, with the
+        // source's whole support (its activity, factors and the bank's or class's slots).
         for (si, s) in c.sources.iter().enumerate() {
             let mut slots: Vec<usize> = std::iter::once(s.activity)
                 .chain(s.factors.iter().map(|x| x.1))
                 .collect();
             slots.extend(crate::inventory::source_slots(&c.inventory, si));
-            parts.push((Part::Source(si), f.union_of(n_actions, slots)));
-        }
-        // The inventory extensions' banks and land classes (their source sectors).
-        let inv = &c.inventory;
-        for (b, r) in inv.refrigerants.iter().enumerate() {
-            let slots = [r.stock, r.charge, r.leak, r.retire, r.recovery]
-                .into_iter()
-                .chain(r.gases.iter().copied());
-            parts.push((Part::Refrigerant(b), f.union_of(n_actions, slots)));
-        }
-        for (i, l) in inv.lands.iter().enumerate() {
-            let slots = [
-                l.removals,
-                l.conversion,
-                l.restoration,
-                l.biomass_loss,
-                l.soil_loss,
-            ];
-            parts.push((Part::Land(i), f.union_of(n_actions, slots)));
+            let part = match c.inventory.by_source.get(si).copied().flatten() {
+                Some(crate::inventory::SourceExt::Refrigerant(b)) => Part::Refrigerant(b),
+                Some(crate::inventory::SourceExt::Land(i)) => Part::Land(i),
+                None => Part::Source(si),
+            };
+            parts.push((part, f.union_of(n_actions, slots)));
         }
         // Groups: parts with the same support, then each support inside a larger one joins
         // it (largest first); a part that no action reaches is constant and drops out.
