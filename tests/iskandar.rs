@@ -752,9 +752,32 @@ fn iskandar_shapley_macc_adds_up_to_the_total_reduction_in_its_year() {
                 .unwrap()
                 * 1000.0 // kt to t
         };
+        // Every blueprint action has cost data except the enabling A7 (no measure); the CAP
+        // actions' cost data are the CDP3 work's.
+        let no_cost: Vec<&str> = curve
+            .iter()
+            .filter(|r| r.note == Some("no cost data") && r.id.starts_with('A'))
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(no_cost, ["A7"], "{file}");
         let reduction = total(false) - total(true);
         assert!(reduction > 1e6, "{file}: {reduction} t");
         assert_close(a.total_reduction_year_t, reduction, 1e-9, file);
         assert_close(sum, reduction, 1e-9, file);
     }
+}
+
+#[test]
+fn the_cng_bus_fleet_of_a12_follows_from_the_model() {
+    // data/iskandar/costs.csv cng_bus_fleet_a12: CNG final energy of 2025 / 0.58 MJ/pkm / 20
+    // passengers a bus / 80,000 km a bus a year = 2,121 buses, whose premium (× 135,000 MYR
+    // = 286.3 MYR million) is A12.1's `capex: "286 MYR million"`.
+    let r = run("cng-fleet", &["cm-2025.yaml"]);
+    let tj = r.get("cm-2025", "Final Energy|passenger|cng", 2025);
+    let buses = tj * 1e6 / 0.58 / 20.0 / 80_000.0;
+    assert!((2_120.5..2_121.5).contains(&buses), "{buses} buses");
+    let capex_mmyr = buses * 135_000.0 / 1e6;
+    assert!((285.5..287.0).contains(&capex_mmyr), "{capex_mmyr}");
+    let text = std::fs::read_to_string(scenario("packages/green-environment.yaml")).unwrap();
+    assert!(text.contains("capex: \"286 MYR million\", lifetime: 15"));
 }
