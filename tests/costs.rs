@@ -156,3 +156,58 @@ fn seek_bad_input_exits_1_naming_the_problem_and_writes_nothing() {
     assert_eq!(o.status.code(), Some(1));
     assert!(!d.join("m").exists());
 }
+
+#[test]
+fn seek_says_where_runs_fail_and_never_answers_beyond_them() {
+    // tests/costs/failing/cm.yaml: runs fail for every ambition in (1, 2) and run again at
+    // the lone point 2, which meets the cap; the allowed range ends just above 1.
+    let o = lcs(&["seek", "tests/costs/failing/cm.yaml", "--target", "cap"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains(
+            "no ambition multiplier in the allowed range 0–1 meets target `cap` (2022); the best reachable is 1\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("runs fail from ambition multiplier 1.0000000")
+            && out.contains("so the allowed range ends at 1: ")
+            && out.contains("measure `A2.1` of action `A2`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning: runs fail at 1.")
+            && out.contains("but run again at 2: the runs are not monotone"),
+        "{out}"
+    );
+    assert!(!out.contains("is met with"), "{out}");
+}
+
+#[test]
+fn seek_vary_start_writes_the_latest_start_that_meets() {
+    // tests/costs/start.yaml: the 2024 cut is 0.1 × (2024 − s); −25 % needs s ≤ 2021.5.
+    let d = tmp("start");
+    let file = d.join("start-sought.yaml");
+    let o = lcs(&[
+        "seek",
+        "tests/costs/start.yaml",
+        "--target",
+        "cut-25",
+        "--vary",
+        "start",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("target `cut-25` (2024) is met with common start year 2021 on A1"),
+        "{out}"
+    );
+    assert!(!out.contains("not interior"), "{out}");
+    let yaml = std::fs::read_to_string(&file).unwrap();
+    assert!(yaml.contains("  A1: { start: 2021 }"), "{yaml}");
+    let t = lcs(&["targets", file.to_str().unwrap()]);
+    assert!(met(&t, "cut-25"), "{}", text(&t));
+}

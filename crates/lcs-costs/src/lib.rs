@@ -36,7 +36,9 @@ pub use appraise::{
     appraise, energy_cost_change, has_cost_data, method_name, required_reduction_t, ActionCost,
     Appraisal, Convention, Flows, Options,
 };
-pub use seek::{least_cost, seek, sought_scenario_yaml, LeastCost, SeekOutcome, SeekSpec, Vary};
+pub use seek::{
+    least_cost, seek, sought_scenario_yaml, Edge, FailedRun, LeastCost, SeekOutcome, SeekSpec, Vary,
+};
 
 use std::fmt;
 

@@ -18,6 +18,16 @@
 //! `hi`. Every evaluation is kept, and `g` must be monotone over them (within 1e-9
 //! relative); when it is not, the outcome says where.
 //!
+//! A run can fail (a measure breaking a share or sign rule of MODEL.md §9). The allowed
+//! range ends where runs start to fail: when an evaluation fails, the boundary between the
+//! last value that ran and the failing one is found by halving (30 halvings), the range is
+//! cut there and the search goes on inside it. A value beyond a failure that happens to run
+//! (a measure that zeroes what another one would push below zero) is outside the allowed
+//! range and never the answer; the outcome names the first failing value and its error, and
+//! reports the failing runs with runs beyond them as a monotonicity violation. The answer is
+//! interior only when it lies strictly inside the range, is not the end next to failing runs
+//! and its margin is within 1e-6 relative ([`Edge`] says which of these it is not).
+//!
 //! Each evaluation sets the compiled measures' weights through
 //! [`lcs_engine::Compiled::set_adjustments`] with the adjustments that
 //! [`lcs_model::measure_adjustment_in`] gives for the merged `adjust:` list, so the scenario
@@ -58,6 +68,28 @@ pub struct SeekSpec {
     pub max_ambition: f64,
 }
 
+/// Why a seek's answer is not interior.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edge {
+    /// The answer is an end of the allowed range (ambition 0, the base year, the target
+    /// year).
+    RangeEnd,
+    /// The answer is the end of the range next to failing runs.
+    NextToFailure,
+    /// The bracket closed without the margin coming within 1e-6 relative of 0 (the target's
+    /// metric jumps at the answer).
+    Margin,
+}
+
+/// A run that failed during a seek.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailedRun {
+    /// The varied value (ambition multiplier or start year).
+    pub value: f64,
+    /// The run's error.
+    pub error: lcs_engine::RunError,
+}
+
 /// The outcome of a seek.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SeekOutcome {
@@ -68,10 +100,20 @@ pub struct SeekOutcome {
     /// The answer (when feasible) or the best reachable value: an ambition multiplier, or a
     /// start year.
     pub value: f64,
-    /// Whether the answer lies strictly inside the range (then `margin` is within 1e-6 of 0).
+    /// Whether the answer lies strictly inside the range, away from failing runs, with
+    /// `margin` within 1e-6 relative of 0.
     pub interior: bool,
-    /// The allowed range.
+    /// Why a feasible answer is not interior; `None` when it is (or when infeasible).
+    pub edge: Option<Edge>,
+    /// The allowed range: it ends where runs start to fail.
     pub range: (f64, f64),
+    /// The first failing value where the allowed range was cut, with its run's error.
+    pub first_failure: Option<FailedRun>,
+    /// How many evaluations failed.
+    pub failures: usize,
+    /// A failing value and a value beyond it (in the direction of the search) whose run
+    /// did not fail: the runs are not monotone in the varied value.
+    pub runs_after_failure: Option<(f64, f64)>,
     /// The target's metric at the answer.
     pub metric: f64,
     /// Its threshold at the answer.
@@ -217,6 +259,43 @@ fn entries(s: &Scenario, spec: &SeekSpec, actions: &[usize], x: f64) -> Vec<Adju
     }
 }
 
+/// The evaluations of one seek: every `g` that ran, every run that failed.
+struct Search<'a, 'b> {
+    s: &'a Scenario,
+    spec: &'a SeekSpec,
+    actions: &'a [usize],
+    ev: Evaluator<'b>,
+    seen: Vec<(f64, f64)>,
+    failed: Vec<FailedRun>,
+}
+
+impl Search<'_, '_> {
+    /// `(g, metric, threshold)` at `x`; `None` when the run fails at `x`.
+    fn g(&mut self, x: f64) -> Result<Option<(f64, f64, f64)>, CostError> {
+        match self.ev.eval(&entries(self.s, self.spec, self.actions, x)) {
+            Ok((v, th)) => {
+                self.seen.push((x, v - th));
+                Ok(Some((v - th, v, th)))
+            }
+            Err(CostError::Run(error)) => {
+                self.failed.push(FailedRun { value: x, error });
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The error of the run at `x` when it must run (the input's own ambition, a range end).
+    fn must_run(&mut self, x: f64) -> Result<(f64, f64, f64), CostError> {
+        match self.g(x)? {
+            Some(r) => Ok(r),
+            None => Err(CostError::Run(
+                self.failed.last().expect("just failed").error.clone(),
+            )),
+        }
+    }
+}
+
 /// Finds the value of `spec.vary` that meets the target (module docs).
 pub fn seek(s: &Scenario, c: &mut Compiled, spec: &SeekSpec) -> Result<SeekOutcome, CostError> {
     let actions: Vec<usize> = if spec.actions.is_empty() {
@@ -226,44 +305,36 @@ pub fn seek(s: &Scenario, c: &mut Compiled, spec: &SeekSpec) -> Result<SeekOutco
     };
     let target_id = s.targets[spec.target].id.clone();
     let start = c.adjustments();
-    let mut ev = Evaluator::new(s, c, spec.target)?;
-    let mut seen: Vec<(f64, f64)> = Vec::new();
-    // g(x) and the threshold; `None` when the run fails at x (a share broken, say).
-    let mut g = |x: f64, ev: &mut Evaluator| -> Result<Option<(f64, f64, f64)>, CostError> {
-        match ev.eval(&entries(s, spec, &actions, x)) {
-            Ok((v, th)) => {
-                seen.push((x, v - th));
-                Ok(Some((v - th, v, th)))
-            }
-            Err(CostError::Run(_)) => Ok(None),
-            Err(e) => Err(e),
-        }
+    let ev = Evaluator::new(s, c, spec.target)?;
+    let mut se = Search {
+        s,
+        spec,
+        actions: &actions,
+        ev,
+        seen: Vec::new(),
+        failed: Vec::new(),
     };
     let tol = |th: f64| 5e-7 * th.abs().max(1e-300);
-    let (outcome_x, feasible, interior, range) = match spec.vary {
+    // (answer, feasible, why not interior when already known, range, range cut by failures)
+    let (outcome_x, feasible, mut edge, range, cut) = match spec.vary {
         Vary::Ambition | Vary::Measure { .. } => {
             let max = spec.max_ambition;
-            let Some(g1) = g(1.0f64.min(max), &mut ev)? else {
-                let x = 1.0f64.min(max);
-                let e = ev.eval(&entries(s, spec, &actions, x)).unwrap_err();
-                return Err(e);
-            };
-            let Some(g0) = g(0.0, &mut ev)? else {
-                return Err(no_effect(&target_id));
-            };
+            let g1 = se.must_run(1.0f64.min(max))?;
+            let g0 = se.must_run(0.0)?;
             if (g0.0 - g1.0).abs() <= 1e-12 * g1.2.abs().max(1.0) {
                 return Err(no_effect(&target_id));
             }
             if g0.0 <= 0.0 {
-                (0.0, true, false, (0.0, max))
+                (0.0, true, Some(Edge::RangeEnd), (0.0, max), false)
             } else {
                 // Bracket upwards: lo has g > 0.
                 let (mut lo, mut glo) = (0.0, g0.0);
                 let (mut hi, mut ghi) = (1.0f64.min(max), g1.0);
                 let mut top = max;
+                let mut cut = false;
                 while ghi > 0.0 && hi < top {
                     let next = (hi * 2.0).min(top);
-                    match g(next, &mut ev)? {
+                    match se.g(next)? {
                         Some(r) => {
                             lo = hi;
                             glo = ghi;
@@ -271,19 +342,10 @@ pub fn seek(s: &Scenario, c: &mut Compiled, spec: &SeekSpec) -> Result<SeekOutco
                             ghi = r.0;
                         }
                         None => {
-                            // The largest ambition that runs, between hi (runs) and next.
-                            let (mut ok, mut bad) = (hi, next);
-                            let mut gok = ghi;
-                            for _ in 0..30 {
-                                let mid = 0.5 * (ok + bad);
-                                match g(mid, &mut ev)? {
-                                    Some(r) => {
-                                        ok = mid;
-                                        gok = r.0;
-                                    }
-                                    None => bad = mid,
-                                }
-                            }
+                            // Runs fail from somewhere in (hi, next]: the range ends there.
+                            let (ok, gok, _) = boundary(hi, ghi, next, |x| {
+                                se.g(x).map(|r| r.map(|v| (v.0, v.2)))
+                            })?;
                             if gok <= 0.0 {
                                 lo = hi;
                                 glo = ghi;
@@ -291,83 +353,155 @@ pub fn seek(s: &Scenario, c: &mut Compiled, spec: &SeekSpec) -> Result<SeekOutco
                             hi = ok;
                             ghi = gok;
                             top = ok;
+                            cut = true;
                         }
                     }
                 }
                 if ghi > 0.0 {
-                    (hi, false, false, (0.0, top))
+                    (hi, false, None, (0.0, top), cut)
                 } else {
-                    let x = refine(
+                    let r = refine(
                         lo,
                         glo,
                         hi,
                         ghi,
-                        |x| g(x, &mut ev).map(|r| r.map(|v| (v.0, v.2))),
+                        |x| se.g(x).map(|r| r.map(|v| (v.0, v.2))),
                         &tol,
                     )?;
-                    (x, true, true, (0.0, top))
+                    if let Some(t) = r.cut {
+                        top = t;
+                        cut = true;
+                    }
+                    (r.x, r.met, None, (0.0, top), cut)
                 }
             }
         }
         Vary::Start => {
             let first = s.model.base_year;
             let last = s.targets[spec.target].year;
-            let Some(ge) = g(first as f64, &mut ev)? else {
-                let e = ev
-                    .eval(&entries(s, spec, &actions, first as f64))
-                    .unwrap_err();
-                return Err(e);
-            };
-            let Some(gl) = g(last as f64, &mut ev)? else {
-                let e = ev
-                    .eval(&entries(s, spec, &actions, last as f64))
-                    .unwrap_err();
-                return Err(e);
-            };
+            let range = (first as f64, last as f64);
+            let ge = se.must_run(first as f64)?;
+            let gl = se.must_run(last as f64)?;
             if (ge.0 - gl.0).abs() <= 1e-12 * gl.2.abs().max(1.0) {
                 return Err(no_effect(&target_id));
             }
             if ge.0 > 0.0 {
-                (first as f64, false, false, (first as f64, last as f64))
+                (first as f64, false, None, range, false)
             } else if gl.0 <= 0.0 {
-                (last as f64, true, false, (first as f64, last as f64))
+                (last as f64, true, Some(Edge::RangeEnd), range, false)
             } else {
-                // The latest start that meets: ok (met) < bad (not met), integers.
+                // The latest start that meets: ok (met) < bad (not met or failing), integers.
                 let (mut ok, mut bad) = (first, last);
+                let mut bad_failed = false;
                 while bad - ok > 1 {
                     let mid = ok + (bad - ok) / 2;
-                    match g(mid as f64, &mut ev)? {
+                    match se.g(mid as f64)? {
                         Some(r) if r.0 <= 0.0 => ok = mid,
-                        Some(_) => bad = mid,
-                        None => bad = mid,
+                        Some(_) => {
+                            bad = mid;
+                            bad_failed = false;
+                        }
+                        None => {
+                            bad = mid;
+                            bad_failed = true;
+                        }
                     }
                 }
-                (ok as f64, true, true, (first as f64, last as f64))
+                let edge = bad_failed.then_some(Edge::NextToFailure);
+                (ok as f64, true, edge, range, bad_failed)
             }
         }
     };
     // The answer's own evaluation (the last one may have been elsewhere).
     let adjust = entries(s, spec, &actions, outcome_x);
-    let (metric, threshold) = ev.eval(&adjust)?;
-    let evaluations = ev.evaluations;
-    let not_monotone = monotone_violation(&seen, spec.vary == Vary::Start);
-    ev.c.set_adjustments(&start);
+    let (metric, threshold) = se.ev.eval(&adjust)?;
+    let margin = metric - threshold;
+    if feasible && edge.is_none() {
+        let ambition = spec.vary != Vary::Start;
+        edge = if ambition && (outcome_x <= range.0 || (outcome_x >= range.1 && !cut)) {
+            Some(Edge::RangeEnd)
+        } else if ambition && cut && outcome_x >= range.1 {
+            Some(Edge::NextToFailure)
+        } else if ambition && margin.abs() > 1e-6 * threshold.abs() {
+            Some(Edge::Margin)
+        } else {
+            None
+        };
+    }
+    let evaluations = se.ev.evaluations;
+    let not_monotone = monotone_violation(&se.seen, spec.vary == Vary::Start);
+    let mut failed = std::mem::take(&mut se.failed);
+    failed.sort_by(|a, b| a.value.total_cmp(&b.value));
+    let runs_after_failure = failed.first().and_then(|f| {
+        se.seen
+            .iter()
+            .map(|p| p.0)
+            .filter(|&x| x > f.value)
+            .min_by(f64::total_cmp)
+            .map(|x| (f.value, x))
+    });
+    let failures = failed.len();
+    let first_failure = failed
+        .iter()
+        .find(|f| f.value > outcome_x)
+        .or(failed.first())
+        .cloned();
+    se.ev.c.set_adjustments(&start);
     Ok(SeekOutcome {
         target: target_id,
         feasible,
         value: outcome_x,
-        interior,
+        interior: feasible && edge.is_none(),
+        edge: if feasible { edge } else { None },
         range,
+        first_failure,
+        failures,
+        runs_after_failure,
         metric,
         threshold,
-        margin: metric - threshold,
+        margin,
         evaluations,
         not_monotone,
         adjust,
     })
 }
 
-/// Narrows `[lo, hi]` (`g(lo) > 0 ≥ g(hi)`) to the met end within tolerance.
+/// The end of the runs between `ok` (runs, `g(ok) = gok`) and `bad` (fails), by 30
+/// halvings: `(ok, g(ok), bad)` with `ok` the largest value seen to run.
+fn boundary(
+    mut ok: f64,
+    mut gok: f64,
+    mut bad: f64,
+    mut g: impl FnMut(f64) -> Result<Option<(f64, f64)>, CostError>,
+) -> Result<(f64, f64, f64), CostError> {
+    for _ in 0..30 {
+        let mid = 0.5 * (ok + bad);
+        if !(mid > ok && mid < bad) {
+            break;
+        }
+        match g(mid)? {
+            Some((gm, _)) => {
+                ok = mid;
+                gok = gm;
+            }
+            None => bad = mid,
+        }
+    }
+    Ok((ok, gok, bad))
+}
+
+/// The end of a [`refine`]: the met end `x` (or, when runs failed and the range's new end
+/// does not meet, that end as the best reachable), and the new end of the range if a run
+/// failed inside the bracket.
+struct Refined {
+    x: f64,
+    met: bool,
+    cut: Option<f64>,
+}
+
+/// Narrows `[lo, hi]` (`g(lo) > 0 ≥ g(hi)`) to the met end within tolerance. A failed run
+/// at `x` inside the bracket ends the range between `lo` and `x` ([`boundary`]): the search
+/// goes on below that end if it meets, else it is the best reachable value.
 fn refine(
     mut lo: f64,
     mut glo: f64,
@@ -375,10 +509,11 @@ fn refine(
     mut ghi: f64,
     mut g: impl FnMut(f64) -> Result<Option<(f64, f64)>, CostError>,
     tol: &dyn Fn(f64) -> f64,
-) -> Result<f64, CostError> {
+) -> Result<Refined, CostError> {
     let mut th = f64::NAN;
     let mut side = 0i32; // which end was kept last: -1 lo, +1 hi
     let mut halve = false;
+    let mut cut = None;
     for _ in 0..200 {
         if th.is_finite() && ghi.abs() <= tol(th) {
             break;
@@ -396,8 +531,21 @@ fn refine(
             x = 0.5 * (lo + hi);
         }
         let Some((gx, t)) = g(x)? else {
-            // A failed run inside a bracket whose ends ran: treat as not met.
-            lo = x;
+            // Runs fail from somewhere in (lo, x]: the range ends there, never beyond.
+            let (ok, gok, _) = boundary(lo, glo, x, &mut g)?;
+            cut = Some(ok);
+            if gok > 0.0 {
+                return Ok(Refined {
+                    x: ok,
+                    met: false,
+                    cut,
+                });
+            }
+            hi = ok;
+            ghi = gok;
+            th = f64::NAN;
+            side = 0;
+            halve = false;
             continue;
         };
         th = t;
@@ -418,7 +566,11 @@ fn refine(
         }
         halve = hi - lo > 0.5 * width;
     }
-    Ok(hi)
+    Ok(Refined {
+        x: hi,
+        met: true,
+        cut,
+    })
 }
 
 /// Two evaluated values where `g` is not monotone (decreasing in ambition; increasing in the
@@ -545,9 +697,12 @@ pub fn least_cost(
                 Err(e) => Err(e),
             }
         };
+        // When runs fail below 1 and the range's end does not meet, `k` is that end (the
+        // best reachable) and the next candidates go on.
         let k = refine(0.0, before, 1.0, m1 - t1, &mut g, &|th| {
             5e-7 * th.abs().max(1e-300)
-        })?;
+        })?
+        .x;
         level[lv].1 = k;
         chosen.push((a, k));
         let (mv, tv) = ev.eval(&list(&level))?;

@@ -334,3 +334,91 @@ fn adjust_ambition_scales_a_measure_and_start_moves_it() {
     });
     assert_eq!(s2.measure_adjustment(1, 0), (0.5, 0));
 }
+
+fn seek_failing(target: &str) -> lcs_costs::SeekOutcome {
+    let s = load_path(&fixture("failing/cm.yaml"));
+    let mut c = compile(&s).unwrap();
+    let t = s.targets.iter().position(|x| x.id == target).unwrap();
+    seek(
+        &s,
+        &mut c,
+        &SeekSpec {
+            target: t,
+            vary: Vary::Ambition,
+            actions: vec![],
+            max_ambition: 10.0,
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn seek_ends_the_range_where_runs_start_to_fail() {
+    // tests/costs/failing/cm.yaml: every ambition k in (1, 2) fails (A2.1 sets the homes'
+    // intensity 10 (1 − 0.5 k) to 0 with weight k: 10 (1 − 0.5 k)(1 − k) < 0); k = 2 runs
+    // again (A1.1 has zeroed it) and meets the 0.45 kt cap with the flats' 379.599 t. That
+    // lone point is outside the allowed range: the range ends just above 1, where no value
+    // meets the cap.
+    let o = seek_failing("cap");
+    assert!(!o.feasible && !o.interior && o.edge.is_none(), "{o:?}");
+    assert!(o.value >= 1.0 && o.value < 1.0 + 1e-6, "{}", o.value);
+    assert_eq!(o.range, (0.0, o.value));
+    // The best reachable is about E(1) = 0.8 × 632.665 t = 506.132 t of the flats, 0.506 kt.
+    close(o.metric, 0.506132, 1e-6);
+    assert!(o.margin > 0.0);
+    let f = o.first_failure.as_ref().expect("a failing run named");
+    assert!(f.value > o.value && f.value < 1.0 + 1e-6, "{}", f.value);
+    assert_eq!(
+        f.error.cause,
+        lcs_engine::Cause::Measure {
+            action: 1,
+            measure: 0
+        }
+    );
+    assert!(o.failures >= 1);
+    // The run at 2 (the bracket's doubling) ran after failures: reported.
+    let (bad, good) = o
+        .runs_after_failure
+        .expect("runs beyond a failure reported");
+    assert!(bad > 1.0 && bad < 2.0 && good == 2.0, "{bad} {good}");
+}
+
+#[test]
+fn seek_interior_answer_below_failing_runs_is_clean() {
+    // The 0.52 kt cap is met inside [0, 1], where every run works: E(k) = 1010.7769 (1 −
+    // 0.5 k)(1 − k) + 632.665 (1 − 0.2 k) t = 520 t gives 505.388 k² − 1642.698 k + 1123.442
+    // = 0, k = 0.978426460 (the smaller root).
+    let o = seek_failing("cap-520");
+    assert!(o.feasible && o.interior && o.edge.is_none(), "{o:?}");
+    close(o.value, 0.978_426_459_788_706_9, 1e-6);
+    assert!(o.margin <= 0.0 && o.margin.abs() <= 1e-6 * o.threshold.abs());
+    assert!(o.first_failure.is_none() && o.failures == 0 && o.runs_after_failure.is_none());
+}
+
+#[test]
+fn seek_vary_start_finds_the_hand_computed_latest_start() {
+    // tests/costs/start.yaml: the 2024 cut is 0.1 × (2024 − s); −25 % needs s ≤ 2021.5.
+    let s = load_path(&fixture("start.yaml"));
+    let mut c = compile(&s).unwrap();
+    let o = seek(
+        &s,
+        &mut c,
+        &SeekSpec {
+            target: 0,
+            vary: Vary::Start,
+            actions: vec![],
+            max_ambition: 10.0,
+        },
+    )
+    .unwrap();
+    assert!(o.feasible && o.interior && o.edge.is_none(), "{o:?}");
+    assert_eq!(o.value, 2021.0);
+    assert_eq!(o.range, (2020.0, 2024.0));
+    let e_ref = 10_000.0 * (0.5 * 0.0632665 + 0.5 * 0.5 / 3.6) / 1000.0; // kt
+    close(o.metric, 0.7 * e_ref, 1e-9);
+    close(o.threshold, 0.75 * e_ref, 1e-9);
+    assert_eq!(o.adjust.len(), 1);
+    assert_eq!(o.adjust[0].start, Some(2021));
+    // 2020, 2024, then 2022 (not met) and 2021 (met), and the answer's own run.
+    assert_eq!(o.evaluations, 5);
+}

@@ -57,11 +57,14 @@ pub(crate) fn build(runs: &[ScenarioRun], options: &Options) -> Result<Report, R
     let cols = milestones(runs, &years);
     let region = tables::region_name(runs);
 
-    let emissions = Section::new("emissions", "Emissions by sector")
+    let mut emissions = Section::new("emissions", "Emissions by sector")
         .table(tables::emissions(runs, &cols)?)
         .chart(render(&charts::sector_bars(runs, &cols), dpi)?)
         .chart(render(&charts::pathways(runs), dpi)?)
         .table(tables::pathways(runs)?);
+    if let Some(t) = tables::location_and_market(runs, &cols)? {
+        emissions = emissions.table(t);
+    }
 
     let comparison = Section::new("comparison", "Scenario comparison")
         .table(tables::comparison(runs, &years, compare_to)?);

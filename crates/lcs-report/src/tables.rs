@@ -1131,6 +1131,41 @@ pub fn waste(runs: &[ScenarioRun], cols: &[Milestone]) -> Result<Table, ReportEr
     )
 }
 
+/// Location-based and market-based emissions side by side at the milestones (GHG Protocol
+/// Scope 2 Guidance; docs/EXTENSIONS.md, "Market-based electricity"), or `None` when no run
+/// has market instruments (then the market basis is the location basis and the table would
+/// repeat the total).
+pub fn location_and_market(
+    runs: &[ScenarioRun],
+    cols: &[Milestone],
+) -> Result<Option<Table>, ReportError> {
+    if !runs.iter().any(|r| r.row(var::MARKET_TOTAL).is_some()) {
+        return Ok(None);
+    }
+    let items = [
+        ("Total, location-based", var::EMISSIONS_CO2E),
+        ("Total, market-based", var::MARKET_TOTAL),
+        (
+            "Grid electricity, location-based",
+            var::ELECTRICITY_GRID_EMISSIONS,
+        ),
+        ("Grid electricity, market-based", var::MARKET_GRID_EMISSIONS),
+        (
+            "Grid electricity under market instruments",
+            var::ELECTRICITY_INSTRUMENTS,
+        ),
+    ];
+    items_table(
+        runs,
+        cols,
+        &items,
+        "location-market",
+        "location-based and market-based emissions",
+        "The totals of this report are location-based (the grid's average factor on every MWh bought); the market-based total replaces the grid emissions with those of the contractual instruments the scenario's actions buy (green tariffs, certificates, PPAs) and prices the rest at the residual mix (`residual_factor`, else the grid average). An empty market-based cell: that scenario has no market instruments, so its market basis is its location basis.",
+    )
+    .map(Some)
+}
+
 /// Every result row of every scenario in IAMC wide form
 /// (`model, scenario, region, variable, unit, <years>`), over the union of model years.
 pub fn iamc(runs: &[ScenarioRun]) -> Result<Table, ReportError> {

@@ -182,6 +182,12 @@ struct RunSummary {
 }
 
 impl RunSummary {
+    /// Whether the run has a market-based total (it buys market instruments or states a
+    /// residual mix).
+    fn has_market_instruments(&self) -> bool {
+        self.rows.iter().any(|r| r.variable == var::MARKET_TOTAL)
+    }
+
     fn value(&self, var: &str, year: i32) -> Option<f64> {
         let i = self.years.iter().position(|x| *x == year)?;
         self.rows.iter().find(|r| r.variable == var)?.values[i]
@@ -212,6 +218,11 @@ fn print_summary(runs: &[RunSummary]) {
         let mut line = vec![format!("{}: total", r.id)];
         line.extend(cells(var::EMISSIONS_CO2E));
         body.push(line);
+        if r.has_market_instruments() {
+            let mut line = vec!["  total, market-based (memo)".to_string()];
+            line.extend(cells(var::MARKET_TOTAL));
+            body.push(line);
+        }
         for (row, sector) in r
             .rows
             .iter()
@@ -253,6 +264,27 @@ fn print_summary(runs: &[RunSummary]) {
                 "{} vs its reference (no actions): {}",
                 r.id,
                 parts.join(", ")
+            );
+        }
+        if r.has_market_instruments() {
+            let parts: Vec<String> = shown
+                .iter()
+                .filter_map(|y| {
+                    let location = r.value(var::EMISSIONS_CO2E, *y)?;
+                    let market = r.value(var::MARKET_TOTAL, *y)?;
+                    let covered = r.value(var::ELECTRICITY_INSTRUMENTS, *y).unwrap_or(0.0);
+                    Some(format!(
+                        "{y} {} location-based, {} market-based ({} MWh under instruments)",
+                        fmt_num(location),
+                        fmt_num(market),
+                        fmt_num(covered)
+                    ))
+                })
+                .collect();
+            println!(
+                "{} location-based vs market-based total, kt CO2e/yr: {}",
+                r.id,
+                parts.join("; ")
             );
         }
         for row in r

@@ -4,7 +4,7 @@
 use super::macc::{cost_failure, target_index};
 use super::projects::relative;
 use super::{compile, load, table, Failure};
-use lcs_costs::{least_cost, seek, sought_scenario_yaml, SeekSpec, Vary};
+use lcs_costs::{least_cost, seek, sought_scenario_yaml, Edge, SeekSpec, Vary};
 use lcs_model::{Loader, Scenario};
 use lcs_report::write_atomic;
 use std::path::PathBuf;
@@ -207,6 +207,27 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         Vary::Start => format!("{}", o.value as i32),
         _ => format!("{}", o.value),
     };
+    let fmt_x = |x: f64| match vary {
+        Vary::Start => format!("{}", x as i32),
+        _ => format!("{x}"),
+    };
+    let relative = o.margin / o.threshold.abs().max(1e-300);
+    let edge_text = match o.edge {
+        Some(Edge::RangeEnd) => Some(format!(
+            "at the end of the range {}–{}: the answer is not interior",
+            fmt_x(o.range.0),
+            fmt_x(o.range.1)
+        )),
+        Some(Edge::NextToFailure) => Some(format!(
+            "next to failing runs, at the end of the allowed range {}–{}: the answer is not interior",
+            fmt_x(o.range.0),
+            fmt_x(o.range.1)
+        )),
+        Some(Edge::Margin) => Some(format!(
+            "the search closed with a margin of {relative:.3e} relative, not within 1e-6: the target's metric jumps here and the answer is not interior"
+        )),
+        None => None,
+    };
     if o.feasible {
         println!(
             "target `{}` ({}) is met with {what} {value} on {}",
@@ -217,33 +238,54 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         if vary == Vary::Start {
             println!("  (the latest common start year that still meets it; any earlier start meets it too)");
         }
-        if !o.interior {
-            println!(
-                "  (at the end of the range {}–{}: the answer is not interior)",
-                o.range.0, o.range.1
-            );
+        if let Some(e) = &edge_text {
+            println!("  ({e})");
         }
     } else {
         println!(
-            "no {what} in {}–{} meets target `{}` ({}); the best reachable is {value}",
-            o.range.0, o.range.1, o.target, t.year
+            "no {what} in the allowed range {}–{} meets target `{}` ({}); the best reachable is {value}",
+            fmt_x(o.range.0),
+            fmt_x(o.range.1),
+            o.target,
+            t.year
+        );
+    }
+    if let Some(f) = &o.first_failure {
+        println!(
+            "runs fail from {what} {}{}: {}",
+            fmt_x(f.value),
+            if vary == Vary::Start {
+                String::new()
+            } else {
+                format!(", so the allowed range ends at {}", fmt_x(o.range.1))
+            },
+            super::run_error(&s, &f.error).message
         );
     }
     println!(
-        "target value {} against threshold {}: margin {:.3e} ({:.3e} relative)",
-        o.metric,
-        o.threshold,
-        o.margin,
-        o.margin / o.threshold.abs().max(1e-300)
+        "target value {} against threshold {}: margin {:.3e} ({relative:.3e} relative)",
+        o.metric, o.threshold, o.margin,
     );
     println!(
-        "evaluations: {} in {:.1} ms after loading",
+        "evaluations: {} in {:.1} ms after loading{}",
         o.evaluations,
-        elapsed.as_secs_f64() * 1e3
+        elapsed.as_secs_f64() * 1e3,
+        if o.failures > 0 {
+            format!(" ({} of them failed)", o.failures)
+        } else {
+            String::new()
+        }
     );
     if let Some((a, b)) = o.not_monotone {
         println!(
             "warning: the target's margin is not monotone in the varied value between {a} and {b}: the answer may not be the smallest"
+        );
+    }
+    if let Some((a, b)) = o.runs_after_failure {
+        println!(
+            "warning: runs fail at {} but run again at {}: the runs are not monotone in the varied value; values beyond the first failure are outside the allowed range and never the answer",
+            fmt_x(a),
+            fmt_x(b)
         );
     }
     let comment = vec![
@@ -269,5 +311,9 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             o.margin
         ),
     ];
+    let mut comment = comment;
+    if let Some(e) = edge_text {
+        comment.push(format!("Not interior: {e}."));
+    }
     write_scenario(args, &s, "sought", "sought", &o.adjust, comment)
 }
