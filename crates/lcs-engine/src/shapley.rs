@@ -102,7 +102,8 @@ pub(crate) enum Part {
     Waste,
     /// Wastewater: `GWP_CH4 × CH4 + GWP_N2O × N2O`.
     Wastewater,
-    /// A source: `Σ_g weight_g × A × factor_g`.
+    /// A plain or process source: `Σ_g weight_g × A × factor_g` (a refrigerant bank or a
+    /// land class is a part of its own).
     Source(usize),
     /// A refrigerant bank: the CO2e of its counted gases (docs/EXTENSIONS.md).
     Refrigerant(usize),
@@ -319,30 +320,19 @@ impl ShapleyPlan {
             }
             parts.push((Part::Wastewater, f.union_of(n_actions, slots)));
         }
+        // Sources; a refrigerant bank or a land class (docs/EXTENSIONS.md) is the part of its
+        // source, reached through the source's activity and factors and its own slots.
         for (si, s) in c.sources.iter().enumerate() {
             let mut slots: Vec<usize> = std::iter::once(s.activity)
                 .chain(s.factors.iter().map(|x| x.1))
                 .collect();
             slots.extend(crate::inventory::source_slots(&c.inventory, si));
-            parts.push((Part::Source(si), f.union_of(n_actions, slots)));
-        }
-        // The inventory extensions' banks and land classes (their source sectors).
-        let inv = &c.inventory;
-        for (b, r) in inv.refrigerants.iter().enumerate() {
-            let slots = [r.stock, r.charge, r.leak, r.retire, r.recovery]
-                .into_iter()
-                .chain(r.gases.iter().copied());
-            parts.push((Part::Refrigerant(b), f.union_of(n_actions, slots)));
-        }
-        for (i, l) in inv.lands.iter().enumerate() {
-            let slots = [
-                l.removals,
-                l.conversion,
-                l.restoration,
-                l.biomass_loss,
-                l.soil_loss,
-            ];
-            parts.push((Part::Land(i), f.union_of(n_actions, slots)));
+            let part = match c.inventory.by_source.get(si).copied().flatten() {
+                None => Part::Source(si),
+                Some(crate::inventory::SourceExt::Refrigerant(b)) => Part::Refrigerant(b),
+                Some(crate::inventory::SourceExt::Land(l)) => Part::Land(l),
+            };
+            parts.push((part, f.union_of(n_actions, slots)));
         }
         // Groups: parts with the same support, then each support inside a larger one joins
         // it (largest first); a part that no action reaches is constant and drops out.
@@ -545,11 +535,6 @@ fn add_part(
                 *o += gwp_ch4 * d[waste_row::WASTEWATER_CH4 * n + y]
                     + gwp_n2o * d[waste_row::WASTEWATER_N2O * n + y];
             }
-        }
-        Part::Source(si) if c.inventory.by_source.get(si).copied().flatten().is_some() => {
-            // A refrigerant bank or a land class (docs/EXTENSIONS.md).
-            let v = crate::parts::source_co2e_t(c, ws, si);
-            add_row(out, &v);
         }
         Part::Source(si) => {
             let s = &c.sources[si];
