@@ -168,6 +168,8 @@ const CASES: &[Case] = &[
     c("link-region-mismatch", &["scenario.yaml:5:16", "project `town-pv` is on the model `other-model.yaml`, but this scenario's model is `model.yaml`", "key: `actions[0].projects[0]`"]),
     c("link-unlinkable-methodology", &["scenario.yaml:6:16", "(methodology `semi-aerobic-landfill`) cannot be linked into a scenario", "key: `actions[0].projects[0]`", "per-cell landfill", "`waste-to-energy`"]),
     c("link-project-without-node", &["scenario.yaml:5:16", "cannot be linked without the demand node whose energy it saves", "key: `actions[0].projects[0]`", "`parameters.node`", "did you mean `demand.industry`?"]),
+    c("additional-to-unknown-measure", &["scenario.yaml:8:21", "no measure `K1.2` in the scenario outside action `E1`'s links", "key: `actions[0].additional_to[0]`", "did you mean `K1.1`?"]),
+    c("additional-to-without-link", &["scenario.yaml:9:21", "action `W1` has `additional_to` but links no project or network", "key: `actions[0].additional_to`"]),
     c("link-unknown-project-id", &["scenario.yaml:5:16", "`chillers.yaml` has no project `chilers`", "key: `actions[0].projects[0]`", "did you mean `chillers`?"]),
     c("link-processing-without-node", &["scenario.yaml:5:15", "facility `grinder` lies inside the region and processes the by-product of exchange `slag-to-cement`, but has no `node`", "key: `actions[0].ecotown[0]`", "`inside_region: false`"]),
     c("project-unknown-node", &["project.yaml:11:9", "unknown demand node `demand.industri`", "key: `parameters.node`", "did you mean `demand.industry`?"]),

@@ -548,7 +548,7 @@ fn every_action_acts_or_is_documented_as_enabling() {
         .nth(1)
         .expect("docs section `Actions without a direct lever`");
     let section = section.split("\n## ").next().unwrap();
-    for file in ["cm-2025.yaml", "cap-2030.yaml"] {
+    for file in ["cm-2025.yaml", "cap-2030.yaml", "cdp3-2030.yaml"] {
         let dir = temp_dir("actions");
         let out = dir.join("solo.csv");
         lcs(&[
@@ -571,7 +571,11 @@ fn every_action_acts_or_is_documented_as_enabling() {
             }
         }
         let _ = std::fs::remove_dir_all(&dir);
-        let expected_count = if file == "cm-2025.yaml" { 12 } else { 21 };
+        let expected_count = match file {
+            "cm-2025.yaml" => 12,
+            "cap-2030.yaml" => 21,
+            _ => 23,
+        };
         assert_eq!(
             max.len(),
             expected_count,
@@ -628,4 +632,213 @@ fn uncertainty_samples_levels_and_trends_and_states_its_assumptions() {
             && stdout.contains("every other pair of parameters is sampled independently"),
         "{stdout}"
     );
+}
+
+#[test]
+fn cdp3_plan_kpis_match_the_model() {
+    // docs/scenarios/iskandar.md, "The CDP3 action plan": cap-2030 plus the eco-town network
+    // (D1) and the estate projects (D2), linked; no warning, every link overlap stated.
+    let out = Command::new(LCS)
+        .args(["validate", "--deny-warnings"])
+        .arg(scenario("cdp3-2030.yaml"))
+        .output()
+        .expect("run lcs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut loader = lcs_model::Loader::new();
+    let s = loader
+        .load_scenario(&scenario("cdp3-2030.yaml"))
+        .unwrap_or_else(|d| panic!("{}", lcs_model::render_all_plain(&d, &loader.sources)));
+    // Every action of the 2030 plan (C1-C9, D1, D2) has an agency and a KPI with a 2030
+    // value and its monitoring source.
+    let plan: Vec<&lcs_model::Action> = s
+        .actions
+        .iter()
+        .filter(|a| a.id.starts_with('C') || a.id.starts_with('D'))
+        .collect();
+    assert_eq!(plan.len(), 11);
+    for a in &plan {
+        assert!(!a.agency.is_empty(), "{}: agency", a.id);
+        let k = a.kpi.as_deref().unwrap_or_default();
+        assert!(
+            k.contains("2030") && k.contains("(monitoring: ") && k.contains(char::is_numeric),
+            "{}: KPI {k}",
+            a.id
+        );
+    }
+    let links_of = |id: &str| {
+        let i = s.actions.iter().position(|a| a.id == id).unwrap();
+        s.links.iter().filter(move |l| l.action == i)
+    };
+    assert!(links_of("D1").all(|l| matches!(l.linked, lcs_model::link::Linked::Network(_))));
+    assert_eq!(links_of("D1").count(), 1);
+    assert_eq!(links_of("D2").count(), 3);
+    assert!(links_of("D1")
+        .all(|l| l.overlaps.len() == 8 && l.overlaps.iter().all(|o| o.stated_additional)));
+    // The KPI values of the CAP actions as written (cap-2030), and the plan's result.
+    let r = run("cdp3", &["bau.yaml", "cap-2030.yaml", "cdp3-2030.yaml"]);
+    let g = |v: &str| r.get("cap-2030", v, 2030);
+    let within = |got: f64, want: f64, tol: f64, what: &str| {
+        assert!((got - want).abs() <= tol, "{what}: model {got}, KPI {want}");
+    };
+    let fe = g("Final Energy|industry");
+    within(
+        fe / g("Drivers|industry_va"),
+        1.50,
+        0.005,
+        "C1 industrial energy per VA",
+    );
+    let oil = ["coal", "diesel", "fuel_oil"]
+        .iter()
+        .map(|f| g(&format!("Final Energy|industry|{f}")))
+        .sum::<f64>();
+    within(oil / fe, 0.02, 0.005, "C1 oil and coal share");
+    within(
+        g("Land Area|afolu/mangrove"),
+        9_300.0,
+        0.5,
+        "C4 mangrove area",
+    );
+    within(
+        g("Share|passenger/bus") + g("Share|passenger/rail"),
+        0.50,
+        0.0005,
+        "C5 public transport share",
+    );
+    within(
+        g("Waste|Landfill") / g("Waste|Generated"),
+        0.37,
+        0.005,
+        "C6 landfilled share",
+    );
+    within(g("Waste|Landfill"), 457_000.0, 500.0, "C6 landfilled t");
+    within(
+        g("Final Energy|commercial") / g("Drivers|services_va"),
+        0.118,
+        0.0005,
+        "C9 commercial",
+    );
+    within(
+        g("Final Energy|residential") / g("Drivers|households") * 1e3,
+        14.8,
+        0.05,
+        "C9 residential GJ per household",
+    );
+    let total = r.get("cdp3-2030", "Emissions|CO2e", 2030);
+    within(total, 18_210.4, 0.5, "cdp3 2030 total");
+    let cut = 1.0
+        - r.get("cdp3-2030", "Emissions Intensity|gdp", 2030)
+            / r.get("cdp3-2030", "Emissions Intensity|gdp", 2010);
+    within(cut, 0.604, 0.0005, "cdp3 intensity cut vs 2010");
+    let t = targets("cdp3-targets", "cdp3-2030.yaml");
+    assert!(!t["cap-intensity-70"].2 && t["ndc-intensity-45"].2);
+    // D1: 143,056 t of by-products exchanged in 2030; D2: 9.8 kt credited (project views).
+    let dir = temp_dir("cdp3");
+    let eco = dir.join("eco");
+    lcs(&[
+        "ecotown".as_ref(),
+        scenario("ecotown/pasir-gudang-pilot.yaml").as_os_str(),
+        "--out".as_ref(),
+        eco.as_os_str(),
+    ]);
+    let mass: f64 = read_csv(&eco.join("exchanges.csv"))
+        .iter()
+        .filter(|row| row["year"] == "2030")
+        .map(|row| row["mass"].parse::<f64>().unwrap())
+        .sum();
+    within(mass, 143_056.0, 1.0, "D1 by-products exchanged");
+    let rec = dir.join("rec");
+    lcs(&[
+        "projects".as_ref(),
+        "--scenario".as_ref(),
+        scenario("cdp3-2030.yaml").as_os_str(),
+        "--years".as_ref(),
+        "2030".as_ref(),
+        "--out".as_ref(),
+        rec.as_os_str(),
+    ]);
+    let credited: f64 = read_csv(&rec.join("reconciliation.csv"))
+        .iter()
+        .filter(|row| row["action"] == "D2")
+        .map(|row| row["project_view"].parse::<f64>().unwrap())
+        .sum();
+    let _ = std::fs::remove_dir_all(&dir);
+    within(credited / 1e3, 9.9, 0.05, "D2 credited kt");
+}
+
+#[test]
+fn cdp3_report_has_the_plan_chapter_the_docs_read() {
+    // docs/scenarios/iskandar.md, "The CDP3 action plan": the plan chapter of
+    // `lcs report bau.yaml cdp3-2030.yaml` (its table `plan-cdp3-2030`, 2030, Shapley).
+    let dir = temp_dir("cdp3-report");
+    let out = dir.join("report");
+    lcs(&[
+        "report".as_ref(),
+        scenario("bau.yaml").as_os_str(),
+        scenario("cdp3-2030.yaml").as_os_str(),
+        "--format".as_ref(),
+        "csv,md".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    let rows = read_csv(&out.join("csv/plan-cdp3-2030.csv"));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(md.contains("## Action plan: CDP3 2022-2030 action plan"));
+    assert!(md.contains("![MACC cdp3-2030 2030](charts/macc-cdp3-2030.png)"));
+    assert!(md.contains("charts/wedges-cdp3-2030.png"));
+    assert_eq!(rows.len(), 24, "23 actions and the Total");
+    let row = |id: &str| {
+        rows.iter()
+            .find(|r| r["action"].split(' ').next() == Some(id))
+            .unwrap_or_else(|| panic!("no row {id}"))
+    };
+    let num = |id: &str, col: &str| -> f64 {
+        row(id)[col]
+            .parse()
+            .unwrap_or_else(|_| panic!("{id} {col}: `{}`", row(id)[col]))
+    };
+    let (npv, per_t, kt) = (
+        "NPV [MYR million, 2020 prices]",
+        "cost [MYR/t CO2e, 2030]",
+        "contribution 2030 [kt CO2e/yr]",
+    );
+    // The numbers of the docs' table (rounded there).
+    for (id, n, c, k) in [
+        ("C1", -239.0, -109.7, 1_153.2),
+        ("C5", -531.2, -381.2, 516.2),
+        ("C6", 41.3, 52.7, 417.4),
+        ("D1", 8.4, 4_884.4, 0.8),
+        ("D2", -15.2, -931.0, 9.8),
+    ] {
+        assert!((num(id, npv) - n).abs() < 0.05, "{id} NPV {}", num(id, npv));
+        assert!(
+            (num(id, per_t) - c).abs() < 0.05,
+            "{id} cost {}",
+            num(id, per_t)
+        );
+        assert!((num(id, kt) - k).abs() < 0.05, "{id} kt {}", num(id, kt));
+    }
+    // Schedules: D1's measures start in 2026 (2027 for the RDF), D2's boiler switch in 2027.
+    assert_eq!(
+        (
+            row("D1")["first year"].as_str(),
+            row("D1")["full year"].as_str()
+        ),
+        ("2026", "2027")
+    );
+    assert_eq!(row("D2")["full year"], "2027");
+    assert_eq!(row("C7")["cost note"], "no measure (enabling)");
+    assert_eq!(row("A6")["cost note"], "no cost data");
+    assert_eq!(row("A6")[npv], "");
+    // Contributions add up to the reduction against the reference in 2030.
+    let total: f64 = rows[..23]
+        .iter()
+        .map(|r| r[kt].parse::<f64>().unwrap())
+        .sum();
+    assert!((total - num("Total", kt)).abs() < 1e-6);
+    assert!((total - 8_195.0).abs() < 0.5, "{total}");
 }

@@ -440,6 +440,86 @@ fn a_linked_measure_that_meets_another_on_the_same_quantity_is_noted() {
 }
 
 #[test]
+fn overlaps_stated_additional_are_notes_not_warnings() {
+    // linked-network-additional.yaml: the overlaps of linked-network-overlap.yaml, with the
+    // linking action listing W1.1 and K1.1 in `additional_to`.
+    let s = load(&fixture("linked-network-additional.yaml"));
+    let o = &s.links[0].overlaps;
+    assert_eq!(o.len(), 3, "{o:?}");
+    assert!(o.iter().all(|x| x.stated_additional), "{o:?}");
+    let notes = lcs_projects::link::overlap_notes(&s);
+    assert!(
+        notes
+            .iter()
+            .all(|n| n.ends_with("stated additional (`additional_to` of the linking action)")),
+        "{notes:?}"
+    );
+    // The same results as with the warnings: both measures still apply.
+    let warned = load(&fixture("linked-network-overlap.yaml"));
+    let run = |s: &lcs_model::Scenario| {
+        let c = lcs_engine::compile(s).unwrap();
+        lcs_engine::run_all(&c).unwrap().out.co2e_t
+    };
+    assert_eq!(run(&s), run(&warned));
+    let squeeze = |t: &str| -> String {
+        t.chars()
+            .filter(|c| !c.is_whitespace() && *c != '│')
+            .collect()
+    };
+    let validate = |file: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_lcs"))
+            .args(["validate", "--deny-warnings"])
+            .arg(file)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run lcs")
+    };
+    let out = validate(&fixture("linked-network-additional.yaml"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Only one of the two listed: the other overlap is still a warning. An id that is no
+    // measure of the scenario, and `additional_to` without a link: errors.
+    let one = fixture(&format!("additional-one-{}.yaml", std::process::id()));
+    let text = std::fs::read_to_string(fixture("linked-network-additional.yaml")).unwrap();
+    let mut outs = Vec::new();
+    for edited in [
+        text.replace("[W1.1, K1.1]", "[W1.1]"),
+        text.replace("[W1.1, K1.1]", "[W1.2, K1.1]"),
+        text.replace("    ecotown: [network.yaml]\n", ""),
+    ] {
+        std::fs::write(&one, edited).unwrap();
+        let out = validate(&one);
+        outs.push((
+            out.status.code(),
+            squeeze(&String::from_utf8_lossy(&out.stderr)),
+        ));
+    }
+    let _ = std::fs::remove_file(&one);
+    let (code, err) = &outs[0];
+    assert!(*code == Some(1) && err.contains("`K1.1`ofaction"), "{err}");
+    assert!(!err.contains("`W1.1`ofaction"), "{err}");
+    let (code, err) = &outs[1];
+    assert_eq!(*code, Some(1), "{err}");
+    assert!(
+        err.contains(&squeeze(
+            "no measure `W1.2` in the scenario outside action `E1`'s links"
+        )) && err.contains("didyoumean`W1.1`")
+            && err.contains("actions[0].additional_to[0]"),
+        "{err}"
+    );
+    let (_, err) = &outs[2];
+    assert!(
+        err.contains(&squeeze(
+            "action `E1` has `additional_to` but links no project or network"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
 fn linking_the_seelong_plant_and_keeping_a_route_shift_to_incineration_is_noted() {
     let s = load(&fixture("seelong-twice.yaml"));
     let o = &s.links[0].overlaps;

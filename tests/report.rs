@@ -62,6 +62,7 @@ fn report_writes_every_format_and_prints_markdown() {
         "input_quality",
         "measures",
         "pathways",
+        "plan-cm",
         "targets",
         "waste",
     ];
@@ -239,8 +240,8 @@ fn html_report_loads_in_headless_chromium_with_tables_and_charts() {
     );
     assert_eq!(
         dom.matches("<table").count(),
-        10,
-        "ten tables (with data quality)"
+        11,
+        "eleven tables (with the plan chapter and data quality)"
     );
     assert_eq!(dom.matches("<svg").count(), 8, "eight charts");
     assert!(dom.contains("Tiny Town: emissions by sector (kt CO2e/yr)"));

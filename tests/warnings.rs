@@ -19,6 +19,7 @@ const CASES: &[(&str, &[&str])] = &[
     ("gas-key-case-in-fuel-override", &["model.yaml:22:10", "warning[gas-key-case]", "gas key `co2` is written `CO2`", "key: `fuels.lpg.co2`", "3 warnings found"]),
     ("gas-key-case-in-source-factors", &["model.yaml:22:51", "warning[gas-key-case]", "key: `sources.ippu/cement.factors.co2`", "1 warning found"]),
     ("gas-key-case-in-composting", &["model.yaml:25:17", "warning[gas-key-case]", "key: `waste.composting.ch4`"]),
+    ("additional-to-unused", &["scenario.yaml:10:27", "warning[additional-to-unused]", "measure `W1.1` is listed in `additional_to` of action `E1`", "key: `actions[0].additional_to[1]`", "1 warning found"]),
     ("link-overlap", &["scenario.yaml:8:15", "warning[link-overlap]", "measure `slag-to-kiln.virgin.clinker` of network `town-network` and measure `K1.1` of action `K1` both change `sources.ippu/clinker.activity` in 2025–2030", "key: `actions[0].ecotown[0]`", "1 warning found"]),
     ("negative-reduction", &["scenario.yaml:4:72", "warning[negative-reduction]", "allows an increase of 10 %", "key: `targets[0].reduction`"]),
 ];

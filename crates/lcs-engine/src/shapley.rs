@@ -102,8 +102,7 @@ pub(crate) enum Part {
     Waste,
     /// Wastewater: `GWP_CH4 × CH4 + GWP_N2O × N2O`.
     Wastewater,
-    /// A plain or process source: `Σ_g weight_g × A × factor_g` (a refrigerant bank or a
-    /// land class is a part of its own).
+    /// A source: `Σ_g weight_g × A × factor_g`.
     Source(usize),
     /// A refrigerant bank: the CO2e of its counted gases (docs/EXTENSIONS.md).
     Refrigerant(usize),
@@ -320,8 +319,10 @@ impl ShapleyPlan {
             }
             parts.push((Part::Wastewater, f.union_of(n_actions, slots)));
         }
-        // Sources; a refrigerant bank or a land class (docs/EXTENSIONS.md) is the part of its
-        // source, reached through the source's activity and factors and its own slots.
+        // One part per source: a plain or process source's activity × factors, or the
+        // emissions of the refrigerant bank or land class the source is (its counted F-gases,
+        // its stock change: `parts::source_co2e_t`), each with every slot it reads (the
+        // source's activity and factors and the bank's or land class's own slots).
         for (si, s) in c.sources.iter().enumerate() {
             let mut slots: Vec<usize> = std::iter::once(s.activity)
                 .chain(s.factors.iter().map(|x| x.1))

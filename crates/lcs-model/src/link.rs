@@ -101,6 +101,9 @@ pub struct Overlap {
     pub other_target: String,
     /// First and last year in which both act.
     pub years: (i32, i32),
+    /// Whether the linking action lists the other measure in `additional_to`: the plan states
+    /// that the two are different changes, so the overlap is a note, not a warning.
+    pub stated_additional: bool,
 }
 
 /// A project or network that an action links, with the measures it became.
@@ -137,8 +140,13 @@ impl Overlap {
         } else {
             format!("{a}–{b}")
         };
+        let reading = if self.stated_additional {
+            "stated additional (`additional_to` of the linking action)"
+        } else {
+            "check that they are not the same change counted twice"
+        };
         format!(
-            "measure `{}` of {link_label} and measure `{}` of action `{}` both change {target} in {years}: check that they are not the same change counted twice",
+            "measure `{}` of {link_label} and measure `{}` of action `{}` both change {target} in {years}: {reading}",
             self.measure, self.other_measure, self.other_action
         )
     }
@@ -316,6 +324,7 @@ fn overlaps(model: &Model, m: &Measure, part: Part, other: &Measure) -> bool {
 /// in an overlapping year.
 pub(crate) fn find_overlaps(model: &Model, actions: &[Action], links: &mut [Link]) {
     for link in links.iter_mut() {
+        let stated = &actions[link.action].additional_to;
         let mut found = Vec::new();
         for lm in &link.measures {
             let m = &actions[link.action].measures[lm.measure];
@@ -342,6 +351,7 @@ pub(crate) fn find_overlaps(model: &Model, actions: &[Action], links: &mut [Link
                             other_measure: other.id.clone(),
                             other_target: other.target_path.clone(),
                             years: (y0, y1),
+                            stated_additional: stated.iter().any(|(id, _)| *id == other.id),
                         });
                     }
                 }
@@ -349,6 +359,87 @@ pub(crate) fn find_overlaps(model: &Model, actions: &[Action], links: &mut [Link
         }
         link.overlaps = found;
     }
+}
+
+/// `additional_to` of each action: only with `projects:` or `ecotown:`, and every id a
+/// measure of the scenario (after links are made) outside the action's own links.
+pub(crate) fn check_additional_to(r: &mut crate::read::Reader, actions: &[Action], links: &[Link]) {
+    for (ai, a) in actions.iter().enumerate() {
+        if a.additional_to.is_empty() {
+            continue;
+        }
+        let key = format!("{}.additional_to", a.key);
+        if !links.iter().any(|l| l.action == ai) {
+            let span = a.additional_to[0].1;
+            r.err(
+                Diagnostic::new(span, format!("action `{}` has `additional_to` but links no project or network", a.id))
+                    .at(key)
+                    .expected("`additional_to` only on an action with `projects:` or `ecotown:`")
+                    .note("`additional_to` states that the measures of the action's `projects:` or `ecotown:` links are additional to other measures (docs/ECOTOWN.md, \"Double counting\")"),
+            );
+            continue;
+        }
+        let ids: Vec<&str> = actions
+            .iter()
+            .enumerate()
+            .flat_map(|(bi, b)| {
+                b.measures.iter().enumerate().filter_map(move |(mi, m)| {
+                    let own = bi == ai
+                        && links
+                            .iter()
+                            .any(|l| l.action == ai && l.measures.iter().any(|x| x.measure == mi));
+                    (!own).then_some(m.id.as_str())
+                })
+            })
+            .collect();
+        for (j, (id, span)) in a.additional_to.iter().enumerate() {
+            if !ids.contains(&id.as_str()) {
+                r.err(
+                    Diagnostic::new(
+                        *span,
+                        format!(
+                            "no measure `{id}` in the scenario outside action `{}`'s links",
+                            a.id
+                        ),
+                    )
+                    .at(format!("{key}[{j}]"))
+                    .expected("the id of a measure of the scenario that the action's linked measures overlap")
+                    .suggest(nearest(id, ids.iter().copied())),
+                );
+            }
+        }
+    }
+}
+
+/// The named warning `additional-to-unused` for each id of an action's `additional_to` that
+/// no overlap of the action's links involves: the statement has nothing to apply to (a
+/// measure renamed, or listed on the wrong action), so it is probably a mistake.
+pub(crate) fn unused_additional_to(actions: &[Action], links: &[Link]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (ai, a) in actions.iter().enumerate() {
+        for (j, (id, span)) in a.additional_to.iter().enumerate() {
+            let used = links
+                .iter()
+                .filter(|l| l.action == ai)
+                .flat_map(|l| &l.overlaps)
+                .any(|o| &o.other_measure == id);
+            if !used {
+                out.push(
+                    Diagnostic::warning(
+                        *span,
+                        "additional-to-unused",
+                        format!(
+                            "measure `{id}` is listed in `additional_to` of action `{}`, but no measure of the action's links changes what it changes in the same years",
+                            a.id
+                        ),
+                    )
+                    .at(format!("{}.additional_to[{j}]", a.key))
+                    .note("`additional_to` lists the measures the links overlap (docs/ECOTOWN.md, \"Double counting\"); drop the id, or list it on the action whose link meets it"),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// The measures of one project, in the scenario's model (`model`), with their parts; or the

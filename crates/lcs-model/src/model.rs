@@ -1093,6 +1093,10 @@ pub struct Action {
     pub agency: Vec<String>,
     /// KPI.
     pub kpi: Option<String>,
+    /// Measure ids (of any action) that the measures made from this action's `projects:` and
+    /// `ecotown:` links are stated additional to, with where each is written: their overlaps
+    /// are kept as notes, not warned about (docs/ECOTOWN.md, "Double counting").
+    pub additional_to: Vec<(String, Span)>,
     /// The package it came from, if any.
     pub package: Option<String>,
     /// Measures in order.

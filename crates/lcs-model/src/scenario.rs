@@ -106,8 +106,17 @@ pub(crate) const SCENARIO_KEYS: [&str; 11] = [
     "adjust",
 ];
 /// The keys of an action.
-pub(crate) const ACTION_KEYS: [&str; 9] = [
-    "id", "name", "theme", "agency", "kpi", "measures", "cost", "projects", "ecotown",
+pub(crate) const ACTION_KEYS: [&str; 10] = [
+    "id",
+    "name",
+    "theme",
+    "agency",
+    "kpi",
+    "measures",
+    "cost",
+    "projects",
+    "ecotown",
+    "additional_to",
 ];
 /// The top-level keys of a package file.
 pub(crate) const PACKAGE_KEYS: [&str; 4] = ["package", "name", "maps", "actions"];
@@ -739,11 +748,19 @@ impl Loader {
         if !r.errors.is_empty() {
             return Err(r.errors);
         }
+        crate::link::check_additional_to(&mut r, &actions, &links);
         crate::link::find_overlaps(&model, &actions, &mut links);
         for l in &links {
-            for o in &l.overlaps {
+            for o in l.overlaps.iter().filter(|o| !o.stated_additional) {
                 r.warnings.push(crate::link::overlap_warning(l, o));
             }
+        }
+        if r.errors.is_empty() {
+            r.warnings
+                .extend(crate::link::unused_additional_to(&actions, &links));
+        }
+        if !r.errors.is_empty() {
+            return Err(r.errors);
         }
         let (_, leaf_node, _) = chain.last().expect("chain has at least one file");
         let NodeKind::Map(leaf_items) = &leaf_node.kind else {
@@ -1338,6 +1355,24 @@ fn read_actions(
         let agency = get(ai, "agency")
             .and_then(|x| r.strings(x, &join(&ap, "agency")))
             .unwrap_or_default();
+        // Measures the action's linked measures are stated additional to (docs/ECOTOWN.md,
+        // "Double counting"): checked against the scenario's measures once links are made.
+        let additional_to: Vec<(String, Span)> = match get(ai, "additional_to") {
+            Some(x) => {
+                let list = r
+                    .strings(x, &join(&ap, "additional_to"))
+                    .unwrap_or_default();
+                let nodes: Vec<&Node> = match &x.kind {
+                    NodeKind::Seq(s) => s.iter().collect(),
+                    _ => vec![x],
+                };
+                list.into_iter()
+                    .enumerate()
+                    .map(|(j, t)| (t, nodes.get(j).map(|n| n.span).unwrap_or(x.span)))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
         let cost = get(ai, "cost").and_then(|c| {
             let site = crate::costs::Site {
                 who: format!("action `{id}`"),
@@ -1389,6 +1424,7 @@ fn read_actions(
             theme,
             agency,
             kpi,
+            additional_to,
             package: package.clone(),
             measures,
             key: ap.clone(),

@@ -918,6 +918,13 @@ fn scenario(d: &mut Map<String, Value>) {
                         "Eco-town network files whose exchanges become measures of this action (docs/ECOTOWN.md).",
                     ),
                 ),
+                (
+                    "additional_to",
+                    with_doc(
+                        strings(),
+                        "Measure ids that the measures of this action's links are stated additional to: their overlaps are notes, not warnings (docs/ECOTOWN.md, \"Double counting\").",
+                    ),
+                ),
             ],
             &["id"],
         ),

@@ -13,6 +13,7 @@ use crate::run::ScenarioRun;
 use crate::tables::{display_number, Milestone};
 use crate::ReportError;
 use lcs_engine::var;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -570,6 +571,52 @@ fn draw_mark<DB: DrawingBackend>(
     }
 }
 
+/// The frame of a column chart: categories at x = 0, 1, …, n − 1 labelled by name, the value
+/// axis over `y0..y1` with `y_label`, and the light mesh every chart here uses; what the
+/// stacked bars and the waterfall share (`label_size` in points before the scale `k`).
+pub(crate) fn column_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    y_label: &str,
+    categories: Vec<String>,
+    (y0, y1): (f64, f64),
+    label_size: f64,
+    k: f64,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
+    let n = categories.len();
+    let xfmt = move |v: &f64| {
+        let i = v.round();
+        if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < categories.len() {
+            categories[i as usize].clone()
+        } else {
+            String::new()
+        }
+    };
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, font(24.0 * k))
+        .margin(px(14.0, k))
+        .x_label_area_size(px(52.0, k))
+        .y_label_area_size(px(96.0, k))
+        .build_cartesian_2d(-0.6f64..(n as f64 - 0.4), y0..y1)
+        .map_err(err_of)?;
+    let yfmt = |v: &f64| display_number(*v, false);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(2 * n + 1)
+        .x_label_formatter(&xfmt)
+        .y_desc(y_label)
+        .y_labels(8)
+        .y_label_formatter(&yfmt)
+        .label_style(font(label_size * k))
+        .axis_desc_style(font(16.0 * k))
+        .light_line_style(RGBColor(246, 246, 246))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()
+        .map_err(err_of)?;
+    Ok(chart)
+}
+
 /// The value range that shows every value (from 0 unless something is negative).
 pub(crate) fn fit_range(values: impl Iterator<Item = f64>, low_marker: bool) -> (f64, f64) {
     let mut lo = 0.0f64;
@@ -855,37 +902,15 @@ impl Drawable for Bars {
                 .chain(self.totals.iter().flatten().copied()),
             false,
         );
-        let cats = self.categories.clone();
-        let xfmt = move |v: &f64| {
-            let i = v.round();
-            if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < cats.len() {
-                cats[i as usize].clone()
-            } else {
-                String::new()
-            }
-        };
-        let mut chart = ChartBuilder::on(&area)
-            .caption(&self.title, font(24.0 * k))
-            .margin(px(14.0, k))
-            .x_label_area_size(px(52.0, k))
-            .y_label_area_size(px(96.0, k))
-            .build_cartesian_2d(-0.6f64..(n as f64 - 0.4), y0..y1)
-            .map_err(err_of)?;
-        let yfmt = |v: &f64| display_number(*v, false);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(2 * n + 1)
-            .x_label_formatter(&xfmt)
-            .y_desc(self.y_label.as_str())
-            .y_labels(8)
-            .y_label_formatter(&yfmt)
-            .label_style(font(15.0 * k))
-            .axis_desc_style(font(16.0 * k))
-            .light_line_style(RGBColor(246, 246, 246))
-            .bold_line_style(RGBColor(215, 215, 215))
-            .draw()
-            .map_err(err_of)?;
+        let mut chart = column_chart(
+            &area,
+            &self.title,
+            &self.y_label,
+            self.categories.clone(),
+            (y0, y1),
+            15.0,
+            k,
+        )?;
         for (c, segs) in &stacks {
             for (i, (lo, hi)) in segs.iter().enumerate() {
                 if (hi - lo).abs() < f64::EPSILON {

@@ -41,6 +41,7 @@ pub mod macc;
 pub mod manifest;
 pub mod network;
 pub mod output;
+pub mod plan;
 pub mod projects;
 pub mod quality;
 pub mod regions;
@@ -56,7 +57,7 @@ mod xlsx;
 pub use charts::Chart;
 pub use error::ReportError;
 pub use output::write_atomic;
-pub use run::{target_metric, ActionInfo, MeasureInfo, Names, ScenarioRun, TargetRow};
+pub use run::{target_metric, ActionInfo, MeasureInfo, Names, RunCosts, ScenarioRun, TargetRow};
 pub use tables::{Table, TableBuilder};
 
 /// The `model` column of IAMC outputs: the tool's name and version.

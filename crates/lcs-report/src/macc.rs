@@ -79,9 +79,10 @@ impl Macc {
 }
 
 impl Macc {
-    /// A report section (docs/COSTS.md): the chart, the curve's table and a note with the
-    /// conventions and the actions without cost data.
-    pub fn section(&self, a: &Appraisal, dpi: u32) -> Result<crate::Section, crate::ReportError> {
+    /// The MACC's part of a plan chapter (docs/COSTS.md, "The plan chapter of `lcs
+    /// report`"): the chart, the curve's table `macc-<scenario>` and a note with the target
+    /// line.
+    pub fn items(&self, a: &Appraisal, dpi: u32) -> Result<Vec<crate::Item>, crate::ReportError> {
         let mut t = crate::TableBuilder::new();
         let (c_id, c_name, c_ab, c_cost, c_npv) = (
             t.text("action"),
@@ -113,19 +114,17 @@ impl Macc {
             &format!("Abatement cost curve, {} ({})", self.scenario, self.year),
             &note,
         )?;
-        let mut section = crate::Section::new(
-            &format!("macc-{}", self.scenario),
-            &format!("Costs and abatement: {}", self.scenario),
-        );
-        section.items.push(crate::Item::Chart(render(self, dpi)?));
-        section.items.push(crate::Item::Table(table));
+        let mut items = vec![
+            crate::Item::Chart(render(self, dpi)?),
+            crate::Item::Table(table),
+        ];
         if let Some((id, r)) = &self.required {
-            section.items.push(crate::Item::Note(format!(
-                "Target `{id}` requires a reduction of {:.0} t CO2e in {} (the vertical line).",
+            items.push(crate::Item::Note(format!(
+                "Target `{id}` requires a reduction of {:.0} t CO2e in {} (the vertical line of the MACC).",
                 r, self.year
             )));
         }
-        Ok(section)
+        Ok(items)
     }
 }
 

@@ -63,14 +63,22 @@ pub(crate) fn build(runs: &[ScenarioRun], options: &Options) -> Result<Report, R
         .chart(render(&charts::pathways(runs), dpi)?)
         .table(tables::pathways(runs)?);
 
-    let mut comparison = Section::new("comparison", "Scenario comparison")
+    let comparison = Section::new("comparison", "Scenario comparison")
         .table(tables::comparison(runs, &years, compare_to)?);
-    let mut wedge_plots: Vec<charts::Plot> = (0..runs.len())
-        .filter_map(|i| charts::wedges(runs, i, compare_to))
-        .collect();
+    // The wedges of each scenario with actions, on one value axis, go to its plan chapter.
+    let (of_run, mut wedge_plots): (Vec<usize>, Vec<charts::Plot>) = (0..runs.len())
+        .filter_map(|i| charts::wedges(runs, i, compare_to).map(|p| (i, p)))
+        .unzip();
     charts::share_range(&mut wedge_plots);
-    for p in &wedge_plots {
-        comparison = comparison.chart(render(p, dpi)?);
+    let mut chapters: Vec<Section> = Vec::new();
+    for (i, r) in runs.iter().enumerate() {
+        let wedges = match of_run.iter().position(|k| *k == i) {
+            Some(j) => Some(render(&wedge_plots[j], dpi)?),
+            None => None,
+        };
+        if let Some(c) = crate::plan::chapter(r, wedges, dpi)? {
+            chapters.push(c);
+        }
     }
 
     let mut targets = Section::new("targets", "Targets").table(tables::targets(runs)?);
@@ -125,16 +133,11 @@ pub(crate) fn build(runs: &[ScenarioRun], options: &Options) -> Result<Report, R
         notes: runs.iter().flat_map(|r| r.notes.iter().cloned()).collect(),
         explanations: Vec::new(),
     };
-    for s in [
-        emissions,
-        comparison,
-        targets,
-        plan,
-        sectors,
-        energy,
-        electricity,
-        waste,
-    ] {
+    let sections = [emissions, comparison, targets, plan]
+        .into_iter()
+        .chain(chapters)
+        .chain([sectors, energy, electricity, waste]);
+    for s in sections {
         if s.items.iter().any(|i| !matches!(i, Item::Note(_))) {
             report.push_section(s)?;
         }

@@ -112,6 +112,18 @@ impl Names {
     }
 }
 
+/// A scenario's cost appraisal for its plan chapter (docs/COSTS.md, "The plan chapter of
+/// `lcs report`"): the appraisal in the plan year ([`ScenarioRun::plan_year`]; Shapley) and
+/// the target drawn on its MACC with the reduction it requires, t CO2e.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunCosts {
+    /// The appraisal (`lcs_costs::appraise`).
+    pub appraisal: lcs_costs::Appraisal,
+    /// The target in the appraisal year and the reduction against the reference it
+    /// requires, t CO2e (`lcs_costs::required_reduction_t`).
+    pub required: Option<(String, f64)>,
+}
+
 /// One scenario's results: engine rows for the scenario and its reference (no actions),
 /// targets, action metadata, attributions and display names.
 #[derive(Clone, Debug)]
@@ -145,6 +157,9 @@ pub struct ScenarioRun {
     pub names: Names,
     /// Notes for the reader (e.g. how Shapley values were computed).
     pub notes: Vec<String>,
+    /// The cost appraisal of the plan chapter (`None`: no `economics:` or no cost data;
+    /// [`ScenarioRun::from_engine`] leaves it empty, the caller appraises).
+    pub costs: Option<RunCosts>,
 }
 
 /// A target metric in words and the unit of its value and threshold: `emissions` in
@@ -207,6 +222,7 @@ impl ScenarioRun {
             tops,
             names: Names::default(),
             notes: Vec::new(),
+            costs: None,
         };
         r.names = Names {
             sectors: r
@@ -316,6 +332,17 @@ impl ScenarioRun {
             (None, Some(a)) => Some((a, "sequential")),
             _ => None,
         }
+    }
+
+    /// The year of the plan chapter: the latest year of the scenario's targets (a scenario
+    /// that extends another inherits its earlier targets, so its own horizon is the last),
+    /// else the last model year.
+    pub fn plan_year(&self) -> Option<i32> {
+        self.targets
+            .iter()
+            .map(|t| t.year)
+            .max()
+            .or(self.years.last().copied())
     }
 
     /// The action with this id.

@@ -3,8 +3,8 @@
 //! each with its value written above it. Used by [`crate::decomposition`].
 
 use crate::charts::{
-    draw_legend, err_of, fit_range, font, legend_height, px, rgb, Drawable, Rgb, Swatch, HEIGHT,
-    LEGEND_W, WIDTH,
+    column_chart, draw_legend, err_of, fit_range, font, legend_height, px, rgb, Drawable, Rgb,
+    Swatch, HEIGHT, LEGEND_W, WIDTH,
 };
 use crate::tables::display_number;
 use plotters::coord::Shift;
@@ -102,36 +102,7 @@ impl Drawable for Waterfall {
         // Room above the tallest column for its value.
         let y1 = y1 + 0.04 * (y1 - y0);
         let cats: Vec<String> = cols.iter().map(|c| c.0.clone()).collect();
-        let xfmt = move |v: &f64| {
-            let i = v.round();
-            if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < cats.len() {
-                cats[i as usize].clone()
-            } else {
-                String::new()
-            }
-        };
-        let mut chart = ChartBuilder::on(&area)
-            .caption(&self.title, font(24.0 * k))
-            .margin(px(14.0, k))
-            .x_label_area_size(px(52.0, k))
-            .y_label_area_size(px(96.0, k))
-            .build_cartesian_2d(-0.6f64..(n as f64 - 0.4), y0..y1)
-            .map_err(err_of)?;
-        let yfmt = |v: &f64| display_number(*v, false);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(2 * n + 1)
-            .x_label_formatter(&xfmt)
-            .y_desc(self.y_label.as_str())
-            .y_labels(8)
-            .y_label_formatter(&yfmt)
-            .label_style(font(14.0 * k))
-            .axis_desc_style(font(16.0 * k))
-            .light_line_style(RGBColor(246, 246, 246))
-            .bold_line_style(RGBColor(215, 215, 215))
-            .draw()
-            .map_err(err_of)?;
+        let mut chart = column_chart(&area, &self.title, &self.y_label, cats, (y0, y1), 14.0, k)?;
         let label_font = font(14.0 * k).color(&RGBColor(20, 20, 20));
         let plotting = chart.plotting_area().clone();
         for (i, (_, lo, hi, c, text)) in cols.iter().enumerate() {

@@ -164,6 +164,7 @@ fn blueprint_and_action_plan_tables_match_their_golden_files() {
         "targets",
         "actions",
         "measures",
+        "plan-cm",
         "final_energy",
         "electricity",
         "waste",
@@ -411,6 +412,136 @@ fn action_plan_is_two_tables_with_numbers_as_numbers() {
 }
 
 #[test]
+fn plan_chapter_has_schedule_costs_and_contributions_as_numbers() {
+    // tests/costs/cm.yaml, the worked example of docs/COSTS.md, appraised in its last target
+    // year (2024) with Shapley, as `lcs report` does.
+    let dir = root().join("tests/costs");
+    let (mut runs, scenarios) = runs_in(&dir, &["cm.yaml"], true);
+    let s = &scenarios[0];
+    let c = lcs_engine::compile(s).expect("compiles");
+    let year = runs[0].plan_year().expect("a plan year");
+    assert_eq!(year, 2024, "the latest target year");
+    let opts = lcs_costs::Options {
+        method: Method::Shapley,
+        year,
+    };
+    let appraisal = lcs_costs::appraise(s, &c, &opts).expect("appraises");
+    let required = lcs_costs::required_reduction_t(s, &c, 0)
+        .expect("required")
+        .map(|r| (s.targets[0].id.clone(), r));
+    runs[0].costs = Some(lcs_report::RunCosts {
+        appraisal: appraisal.clone(),
+        required,
+    });
+    let r = Report::build(&runs, &options(&[2020, 2024])).expect("report builds");
+    let t = r.table("plan-cm").expect("plan table");
+    golden("costs/plan-cm.md", &t.markdown());
+    golden("costs/plan-cm.csv", &t.csv());
+    assert_eq!(
+        t.header(),
+        [
+            "action",
+            "theme",
+            "agency",
+            "KPI",
+            "first year",
+            "full year",
+            "NPV [MYR million, 2020 prices]",
+            "annualised [MYR million/yr, 2020 prices]",
+            "cost [MYR/t CO2e, 2024]",
+            "cost note",
+            "contribution 2024 [kt CO2e/yr]",
+            "share 2024 [%]"
+        ]
+    );
+    let a2 = row_of(t, 0, "A2 Rooftop solar");
+    // docs/COSTS.md: 500,000/1.1² + (5,000 − 87,600)(1/1.1² + 1/1.1³ + 1/1.1⁴) = 226,483 MYR;
+    // (500,000 × CRF(10 %, 20) + 5,000 − 87,600) / 87.6 t = −272.5 MYR/t in 2024; 100 kW ×
+    // 8,760 h × 0.2 = 175.2 MWh × 0.5 t CO2/MWh = 87.6 t = 0.0876 kt.
+    assert!((number(t, a2, 6) - 0.226_483).abs() < 5e-7, "NPV");
+    assert!((number(t, a2, 8) + 272.5).abs() < 0.05, "cost per t");
+    assert!((number(t, a2, 10) - 0.0876).abs() < 1e-9, "contribution");
+    assert_eq!(t.cell(a2, 4), Cell::Int(2022), "first year is a number");
+    assert_eq!(t.cell(a2, 5), Cell::Int(2022));
+    assert_eq!(text(t, a2, 9), "");
+    // The action without cost data: empty cost cells, never a zero cost.
+    let a3 = row_of(t, 0, "A3 Awareness campaign (no cost data)");
+    assert_eq!(text(t, a3, 9), "no cost data");
+    for k in [6, 7, 8] {
+        assert_eq!(t.cell(a3, k), Cell::Empty);
+    }
+    // Every number is the appraisal's: NPV, annualised and cost per t; the contribution is
+    // the Shapley abatement of the appraisal in 2024, and they sum to the total reduction.
+    let total = row_of(t, 0, "Total");
+    assert_eq!(t.bold_rows, vec![total]);
+    for (i, x) in appraisal.actions.iter().enumerate() {
+        assert_eq!(text(t, i, 0).split(' ').next(), Some(x.id.as_str()));
+        assert!(
+            close(number(t, i, 10), x.abatement_year_t / 1e3),
+            "{}",
+            x.id
+        );
+        if x.has_cost {
+            assert!(close(number(t, i, 6), x.npv.unwrap() / 1e6));
+            assert!(close(number(t, i, 7), x.annualised.unwrap() / 1e6));
+        }
+    }
+    let sum: f64 = (0..total).map(|i| number(t, i, 10)).sum();
+    assert!((sum - appraisal.total_reduction_year_t / 1e3).abs() < 1e-9);
+    assert!(close(number(t, total, 10), sum));
+    let npv: f64 = appraisal.actions.iter().filter_map(|x| x.npv).sum();
+    assert!(close(number(t, total, 6), npv / 1e6));
+    // The chapter: the table, the wedges, the targets in words, the MACC with its table.
+    let chapter = r
+        .sections
+        .iter()
+        .find(|x| x.id == "plan-cm")
+        .expect("plan chapter");
+    let kinds: Vec<String> = chapter
+        .items
+        .iter()
+        .map(|i| match i {
+            lcs_report::Item::Table(t) => format!("table {}", t.name),
+            lcs_report::Item::Chart(c) => format!("chart {}", c.name),
+            lcs_report::Item::Note(n) => format!("note {}", n.split(':').next().unwrap_or("")),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "table plan-cm",
+            "chart wedges-cm",
+            "note Target `cut-30` (emissions, −30 % vs reference (no actions) in 2024)",
+            "note Target `cut-90` (emissions, −90 % vs reference (no actions) in 2024)",
+            "chart macc-cm",
+            "table macc-cm",
+            // 30 % of the reference's 2024 emissions: 10,000 GJ, half electricity (5,000 GJ
+            // = 1,388.9 MWh × 0.5 t/MWh = 694.4 t), half LPG (5,000 GJ × 63.1 kg/GJ = 315.5 t):
+            // 0.3 × 1,010 t = 303 t.
+            "note Target `cut-30` requires a reduction of 303 t CO2e in 2024 (the vertical line of the MACC)."
+        ],
+        "{kinds:#?}"
+    );
+    // Every writer shows the plan: CSV, the workbook sheet, HTML and Markdown.
+    let out = tmp("plan");
+    r.write(&out, &Format::ALL).expect("writes");
+    let csv = std::fs::read_to_string(out.join("csv/plan-cm.csv")).expect("csv");
+    assert_eq!(csv, t.csv());
+    let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).expect("xlsx");
+    let sheet = wb.worksheet_range("plan-cm").expect("plan sheet");
+    let cells: Vec<&Data> = sheet.cells().map(|(_, _, d)| d).collect();
+    assert!(cells
+        .iter()
+        .any(|d| matches!(d, Data::Float(v) if (v - 0.226_483).abs() < 5e-7)));
+    let html = std::fs::read_to_string(out.join("report.html")).expect("html");
+    assert!(html.contains("id=\"s-plan-cm\"") && html.contains("Action plan of cm (2024)"));
+    let md = std::fs::read_to_string(out.join("report.md")).expect("md");
+    assert!(md.contains("## Action plan: Cost Town countermeasures"));
+    assert!(md.contains("| A2 Rooftop solar |"));
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
 fn final_energy_electricity_and_waste_tables_are_consistent() {
     let r = report();
     let t = r.table("final_energy").expect("final energy");
@@ -482,6 +613,7 @@ fn workbook_has_numbers_page_setup_and_native_charts() {
         "targets",
         "actions",
         "measures",
+        "plan-cm",
         "final_energy",
         "electricity",
         "waste",
@@ -533,15 +665,21 @@ fn workbook_has_numbers_page_setup_and_native_charts() {
             xml.contains("fitToHeight=\"0\""),
             "{name}: one page wide, any height"
         );
+        // A sheet name with a `-` is quoted in defined names (`'plan-cm'!$4:$4`).
+        let quoted = if name.contains('-') {
+            format!("'{name}'")
+        } else {
+            name.to_string()
+        };
         assert!(
             book.contains(&format!(
-                "_xlnm.Print_Titles\" localSheetId=\"{k}\">{name}!$4:$4"
+                "_xlnm.Print_Titles\" localSheetId=\"{k}\">{quoted}!$4:$4"
             )),
             "{name}: header row on every page"
         );
         assert!(
             book.contains(&format!(
-                "_xlnm.Print_Area\" localSheetId=\"{k}\">{name}!$A$1:"
+                "_xlnm.Print_Area\" localSheetId=\"{k}\">{quoted}!$A$1:"
             )),
             "{name}: print area"
         );
@@ -593,8 +731,8 @@ fn charts_are_print_sized_with_full_legends_labelled_targets_and_shared_axes() {
         [
             "sector-bars",
             "pathways",
-            "wedges-cm",
             "intensity-gdp",
+            "wedges-cm",
             "sectors-bau",
             "sectors-cm",
             "final-energy-bau",
@@ -737,7 +875,7 @@ fn same_inputs_give_the_same_bytes() {
     ] {
         assert!(!html.contains(fetch), "report.html has `{fetch}`");
     }
-    assert_eq!(html.matches("<table").count(), 9);
+    assert_eq!(html.matches("<table").count(), 10);
     assert_eq!(html.matches("<svg").count(), 8);
     assert!(html.contains("@media print"), "a print stylesheet");
     let _ = std::fs::remove_dir_all(&a);

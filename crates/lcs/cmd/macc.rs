@@ -48,35 +48,31 @@ pub fn target_index(s: &Scenario, id: &str) -> Result<usize, Failure> {
     })
 }
 
-/// The MACC section of a scenario for `lcs report`: Shapley, year convention, in the year
-/// of the first target (else the last model year), the first target in that year drawn.
+/// The cost appraisal of a scenario's plan chapter in `lcs report` (docs/COSTS.md, "The plan
+/// chapter of `lcs report`"): Shapley, in the plan year (the latest target year, else the
+/// last model year), with the first target of that year and the reduction it requires.
 /// `None` when the scenario has no cost data or no `economics:`.
-pub fn report_section(
+pub fn report_costs(
     loader: &Loader,
     s: &Scenario,
-    dpi: u32,
-) -> Result<Option<lcs_report::Section>, Failure> {
+    c: &lcs_engine::Compiled,
+    year: i32,
+) -> Result<Option<lcs_report::RunCosts>, Failure> {
     if s.economics.is_none() || !has_cost_data(s) {
         return Ok(None);
     }
-    let c = compile(s)?;
-    let year = s
-        .targets
-        .first()
-        .map(|t| t.year)
-        .unwrap_or(s.model.end_year);
     let method = Method::Shapley;
-    let a = appraise(s, &c, &Options { method, year }).map_err(|e| cost_failure(loader, s, e))?;
+    let a = appraise(s, c, &Options { method, year }).map_err(|e| cost_failure(loader, s, e))?;
     let required = match s.targets.iter().position(|t| t.year == year) {
-        Some(i) => required_reduction_t(s, &c, i)
+        Some(i) => required_reduction_t(s, c, i)
             .map_err(|e| cost_failure(loader, s, e))?
             .map(|r| (s.targets[i].id.clone(), r)),
         None => None,
     };
-    let m = Macc::of(&a, Convention::Year, required);
-    m.section(&a, dpi)
-        .map(Some)
-        .map_err(|e| Failure::Message(e.to_string()))
+    Ok(Some(lcs_report::RunCosts {
+        appraisal: a,
+        required,
+    }))
 }
 
 fn money(v: Option<f64>) -> String {

@@ -141,6 +141,10 @@ pub fn run(
         progress.advance(&format!("{}: done", s.id));
         let mut r = ScenarioRun::from_engine(s, &c, &ws, &reference, &targets, sequential, shapley);
         r.notes = notes;
+        // Cost data: the MACC and the costs of the plan chapter (docs/COSTS.md).
+        if let Some(year) = r.plan_year() {
+            r.costs = super::macc::report_costs(&loader, s, &c, year)?;
+        }
         runs.push(r);
     }
     progress.finish();
@@ -178,12 +182,6 @@ pub fn run(
         let section = lcs_report::gpc::section(&s.model, &s.id, &parts, &model_years, &gpc_years)
             .map_err(message)?;
         report.push_section(section).map_err(message)?;
-    }
-    // Cost data: a MACC section for each scenario that has it (docs/COSTS.md).
-    for s in &scenarios {
-        if let Some(section) = super::macc::report_section(&loader, s, dpi)? {
-            report.push_section(section).map_err(message)?;
-        }
     }
     let milestones = if options.years.is_empty() {
         lcs_report::default_years(&runs)
