@@ -89,6 +89,275 @@ fn every_variable_of_tiny_in_two_years_equals_its_results_row() {
     assert!(checked > 200, "only {checked} values checked");
 }
 
+/// Every variable of `scenario` in `years`: the explained value is the results row (1e-12
+/// relative) and sums and leaf products hold; returns the number of values checked.
+fn check_every_variable(scenario: &Path, years: &[i32], failures: &mut Vec<String>) -> usize {
+    let mut loader = Loader::new();
+    let s = loader.load_scenario(scenario).expect("loads");
+    let c = compile(&s).expect("compiles");
+    let ws = run_all(&c).expect("runs");
+    let ex = Explainer::new(&s, &c).expect("explainer");
+    let base = s.model.base_year;
+    let mut checked = 0;
+    for row in rows(&c, &ws) {
+        for &year in years {
+            let what = format!("{} {} {year}", s.id, row.variable);
+            match (
+                ex.explain(&row.variable, year, None),
+                row.values[(year - base) as usize],
+            ) {
+                (Ok(e), Some(v)) => {
+                    checked += 1;
+                    if (e.root.value - v).abs() > 1e-12 * v.abs().max(1.0) {
+                        failures.push(format!(
+                            "{what}: explained {} but results {v}",
+                            e.root.value
+                        ));
+                    }
+                    check_sums(&e.root, &what, failures);
+                }
+                (Err(ExplainError::Undefined { .. }), None) => {}
+                (r, v) => failures.push(format!("{what}: {r:?} for results value {v:?}")),
+            }
+        }
+    }
+    checked
+}
+
+#[test]
+fn every_variable_of_iskandar_cm_2025_in_2005_and_2030_equals_its_results_row() {
+    // The rebuilt Iskandar model: data-file inputs, folded driver expressions, wastewater,
+    // refrigerant banks and land classes, measures of every kind.
+    let mut failures = Vec::new();
+    let checked = check_every_variable(
+        &root().join("scenarios/iskandar/cm-2025.yaml"),
+        &[2005, 2030],
+        &mut failures,
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked > 300, "only {checked} values checked");
+}
+
+/// Every node of a tree, depth first.
+fn nodes(n: &Node) -> Vec<&Node> {
+    let mut v = vec![n];
+    for c in &n.children {
+        v.extend(nodes(c));
+    }
+    v
+}
+
+#[test]
+fn folded_slots_show_their_formula_and_operands_down_to_the_data_file() {
+    // `households` is `population / household_size`, a driver expression that no action
+    // reaches: fold.rs runs it once at compile time; the explanation still shows it.
+    let mut loader = Loader::new();
+    let s = loader
+        .load_scenario(&root().join("scenarios/iskandar/cm-2025.yaml"))
+        .expect("loads");
+    let c = compile(&s).expect("compiles");
+    let ex = Explainer::new(&s, &c).expect("explainer");
+    let e = ex
+        .explain("Drivers|households", 2005, None)
+        .expect("explains");
+    assert_eq!(e.root.kind, NodeKind::Formula, "{:?}", e.root);
+    assert_eq!(
+        e.root.equation.as_deref(),
+        Some("drivers.households = population / household_size")
+    );
+    let labels: Vec<&str> = e.root.children.iter().map(|k| k.label.as_str()).collect();
+    assert_eq!(labels, ["drivers.population", "drivers.household_size"]);
+    // households = population / household_size, to the last digit of the run.
+    let (p, h) = (e.root.children[0].value, e.root.children[1].value);
+    assert!(
+        (p / h - e.root.value).abs() <= 1e-9 * e.root.value,
+        "{p} / {h}"
+    );
+    for k in &e.root.children {
+        assert!(k.defined_at.is_some(), "{k:?}");
+        let row = k.data.first().expect("a data-file row");
+        assert!(
+            row.file.ends_with("data/iskandar/socioeconomic.csv"),
+            "{row:?}"
+        );
+        assert_eq!(row.year, 2005);
+        assert!(row.source.is_some() && row.status.is_some(), "{row:?}");
+    }
+    let text = e.root.substituted.as_deref().expect("substituted");
+    assert!(text.contains(" person) / ("), "{text}");
+    // The data-quality inputs are the series no equation computes, folded or not: the two
+    // drivers are inputs, the expression is not.
+    let inputs: Vec<String> = lcs_engine::explain::inputs(&s, &c, 2005)
+        .into_iter()
+        .map(|i| i.path)
+        .collect();
+    assert!(
+        inputs.iter().any(|p| p == "drivers.population"),
+        "{inputs:?}"
+    );
+    assert!(
+        inputs.iter().any(|p| p == "drivers.household_size"),
+        "{inputs:?}"
+    );
+    assert!(
+        !inputs.iter().any(|p| p == "drivers.households"),
+        "{inputs:?}"
+    );
+    // In the tiny model the transport activity (population × 8000 pkm/person) and the
+    // waste generation (population × per) are folded too.
+    let s = loader.load_scenario(&tiny("cm.yaml")).expect("tiny loads");
+    let c = compile(&s).expect("compiles");
+    let ex = Explainer::new(&s, &c).expect("explainer");
+    let e = ex
+        .explain("Emissions|CO2e|transport", 2030, None)
+        .expect("explains");
+    let a = find(&e.root, "demand.transport.activity").expect("transport activity");
+    assert_eq!(a.kind, NodeKind::Formula);
+    assert_eq!(a.children.len(), 2);
+    // 2030: population 100000 × 1.02^10 = 121899.4 person × 8000 km = 8e6 m per person.
+    let p = 100_000.0 * 1.02f64.powi(10);
+    assert!(
+        (a.children[0].value - p).abs() < 1e-6,
+        "{:?}",
+        a.children[0]
+    );
+    assert!((a.children[1].value - 8e6).abs() < 1e-9);
+    assert!((a.value - p * 8e6).abs() <= 1e-9 * a.value);
+    assert!(a.children.iter().all(|k| k.defined_at.is_some()));
+    let e = ex.explain("Waste|Generated", 2025, None).expect("explains");
+    assert_eq!(e.root.children.len(), 2, "{:?}", e.root);
+    assert!(e.root.children.iter().all(|k| k.defined_at.is_some()));
+    // Every input of these trees has its place in a file, or is a slot that only measures
+    // fill (the `generation` measures' total), and then lists them.
+    for var in ["Emissions|CO2e", "Final Energy", "Waste|Landfill"] {
+        let e = ex.explain(var, 2030, None).expect("explains");
+        for n in nodes(&e.root) {
+            if n.kind == NodeKind::Input && n.path.is_some() {
+                assert!(
+                    n.defined_at.is_some() || !n.measures.is_empty(),
+                    "{var}: {} has no place",
+                    n.label
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn wastewater_rows_show_their_operands() {
+    let mut loader = Loader::new();
+    let s = loader
+        .load_scenario(&root().join("scenarios/iskandar/cm-2025.yaml"))
+        .expect("loads");
+    let c = compile(&s).expect("compiles");
+    let ex = Explainer::new(&s, &c).expect("explainer");
+    // TOW = P × BOD × I with I = 1.048 (model.yaml): population and BOD are the children.
+    let e = ex
+        .explain("Wastewater|Domestic|Organics", 2005, None)
+        .expect("explains");
+    let k = &e.root.children;
+    assert_eq!(k.len(), 2, "{:?}", e.root);
+    let tow = k[0].value * k[1].value * 1.048;
+    assert!(
+        (tow - e.root.value).abs() <= 1e-9 * tow,
+        "{tow} vs {}",
+        e.root.value
+    );
+    // CH4 of domestic wastewater: the organics row, sludge, recovery and one share per
+    // pathway, each with its MCF; the shares add up to 1.
+    let e = ex
+        .explain("Emissions|CH4|Waste|Wastewater|Domestic", 2005, None)
+        .expect("explains");
+    let labels: Vec<&str> = e.root.children.iter().map(|k| k.label.as_str()).collect();
+    assert_eq!(labels[0], "Wastewater|Domestic|Organics");
+    assert!(labels.contains(&"wastewater.domestic.sludge"), "{labels:?}");
+    let shares: Vec<&Node> = e
+        .root
+        .children
+        .iter()
+        .filter(|k| k.label.contains(".pathways."))
+        .collect();
+    assert_eq!(shares.len(), 5, "{labels:?}");
+    assert!(shares
+        .iter()
+        .all(|k| k.note.as_deref().is_some_and(|t| t.starts_with("MCF "))));
+    let sum: f64 = shares.iter().map(|k| k.value).sum();
+    assert!((sum - 1.0).abs() < 1e-9, "{sum}");
+    // POME: TOW = production × 0.65 m3/t × 0.05 t COD/m3 (50 kg/m3).
+    let e = ex
+        .explain("Wastewater|Industrial|palm_oil|Organics", 2005, None)
+        .expect("explains");
+    let k = &e.root.children;
+    assert_eq!(k.len(), 3, "{:?}", e.root);
+    assert!((k[1].value - 0.65).abs() < 1e-12 && (k[2].value - 0.05).abs() < 1e-12);
+    let tow = k[0].value * 0.65 * 0.05;
+    assert!((tow - e.root.value).abs() <= 1e-9 * tow);
+    assert!(
+        !k[0].data.is_empty(),
+        "production from wastewater.csv: {:?}",
+        k[0]
+    );
+    let e = ex
+        .explain(
+            "Emissions|CH4|Waste|Wastewater|Industrial|palm_oil",
+            2005,
+            None,
+        )
+        .expect("explains");
+    assert_eq!(
+        e.root.children[0].label,
+        "Wastewater|Industrial|palm_oil|Organics"
+    );
+    // CH4 = TOW × (1 − 0) × 0.25 × 0.8 × (1 − 0) / 1000 kt.
+    let ch4 = e.root.children[0].value * 0.25 * 0.8 * 1e-3;
+    assert!(
+        (ch4 - e.root.value).abs() <= 1e-9 * ch4,
+        "{ch4} vs {}",
+        e.root.value
+    );
+}
+
+#[test]
+fn switch_measures_list_each_step_before_and_after() {
+    // netzero-2050 switches fuels with `switch` measures (docs/EXTENSIONS.md): every fuel
+    // share they change lists each measure with the effective share before and after it, in
+    // order; the values chain, start at the series and end at the node's value.
+    let mut loader = Loader::new();
+    let s = loader
+        .load_scenario(&root().join("scenarios/iskandar/netzero-2050.yaml"))
+        .expect("loads");
+    let c = compile(&s).expect("compiles");
+    let ex = Explainer::new(&s, &c).expect("explainer");
+    let mut seen = 0;
+    for var in ["Final Energy", "Emissions|CO2e"] {
+        let e = ex.explain(var, 2050, None).expect("explains");
+        for n in nodes(&e.root) {
+            let energy: Vec<_> = n
+                .measures
+                .iter()
+                .filter(|m| matches!(m.lever, "save" | "switch" | "use"))
+                .collect();
+            if energy.is_empty() {
+                continue;
+            }
+            seen += 1;
+            for w in energy.windows(2) {
+                assert_eq!(w[0].after, w[1].before, "{}: {energy:?}", n.label);
+            }
+            let last = energy.last().unwrap();
+            assert!(
+                (last.after - n.value).abs() <= 1e-12 * n.value.abs().max(1.0),
+                "{}: {} vs {}",
+                n.label,
+                last.after,
+                n.value
+            );
+            assert!(energy.iter().all(|m| m.before != m.after));
+        }
+    }
+    assert!(seen > 0, "no node lists a save, switch or use measure");
+}
+
 #[test]
 fn iskandar_source_sectors_with_banks_and_land_classes_add_up() {
     // Refrigerant banks and land classes (docs/EXTENSIONS.md) are stock models, not A × EF:
@@ -331,9 +600,31 @@ fn text_goldens() {
             ],
         ),
     ];
+    // Iskandar: a folded driver expression down to its data-file rows, and the operands of
+    // palm-oil mill effluent methane.
+    let iskandar: &[(&str, &[&str])] = &[
+        (
+            "iskandar-households-2005",
+            &["explain", "cm-2025.yaml", "Drivers|households", "2005"],
+        ),
+        (
+            "iskandar-pome-ch4-2025",
+            &[
+                "explain",
+                "cm-2025.yaml",
+                "Emissions|CH4|Waste|Wastewater|Industrial|palm_oil",
+                "2025",
+            ],
+        ),
+    ];
+    let runs = cases.iter().map(|c| (tiny(""), c)).chain(
+        iskandar
+            .iter()
+            .map(|c| (root().join("scenarios/iskandar"), c)),
+    );
     let mut failures = Vec::new();
-    for (name, args) in cases {
-        let o = lcs(&tiny(""), args);
+    for (dir, (name, args)) in runs {
+        let o = lcs(&dir, args);
         assert!(
             o.status.success(),
             "{name}: {}",
@@ -359,8 +650,27 @@ fn text_goldens() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// The `<td class="n">` cells of table `name` on a report page, row by row.
+fn numeric_cells<'p>(page: &'p str, name: &str) -> Vec<Vec<&'p str>> {
+    let open = format!("<table class=\"{name}\">");
+    let Some(start) = page.find(&open) else {
+        return Vec::new();
+    };
+    let body = &page[start..];
+    let body = &body[..body.find("</table>").unwrap()];
+    body.split("<tr")
+        .skip(1)
+        .map(|row| {
+            row.split("<td class=\"n\">")
+                .skip(1)
+                .map(|c| &c[..c.find("</td>").unwrap()])
+                .collect()
+        })
+        .collect()
+}
+
 #[test]
-fn html_report_links_every_emissions_cell_to_its_explanation() {
+fn html_report_links_every_number_of_the_main_tables_to_its_explanation() {
     let out = std::env::temp_dir().join(format!("lcs-explain-report-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     let o = lcs(
@@ -394,7 +704,45 @@ fn html_report_links_every_emissions_cell_to_its_explanation() {
         );
     }
     let details = page.matches("<details id=\"x-").count();
-    assert_eq!(details, links.len(), "one explanation per linked cell");
+    let distinct: std::collections::BTreeSet<&&str> = links.iter().collect();
+    assert_eq!(details, distinct.len(), "one explanation per linked value");
+    // Every number of the emissions, pathways, final energy, electricity and waste tables
+    // links to its explanation (the pathways' first column is the year).
+    for (name, skip) in [
+        ("emissions", 0),
+        ("pathways", 1),
+        ("final_energy", 0),
+        ("electricity", 0),
+        ("waste", 0),
+    ] {
+        let cells = numeric_cells(&page, name);
+        assert!(!cells.is_empty(), "no table `{name}`");
+        for (r, row) in cells.iter().enumerate() {
+            for (k, cell) in row.iter().enumerate().skip(skip) {
+                assert!(
+                    cell.is_empty() || cell.starts_with("<a href=\"#x-"),
+                    "{name} row {r} cell {k} is not linked: {cell}"
+                );
+            }
+        }
+    }
+    // The comparison links the emissions, the reference and the difference rows and the
+    // intensities; its percentages are ratios of linked cells. The targets link their value.
+    let linked = |name: &str| {
+        numeric_cells(&page, name)
+            .iter()
+            .flatten()
+            .filter(|c| c.starts_with("<a href=\"#x-"))
+            .count()
+    };
+    assert!(
+        linked("comparison") >= 4,
+        "comparison: {}",
+        linked("comparison")
+    );
+    // cm's two targets in 2030 (intensity per GDP, emissions vs reference).
+    assert_eq!(linked("targets"), 2);
+    assert!(page.contains("href=\"#x-tiny-cm-2030-emissions-intensity-gdp\""));
     // The explanation of the 2030 cm total starts with the value of the results row.
     let mut loader = Loader::new();
     let s = loader.load_scenario(&tiny("cm.yaml")).expect("tiny loads");

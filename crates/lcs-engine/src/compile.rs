@@ -229,6 +229,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, CompileError> {
         slot_spans: b.spans,
         slot_series: b.series,
         steps,
+        folded: Vec::new(),
         ops: measure_steps.ops,
         top_fuel_rows: {
             let n_fuels = labels.fuels.len();

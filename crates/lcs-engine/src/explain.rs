@@ -222,6 +222,9 @@ pub struct Explainer<'a> {
     trace: Vec<Vec<SlotTrace>>,
     /// `prefix[i]`: all row values (`row * n + y`) with the first `i` actions on.
     prefix: Vec<Vec<f64>>,
+    /// `energy[k]`: final energy per (leaf, fuel) entry (`entry * n + y`, GJ) after the
+    /// first `k` `save`/`switch`/`use` measures; empty without such measures.
+    energy: Vec<Vec<f64>>,
 }
 
 /// A number for people: up to six significant digits, no trailing zeros (`0.683824`,
@@ -336,6 +339,22 @@ impl<'a> Explainer<'a> {
                 });
             }
         }
+        // Final energy entries before and after each `save`/`switch`/`use` measure: the
+        // engine's own entry loop and energy measures, one measure at a time in order (the
+        // order of the run, so the last snapshot is the run's).
+        let mut energy = Vec::new();
+        if !c.energy_ops.is_empty() {
+            let mut entries = vec![0.0; c.n_entries * n];
+            let mut ai = vec![0.0; n];
+            crate::demand::final_energy_by_entry(&c.leaves, &ws.arena, n, &mut ai, &mut entries);
+            energy.push(entries.clone());
+            let mut one = c.clone();
+            for op in &c.energy_ops {
+                one.energy_ops = vec![op.clone()];
+                crate::measures::energy_measures(&one, &all, &mut entries, &ws.arena)?;
+                energy.push(entries.clone());
+            }
+        }
         // Rows with the first i actions on, i = 0 (the reference) ..= n_actions.
         let n_rows = c.row_specs.len();
         let mut prefix = Vec::new();
@@ -355,6 +374,7 @@ impl<'a> Explainer<'a> {
             bd,
             trace,
             prefix,
+            energy,
         })
     }
 
@@ -695,9 +715,7 @@ impl Build<'_, '_> {
                 nd.note = Some("the engine adds the gas rows section by section; the sector rows split CO2e".into());
                 nd
             }
-            Source::Wastewater(..) => mk(NodeKind::Formula).eq(
-                "IPCC 2006 Vol. 5 Ch. 6: CH4 = (TOW − S) × B0 × Σ_j MCF_j × share_j − R; N2O = N_effluent × EF × 44/28",
-            ),
+            Source::Wastewater(w, _) => self.wastewater(mk(NodeKind::Formula), w, d),
             Source::Inventory(_) => {
                 let mut nd = mk(NodeKind::Formula).eq(
                     "inventory extensions (docs/EXTENSIONS.md): process A × EF; refrigerants stock × leak × GWP; land Δarea × Δstock × 44/12; plants and market-based electricity",
@@ -823,7 +841,7 @@ impl Build<'_, '_> {
         let lb = &self.e.bd.leaves[li];
         let y = self.y;
         let au = base_unit(&lb.activity_dim);
-        let mut a = self.slot(lp.activity, 1.0, &au, d);
+        let mut a = self.slot_in(lp.activity, 1.0, &au, d, true);
         a.label = format!("A({})", lb.path);
         let iu = per_unit("GJ", &au);
         let mut i = self.slot(lp.intensity, 1.0, &iu, d);
@@ -844,29 +862,59 @@ impl Build<'_, '_> {
                     short(em),
                     short(m.value)
                 ));
-                i.value = ei;
-                m.value = em;
-                for op in &c.energy_ops {
-                    if op
-                        .entries
-                        .iter()
-                        .any(|(e, s)| *e == lp.first_entry + fi || *s == Some(lp.first_entry + fi))
-                    {
-                        let (action, measure) = c.labels.measure_ids[op.op].clone();
-                        m.measures.push(MeasureChange {
-                            action,
-                            measure,
-                            lever: match op.lever {
-                                crate::plan::EnergyLever::Save => "save",
-                                crate::plan::EnergyLever::Switch { .. } => "switch",
-                                crate::plan::EnergyLever::Use => "use",
-                            },
-                            before: self.slot_value(lp.fuels[fi].1),
-                            after: em,
-                        });
-                    }
+            }
+            // Each measure on the leaf's entries, with the effective I = Σ_f FE_f / A and
+            // M_f = FE_f / Σ_f FE before and after it (as `breakdown` defines them).
+            let n = c.n_years;
+            let entries = lp.first_entry..lp.first_entry + lp.fuels.len();
+            let act = self.slot_value(lp.activity);
+            let (si, sm) = (
+                self.slot_value(lp.intensity),
+                self.slot_value(lp.fuels[fi].1),
+            );
+            let effective = |snap: &[f64]| {
+                let total: f64 = entries.clone().map(|e| snap[e * n + y]).sum();
+                if act != 0.0 && total > 0.0 {
+                    (total / act, snap[(lp.first_entry + fi) * n + y] / total)
+                } else {
+                    (si, sm)
+                }
+            };
+            for (k, op) in c.energy_ops.iter().enumerate() {
+                let touches = op
+                    .entries
+                    .iter()
+                    .any(|(e, t)| entries.contains(e) || t.is_some_and(|t| entries.contains(&t)));
+                let (Some(before), Some(after)) = (self.e.energy.get(k), self.e.energy.get(k + 1))
+                else {
+                    continue;
+                };
+                if !touches {
+                    continue;
+                }
+                let ((ib, mb), (ia, ma)) = (effective(before), effective(after));
+                let (action, measure) = c.labels.measure_ids[op.op].clone();
+                let lever = match op.lever {
+                    crate::plan::EnergyLever::Save => "save",
+                    crate::plan::EnergyLever::Switch { .. } => "switch",
+                    crate::plan::EnergyLever::Use => "use",
+                };
+                let change = |before: f64, after: f64| MeasureChange {
+                    action: action.clone(),
+                    measure: measure.clone(),
+                    lever,
+                    before,
+                    after,
+                };
+                if ib != ia {
+                    i.measures.push(change(ib, ia));
+                }
+                if mb != ma {
+                    m.measures.push(change(mb, ma));
                 }
             }
+            i.value = ei;
+            m.value = em;
         }
         vec![a, i, m]
     }
@@ -946,7 +994,7 @@ impl Build<'_, '_> {
         )
         .eq("E(src) = A(src) × Σ_g GWP_g × EF(src, g) / 1000")
         .with(d, |d| {
-            let mut a = self.slot(plan.activity, 1.0, &au, d);
+            let mut a = self.slot_in(plan.activity, 1.0, &au, d, true);
             a.label = format!("A({})", sb.path);
             let mut f = node(
                 format!("EF({})", sb.path),
@@ -1190,9 +1238,182 @@ impl Build<'_, '_> {
         })
     }
 
+    /// A slot in the base unit of its series' dimension (`unit` when it has none).
+    fn series_slot(&self, slot: usize, unit: &str, d: usize) -> Node {
+        self.slot(slot, 1.0, &self.slot_unit(slot, unit), d)
+    }
+
+    /// The base unit of a slot's series (`unit` when it has none).
+    fn slot_unit(&self, slot: usize, unit: &str) -> String {
+        self.c()
+            .slot_series
+            .get(slot)
+            .and_then(Option::as_ref)
+            .map(|i| base_unit(&i.dim))
+            .unwrap_or_else(|| unit.to_string())
+    }
+
+    /// A wastewater row (IPCC 2006 Vol. 5 Ch. 6, `crate::wastewater`): organics, CH4 of a
+    /// stream, N2O of domestic effluent, with their operands.
+    fn wastewater(&self, nd: Node, w: usize, d: usize) -> Node {
+        use crate::eval::wastewater_row as wr;
+        let c = self.c();
+        let Some(plan) = &c.wastewater else { return nd };
+        let model = &self.e.scenario.model;
+        let ww = model.wastewater.as_ref();
+        let at = |slot: usize| self.slot_value(slot);
+        let organics_row =
+            |k: usize| self.find(|s| matches!(s, Source::Wastewater(x, _) if *x == k));
+        // The activity of a wastewater stream (population, production) in its base unit.
+        let activity_unit = |a: Option<&lcs_model::Activity>| {
+            a.map(|a| base_unit(&lcs_model::activity_dim(model, a)))
+                .unwrap_or_else(|| "1".into())
+        };
+        let activity = |slot: usize, a: Option<&lcs_model::Activity>, d: usize| {
+            self.slot_in(slot, 1.0, &activity_unit(a), d, true)
+        };
+        let sv = |slot: usize, unit: &str| with_unit(at(slot), &self.slot_unit(slot, unit));
+        // CH4 of a stream from its organics row `k`.
+        let stream_ch4 = |nd: Node, st: &crate::plan::StreamPlan, k: usize, what: &str| {
+            let mcf = crate::wastewater::weighted_mcf(
+                st.pathways.iter().map(|&(slot, mcf)| (at(slot), mcf)),
+            );
+            let tow = self.e.ws.out.wastewater_t[[k, self.y]];
+            let tow_unit = organics_row(k)
+                .map(|r| c.row_specs[r].unit.trim_end_matches("/yr").to_string())
+                .unwrap_or_else(|| "t".into());
+            let mut nd = nd.eq(format!(
+                "CH4 = TOW × (1 − sludge) × B0 × MCF_w × (1 − recovery) / 1000, MCF_w = Σ_j share_j × MCF_j (IPCC 2006 Vol. 5 Eq. 6.1, 6.4; {what})"
+            ));
+            let value = nd.value;
+            let unit = nd.unit.clone();
+            nd = nd.with(d, |d| {
+                let mut v: Vec<Node> = organics_row(k)
+                    .map(|r| self.row(r, d))
+                    .into_iter()
+                    .collect();
+                v.push(self.slot(st.sludge, 1.0, "1", d));
+                v.push(self.slot(st.recovery, 1.0, "1", d));
+                for &(slot, m) in &st.pathways {
+                    let mut p = self.slot(slot, 1.0, "1", d);
+                    p.note = Some(format!("MCF {}", short(m)));
+                    v.push(p);
+                }
+                v
+            });
+            nd.substituted = Some(format!(
+                "{} = {} × (1 − {}) × {} t CH4/t × {} × (1 − {}) / 1000",
+                with_unit(value, &unit),
+                with_unit(tow, &tow_unit),
+                short(at(st.sludge)),
+                short(st.b0),
+                short(mcf),
+                short(at(st.recovery))
+            ));
+            nd
+        };
+        match (w, &plan.domestic) {
+            (wr::DOMESTIC_ORGANICS, Some(dp)) => {
+                let a = ww.and_then(|x| x.domestic.as_ref()).map(|x| &x.population);
+                let mut nd = nd.eq("TOW = P × BOD × I (IPCC 2006 Vol. 5 Eq. 6.3)");
+                let value = nd.value;
+                let unit = nd.unit.clone();
+                nd = nd.with(d, |d| {
+                    vec![
+                        activity(dp.population, a, d),
+                        self.series_slot(dp.bod, "t/person", d),
+                    ]
+                });
+                nd.substituted = Some(format!(
+                    "{} = {} × {} × {}",
+                    with_unit(value, &unit),
+                    with_unit(at(dp.population), &activity_unit(a)),
+                    sv(dp.bod, "t/person"),
+                    short(dp.correction)
+                ));
+                return nd;
+            }
+            (wr::DOMESTIC_CH4, Some(dp)) => {
+                return stream_ch4(
+                    nd,
+                    &dp.stream,
+                    wr::DOMESTIC_ORGANICS,
+                    "domestic, B0 in t CH4/t BOD",
+                );
+            }
+            (wr::DOMESTIC_N2O, Some(dp)) => {
+                let Some((protein, factor, ef, sludge_n)) = dp.nitrogen else {
+                    return nd;
+                };
+                let a = ww.and_then(|x| x.domestic.as_ref()).map(|x| &x.population);
+                let mut nd = nd.eq("N2O = (P × Protein × F_NPR × F_NON-CON × F_IND-COM − N_sludge) × EF_effluent × 44/28 / 1000 (IPCC 2006 Vol. 5 Eq. 6.7, 6.8)");
+                let value = nd.value;
+                let unit = nd.unit.clone();
+                nd = nd.with(d, |d| {
+                    vec![
+                        activity(dp.population, a, d),
+                        self.series_slot(protein, "t/person", d),
+                        self.series_slot(sludge_n, "t", d),
+                    ]
+                });
+                nd.substituted = Some(format!(
+                    "{} = ({} × {} × {} − {}) × {} × 44/28 / 1000",
+                    with_unit(value, &unit),
+                    with_unit(at(dp.population), &activity_unit(a)),
+                    sv(protein, "t/person"),
+                    short(factor),
+                    sv(sludge_n, "t"),
+                    short(ef)
+                ));
+                return nd;
+            }
+            _ => {}
+        }
+        let Some(i) = w.checked_sub(wr::industry(0)).map(|k| k / 2) else {
+            return nd;
+        };
+        let Some(ip) = plan.industrial.get(i) else {
+            return nd;
+        };
+        let name = c.labels.industries.get(i).cloned().unwrap_or_default();
+        if (w - wr::industry(0)) % 2 == 1 {
+            return stream_ch4(
+                nd,
+                &ip.stream,
+                wr::industry(i),
+                &format!("industry {name}, B0 in t CH4/t COD"),
+            );
+        }
+        let a = ww.and_then(|x| x.industrial.get(i)).map(|x| &x.production);
+        let mut nd = nd.eq("TOW = P × W × COD (IPCC 2006 Vol. 5 Eq. 6.6)");
+        let value = nd.value;
+        let unit = nd.unit.clone();
+        nd = nd.with(d, |d| {
+            vec![
+                activity(ip.production, a, d),
+                self.series_slot(ip.wastewater, "1", d),
+                self.series_slot(ip.cod, "1", d),
+            ]
+        });
+        nd.substituted = Some(format!(
+            "{} = {} × {} × {}",
+            with_unit(value, &unit),
+            with_unit(at(ip.production), &activity_unit(a)),
+            sv(ip.wastewater, "1"),
+            sv(ip.cod, "1")
+        ));
+        nd
+    }
+
     /// A slot: how it is computed (its step) or where it is defined, its data rows and the
     /// measures that changed it; `factor` converts base units to `unit`.
     fn slot(&self, slot: usize, factor: f64, unit: &str, d: usize) -> Node {
+        self.slot_in(slot, factor, unit, d, false)
+    }
+
+    /// [`Build::slot`], with `keep_unit` showing a driver in the caller's unit (base units)
+    /// instead of its declared unit, where the node is a factor of a product in base units.
+    fn slot_in(&self, slot: usize, factor: f64, unit: &str, d: usize, keep_unit: bool) -> Node {
         let c = self.c();
         let n = c.n_years;
         let y = self.y;
@@ -1201,7 +1422,7 @@ impl Build<'_, '_> {
         let driver = c.driver_slots.iter().position(|&s| s == slot);
         let info = c.slot_series.get(slot).and_then(Option::as_ref);
         // Display unit: a driver's declared unit; else the caller's.
-        let (factor, unit) = match driver {
+        let (factor, unit) = match driver.filter(|_| !keep_unit) {
             Some(di) => (
                 1.0 / model.drivers[di].unit_factor,
                 model.drivers[di].unit_text.clone(),
@@ -1212,12 +1433,7 @@ impl Build<'_, '_> {
         let mut nd = node(name.clone(), value, &unit, NodeKind::Input);
         nd.path = Some(name.clone());
         nd.defined_at = c.slot_spans[slot];
-        let defining = c.steps.iter().find(|s| match s {
-            Step::Expr { slot: x, .. } | Step::Mul { slot: x, .. } | Step::Copy { slot: x, .. } => {
-                *x == slot
-            }
-            _ => false,
-        });
+        let defining = defining_step(c, slot);
         let expr = match driver {
             Some(di) => match &model.drivers[di].series.def {
                 lcs_model::SeriesDef::Expr(e) => Some(e.clone()),
@@ -1235,6 +1451,23 @@ impl Build<'_, '_> {
                 let text = expr.as_ref().map(|e| e.to_string()).unwrap_or_default();
                 nd.equation = Some(format!("{name} = {text}"));
                 let names = expr.as_ref().map(|e| e.names()).unwrap_or_default();
+                // The expression with each driver's value and unit in place of its name.
+                let drivers: Vec<(String, String)> = names
+                    .iter()
+                    .filter_map(|nm| {
+                        let di = model.driver(nm)?;
+                        let (f, u) = self.display_unit(c.driver_slots[di], 1.0, "");
+                        Some((
+                            nm.clone(),
+                            with_unit(self.slot_value(c.driver_slots[di]) * f, &u),
+                        ))
+                    })
+                    .collect();
+                nd.substituted = Some(format!(
+                    "{} = {}",
+                    with_unit(self.before_measures(slot) * factor, &unit),
+                    substitute(&text, &drivers)
+                ));
                 nd = nd.with(d, |d| {
                     names
                         .iter()
@@ -1275,12 +1508,15 @@ impl Build<'_, '_> {
                     let kb = self.slot(b, 1.0, &ub, d);
                     vec![ka, kb]
                 });
-                // The product as computed, before any measure on this slot.
+                // The product as computed, before any measure on this slot, with each
+                // operand in the unit its node shows.
+                let (fa, ua) = self.display_unit(a, fa, &ua);
+                let (fb, ub) = self.display_unit(b, 1.0, &ub);
                 nd.substituted = Some(format!(
                     "{} = {} × {}",
                     with_unit(self.before_measures(slot) * factor, &unit),
-                    short(self.slot_value(a)),
-                    short(self.slot_value(b))
+                    with_unit(self.slot_value(a) * fa, &ua),
+                    with_unit(self.slot_value(b) * fb, &ub)
                 ));
             }
             Some(Step::Copy { src, .. }) if c.slot_names[*src] == name => {
@@ -1329,6 +1565,19 @@ impl Build<'_, '_> {
         nd
     }
 
+    /// The factor and unit a slot's node shows it in: a driver's declared unit, else the
+    /// caller's.
+    fn display_unit(&self, slot: usize, factor: f64, unit: &str) -> (f64, String) {
+        let model = &self.e.scenario.model;
+        match self.c().driver_slots.iter().position(|&s| s == slot) {
+            Some(di) => (
+                1.0 / model.drivers[di].unit_factor,
+                model.drivers[di].unit_text.clone(),
+            ),
+            None => (factor, unit.to_string()),
+        }
+    }
+
     /// A slot's value before the first measure that wrote it (its value after its own step).
     fn before_measures(&self, slot: usize) -> f64 {
         match self.e.trace[slot].first() {
@@ -1336,6 +1585,43 @@ impl Build<'_, '_> {
             None => self.slot_value(slot),
         }
     }
+}
+
+/// `text` with every name of `values` (a whole word: letters, digits, `_`) replaced by its
+/// value, in parentheses when it has a unit: `population / household_size` becomes
+/// `(1.2e6 person) / (4.1 person)`.
+fn substitute(text: &str, values: &[(String, String)]) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        match values.iter().find(|(n, _)| n == word) {
+            Some((_, v)) if v.contains(' ') => out.push_str(&format!("({v})")),
+            Some((_, v)) => out.push_str(v),
+            None => out.push_str(word),
+        }
+        word.clear();
+    };
+    for ch in text.chars() {
+        if ch.is_alphanumeric() || ch == '_' || ch == '.' {
+            word.push(ch);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// The step that computes `slot` (an expression, a product or a copy): a step of the run,
+/// or one that `fold` ran into the base arena at compile time, shown as if it ran.
+fn defining_step(c: &Compiled, slot: usize) -> Option<&Step> {
+    c.steps.iter().chain(&c.folded).find(|s| match s {
+        Step::Expr { slot: x, .. } | Step::Mul { slot: x, .. } | Step::Copy { slot: x, .. } => {
+            *x == slot
+        }
+        _ => false,
+    })
 }
 
 /// The data-file rows behind year `year` of a series read from a data file: the row of
@@ -1387,6 +1673,7 @@ pub fn inputs(scenario: &Scenario, c: &Compiled, year: i32) -> Vec<Input> {
     let computed: std::collections::BTreeSet<usize> = c
         .steps
         .iter()
+        .chain(&c.folded)
         .filter_map(|s| match s {
             Step::Expr { slot, .. } | Step::Mul { slot, .. } | Step::Copy { slot, .. } => {
                 Some(*slot)

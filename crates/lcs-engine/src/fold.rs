@@ -109,12 +109,18 @@ pub(crate) fn fold_constants(c: &mut Compiled) {
     }
     let mut steps = std::mem::take(&mut c.steps);
     let mut i = 0;
-    steps.retain(|_| {
+    // The dropped steps are recorded (never run) for `explain`.
+    let mut dropped = Vec::new();
+    steps.retain(|s| {
         let k = keep.binary_search(&i).is_ok();
         i += 1;
+        if !k {
+            dropped.push(s.clone());
+        }
         k
     });
     c.steps = steps;
+    c.folded.append(&mut dropped);
     c.dirty = reset_ranges(&c.steps, n, n_slots);
     c.combo_entries = combo_entries(c);
 }

@@ -406,6 +406,10 @@ pub struct Compiled {
     /// expression and data-file provenance), for `explain`; drivers are read from the model.
     pub(crate) slot_series: Vec<Option<SlotSeries>>,
     pub(crate) steps: Vec<Step>,
+    /// The constant steps that `fold` ran into the base arena and dropped from `steps`, in
+    /// their original order: never run, kept so that `explain` and `inputs` can show how a
+    /// folded slot is computed.
+    pub(crate) folded: Vec<Step>,
     pub(crate) ops: Vec<OpInfo>,
     pub(crate) leaves: Vec<LeafPlan>,
     pub(crate) combos: Vec<Combo>,

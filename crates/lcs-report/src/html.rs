@@ -178,7 +178,7 @@ pub(crate) fn page(report: &Report) -> String {
         s.push_str("</section>\n");
     }
     if !report.explanations.is_empty() {
-        s.push_str("<section id=\"s-explanations\">\n<h2>Explanations</h2>\n<p class=\"note\">How each value of the emissions table is computed, two levels deep (`lcs explain` shows the whole tree).</p>\n");
+        s.push_str("<section id=\"s-explanations\">\n<h2>Explanations</h2>\n<p class=\"note\">How each linked value of the tables above is computed: two levels deep for the emissions table, one level for values only other tables link (`lcs explain` shows the whole tree).</p>\n");
         for e in &report.explanations {
             s.push_str(&format!(
                 "<details id=\"{}\"><summary>{}</summary>\n<pre>{}</pre>\n</details>\n",

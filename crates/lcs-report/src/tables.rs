@@ -527,6 +527,32 @@ fn union_items(
     out
 }
 
+/// The value of `variable` of run `r` in `year`, and the link to its explanation when it
+/// has a value.
+fn linked(
+    b: &mut TableBuilder,
+    row: usize,
+    col: usize,
+    r: &ScenarioRun,
+    variable: &str,
+    year: i32,
+) -> Option<f64> {
+    let v = r.value(variable, year);
+    if v.is_some() {
+        b.link(
+            row,
+            col,
+            CellRef {
+                region: r.region.clone(),
+                scenario: r.id.clone(),
+                variable: variable.to_string(),
+                year,
+            },
+        );
+    }
+    v
+}
+
 fn unit_of(runs: &[ScenarioRun], variable: &str) -> String {
     runs.iter()
         .find_map(|r| r.row(variable).map(|x| x.unit.clone()))
@@ -566,20 +592,8 @@ pub fn emissions(runs: &[ScenarioRun], cols: &[Milestone]) -> Result<Table, Repo
         let row = b.rows();
         b.push_text(cl, label);
         for (k, c) in cols.iter().enumerate() {
-            let v = runs[c.run].value(variable, c.year);
+            let v = linked(b, row, cv[k], &runs[c.run], variable, c.year);
             b.push_number(cv[k], v);
-            if v.is_some() {
-                b.link(
-                    row,
-                    cv[k],
-                    CellRef {
-                        region: runs[c.run].region.clone(),
-                        scenario: runs[c.run].id.clone(),
-                        variable: variable.to_string(),
-                        year: c.year,
-                    },
-                );
-            }
         }
     };
     for (l, v) in &sectors {
@@ -633,9 +647,11 @@ pub fn pathways(runs: &[ScenarioRun]) -> Result<Table, ReportError> {
         .map(|r| b.number(&format!("{} [kt CO2e/yr]", r.id)))
         .collect();
     for &y in &years {
+        let row = b.rows();
         b.push_integer(cy, Some(y));
         for (c, r) in cs.iter().zip(runs) {
-            b.push_number(*c, r.value(var::EMISSIONS_CO2E, y));
+            let v = linked(&mut b, row, *c, r, var::EMISSIONS_CO2E, y);
+            b.push_number(*c, v);
         }
     }
     b.chart(SheetChart {
@@ -725,24 +741,46 @@ pub fn comparison(
         let y0 = r.years[0];
         let e = |y: i32| r.value(var::EMISSIONS_CO2E, y);
         let c = |y: i32| cmp.value(var::EMISSIONS_CO2E, y);
-        type Item<'f> = (String, bool, Box<dyn Fn(i32) -> Option<f64> + 'f>);
+        // Each item with the run and variable whose explanation its cells link to: the
+        // run's total; the comparison run's total, or for the reference (no actions) and the
+        // difference from it the run's own total, whose explanation gives the reference value,
+        // the change and each action's part; percentages are ratios of two linked cells.
+        type Item<'f> = (
+            String,
+            bool,
+            Box<dyn Fn(i32) -> Option<f64> + 'f>,
+            Option<(&'f ScenarioRun, String)>,
+        );
+        let total = || Some((r, var::EMISSIONS_CO2E.to_string()));
+        let cmp_link = match cmp.run {
+            Some(j) => Some((&runs[j], var::EMISSIONS_CO2E.to_string())),
+            None => total(),
+        };
         let mut items: Vec<Item> = vec![
-            ("emissions [kt CO2e/yr]".into(), false, Box::new(e)),
-            (format!("{} [kt CO2e/yr]", cmp.label), false, Box::new(c)),
+            ("emissions [kt CO2e/yr]".into(), false, Box::new(e), total()),
+            (
+                format!("{} [kt CO2e/yr]", cmp.label),
+                false,
+                Box::new(c),
+                cmp_link,
+            ),
             (
                 "difference [kt CO2e/yr]".into(),
                 false,
                 Box::new(move |y| e(y).zip(c(y)).map(|(a, b)| a - b)),
+                if cmp.run.is_none() { total() } else { None },
             ),
             (
                 "difference [%]".into(),
                 true,
                 Box::new(move |y| pct(e(y), c(y))),
+                None,
             ),
             (
                 format!("vs {y0} [%]"),
                 true,
                 Box::new(move |y| pct(e(y), e(y0))),
+                None,
             ),
         ];
         // A scenario without actions is its own reference: nothing to compare.
@@ -754,30 +792,35 @@ pub fn comparison(
             let v = format!("{}|{d}", var::EMISSIONS_INTENSITY);
             let name = r.names.driver(&d).to_string();
             let v2 = v.clone();
+            let link = Some((r, v.clone()));
             items.push((
                 format!("per {name} [{u}]"),
                 false,
                 Box::new(move |y| r.value(&v, y)),
+                link,
             ));
             items.push((
                 format!("per {name} vs {y0} [%]"),
                 true,
                 Box::new(move |y| pct(r.value(&v2, y), r.value(&v2, y0))),
+                None,
             ));
         }
-        for (label, percent, f) in items {
+        for (label, percent, f, link) in items {
+            let row = b.rows();
             b.push_text(cs, &r.id);
             b.push_text(cc, if alone { "" } else { cmp.label.as_str() });
             b.push_text(ci, label);
             for (k, &y) in years.iter().enumerate() {
-                b.push_number(
-                    cy[k],
-                    if r.year_index(y).is_some() {
-                        f(y)
-                    } else {
-                        None
-                    },
-                );
+                let v = if r.year_index(y).is_some() {
+                    f(y)
+                } else {
+                    None
+                };
+                if let (Some(_), Some((lr, lv))) = (v, &link) {
+                    linked(&mut b, row, cy[k], lr, lv, y);
+                }
+                b.push_number(cy[k], v);
             }
             if percent {
                 b.percent_last_row();
@@ -820,6 +863,16 @@ pub fn targets(runs: &[ScenarioRun]) -> Result<Table, ReportError> {
     let cmet = b.boolean("met");
     for r in runs {
         for t in &r.targets {
+            // The value is a results row (the total, or the intensity over the target's
+            // driver); the threshold is derived from the rule.
+            let variable = match &t.driver {
+                Some(d) => format!("{}|{d}", var::EMISSIONS_INTENSITY),
+                None => var::EMISSIONS_CO2E.to_string(),
+            };
+            if t.value.is_some() {
+                let row = b.rows();
+                linked(&mut b, row, cv, r, &variable, t.year);
+            }
             b.push_text(cs, &r.id);
             b.push_text(ct, &t.id);
             b.push_text(cm, &t.metric);
@@ -964,25 +1017,28 @@ pub fn final_energy(runs: &[ScenarioRun], cols: &[Milestone]) -> Result<Table, R
     for c in cols {
         let r = &runs[c.run];
         for top in &r.tops {
+            let row = b.rows();
             b.push_text(cc, &c.label);
             b.push_text(cse, r.names.sector(top));
             for (k, (_, f)) in fuels.iter().enumerate() {
-                b.push_number(
-                    cf[k],
-                    r.value(&format!("{}|{top}|{f}", var::FINAL_ENERGY), c.year),
-                );
+                let variable = format!("{}|{top}|{f}", var::FINAL_ENERGY);
+                let v = linked(&mut b, row, cf[k], r, &variable, c.year);
+                b.push_number(cf[k], v);
             }
-            b.push_number(ct, r.value(&format!("{}|{top}", var::FINAL_ENERGY), c.year));
+            let variable = format!("{}|{top}", var::FINAL_ENERGY);
+            let v = linked(&mut b, row, ct, r, &variable, c.year);
+            b.push_number(ct, v);
         }
+        let row = b.rows();
         b.push_text(cc, &c.label);
         b.push_text(cse, "Total");
         for (k, (_, f)) in fuels.iter().enumerate() {
-            b.push_number(
-                cf[k],
-                r.value(&format!("{}|{f}", var::FINAL_ENERGY), c.year),
-            );
+            let variable = format!("{}|{f}", var::FINAL_ENERGY);
+            let v = linked(&mut b, row, cf[k], r, &variable, c.year);
+            b.push_number(cf[k], v);
         }
-        b.push_number(ct, r.value(var::FINAL_ENERGY, c.year));
+        let v = linked(&mut b, row, ct, r, var::FINAL_ENERGY, c.year);
+        b.push_number(ct, v);
         b.bold_last_row();
     }
     b.finish(
@@ -1012,10 +1068,12 @@ fn items_table(
         if !runs.iter().any(|r| r.row(variable).is_some()) {
             continue;
         }
+        let row = b.rows();
         b.push_text(ci, *label);
         b.push_text(cu, unit_of(runs, variable));
         for (k, c) in cols.iter().enumerate() {
-            b.push_number(cv[k], runs[c.run].value(variable, c.year));
+            let v = linked(&mut b, row, cv[k], &runs[c.run], variable, c.year);
+            b.push_number(cv[k], v);
         }
     }
     b.finish(

@@ -308,8 +308,9 @@ fn quality_section(
     lcs_report::quality::section(&models).map_err(|e| Failure::Message(e.to_string()))
 }
 
-/// The explanations (depth 2) of every linked value of the report's tables, for the HTML
-/// page (docs/EXPLAIN.md, "In reports").
+/// The explanations of every linked value of the report's tables, for the HTML page
+/// (docs/EXPLAIN.md, "In reports"): two levels deep for the values of the emissions table,
+/// one level for the values only other tables link, which keeps the page small.
 fn explanations(
     loader: &lcs_model::Loader,
     scenarios: &[lcs_model::Scenario],
@@ -318,24 +319,30 @@ fn explanations(
     let mut out: Vec<lcs_report::Explained> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for s in scenarios {
-        let refs: Vec<&lcs_report::tables::CellRef> = report
+        // The emissions table's values first, so that a value it shares with another table
+        // gets its two levels.
+        let mut refs: Vec<(&lcs_report::tables::CellRef, usize)> = report
             .tables()
-            .flat_map(|t| t.links.iter().map(|l| &l.2))
-            .filter(|r| r.scenario == s.id && r.region == s.model.region_id)
+            .flat_map(|t| {
+                let depth = if t.name == "emissions" { 2 } else { 1 };
+                t.links.iter().map(move |l| (&l.2, depth))
+            })
+            .filter(|(r, _)| r.scenario == s.id && r.region == s.model.region_id)
             .collect();
+        refs.sort_by_key(|(_, depth)| std::cmp::Reverse(*depth));
         if refs.is_empty() {
             continue;
         }
         let c = compile(s)?;
         let ex = lcs_engine::Explainer::new(s, &c).map_err(|e| report_run_error(loader, s, &e))?;
-        for r in refs {
+        for (r, depth) in refs {
             let anchor = r.anchor();
             if !seen.insert(anchor.clone()) {
                 continue;
             }
             // A linked value is a row of this run, so it can be explained; one that
             // cannot (undefined) keeps its cell without a link.
-            if let Ok(e) = ex.explain(&r.variable, r.year, Some(2)) {
+            if let Ok(e) = ex.explain(&r.variable, r.year, Some(depth)) {
                 out.push(lcs_report::Explained {
                     anchor,
                     title: format!("{} {}, {}", r.scenario, r.year, r.variable),
