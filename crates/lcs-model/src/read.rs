@@ -74,6 +74,7 @@ pub(crate) enum Want {
 }
 
 /// Context for reading one model's values.
+#[derive(Clone)]
 pub(crate) struct Reader {
     pub errors: Vec<Diagnostic>,
     /// Named warnings (they do not make the load fail); the loader keeps them.

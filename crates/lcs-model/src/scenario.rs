@@ -80,6 +80,13 @@ pub struct Loader {
     /// Files given as text instead of read from disk ([`Loader::add_virtual_file`]), by
     /// lexically normalised path.
     virtual_files: std::collections::HashMap<PathBuf, String>,
+    /// Files read and parsed so far, by id: a file read again (the model of every scenario
+    /// of a run and of its linked projects) is not read or parsed again. A file is read
+    /// once per loader in any case: [`Sources`] keeps its first text.
+    parsed: std::collections::HashMap<FileId, Node>,
+    /// Models read so far (before a scenario's overrides), by file id, with the reader
+    /// that read them (its warnings and the model's units and drivers).
+    models: std::collections::HashMap<FileId, (Model, Reader)>,
 }
 
 type Diags = Vec<Diagnostic>;
@@ -174,6 +181,11 @@ impl Loader {
     /// file that is not recognisably a model, scenario or package is reported without
     /// quoting its lines.
     pub(crate) fn read(&mut self, path: &Path) -> Result<(FileId, Node), Diags> {
+        if let Some(id) = self.sources.find(path) {
+            if let Some(node) = self.parsed.get(&id) {
+                return Ok((id, node.clone()));
+            }
+        }
         let text = match self.read_bytes(path) {
             Ok(t) => t,
             Err(ReadError::NotUtf8 {
@@ -246,7 +258,21 @@ impl Loader {
         }
         let node = node?;
         self.read_data_files(id, &node);
+        self.parsed.insert(id, node.clone());
         Ok((id, node))
+    }
+
+    /// [`read_model`] of a parsed model file, once per file: later calls get a copy of the
+    /// first result, with the loader's data files as they are now (as a new read would).
+    fn read_model_once(&mut self, id: FileId, node: &Node) -> Result<(Model, Reader), Diags> {
+        if let Some((m, r)) = self.models.get(&id) {
+            let mut r = r.clone();
+            r.data = self.data.clone();
+            return Ok((m.clone(), r));
+        }
+        let (m, r) = read_model(node, &self.data)?;
+        self.models.insert(id, (m.clone(), r.clone()));
+        Ok((m, r))
     }
 
     /// The key path of the value around a byte offset (for errors found before parsing,
@@ -303,7 +329,7 @@ impl Loader {
 
     /// Loads and checks a model file.
     pub fn load_model(&mut self, path: &Path) -> Result<Model, Diags> {
-        let (_, node) = self.read(path)?;
+        let (id, node) = self.read(path)?;
         match self.kind(&node, path)? {
             FileKind::Model => {}
             k => {
@@ -315,7 +341,7 @@ impl Loader {
                 .expected("a file with `region:`")])
             }
         }
-        let (mut model, r) = read_model(&node, &self.data)?;
+        let (mut model, r) = self.read_model_once(id, &node)?;
         self.keep_warnings(r.warnings);
         let errs = finalize(&mut model);
         if errs.is_empty() {
@@ -502,7 +528,7 @@ impl Loader {
         chain.reverse();
         // The model.
         let (mpath, mspan) = model_path;
-        let (_, mnode) = self.read(&mpath).map_err(|mut e| {
+        let (mid, mnode) = self.read(&mpath).map_err(|mut e| {
             if let Some(d) = e.first_mut() {
                 if d.span.is_none() {
                     d.span = Some(mspan);
@@ -518,7 +544,7 @@ impl Loader {
             )
             .at("model")]);
         }
-        let (mut model, mut r) = read_model(&mnode, &self.data)?;
+        let (mut model, mut r) = self.read_model_once(mid, &mnode)?;
         // Overrides, root first; a later one replaces an earlier one for the same path.
         let mut overrides: Vec<(String, Span)> = Vec::new();
         for (_, node, _) in &chain {

@@ -15,13 +15,43 @@ use crate::stats::{BlockSums, Moments, Sketch};
 use crate::{Control, Dist, Error, Model, Quantile};
 use rayon::prelude::*;
 use std::ops::Range;
-use std::sync::Mutex;
+use std::sync::{Mutex, TryLockError};
 
 /// Samples per block.
 pub const BLOCK: u64 = 1024;
 
 /// Samples evaluated before their statistics are taken (column order).
 const SUB: usize = 256;
+
+/// Series per chunk of the shared percentile sketch.
+const CHUNK: usize = 128;
+
+/// Adds `rows` rows of `width` values to the chunks of the shared sketch, starting at chunk
+/// `start` and taking first the chunks no other thread holds (each chunk once).
+fn push_sketches(chunks: &[Mutex<Sketch>], buf: &[f64], width: usize, rows: usize, start: usize) {
+    let nc = chunks.len();
+    let mut pending: Vec<usize> = (0..nc).map(|k| (start + k) % nc).collect();
+    let push = |c: usize, s: &mut Sketch| s.push_columns(buf, width, rows, c * CHUNK);
+    while !pending.is_empty() {
+        let before = pending.len();
+        pending.retain(|&c| match chunks[c].try_lock() {
+            Ok(mut s) => {
+                push(c, &mut s);
+                false
+            }
+            Err(TryLockError::Poisoned(e)) => {
+                push(c, &mut e.into_inner());
+                false
+            }
+            Err(TryLockError::WouldBlock) => true,
+        });
+        if pending.len() == before {
+            // Every chunk left is held by another thread: wait for the first.
+            let c = pending.remove(0);
+            push(c, &mut chunks[c].lock().unwrap_or_else(|e| e.into_inner()));
+        }
+    }
+}
 
 /// A slice of the samples: shard `index` (0-based) of `count`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -186,8 +216,11 @@ pub fn run_ensemble<M: Model>(
     let n_t = model.n_targets();
     let blocks = shard.blocks(ens.samples);
     let threads = rayon::current_num_threads();
-    let sketches: Vec<Mutex<Sketch>> = (0..threads)
-        .map(|_| Mutex::new(Sketch::new(n_series)))
+    // One sketch, in chunks of series that threads take in turn (integer counts: the
+    // order does not matter), instead of a whole sketch per thread merged at the end.
+    let chunks: Vec<Mutex<Sketch>> = (0..n_series)
+        .step_by(CHUNK)
+        .map(|lo| Mutex::new(Sketch::new(CHUNK.min(n_series - lo))))
         .collect();
     let mut folded = Moments::new(n_series);
     let mut kept = Vec::new();
@@ -209,10 +242,10 @@ pub fn run_ensemble<M: Model>(
                     let mut sums = BlockSums::new(n_series);
                     let mut counts = vec![0u64; n_t];
                     let mut flags = vec![false; n_t];
-                    // Rows of SUB samples (outputs, then parameters); moments row by row,
-                    // sketches series by series (each series' buckets stay in cache).
+                    // Rows of SUB samples (outputs, then parameters); moments and sketches
+                    // a few series at a time over the rows (stats.rs).
                     let t = rayon::current_thread_index().unwrap_or(0) % threads;
-                    let mut sk = sketches[t].lock().unwrap_or_else(|e| e.into_inner());
+                    let first_chunk = t * chunks.len() / threads;
                     for start in (0..n).step_by(SUB) {
                         let len = SUB.min(n - start);
                         for r in 0..len {
@@ -233,12 +266,9 @@ pub fn run_ensemble<M: Model>(
                                 *c += *f as u64;
                             }
                         }
-                        for r in 0..len {
-                            sums.push(&buf[r * n_series..(r + 1) * n_series]);
-                        }
-                        sk.push_rows(buf, n_series, len);
+                        sums.push_rows(buf, n_series, len);
+                        push_sketches(&chunks, buf, n_series, len, first_chunk);
                     }
-                    drop(sk);
                     (ctl.progress)(n as u64);
                     Ok((sums.finish(), counts))
                 },
@@ -257,9 +287,9 @@ pub fn run_ensemble<M: Model>(
         }
         next = end;
     }
-    let mut sketch = Sketch::new(n_series);
-    for s in sketches {
-        sketch.merge(&s.into_inner().unwrap_or_else(|e| e.into_inner()));
+    let mut sketch = Sketch::new(0);
+    for c in chunks {
+        sketch.append(c.into_inner().unwrap_or_else(|e| e.into_inner()));
     }
     sketch.trim();
     let moments = if keep_blocks {
@@ -303,15 +333,20 @@ impl Summary {
     pub fn combine(mut parts: Vec<Partial>) -> Result<Summary, Error> {
         let first = parts
             .first()
-            .ok_or_else(|| Error::Invalid("nothing to merge".into()))?
-            .clone();
+            .ok_or_else(|| Error::Invalid("nothing to merge".into()))?;
+        let (samples, seed, n_series, n_met, count) = (
+            first.samples,
+            first.seed,
+            first.n_series,
+            first.met.len(),
+            first.shard.count,
+        );
         parts.sort_by_key(|p| p.shard.index);
-        let count = first.shard.count;
         for (k, p) in parts.iter().enumerate() {
-            if p.samples != first.samples
-                || p.seed != first.seed
-                || p.n_series != first.n_series
-                || p.met.len() != first.met.len()
+            if p.samples != samples
+                || p.seed != seed
+                || p.n_series != n_series
+                || p.met.len() != n_met
                 || p.shard.count != count
             {
                 return Err(Error::Invalid(
@@ -332,16 +367,18 @@ impl Summary {
                 parts.len() + 1
             )));
         }
-        let mut moments = Moments::new(first.n_series);
-        let mut sketch = Sketch::new(first.n_series);
-        let mut met = vec![0u64; first.met.len()];
-        for p in &parts {
-            match &p.moments {
+        let mut moments = Moments::new(n_series);
+        // The first part's sketch is taken over and the others' counts added to it (integer
+        // counts: the same sketch after trimming whatever the order).
+        let mut sketch = Sketch::new(0);
+        let mut met = vec![0u64; n_met];
+        for p in parts {
+            match p.moments {
                 PartialMoments::Folded(m) => {
                     if count != 1 {
                         return Err(Error::Invalid("a folded run cannot be merged".into()));
                     }
-                    moments = m.clone();
+                    moments = m;
                 }
                 PartialMoments::Blocks(bs) => {
                     let want = p.shard.blocks(p.samples);
@@ -353,19 +390,23 @@ impl Summary {
                             p.shard.index + 1
                         )));
                     }
-                    for (_, m) in bs {
+                    for (_, m) in &bs {
                         moments.merge(m);
                     }
                 }
             }
-            sketch.merge(&p.sketch);
+            if sketch.is_empty() {
+                sketch = p.sketch;
+            } else {
+                sketch.merge(&p.sketch);
+            }
             for (a, c) in met.iter_mut().zip(&p.met) {
                 *a += c;
             }
         }
         sketch.trim();
         Ok(Summary {
-            samples: first.samples,
+            samples,
             moments,
             sketch,
             met,
@@ -375,7 +416,7 @@ impl Summary {
     /// The reported percentiles of series `i` (`None` when it has no defined value).
     pub fn percentiles(&self, i: usize) -> [Option<f64>; 5] {
         let (lo, hi) = (self.moments.min[i], self.moments.max[i]);
-        PERCENTILES.map(|q| self.sketch.quantile(i, q, lo, hi))
+        self.sketch.quantiles(i, PERCENTILES, lo, hi)
     }
 
     /// Fraction of samples meeting target `t`.

@@ -42,13 +42,37 @@ impl BlockSums {
     #[inline]
     pub fn push(&mut self, xs: &[f64]) {
         let len = xs.len().min(self.n.len());
+        self.push_range(&xs[..len], 0);
+    }
+
+    /// Adds the values of `rows` rows of `width` values (row-major, one value per series):
+    /// the same operations in the same order for each series as [`BlockSums::push`] row
+    /// by row (so the same bits), taken in tiles of a few series so that a tile's sums
+    /// stay in the first-level cache while its rows are read.
+    pub fn push_rows(&mut self, buf: &[f64], width: usize, rows: usize) {
+        let len = width.min(self.n.len());
+        for lo in (0..len).step_by(MOMENT_TILE) {
+            let hi = (lo + MOMENT_TILE).min(len);
+            for r in 0..rows {
+                self.push_range(&buf[r * width + lo..r * width + hi], lo);
+            }
+        }
+    }
+
+    /// [`BlockSums::push`] for the series `first..first + xs.len()`.
+    #[inline]
+    fn push_range(&mut self, xs: &[f64], first: usize) {
+        let len = xs.len();
         let (shift, n, s1, s2) = (
-            &mut self.shift[..len],
-            &mut self.n[..len],
-            &mut self.s1[..len],
-            &mut self.s2[..len],
+            &mut self.shift[first..first + len],
+            &mut self.n[first..first + len],
+            &mut self.s1[first..first + len],
+            &mut self.s2[first..first + len],
         );
-        let (lo, hi) = (&mut self.min[..len], &mut self.max[..len]);
+        let (lo, hi) = (
+            &mut self.min[first..first + len],
+            &mut self.max[first..first + len],
+        );
         for i in 0..len {
             let x = xs[i];
             if shift[i].is_nan() {
@@ -173,6 +197,15 @@ impl Moments {
         (self.count[i] > 1).then(|| (self.m2[i] / (self.count[i] - 1) as f64).sqrt())
     }
 }
+
+/// Series per tile in [`BlockSums::push_rows`]: the tile's sums (48 bytes a series, 24 KiB)
+/// stay in the first-level cache while the rows are read a 4 KiB page at a time (which the
+/// hardware prefetches, unlike a column read across rows).
+const MOMENT_TILE: usize = 512;
+
+/// Series per tile in [`Sketch::push_columns`]: the tile's buckets (a few KiB a series)
+/// stay in the second-level cache while the rows are read 1 KiB at a time.
+const SKETCH_TILE: usize = 128;
 
 /// Mantissa bits kept in a bucket key.
 pub const SKETCH_BITS: u32 = 10;
@@ -307,22 +340,55 @@ impl Sketch {
         }
     }
 
-    /// Adds the values of `rows` rows of `width` values (row-major, one value per series),
-    /// series by series, so each series' buckets stay in cache.
+    /// Adds the values of `rows` rows of `width` values (row-major, one value per series).
     pub fn push_rows(&mut self, buf: &[f64], width: usize, rows: usize) {
-        for i in 0..width {
-            let (pos, neg) = (&mut self.pos[i], &mut self.neg[i]);
+        self.push_columns(buf, width, rows, 0);
+    }
+
+    /// Adds, to series `0..self.len()`, the columns `first..first + self.len()` of `rows`
+    /// rows of `width` values (row-major): a tile of series at a time over all rows, so that
+    /// their buckets stay in cache and the rows are read in runs the hardware prefetches.
+    pub fn push_columns(&mut self, buf: &[f64], width: usize, rows: usize, first: usize) {
+        let len = self.len().min(width.saturating_sub(first));
+        for lo in (0..len).step_by(SKETCH_TILE) {
+            let hi = (lo + SKETCH_TILE).min(len);
+            let (pos, neg, zero) = (
+                &mut self.pos[lo..hi],
+                &mut self.neg[lo..hi],
+                &mut self.zero[lo..hi],
+            );
             for r in 0..rows {
-                let x = buf[r * width + i];
-                if x > 0.0 {
-                    pos.add(key(x), 1);
-                } else if x < 0.0 {
-                    neg.add(key(-x), 1);
-                } else if x == 0.0 {
-                    self.zero[i] += 1;
+                let at = r * width + first;
+                let xs = &buf[at + lo..at + hi];
+                for (j, &x) in xs.iter().enumerate() {
+                    if x > 0.0 {
+                        pos[j].add(key(x), 1);
+                    } else if x < 0.0 {
+                        neg[j].add(key(-x), 1);
+                    } else if x == 0.0 {
+                        zero[j] += 1;
+                    }
                 }
             }
         }
+    }
+
+    /// Number of series.
+    pub fn len(&self) -> usize {
+        self.zero.len()
+    }
+
+    /// Whether there are no series.
+    pub fn is_empty(&self) -> bool {
+        self.zero.is_empty()
+    }
+
+    /// Appends the series of `other` after this sketch's (a sketch kept in chunks of series
+    /// put together).
+    pub fn append(&mut self, mut other: Sketch) {
+        self.pos.append(&mut other.pos);
+        self.neg.append(&mut other.neg);
+        self.zero.append(&mut other.zero);
     }
 
     /// Adds another sketch's counts.
@@ -379,6 +445,60 @@ impl Sketch {
         for (k, c) in self.pos[i].entries() {
             add(bucket_mid(k), c);
         }
+        out
+    }
+
+    /// The `qs`-quantiles of series `i`, each the value [`Sketch::quantile`] gives, in one
+    /// pass over the counts when `qs` is ascending (the reported percentiles).
+    pub fn quantiles<const N: usize>(
+        &self,
+        i: usize,
+        qs: [f64; N],
+        min: f64,
+        max: f64,
+    ) -> [Option<f64>; N] {
+        if !qs.windows(2).all(|w| w[0] <= w[1]) {
+            return qs.map(|q| self.quantile(i, q, min, max));
+        }
+        let total = |b: &Buckets| b.counts.iter().map(|c| *c as u64).sum::<u64>();
+        let n: u64 = total(&self.neg[i]) + self.zero[i] + total(&self.pos[i]);
+        let mut out = [None; N];
+        if n == 0 {
+            return out;
+        }
+        let ranks = qs.map(|q| ((q * n as f64).ceil() as u64).clamp(1, n));
+        let (mut seen, mut k) = (0u64, 0usize);
+        let mut emit = |seen: u64, v: f64, k: &mut usize| {
+            while *k < N && seen >= ranks[*k] {
+                out[*k] = Some(v);
+                *k += 1;
+            }
+        };
+        let nb = &self.neg[i];
+        for j in (0..nb.counts.len()).rev() {
+            seen += nb.counts[j] as u64;
+            if k < N && seen >= ranks[k] {
+                emit(
+                    seen,
+                    (-bucket_mid(nb.offset + j as u32)).clamp(min, max),
+                    &mut k,
+                );
+            }
+        }
+        seen += self.zero[i];
+        emit(seen, 0.0, &mut k);
+        let pb = &self.pos[i];
+        for j in 0..pb.counts.len() {
+            seen += pb.counts[j] as u64;
+            if k < N && seen >= ranks[k] {
+                emit(
+                    seen,
+                    bucket_mid(pb.offset + j as u32).clamp(min, max),
+                    &mut k,
+                );
+            }
+        }
+        emit(u64::MAX, max, &mut k);
         out
     }
 
@@ -518,6 +638,26 @@ mod tests {
                 "q {q}: {est} vs {exact}"
             );
         }
+        // One pass gives what each quantile gives alone (negative, zero and positive values).
+        let mut m = Sketch::new(1);
+        for x in &xs {
+            m.push(&[*x]);
+        }
+        for _ in 0..300 {
+            m.push(&[0.0]);
+        }
+        let qs = [0.001, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0];
+        let one: Vec<_> = qs.iter().map(|q| m.quantile(0, *q, -20.0, 80.0)).collect();
+        assert_eq!(m.quantiles(0, qs, -20.0, 80.0).to_vec(), one);
+        assert!(one[1].is_some_and(|v| v < 0.0) && one[6] == Some(80.0));
+        let desc = [0.9, 0.1];
+        assert_eq!(
+            m.quantiles(0, desc, -20.0, 80.0).to_vec(),
+            vec![
+                m.quantile(0, 0.9, -20.0, 80.0),
+                m.quantile(0, 0.1, -20.0, 80.0)
+            ]
+        );
         let mut c = Sketch::new(1);
         c.push(&[3.0]);
         c.push(&[3.0]);
