@@ -410,6 +410,31 @@ where
     e.to_string()
 }
 
+/// The logical size of a chart with a legend column at its right: `WIDTH × HEIGHT`, taller
+/// when the legend's labels and notes need more room.
+pub(crate) fn legend_chart_size(labels: &[String], notes: &[String]) -> (u32, u32) {
+    (
+        WIDTH,
+        HEIGHT.max(legend_height(labels, notes).ceil() as u32),
+    )
+}
+
+/// Clears `root` to white, draws the legend column (`items`, then `notes`) in its right
+/// `LEGEND_W` and returns the plotting area to the left of it: the frame of every chart with
+/// a legend.
+pub(crate) fn split_legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    k: f64,
+    items: &[(String, Swatch)],
+    notes: &[String],
+) -> Result<DrawingArea<DB, Shift>, String> {
+    root.fill(&WHITE).map_err(err_of)?;
+    let (w, _) = root.dim_in_pixel();
+    let (area, legend) = root.split_horizontally(w as i32 - px(LEGEND_W as f64, k));
+    draw_legend(&legend, k, items, notes)?;
+    Ok(area)
+}
+
 /// Draws the legend panel: swatches and wrapped labels, then notes.
 pub(crate) fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -695,9 +720,7 @@ impl Drawable for Plot {
         &self.title
     }
     fn size(&self) -> (u32, u32) {
-        let labels: Vec<String> = self.legend_items().into_iter().map(|x| x.0).collect();
-        let h = legend_height(&labels, &self.legend_notes).ceil() as u32;
-        (WIDTH, HEIGHT.max(h))
+        legend_chart_size(&self.legend(), &self.legend_notes)
     }
     fn legend(&self) -> Vec<String> {
         self.legend_items().into_iter().map(|x| x.0).collect()
@@ -707,10 +730,7 @@ impl Drawable for Plot {
         root: &DrawingArea<DB, Shift>,
         k: f64,
     ) -> Result<(), String> {
-        root.fill(&WHITE).map_err(err_of)?;
-        let (w, _) = root.dim_in_pixel();
-        let (area, legend) = root.split_horizontally(w as i32 - px(LEGEND_W as f64, k));
-        draw_legend(&legend, k, &self.legend_items(), &self.legend_notes)?;
+        let area = split_legend(root, k, &self.legend_items(), &self.legend_notes)?;
         let (Some(&x0), Some(&x1)) = (self.years.first(), self.years.last()) else {
             return Ok(());
         };
@@ -858,9 +878,7 @@ impl Drawable for Bars {
         &self.title
     }
     fn size(&self) -> (u32, u32) {
-        let labels: Vec<String> = self.legend_items().into_iter().map(|x| x.0).collect();
-        let h = legend_height(&labels, &self.legend_notes).ceil() as u32;
-        (WIDTH, HEIGHT.max(h))
+        legend_chart_size(&self.legend(), &self.legend_notes)
     }
     fn legend(&self) -> Vec<String> {
         self.legend_items().into_iter().map(|x| x.0).collect()
@@ -870,10 +888,7 @@ impl Drawable for Bars {
         root: &DrawingArea<DB, Shift>,
         k: f64,
     ) -> Result<(), String> {
-        root.fill(&WHITE).map_err(err_of)?;
-        let (w, _) = root.dim_in_pixel();
-        let (area, legend) = root.split_horizontally(w as i32 - px(LEGEND_W as f64, k));
-        draw_legend(&legend, k, &self.legend_items(), &self.legend_notes)?;
+        let area = split_legend(root, k, &self.legend_items(), &self.legend_notes)?;
         let n = self.categories.len();
         if n == 0 {
             return Ok(());
@@ -967,10 +982,7 @@ impl Drawable for Histogram {
         &self.title
     }
     fn size(&self) -> (u32, u32) {
-        (
-            WIDTH,
-            HEIGHT.max(legend_height(&self.legend(), &self.legend_notes).ceil() as u32),
-        )
+        legend_chart_size(&self.legend(), &self.legend_notes)
     }
     fn legend(&self) -> Vec<String> {
         let mut v = vec!["samples per bin".to_string()];
@@ -982,9 +994,6 @@ impl Drawable for Histogram {
         root: &DrawingArea<DB, Shift>,
         k: f64,
     ) -> Result<(), String> {
-        root.fill(&WHITE).map_err(err_of)?;
-        let (w, _) = root.dim_in_pixel();
-        let (area, legend) = root.split_horizontally(w as i32 - px(LEGEND_W as f64, k));
         let bar = (31, 119, 180);
         let mut items = vec![("samples per bin".to_string(), Swatch::Fill(bar, 0.85))];
         items.extend(
@@ -992,7 +1001,7 @@ impl Drawable for Histogram {
                 .iter()
                 .map(|l| (l.0.clone(), Swatch::Line(l.2, Dash::Long, Mark::None))),
         );
-        draw_legend(&legend, k, &items, &self.legend_notes)?;
+        let area = split_legend(root, k, &items, &self.legend_notes)?;
         let (Some(&lo), Some(&hi)) = (self.edges.first(), self.edges.last()) else {
             return Ok(());
         };
@@ -1085,10 +1094,7 @@ impl Drawable for Scatter {
         &self.title
     }
     fn size(&self) -> (u32, u32) {
-        (
-            WIDTH,
-            HEIGHT.max(legend_height(&self.legend(), &self.legend_notes).ceil() as u32),
-        )
+        legend_chart_size(&self.legend(), &self.legend_notes)
     }
     fn legend(&self) -> Vec<String> {
         self.points.iter().map(|p| p.0.clone()).collect()
@@ -1098,15 +1104,12 @@ impl Drawable for Scatter {
         root: &DrawingArea<DB, Shift>,
         k: f64,
     ) -> Result<(), String> {
-        root.fill(&WHITE).map_err(err_of)?;
-        let (w, _) = root.dim_in_pixel();
-        let (area, legend) = root.split_horizontally(w as i32 - px(LEGEND_W as f64, k));
         let items: Vec<(String, Swatch)> = self
             .points
             .iter()
             .map(|p| (p.0.clone(), Swatch::Marker(p.3, true)))
             .collect();
-        draw_legend(&legend, k, &items, &self.legend_notes)?;
+        let area = split_legend(root, k, &items, &self.legend_notes)?;
         let range = |v: &mut dyn Iterator<Item = f64>| -> (f64, f64) {
             let (mut lo, mut hi) = (0.0f64, 0.0f64);
             for x in v {

@@ -3,8 +3,8 @@
 //! each with its value written above it. Used by [`crate::decomposition`].
 
 use crate::charts::{
-    column_chart, draw_legend, err_of, fit_range, font, legend_height, px, rgb, Drawable, Rgb,
-    Swatch, HEIGHT, LEGEND_W, WIDTH,
+    column_chart, err_of, fit_range, font, legend_chart_size, px, rgb, split_legend, Drawable, Rgb,
+    Swatch,
 };
 use crate::tables::display_number;
 use plotters::coord::Shift;
@@ -78,11 +78,7 @@ impl Drawable for Waterfall {
         &self.title
     }
     fn size(&self) -> (u32, u32) {
-        let labels: Vec<String> = self.legend_items().into_iter().map(|x| x.0).collect();
-        (
-            WIDTH,
-            HEIGHT.max(legend_height(&labels, &self.legend_notes).ceil() as u32),
-        )
+        legend_chart_size(&self.legend(), &self.legend_notes)
     }
     fn legend(&self) -> Vec<String> {
         self.legend_items().into_iter().map(|x| x.0).collect()
@@ -92,10 +88,7 @@ impl Drawable for Waterfall {
         root: &DrawingArea<DB, Shift>,
         k: f64,
     ) -> Result<(), String> {
-        root.fill(&WHITE).map_err(err_of)?;
-        let (w, _) = root.dim_in_pixel();
-        let (area, legend) = root.split_horizontally(w as i32 - px(LEGEND_W as f64, k));
-        draw_legend(&legend, k, &self.legend_items(), &self.legend_notes)?;
+        let area = split_legend(root, k, &self.legend_items(), &self.legend_notes)?;
         let cols = self.columns();
         let n = cols.len();
         let (y0, y1) = fit_range(cols.iter().flat_map(|c| [c.1, c.2]), false);
