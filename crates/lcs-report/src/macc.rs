@@ -5,6 +5,7 @@
 
 use crate::charts::{font, Chart, Drawable};
 use crate::output::{field, num};
+use crate::tables::display_number;
 use lcs_costs::{method_name, Appraisal, Convention, MaccRow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -234,7 +235,7 @@ impl Drawable for MaccChart<'_> {
 }
 
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &Macc, k: f64) -> Result<(), String> {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("chart macc-{}: {e:?}", m.scenario);
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("chart macc-{}: {e}", m.scenario);
     let px = |v: f64| (v * k).round() as u32;
     let f = |size: f64| font(size * k);
     root.fill(&WHITE).map_err(err)?;
@@ -244,15 +245,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &Macc, k: f64) -> 
     let total: f64 = on.iter().map(|r| r.abatement_t / 1000.0).sum();
     let required = m.required.as_ref().map(|(_, t)| t / 1000.0);
     let x_max = total.max(required.unwrap_or(0.0)).max(1e-9) * 1.05;
-    let (mut lo, mut hi) = (0.0f64, 0.0f64);
-    for r in &on {
-        let c = r.cost_per_t.unwrap_or(0.0);
-        lo = lo.min(c);
-        hi = hi.max(c);
-    }
-    if hi - lo <= 0.0 {
-        hi = lo + 1.0;
-    }
+    let (lo, hi) = cost_axis(&on);
     let pad = 0.12 * (hi - lo);
     let title = format!(
         "MACC {} ({}): {} {} prices, {} attribution, {} convention",
@@ -293,7 +286,14 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &Macc, k: f64) -> 
     let mut x = 0.0;
     for (i, r) in on.iter().enumerate() {
         let w = r.abatement_t / 1000.0;
-        let c = r.cost_per_t.unwrap_or(0.0);
+        let cost = r.cost_per_t.unwrap_or(0.0);
+        // A bar off the axis (see `cost_axis`) ends at the edge and says its value.
+        let c = cost.clamp(lo - 0.5 * pad, hi + 0.5 * pad);
+        let label = if c == cost {
+            r.id.clone()
+        } else {
+            format!("{} ({} off scale)", r.id, display_number(cost, false))
+        };
         let color = palette(i);
         chart
             .draw_series(std::iter::once(Rectangle::new(
@@ -315,7 +315,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &Macc, k: f64) -> 
         };
         chart
             .draw_series(std::iter::once(Text::new(
-                r.id.clone(),
+                label,
                 (x + 0.5 * w, ly),
                 TextStyle::from(f(12.0)).pos(plotters::style::text_anchor::Pos::new(
                     plotters::style::text_anchor::HPos::Center,
@@ -361,6 +361,31 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &Macc, k: f64) -> 
     Ok(())
 }
 
+/// The cost axis of the curve, `(lo, hi)` in currency per t CO2e, always including 0: the
+/// range of the bars' costs, unless bars that each hold less than 1 % of the curve's
+/// abatement stretch it to more than three times the range of the others; those bars are then
+/// drawn to the axis edge with their value written beside their id, so that one narrow,
+/// costly bar does not flatten the whole curve.
+fn cost_axis(on: &[&MaccRow]) -> (f64, f64) {
+    let total: f64 = on.iter().map(|r| r.abatement_t.abs()).sum();
+    let range = |rows: &mut dyn Iterator<Item = &&MaccRow>| {
+        rows.map(|r| r.cost_per_t.unwrap_or(0.0))
+            .fold((0.0f64, 0.0f64), |(lo, hi), c| (lo.min(c), hi.max(c)))
+    };
+    let (lo, hi) = range(&mut on.iter());
+    let (mlo, mhi) = range(&mut on.iter().filter(|r| r.abatement_t.abs() >= 0.01 * total));
+    let (lo, hi) = if mhi - mlo > 0.0 && hi - lo > 3.0 * (mhi - mlo) {
+        (mlo, mhi)
+    } else {
+        (lo, hi)
+    };
+    if hi - lo <= 0.0 {
+        (lo, lo + 1.0)
+    } else {
+        (lo, hi)
+    }
+}
+
 /// Renders the MACC as SVG and PNG (at `dpi`, as every chart of the report).
 pub fn render(m: &Macc, dpi: u32) -> Result<Chart, crate::ReportError> {
     let chart = MaccChart {
@@ -383,6 +408,43 @@ mod tests {
             cost_per_t: c,
             note,
         }
+    }
+
+    #[test]
+    fn a_narrow_costly_bar_goes_off_scale_and_the_others_keep_the_axis() {
+        // Abatement 1,000 + 900 + 5 = 1,905 t; 1 % of it is 19.05 t, so D (5 t) is narrow.
+        // Its 5,000 MYR/t would make the axis -100..5,000 (5,100), more than three times the
+        // others' range -100..50 (150): the axis is -100..50 and D is clipped.
+        let (a, b, d) = (
+            row("A", 1000.0, Some(-100.0), None),
+            row("B", 900.0, Some(50.0), None),
+            row("D", 5.0, Some(5000.0), None),
+        );
+        assert_eq!(cost_axis(&[&a, &b, &d]), (-100.0, 50.0));
+        // At 300 MYR/t D stretches the range to 400, less than 3 × 150 = 450: nothing is
+        // clipped (at 400 MYR/t, 500 > 450, it would be).
+        let d = row("D", 5.0, Some(300.0), None);
+        assert_eq!(cost_axis(&[&a, &b, &d]), (-100.0, 300.0));
+        let d = row("D", 5.0, Some(400.0), None);
+        assert_eq!(cost_axis(&[&a, &b, &d]), (-100.0, 50.0));
+        // A wide bar is never clipped however costly: the range always includes 0.
+        let d = row("D", 500.0, Some(5000.0), None);
+        assert_eq!(cost_axis(&[&a, &b, &d]), (-100.0, 5000.0));
+        assert_eq!(cost_axis(&[&row("Z", 5.0, Some(0.0), None)]), (0.0, 1.0));
+        // The chart names the clipped bar's value.
+        let m = Macc {
+            scenario: "s".into(),
+            year: 2025,
+            method: "shapley",
+            convention: Convention::Year,
+            currency: "MYR".into(),
+            price_year: 2020,
+            rows: vec![a, b, row("D", 5.0, Some(5000.0), None)],
+            required: None,
+        };
+        let svg = render(&m, 72).expect("chart").svg;
+        assert!(svg.contains("D (5,000 off scale)"), "{svg}");
+        assert!(!svg.contains("A (") && !svg.contains("B ("));
     }
 
     #[test]
