@@ -15,6 +15,13 @@ fn tiny(file: &str) -> PathBuf {
     root().join("tests/cases/tiny").join(file)
 }
 
+/// A scenario loaded, checked and compiled, for an `Explainer` or a run over it.
+fn compiled(path: &Path) -> (lcs_model::Scenario, lcs_engine::Compiled) {
+    let s = Loader::new().load_scenario(path).expect("loads");
+    let c = compile(&s).expect("compiles");
+    (s, c)
+}
+
 /// Every `sum` node whose children are shown: the children add up to the value (relative
 /// 1e-9: the engine adds the same terms in another order).
 fn check_sums(n: &Node, what: &str, failures: &mut Vec<String>) {
@@ -50,9 +57,7 @@ fn every_variable_of_tiny_in_two_years_equals_its_results_row() {
     let mut failures = Vec::new();
     let mut checked = 0;
     for file in ["bau.yaml", "cm.yaml"] {
-        let mut loader = Loader::new();
-        let s = loader.load_scenario(&tiny(file)).expect("tiny loads");
-        let c = compile(&s).expect("compiles");
+        let (s, c) = compiled(&tiny(file));
         let ws = run_all(&c).expect("runs");
         let ex = Explainer::new(&s, &c).expect("explainer");
         for row in rows(&c, &ws) {
@@ -92,9 +97,7 @@ fn every_variable_of_tiny_in_two_years_equals_its_results_row() {
 /// Every variable of `scenario` in `years`: the explained value is the results row (1e-12
 /// relative) and sums and leaf products hold; returns the number of values checked.
 fn check_every_variable(scenario: &Path, years: &[i32], failures: &mut Vec<String>) -> usize {
-    let mut loader = Loader::new();
-    let s = loader.load_scenario(scenario).expect("loads");
-    let c = compile(&s).expect("compiles");
+    let (s, c) = compiled(scenario);
     let ws = run_all(&c).expect("runs");
     let ex = Explainer::new(&s, &c).expect("explainer");
     let base = s.model.base_year;
@@ -151,11 +154,7 @@ fn nodes(n: &Node) -> Vec<&Node> {
 fn folded_slots_show_their_formula_and_operands_down_to_the_data_file() {
     // `households` is `population / household_size`, a driver expression that no action
     // reaches: fold.rs runs it once at compile time; the explanation still shows it.
-    let mut loader = Loader::new();
-    let s = loader
-        .load_scenario(&root().join("scenarios/iskandar/cm-2025.yaml"))
-        .expect("loads");
-    let c = compile(&s).expect("compiles");
+    let (s, c) = compiled(&root().join("scenarios/iskandar/cm-2025.yaml"));
     let ex = Explainer::new(&s, &c).expect("explainer");
     let e = ex
         .explain("Drivers|households", 2005, None)
@@ -205,8 +204,7 @@ fn folded_slots_show_their_formula_and_operands_down_to_the_data_file() {
     );
     // In the tiny model the transport activity (population × 8000 pkm/person) and the
     // waste generation (population × per) are folded too.
-    let s = loader.load_scenario(&tiny("cm.yaml")).expect("tiny loads");
-    let c = compile(&s).expect("compiles");
+    let (s, c) = compiled(&tiny("cm.yaml"));
     let ex = Explainer::new(&s, &c).expect("explainer");
     let e = ex
         .explain("Emissions|CO2e|transport", 2030, None)
@@ -245,11 +243,7 @@ fn folded_slots_show_their_formula_and_operands_down_to_the_data_file() {
 
 #[test]
 fn wastewater_rows_show_their_operands() {
-    let mut loader = Loader::new();
-    let s = loader
-        .load_scenario(&root().join("scenarios/iskandar/cm-2025.yaml"))
-        .expect("loads");
-    let c = compile(&s).expect("compiles");
+    let (s, c) = compiled(&root().join("scenarios/iskandar/cm-2025.yaml"));
     let ex = Explainer::new(&s, &c).expect("explainer");
     // TOW = P × BOD × I with I = 1.048 (model.yaml): population and BOD are the children.
     let e = ex
@@ -322,11 +316,7 @@ fn switch_measures_list_each_step_before_and_after() {
     // netzero-2050 switches fuels with `switch` measures (docs/EXTENSIONS.md): every fuel
     // share they change lists each measure with the effective share before and after it, in
     // order; the values chain, start at the series and end at the node's value.
-    let mut loader = Loader::new();
-    let s = loader
-        .load_scenario(&root().join("scenarios/iskandar/netzero-2050.yaml"))
-        .expect("loads");
-    let c = compile(&s).expect("compiles");
+    let (s, c) = compiled(&root().join("scenarios/iskandar/netzero-2050.yaml"));
     let ex = Explainer::new(&s, &c).expect("explainer");
     let mut seen = 0;
     for var in ["Final Energy", "Emissions|CO2e"] {
@@ -362,11 +352,7 @@ fn switch_measures_list_each_step_before_and_after() {
 fn iskandar_source_sectors_with_banks_and_land_classes_add_up() {
     // Refrigerant banks and land classes (docs/EXTENSIONS.md) are stock models, not A × EF:
     // their terms are the bank's and the class's emissions, and the sector rows add up.
-    let mut loader = Loader::new();
-    let s = loader
-        .load_scenario(&root().join("scenarios/iskandar/cm-2025.yaml"))
-        .expect("loads");
-    let c = compile(&s).expect("compiles");
+    let (s, c) = compiled(&root().join("scenarios/iskandar/cm-2025.yaml"));
     let ws = run_all(&c).expect("runs");
     let ex = Explainer::new(&s, &c).expect("explainer");
     let r = rows(&c, &ws);
@@ -397,9 +383,7 @@ fn find<'a>(n: &'a Node, label: &str) -> Option<&'a Node> {
 
 #[test]
 fn hand_computed_leaf_energy_and_measures() {
-    let mut loader = Loader::new();
-    let s = loader.load_scenario(&tiny("cm.yaml")).expect("tiny loads");
-    let c = compile(&s).expect("compiles");
+    let (s, c) = compiled(&tiny("cm.yaml"));
     let ex = Explainer::new(&s, &c).expect("explainer");
     // In 2020 no measure has started: FE(car, gasoline) = A × share × I × M
     // = 100000 person × 8000 pkm/person × 0.75 × 1.8 MJ/pkm × 0.9 = 972000 GJ = 972 TJ.
@@ -744,9 +728,7 @@ fn html_report_links_every_number_of_the_main_tables_to_its_explanation() {
     assert_eq!(linked("targets"), 2);
     assert!(page.contains("href=\"#x-tiny-cm-2030-emissions-intensity-gdp\""));
     // The explanation of the 2030 cm total starts with the value of the results row.
-    let mut loader = Loader::new();
-    let s = loader.load_scenario(&tiny("cm.yaml")).expect("tiny loads");
-    let c = compile(&s).expect("compiles");
+    let (_, c) = compiled(&tiny("cm.yaml"));
     let total = rows(&c, &run_all(&c).expect("runs"))[0].values[10].expect("2030");
     let head = format!(
         "Emissions|CO2e in 2030, scenario cm (region tiny): {} kt CO2e/yr",

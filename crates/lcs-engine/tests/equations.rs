@@ -7,29 +7,8 @@ use lcs_engine::{
 };
 use lcs_model::{Loader, Scenario};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-static N: AtomicUsize = AtomicUsize::new(0);
-
-/// Writes the files to a fresh folder and loads `scenario.yaml`.
-fn load(files: &[(&str, &str)]) -> Scenario {
-    let dir = std::env::temp_dir().join(format!(
-        "lcs-eq-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).expect("dir");
-    for (name, text) in files {
-        std::fs::write(dir.join(name), text).expect("write");
-    }
-    let mut loader = Loader::new();
-    let s = loader.load_scenario(&dir.join("scenario.yaml"));
-    let _ = std::fs::remove_dir_all(&dir);
-    match s {
-        Ok(s) => s,
-        Err(d) => panic!("{}", lcs_model::render_all_plain(&d, &loader.sources)),
-    }
-}
+mod common;
+use common::load;
 
 fn run(s: &Scenario) -> Vec<Row> {
     let c = compile(s).expect("compile");

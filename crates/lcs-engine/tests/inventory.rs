@@ -4,30 +4,8 @@
 
 use lcs_engine::{compile, evaluate, rows, run_all, Row, Workspace};
 use lcs_model::{Loader, Scenario};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-static N: AtomicUsize = AtomicUsize::new(0);
-
-/// Writes the files to a fresh folder and loads `scenario.yaml`.
-fn try_load(files: &[(&str, &str)]) -> Result<Scenario, String> {
-    let dir = std::env::temp_dir().join(format!(
-        "lcs-inv-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).expect("dir");
-    for (name, text) in files {
-        std::fs::write(dir.join(name), text).expect("write");
-    }
-    let mut loader = Loader::new();
-    let s = loader.load_scenario(&dir.join("scenario.yaml"));
-    let _ = std::fs::remove_dir_all(&dir);
-    s.map_err(|d| lcs_model::render_all_plain(&d, &loader.sources))
-}
-
-fn load(files: &[(&str, &str)]) -> Scenario {
-    try_load(files).unwrap_or_else(|e| panic!("{e}"))
-}
+mod common;
+use common::{load, try_load};
 
 fn run(s: &Scenario) -> Vec<Row> {
     let c = compile(s).expect("compile");

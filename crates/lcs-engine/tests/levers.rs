@@ -3,47 +3,8 @@
 //! `waste.incineration.electricity`. Each test's numbers are worked by hand in comments.
 
 use lcs_engine::{compile, diversions, rows, run_all, Cause, Problem, Row};
-use lcs_model::{Loader, Scenario};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-static N: AtomicUsize = AtomicUsize::new(0);
-
-fn write(files: &[(&str, &str)]) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "lcs-levers-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).expect("dir");
-    for (name, text) in files {
-        std::fs::write(dir.join(name), text).expect("write");
-    }
-    dir
-}
-
-/// Loads `scenario.yaml` from the files.
-fn load(files: &[(&str, &str)]) -> Scenario {
-    let dir = write(files);
-    let mut loader = Loader::new();
-    let s = loader.load_scenario(&dir.join("scenario.yaml"));
-    let _ = std::fs::remove_dir_all(&dir);
-    match s {
-        Ok(s) => s,
-        Err(d) => panic!("{}", lcs_model::render_all_plain(&d, &loader.sources)),
-    }
-}
-
-/// The rendered load errors of `scenario.yaml`.
-fn load_err(files: &[(&str, &str)]) -> String {
-    let dir = write(files);
-    let mut loader = Loader::new();
-    let s = loader.load_scenario(&dir.join("scenario.yaml"));
-    let _ = std::fs::remove_dir_all(&dir);
-    match s {
-        Ok(_) => panic!("expected load errors"),
-        Err(d) => lcs_model::render_all_plain(&d, &loader.sources),
-    }
-}
+mod common;
+use common::{load, load_err};
 
 fn value(rows: &[Row], var: &str, y: usize) -> f64 {
     rows.iter()

@@ -2,30 +2,8 @@
 //! named by series or row, activities ≥ 0 when computed during a run.
 
 use lcs_engine::{compile, rows, run_all, Cause, Problem, Row};
-use lcs_model::{Loader, Scenario};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-static N: AtomicUsize = AtomicUsize::new(0);
-
-/// Writes the files to a fresh folder and loads `scenario.yaml`.
-fn load(files: &[(&str, &str)]) -> Scenario {
-    let dir = std::env::temp_dir().join(format!(
-        "lcs-rules-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).expect("dir");
-    for (name, text) in files {
-        std::fs::write(dir.join(name), text).expect("write");
-    }
-    let mut loader = Loader::new();
-    let s = loader.load_scenario(&dir.join("scenario.yaml"));
-    let _ = std::fs::remove_dir_all(&dir);
-    match s {
-        Ok(s) => s,
-        Err(d) => panic!("{}", lcs_model::render_all_plain(&d, &loader.sources)),
-    }
-}
+mod common;
+use common::{load, load_err};
 
 fn value(rows: &[Row], var: &str, year_idx: usize) -> f64 {
     rows.iter()
@@ -207,26 +185,6 @@ fn an_overflow_in_the_results_is_a_run_error_naming_the_row() {
             variable: "Final Energy|lpg".into()
         }
     );
-}
-
-/// Loads `scenario.yaml` and returns the rendered diagnostics, which must exist.
-fn load_err(files: &[(&str, &str)]) -> String {
-    let dir = std::env::temp_dir().join(format!(
-        "lcs-rules-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).expect("dir");
-    for (name, text) in files {
-        std::fs::write(dir.join(name), text).expect("write");
-    }
-    let mut loader = Loader::new();
-    let s = loader.load_scenario(&dir.join("scenario.yaml"));
-    let _ = std::fs::remove_dir_all(&dir);
-    match s {
-        Ok(_) => panic!("expected load errors"),
-        Err(d) => lcs_model::render_all_plain(&d, &loader.sources),
-    }
 }
 
 #[test]

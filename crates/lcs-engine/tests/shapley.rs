@@ -8,9 +8,8 @@ use lcs_engine::{
 };
 use lcs_model::{Loader, Scenario};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-static N: AtomicUsize = AtomicUsize::new(0);
+mod common;
+use common::load;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -22,22 +21,6 @@ fn load_path(p: &Path) -> Scenario {
         Ok(s) => s,
         Err(d) => panic!("{}", lcs_model::render_all_plain(&d, &loader.sources)),
     }
-}
-
-/// Writes the files to a fresh folder and loads `scenario.yaml`.
-fn load(files: &[(&str, &str)]) -> Scenario {
-    let dir = std::env::temp_dir().join(format!(
-        "lcs-shapley-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).expect("dir");
-    for (name, text) in files {
-        std::fs::write(dir.join(name), text).expect("write");
-    }
-    let s = load_path(&dir.join("scenario.yaml"));
-    let _ = std::fs::remove_dir_all(&dir);
-    s
 }
 
 fn brute_force(c: &Compiled) -> Attribution {

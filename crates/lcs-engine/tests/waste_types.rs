@@ -3,35 +3,8 @@
 //! measures, at run time.
 
 use lcs_engine::{compile, diversions, rows, run_all, waste_flows, Row};
-use lcs_model::{Loader, Scenario};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-static N: AtomicUsize = AtomicUsize::new(0);
-
-fn write(files: &[(&str, &str)]) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "lcs-wt-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).expect("dir");
-    for (name, text) in files {
-        std::fs::write(dir.join(name), text).expect("write");
-    }
-    dir
-}
-
-fn try_load(files: &[(&str, &str)]) -> Result<Scenario, String> {
-    let dir = write(files);
-    let mut loader = Loader::new();
-    let s = loader.load_scenario(&dir.join("scenario.yaml"));
-    let _ = std::fs::remove_dir_all(&dir);
-    s.map_err(|d| lcs_model::render_all_plain(&d, &loader.sources))
-}
-
-fn load(files: &[(&str, &str)]) -> Scenario {
-    try_load(files).unwrap_or_else(|e| panic!("{e}"))
-}
+mod common;
+use common::{load, try_load};
 
 fn value(rows: &[Row], var: &str, y: usize) -> f64 {
     rows.iter()
