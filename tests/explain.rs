@@ -516,6 +516,7 @@ fn json_document_shape() {
     assert_eq!(doc["year"], 2030);
     assert_eq!(doc["unit"], "kt CO2e/yr");
     let tree = &doc["tree"];
+    assert!(doc["value"].is_f64(), "{doc}");
     assert_eq!(tree["value"], doc["value"]);
     assert_eq!(tree["kind"], "sum");
     for key in [

@@ -628,15 +628,13 @@ impl Build<'_, '_> {
             Source::Elec(i) => self.elec(r, i, value, d),
             Source::GridEmissions => {
                 let g = self.find(|s| matches!(s, Source::Elec(i) if *i == elec_row::GRID));
-                let gf = crate::eval::grid_factor_co2e(c, &self.e.ws);
-                let gfv = gf.get(self.y).copied().unwrap_or(0.0);
                 let mut nd = mk(NodeKind::Product).eq("EE = G × EF_grid (MODEL.md §5)");
                 let kids = |d: usize| {
                     let mut v = Vec::new();
                     if let Some(g) = g {
                         v.push(self.row(g, d));
                     }
-                    v.push(self.grid_factor(gfv * 1e-3, d));
+                    v.push(self.grid_factor(d));
                     v
                 };
                 nd = nd.with(d, kids);
@@ -694,11 +692,10 @@ impl Build<'_, '_> {
                     }
                 })
             }
-            Source::Intensity(slot, f) => {
+            Source::Intensity(slot, _) => {
                 let total = self.find(|s| matches!(s, Source::Total));
                 let drv = self.find(|s| matches!(s, Source::Slot(x, _) if *x == slot));
                 let mut nd = mk(NodeKind::Quotient).eq("EI = E / driver (t CO2e per unit of the driver)");
-                let _ = f;
                 nd = nd.with(d, |d| {
                     [total, drv].into_iter().flatten().map(|r| self.row(r, d)).collect()
                 });
@@ -752,23 +749,19 @@ impl Build<'_, '_> {
             })
     }
 
-    /// The grid factor in t CO2e per MWh (value given in kt CO2e/MWh ×1e3 by the caller).
-    fn grid_factor(&self, _kt: f64, d: usize) -> Node {
+    /// The grid factor of the explained year, t CO2e per MWh (`eval::grid_factor_co2e`).
+    fn grid_factor(&self, d: usize) -> Node {
         let c = self.c();
         let gf = crate::eval::grid_factor_co2e(c, &self.e.ws);
         let v = gf.get(self.y).copied().unwrap_or(0.0);
-        let mut nd = node("EF_grid", v * 1e-3, "kt CO2e/MWh", NodeKind::Formula);
+        let mut nd = node("EF_grid", v, "t CO2e/MWh", NodeKind::Formula);
         match &c.electricity.grid {
             GridPlan::Factor { slot, .. } => {
                 nd = nd.eq("EF_grid = grid_factor (CO2e with the model's GWP)");
-                nd.value = v;
-                nd.unit = "t CO2e/MWh".into();
                 nd = nd.with(d, |d| vec![self.slot(*slot, 3.6, "t/MWh", d)]);
             }
             GridPlan::Mix(plants) => {
                 nd = nd.eq("EF_grid = Σ_p share_p / η_p × EF_CO2e(fuel_p, energy) × 3.6");
-                nd.value = v;
-                nd.unit = "t CO2e/MWh".into();
                 nd = nd.with(d, |d| {
                     plants
                         .iter()
@@ -1212,8 +1205,12 @@ impl Build<'_, '_> {
                 ("m_composted × EF (IPCC 2006 Vol. 5 Ch. 4)", vec![])
             }
             waste_row::INCINERATION_CO2 => (
-                "Σ_k m_incinerated(k) × fossil C(k) × 44/12 (IPCC 2006 Vol. 5 Ch. 5)",
-                w.composition.to_vec(),
+                "Σ_k m_incinerated(k) × fossil C(k) × 44/12 × (1 − capture) (IPCC 2006 Vol. 5 Ch. 5; capture: docs/EXTENSIONS.md)",
+                w.composition
+                    .iter()
+                    .copied()
+                    .chain([w.incineration_capture])
+                    .collect(),
             ),
             _ => ("m_digested × EF (IPCC 2006 Vol. 5 Ch. 4)", vec![]),
         };
@@ -1415,7 +1412,6 @@ impl Build<'_, '_> {
     /// instead of its declared unit, where the node is a factor of a product in base units.
     fn slot_in(&self, slot: usize, factor: f64, unit: &str, d: usize, keep_unit: bool) -> Node {
         let c = self.c();
-        let n = c.n_years;
         let y = self.y;
         let model = &self.e.scenario.model;
         let name = c.slot_names[slot].clone();
@@ -1561,7 +1557,6 @@ impl Build<'_, '_> {
                 });
             }
         }
-        let _ = n;
         nd
     }
 

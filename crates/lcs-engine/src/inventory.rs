@@ -142,7 +142,6 @@ pub(crate) fn source_slots(plan: &InventoryPlan, source: usize) -> Vec<usize> {
                 l.restoration,
                 l.biomass_loss,
                 l.soil_loss,
-                l.soil_years,
             ]
         }
     }

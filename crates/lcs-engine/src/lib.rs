@@ -12,7 +12,7 @@
 //!
 //! One module per spec section holds its compilation and its equations, one function per
 //! equation family named for the quantity: `drivers` (§3), `demand` (§4: `final_energy`,
-//! `direct_emissions`), `electricity` (§5: `busbar_supply`, `grid_supply`,
+//! `final_energy_outputs`), `electricity` (§5: `busbar_supply`, `grid_supply`,
 //! `grid_emissions`, `allocate_grid_emissions`), [`waste`] and `waste_section` (§7:
 //! `landfill_ch4`, `incineration_co2`, `biological_treatment`), [`wastewater`], `sources`
 //! (§8), `measures` (§9, the step interpreter); the plan types are in `plan`. Units are base

@@ -356,11 +356,7 @@ pub(crate) fn incineration_co2(
         }
         let co2 = incineration_fossil_co2(incinerated, fossil_carbon_per_t(&comp, &w.fossil_c));
         let captured = at(w.incineration_capture, y);
-        detail[row::INCINERATION_CO2 * n + y] = if captured == 0.0 {
-            co2
-        } else {
-            co2 * (1.0 - captured)
-        };
+        detail[row::INCINERATION_CO2 * n + y] = co2 * (1.0 - captured);
         wte_gj[y] = incinerated * at(w.incineration_electricity, y);
     }
 }

@@ -251,15 +251,21 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         );
     }
     if let Some(f) = &o.first_failure {
+        // The run's error as `lcs run` names it: the measure's file, line and key.
+        let d = super::run_error(&s, &f.error);
+        let place = d
+            .span
+            .map(|sp| format!(" ({}, key `{}`)", loader.sources.location(&sp), d.path))
+            .unwrap_or_default();
         println!(
-            "runs fail from {what} {}{}: {}",
+            "runs fail from {what} {}{}: {}{place}",
             fmt_x(f.value),
             if vary == Vary::Start {
                 String::new()
             } else {
                 format!(", so the allowed range ends at {}", fmt_x(o.range.1))
             },
-            super::run_error(&s, &f.error).message
+            d.message
         );
     }
     println!(
