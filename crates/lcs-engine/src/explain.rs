@@ -1028,18 +1028,23 @@ impl Build<'_, '_> {
         let losses = self.slot_value(c.electricity.losses);
         let busbar = |d: usize| {
             let dm = self.e.ws.out.elec_mwh[[elec_row::DEMAND, y]];
-            node("B", dm / (1.0 - losses), "MWh/yr", NodeKind::Formula)
-                .eq("B = D / (1 − λ): busbar supply")
-                .with(d, |d| {
-                    let mut v: Vec<Node> = row_of(elec_row::DEMAND)
-                        .map(|r| self.row(r, d))
-                        .into_iter()
-                        .collect();
-                    let mut l = self.slot(c.electricity.losses, 1.0, "1", d);
-                    l.label = "λ (losses)".into();
-                    v.push(l);
-                    v
-                })
+            node(
+                "B",
+                crate::electricity::busbar_supply(dm, losses),
+                "MWh/yr",
+                NodeKind::Formula,
+            )
+            .eq("B = D / (1 − λ): busbar supply")
+            .with(d, |d| {
+                let mut v: Vec<Node> = row_of(elec_row::DEMAND)
+                    .map(|r| self.row(r, d))
+                    .into_iter()
+                    .collect();
+                let mut l = self.slot(c.electricity.losses, 1.0, "1", d);
+                l.label = "λ (losses)".into();
+                v.push(l);
+                v
+            })
         };
         match i {
             elec_row::DEMAND => {

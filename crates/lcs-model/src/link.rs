@@ -33,6 +33,7 @@ use crate::model::*;
 use crate::project::{Methodology, Parameters, Project, PvOutput};
 use crate::scenario::Loader;
 use crate::source::{FileId, Span};
+use lcs_factors::WasteRoute;
 use lcs_levers::{Ramp, Schedule};
 use lcs_units::{nearest, Dimension};
 use std::path::{Path, PathBuf};
@@ -291,13 +292,13 @@ fn related(model: &Model, a: usize, b: usize) -> bool {
 
 /// Whether a measure moves waste into `incineration`.
 fn to_incineration(m: &Measure) -> bool {
-    let inc = ROUTES.iter().position(|r| *r == "incineration");
+    let inc = WasteRoute::Incineration.index();
     match (&m.target, &m.lever) {
-        (Target::WasteRoutes, Lever::Shift { to, .. }) => inc.is_some_and(|i| to.contains(&i)),
+        (Target::WasteRoutes, Lever::Shift { to, .. }) => to.contains(&inc),
         (Target::WasteRoutes, Lever::SetMap { value }) => {
-            value.iter().any(|(i, v)| Some(*i) == inc && *v > 0.0)
+            value.iter().any(|(i, v)| *i == inc && *v > 0.0)
         }
-        (Target::WasteRoutes, Lever::Divert { to, .. }) => Some(*to) == inc,
+        (Target::WasteRoutes, Lever::Divert { to, .. }) => *to == inc,
         _ => false,
     }
 }
@@ -541,7 +542,6 @@ pub(crate) fn project_measures(
                 )
                 .at(key)]);
             }
-            let route = |r: &str| ROUTES.iter().position(|x| *x == r).expect("a route");
             let mass_t = throughput_t * availability;
             out.push((
                 measure(
@@ -550,8 +550,8 @@ pub(crate) fn project_measures(
                     Target::WasteRoutes,
                     "waste.routes".into(),
                     Lever::Divert {
-                        from: vec![route("landfill")],
-                        to: route("incineration"),
+                        from: vec![WasteRoute::Landfill.index()],
+                        to: WasteRoute::Incineration.index(),
                         mass: values(vec![mass_t; n], Dimension::mass(), "t/yr", span),
                         types: None,
                     },
@@ -707,7 +707,6 @@ pub(crate) fn network_measures(
 ) -> Result<Vec<(Measure, usize, Part)>, Vec<Diagnostic>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    let route = |r: &str| ROUTES.iter().position(|x| *x == r).expect("a route");
     for (ei, e) in net.exchanges.iter().enumerate() {
         if e.otherwise == Otherwise::UsedElsewhere {
             // Not additional: a displacement changes nothing in the inventory.
@@ -845,13 +844,13 @@ pub(crate) fn network_measures(
         }
         if places.disposal == Place::Inside {
             let from_route = match e.otherwise {
-                Otherwise::Incineration => route("incineration"),
-                _ => route("landfill"),
+                Otherwise::Incineration => WasteRoute::Incineration.index(),
+                _ => WasteRoute::Landfill.index(),
             };
             let to_route = if e.treatment == Some(Treatment::Composting) && to.inside_region {
-                route("composting")
+                WasteRoute::Composting.index()
             } else {
-                route("recycling")
+                WasteRoute::Recycling.index()
             };
             let by_type = model.waste.as_ref().is_some_and(|w| w.by_type);
             let types = match (by_type, e.waste_type) {

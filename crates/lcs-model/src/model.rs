@@ -209,7 +209,8 @@ pub struct Electricity {
 }
 
 /// The waste routes, in this order: MODEL.md §7's four and `anaerobic_digestion` (an
-/// extension, docs/EXTENSIONS.md).
+/// extension, docs/EXTENSIONS.md); the names of `lcs_factors::WasteRoute::ALL`, whose
+/// `index()` is the position here (checked by a test).
 pub const ROUTES: [&str; lcs_factors::N_WASTE_ROUTES] = [
     "landfill",
     "recycling",
@@ -1291,6 +1292,16 @@ impl Scenario {
             economics: None,
             adjust: Vec::new(),
             span,
+        }
+    }
+}
+
+#[cfg(test)]
+mod route_order_tests {
+    #[test]
+    fn routes_are_the_waste_route_names_in_index_order() {
+        for r in lcs_factors::WasteRoute::ALL {
+            assert_eq!(super::ROUTES[r.index()], r.name());
         }
     }
 }

@@ -279,10 +279,7 @@ pub(crate) fn landfilled_composition(w: &lcs_model::Waste, i: usize) -> [f64; N_
         c[item.item] = value(&item.share);
     }
     if w.by_type {
-        let landfill = lcs_model::ROUTES
-            .iter()
-            .position(|r| *r == "landfill")
-            .expect("landfill is a route");
+        let landfill = lcs_factors::WasteRoute::Landfill.index();
         for (t, x) in c.iter_mut().enumerate() {
             let map = w.type_routes.get(t).map(Vec::as_slice).unwrap_or(&[]);
             if !map.is_empty() {
