@@ -475,6 +475,35 @@ fn read_gpc(r: &mut Reader, n: &Node, nodes: &[DemandNode], sources: &[Source]) 
                 );
                 continue;
             };
+            if let Some(s) = scope {
+                if let Some(sub) = lcs_factors::gpc::subsector(&row) {
+                    if sub.levels[(s - 1) as usize] == lcs_factors::gpc::Level::NotApplicable {
+                        let valid: Vec<String> = (1..=3u8)
+                            .filter(|&x| {
+                                sub.levels[(x - 1) as usize]
+                                    != lcs_factors::gpc::Level::NotApplicable
+                            })
+                            .map(|x| format!("`{row}.{x}`"))
+                            .collect();
+                        r.err(
+                            Diagnostic::new(
+                                k.span,
+                                format!(
+                                    "scope {s} does not apply to GPC sub-sector {row} ({}), so the cell `{}` takes no notation key",
+                                    sub.name, k.text
+                                ),
+                            )
+                            .at(p)
+                            .expected(format!(
+                                "`{row}` for the whole row, or one of its scopes: {}",
+                                valid.join(", ")
+                            ))
+                            .note("the scopes of each sub-sector are in data/gpc/subsectors.csv"),
+                        );
+                        continue;
+                    }
+                }
+            }
             let Some(t) = r.text(v, &p) else { continue };
             if !lcs_factors::gpc::NOTATION_KEYS.contains(&t) {
                 r.err(

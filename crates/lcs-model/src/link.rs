@@ -394,7 +394,26 @@ pub(crate) fn check_additional_to(r: &mut crate::read::Reader, actions: &[Action
             })
             .collect();
         for (j, (id, span)) in a.additional_to.iter().enumerate() {
-            if !ids.contains(&id.as_str()) {
+            let own = a.measures.iter().enumerate().any(|(mi, m)| {
+                m.id == *id
+                    && links
+                        .iter()
+                        .any(|l| l.action == ai && l.measures.iter().any(|x| x.measure == mi))
+            });
+            if own {
+                r.err(
+                    Diagnostic::new(
+                        *span,
+                        format!(
+                            "measure `{id}` is made by action `{}`'s own link: a link's measures cannot be additional to themselves",
+                            a.id
+                        ),
+                    )
+                    .at(format!("{key}[{j}]"))
+                    .expected("the id of a measure outside the action's links that the linked measures overlap")
+                    .note("`additional_to` lists other measures the links overlap (docs/ECOTOWN.md, \"Double counting\"); `lcs validate` warns `link-overlap` with their ids"),
+                );
+            } else if !ids.contains(&id.as_str()) {
                 r.err(
                     Diagnostic::new(
                         *span,
