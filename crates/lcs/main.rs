@@ -20,7 +20,7 @@
 
 mod cli;
 mod cmd;
-mod json;
+use lcs_report::json;
 mod output;
 mod render;
 

@@ -3,7 +3,10 @@
 
 use super::{check_years, compile, load_all, report_run_error, run_info, Failure};
 use crate::cli::ReportFormat;
-use lcs_engine::{attribute, evaluate_targets, run_all, run_reference, AttributionError, Method};
+use lcs_engine::{
+    attribute, evaluate_targets, run_all, run_reference, AttributionError, Compiled, Method,
+    Workspace,
+};
 use lcs_report::{Format, Options, Progress, Report, ScenarioRun};
 use std::path::{Path, PathBuf};
 
@@ -97,6 +100,9 @@ pub fn run(
     progress.start("running scenarios", 3 * scenarios.len() as u64);
     let mut runs = Vec::new();
     let mut breakdowns = Vec::new();
+    // Each scenario is compiled and run once; the GPC, data-quality and explanation
+    // sections below read these.
+    let mut compiled = Vec::with_capacity(scenarios.len());
     for s in &scenarios {
         let c = compile(s)?;
         let ws = run_all(&c).map_err(|e| report_run_error(&loader, s, &e))?;
@@ -146,6 +152,7 @@ pub fn run(
             r.costs = super::macc::report_costs(&loader, s, &c, year)?;
         }
         runs.push(r);
+        compiled.push((c, ws));
     }
     progress.finish();
     let formats: Vec<Format> = if formats.is_empty() {
@@ -166,13 +173,11 @@ pub fn run(
     }
     // A GPC inventory for each scenario whose model asks for one (`report.gpc`,
     // docs/EXTENSIONS.md "GPC reporting"), at the report's milestone years.
-    for s in &scenarios {
+    for (s, (c, ws)) in scenarios.iter().zip(&compiled) {
         if s.model.gpc.is_none() {
             continue;
         }
-        let c = compile(s)?;
-        let ws = run_all(&c).map_err(|e| report_run_error(&loader, s, &e))?;
-        let parts = lcs_engine::emission_parts(&c, &ws);
+        let parts = lcs_engine::emission_parts(c, ws);
         let model_years = c.years();
         let gpc_years = if years.is_empty() {
             lcs_report::milestone_years(s.model.base_year, s.model.end_year)
@@ -200,9 +205,9 @@ pub fn run(
     }
     report.notes.extend(link_notes);
     report
-        .push_section(quality_section(&loader, &scenarios)?)
+        .push_section(quality_section(&loader, &scenarios, &compiled)?)
         .map_err(message)?;
-    report.explanations = explanations(&loader, &scenarios, &report)?;
+    report.explanations = explanations(&loader, &scenarios, &compiled, &report)?;
     let all: Vec<&lcs_model::Scenario> = scenarios.iter().collect();
     let info = run_info("report", lcs_report::manifest::OutKind::Dir, &loader, &all);
     let written = report
@@ -277,19 +282,19 @@ fn decompositions(
 fn quality_section(
     loader: &lcs_model::Loader,
     scenarios: &[lcs_model::Scenario],
+    compiled: &[(Compiled, Workspace)],
 ) -> Result<lcs_report::Section, Failure> {
     let mut seen: Vec<&str> = Vec::new();
     let mut all = Vec::new();
-    for s in scenarios {
+    for (s, (c, _)) in scenarios.iter().zip(compiled) {
         if seen.contains(&s.model.region_id.as_str()) {
             continue;
         }
         seen.push(&s.model.region_id);
-        let c = super::compile(s)?;
         all.push((
             s.model.region_id.clone(),
             s.model.base_year,
-            lcs_engine::inputs(s, &c, s.model.base_year),
+            lcs_engine::inputs(s, c, s.model.base_year),
         ));
     }
     let at = |i: &lcs_engine::Input| {
@@ -314,11 +319,12 @@ fn quality_section(
 fn explanations(
     loader: &lcs_model::Loader,
     scenarios: &[lcs_model::Scenario],
+    compiled: &[(Compiled, Workspace)],
     report: &Report,
 ) -> Result<Vec<lcs_report::Explained>, Failure> {
     let mut out: Vec<lcs_report::Explained> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
-    for s in scenarios {
+    for (s, (c, _)) in scenarios.iter().zip(compiled) {
         // The emissions table's values first, so that a value it shares with another table
         // gets its two levels.
         let mut refs: Vec<(&lcs_report::tables::CellRef, usize)> = report
@@ -333,8 +339,7 @@ fn explanations(
         if refs.is_empty() {
             continue;
         }
-        let c = compile(s)?;
-        let ex = lcs_engine::Explainer::new(s, &c).map_err(|e| report_run_error(loader, s, &e))?;
+        let ex = lcs_engine::Explainer::new(s, c).map_err(|e| report_run_error(loader, s, &e))?;
         for (r, depth) in refs {
             let anchor = r.anchor();
             if !seen.insert(anchor.clone()) {
@@ -346,7 +351,7 @@ fn explanations(
                 out.push(lcs_report::Explained {
                     anchor,
                     title: format!("{} {}, {}", r.scenario, r.year, r.variable),
-                    text: super::explain::text(&e, &loader.sources),
+                    text: lcs_report::explain::explanation_text(&e, &loader.sources),
                 });
             }
         }

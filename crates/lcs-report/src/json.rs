@@ -1,5 +1,5 @@
-//! The JSON documents of `--format json`: serialisable mirrors of the library results,
-//! kept at the edge (the checked model and the engine's types are not serialisable).
+//! The JSON documents of the binary's `--format json`: serialisable mirrors of the library
+//! results, kept at the edge (the checked model and the engine's types are not serialisable).
 //!
 //! Every document is one JSON object with `kind` (the command) and `version` (of the shape,
 //! 1; a key may be added within a version, never removed or changed). docs/CLI.md lists
