@@ -176,20 +176,10 @@ pub fn costs_csv(a: &Appraisal) -> String {
 const W: u32 = 1100;
 const H: u32 = 620;
 
+/// Colour `i` of the MACC's bars: the first ten colours of the report palette
+/// ([`crate::charts::palette`], Tableau 10), repeating.
 fn palette(i: usize) -> RGBColor {
-    const P: [(u8, u8, u8); 10] = [
-        (31, 119, 180),
-        (255, 127, 14),
-        (44, 160, 44),
-        (214, 39, 40),
-        (148, 103, 189),
-        (140, 86, 75),
-        (227, 119, 194),
-        (127, 127, 127),
-        (188, 189, 34),
-        (23, 190, 207),
-    ];
-    let (r, g, b) = P[i % P.len()];
+    let (r, g, b) = crate::charts::palette(i % 10);
     RGBColor(r, g, b)
 }
 
