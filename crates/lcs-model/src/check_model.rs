@@ -10,7 +10,7 @@ use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::read::{describe, get, is_name, join, one_of, Reader, Want};
 use crate::source::Span;
-use crate::yaml::{Node, NodeKind};
+use crate::yaml::{Key, Node, NodeKind};
 use lcs_factors::{Category, FuelOverride, FuelTable, GwpSet, PerCategory, WasteType};
 use lcs_units::{nearest, Dimension, Species, UnitRegistry};
 
@@ -860,16 +860,12 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
         }
         (Some(g), None) => {
             let s = r.series(g, "electricity.grid_factor", &Want::Any, false)?;
-            let per_energy = s.dim.mul(&Dimension::energy());
-            let species = per_energy.species();
-            match species {
-                Some(sp) if per_energy == Dimension::mass().mul(&Dimension::species_tag(sp)) => {
-                    Grid::Factor {
-                        factor: s,
-                        species: sp,
-                    }
-                }
-                _ => {
+            match gas_per_energy(&s.dim) {
+                Some(sp) => Grid::Factor {
+                    factor: s,
+                    species: sp,
+                },
+                None => {
                     r.err(
                         Diagnostic::new(g.span, "a grid factor needs a mass of a gas per energy")
                             .at("electricity.grid_factor")
@@ -917,19 +913,9 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
                 let efficiency = match get(pi, "efficiency") {
                     None => None,
                     Some(e) => {
-                        let Some(x) = r.number(e, &join(&pp, "efficiency")) else {
+                        let Some(x) = read_efficiency(r, e, &join(&pp, "efficiency")) else {
                             continue;
                         };
-                        if !(x > 0.0 && x <= 1.0) {
-                            r.err(
-                                Diagnostic::new(
-                                    e.span,
-                                    format!("efficiency {x} is outside (0, 1]"),
-                                )
-                                .at(join(&pp, "efficiency")),
-                            );
-                            continue;
-                        }
                         Some(x)
                     }
                 };
@@ -972,45 +958,16 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
                 let Some(ui) = r.map(v, &up, &LOCAL_UNIT_KEYS) else {
                     continue;
                 };
-                let cap = get(ui, "capacity");
-                let gen = get(ui, "generation");
-                let mut unit = LocalUnit {
+                let Some(out) = read_output(r, ui, &up, v, "local unit", &k.text) else {
+                    continue;
+                };
+                let unit = LocalUnit {
                     name: k.text.clone(),
-                    capacity: None,
-                    capacity_factor: None,
-                    generation: None,
+                    capacity: out.capacity,
+                    capacity_factor: out.capacity_factor,
+                    generation: out.generation,
                     span: k.span,
                 };
-                match (cap, gen) {
-                    (Some(c), None) => {
-                        let cp = join(&up, "capacity");
-                        unit.capacity = r
-                            .power(c, &cp, "a capacity")
-                            .filter(|s| r.non_negative(s, c.span, &cp, "a capacity"));
-                        unit.capacity_factor = r
-                            .req(ui, "capacity_factor", &up, v.span)
-                            .and_then(|f| r.fraction(f, &join(&up, "capacity_factor")));
-                    }
-                    (None, Some(g)) => {
-                        if let Some(f) = get(ui, "capacity_factor") {
-                            r.err(
-                                Diagnostic::new(f.span, "`capacity_factor` goes with `capacity`")
-                                    .at(join(&up, "capacity_factor")),
-                            );
-                        }
-                        let gp = join(&up, "generation");
-                        unit.generation = r
-                            .series(g, &gp, &Want::Dim(Dimension::energy()), false)
-                            .filter(|s| r.non_negative(s, g.span, &gp, "a generation"));
-                    }
-                    _ => {
-                        r.err(
-                            Diagnostic::new(v.span, format!("local unit `{}` needs `capacity` and `capacity_factor`, or `generation`", k.text))
-                                .at(up),
-                        );
-                        continue;
-                    }
-                }
                 local.push(unit);
             }
         }
@@ -1031,6 +988,92 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
         residual_factor,
         span: n.span,
     })
+}
+
+/// The gas of a mass-of-a-gas-per-energy dimension (`t CO2/MWh`, `kg CO2e/kWh` → CO2,
+/// CO2e), or None for any other dimension: the check of every emission factor per energy
+/// (grid factors, residual-mix factors, instruments' factors).
+pub(crate) fn gas_per_energy(dim: &Dimension) -> Option<Species> {
+    let per_energy = dim.mul(&Dimension::energy());
+    per_energy
+        .species()
+        .filter(|sp| per_energy == Dimension::mass().mul(&Dimension::species_tag(*sp)))
+}
+
+/// What a generating unit produces (`electricity.local.<unit>`, `electricity.plants.<plant>`):
+/// a `capacity` (a power) with its `capacity_factor`, or a `generation` (an energy per year).
+pub(crate) struct Output {
+    pub(crate) capacity: Option<Series>,
+    pub(crate) capacity_factor: Option<Series>,
+    pub(crate) generation: Option<Series>,
+}
+
+/// Reads the output keys of the unit `name` (a `what`, for messages) at key path `up` from
+/// its keys `items` (node `v`). None, with the diagnostic reported, when it has neither form
+/// or both; a wrong value is reported and read as missing.
+pub(crate) fn read_output(
+    r: &mut Reader,
+    items: &[(Key, Node)],
+    up: &str,
+    v: &Node,
+    what: &str,
+    name: &str,
+) -> Option<Output> {
+    let mut out = Output {
+        capacity: None,
+        capacity_factor: None,
+        generation: None,
+    };
+    match (get(items, "capacity"), get(items, "generation")) {
+        (Some(c), None) => {
+            let cp = join(up, "capacity");
+            out.capacity = r
+                .power(c, &cp, "a capacity")
+                .filter(|s| r.non_negative(s, c.span, &cp, "a capacity"));
+            out.capacity_factor = r
+                .req(items, "capacity_factor", up, v.span)
+                .and_then(|f| r.fraction(f, &join(up, "capacity_factor")));
+        }
+        (None, Some(g)) => {
+            if let Some(f) = get(items, "capacity_factor") {
+                r.err(
+                    Diagnostic::new(f.span, "`capacity_factor` goes with `capacity`")
+                        .at(join(up, "capacity_factor")),
+                );
+            }
+            let gp = join(up, "generation");
+            out.generation = r
+                .series(g, &gp, &Want::Dim(Dimension::energy()), false)
+                .filter(|s| r.non_negative(s, g.span, &gp, "a generation"));
+        }
+        _ => {
+            r.err(
+                Diagnostic::new(
+                    v.span,
+                    format!(
+                        "{what} `{name}` needs `capacity` and `capacity_factor`, or `generation`"
+                    ),
+                )
+                .at(up),
+            );
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// A conversion efficiency (net, per unit of fuel energy) at key path `p`: a number in (0, 1].
+pub(crate) fn read_efficiency(r: &mut Reader, e: &Node, p: &str) -> Option<f64> {
+    let x = r.number(e, p)?;
+    if !(x > 0.0 && x <= 1.0) {
+        r.err(
+            Diagnostic::new(e.span, format!("efficiency {x} is outside (0, 1]"))
+                .at(p)
+                .expected("the unit's net efficiency, e.g. 0.36"),
+        );
+        return None;
+    }
+    Some(x)
 }
 
 fn read_waste(r: &mut Reader, n: &Node) -> Option<Waste> {

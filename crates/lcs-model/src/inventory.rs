@@ -23,7 +23,7 @@
 //! embedded tables (`data/factors/fgases.csv`, `ippu_processes.csv`, `land_carbon.csv`) with
 //! the nearest names, shares in [0, 1].
 
-use crate::check_model::share_map;
+use crate::check_model::{gas_per_energy, read_efficiency, read_output, share_map};
 use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::read::{get, join, one_of, Reader, Want};
@@ -369,46 +369,15 @@ fn read_plant(r: &mut Reader, fuels: &FuelTable, k: &Key, v: &Node) -> Option<Su
         fuel: 0,
         span: k.span,
     };
-    match (get(items, "capacity"), get(items, "generation")) {
-        (Some(c), None) => {
-            let cp = join(&up, "capacity");
-            plant.capacity = Some(
-                r.power(c, &cp, "a capacity")
-                    .filter(|s| r.non_negative(s, c.span, &cp, "a capacity"))?,
-            );
-            plant.capacity_factor = Some(
-                r.req(items, "capacity_factor", &up, v.span)
-                    .and_then(|f| r.fraction(f, &join(&up, "capacity_factor")))?,
-            );
-        }
-        (None, Some(g)) => {
-            if let Some(f) = get(items, "capacity_factor") {
-                r.err(
-                    Diagnostic::new(f.span, "`capacity_factor` goes with `capacity`")
-                        .at(join(&up, "capacity_factor")),
-                );
-                return None;
-            }
-            let gp = join(&up, "generation");
-            plant.generation = Some(
-                r.series(g, &gp, &Want::Dim(Dimension::energy()), false)
-                    .filter(|s| r.non_negative(s, g.span, &gp, "a generation"))?,
-            );
-        }
-        _ => {
-            r.err(
-                Diagnostic::new(
-                    v.span,
-                    format!(
-                        "plant `{}` needs `capacity` and `capacity_factor`, or `generation`",
-                        k.text
-                    ),
-                )
-                .at(up),
-            );
-            return None;
-        }
+    let out = read_output(r, items, &up, v, "plant", &k.text)?;
+    let complete =
+        (out.capacity.is_some() && out.capacity_factor.is_some()) || out.generation.is_some();
+    if !complete {
+        return None;
     }
+    plant.capacity = out.capacity;
+    plant.capacity_factor = out.capacity_factor;
+    plant.generation = out.generation;
     let fp = join(&up, "fuel");
     let fnode = r.req(items, "fuel", &up, v.span)?;
     let t = r.text(fnode, &fp)?;
@@ -433,18 +402,8 @@ fn read_plant(r: &mut Reader, fuels: &FuelTable, k: &Key, v: &Node) -> Option<Su
             return None;
         }
     };
-    let ep = join(&up, "efficiency");
     let e = r.req(items, "efficiency", &up, v.span)?;
-    let x = r.number(e, &ep)?;
-    if !(x > 0.0 && x <= 1.0) {
-        r.err(
-            Diagnostic::new(e.span, format!("efficiency {x} is outside (0, 1]"))
-                .at(ep)
-                .expected("the plant's net efficiency, e.g. 0.36"),
-        );
-        return None;
-    }
-    plant.efficiency = x;
+    plant.efficiency = read_efficiency(r, e, &join(&up, "efficiency"))?;
     Some(plant)
 }
 
@@ -452,11 +411,7 @@ fn read_plant(r: &mut Reader, fuels: &FuelTable, k: &Key, v: &Node) -> Option<Su
 pub(crate) fn read_residual_factor(r: &mut Reader, n: &Node) -> Option<Series> {
     let p = "electricity.residual_factor";
     let s = r.series(n, p, &Want::Any, false)?;
-    let per_energy = s.dim.mul(&Dimension::energy());
-    let ok = [Species::CO2, Species::CO2e]
-        .iter()
-        .any(|sp| per_energy == Dimension::mass().mul(&Dimension::species_tag(*sp)));
-    if !ok {
+    if !matches!(gas_per_energy(&s.dim), Some(Species::CO2 | Species::CO2e)) {
         r.err(
             Diagnostic::new(
                 n.span,

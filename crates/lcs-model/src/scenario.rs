@@ -2034,11 +2034,11 @@ fn read_purchase(r: &mut Reader, mi: &[(yaml::Key, Node)], mp: &str, m: &Node) -
         Some(f) => {
             let fp = join(mp, "factor");
             let s = r.series(f, &fp, &Want::Any, false)?;
-            let per_energy = s.dim.mul(&Dimension::energy());
-            let ok = [lcs_units::Species::CO2, lcs_units::Species::CO2e]
-                .iter()
-                .any(|sp| per_energy == Dimension::mass().mul(&Dimension::species_tag(*sp)));
-            if !ok {
+            let gas = crate::check_model::gas_per_energy(&s.dim);
+            if !matches!(
+                gas,
+                Some(lcs_units::Species::CO2 | lcs_units::Species::CO2e)
+            ) {
                 r.err(
                     Diagnostic::new(
                         f.span,
