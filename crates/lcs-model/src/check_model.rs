@@ -896,18 +896,10 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
                         let Some(t) = r.text(f, &join(&pp, "fuel")) else {
                             continue;
                         };
-                        match fuels.index_of(t) {
-                            Some(i) => Some(i),
-                            None => {
-                                r.err(
-                                    Diagnostic::new(f.span, format!("unknown fuel `{t}`"))
-                                        .at(join(&pp, "fuel"))
-                                        .expected(one_of(&fuels.ids()))
-                                        .suggest(nearest(t, fuels.ids())),
-                                );
-                                continue;
-                            }
-                        }
+                        let Some(i) = r.fuel_index(fuels, t, f.span, &join(&pp, "fuel")) else {
+                            continue;
+                        };
+                        Some(i)
                     }
                 };
                 let efficiency = match get(pi, "efficiency") {

@@ -377,13 +377,7 @@ pub(crate) fn read_economics(r: &mut Reader, model: &Model, n: &Node) -> Option<
         let fi = r.free_map(fpn, &fpp, "fuels to prices")?;
         for (k, v) in fi {
             let kp = join(&fpp, &k.text);
-            let Some(i) = model.fuels.index_of(&k.text) else {
-                r.err(
-                    Diagnostic::new(k.span, format!("unknown fuel `{}`", k.text))
-                        .at(kp)
-                        .expected("a fuel of the model's fuel table")
-                        .suggest(nearest(&k.text, model.fuels.ids())),
-                );
+            let Some(i) = r.fuel_index(&model.fuels, &k.text, k.span, &kp) else {
                 continue;
             };
             let Some(s) = r.series(v, &kp, &Want::Any, false) else {

@@ -1371,17 +1371,10 @@ fn read_inventory(
                 let fuel = match fuel_node {
                     Some(f) => {
                         let Some(t) = r.text(f, &fp) else { continue };
-                        match region.fuels.index_of(t) {
-                            Some(i) => Some(i),
-                            None => {
-                                r.err(
-                                    Diagnostic::new(f.span, format!("unknown fuel `{t}`"))
-                                        .at(fp)
-                                        .suggest(nearest(t, region.fuels.ids())),
-                                );
-                                continue;
-                            }
-                        }
+                        let Some(i) = r.fuel_index(&region.fuels, t, f.span, &fp) else {
+                            continue;
+                        };
+                        Some(i)
                     }
                     None => region.fuels.index_of(&k.text),
                 };

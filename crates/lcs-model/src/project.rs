@@ -1021,34 +1021,21 @@ impl Ctx<'_> {
         path: &str,
         allow_carrier: bool,
     ) -> Option<usize> {
-        match self.model.fuels.index_of(t) {
-            Some(i) => {
-                let f = &self.model.fuels.fuels()[i];
-                if f.is_carrier() && !(allow_carrier && t == "electricity") {
-                    self.r.err(
-                        Diagnostic::new(span, format!("`{t}` is an energy carrier, not a fuel"))
-                            .at(path)
-                            .expected(if allow_carrier {
-                                "a fuel id or `electricity`"
-                            } else {
-                                "a fuel id"
-                            }),
-                    );
-                    return None;
-                }
-                Some(i)
-            }
-            None => {
-                let ids = self.model.fuels.ids();
-                self.r.err(
-                    Diagnostic::new(span, format!("unknown fuel `{t}`"))
-                        .at(path)
-                        .expected("a fuel id of the model's fuel table (MODEL.md §6)")
-                        .suggest(nearest(t, ids)),
-                );
-                None
-            }
+        let i = self.r.fuel_index(&self.model.fuels, t, span, path)?;
+        let f = &self.model.fuels.fuels()[i];
+        if f.is_carrier() && !(allow_carrier && t == "electricity") {
+            self.r.err(
+                Diagnostic::new(span, format!("`{t}` is an energy carrier, not a fuel"))
+                    .at(path)
+                    .expected(if allow_carrier {
+                        "a fuel id or `electricity`"
+                    } else {
+                        "a fuel id"
+                    }),
+            );
+            return None;
         }
+        Some(i)
     }
 
     fn category(&mut self, items: &[(crate::yaml::Key, Node)], pp: &str) -> Option<Category> {

@@ -271,6 +271,27 @@ impl Reader {
     }
 
     /// An id's text, checked against [`is_id`].
+    /// The index of fuel `t` (written at `span`, key path `path`) in `fuels`, or None with
+    /// the error "unknown fuel" listing every fuel id and the nearest (MODEL.md §6).
+    pub(crate) fn fuel_index(
+        &mut self,
+        fuels: &lcs_factors::FuelTable,
+        t: &str,
+        span: Span,
+        path: &str,
+    ) -> Option<usize> {
+        let i = fuels.index_of(t);
+        if i.is_none() {
+            self.err(
+                Diagnostic::new(span, format!("unknown fuel `{t}`"))
+                    .at(path)
+                    .expected(one_of(&fuels.ids()))
+                    .suggest(nearest(t, fuels.ids())),
+            );
+        }
+        i
+    }
+
     pub(crate) fn id<'n>(&mut self, node: &'n Node, path: &str) -> Option<&'n str> {
         let t = self.text(node, path)?;
         if !is_id(t) {

@@ -1972,17 +1972,7 @@ fn read_generation(r: &mut Reader, mi: &[(yaml::Key, Node)], mp: &str, m: &Node)
 /// A fuel named by a measure key.
 fn fuel_name(r: &mut Reader, model: &Model, n: &Node, path: &str) -> Option<usize> {
     let t = r.text(n, path)?;
-    match model.fuels.index_of(t) {
-        Some(i) => Some(i),
-        None => {
-            r.err(
-                Diagnostic::new(n.span, format!("unknown fuel `{t}`"))
-                    .at(path)
-                    .suggest(nearest(t, model.fuels.ids())),
-            );
-            None
-        }
-    }
+    r.fuel_index(&model.fuels, t, n.span, path)
 }
 
 /// An energy per year (`save`, `switch` amounts), ≥ 0.
