@@ -185,6 +185,7 @@ const CASES: &[Case] = &[
     // ---- engine: composition-aware waste routes and wastewater (issue 10) ----
     c("route-does-not-accept-type", &["model.yaml:28:46", "route `composting` does not accept `plastics`", "key: `waste.routes.by_type.plastics.composting`", "`landfill`, `recycling`, `incineration`"]),
     c("shift-to-a-route-that-refuses-the-type", &["scenario.yaml:6:88", "route `anaerobic_digestion` does not accept `plastics`", "key: `actions[0].measures[0].to`"]),
+    c("unknown-waste-type-in-route-map", &["model.yaml:27:7", "unknown waste type `papr`", "key: `waste.routes.by_type.papr`", "did you mean `paper`?", "one of `food`, `garden`"]),
     c("by-type-map-missing", &["model.yaml:23:", "`plastics` is in the composition but has no route map", "key: `waste.routes.by_type.plastics`"]),
     c("accepts-without-by-type", &["model.yaml:25:12", "`accepts` needs composition-aware routes", "key: `waste.accepts`"]),
     c("wastewater-unknown-pathway", &["model.yaml:25:17", "unknown pathway `septic_tnk`", "key: `wastewater.domestic.pathways.septic_tnk`", "did you mean `septic_tank`?"]),

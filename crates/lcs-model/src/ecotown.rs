@@ -21,7 +21,6 @@ use crate::read::{describe, get, join, Reader, Want};
 use crate::scenario::{reader_for, FileKind, Loader};
 use crate::source::Span;
 use crate::yaml::{Key, Node, NodeKind};
-use lcs_factors::WasteType;
 use lcs_units::{nearest, Dimension, CURRENCIES};
 use std::path::{Path, PathBuf};
 
@@ -672,38 +671,18 @@ fn composition(
     node: &Node,
     path: &str,
 ) -> Option<[f64; lcs_factors::N_WASTE_TYPES]> {
-    let names: Vec<&str> = WasteType::ALL.iter().map(|t| t.name()).collect();
     let mut out = [0.0; lcs_factors::N_WASTE_TYPES];
     match &node.kind {
         NodeKind::Scalar { .. } => {
             let t = r.text(node, path)?;
-            match WasteType::parse(t) {
-                Some(w) => out[w.index()] = 1.0,
-                None => {
-                    r.err(
-                        Diagnostic::new(node.span, format!("unknown waste type `{t}`"))
-                            .at(path)
-                            .expected(format!(
-                                "one of {}, or a map of them to shares",
-                                names.join(", ")
-                            ))
-                            .suggest(nearest(t, names.iter().copied())),
-                    );
-                    return None;
-                }
-            }
+            out[r.waste_type(t, node.span, path)?.index()] = 1.0;
         }
         _ => {
             let items = r.free_map(node, path, "waste types to shares")?;
             let mut ok = true;
             for (k, v) in items {
                 let kp = join(path, &k.text);
-                let Some(w) = WasteType::parse(&k.text) else {
-                    r.err(
-                        Diagnostic::new(k.span, format!("unknown waste type `{}`", k.text))
-                            .at(kp)
-                            .suggest(nearest(&k.text, names.iter().copied())),
-                    );
+                let Some(w) = r.waste_type(&k.text, k.span, &kp) else {
                     ok = false;
                     continue;
                 };

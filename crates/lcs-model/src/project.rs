@@ -20,7 +20,7 @@ use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
 use crate::Loader;
 use lcs_econ::{Basis, Tables};
-use lcs_factors::{Category, WasteType};
+use lcs_factors::Category;
 use lcs_units::{nearest, Dimension, Species, CURRENCIES};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -1094,15 +1094,8 @@ impl Ctx<'_> {
         let mut ok = true;
         for (k, v) in items {
             let p = join(path, &k.text);
-            match WasteType::parse(&k.text) {
-                None => {
-                    self.r.err(
-                        Diagnostic::new(k.span, format!("unknown waste type `{}`", k.text))
-                            .at(p)
-                            .suggest(nearest(&k.text, WasteType::ALL.iter().map(|t| t.name()))),
-                    );
-                    ok = false;
-                }
+            match self.r.waste_type(&k.text, k.span, &p) {
+                None => ok = false,
                 Some(t) => match self.number_in(v, &p, 0.0, false, 1.0, "share") {
                     Some(x) => out[t.index()] = x,
                     None => ok = false,

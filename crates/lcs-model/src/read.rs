@@ -292,6 +292,30 @@ impl Reader {
         i
     }
 
+    /// The waste type named `t` (written at `span`, key path `path`), or None with the error
+    /// "unknown waste type" listing every type and the nearest (docs/EXTENSIONS.md).
+    pub(crate) fn waste_type(
+        &mut self,
+        t: &str,
+        span: Span,
+        path: &str,
+    ) -> Option<lcs_factors::WasteType> {
+        let w = lcs_factors::WasteType::parse(t);
+        if w.is_none() {
+            let names: Vec<&str> = lcs_factors::WasteType::ALL
+                .iter()
+                .map(|t| t.name())
+                .collect();
+            self.err(
+                Diagnostic::new(span, format!("unknown waste type `{t}`"))
+                    .at(path)
+                    .expected(one_of(&names))
+                    .suggest(nearest(t, names.iter().copied())),
+            );
+        }
+        w
+    }
+
     pub(crate) fn id<'n>(&mut self, node: &'n Node, path: &str) -> Option<&'n str> {
         let t = self.text(node, path)?;
         if !is_id(t) {

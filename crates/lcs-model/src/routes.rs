@@ -13,7 +13,6 @@ use crate::read::{join, Reader};
 use crate::source::Span;
 use crate::yaml::Node;
 use lcs_factors::{WasteRoute, WasteType, N_WASTE_ROUTES};
-use lcs_units::nearest;
 
 /// Which types each route accepts, `[route][type]`.
 pub type Accepts = [[bool; N_WASTE_TYPES]; N_WASTE_ROUTES];
@@ -93,16 +92,9 @@ pub(crate) fn read_accepts(r: &mut Reader, n: &Node) -> Option<Accepts> {
         };
         let mut row = [false; N_WASTE_TYPES];
         for t in &names {
-            match type_index(t) {
-                Ok(i) => row[i] = true,
-                Err(valid) => {
-                    r.err(
-                        Diagnostic::new(v.span, format!("unknown waste type `{t}`"))
-                            .at(p.clone())
-                            .suggest(nearest(t, valid.iter().map(String::as_str))),
-                    );
-                    ok = false;
-                }
+            match r.waste_type(t, v.span, &p) {
+                Some(w) => row[w.index()] = true,
+                None => ok = false,
             }
         }
         accepts[route] = row;
@@ -157,17 +149,9 @@ pub(crate) fn read_type_routes(
     let mut ok = true;
     for (k, v) in maps {
         let p = join("waste.routes.by_type", &k.text);
-        let t = match type_index(&k.text) {
-            Ok(t) => t,
-            Err(valid) => {
-                r.err(
-                    Diagnostic::new(k.span, format!("unknown waste type `{}`", k.text))
-                        .at(p)
-                        .suggest(nearest(&k.text, valid.iter().map(String::as_str))),
-                );
-                ok = false;
-                continue;
-            }
+        let Some(t) = r.waste_type(&k.text, k.span, &p).map(|w| w.index()) else {
+            ok = false;
+            continue;
         };
         match share_map(r, v, &p, "route", &route_index) {
             Some(m) => {
