@@ -43,6 +43,8 @@ pub struct Workspace {
     /// one route map.
     pub(crate) asked: Vec<f64>,
     pub(crate) asked_map: Vec<f64>,
+    /// Per `divert` map, the row of `Σ_from r(j,k,y)` (the most maps of any `divert` × years).
+    pub(crate) from_sums: Vec<f64>,
     /// Per `divert` measure, two rows of t per year: mass asked (`mass * r`), mass diverted.
     pub(crate) diversions: Vec<f64>,
     /// Final energy per (leaf, fuel) entry, GJ (only when the scenario has `save` or
@@ -414,6 +416,18 @@ impl Workspace {
             shift_sums: vec![0.0; 3 * n],
             asked: vec![0.0; n],
             asked_map: vec![0.0; n],
+            from_sums: vec![
+                0.0;
+                n * c
+                    .steps
+                    .iter()
+                    .map(|s| match s {
+                        crate::plan::Step::Divert { maps, .. } => maps.len(),
+                        _ => 0,
+                    })
+                    .max()
+                    .unwrap_or(0)
+            ],
             diversions: vec![0.0; 2 * c.n_diversions * n],
             landfill_history: Default::default(),
             entry_gj: if c.energy_ops.is_empty() {

@@ -449,6 +449,10 @@ pub(crate) fn divert_maps(
             composition: None,
         }];
     }
+    // Each type has its own route slots (`route_slots`), so the maps are disjoint, which
+    // `measures::divert` relies on.
+    debug_assert!((0..N_WASTE_TYPES)
+        .all(|j| (0..j).all(|i| w.routes[i].iter().all(|s| !w.routes[j].contains(s)))));
     (0..N_WASTE_TYPES)
         .filter(|&j| w.accepts[to][j] && types.is_none_or(|t| t.contains(&j)))
         .map(|j| crate::plan::DivertMap {
