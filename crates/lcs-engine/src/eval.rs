@@ -52,6 +52,8 @@ pub struct Workspace {
     pub(crate) entry_gj: Vec<f64>,
     /// The landfill's state after its history, kept between evaluations.
     pub(crate) landfill_history: crate::waste_section::HistoryCache,
+    /// Composition-aware waste: the mass of each type generated, landfilled and incinerated.
+    pub(crate) waste_types: crate::waste_section::TypeRows,
     /// The results of the last evaluation.
     pub out: Outputs,
 }
@@ -430,6 +432,7 @@ impl Workspace {
             ],
             diversions: vec![0.0; 2 * c.n_diversions * n],
             landfill_history: Default::default(),
+            waste_types: crate::waste_section::TypeRows::new(c.waste.as_ref(), n),
             entry_gj: if c.energy_ops.is_empty() {
                 Vec::new()
             } else {
@@ -498,6 +501,7 @@ pub fn evaluate_with(
         biogas_gj,
         entry_gj,
         landfill_history,
+        waste_types,
         out,
         ..
     } = ws;
@@ -521,6 +525,7 @@ pub fn evaluate_with(
             n,
             c.base_year,
             landfill_history,
+            waste_types,
             gwp,
             &mut out.waste_t,
             wd,
