@@ -35,7 +35,7 @@ pub struct Workspace {
     pub(crate) biogas_gj: Vec<f64>,
     /// Per-year scratch: a share group's sum before a measure.
     pub(crate) group_before: Vec<f64>,
-    /// Per-year scratch: a copy of one row.
+    /// Per-year scratch: a copy of one row (products), a row of terms (inventory sources).
     pub(crate) row_tmp: Vec<f64>,
     /// Per-year scratch for `shift`: Σ_from, Σ_to and the share points moved (3 rows).
     pub(crate) shift_sums: Vec<f64>,
@@ -502,6 +502,7 @@ pub fn evaluate_with(
         entry_gj,
         landfill_history,
         waste_types,
+        row_tmp,
         out,
         ..
     } = ws;
@@ -614,6 +615,7 @@ pub fn evaluate_with(
         sector,
         source_row0,
         &mut out.inventory,
+        row_tmp,
     )?;
 
     // Total: the sum of the sector view (§10).
