@@ -476,7 +476,9 @@ pub(crate) fn final_energy_outputs(
     ) else {
         return;
     };
+    let demand_gj = &mut demand_gj[..n];
     for (cb, fe) in combos.iter().zip(combo_gj.chunks_exact(n.max(1))) {
+        let fe = &fe[..n];
         let (k, top) = (cb.fuel, cb.top);
         let fuel = &mut fe_fuel[k * n..k * n + n];
         let by_top = &mut fe_top[top * n..top * n + n];

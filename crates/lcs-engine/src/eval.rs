@@ -35,7 +35,7 @@ pub struct Workspace {
     pub(crate) biogas_gj: Vec<f64>,
     /// Per-year scratch: a share group's sum before a measure.
     pub(crate) group_before: Vec<f64>,
-    /// Per-year scratch: a copy of one row.
+    /// Per-year scratch: a copy of one row (products), a row of terms (inventory sources).
     pub(crate) row_tmp: Vec<f64>,
     /// Per-year scratch for `shift`: Σ_from, Σ_to and the share points moved (3 rows).
     pub(crate) shift_sums: Vec<f64>,
@@ -43,6 +43,8 @@ pub struct Workspace {
     /// one route map.
     pub(crate) asked: Vec<f64>,
     pub(crate) asked_map: Vec<f64>,
+    /// Per `divert` map, the row of `Σ_from r(j,k,y)` (the most maps of any `divert` × years).
+    pub(crate) from_sums: Vec<f64>,
     /// Per `divert` measure, two rows of t per year: mass asked (`mass * r`), mass diverted.
     pub(crate) diversions: Vec<f64>,
     /// Final energy per (leaf, fuel) entry, GJ (only when the scenario has `save` or
@@ -50,6 +52,8 @@ pub struct Workspace {
     pub(crate) entry_gj: Vec<f64>,
     /// The landfill's state after its history, kept between evaluations.
     pub(crate) landfill_history: crate::waste_section::HistoryCache,
+    /// Composition-aware waste: the mass of each type generated, landfilled and incinerated.
+    pub(crate) waste_types: crate::waste_section::TypeRows,
     /// The results of the last evaluation.
     pub out: Outputs,
 }
@@ -414,8 +418,21 @@ impl Workspace {
             shift_sums: vec![0.0; 3 * n],
             asked: vec![0.0; n],
             asked_map: vec![0.0; n],
+            from_sums: vec![
+                0.0;
+                n * c
+                    .steps
+                    .iter()
+                    .map(|s| match s {
+                        crate::plan::Step::Divert { maps, .. } => maps.len(),
+                        _ => 0,
+                    })
+                    .max()
+                    .unwrap_or(0)
+            ],
             diversions: vec![0.0; 2 * c.n_diversions * n],
             landfill_history: Default::default(),
+            waste_types: crate::waste_section::TypeRows::new(c.waste.as_ref(), n),
             entry_gj: if c.energy_ops.is_empty() {
                 Vec::new()
             } else {
@@ -484,6 +501,8 @@ pub fn evaluate_with(
         biogas_gj,
         entry_gj,
         landfill_history,
+        waste_types,
+        row_tmp,
         out,
         ..
     } = ws;
@@ -507,6 +526,7 @@ pub fn evaluate_with(
             n,
             c.base_year,
             landfill_history,
+            waste_types,
             gwp,
             &mut out.waste_t,
             wd,
@@ -595,6 +615,7 @@ pub fn evaluate_with(
         sector,
         source_row0,
         &mut out.inventory,
+        row_tmp,
     )?;
 
     // Total: the sum of the sector view (§10).

@@ -141,13 +141,16 @@ fn combo_entries(c: &Compiled) -> Vec<Vec<(usize, usize)>> {
 }
 
 /// The arena ranges to reset before an evaluation, merged and sorted: every slot a step
-/// writes, except those whose first use is a step that assigns them in full.
+/// can change (`Step::modified`), except those whose first use is a step that assigns them
+/// in full.
 fn reset_ranges(steps: &[Step], n: usize, n_slots: usize) -> Vec<(usize, usize)> {
     // 0: not seen; 1: first use assigns it; 2: needs a reset.
     let mut state = vec![0u8; n_slots];
     let mut written = vec![false; n_slots];
     for step in steps {
-        let w = step.written();
+        // Only the slots a step can change need a reset (a `shift` leaves the other items
+        // of its map as they are).
+        let w = step.modified();
         let assigning = assigns(step);
         for &r in &read(step) {
             if state[r] == 0 {

@@ -448,6 +448,7 @@ pub(crate) fn inventory_emissions(
     sector: &mut [f64],
     sector_row0: usize,
     out: &mut InventoryOutputs,
+    scratch: &mut [f64],
 ) -> Result<(), RunError> {
     let fg = rows_mut(&mut out.fgas_t);
     fg.fill(0.0);
@@ -463,19 +464,47 @@ pub(crate) fn inventory_emissions(
             row(arena, r.retire, n),
             row(arena, r.recovery, n),
         );
+        // `stock * charge * (leak + retire * (1 - recovery))`, the bank's emission before
+        // its gas shares, once per bank (the same product as in `e` below, left to right).
+        let released = &mut scratch[..n];
+        for (((((x, s), c), l), t), v) in released
+            .iter_mut()
+            .zip(stock)
+            .zip(charge)
+            .zip(leak)
+            .zip(retire)
+            .zip(recovery)
+        {
+            *x = s * c * (l + t * (1.0 - v));
+        }
+        let released: &[f64] = released;
         let srow = (sector_row0 + r.sector) * n;
+        let bank = &mut banks[b * n..b * n + n];
+        let sec = &mut sector[srow..srow + n];
         for (k, &(g, gwp, counted)) in plan.gases.iter().enumerate() {
             let share = row(arena, r.gases[g], n);
-            for y in 0..n {
-                let e =
-                    stock[y] * charge[y] * (leak[y] + retire[y] * (1.0 - recovery[y])) * share[y];
-                fg[k * n + y] += e;
-                if counted {
-                    out.fgas_co2e_t[y] += gwp * e;
-                    banks[b * n + y] += gwp * e;
-                    sector[srow + y] += gwp * e;
-                } else {
-                    out.memo_fgas_co2e_t[y] += gwp * e;
+            let fgk = &mut fg[k * n..k * n + n];
+            // e = stock * charge * (leak + retire * (1 - recovery)) * share.
+            if counted {
+                let rows = fgk
+                    .iter_mut()
+                    .zip(&mut out.fgas_co2e_t[..n])
+                    .zip(&mut *bank);
+                for ((((f, t), bk), sc), (x, sh)) in
+                    rows.zip(&mut *sec).zip(released.iter().zip(share))
+                {
+                    let e = x * sh;
+                    *f += e;
+                    *t += gwp * e;
+                    *bk += gwp * e;
+                    *sc += gwp * e;
+                }
+            } else {
+                let rows = fgk.iter_mut().zip(&mut out.memo_fgas_co2e_t[..n]);
+                for ((f, t), (x, sh)) in rows.zip(released.iter().zip(share)) {
+                    let e = x * sh;
+                    *f += e;
+                    *t += gwp * e;
                 }
             }
         }
@@ -491,6 +520,13 @@ pub(crate) fn inventory_emissions(
         );
         let srow = (sector_row0 + l.sector) * n;
         let p = l.soil_years as f64;
+        // Each year's soil carbon lost per year of its period, `conversion * soil / p`, once
+        // per year instead of once per later year of the period.
+        let soil_terms = &mut scratch[..n];
+        for ((x, c), s) in soil_terms.iter_mut().zip(conversion).zip(soil) {
+            *x = c * s / p;
+        }
+        let soil_terms: &[f64] = soil_terms;
         let mut area = l.area;
         for y in 0..n {
             area += restoration[y] - conversion[y];
@@ -509,8 +545,8 @@ pub(crate) fn inventory_emissions(
             let area_y = area.max(0.0);
             let remaining = area_y * removals[y];
             let mut converted = conversion[y] * biomass[y];
-            for t in y.saturating_sub(l.soil_years - 1)..=y {
-                converted += conversion[t] * soil[t] / p;
+            for x in &soil_terms[y.saturating_sub(l.soil_years - 1)..=y] {
+                converted += x;
             }
             land[(3 * i) * n + y] = area_y;
             land[(3 * i + 1) * n + y] = remaining;

@@ -998,7 +998,7 @@ pub(crate) fn run_step(
                     *to,
                     asked_t,
                     diverted_t,
-                    (&mut ws.asked, &mut ws.asked_map),
+                    (&mut ws.asked, &mut ws.asked_map, &mut ws.from_sums),
                     &mut ws.shift_sums,
                 );
             }
@@ -1038,13 +1038,10 @@ fn divert(
     to: usize,
     asked_t: &[f64],
     diverted_t: &mut [f64],
-    (points, map_points): (&mut [f64], &mut [f64]),
+    (points, map_points, from_sums): (&mut [f64], &mut [f64], &mut [f64]),
     sums: &mut [f64],
 ) {
     let to = std::slice::from_ref(&to);
-    let sum_from = |arena: &[f64], items: &[usize], y: usize| -> f64 {
-        from.iter().map(|&k| arena[items[k] * n + y]).sum()
-    };
     if let [map] = maps {
         if map.composition.is_none() {
             for y in 0..n {
@@ -1059,25 +1056,48 @@ fn divert(
             return;
         }
     }
-    // Composition-aware: the fraction f(y) of the `from` routes' mass that moves.
-    for y in 0..n {
-        let gen = arena[generation * n + y];
-        let mut available = 0.0;
-        for m in maps {
-            let comp = m.composition.map_or(1.0, |c| arena[c * n + y]);
-            available += gen * comp * sum_from(arena, &m.items, y);
+    // Composition-aware: the fraction f(y) of the `from` routes' mass that moves. The maps
+    // are disjoint (each type has its own route slots), so each map's `Σ_from r(j,k,y)` is
+    // the same before and after the other maps' shifts: it is summed once per map, row by
+    // row (in `from` order from -0.0, as `Iterator::sum` does), into `from_sums`.
+    let from_sums = &mut from_sums[..maps.len() * n];
+    for (m, row) in maps.iter().zip(from_sums.chunks_exact_mut(n)) {
+        row.fill(-0.0);
+        for &k in from {
+            let x = &arena[m.items[k] * n..m.items[k] * n + n];
+            row.iter_mut().zip(x).for_each(|(a, x)| *a += x);
         }
-        let f = if available > 0.0 {
-            (asked_t[y] / available).min(1.0)
-        } else {
-            0.0
-        };
-        points[y] = f;
-        diverted_t[y] = f * available;
     }
-    for m in maps {
-        for y in 0..n {
-            map_points[y] = points[y] * sum_from(arena, &m.items, y);
+    // A(y) = Σ_maps W(y) * comp_j(y) * Σ_from r(j,k,y), in map order from 0, into `points`.
+    let gen = &arena[generation * n..generation * n + n];
+    let available = &mut points[..n];
+    available.fill(0.0);
+    for (m, sf) in maps.iter().zip(from_sums.chunks_exact(n)) {
+        match m.composition {
+            Some(c) => {
+                let comp = &arena[c * n..c * n + n];
+                for (((a, g), c), s) in available.iter_mut().zip(gen).zip(comp).zip(sf) {
+                    *a += g * c * s;
+                }
+            }
+            None => {
+                // `W * 1 * Σ_from`: the product with 1 is exact.
+                for ((a, g), s) in available.iter_mut().zip(gen).zip(sf) {
+                    *a += g * s;
+                }
+            }
+        }
+    }
+    for ((p, d), asked) in available.iter_mut().zip(&mut diverted_t[..n]).zip(asked_t) {
+        let a = *p;
+        let f = if a > 0.0 { (asked / a).min(1.0) } else { 0.0 };
+        *p = f;
+        *d = f * a;
+    }
+    let points: &[f64] = available;
+    for (m, sf) in maps.iter().zip(from_sums.chunks_exact(n)) {
+        for ((mp, p), s) in map_points[..n].iter_mut().zip(points).zip(sf) {
+            *mp = p * s;
         }
         lcs_levers::shift_rows(arena, n, &m.items, from, to, 1.0, map_points, sums);
     }

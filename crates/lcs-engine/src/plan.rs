@@ -134,6 +134,22 @@ impl Step {
         }
     }
 
+    /// The slots whose values this step can change: [`Step::written`] but for a `shift` or
+    /// a `divert`, which change only their `from` and `to` items (`lcs_levers::shift_rows`
+    /// writes no other row), so the other items of the map keep their base values.
+    pub(crate) fn modified(&self) -> Vec<usize> {
+        match self {
+            Step::Shift {
+                items, from, to, ..
+            } => from.iter().chain(to).map(|&i| items[i]).collect(),
+            Step::Divert { maps, from, to, .. } => maps
+                .iter()
+                .flat_map(|m| from.iter().chain(std::iter::once(to)).map(|&i| m.items[i]))
+                .collect(),
+            _ => self.written(),
+        }
+    }
+
     /// The number of share-map items this step holds in per-year scratch space.
     pub(crate) fn map_items(&self) -> usize {
         match self {

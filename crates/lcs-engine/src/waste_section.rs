@@ -182,33 +182,103 @@ const ROUTE_ROWS: [usize; N_ROUTES] = [
     row::ANAEROBIC_DIGESTION,
 ];
 
+/// Per-evaluation rows of the composition-aware waste section (empty with mixed routes),
+/// `N_WASTE_TYPES` rows of `n` years each: the generated mass of each type
+/// `W(y) * comp_j(y)`, its landfilled mass `m(j, landfill, y)` and its incinerated mass
+/// `m(j, incineration, y)`, t. Computed once by [`route_masses`] and read by the landfill
+/// and incineration kernels, which would otherwise compute the same products again.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TypeRows {
+    rows: Vec<f64>,
+}
+
+impl TypeRows {
+    /// Rows sized for a waste plan over `n` years.
+    pub(crate) fn new(w: Option<&WastePlan>, n: usize) -> Self {
+        let by_type = w.is_some_and(|w| w.by_type);
+        TypeRows {
+            rows: vec![0.0; if by_type { 3 * N_WASTE_TYPES * n } else { 0 }],
+        }
+    }
+
+    fn split(&mut self, n: usize) -> (&mut [f64], &mut [f64], &mut [f64]) {
+        let (generated, rest) = self.rows.split_at_mut(N_WASTE_TYPES * n);
+        let (landfilled, incinerated) = rest.split_at_mut(N_WASTE_TYPES * n);
+        (generated, landfilled, incinerated)
+    }
+
+    /// `m(j, landfill, y)` of type `j`.
+    fn landfilled(&self, n: usize, j: usize) -> &[f64] {
+        let o = N_WASTE_TYPES * n + j * n;
+        &self.rows[o..o + n]
+    }
+
+    /// `m(j, incineration, y)` of type `j`.
+    fn incinerated(&self, n: usize, j: usize) -> &[f64] {
+        let o = 2 * N_WASTE_TYPES * n + j * n;
+        &self.rows[o..o + n]
+    }
+}
+
 /// Generated waste and the mass of each route, t: `W(y)` into `waste_t`, `Wk(y)` into the
 /// route rows of `detail` (rows of [`crate::waste_row`]). Mixed routes: `Wk = W * r(k)`; by
-/// type: `Wk = Σ_j W * comp_j * r(j,k)`.
+/// type: `Wk = Σ_j W * comp_j * r(j,k)` (summed in type order, row by row), with the
+/// landfilled and incinerated mass of each type kept in `types`.
 pub(crate) fn route_masses(
     w: &WastePlan,
     arena: &[f64],
     n: usize,
     waste_t: &mut [f64],
     detail: &mut [f64],
+    types: &mut TypeRows,
 ) {
-    let at = |s: usize, y: usize| arena[s * n + y];
-    waste_t.copy_from_slice(&arena[w.generation * n..w.generation * n + n]);
+    let row_of = |s: usize| &arena[s * n..s * n + n];
+    waste_t.copy_from_slice(row_of(w.generation));
     // Without anaerobic digestion in the model or a measure, its route stays empty.
     let routes = if w.uses_ad { N_ROUTES } else { AD };
-    for (k, &r) in ROUTE_ROWS.iter().enumerate().take(routes) {
-        let dst = &mut detail[r * n..r * n + n];
-        if w.by_type {
-            for (y, d) in dst.iter_mut().enumerate() {
-                let gen = at(w.generation, y);
-                let mut m = 0.0;
-                for j in 0..N_WASTE_TYPES {
-                    m += gen * at(w.composition[j], y) * at(w.routes[j][k], y);
-                }
-                *d = m;
+    if w.by_type {
+        let (generated, landfilled, incinerated) = types.split(n);
+        // W(y) * comp_j(y), then times r(j,k,y): the products `W * comp_j * r(j,k)` in the
+        // order they are written.
+        for (j, g) in generated.chunks_exact_mut(n).enumerate() {
+            let comp = row_of(w.composition[j]);
+            for ((g, w), c) in g.iter_mut().zip(waste_t.iter()).zip(comp) {
+                *g = w * c;
             }
-        } else {
-            let share = &arena[w.routes[0][k] * n..w.routes[0][k] * n + n];
+        }
+        for (k, &r) in ROUTE_ROWS.iter().enumerate().take(routes) {
+            let dst = &mut detail[r * n..r * n + n];
+            dst.fill(0.0);
+            let kept = match k {
+                LANDFILL => Some(&mut *landfilled),
+                INCINERATION => Some(&mut *incinerated),
+                _ => None,
+            };
+            match kept {
+                Some(kept) => {
+                    let types = generated.chunks_exact(n).zip(kept.chunks_exact_mut(n));
+                    for (j, (g, m)) in types.enumerate() {
+                        let share = row_of(w.routes[j][k]);
+                        for (((d, m), g), s) in dst.iter_mut().zip(m).zip(g).zip(share) {
+                            *m = g * s;
+                            *d += *m;
+                        }
+                    }
+                }
+                None => {
+                    for (j, g) in generated.chunks_exact(n).enumerate() {
+                        let share = row_of(w.routes[j][k]);
+                        for ((d, g), s) in dst.iter_mut().zip(g).zip(share) {
+                            *d += g * s;
+                        }
+                    }
+                }
+            }
+        }
+    } else {
+        for (k, &r) in ROUTE_ROWS.iter().enumerate().take(routes) {
+            let dst = &mut detail[r * n..r * n + n];
+            let share = row_of(w.routes[0][k]);
             for ((d, g), s) in dst.iter_mut().zip(waste_t.iter()).zip(share) {
                 *d = g * s;
             }
@@ -229,6 +299,7 @@ pub(crate) fn landfill_ch4(
     base_year: i32,
     detail: &mut [f64],
     history: &mut HistoryCache,
+    types: &TypeRows,
 ) {
     let at = |s: usize, y: usize| arena[s * n + y];
     let fod = &w.fod;
@@ -236,10 +307,8 @@ pub(crate) fn landfill_ch4(
     let landfill = &mut detail[..];
     if w.by_type {
         for y in 0..n {
-            let gen = at(w.generation, y);
-            let decomposed = state.step(fod, |j| {
-                gen * at(w.composition[j], y) * at(w.routes[j][LANDFILL], y)
-            });
+            // `W * comp_j * r(j, landfill)`, kept by `route_masses`.
+            let decomposed = state.step(fod, |j| types.landfilled(n, j)[y]);
             landfill[row::LANDFILL_CH4 * n + y] =
                 fod.emitted_from_doc(decomposed, at(w.recovery, y));
         }
@@ -334,15 +403,16 @@ pub(crate) fn incineration_co2(
     n: usize,
     detail: &mut [f64],
     wte_gj: &mut [f64],
+    types: &TypeRows,
 ) {
     let at = |s: usize, y: usize| arena[s * n + y];
     let mut comp = [0.0f64; N_WASTE_TYPES];
     for y in 0..n {
         let incinerated = detail[row::INCINERATION * n + y];
         if w.by_type {
-            let gen = at(w.generation, y);
             for (j, cj) in comp.iter_mut().enumerate() {
-                let m = gen * at(w.composition[j], y) * at(w.routes[j][INCINERATION], y);
+                // `W * comp_j * r(j, incineration)`, kept by `route_masses`.
+                let m = types.incinerated(n, j)[y];
                 *cj = if incinerated > 0.0 {
                     m / incinerated
                 } else {
@@ -421,6 +491,7 @@ pub(crate) fn evaluate_waste(
     n: usize,
     base_year: i32,
     history: &mut HistoryCache,
+    types: &mut TypeRows,
     gwp: (f64, f64),
     waste_t: &mut [f64],
     detail: &mut [f64],
@@ -429,9 +500,9 @@ pub(crate) fn evaluate_waste(
     gas: &mut [f64],
     sector_row: &mut [f64],
 ) {
-    route_masses(w, arena, n, waste_t, detail);
-    landfill_ch4(w, arena, n, base_year, detail, history);
-    incineration_co2(w, arena, n, detail, wte_gj);
+    route_masses(w, arena, n, waste_t, detail, types);
+    landfill_ch4(w, arena, n, base_year, detail, history, types);
+    incineration_co2(w, arena, n, detail, wte_gj, types);
     biological_treatment(w, arena, n, detail, biogas_gj);
     waste_emissions(n, detail, gwp, gas, sector_row);
 }
@@ -449,6 +520,10 @@ pub(crate) fn divert_maps(
             composition: None,
         }];
     }
+    // Each type has its own route slots (`route_slots`), so the maps are disjoint, which
+    // `measures::divert` relies on.
+    debug_assert!((0..N_WASTE_TYPES)
+        .all(|j| (0..j).all(|i| w.routes[i].iter().all(|s| !w.routes[j].contains(s)))));
     (0..N_WASTE_TYPES)
         .filter(|&j| w.accepts[to][j] && types.is_none_or(|t| t.contains(&j)))
         .map(|j| crate::plan::DivertMap {

@@ -199,19 +199,33 @@ pub(crate) fn evaluate_wastewater(
     gas: &mut [f64],
     sector_row: &mut [f64],
 ) -> Result<(), (String, usize, Problem)> {
-    let at = |slot: usize, y: usize| arena[slot * n + y];
-    for y in 0..n {
-        let mut ch4 = 0.0;
-        let mut n2o = 0.0;
-        if let Some(d) = &w.domestic {
-            let p = at(d.population, y);
-            let tow = domestic_organics(p, at(d.bod, y), d.correction);
+    let row_of = |slot: usize| &arena[slot * n..slot * n + n];
+    // Stream by stream over whole rows; each year's totals get the same additions in the
+    // same order as a pass year by year would give them (from 0: domestic, then each
+    // industry in order).
+    let (ch4_t, n2o_t) = {
+        let (a, b) = detail.split_at_mut(waste_row::WASTEWATER_N2O * n);
+        (
+            &mut a[waste_row::WASTEWATER_CH4 * n..waste_row::WASTEWATER_CH4 * n + n],
+            &mut b[..n],
+        )
+    };
+    ch4_t.fill(0.0);
+    n2o_t.fill(0.0);
+    if let Some(d) = &w.domestic {
+        let (population, bod) = (row_of(d.population), row_of(d.bod));
+        for y in 0..n {
+            let tow = domestic_organics(population[y], bod[y], d.correction);
             let c = stream_ch4(&d.stream, arena, n, y, tow);
             rows[row::DOMESTIC_ORGANICS * n + y] = tow;
             rows[row::DOMESTIC_CH4 * n + y] = c;
-            ch4 += c;
-            if let Some((protein, factor, ef, sludge_n)) = d.nitrogen {
-                let nitrogen = effluent_nitrogen(p, at(protein, y), factor, at(sludge_n, y));
+            ch4_t[y] += c;
+        }
+        if let Some((protein, factor, ef, sludge_n)) = d.nitrogen {
+            let (protein, sludge_n) = (row_of(protein), row_of(sludge_n));
+            let n2o_row = &mut rows[row::DOMESTIC_N2O * n..row::DOMESTIC_N2O * n + n];
+            for y in 0..n {
+                let nitrogen = effluent_nitrogen(population[y], protein[y], factor, sludge_n[y]);
                 if nitrogen < 0.0 {
                     return Err((
                         "wastewater.domestic effluent nitrogen".into(),
@@ -220,22 +234,30 @@ pub(crate) fn evaluate_wastewater(
                     ));
                 }
                 let e = effluent_n2o(nitrogen, ef);
-                rows[row::DOMESTIC_N2O * n + y] = e;
-                n2o += e;
+                n2o_row[y] = e;
+                n2o_t[y] += e;
             }
         }
-        for (i, ind) in w.industrial.iter().enumerate() {
-            let tow =
-                industrial_organics(at(ind.production, y), at(ind.wastewater, y), at(ind.cod, y));
+    }
+    for (i, ind) in w.industrial.iter().enumerate() {
+        let (production, volume, cod) = (
+            row_of(ind.production),
+            row_of(ind.wastewater),
+            row_of(ind.cod),
+        );
+        for y in 0..n {
+            let tow = industrial_organics(production[y], volume[y], cod[y]);
             let c = stream_ch4(&ind.stream, arena, n, y, tow);
             rows[row::industry(i) * n + y] = tow;
             rows[(row::industry(i) + 1) * n + y] = c;
-            ch4 += c;
+            ch4_t[y] += c;
         }
-        detail[waste_row::WASTEWATER_CH4 * n + y] = ch4;
-        detail[waste_row::WASTEWATER_N2O * n + y] = n2o;
-        gas[n + y] += ch4;
-        gas[2 * n + y] += n2o;
+    }
+    let (gas_ch4, gas_n2o) = gas[n..3 * n].split_at_mut(n);
+    for y in 0..n {
+        let (ch4, n2o) = (ch4_t[y], n2o_t[y]);
+        gas_ch4[y] += ch4;
+        gas_n2o[y] += n2o;
         sector_row[y] += gwp.0 * ch4 + gwp.1 * n2o;
     }
     Ok(())

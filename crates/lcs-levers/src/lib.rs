@@ -172,6 +172,12 @@ pub fn shift_rows(
     // as they are, and `moved` is 0 there.
     let y0 = r.iter().take(n).position(|&w| w != 0.0).unwrap_or(n);
     moved[..y0].fill(0.0);
+    if let ([i], [j]) = (from, to) {
+        if items[*i] != items[*j] {
+            shift_one_to_one(shares, n, (items[*i], items[*j]), y0, amount, r, moved);
+            return;
+        }
+    }
     let (sum_from, sum_to, moved) = (&mut sum_from[y0..], &mut sum_to[y0..], &mut moved[y0..]);
     sum_from.fill(0.0);
     sum_to.fill(0.0);
@@ -199,6 +205,45 @@ pub fn shift_rows(
     let len = to.len() as f64;
     for &j in to {
         give_share(&mut shares[row(j)], moved, sum_to, len);
+    }
+}
+
+/// [`shift_rows`] with one `from` row `f` and one `to` row `t` (`f ≠ t`), years `y0..n`, in
+/// one pass: the same operations on the same values as the general loops (each sum is
+/// `0 + s`, as the general sums start from 0), so the same bits.
+#[inline(never)]
+fn shift_one_to_one(
+    shares: &mut [f64],
+    n: usize,
+    (f, t): (usize, usize),
+    y0: usize,
+    amount: f64,
+    r: &[f64],
+    moved: &mut [f64],
+) {
+    let (x_from, x_to) = if f < t {
+        let (lo, hi) = shares.split_at_mut(t * n);
+        (&mut lo[f * n + y0..f * n + n], &mut hi[y0..n])
+    } else {
+        let (lo, hi) = shares.split_at_mut(f * n);
+        (&mut hi[y0..n], &mut lo[t * n + y0..t * n + n])
+    };
+    let k = x_from.len();
+    let (x_to, r, moved) = (&mut x_to[..k], &r[y0..y0 + k], &mut moved[y0..y0 + k]);
+    for y in 0..k {
+        let (v, w) = (x_from[y], x_to[y]);
+        let sf = 0.0 + v;
+        let st = 0.0 + w;
+        let a = amount * r[y];
+        let least = if a < sf { a } else { sf };
+        let m = if sf > 0.0 { least } else { 0.0 };
+        moved[y] = m;
+        let next = v - m * v / sf;
+        x_from[y] = if m != 0.0 { next } else { v };
+        // `m / len(to)` with one `to` item is `m`.
+        let gain = if st > 0.0 { m * w / st } else { m };
+        let next = w + gain;
+        x_to[y] = if m != 0.0 { next } else { w };
     }
 }
 
@@ -338,6 +383,45 @@ mod tests {
         let mut z = [0.0, 1.0];
         shift(&mut z, &[0], &[1], 0.5, 1.0);
         assert_eq!(z, [0.0, 1.0]);
+    }
+
+    #[test]
+    fn one_to_one_shift_gives_the_bits_of_the_general_loops() {
+        // Rows: 0 from, 1 to, 2 zeros (a second `from` item that forces the general loops
+        // without changing Σ_from: 0 + s + 0 = s), 3 another `to` with share 0 in the
+        // one-to-one case. Values with rounding in every quotient, a year with Σ_to = 0 and
+        // one with Σ_from = 0, weights from 0 to past the cap.
+        let n = 7;
+        let from = [0.3, 0.1, 0.0, 0.7, 1.0 / 3.0, 0.25, 0.9];
+        let to = [0.2, 0.0, 0.4, 0.3, 2.0 / 3.0, 0.0, 0.1];
+        let r = [0.0, 0.5, 1.0, 0.37, 0.9, 2.0, 0.61];
+        for amount in [0.05, 0.3, 1.0] {
+            let mut one = [from, to, [0.0; 7]].concat();
+            let mut general = one.clone();
+            let mut s1 = vec![0.0; 3 * n];
+            let mut s2 = vec![0.0; 3 * n];
+            shift_rows(&mut one, n, &[0, 1, 2], &[0], &[1], amount, &r, &mut s1);
+            shift_rows(
+                &mut general,
+                n,
+                &[0, 1, 2],
+                &[0, 2],
+                &[1],
+                amount,
+                &r,
+                &mut s2,
+            );
+            for (a, b) in one.iter().zip(&general) {
+                assert_eq!(a.to_bits(), b.to_bits(), "amount {amount}");
+            }
+            // The share points moved (`scratch[2n..3n]`, read by `divert`) are the same too.
+            assert_eq!(s1[2 * n..], s2[2 * n..]);
+            // And something moved: 0.3 → 0.3 - min(0.05 * 0, ..) in year 0 (nothing), year 2
+            // has Σ_from = 0 (nothing), year 1 moves min(amount * 0.5, 0.1).
+            assert_eq!(one[0], 0.3);
+            assert_eq!(one[2], 0.0);
+            assert!((one[1] - (0.1 - (amount * 0.5f64).min(0.1))).abs() < 1e-15);
+        }
     }
 
     #[test]
