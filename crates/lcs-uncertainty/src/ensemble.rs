@@ -11,7 +11,7 @@
 
 use crate::ic::{Plan, RankCorrelation};
 use crate::rng::{Purpose, Stream};
-use crate::stats::{BlockSums, Moments, Sketch};
+use crate::stats::{push_tile, BlockSums, Moments, Sketch};
 use crate::{Control, Dist, Error, Model, Quantile};
 use rayon::prelude::*;
 use std::ops::Range;
@@ -26,12 +26,20 @@ const SUB: usize = 256;
 /// Series per chunk of the shared percentile sketch.
 const CHUNK: usize = 128;
 
-/// Adds `rows` rows of `width` values to the chunks of the shared sketch, starting at chunk
-/// `start` and taking first the chunks no other thread holds (each chunk once).
-fn push_sketches(chunks: &[Mutex<Sketch>], buf: &[f64], width: usize, rows: usize, start: usize) {
+/// Adds `rows` rows of `width` values to the block's sums and to the chunks of the shared
+/// sketch ([`push_tile`], one read of the rows for both), starting at chunk `start` and
+/// taking first the chunks no other thread holds (each chunk once).
+fn push_statistics(
+    sums: &mut BlockSums,
+    chunks: &[Mutex<Sketch>],
+    buf: &[f64],
+    width: usize,
+    rows: usize,
+    start: usize,
+) {
     let nc = chunks.len();
     let mut pending: Vec<usize> = (0..nc).map(|k| (start + k) % nc).collect();
-    let push = |c: usize, s: &mut Sketch| s.push_columns(buf, width, rows, c * CHUNK);
+    let mut push = |c: usize, s: &mut Sketch| push_tile(sums, s, buf, width, rows, c * CHUNK);
     while !pending.is_empty() {
         let before = pending.len();
         pending.retain(|&c| match chunks[c].try_lock() {
@@ -266,8 +274,7 @@ pub fn run_ensemble<M: Model>(
                                 *c += *f as u64;
                             }
                         }
-                        sums.push_rows(buf, n_series, len);
-                        push_sketches(&chunks, buf, n_series, len, first_chunk);
+                        push_statistics(&mut sums, &chunks, buf, n_series, len, first_chunk);
                     }
                     (ctl.progress)(n as u64);
                     Ok((sums.finish(), counts))
