@@ -207,9 +207,8 @@ impl Moments {
 /// hardware prefetches, unlike a column read across rows).
 const MOMENT_TILE: usize = 512;
 
-/// Series per tile in [`Sketch::push_columns`] and [`push_tile`]: the tile's buckets (a few
-/// KiB a series) stay in the second-level cache while the rows are read 1 KiB at a time
-/// (at most 256: [`push_tile`] lists a tile's series in bytes).
+/// Series per tile in [`Sketch::push_columns`]: the tile's buckets (a few KiB a series)
+/// stay in the second-level cache while the rows are read 1 KiB at a time.
 const SKETCH_TILE: usize = 128;
 
 /// Mantissa bits kept in a bucket key.
@@ -379,7 +378,7 @@ impl Buckets {
 
 /// Adds `rows` rows of `width` values (row-major, one value per series) to the block sums
 /// of the series `first..first + sketch.len()` and to `sketch` (whose series 0 is series
-/// `first`): one read of the rows for both, a tile of series at a time.
+/// `first`): one read of the rows for both, a group of [`GROUP`] series at a time.
 ///
 /// The sums get the same operations in the same order per series as [`BlockSums::push`]
 /// row by row (so the same bits). A series whose values in these rows all have the same
@@ -395,41 +394,84 @@ pub fn push_tile(
     first: usize,
 ) {
     let len = sketch.len().min(width.saturating_sub(first));
-    if rows == 0 {
+    if rows == 0 || len == 0 {
         return;
     }
-    let mut diff = [0u64; SKETCH_TILE];
-    let mut varying = [0u8; SKETCH_TILE];
-    for lo in (0..len).step_by(SKETCH_TILE) {
-        let hi = (lo + SKETCH_TILE).min(len);
-        let w = hi - lo;
-        let row0 = &buf[first + lo..first + hi];
-        let diff = &mut diff[..w];
-        diff.fill(0);
-        for r in 0..rows {
-            let xs = &buf[r * width + first + lo..r * width + first + hi];
-            sums.push_range(xs, first + lo);
-            for ((d, x), x0) in diff.iter_mut().zip(xs).zip(row0) {
-                *d |= x.to_bits() ^ x0.to_bits();
+    assert!(buf.len() >= (rows - 1) * width + first + len, "rows shorter than the tile");
+    let mut j = 0;
+    while j + GROUP <= len {
+        push_group::<GROUP>(sums, sketch, buf, width, rows, first, j);
+        j += GROUP;
+    }
+    while j < len {
+        push_group::<1>(sums, sketch, buf, width, rows, first, j);
+        j += 1;
+    }
+}
+
+/// Series per group in [`push_tile`]: a group's sums stay in registers over all rows.
+const GROUP: usize = 4;
+
+/// [`push_tile`] for the `G` series `j..j + G` of the sketch (`first + j..` of the rows):
+/// the sums of the group kept in registers over the rows (the same operations in the same
+/// order per series as [`BlockSums::push_range`] row by row), then each series' counts,
+/// while the group's values are in the first-level cache.
+#[inline(always)]
+fn push_group<const G: usize>(
+    sums: &mut BlockSums,
+    sketch: &mut Sketch,
+    buf: &[f64],
+    width: usize,
+    rows: usize,
+    first: usize,
+    j: usize,
+) {
+    let col = first + j;
+    let load = |v: &[f64]| -> [f64; G] { std::array::from_fn(|i| v[col + i]) };
+    let (mut shift, mut s1, mut s2) = (load(&sums.shift), load(&sums.s1), load(&sums.s2));
+    let (mut lo, mut hi) = (load(&sums.min), load(&sums.max));
+    let mut n: [u64; G] = std::array::from_fn(|i| sums.n[col + i]);
+    let x0: [u64; G] = std::array::from_fn(|i| buf[col + i].to_bits());
+    let mut diff = [0u64; G];
+    for r in 0..rows {
+        let xs = &buf[r * width + col..r * width + col + G];
+        for i in 0..G {
+            let x = xs[i];
+            if shift[i].is_nan() {
+                shift[i] = x;
             }
+            let ok = !x.is_nan();
+            let d = if ok { x - shift[i] } else { 0.0 };
+            n[i] += ok as u64;
+            s1[i] += d;
+            s2[i] += d * d;
+            lo[i] = lo[i].min(x);
+            hi[i] = hi[i].max(x);
+            diff[i] |= x.to_bits() ^ x0[i];
         }
-        let mut nv = 0;
-        for (j, d) in diff.iter().enumerate() {
-            if *d == 0 {
-                sketch.push_n(lo + j, row0[j], rows as u64);
-            } else {
-                varying[nv] = j as u8;
-                nv += 1;
-            }
-        }
-        let varying = &varying[..nv];
-        if varying.is_empty() {
-            continue;
-        }
-        for r in 0..rows {
-            let xs = &buf[r * width + first + lo..r * width + first + hi];
-            for &j in varying {
-                sketch.push_one(lo + j as usize, xs[j as usize]);
+    }
+    for i in 0..G {
+        let c = col + i;
+        sums.shift[c] = shift[i];
+        sums.n[c] = n[i];
+        sums.s1[c] = s1[i];
+        sums.s2[c] = s2[i];
+        sums.min[c] = lo[i];
+        sums.max[c] = hi[i];
+        if diff[i] == 0 {
+            sketch.push_n(j + i, f64::from_bits(x0[i]), rows as u64);
+        } else {
+            let (pos, neg) = (&mut sketch.pos[j + i], &mut sketch.neg[j + i]);
+            let zero = &mut sketch.zero[j + i];
+            for r in 0..rows {
+                let x = buf[r * width + c];
+                if x > 0.0 {
+                    pos.add_one(key(x));
+                } else if x < 0.0 {
+                    neg.add_one(key(-x));
+                } else if x == 0.0 {
+                    *zero += 1;
+                }
             }
         }
     }
@@ -822,7 +864,7 @@ mod tests {
 
     #[test]
     fn push_tile_matches_row_by_row_pushes_bit_for_bit() {
-        // 300 series (three tiles: 128, 128, 44), 37 rows. Series kinds by i % 5: constant
+        // 300 series, 37 rows. Series kinds by i % 5: constant
         // non-zero, constant zero, varying, constant NaN, +0 and -0 mixed (bits differ).
         let (width, rows) = (300, 37);
         let buf: Vec<f64> = (0..rows * width)
@@ -843,13 +885,14 @@ mod tests {
             a.push(row);
             sa.push(row);
         }
-        // In two calls of 20 and 17 rows, the sketch in two parts (series 0..200, 200..300).
+        // In two calls of 20 and 17 rows, the sketch in two parts (series 0..203, 203..300:
+        // groups of 4 and the odd series after them).
         let mut b = BlockSums::new(width);
-        let (mut s1, mut s2) = (Sketch::new(200), Sketch::new(100));
+        let (mut s1, mut s2) = (Sketch::new(203), Sketch::new(97));
         for (lo, n) in [(0, 20), (20, 17)] {
             let part = &buf[lo * width..(lo + n) * width];
             push_tile(&mut b, &mut s1, part, width, n, 0);
-            push_tile(&mut b, &mut s2, part, width, n, 200);
+            push_tile(&mut b, &mut s2, part, width, n, 203);
         }
         s1.append(s2);
         let bits = |m: &Moments| {
