@@ -433,21 +433,61 @@ fn push_group<const G: usize>(
     let mut n: [u64; G] = std::array::from_fn(|i| sums.n[col + i]);
     let x0: [u64; G] = std::array::from_fn(|i| buf[col + i].to_bits());
     let mut diff = [0u64; G];
-    for r in 0..rows {
-        let xs = &buf[r * width + col..r * width + col + G];
-        for i in 0..G {
-            let x = xs[i];
-            if shift[i].is_nan() {
-                shift[i] = x;
+    // Fast path, for rows without NaN: a shift not yet set is the first row's value (as
+    // in the exact loop when that value is not NaN), `d` needs no mask and the count is
+    // `rows`. A NaN value makes its lane's `s1` NaN (and `s1` is never NaN otherwise: it
+    // starts at 0 and only this loop adds unmasked values), so the group is then done
+    // again from its saved state by the exact loop. Sums and counts start finite or
+    // zero, `min` and `max` never NaN: `if x < lo { x } else { lo }` is `lo.min(x)` for a
+    // `lo` that is not NaN, bit for bit (also for ±0: `lo` is kept when equal, as the
+    // `minpd` that `min` compiles to keeps its second operand).
+    let saved = (shift, s1, s2, lo, hi);
+    let mut fast = true;
+    for i in 0..G {
+        if shift[i].is_nan() {
+            shift[i] = f64::from_bits(x0[i]);
+            fast &= !shift[i].is_nan();
+        }
+    }
+    if fast {
+        for r in 0..rows {
+            let xs = &buf[r * width + col..r * width + col + G];
+            for i in 0..G {
+                let x = xs[i];
+                let d = x - shift[i];
+                s1[i] += d;
+                s2[i] += d * d;
+                lo[i] = if x < lo[i] { x } else { lo[i] };
+                hi[i] = if x > hi[i] { x } else { hi[i] };
+                diff[i] |= x.to_bits() ^ x0[i];
             }
-            let ok = !x.is_nan();
-            let d = if ok { x - shift[i] } else { 0.0 };
-            n[i] += ok as u64;
-            s1[i] += d;
-            s2[i] += d * d;
-            lo[i] = lo[i].min(x);
-            hi[i] = hi[i].max(x);
-            diff[i] |= x.to_bits() ^ x0[i];
+        }
+        fast = !s1.iter().any(|v| v.is_nan());
+        if fast {
+            for c in &mut n {
+                *c += rows as u64;
+            }
+        }
+    }
+    if !fast {
+        (shift, s1, s2, lo, hi) = saved;
+        diff = [0; G];
+        for r in 0..rows {
+            let xs = &buf[r * width + col..r * width + col + G];
+            for i in 0..G {
+                let x = xs[i];
+                if shift[i].is_nan() {
+                    shift[i] = x;
+                }
+                let ok = !x.is_nan();
+                let d = if ok { x - shift[i] } else { 0.0 };
+                n[i] += ok as u64;
+                s1[i] += d;
+                s2[i] += d * d;
+                lo[i] = lo[i].min(x);
+                hi[i] = hi[i].max(x);
+                diff[i] |= x.to_bits() ^ x0[i];
+            }
         }
     }
     for i in 0..G {
@@ -864,19 +904,27 @@ mod tests {
 
     #[test]
     fn push_tile_matches_row_by_row_pushes_bit_for_bit() {
-        // 300 series, 37 rows. Series kinds by i % 5: constant
-        // non-zero, constant zero, varying, constant NaN, +0 and -0 mixed (bits differ).
+        // 300 series, 37 rows. Series kinds by i % 7: constant non-zero, constant zero,
+        // varying, constant NaN, +0 and -0 mixed (bits differ), NaN in some rows (the exact
+        // loop after the fast one), +inf then -inf (sums NaN without a NaN value).
         let (width, rows) = (300, 37);
+        let varying = |r: usize, i: usize| {
+            (i as f64 - 150.0) * (1.0 + ((r * 7919 + i) % 97) as f64 * 0.01)
+        };
         let buf: Vec<f64> = (0..rows * width)
             .map(|k| {
                 let (r, i) = (k / width, k % width);
-                match i % 5 {
-                    0 => 1e3 + i as f64,
-                    1 => 0.0,
-                    2 => (i as f64 - 150.0) * (1.0 + ((r * 7919 + i) % 97) as f64 * 0.01),
-                    3 => f64::NAN,
-                    _ if r % 2 == 0 => 0.0,
-                    _ => -0.0,
+                match (i % 7, r) {
+                    (0, _) => 1e3 + i as f64,
+                    (1, _) => 0.0,
+                    (2, _) => varying(r, i),
+                    (3, _) => f64::NAN,
+                    (4, _) if r % 2 == 0 => 0.0,
+                    (4, _) => -0.0,
+                    (5, _) if r % 3 == 1 => f64::NAN,
+                    (6, 3) => f64::INFINITY,
+                    (6, 25) => f64::NEG_INFINITY,
+                    _ => varying(r, i),
                 }
             })
             .collect();
