@@ -426,6 +426,17 @@ impl Summary {
         self.sketch.quantiles(i, PERCENTILES, lo, hi)
     }
 
+    /// The reported percentiles of every series ([`Summary::percentiles`], series by series
+    /// on the rayon pool: each series on its own, so the same values on any number of
+    /// threads).
+    pub fn percentile_table(&self) -> Vec<[Option<f64>; 5]> {
+        (0..self.moments.len())
+            .into_par_iter()
+            .with_min_len(64)
+            .map(|i| self.percentiles(i))
+            .collect()
+    }
+
     /// Fraction of samples meeting target `t`.
     pub fn probability(&self, t: usize) -> f64 {
         self.met[t] as f64 / self.samples as f64

@@ -302,9 +302,9 @@ impl Buckets {
             // Grow the front by at least the current length (amortised), never below key 0.
             let need = (self.offset - key) as usize;
             let grow = need.max(self.low.len()).min(self.offset as usize);
-            self.low.splice(0..0, std::iter::repeat_n(0, grow));
+            self.low = front_zeros(&self.low, grow);
             if !self.high.is_empty() {
-                self.high.splice(0..0, std::iter::repeat_n(0, grow));
+                self.high = front_zeros(&self.high, grow);
             }
             self.offset -= grow as u32;
         } else if (key - self.offset) as usize >= self.low.len() {
@@ -515,6 +515,14 @@ fn push_group<const G: usize>(
             }
         }
     }
+}
+
+/// `grow` zeros, then `v` (one allocation and one copy; `splice` inserts element by element).
+fn front_zeros<T: Copy + Default>(v: &[T], grow: usize) -> Vec<T> {
+    let mut out = Vec::with_capacity(grow + v.len());
+    out.resize(grow, T::default());
+    out.extend_from_slice(v);
+    out
 }
 
 /// Percentile sketches for `n` series.
