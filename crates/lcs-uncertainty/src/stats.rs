@@ -397,7 +397,10 @@ pub fn push_tile(
     if rows == 0 || len == 0 {
         return;
     }
-    assert!(buf.len() >= (rows - 1) * width + first + len, "rows shorter than the tile");
+    assert!(
+        buf.len() >= (rows - 1) * width + first + len,
+        "rows shorter than the tile"
+    );
     let mut j = 0;
     while j + GROUP <= len {
         push_group::<GROUP>(sums, sketch, buf, width, rows, first, j);
@@ -916,9 +919,8 @@ mod tests {
         // varying, constant NaN, +0 and -0 mixed (bits differ), NaN in some rows (the exact
         // loop after the fast one), +inf then -inf (sums NaN without a NaN value).
         let (width, rows) = (300, 37);
-        let varying = |r: usize, i: usize| {
-            (i as f64 - 150.0) * (1.0 + ((r * 7919 + i) % 97) as f64 * 0.01)
-        };
+        let varying =
+            |r: usize, i: usize| (i as f64 - 150.0) * (1.0 + ((r * 7919 + i) % 97) as f64 * 0.01);
         let buf: Vec<f64> = (0..rows * width)
             .map(|k| {
                 let (r, i) = (k / width, k % width);
