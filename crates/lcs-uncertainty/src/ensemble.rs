@@ -20,8 +20,11 @@ use std::sync::{Mutex, TryLockError};
 /// Samples per block.
 pub const BLOCK: u64 = 1024;
 
-/// Samples evaluated before their statistics are taken (column order).
-const SUB: usize = 256;
+/// Samples evaluated before their statistics are taken (column order): a series' buckets
+/// are fetched into the cache once per `SUB` samples, so a longer buffer spends less time
+/// waiting for them (512 rows: 7 % less CPU than 256 for Iskandar, for 17 MB more per
+/// thread; 1024 would take the peak over 200 MB).
+const SUB: usize = 512;
 
 /// Blocks per thread in a wave: the blocks evaluated before their moments are folded in
 /// block order (40 bytes a series each: 330 KB for Iskandar); the threads wait for the
