@@ -222,12 +222,12 @@ impl Layout {
 
 const STAT_HEADER: &str = "samples,mean,sd,min,p5,p25,p50,p75,p95,max";
 
-fn stat_cells(s: &Summary, i: usize) -> String {
+/// The statistics cells of series `i`, with its percentiles `p` ([`Summary::percentiles`]).
+fn stat_cells(s: &Summary, i: usize, p: &[Option<f64>; 5]) -> String {
     let m = &s.moments;
     if m.count[i] == 0 {
         return format!("0{}", ",".repeat(9));
     }
-    let p = s.percentiles(i);
     let mut cells = vec![
         m.count[i].to_string(),
         num(Some(m.mean[i])),
@@ -243,11 +243,12 @@ fn stat_cells(s: &Summary, i: usize) -> String {
 pub fn outputs(l: &Layout, s: &Summary) -> Vec<(String, String)> {
     let ny = l.years.len();
     let sc = field(&l.scenario);
+    let table = s.percentile_table();
     let mut ens = format!("scenario,variable,unit,year,{STAT_HEADER}\n");
     let mut attr = format!("scenario,action,year,{STAT_HEADER}\n");
     for (r, (var, unit)) in l.rows.iter().enumerate() {
         for (y, year) in l.years.iter().enumerate() {
-            let cells = stat_cells(s, r * ny + y);
+            let cells = stat_cells(s, r * ny + y, &table[r * ny + y]);
             if r < l.n_main {
                 ens.push_str(&format!(
                     "{sc},{},{},{year},{cells}\n",
@@ -262,7 +263,7 @@ pub fn outputs(l: &Layout, s: &Summary) -> Vec<(String, String)> {
     }
     let mut par = format!("scenario,parameter,unit,{STAT_HEADER}\n");
     for (j, (id, unit)) in l.params.iter().enumerate() {
-        let cells = stat_cells(s, l.rows.len() * ny + j);
+        let cells = stat_cells(s, l.rows.len() * ny + j, &table[l.rows.len() * ny + j]);
         par.push_str(&format!("{sc},{},{},{cells}\n", field(id), field(unit)));
     }
     let mut tg = String::from("scenario,target,year,samples,met,probability\n");
