@@ -329,6 +329,16 @@ impl Cell {
         }
     }
 
+    /// `f` of the cell as written ([`Cell::text`]), without copying the text of a text
+    /// cell (the loader compares every row's `item` with the item of every series).
+    fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        match &self.value {
+            CellValue::Empty => f(""),
+            CellValue::Text(t) | CellValue::Other(t) => f(t),
+            CellValue::Number(v) => f(&number_text(*v)),
+        }
+    }
+
     /// The cell for a "found" line.
     fn found(&self) -> String {
         match &self.value {
@@ -389,7 +399,7 @@ impl Table {
     fn column_ci(&self, name: &str) -> Option<usize> {
         self.header
             .iter()
-            .position(|c| c.text().eq_ignore_ascii_case(name))
+            .position(|c| c.with_text(|t| t.eq_ignore_ascii_case(name)))
     }
 }
 
@@ -1346,7 +1356,7 @@ impl Reader {
             );
             return None;
         };
-        let Some(col) = table.header.iter().position(|c| c.text() == name) else {
+        let Some(col) = table.header.iter().position(|c| c.with_text(|t| t == name)) else {
             let names = table.names();
             self.err(
                 Diagnostic::new(
@@ -1485,7 +1495,7 @@ impl Reader {
         let mut skipped: Vec<&Cell> = Vec::new();
         let mut ok = true;
         for row in &table.rows {
-            if row[item_col].text() != name {
+            if !row[item_col].with_text(|t| t == name) {
                 continue;
             }
             let ycell = &row[year_col];
