@@ -83,7 +83,7 @@ pub struct Loader {
     /// Files read and parsed so far, by id: a file read again (the model of every scenario
     /// of a run and of its linked projects) is not read or parsed again. A file is read
     /// once per loader in any case: [`Sources`] keeps its first text.
-    parsed: std::collections::HashMap<FileId, Node>,
+    parsed: std::collections::HashMap<FileId, std::sync::Arc<Node>>,
     /// Models read so far (before a scenario's overrides), by file id, with the reader
     /// that read them (its warnings and the model's units and drivers).
     models: std::collections::HashMap<FileId, (Model, Reader)>,
@@ -180,7 +180,7 @@ impl Loader {
     /// Reads and parses one file (see [`crate::source::read_text`] for what is refused). A
     /// file that is not recognisably a model, scenario or package is reported without
     /// quoting its lines.
-    pub(crate) fn read(&mut self, path: &Path) -> Result<(FileId, Node), Diags> {
+    pub(crate) fn read(&mut self, path: &Path) -> Result<(FileId, std::sync::Arc<Node>), Diags> {
         if let Some(id) = self.sources.find(path) {
             if let Some(node) = self.parsed.get(&id) {
                 return Ok((id, node.clone()));
@@ -256,7 +256,7 @@ impl Loader {
                 "the file's lines are not shown: it is not a scenario-language file",
             )]);
         }
-        let node = node?;
+        let node = std::sync::Arc::new(node?);
         self.read_data_files(id, &node);
         self.parsed.insert(id, node.clone());
         Ok((id, node))
@@ -431,7 +431,7 @@ impl Loader {
     /// actions and targets, and checks everything.
     pub fn load_scenario(&mut self, path: &Path) -> Result<Scenario, Diags> {
         // The chain, leaf first.
-        let mut chain: Vec<(FileId, Node, PathBuf)> = Vec::new();
+        let mut chain: Vec<(FileId, std::sync::Arc<Node>, PathBuf)> = Vec::new();
         let mut current = path.to_path_buf();
         let mut via: Option<Span> = None;
         let model_path;

@@ -93,25 +93,43 @@ pub const MAX_DEPTH: usize = 128;
 struct CharIndex<'a> {
     text: &'a str,
     marks: Vec<usize>,
+    /// The number of characters of the text.
+    chars: usize,
 }
 
 const CHAR_STRIDE: usize = 64;
 
 impl<'a> CharIndex<'a> {
     fn new(text: &'a str) -> Self {
-        let marks = text
+        let marks: Vec<usize> = text
             .char_indices()
             .step_by(CHAR_STRIDE)
             .map(|(b, _)| b)
             .collect();
-        CharIndex { text, marks }
+        let chars = if text.is_ascii() {
+            text.len()
+        } else {
+            text.chars().count()
+        };
+        CharIndex { text, marks, chars }
     }
 
     /// The byte offset of character `i` (the text's length past the end).
     fn byte(&self, i: usize) -> usize {
-        let Some(&start) = self.marks.get(i / CHAR_STRIDE) else {
+        let block = i / CHAR_STRIDE;
+        let Some(&start) = self.marks.get(block) else {
             return self.text.len();
         };
+        // A block of ASCII text has as many bytes as characters: no scan.
+        let end = self
+            .marks
+            .get(block + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let in_block = (self.chars - block * CHAR_STRIDE).min(CHAR_STRIDE);
+        if end - start == in_block {
+            return (start + i % CHAR_STRIDE).min(self.text.len());
+        }
         self.text[start..]
             .char_indices()
             .nth(i % CHAR_STRIDE)
@@ -575,6 +593,24 @@ pub fn last_key_path(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_index_finds_every_byte_offset() {
+        // ASCII blocks (the fast path), blocks with two-, three- and four-byte characters,
+        // a short last block, and positions past the end.
+        let mut text = "a".repeat(130);
+        text.push_str("é–😀");
+        text.push_str(&"b".repeat(70));
+        text.push('ū');
+        for t in [text.as_str(), "", "abc", "ééé", &"x".repeat(128)] {
+            let index = CharIndex::new(t);
+            let offsets: Vec<usize> = t.char_indices().map(|(b, _)| b).collect();
+            for i in 0..offsets.len() + 70 {
+                let expected = offsets.get(i).copied().unwrap_or(t.len());
+                assert_eq!(index.byte(i), expected, "character {i} of {t:?}");
+            }
+        }
+    }
 
     fn parse_str(text: &str) -> Result<Node, Vec<Diagnostic>> {
         parse(FileId(0), text)

@@ -279,12 +279,25 @@ pub fn manifest_json(
     sorted.dedup();
     for p in sorted {
         let bytes = std::fs::read(p).map_err(read_err(p))?;
-        outs.push(json!({
-            "path": format!("{prefix}{}", rel_name(p, root)),
-            "sha256": sha256_hex(&bytes),
-            "bytes": bytes.len(),
-        }));
+        outs.push(output_entry(
+            &format!("{prefix}{}", rel_name(p, root)),
+            &bytes,
+        ));
     }
+    Ok(manifest_text(info, to_root, outs))
+}
+
+/// One entry of `outputs`: the path as listed, the SHA-256 and size of the bytes.
+fn output_entry(path: &str, bytes: &[u8]) -> Value {
+    json!({
+        "path": path,
+        "sha256": sha256_hex(bytes),
+        "bytes": bytes.len(),
+    })
+}
+
+/// The manifest's text around its `outputs` entries (in the order given).
+fn manifest_text(info: &RunInfo, to_root: &str, outs: Vec<Value>) -> String {
     let pairs = |v: &[(String, String)]| -> Vec<Value> {
         v.iter()
             .map(|(p, h)| json!({ "path": p, "sha256": h }))
@@ -311,7 +324,7 @@ pub fn manifest_json(
         "outputs": outs,
     });
     // A JSON value of strings and numbers always encodes.
-    Ok(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n")
+    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
 }
 
 /// Writes the manifest of `outputs` (files under `dir`) as `dir/manifest.json`, or, for a
@@ -327,6 +340,37 @@ pub fn write_manifest(
     };
     let text = manifest_json(info, dir, ".", "", outputs)?;
     crate::output::write_file(&path, text.as_bytes()).map_err(ManifestError::Write)?;
+    Ok(path)
+}
+
+/// Writes outputs held in memory (files under `dir`) and their manifest (as
+/// [`write_manifest`] names it) with [`crate::output::write_files`]: each output is hashed
+/// from its bytes instead of being read back, all files are flushed to disk together, and
+/// the manifest is renamed into place last. The manifest's text is the one
+/// [`write_manifest`] writes for the same files. Returns the manifest's path.
+pub fn write_outputs_with_manifest(
+    dir: &Path,
+    info: &RunInfo,
+    outputs: &[(PathBuf, &[u8])],
+) -> Result<PathBuf, ManifestError> {
+    let path = match &info.out {
+        OutKind::Dir => dir.join(MANIFEST),
+        OutKind::File(name) => dir.join(format!("{name}.manifest.json")),
+    };
+    let mut sorted: Vec<(String, &[u8])> = outputs
+        .iter()
+        .map(|(p, b)| (rel_name(p, dir), *b))
+        .collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted.dedup_by(|a, b| a.0 == b.0);
+    let outs = sorted
+        .iter()
+        .map(|(name, bytes)| output_entry(name, bytes))
+        .collect();
+    let text = manifest_text(info, ".", outs);
+    let mut files: Vec<(&Path, &[u8])> = outputs.iter().map(|(p, b)| (p.as_path(), *b)).collect();
+    files.push((&path, text.as_bytes()));
+    crate::output::write_files(&files).map_err(ManifestError::Write)?;
     Ok(path)
 }
 

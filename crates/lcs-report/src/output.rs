@@ -108,6 +108,59 @@ pub fn write_file(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// Writes several files atomically, each as [`write_file`] does, together: every temporary
+/// is written first, then all are flushed to disk at the same time (one thread per file
+/// after the first, so the file system can commit them in one journal transaction instead
+/// of one after the other: docs/PERFORMANCE.md, "`lcs run`, round 3"), then they are
+/// renamed over their targets in the order given. A reader that sees a later file (a
+/// manifest) therefore also sees the earlier ones complete; a failure before the renames
+/// leaves every target as it was and removes the temporaries.
+pub fn write_files(files: &[(&Path, &[u8])]) -> Result<(), OutputError> {
+    let mut folders: Vec<PathBuf> = Vec::new();
+    let mut temporaries = Vec::with_capacity(files.len());
+    for (path, contents) in files {
+        let dir = folder_of(path);
+        if !folders.contains(&dir) {
+            std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+            clean_stale_temporaries(&dir);
+            folders.push(dir.clone());
+        }
+        let fail = io(path);
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&tmp_prefix(path))
+            .suffix(TMP_SUFFIX)
+            .rand_bytes(10)
+            .tempfile_in(&dir)
+            .map_err(&fail)?;
+        tmp.write_all(contents).map_err(&fail)?;
+        temporaries.push(tmp);
+    }
+    let synced: Vec<Result<(), std::io::Error>> = std::thread::scope(|scope| {
+        let rest: Vec<_> = temporaries
+            .iter()
+            .skip(1)
+            .map(|t| scope.spawn(move || t.as_file().sync_all()))
+            .collect();
+        let first = temporaries
+            .first()
+            .map_or(Ok(()), |t| t.as_file().sync_all());
+        std::iter::once(first)
+            .chain(rest.into_iter().map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("flush thread failed")))
+            }))
+            .collect()
+    });
+    for ((path, _), r) in files.iter().zip(synced) {
+        r.map_err(io(path))?;
+    }
+    // On failure the temporaries not yet renamed are removed when they drop.
+    for ((path, _), tmp) in files.iter().zip(temporaries) {
+        tmp.persist(path).map_err(|e| io(path)(e.error))?;
+    }
+    Ok(())
+}
+
 /// The names a folder may hold for [`replace_dir`] to replace it: what lcs writes there.
 const OUTPUT_NAMES: [&str; 9] = [
     "manifest.json",

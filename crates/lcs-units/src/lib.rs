@@ -15,7 +15,8 @@
 //! - [`interpolate`] and [`grow`]: the `points` and `base`/`growth` series forms.
 //! - [`nearest`]: the one "did you mean" helper every lcs crate uses.
 //!
-//! It has no dependencies (std only), does no IO and holds no global state.
+//! Its one dependency is `ryu` (the shortest digits of a float, for [`write_number`]); it
+//! does no IO and holds no global state.
 //! It knows nothing of YAML, files or spans: callers attach locations to the
 //! errors returned here ([`UnitError`], [`ExprError`], [`SeriesError`]).
 //!
