@@ -91,24 +91,12 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
 
 /// [`write_atomic`] with a typed error.
 pub fn write_file(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
-    let dir = folder_of(path);
-    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-    clean_stale_temporaries(&dir);
-    let fail = io(path);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&tmp_prefix(path))
-        .suffix(TMP_SUFFIX)
-        .rand_bytes(10)
-        .tempfile_in(&dir)
-        .map_err(&fail)?;
-    tmp.write_all(contents).map_err(&fail)?;
-    tmp.as_file().sync_all().map_err(&fail)?;
-    // On failure the temporary file is removed when `tmp` drops.
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    write_files(&[(path, contents)])
 }
 
-/// Writes several files atomically, each as [`write_file`] does, together: every temporary
+/// Writes several files atomically (each to a temporary with an unpredictable name in its
+/// target's folder, stale temporaries there removed first, flushed to disk, then renamed
+/// over the target), together: every temporary
 /// is written first, then all are flushed to disk at the same time (one thread per file
 /// after the first, so the file system can commit them in one journal transaction instead
 /// of one after the other: docs/PERFORMANCE.md, "`lcs run`, round 3"), then they are

@@ -78,17 +78,12 @@ impl BlockSums {
             &mut self.max[first..first + len],
         );
         for i in 0..len {
-            let x = xs[i];
-            if shift[i].is_nan() {
-                shift[i] = x;
-            }
-            let ok = !x.is_nan();
-            let d = if ok { x - shift[i] } else { 0.0 };
-            n[i] += ok as u64;
-            s1[i] += d;
-            s2[i] += d * d;
-            lo[i] = lo[i].min(x);
-            hi[i] = hi[i].max(x);
+            add_value(
+                xs[i],
+                (&mut shift[i], &mut n[i]),
+                (&mut s1[i], &mut s2[i]),
+                (&mut lo[i], &mut hi[i]),
+            );
         }
     }
 
@@ -412,6 +407,29 @@ pub fn push_tile(
     }
 }
 
+/// One value `x` into a series' shifted sums, NaN skipped: the first value that is not NaN
+/// becomes the shift, then `n += 1`, `s1 += d`, `s2 += d²` with `d = x − shift`, and the
+/// running `min` and `max` ([`BlockSums`]; the one update of the sums, used by
+/// [`BlockSums::push`] and by [`push_tile`]'s exact loop).
+#[inline(always)]
+fn add_value(
+    x: f64,
+    (shift, n): (&mut f64, &mut u64),
+    (s1, s2): (&mut f64, &mut f64),
+    (lo, hi): (&mut f64, &mut f64),
+) {
+    if shift.is_nan() {
+        *shift = x;
+    }
+    let ok = !x.is_nan();
+    let d = if ok { x - *shift } else { 0.0 };
+    *n += ok as u64;
+    *s1 += d;
+    *s2 += d * d;
+    *lo = lo.min(x);
+    *hi = hi.max(x);
+}
+
 /// Series per group in [`push_tile`]: a group's sums stay in registers over all rows.
 const GROUP: usize = 4;
 
@@ -479,16 +497,12 @@ fn push_group<const G: usize>(
             let xs = &buf[r * width + col..r * width + col + G];
             for i in 0..G {
                 let x = xs[i];
-                if shift[i].is_nan() {
-                    shift[i] = x;
-                }
-                let ok = !x.is_nan();
-                let d = if ok { x - shift[i] } else { 0.0 };
-                n[i] += ok as u64;
-                s1[i] += d;
-                s2[i] += d * d;
-                lo[i] = lo[i].min(x);
-                hi[i] = hi[i].max(x);
+                add_value(
+                    x,
+                    (&mut shift[i], &mut n[i]),
+                    (&mut s1[i], &mut s2[i]),
+                    (&mut lo[i], &mut hi[i]),
+                );
                 diff[i] |= x.to_bits() ^ x0[i];
             }
         }
