@@ -55,7 +55,7 @@ pub struct RowDoc {
 }
 
 /// One target's outcome.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct TargetDoc {
     /// Target id.
     pub id: String,
@@ -71,6 +71,32 @@ pub struct TargetDoc {
     pub unit: String,
     /// `value ≤ threshold`.
     pub met: bool,
+}
+
+/// The targets of scenario `s`, evaluated on its run `ws` against its `reference` run,
+/// as documents: value and threshold in the metric's reporting unit (MODEL.md §11.11).
+pub fn target_docs(
+    s: &lcs_model::Scenario,
+    c: &lcs_engine::Compiled,
+    ws: &lcs_engine::Workspace,
+    reference: &lcs_engine::Workspace,
+) -> Vec<TargetDoc> {
+    lcs_engine::evaluate_targets(s, c, ws, reference)
+        .into_iter()
+        .zip(&s.targets)
+        .map(|(t, spec)| {
+            let (metric, unit) = crate::target_metric(&s.model, &spec.metric);
+            TargetDoc {
+                id: t.id,
+                metric,
+                year: t.year,
+                value: t.value,
+                threshold: t.threshold,
+                unit,
+                met: t.met,
+            }
+        })
+        .collect()
 }
 
 /// `lcs targets --format json`.

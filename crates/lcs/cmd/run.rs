@@ -7,8 +7,7 @@ use super::{
 };
 use crate::json;
 use crate::output::field;
-use lcs_engine::{evaluate_targets, rows, run_all, run_reference, var};
-use lcs_report::target_metric;
+use lcs_engine::{rows, run_all, run_reference, var};
 use std::path::PathBuf;
 
 /// The options of `lcs run`.
@@ -78,22 +77,7 @@ pub fn run(o: &Options) -> Result<(), Failure> {
         for n in lcs_projects::link::capacity_notes(s, &c, &ws) {
             notes.push(format!("{}: {n}", s.id));
         }
-        let targets = evaluate_targets(s, &c, &ws, &reference)
-            .into_iter()
-            .zip(&s.targets)
-            .map(|(t, spec)| {
-                let (metric, unit) = target_metric(&s.model, &spec.metric);
-                json::TargetDoc {
-                    id: t.id,
-                    metric,
-                    year: t.year,
-                    value: t.value,
-                    threshold: t.threshold,
-                    unit,
-                    met: t.met,
-                }
-            })
-            .collect();
+        let targets = json::target_docs(s, &c, &ws, &reference);
         let reference_total: Vec<f64> = reference.out.co2e_t.iter().map(|v| v / 1000.0).collect();
         summary.push(RunSummary {
             id: s.id.clone(),
@@ -149,7 +133,7 @@ pub fn run(o: &Options) -> Result<(), Failure> {
                         })
                         .collect(),
                     reference_total: r.reference_total.clone(),
-                    targets: r.targets.iter().map(clone_target).collect(),
+                    targets: r.targets.clone(),
                 })
                 .collect(),
         })?;
@@ -177,18 +161,6 @@ pub fn run(o: &Options) -> Result<(), Failure> {
     // (about 3 million instructions for Iskandar `bau` + `cm-2025`).
     std::mem::forget((loader, scenarios, summary, csv));
     gate
-}
-
-fn clone_target(t: &json::TargetDoc) -> json::TargetDoc {
-    json::TargetDoc {
-        id: t.id.clone(),
-        metric: t.metric.clone(),
-        year: t.year,
-        value: t.value,
-        threshold: t.threshold,
-        unit: t.unit.clone(),
-        met: t.met,
-    }
 }
 
 struct RunSummary {

@@ -3,9 +3,8 @@
 use super::{compile, fmt_num, load, print_json, report_run_error, table, targets_gate, Failure};
 use crate::json;
 use crate::output::{field, num};
-use lcs_engine::{evaluate_targets, run_all, run_reference};
+use lcs_engine::{run_all, run_reference};
 use lcs_model::Loader;
-use lcs_report::target_metric;
 use std::path::Path;
 
 pub fn run(
@@ -19,22 +18,7 @@ pub fn run(
     let c = compile(&s)?;
     let ws = run_all(&c).map_err(|e| report_run_error(&loader, &s, &e))?;
     let reference = run_reference(&c).map_err(|e| report_run_error(&loader, &s, &e))?;
-    let results: Vec<json::TargetDoc> = evaluate_targets(&s, &c, &ws, &reference)
-        .into_iter()
-        .zip(&s.targets)
-        .map(|(t, spec)| {
-            let (metric, unit) = target_metric(&s.model, &spec.metric);
-            json::TargetDoc {
-                id: t.id,
-                metric,
-                year: t.year,
-                value: t.value,
-                threshold: t.threshold,
-                unit,
-                met: t.met,
-            }
-        })
-        .collect();
+    let results = json::target_docs(&s, &c, &ws, &reference);
     // The spec's example layout (MODEL.md examples, `expected/targets-*.csv`): value and
     // threshold in the metric's reporting unit (§11.11), printed in the table and in JSON.
     let mut csv = String::from("scenario,target,year,value,threshold,met\n");
