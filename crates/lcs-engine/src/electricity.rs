@@ -143,22 +143,29 @@ pub(crate) fn busbar_supply(demand: f64, losses: f64) -> f64 {
     demand / (1.0 - losses)
 }
 
-/// Local generation in year `y`, GJ: waste-to-energy and biogas (§7, `waste_gj`) +
-/// `generation` measures + Σ units `a(y) * b(y)` (capacity × capacity factor, or
-/// generation × 1), in that order.
+/// Local generation in each year, GJ, into `local_gj`: waste-to-energy and biogas (§7,
+/// `wte_gj + biogas_gj`) + `generation` measures + Σ units `a(y) * b(y)` (capacity ×
+/// capacity factor, or generation × 1), in that order.
 #[inline]
 pub(crate) fn local_generation(
     plan: &ElectricityPlan,
     arena: &[f64],
     n: usize,
-    y: usize,
-    waste_gj: f64,
-) -> f64 {
-    let mut local_gj = waste_gj + arena[plan.extra_generation * n + y];
-    for u in &plan.local {
-        local_gj += arena[u.a * n + y] * arena[u.b * n + y];
+    waste_gj: (&[f64], &[f64]),
+    local_gj: &mut [f64],
+) {
+    let (wte, biogas) = (&waste_gj.0[..n], &waste_gj.1[..n]);
+    let local_gj = &mut local_gj[..n];
+    let extra = &arena[plan.extra_generation * n..plan.extra_generation * n + n];
+    for y in 0..n {
+        local_gj[y] = (wte[y] + biogas[y]) + extra[y];
     }
-    local_gj
+    for u in &plan.local {
+        let (a, b) = (&arena[u.a * n..u.a * n + n], &arena[u.b * n..u.b * n + n]);
+        for y in 0..n {
+            local_gj[y] += a[y] * b[y];
+        }
+    }
 }
 
 /// Grid supply `G = max(B - L, 0)`.
@@ -173,18 +180,21 @@ pub(crate) fn export(busbar: f64, local: f64) -> f64 {
     (local - busbar).max(0.0)
 }
 
-/// Emissions of grid supply in year `y`, t: `[fossil CO2, CH4, N2O, CO2e as given,
-/// biogenic CO2]`. A factor puts `G * factor` on its gas; a mix burns `G * 3.6 * share_p /
-/// efficiency_p` GJ of each plant's fuel with category `energy` factors.
+/// Emissions of grid supply in each year, t, into five rows of `ee`: fossil CO2, CH4,
+/// N2O, CO2e as given, biogenic CO2. `grid_mwh` is grid supply `G`, MWh. A factor puts
+/// `G * 3.6 * factor` on its gas; a mix burns `G * 3.6 * share_p / efficiency_p` GJ of each
+/// plant's fuel with category `energy` factors; the other rows are 0.
 #[inline]
 pub(crate) fn grid_emissions(
     grid: &GridPlan,
     arena: &[f64],
     n: usize,
-    y: usize,
-    grid_gj: f64,
-) -> [f64; 5] {
-    let mut ee = [0.0f64; 5];
+    grid_mwh: &[f64],
+    ee: &mut [f64],
+) {
+    let grid_mwh = &grid_mwh[..n];
+    let ee = &mut ee[..5 * n];
+    ee.fill(0.0);
     match grid {
         GridPlan::Factor { slot, gas } => {
             let i = match gas {
@@ -193,20 +203,31 @@ pub(crate) fn grid_emissions(
                 Gas::N2o => 2,
                 Gas::Co2e => 3,
             };
-            ee[i] = grid_gj * arena[slot * n + y];
+            let factor = &arena[slot * n..slot * n + n];
+            let row = &mut ee[i * n..i * n + n];
+            for y in 0..n {
+                row[y] = (grid_mwh[y] * GJ_PER_MWH) * factor[y];
+            }
         }
         GridPlan::Mix(plants) => {
+            let (co2, rest) = ee.split_at_mut(n);
+            let (ch4, rest) = rest.split_at_mut(n);
+            let (n2o, rest) = rest.split_at_mut(n);
+            let bio = &mut rest[n..2 * n];
             for p in plants {
-                let fuel = grid_gj * arena[p.share * n + y] * p.fuel_per_gj;
-                ee[0] += fuel * p.factors[0];
-                ee[4] += fuel * p.factors[1];
-                ee[1] += fuel * p.factors[2];
-                ee[2] += fuel * p.factors[3];
+                let share = &arena[p.share * n..p.share * n + n];
+                let f = p.factors;
+                for y in 0..n {
+                    let fuel = (grid_mwh[y] * GJ_PER_MWH) * share[y] * p.fuel_per_gj;
+                    co2[y] += fuel * f[0];
+                    bio[y] += fuel * f[1];
+                    ch4[y] += fuel * f[2];
+                    n2o[y] += fuel * f[3];
+                }
             }
         }
         GridPlan::None => {}
     }
-    ee
 }
 
 /// Grid emissions due to T&D losses, t CO2e: `EE * (B - D) / B` (0 when `B = 0`), the part
@@ -236,29 +257,64 @@ pub(crate) fn electricity_balance(
     elec: &mut [f64],
     gas: &mut [f64],
     grid_co2e_t: &mut [f64],
+    tmp: &mut [f64],
 ) {
     use crate::eval::elec_row as row;
-    let (wte_gj, biogas_gj) = waste_gj;
+    let (wte_gj, biogas_gj) = (&waste_gj.0[..n], &waste_gj.1[..n]);
+    let demand_gj = &demand_gj[..n];
+    let grid_co2e_t = &mut grid_co2e_t[..n];
+    if n == 0 {
+        return;
+    }
+    let (busbar, ee) = tmp[..6 * n].split_at_mut(n);
+    // Each row is a pass of its own, and every year gets the operations, in the order, that
+    // a year-by-year loop would give it.
+    const _: () = assert!(
+        row::DEMAND == 0
+            && row::LOCAL == 1
+            && row::GRID == 2
+            && row::EXPORT == 3
+            && row::LOSSES == 4
+            && row::WASTE_TO_ENERGY == 5
+            && row::BIOGAS == 6
+            && row::LOSS_EMISSIONS == 7
+            && row::N == 8
+    );
+    let mut rows = elec[..row::N * n].chunks_exact_mut(n);
+    let [demand, local, grid, export_mwh, losses_mwh, wte_mwh, biogas_mwh, loss_ee]: [&mut [f64];
+        row::N] = std::array::from_fn(|_| rows.next().expect("elec has row::N rows"));
+    let losses = &arena[plan.losses * n..plan.losses * n + n];
     for y in 0..n {
-        let demand = demand_gj[y] / GJ_PER_MWH;
-        let losses = arena[plan.losses * n + y];
-        let busbar = busbar_supply(demand, losses);
-        let local = local_generation(plan, arena, n, y, wte_gj[y] + biogas_gj[y]) / GJ_PER_MWH;
-        let grid = grid_supply(busbar, local);
-        elec[row::DEMAND * n + y] = demand;
-        elec[row::LOCAL * n + y] = local;
-        elec[row::GRID * n + y] = grid;
-        elec[row::EXPORT * n + y] = export(busbar, local);
-        elec[row::LOSSES * n + y] = busbar - demand;
-        elec[row::WASTE_TO_ENERGY * n + y] = wte_gj[y] / GJ_PER_MWH;
-        elec[row::BIOGAS * n + y] = biogas_gj[y] / GJ_PER_MWH;
-        let ee = grid_emissions(&plan.grid, arena, n, y, grid * GJ_PER_MWH);
-        gas[y] += ee[0];
-        gas[n + y] += ee[1];
-        gas[2 * n + y] += ee[2];
-        gas[3 * n + y] += ee[4];
-        grid_co2e_t[y] = ee[0] + gwp.0 * ee[1] + gwp.1 * ee[2] + ee[3];
-        elec[row::LOSS_EMISSIONS * n + y] = loss_emissions(grid_co2e_t[y], busbar, demand);
+        demand[y] = demand_gj[y] / GJ_PER_MWH;
+        busbar[y] = busbar_supply(demand[y], losses[y]);
+    }
+    local_generation(plan, arena, n, (wte_gj, biogas_gj), local);
+    for y in 0..n {
+        local[y] /= GJ_PER_MWH;
+        grid[y] = grid_supply(busbar[y], local[y]);
+        export_mwh[y] = export(busbar[y], local[y]);
+        losses_mwh[y] = busbar[y] - demand[y];
+        wte_mwh[y] = wte_gj[y] / GJ_PER_MWH;
+        biogas_mwh[y] = biogas_gj[y] / GJ_PER_MWH;
+    }
+    grid_emissions(&plan.grid, arena, n, grid, ee);
+    let (e0, e1, e2, e3, e4) = (
+        &ee[..n],
+        &ee[n..2 * n],
+        &ee[2 * n..3 * n],
+        &ee[3 * n..4 * n],
+        &ee[4 * n..5 * n],
+    );
+    let mut gas_rows = gas[..4 * n].chunks_exact_mut(n);
+    let [co2, ch4, n2o, bio]: [&mut [f64]; 4] =
+        std::array::from_fn(|_| gas_rows.next().expect("gas has 4 rows"));
+    for y in 0..n {
+        co2[y] += e0[y];
+        ch4[y] += e1[y];
+        n2o[y] += e2[y];
+        bio[y] += e4[y];
+        grid_co2e_t[y] = e0[y] + gwp.0 * e1[y] + gwp.1 * e2[y] + e3[y];
+        loss_ee[y] = loss_emissions(grid_co2e_t[y], busbar[y], demand[y]);
     }
 }
 

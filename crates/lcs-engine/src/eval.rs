@@ -37,6 +37,9 @@ pub struct Workspace {
     pub(crate) group_before: Vec<f64>,
     /// Per-year scratch: a copy of one row (products), a row of terms (inventory sources).
     pub(crate) row_tmp: Vec<f64>,
+    /// Per-year scratch of the electricity balance: busbar supply, then the five rows of
+    /// grid emissions by gas (6 rows).
+    pub(crate) elec_tmp: Vec<f64>,
     /// Per-year scratch for `shift`: Σ_from, Σ_to and the share points moved (3 rows).
     pub(crate) shift_sums: Vec<f64>,
     /// Per-year scratch: share points (or the fraction) a `divert` asks for, and those of
@@ -415,6 +418,7 @@ impl Workspace {
             biogas_gj: vec![0.0; n],
             group_before: vec![0.0; n],
             row_tmp: vec![0.0; n],
+            elec_tmp: vec![0.0; 6 * n],
             shift_sums: vec![0.0; 3 * n],
             asked: vec![0.0; n],
             asked_map: vec![0.0; n],
@@ -503,6 +507,7 @@ pub fn evaluate_with(
         landfill_history,
         waste_types,
         row_tmp,
+        elec_tmp,
         out,
         ..
     } = ws;
@@ -590,6 +595,7 @@ pub fn evaluate_with(
         elec,
         gas,
         &mut out.grid_co2e_t,
+        elec_tmp,
     );
     let allocated = rows_mut(&mut out.electricity_t);
     allocated.fill(0.0);

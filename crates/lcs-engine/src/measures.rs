@@ -671,21 +671,24 @@ pub(crate) fn all_finite(values: &[f64]) -> bool {
         == 0
 }
 
-/// Whether every value of a row is finite and within `bound`: a count of the values
-/// outside, over four lanes so that it vectorises (no early exit).
+/// Whether every value of a row is finite and within `bound`: the AND of each value's
+/// comparisons, over four lanes so that it vectorises (no early exit).
 #[inline]
 pub(crate) fn row_within(bound: Bound, row: &[f64]) -> bool {
     let (lo, hi) = interval(bound);
-    let outside = |v: f64| u64::from(!((v >= lo) & (v <= hi)));
-    let mut lanes = [0u64; 4];
+    let inside = |v: f64| (v >= lo) & (v <= hi);
+    let mut lanes = [true; 4];
     let chunks = row.chunks_exact(4);
-    let rest: u64 = chunks.remainder().iter().map(|&v| outside(v)).sum();
+    let rest = chunks
+        .remainder()
+        .iter()
+        .fold(true, |ok, &v| ok & inside(v));
     for c in chunks {
         for (l, &v) in lanes.iter_mut().zip(c) {
-            *l |= outside(v);
+            *l &= inside(v);
         }
     }
-    (lanes[0] | lanes[1] | lanes[2] | lanes[3] | rest) == 0
+    lanes[0] & lanes[1] & lanes[2] & lanes[3] & rest
 }
 
 /// The first year index and value of a row that breaks `bound`.
