@@ -11,6 +11,7 @@ use crate::model::*;
 use crate::read::{describe, get, is_name, join, one_of, Reader, Want};
 use crate::source::Span;
 use crate::yaml::{Key, Node, NodeKind};
+use lcs_factors::gpc::Level;
 use lcs_factors::{Category, FuelOverride, FuelTable, GwpSet, PerCategory, WasteType};
 use lcs_units::{nearest, Dimension, Species, UnitRegistry};
 
@@ -475,34 +476,33 @@ fn read_gpc(r: &mut Reader, n: &Node, nodes: &[DemandNode], sources: &[Source]) 
                 );
                 continue;
             };
-            if let Some(s) = scope {
-                if let Some(sub) = lcs_factors::gpc::subsector(&row) {
-                    if sub.levels[(s - 1) as usize] == lcs_factors::gpc::Level::NotApplicable {
-                        let valid: Vec<String> = (1..=3u8)
-                            .filter(|&x| {
-                                sub.levels[(x - 1) as usize]
-                                    != lcs_factors::gpc::Level::NotApplicable
-                            })
-                            .map(|x| format!("`{row}.{x}`"))
-                            .collect();
-                        r.err(
-                            Diagnostic::new(
-                                k.span,
-                                format!(
-                                    "scope {s} does not apply to GPC sub-sector {row} ({}), so the cell `{}` takes no notation key",
-                                    sub.name, k.text
-                                ),
-                            )
-                            .at(p)
-                            .expected(format!(
-                                "`{row}` for the whole row, or one of its scopes: {}",
-                                valid.join(", ")
-                            ))
-                            .note("the scopes of each sub-sector are in data/gpc/subsectors.csv"),
-                        );
-                        continue;
-                    }
-                }
+            // A cell whose scope does not apply to the sub-sector (a `-` in subsectors.csv).
+            let not_applicable = |x: u8| {
+                lcs_factors::gpc::subsector(&row)
+                    .is_some_and(|sub| sub.levels[(x - 1) as usize] == Level::NotApplicable)
+            };
+            if let Some(s) = scope.filter(|&s| not_applicable(s)) {
+                let valid: Vec<String> = (1..=3u8)
+                    .filter(|&x| !not_applicable(x))
+                    .map(|x| format!("`{row}.{x}`"))
+                    .collect();
+                let name = lcs_factors::gpc::subsector(&row).map_or("", |sub| sub.name.as_str());
+                r.err(
+                    Diagnostic::new(
+                        k.span,
+                        format!(
+                            "scope {s} does not apply to GPC sub-sector {row} ({name}), so the cell `{}` takes no notation key",
+                            k.text
+                        ),
+                    )
+                    .at(p)
+                    .expected(format!(
+                        "`{row}` for the whole row, or one of its scopes: {}",
+                        valid.join(", ")
+                    ))
+                    .note("the scopes of each sub-sector are in data/gpc/subsectors.csv"),
+                );
+                continue;
             }
             let Some(t) = r.text(v, &p) else { continue };
             if !lcs_factors::gpc::NOTATION_KEYS.contains(&t) {
@@ -1001,8 +1001,9 @@ pub(crate) struct Output {
 }
 
 /// Reads the output keys of the unit `name` (a `what`, for messages) at key path `up` from
-/// its keys `items` (node `v`). None, with the diagnostic reported, when it has neither form
-/// or both; a wrong value is reported and read as missing.
+/// its keys `items` (node `v`). None, with the diagnostics reported, when it has neither
+/// form or both, or a value of its form is missing or wrong (every value is still read, so
+/// that each problem is reported).
 pub(crate) fn read_output(
     r: &mut Reader,
     items: &[(Key, Node)],
@@ -1051,7 +1052,9 @@ pub(crate) fn read_output(
             return None;
         }
     }
-    Some(out)
+    let complete =
+        (out.capacity.is_some() && out.capacity_factor.is_some()) || out.generation.is_some();
+    complete.then_some(out)
 }
 
 /// A conversion efficiency (net, per unit of fuel energy) at key path `p`: a number in (0, 1].

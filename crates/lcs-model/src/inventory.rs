@@ -370,11 +370,6 @@ fn read_plant(r: &mut Reader, fuels: &FuelTable, k: &Key, v: &Node) -> Option<Su
         span: k.span,
     };
     let out = read_output(r, items, &up, v, "plant", &k.text)?;
-    let complete =
-        (out.capacity.is_some() && out.capacity_factor.is_some()) || out.generation.is_some();
-    if !complete {
-        return None;
-    }
     plant.capacity = out.capacity;
     plant.capacity_factor = out.capacity_factor;
     plant.generation = out.generation;
