@@ -380,26 +380,28 @@ pub(crate) fn check_additional_to(r: &mut crate::read::Reader, actions: &[Action
             );
             continue;
         }
+        // Whether measure `mi` of this action is made by one of its links.
+        let linked = |mi: usize| {
+            links
+                .iter()
+                .any(|l| l.action == ai && l.measures.iter().any(|x| x.measure == mi))
+        };
         let ids: Vec<&str> = actions
             .iter()
             .enumerate()
             .flat_map(|(bi, b)| {
-                b.measures.iter().enumerate().filter_map(move |(mi, m)| {
-                    let own = bi == ai
-                        && links
-                            .iter()
-                            .any(|l| l.action == ai && l.measures.iter().any(|x| x.measure == mi));
-                    (!own).then_some(m.id.as_str())
-                })
+                b.measures
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(mi, m)| (bi != ai || !linked(mi)).then_some(m.id.as_str()))
             })
             .collect();
         for (j, (id, span)) in a.additional_to.iter().enumerate() {
-            let own = a.measures.iter().enumerate().any(|(mi, m)| {
-                m.id == *id
-                    && links
-                        .iter()
-                        .any(|l| l.action == ai && l.measures.iter().any(|x| x.measure == mi))
-            });
+            let own = a
+                .measures
+                .iter()
+                .enumerate()
+                .any(|(mi, m)| m.id == *id && linked(mi));
             if own {
                 r.err(
                     Diagnostic::new(
