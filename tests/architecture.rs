@@ -302,3 +302,72 @@ fn every_library_states_what_it_owns_and_denies_printing() {
         }
     }
 }
+
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("folder") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The workspace denies `unsafe` code (root `Cargo.toml`, `[workspace.lints.rust]`); the one
+/// exception is the engine's run-time choice of instruction set (`lcs_engine::evaluate_with`
+/// calls its AVX2-compiled body after checking that the processor has AVX2), one block with
+/// its `SAFETY:` comment, docs/ARCHITECTURE.md "Invariants".
+#[test]
+fn unsafe_code_is_denied_but_for_the_engines_instruction_set_choice() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cargo = std::fs::read_to_string(root.join("Cargo.toml")).expect("Cargo.toml");
+    assert!(
+        cargo.contains("\nunsafe_code = \"deny\"\n"),
+        "Cargo.toml: keep `unsafe_code = \"deny\"`"
+    );
+    let mut files = Vec::new();
+    rust_files(&root.join("crates"), &mut files);
+    rust_files(&root.join("tests"), &mut files);
+    files.sort();
+    // The words are put together here so that this test does not find itself.
+    let kw = concat!("un", "safe");
+    let needles = [
+        format!("{kw} {{"),
+        format!("{kw} fn"),
+        format!("{kw} impl"),
+        format!("allow({kw}_code)"),
+    ];
+    let mut uses = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).expect("source");
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if needles.iter().any(|n| code.contains(n.as_str())) {
+                let rel = f
+                    .strip_prefix(root)
+                    .expect("in the workspace")
+                    .display()
+                    .to_string();
+                let prev = text.lines().nth(i.wrapping_sub(1)).unwrap_or("");
+                uses.push((rel, code.trim().to_string(), prev.trim().to_string()));
+            }
+        }
+    }
+    let eval = "crates/lcs-engine/src/eval.rs";
+    let blocks: Vec<_> = uses.iter().filter(|u| u.1.contains(&needles[0])).collect();
+    assert!(
+        uses.iter().all(|u| u.0 == eval),
+        "`unsafe` outside {eval}: {uses:?}"
+    );
+    assert_eq!(
+        blocks.len(),
+        1,
+        "one `unsafe` block, the instruction-set choice: {uses:?}"
+    );
+    assert!(
+        blocks[0].2.starts_with("// SAFETY:"),
+        "the `unsafe` block needs its `// SAFETY:` comment on the line above: {:?}",
+        blocks[0]
+    );
+}

@@ -357,6 +357,7 @@ pub(crate) fn compile_demand(
 /// `leaf_ai` holds `A × I` of each leaf (`leaf * n + year`); `combo_gj` holds one row per
 /// combo (`combo * n + year`), assigned in full (`0 + FE` of the first entry, so the
 /// result is the sum from 0 bit for bit; a combo without entries keeps its zeros).
+#[inline(always)]
 pub(crate) fn final_energy(
     leaves: &[LeafPlan],
     combo_entries: &[Vec<(usize, usize)>],
@@ -395,6 +396,7 @@ pub(crate) fn final_energy(
 /// Final energy per (leaf, fuel) entry, GJ: `FE(n,f,y) = A(n,y) * I(n,y) * S(n,f,y)` into
 /// `entry_gj` (`entry * n + year`, entries in leaf order), for the measures that change
 /// final energy directly (`save`, `switch`).
+#[inline(always)]
 pub(crate) fn final_energy_by_entry(
     leaves: &[LeafPlan],
     arena: &[f64],
@@ -420,6 +422,7 @@ pub(crate) fn final_energy_by_entry(
 
 /// Final energy per combo, GJ, from the entries' rows: each entry added into its combo's
 /// row in leaf order (the order of [`final_energy`], so the sums are the same).
+#[inline(always)]
 pub(crate) fn combos_from_entries(
     leaves: &[LeafPlan],
     entry_gj: &[f64],
@@ -440,7 +443,7 @@ pub(crate) fn combos_from_entries(
 }
 
 /// `dst(y) += src(y) * f`.
-#[inline]
+#[inline(always)]
 pub(crate) fn add_scaled(dst: &mut [f64], src: &[f64], f: f64) {
     dst.iter_mut().zip(src).for_each(|(d, v)| *d += v * f)
 }
@@ -455,6 +458,7 @@ pub(crate) fn add_scaled(dst: &mut [f64], src: &[f64], f: f64) {
 /// emissions (their emissions are allocated in §5). The output rows are added to (zero
 /// them first, `demand_gj` aside, which is overwritten).
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 pub(crate) fn final_energy_outputs(
     combos: &[Combo],
     combo_gj: &[f64],

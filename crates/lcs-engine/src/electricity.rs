@@ -117,6 +117,7 @@ pub(crate) fn compile_electricity(
 /// `G(y) = generation(y) * (1 - degradation)^(y - start)` for `y ≥ start`, `generation(y)`
 /// before (where the ramp weight is 0 anyway). `generation(y)` is `capacity(y) *
 /// capacity_factor(y)` or the given generation.
+#[inline(always)]
 pub(crate) fn generation_output(
     generation_gj: &[f64],
     degradation: f64,
@@ -138,7 +139,7 @@ pub(crate) fn generation_output(
 }
 
 /// Busbar supply `B = D / (1 - losses)` (any energy unit).
-#[inline]
+#[inline(always)]
 pub(crate) fn busbar_supply(demand: f64, losses: f64) -> f64 {
     demand / (1.0 - losses)
 }
@@ -146,7 +147,7 @@ pub(crate) fn busbar_supply(demand: f64, losses: f64) -> f64 {
 /// Local generation in each year, GJ, into `local_gj`: waste-to-energy and biogas (§7,
 /// `wte_gj + biogas_gj`) + `generation` measures + Σ units `a(y) * b(y)` (capacity ×
 /// capacity factor, or generation × 1), in that order.
-#[inline]
+#[inline(always)]
 pub(crate) fn local_generation(
     plan: &ElectricityPlan,
     arena: &[f64],
@@ -169,13 +170,13 @@ pub(crate) fn local_generation(
 }
 
 /// Grid supply `G = max(B - L, 0)`.
-#[inline]
+#[inline(always)]
 pub(crate) fn grid_supply(busbar: f64, local: f64) -> f64 {
     (busbar - local).max(0.0)
 }
 
 /// Export `X = max(L - B, 0)`: surplus local generation, which earns no credit.
-#[inline]
+#[inline(always)]
 pub(crate) fn export(busbar: f64, local: f64) -> f64 {
     (local - busbar).max(0.0)
 }
@@ -184,7 +185,7 @@ pub(crate) fn export(busbar: f64, local: f64) -> f64 {
 /// N2O, CO2e as given, biogenic CO2. `grid_mwh` is grid supply `G`, MWh. A factor puts
 /// `G * 3.6 * factor` on its gas; a mix burns `G * 3.6 * share_p / efficiency_p` GJ of each
 /// plant's fuel with category `energy` factors; the other rows are 0.
-#[inline]
+#[inline(always)]
 pub(crate) fn grid_emissions(
     grid: &GridPlan,
     arena: &[f64],
@@ -233,7 +234,7 @@ pub(crate) fn grid_emissions(
 /// Grid emissions due to T&D losses, t CO2e: `EE * (B - D) / B` (0 when `B = 0`), the part
 /// of the grid emissions allocated to demand that the losses cause (GPC reports it in
 /// scope 3).
-#[inline]
+#[inline(always)]
 pub(crate) fn loss_emissions(grid_co2e: f64, busbar: f64, demand: f64) -> f64 {
     if busbar > 0.0 {
         grid_co2e * (busbar - demand) / busbar
@@ -247,6 +248,7 @@ pub(crate) fn loss_emissions(grid_co2e: f64, busbar: f64, demand: f64) -> f64 {
 /// emissions to the gas rows (`gas`) and writes grid emissions in CO2e (`grid_co2e_t`).
 /// `waste_gj` holds the waste-to-energy and biogas electricity of each year, GJ.
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 pub(crate) fn electricity_balance(
     plan: &ElectricityPlan,
     arena: &[f64],
@@ -321,6 +323,7 @@ pub(crate) fn electricity_balance(
 /// Allocation of grid emissions to demand (consumption view), t CO2e: each sector gets
 /// `EE(y) * FE(elec of its leaves, y) / D(y)` (0 when `D = 0`), added to its row of
 /// `sector` and of `allocated` (one row per top-level node).
+#[inline(always)]
 pub(crate) fn allocate_grid_emissions(
     combos: &[Combo],
     combo_gj: &[f64],

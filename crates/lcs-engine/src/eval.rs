@@ -482,7 +482,62 @@ pub fn evaluate(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), R
 /// multiplier on parameter `i`'s series or an absolute value in base units (as the
 /// parameter declares), applied before any measure on that series. Missing values leave
 /// the series as defined.
+///
+/// On x86-64 processors with AVX2 the evaluation runs as code compiled for AVX2, else as
+/// code for the baseline x86-64 (SSE2) or the target's own baseline: the same operations on
+/// the same values in the same order, so the results are the same bits either way
+/// ([`evaluate_baseline`] runs the second, for the test that compares them). Rust never
+/// fuses a multiplication and an addition into one rounding unless the code asks for it
+/// (`mul_add`), so enabling FMA-capable instruction sets changes the instructions, not the
+/// arithmetic.
 pub fn evaluate_with(
+    c: &Compiled,
+    ws: &mut Workspace,
+    mask: &[bool],
+    params: &[f64],
+) -> Result<(), RunError> {
+    #[cfg(target_arch = "x86_64")]
+    #[allow(unsafe_code)]
+    if std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("bmi1")
+        && std::arch::is_x86_feature_detected!("bmi2")
+        && std::arch::is_x86_feature_detected!("fma")
+        && std::arch::is_x86_feature_detected!("lzcnt")
+        && std::arch::is_x86_feature_detected!("popcnt")
+    {
+        // SAFETY: the processor has every feature `evaluate_avx2` is compiled for.
+        return unsafe { evaluate_avx2(c, ws, mask, params) };
+    }
+    evaluate_body(c, ws, mask, params)
+}
+
+/// [`evaluate_with`] compiled for AVX2: the same body, inlined.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,bmi1,bmi2,fma,lzcnt,popcnt")]
+fn evaluate_avx2(
+    c: &Compiled,
+    ws: &mut Workspace,
+    mask: &[bool],
+    params: &[f64],
+) -> Result<(), RunError> {
+    evaluate_body(c, ws, mask, params)
+}
+
+/// [`evaluate_with`] as code for the target's baseline instruction set, whatever the
+/// processor offers: for the test that the AVX2 code gives the same bits.
+#[doc(hidden)]
+pub fn evaluate_baseline(
+    c: &Compiled,
+    ws: &mut Workspace,
+    mask: &[bool],
+    params: &[f64],
+) -> Result<(), RunError> {
+    evaluate_body(c, ws, mask, params)
+}
+
+/// The evaluation itself (§4–§10), inlined into each instruction-set variant.
+#[inline(always)]
+fn evaluate_body(
     c: &Compiled,
     ws: &mut Workspace,
     mask: &[bool],
@@ -656,6 +711,7 @@ pub fn evaluate_with(
 /// checked itself; the electricity rows hold the balance, the grid emissions through the
 /// loss-emission row (or a zero grid supply); waste masses never exceed the generated
 /// mass, a checked slot.
+#[inline(always)]
 fn check_outputs(c: &Compiled, ws: &Workspace) -> Result<(), RunError> {
     let o = &ws.out;
     let finite = crate::measures::all_finite;

@@ -426,6 +426,7 @@ pub(crate) fn gas_map(plan: &InventoryPlan, t: &Target) -> Option<Vec<usize>> {
     Some(plan.refrigerants.get(i)?.gases.clone())
 }
 
+#[inline(always)]
 fn row(arena: &[f64], slot: usize, n: usize) -> &[f64] {
     &arena[slot * n..slot * n + n]
 }
@@ -439,6 +440,7 @@ fn rows_mut(a: &mut Array2<f64>) -> &mut [f64] {
 /// and of land classes (t CO2, to the CO2 gas row and the sector row), and the memo
 /// emissions of power stations in the region (module docs for the equations).
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 pub(crate) fn inventory_emissions(
     plan: &InventoryPlan,
     arena: &[f64],
@@ -574,6 +576,7 @@ pub(crate) fn inventory_emissions(
 /// Market-based electricity and total (module docs): `grid_mwh` is the grid supply,
 /// `grid_t` the location-based grid emissions and `total_t` the location-based total, per
 /// year.
+#[inline(always)]
 pub(crate) fn market_based(
     plan: &InventoryPlan,
     arena: &[f64],
@@ -610,6 +613,7 @@ pub(crate) fn market_based(
 }
 
 /// Whether every output of the extensions is finite.
+#[inline(always)]
 pub(crate) fn all_finite(out: &InventoryOutputs) -> bool {
     let f = crate::measures::all_finite;
     let a = |x: &Array2<f64>| x.as_slice().is_none_or(f);

@@ -624,7 +624,7 @@ pub(crate) fn compile_measures(
 
 /// The interval `[lo, hi]` of a bound: one comparison pair per value also rejects NaN and
 /// ±inf. `NonNegative` and `Fraction` allow 1e-9 of rounding below 0 (and above 1).
-#[inline]
+#[inline(always)]
 fn interval(bound: Bound) -> (f64, f64) {
     const TOL: f64 = 1e-9;
     match bound {
@@ -642,6 +642,7 @@ fn interval(bound: Bound) -> (f64, f64) {
 /// (the log of the ratio to the base year) is scaled by `s`. A year equal to the base year
 /// stays as it is (a series of zeros stays zero); a year whose ratio to the base year is not
 /// positive becomes NaN, which the step's bound check reports.
+#[inline(always)]
 pub(crate) fn trend(row: &mut [f64], s: f64) {
     let Some(&b) = row.first() else { return };
     for x in row.iter_mut() {
@@ -660,7 +661,7 @@ pub(crate) fn trend(row: &mut [f64], s: f64) {
 /// Whether every value is finite: a value is infinite or NaN exactly when its exponent bits
 /// are all ones, which adding 1 to the exponent carries into the sign bit; the OR of those
 /// bits over all values is an integer reduction that vectorises.
-#[inline]
+#[inline(always)]
 pub(crate) fn all_finite(values: &[f64]) -> bool {
     const EXP: u64 = 0x7ff0_0000_0000_0000;
     const ONE: u64 = 1 << 52;
@@ -673,7 +674,7 @@ pub(crate) fn all_finite(values: &[f64]) -> bool {
 
 /// Whether every value of a row is finite and within `bound`: the AND of each value's
 /// comparisons, over four lanes so that it vectorises (no early exit).
-#[inline]
+#[inline(always)]
 pub(crate) fn row_within(bound: Bound, row: &[f64]) -> bool {
     let (lo, hi) = interval(bound);
     let inside = |v: f64| (v >= lo) & (v <= hi);
@@ -714,7 +715,7 @@ pub(crate) fn bound_problem(bound: Bound, v: f64) -> Problem {
 }
 
 /// Row `dst` (mutable) and row `src` of the arena; `dst != src`.
-#[inline]
+#[inline(always)]
 fn row_pair(arena: &mut [f64], dst: usize, src: usize, n: usize) -> (&mut [f64], &[f64]) {
     debug_assert_ne!(dst, src);
     if dst < src {
@@ -727,7 +728,7 @@ fn row_pair(arena: &mut [f64], dst: usize, src: usize, n: usize) -> (&mut [f64],
 }
 
 /// Row `dst` (mutable) and rows `a` and `b` of the arena; `dst` is neither `a` nor `b`.
-#[inline]
+#[inline(always)]
 fn row_and_two(
     arena: &mut [f64],
     dst: usize,
@@ -751,6 +752,7 @@ fn row_and_two(
 /// Runs the steps: expressions, products and copies, sampled parameters, and the measures
 /// of the actions in `mask` (action `i` is on when `mask[i]`; actions beyond the mask's
 /// length are off).
+#[inline(always)]
 pub(crate) fn run_steps(
     c: &Compiled,
     ws: &mut Workspace,
@@ -769,6 +771,7 @@ pub(crate) fn run_steps(
 }
 
 /// Runs one step (see [`run_steps`]).
+#[inline(always)]
 pub(crate) fn run_step(
     c: &Compiled,
     ws: &mut Workspace,
@@ -1032,6 +1035,7 @@ pub(crate) fn run_step(
 ///
 /// `asked_t` is `mass * r` (t); the mass diverted goes into `diverted_t`.
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 fn divert(
     arena: &mut [f64],
     n: usize,
@@ -1120,6 +1124,7 @@ fn divert(
 /// A saving or switch larger than the energy available in a year is a [`RunError`] naming
 /// the measure, the year, the amount and the energy available; a `use` of a fuel that no
 /// leaf below uses in a year (`S = 0`) is a [`RunError`] too.
+#[inline(always)]
 pub(crate) fn energy_measures(
     c: &Compiled,
     mask: &[bool],

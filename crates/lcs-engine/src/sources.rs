@@ -76,6 +76,7 @@ pub(crate) fn compile_sources(
 /// The emissions of one source, year by year: `E(s,g,y) = A(s,y) * factor(s,g,y)` for each
 /// gas factor, given to `f(gas row, year, t of gas, t CO2e)` (gas row 0 CO2, 1 CH4, 2 N2O;
 /// `None` for a factor in CO2e, which counts in the total and the sector row only).
+#[inline(always)]
 pub(crate) fn each_source_emission(
     s: &SourcePlan,
     arena: &[f64],
@@ -103,6 +104,7 @@ pub(crate) fn each_source_emission(
 /// Emissions of every source, t ([`each_source_emission`]) added to its gas row of `gas`
 /// (CO2, CH4, N2O; none for CO2e) and, GWP-weighted, to its sector's row of `sector` (rows
 /// from `sector_row0` on, one per source sector).
+#[inline(always)]
 pub(crate) fn source_emissions(
     sources: &[SourcePlan],
     arena: &[f64],

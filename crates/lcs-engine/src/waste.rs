@@ -66,12 +66,14 @@ impl FodConstants {
     }
 
     /// CH4 generated per tonne of decomposed DOC: `f * 16/12`.
+    #[inline(always)]
     pub fn ch4_per_doc(&self) -> f64 {
         self.f * 16.0 / 12.0
     }
 
     /// CH4 emitted (t) from DOC decomposed in a year (t C):
     /// `Σ_j Dec(j,y) * f * 16/12 * (1 - recovery) * (1 - oxidation)`.
+    #[inline(always)]
     pub fn emitted_from_doc(&self, decomposed_doc_t: f64, recovery: f64) -> f64 {
         decomposed_doc_t * self.f * 16.0 / 12.0 * (1.0 - recovery) * (1.0 - self.oxidation)
     }
@@ -101,7 +103,7 @@ impl FodState {
     /// from what had accumulated by the end of the previous year, then adds this year's
     /// deposits, `deposit_t(j)` = t of wet waste of type `j` landfilled in the year
     /// (`Da(j,y) = Wl(j,y) * DOC_j * doc_f * mcf + Da(j,y-1) * exp(-k_j)`).
-    #[inline]
+    #[inline(always)]
     pub fn step(&mut self, c: &FodConstants, deposit_t: impl Fn(usize) -> f64) -> f64 {
         let mut decomposed = 0.0;
         for j in 0..N_WASTE_TYPES {

@@ -224,6 +224,7 @@ impl TypeRows {
 /// route rows of `detail` (rows of [`crate::waste_row`]). Mixed routes: `Wk = W * r(k)`; by
 /// type: `Wk = Σ_j W * comp_j * r(j,k)` (summed in type order, row by row), with the
 /// landfilled and incinerated mass of each type kept in `types`.
+#[inline(always)]
 pub(crate) fn route_masses(
     w: &WastePlan,
     arena: &[f64],
@@ -292,6 +293,7 @@ pub(crate) fn route_masses(
 /// landfilled mass of each type `m(j, landfill, y)`; `CH4 = Σ_j Dec(j,y) * f * 16/12 *
 /// (1 - recovery) * (1 - oxidation)`. Reads the landfill row of `detail` (mixed routes),
 /// writes its CH4 row.
+#[inline(always)]
 pub(crate) fn landfill_ch4(
     w: &WastePlan,
     arena: &[f64],
@@ -397,6 +399,7 @@ impl HistoryCache {
 /// routes), times `(1 - capture)` (the share captured at the stack, an extension; 0 by
 /// default), into the CO2 row of `detail`; and its electricity
 /// `Wi * incineration.electricity`, GJ, into `wte_gj`.
+#[inline(always)]
 pub(crate) fn incineration_co2(
     w: &WastePlan,
     arena: &[f64],
@@ -435,6 +438,7 @@ pub(crate) fn incineration_co2(
 /// digestion `Wad * CH4 factor`, `Wad * N2O factor` (t per t of wet waste), into the gas rows
 /// of `detail`; biogas electricity `Wad * anaerobic_digestion.electricity`, GJ, into
 /// `biogas_gj`.
+#[inline(always)]
 pub(crate) fn biological_treatment(
     w: &WastePlan,
     arena: &[f64],
@@ -462,6 +466,7 @@ pub(crate) fn biological_treatment(
 /// CH4 (landfill + composting + anaerobic digestion) and N2O (composting + anaerobic
 /// digestion) added to the gas rows, and their CO2e to the waste row of `sector`
 /// (`sector_row`, one row of `n` values).
+#[inline(always)]
 pub(crate) fn waste_emissions(
     n: usize,
     detail: &[f64],
@@ -485,6 +490,7 @@ pub(crate) fn waste_emissions(
 /// Runs the waste section: route masses, landfill CH4, incineration CO2 and electricity,
 /// biological treatment, then the sector's emissions.
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 pub(crate) fn evaluate_waste(
     w: &WastePlan,
     arena: &[f64],
@@ -509,6 +515,7 @@ pub(crate) fn evaluate_waste(
 
 /// The route maps a `divert` to route `to` acts on: mixed routes, the one map; by type, the
 /// map of every type that `to` accepts (and `types` names, when given).
+#[inline(always)]
 pub(crate) fn divert_maps(
     w: &WastePlan,
     to: usize,

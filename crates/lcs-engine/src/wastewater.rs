@@ -177,6 +177,7 @@ pub(crate) fn compile_wastewater(
 }
 
 /// CH4 of a stream in year `y`, t, from its organics.
+#[inline(always)]
 fn stream_ch4(s: &StreamPlan, arena: &[f64], n: usize, y: usize, organics_t: f64) -> f64 {
     let at = |slot: usize| arena[slot * n + y];
     let mcf = weighted_mcf(s.pathways.iter().map(|&(slot, mcf)| (at(slot), mcf)));
@@ -189,6 +190,7 @@ fn stream_ch4(s: &StreamPlan, arena: &[f64], n: usize, y: usize, organics_t: f64
 /// A negative effluent nitrogen (more nitrogen removed with sludge than the effluent holds)
 /// is an error: (what, year index, problem).
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 pub(crate) fn evaluate_wastewater(
     w: &WastewaterPlan,
     arena: &[f64],

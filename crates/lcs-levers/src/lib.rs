@@ -86,6 +86,7 @@ impl Schedule {
     /// `x = clamp((y - start) / (full - start), 0, 1)`, and `x = 1` for `y ≥ start` when
     /// `full = start`; `linear` r = x; `step` r = 1 for `y ≥ start`, else 0;
     /// `s-curve` r = 3x² − 2x³; and `r = 0` for `y ≥ until`.
+    #[inline(always)]
     pub fn weight(&self, year: i32) -> f64 {
         if self.until.is_some_and(|u| year >= u) {
             return 0.0;
@@ -117,19 +118,19 @@ impl Schedule {
 }
 
 /// `scale`: `p'(y) = p(y) * (1 + by(y) * r(y))`.
-#[inline]
+#[inline(always)]
 pub fn scale(p: f64, by: f64, r: f64) -> f64 {
     p * (1.0 + by * r)
 }
 
 /// `set`: `p'(y) = p(y) + r(y) * (value(y) - p(y))`.
-#[inline]
+#[inline(always)]
 pub fn set(p: f64, value: f64, r: f64) -> f64 {
     p + r * (value - p)
 }
 
 /// `add`: `p'(y) = p(y) + r(y) * amount(y)`.
-#[inline]
+#[inline(always)]
 pub fn add(p: f64, amount: f64, r: f64) -> f64 {
     p + r * amount
 }
@@ -137,7 +138,7 @@ pub fn add(p: f64, amount: f64, r: f64) -> f64 {
 /// `shift` on one year of a share map, in place: [`shift_rows`] with one year.
 ///
 /// `shares` holds the map's items for one year; `from` and `to` index into it (disjoint).
-#[inline]
+#[inline(always)]
 pub fn shift(shares: &mut [f64], from: &[usize], to: &[usize], amount: f64, r: f64) {
     let items: Vec<usize> = (0..shares.len()).collect();
     let mut scratch = [0.0; 3];
@@ -154,7 +155,7 @@ pub fn shift(shares: &mut [f64], from: &[usize], to: &[usize], amount: f64, r: f
 /// `m * s_i / Σ_from s`; each `to` item gains `m * s_j / Σ_to s`, or `m / len(to)` when
 /// `Σ_to s = 0`. `scratch` holds at least `3 * n` values.
 #[allow(clippy::too_many_arguments)]
-#[inline]
+#[inline(always)]
 pub fn shift_rows(
     shares: &mut [f64],
     n: usize,
@@ -211,7 +212,7 @@ pub fn shift_rows(
 /// [`shift_rows`] with one `from` row `f` and one `to` row `t` (`f ≠ t`), years `y0..n`, in
 /// one pass: the same operations on the same values as the general loops (each sum is
 /// `0 + s`, as the general sums start from 0), so the same bits.
-#[inline(never)]
+#[inline(always)]
 fn shift_one_to_one(
     shares: &mut [f64],
     n: usize,
@@ -248,7 +249,7 @@ fn shift_one_to_one(
 }
 
 /// `x -= m * x / Σ_from` where `m ≠ 0` (the `from` side of [`shift_rows`]).
-#[inline(never)]
+#[inline(always)]
 fn take_share(x: &mut [f64], moved: &[f64], sum_from: &[f64]) {
     let k = x.len();
     let (moved, sum_from) = (&moved[..k], &sum_from[..k]);
@@ -261,7 +262,7 @@ fn take_share(x: &mut [f64], moved: &[f64], sum_from: &[f64]) {
 
 /// `x += m * x / Σ_to` (or `m / len(to)` when `Σ_to = 0`) where `m ≠ 0` (the `to` side of
 /// [`shift_rows`]).
-#[inline(never)]
+#[inline(always)]
 fn give_share(x: &mut [f64], moved: &[f64], sum_to: &[f64], len: f64) {
     let k = x.len();
     let (moved, sum_to) = (&moved[..k], &sum_to[..k]);
@@ -277,7 +278,7 @@ fn give_share(x: &mut [f64], moved: &[f64], sum_to: &[f64], len: f64) {
 /// it is spread over the parts in proportion to their size (`save`, `switch`: each leaf's
 /// final energy of a fuel becomes `FE * (1 - k)`). `None` when `asked` exceeds
 /// `available` (beyond a relative 1e-9 of rounding); 0 when nothing is asked.
-#[inline]
+#[inline(always)]
 pub fn proportional_share(asked: f64, available: f64) -> Option<f64> {
     if asked <= 0.0 {
         Some(0.0)
@@ -292,7 +293,7 @@ pub fn proportional_share(asked: f64, available: f64) -> Option<f64> {
 
 /// `set` on one year of a share map, in place: `s'(i) = s(i) + r * (value(i) - s(i))`, where
 /// `value` has one entry per item of `shares` (absent items are 0).
-#[inline]
+#[inline(always)]
 pub fn set_map(shares: &mut [f64], value: &[f64], r: f64) {
     for (s, v) in shares.iter_mut().zip(value) {
         *s += r * (v - *s);
