@@ -483,19 +483,34 @@ pub fn evaluate(c: &Compiled, ws: &mut Workspace, mask: &[bool]) -> Result<(), R
 /// parameter declares), applied before any measure on that series. Missing values leave
 /// the series as defined.
 ///
-/// On x86-64 processors with AVX2 the evaluation runs as code compiled for AVX2, else as
-/// code for the baseline x86-64 (SSE2) or the target's own baseline: the same operations on
-/// the same values in the same order, so the results are the same bits either way
-/// ([`evaluate_baseline`] runs the second, for the test that compares them). Rust never
-/// fuses a multiplication and an addition into one rounding unless the code asks for it
-/// (`mul_add`), so enabling FMA-capable instruction sets changes the instructions, not the
-/// arithmetic.
+///
+/// The evaluation runs as code compiled for the processor's widest supported instruction
+/// set ([`fastest_code`]); the results are the same bits either way ([`evaluate_baseline`]
+/// runs the baseline code, for the test that compares them).
 pub fn evaluate_with(
     c: &Compiled,
     ws: &mut Workspace,
     mask: &[bool],
     params: &[f64],
 ) -> Result<(), RunError> {
+    fastest_code(
+        #[inline(always)]
+        || evaluate_body(c, ws, mask, params),
+    )
+}
+
+/// Runs `f` as code compiled for AVX2 (with BMI1, BMI2, FMA, LZCNT and POPCNT: x86-64-v3)
+/// when the processor has those, else as code for the target's baseline (SSE2 on x86-64).
+/// `f` and the functions it calls are compiled for AVX2 only where they are inlined into
+/// it: the hot kernels are `#[inline(always)]` for that reason.
+///
+/// The same operations on the same values in the same order give the same bits on either
+/// instruction set: Rust never fuses a multiplication and an addition into one rounding
+/// unless the code asks for it (`mul_add`, not used), and the functions of the C library
+/// (`pow`, `exp`) choose their own code at run time whatever the caller was compiled for.
+/// This is the one `unsafe` block of the workspace (tests/architecture.rs).
+#[inline(always)]
+pub fn fastest_code<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
     #[allow(unsafe_code)]
     if std::arch::is_x86_feature_detected!("avx2")
@@ -505,22 +520,17 @@ pub fn evaluate_with(
         && std::arch::is_x86_feature_detected!("lzcnt")
         && std::arch::is_x86_feature_detected!("popcnt")
     {
-        // SAFETY: the processor has every feature `evaluate_avx2` is compiled for.
-        return unsafe { evaluate_avx2(c, ws, mask, params) };
+        // SAFETY: the processor has every feature `on_avx2` is compiled for.
+        return unsafe { on_avx2(f) };
     }
-    evaluate_body(c, ws, mask, params)
+    f()
 }
 
-/// [`evaluate_with`] compiled for AVX2: the same body, inlined.
+/// `f` compiled for x86-64-v3 ([`fastest_code`]).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,bmi1,bmi2,fma,lzcnt,popcnt")]
-fn evaluate_avx2(
-    c: &Compiled,
-    ws: &mut Workspace,
-    mask: &[bool],
-    params: &[f64],
-) -> Result<(), RunError> {
-    evaluate_body(c, ws, mask, params)
+fn on_avx2<R>(f: impl FnOnce() -> R) -> R {
+    f()
 }
 
 /// [`evaluate_with`] as code for the target's baseline instruction set, whatever the

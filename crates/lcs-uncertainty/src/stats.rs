@@ -43,7 +43,7 @@ impl BlockSums {
     }
 
     /// Adds one value per series (NaN values are skipped).
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, xs: &[f64]) {
         let len = xs.len().min(self.n.len());
         self.push_range(&xs[..len], 0);
@@ -64,7 +64,7 @@ impl BlockSums {
     }
 
     /// [`BlockSums::push`] for the series `first..first + xs.len()`.
-    #[inline]
+    #[inline(always)]
     fn push_range(&mut self, xs: &[f64], first: usize) {
         let len = xs.len();
         let (shift, n, s1, s2) = (
@@ -145,7 +145,7 @@ impl Moments {
     }
 
     /// Adds one value per series (NaN values are skipped).
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, xs: &[f64]) {
         for (i, &x) in xs.iter().enumerate() {
             if x.is_nan() {
@@ -236,14 +236,14 @@ impl Buckets {
     }
 
     /// The count of bucket `offset + k`.
-    #[inline]
+    #[inline(always)]
     pub fn count(&self, k: usize) -> u64 {
         let high = self.high.get(k).map_or(0, |h| *h as u64);
         (high << 16) | self.low[k] as u64
     }
 
     /// Adds one to the bucket of `key`.
-    #[inline]
+    #[inline(always)]
     fn add_one(&mut self, key: u32) {
         let k = key.wrapping_sub(self.offset) as usize;
         if k < self.low.len() {
@@ -258,7 +258,7 @@ impl Buckets {
     }
 
     /// Adds `c` to the bucket of `key`.
-    #[inline]
+    #[inline(always)]
     fn add(&mut self, key: u32, c: u64) {
         let k = key.wrapping_sub(self.offset) as usize;
         if k < self.low.len() {
@@ -268,7 +268,7 @@ impl Buckets {
         self.grow_add(key, c);
     }
 
-    #[inline]
+    #[inline(always)]
     fn add_at(&mut self, k: usize, c: u64) {
         let s = (self.low[k] as u64).saturating_add(c);
         self.low[k] = s as u16;
@@ -380,7 +380,26 @@ impl Buckets {
 /// bits (a series no sampled parameter reaches in that year, such as a zero row or a year
 /// before a measure starts: 3,400 of the 8,188 Iskandar series) adds its count to one
 /// bucket once instead of once per row: the same integer counts.
+///
+/// It runs as code for the processor's widest instruction set ([`lcs_engine::fastest_code`]:
+/// the same bits).
 pub fn push_tile(
+    sums: &mut BlockSums,
+    sketch: &mut Sketch,
+    buf: &[f64],
+    width: usize,
+    rows: usize,
+    first: usize,
+) {
+    lcs_engine::fastest_code(
+        #[inline(always)]
+        || push_tile_body(sums, sketch, buf, width, rows, first),
+    )
+}
+
+/// [`push_tile`]'s body, inlined into each instruction-set variant.
+#[inline(always)]
+fn push_tile_body(
     sums: &mut BlockSums,
     sketch: &mut Sketch,
     buf: &[f64],
@@ -553,7 +572,7 @@ pub struct Sketch {
     pub zero: Vec<u64>,
 }
 
-#[inline]
+#[inline(always)]
 fn key(x: f64) -> u32 {
     (x.to_bits() >> SHIFT) as u32
 }
@@ -575,7 +594,7 @@ impl Sketch {
     }
 
     /// Adds one value per series (NaN skipped; ±inf go to the last bucket of their sign).
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, xs: &[f64]) {
         for (i, &x) in xs.iter().enumerate() {
             self.push_one(i, x);
@@ -583,7 +602,7 @@ impl Sketch {
     }
 
     /// Adds value `x` to series `i` (NaN skipped; ±inf go to the last bucket of their sign).
-    #[inline]
+    #[inline(always)]
     fn push_one(&mut self, i: usize, x: f64) {
         if x > 0.0 {
             self.pos[i].add_one(key(x));
@@ -595,7 +614,7 @@ impl Sketch {
     }
 
     /// Adds `n` copies of value `x` to series `i` (as [`Sketch::push_one`] `n` times).
-    #[inline]
+    #[inline(always)]
     fn push_n(&mut self, i: usize, x: f64, n: u64) {
         if x > 0.0 {
             self.pos[i].add(key(x), n);
