@@ -60,7 +60,12 @@ fn bench(s: &Scenario, load_ms: f64) {
         rates.push(n as f64 / start.elapsed().as_secs_f64());
     }
     let rate = median(rates);
-    println!("{}: {}", s.id, c.describe());
+    println!(
+        "{}: {}; {} code",
+        s.id,
+        c.describe(),
+        lcs_engine::instruction_set()
+    );
     let mut last = None;
     let shapley: Vec<f64> = (0..5)
         .map(|_| {

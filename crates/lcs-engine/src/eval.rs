@@ -513,17 +513,34 @@ pub fn evaluate_with(
 pub fn fastest_code<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
     #[allow(unsafe_code)]
-    if std::arch::is_x86_feature_detected!("avx2")
+    if has_x86_64_v3() {
+        // SAFETY: the processor has every feature `on_avx2` is compiled for.
+        return unsafe { on_avx2(f) };
+    }
+    f()
+}
+
+/// Whether the processor has the features of [`on_avx2`] (checked once, then cached by
+/// the standard library).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn has_x86_64_v3() -> bool {
+    std::arch::is_x86_feature_detected!("avx2")
         && std::arch::is_x86_feature_detected!("bmi1")
         && std::arch::is_x86_feature_detected!("bmi2")
         && std::arch::is_x86_feature_detected!("fma")
         && std::arch::is_x86_feature_detected!("lzcnt")
         && std::arch::is_x86_feature_detected!("popcnt")
-    {
-        // SAFETY: the processor has every feature `on_avx2` is compiled for.
-        return unsafe { on_avx2(f) };
+}
+
+/// The instruction set [`fastest_code`] runs on this processor, for benchmark reports:
+/// `"x86-64-v3 (AVX2)"` or `"baseline"`.
+pub fn instruction_set() -> &'static str {
+    #[cfg(target_arch = "x86_64")]
+    if has_x86_64_v3() {
+        return "x86-64-v3 (AVX2)";
     }
-    f()
+    "baseline"
 }
 
 /// `f` compiled for x86-64-v3 ([`fastest_code`]).

@@ -68,8 +68,8 @@ pub use breakdown::{
 pub use compile::compile;
 pub use eval::{
     diversions, elec_row, evaluate, evaluate_baseline, evaluate_with, fastest_code,
-    grid_factor_co2e, waste_row, wastewater_row, Cause, Diversion, Outputs, Problem, RunError,
-    Workspace,
+    grid_factor_co2e, instruction_set, waste_row, wastewater_row, Cause, Diversion, Outputs,
+    Problem, RunError, Workspace,
 };
 pub use explain::{
     inputs, Change, DataRow, ExplainError, Explainer, Explanation, Input, MeasureChange, Node,

@@ -83,6 +83,7 @@ pub fn run(file: &Path, seconds: f64) -> Result<(), Failure> {
     );
     println!("compiled            {}", c.describe());
     println!("threads (rayon)     {}", rayon::current_num_threads());
+    println!("instruction set     {}", lcs_engine::instruction_set());
     println!(
         "load+check+compile  {:.2} ms",
         load_time.as_secs_f64() * 1e3
