@@ -381,25 +381,10 @@ impl Buckets {
 /// before a measure starts: 3,400 of the 8,188 Iskandar series) adds its count to one
 /// bucket once instead of once per row: the same integer counts.
 ///
-/// It runs as code for the processor's widest instruction set ([`lcs_engine::fastest_code`]:
-/// the same bits).
-pub fn push_tile(
-    sums: &mut BlockSums,
-    sketch: &mut Sketch,
-    buf: &[f64],
-    width: usize,
-    rows: usize,
-    first: usize,
-) {
-    lcs_engine::fastest_code(
-        #[inline(always)]
-        || push_tile_body(sums, sketch, buf, width, rows, first),
-    )
-}
-
-/// [`push_tile`]'s body, inlined into each instruction-set variant.
+/// `#[inline(always)]`, so that a caller's [`lcs_engine::fastest_code`] compiles it for the
+/// processor's widest instruction set (the same bits): the ensemble's does.
 #[inline(always)]
-fn push_tile_body(
+pub fn push_tile(
     sums: &mut BlockSums,
     sketch: &mut Sketch,
     buf: &[f64],
@@ -982,7 +967,12 @@ mod tests {
         let (mut s1, mut s2) = (Sketch::new(203), Sketch::new(97));
         for (lo, n) in [(0, 20), (20, 17)] {
             let part = &buf[lo * width..(lo + n) * width];
-            push_tile(&mut b, &mut s1, part, width, n, 0);
+            // The first as the ensemble runs it (AVX2 code where the processor has it),
+            // the second as baseline code: both must give the row-by-row bits.
+            lcs_engine::fastest_code(
+                #[inline(always)]
+                || push_tile(&mut b, &mut s1, part, width, n, 0),
+            );
             push_tile(&mut b, &mut s2, part, width, n, 203);
         }
         s1.append(s2);
