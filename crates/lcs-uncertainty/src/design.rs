@@ -57,10 +57,10 @@ pub fn evaluate_rows<M: Model>(
             let n = ychunk.len() / k.max(1);
             for r in 0..n {
                 let p = &x[(first + r) * d..(first + r + 1) * d];
-                model.eval(ws, p, out, met).map_err(|message| Error::Eval {
+                model.eval(ws, p, out, met).map_err(|e| Error::Eval {
                     sample: (first + r) as u64,
                     params: p.to_vec(),
-                    message,
+                    message: e.to_string(),
                 })?;
                 for (o, &i) in ychunk[r * k..(r + 1) * k].iter_mut().zip(keep) {
                     *o = out[i];

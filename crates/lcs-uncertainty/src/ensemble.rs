@@ -81,6 +81,48 @@ pub struct Shard {
     pub count: u64,
 }
 
+/// Why a `--shard K/N` text is not a shard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShardError {
+    /// Not of the form `K/N`.
+    Form {
+        /// The text given.
+        found: String,
+    },
+    /// `K` or `N` is not a whole number.
+    NotWhole {
+        /// `number` (K) or `count` (N).
+        what: &'static str,
+        /// The text given for it.
+        found: String,
+    },
+    /// Not 1 ≤ K ≤ N.
+    Range {
+        /// K as given.
+        k: u64,
+        /// N as given.
+        n: u64,
+    },
+}
+
+impl std::fmt::Display for ShardError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShardError::Form { found } => {
+                write!(f, "a shard is written K/N (e.g. 3/16), found `{found}`")
+            }
+            ShardError::NotWhole { what, found } => {
+                write!(f, "shard {what} `{found}` is not a whole number")
+            }
+            ShardError::Range { k, n } => {
+                write!(f, "a shard K/N needs 1 ≤ K ≤ N, found {k}/{n}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ShardError {}
+
 impl Shard {
     /// All samples.
     pub fn whole() -> Self {
@@ -88,20 +130,21 @@ impl Shard {
     }
 
     /// Parses `K/N` with 1 ≤ K ≤ N (1-based as written on the command line).
-    pub fn parse(s: &str) -> Result<Self, String> {
-        let (k, n) = s
-            .split_once('/')
-            .ok_or_else(|| format!("a shard is written K/N (e.g. 3/16), found `{s}`"))?;
-        let k: u64 = k
-            .trim()
-            .parse()
-            .map_err(|_| format!("shard number `{k}` is not a whole number"))?;
-        let n: u64 = n
-            .trim()
-            .parse()
-            .map_err(|_| format!("shard count `{n}` is not a whole number"))?;
+    pub fn parse(s: &str) -> Result<Self, ShardError> {
+        let (k, n) = s.split_once('/').ok_or_else(|| ShardError::Form {
+            found: s.to_string(),
+        })?;
+        let whole = |part: &str, what: &'static str| {
+            part.trim()
+                .parse::<u64>()
+                .map_err(|_| ShardError::NotWhole {
+                    what,
+                    found: part.to_string(),
+                })
+        };
+        let (k, n) = (whole(k, "number")?, whole(n, "count")?);
         if n == 0 || k == 0 || k > n {
-            return Err(format!("a shard K/N needs 1 ≤ K ≤ N, found {k}/{n}"));
+            return Err(ShardError::Range { k, n });
         }
         Ok(Shard {
             index: k - 1,
@@ -143,7 +186,7 @@ impl Ensemble {
                 self.samples
             )));
         }
-        Plan::new(self.params.len(), &self.correlations).map_err(Error::Invalid)
+        Plan::new(self.params.len(), &self.correlations).map_err(|e| Error::Invalid(e.to_string()))
     }
 
     /// The parameter values of block `b` (row-major, one row of `d` values per sample).
@@ -287,10 +330,10 @@ pub fn run_ensemble<M: Model>(
                         let row = &mut buf[r * n_series..(r + 1) * n_series];
                         model
                             .eval(ws, p, &mut row[..n_out], &mut flags)
-                            .map_err(|message| Error::Eval {
+                            .map_err(|e| Error::Eval {
                                 sample: b * BLOCK + (start + r) as u64,
                                 params: p.to_vec(),
-                                message,
+                                message: e.to_string(),
                             })?;
                         row[n_out..].copy_from_slice(p);
                         for (c, f) in counts.iter_mut().zip(&flags) {
@@ -489,10 +532,25 @@ mod tests {
                 count: 16
             })
         );
-        assert!(
-            Shard::parse("0/4").is_err()
-                && Shard::parse("5/4").is_err()
-                && Shard::parse("x").is_err()
+        assert_eq!(Shard::parse("0/4"), Err(ShardError::Range { k: 0, n: 4 }));
+        assert_eq!(
+            Shard::parse("5/4").unwrap_err().to_string(),
+            "a shard K/N needs 1 ≤ K ≤ N, found 5/4"
+        );
+        assert_eq!(
+            Shard::parse("x").unwrap_err().to_string(),
+            "a shard is written K/N (e.g. 3/16), found `x`"
+        );
+        assert_eq!(
+            Shard::parse("2/y"),
+            Err(ShardError::NotWhole {
+                what: "count",
+                found: "y".into()
+            })
+        );
+        assert_eq!(
+            Shard::parse("a/3").unwrap_err().to_string(),
+            "shard number `a` is not a whole number"
         );
     }
 }

@@ -28,9 +28,9 @@ pub mod sobol_seq;
 pub mod special;
 pub mod stats;
 
-pub use dist::{Dist, Quantile};
-pub use ensemble::{run_ensemble, Ensemble, Partial, Shard, Summary, BLOCK};
-pub use ic::RankCorrelation;
+pub use dist::{Dist, DistError, Quantile};
+pub use ensemble::{run_ensemble, Ensemble, Partial, Shard, ShardError, Summary, BLOCK};
+pub use ic::{CorrelationError, RankCorrelation};
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -39,6 +39,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub trait Model: Sync {
     /// Per-thread scratch space.
     type Workspace: Send;
+    /// Why an evaluation failed; its `Display` becomes the message of [`Error::Eval`].
+    type Error: std::fmt::Display;
     /// A new workspace.
     fn workspace(&self) -> Self::Workspace;
     /// Number of uncertain parameters.
@@ -49,14 +51,14 @@ pub trait Model: Sync {
     fn n_targets(&self) -> usize {
         0
     }
-    /// Evaluates the model at `params`; an error message when the run fails.
+    /// Evaluates the model at `params`; an error when the run fails.
     fn eval(
         &self,
         ws: &mut Self::Workspace,
         params: &[f64],
         out: &mut [f64],
         met: &mut [bool],
-    ) -> Result<(), String>;
+    ) -> Result<(), Self::Error>;
 }
 
 /// A model from a plain function `f(params, outputs)`.
@@ -75,6 +77,7 @@ impl<F: Fn(&[f64], &mut [f64]) + Sync> FnModel<F> {
 
 impl<F: Fn(&[f64], &mut [f64]) + Sync> Model for FnModel<F> {
     type Workspace = ();
+    type Error = std::convert::Infallible;
     fn workspace(&self) {}
     fn n_params(&self) -> usize {
         self.d
@@ -88,7 +91,7 @@ impl<F: Fn(&[f64], &mut [f64]) + Sync> Model for FnModel<F> {
         params: &[f64],
         out: &mut [f64],
         _: &mut [bool],
-    ) -> Result<(), String> {
+    ) -> Result<(), std::convert::Infallible> {
         (self.f)(params, out);
         Ok(())
     }
@@ -159,7 +162,14 @@ impl std::fmt::Display for Error {
                 sample,
                 params,
                 message,
-            } => write!(f, "sample {sample} (parameters {params:?}): {message}"),
+            } => {
+                let values: Vec<String> = params.iter().map(|v| v.to_string()).collect();
+                write!(
+                    f,
+                    "sample {sample} (parameters {}): {message}",
+                    values.join(", ")
+                )
+            }
             Error::Cancelled => write!(f, "cancelled"),
         }
     }

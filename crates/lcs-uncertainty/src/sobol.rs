@@ -28,7 +28,7 @@ pub fn saltelli_design(d: usize, n: usize, seed: u64) -> Result<Vec<f64>, Error>
     if n as u64 > u32::MAX as u64 {
         return Err(Error::Invalid("at most 2^32 − 1 base samples".into()));
     }
-    let seq = SobolSeq::new(2 * d).map_err(Error::Invalid)?;
+    let seq = SobolSeq::new(2 * d).map_err(|e| Error::Invalid(e.to_string()))?;
     let mut shift_rng = Stream::new(seed, Purpose::Shift, 0);
     let shift: Vec<u32> = (0..2 * d)
         .map(|_| (shift_rng.next_u64() >> 32) as u32)

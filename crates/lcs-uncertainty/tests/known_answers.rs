@@ -161,6 +161,7 @@ fn morris_ranks_the_g_function_factors() {
 struct Known;
 impl Model for Known {
     type Workspace = ();
+    type Error = std::convert::Infallible;
     fn workspace(&self) {}
     fn n_params(&self) -> usize {
         2
@@ -171,7 +172,13 @@ impl Model for Known {
     fn n_targets(&self) -> usize {
         1
     }
-    fn eval(&self, _: &mut (), p: &[f64], out: &mut [f64], met: &mut [bool]) -> Result<(), String> {
+    fn eval(
+        &self,
+        _: &mut (),
+        p: &[f64],
+        out: &mut [f64],
+        met: &mut [bool],
+    ) -> Result<(), std::convert::Infallible> {
         out[0] = p[0];
         out[1] = p[1];
         met[0] = p[0] < 2.6;

@@ -147,7 +147,7 @@ pub fn run(
     ];
     let mut paths = Vec::new();
     for (name, bytes) in &files {
-        write_atomic(&out.join(name), bytes).map_err(|e| Failure::Message(e.to_string()))?;
+        write_atomic(&out.join(name), bytes)?;
         paths.push(out.join(name));
     }
     let info = super::run_info("macc", lcs_report::manifest::OutKind::Dir, &loader, &[&s]);

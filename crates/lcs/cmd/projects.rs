@@ -61,7 +61,7 @@ pub fn run(
     let mut paths = Vec::new();
     for (name, text) in &written {
         let path = out.join(name);
-        write_atomic(&path, text.as_bytes()).map_err(Failure::Message)?;
+        write_atomic(&path, text.as_bytes())?;
         println!("wrote {}", path.display());
         paths.push(path);
     }
@@ -211,7 +211,7 @@ pub fn screen(scenario: &Path, draft: Option<&Path>) -> Result<(), Failure> {
         for c in &candidates {
             let path = dir.join(format!("{}.yaml", lcs_projects::screen::draft_id(c)));
             let text = lcs_projects::screen::draft_yaml(c, &name, &region);
-            write_atomic(&path, text.as_bytes()).map_err(Failure::Message)?;
+            write_atomic(&path, text.as_bytes())?;
             println!("wrote {}", path.display());
         }
     }
@@ -293,7 +293,7 @@ pub fn reconcile(scenario: &Path, years: &[i32], out: Option<&Path>) -> Result<(
     }
     if let Some(dir) = out {
         let path = dir.join("reconciliation.csv");
-        write_atomic(&path, reconciliation_csv(&r).as_bytes()).map_err(Failure::Message)?;
+        write_atomic(&path, reconciliation_csv(&r).as_bytes())?;
         println!("wrote {}", path.display());
     }
     Ok(())
