@@ -12,7 +12,7 @@
 use crate::ic::{Plan, RankCorrelation};
 use crate::rng::{Purpose, Stream};
 use crate::stats::{push_tile, BlockSums, Moments, Sketch};
-use crate::{Control, Dist, Error, Model, Quantile};
+use crate::{Control, Dist, Error, Invalid, Model, Quantile};
 use rayon::prelude::*;
 use std::ops::Range;
 use std::sync::{Mutex, TryLockError};
@@ -176,17 +176,20 @@ pub struct Ensemble {
 impl Ensemble {
     fn plan(&self) -> Result<Option<Plan>, Error> {
         for (i, d) in self.params.iter().enumerate() {
-            d.check()
-                .map_err(|m| Error::Invalid(format!("parameter {}: {m}", i + 1)))?;
+            d.check().map_err(|source| {
+                Error::Invalid(Invalid::Distribution {
+                    parameter: i + 1,
+                    source,
+                })
+            })?;
         }
         if self.samples == 0 || self.samples > u32::MAX as u64 {
-            return Err(Error::Invalid(format!(
-                "an ensemble takes 1 to {} samples, found {}",
-                u32::MAX,
-                self.samples
-            )));
+            return Err(Error::Invalid(Invalid::Samples {
+                found: self.samples,
+            }));
         }
-        Plan::new(self.params.len(), &self.correlations).map_err(|e| Error::Invalid(e.to_string()))
+        Plan::new(self.params.len(), &self.correlations)
+            .map_err(|e| Error::Invalid(Invalid::Correlation(e)))
     }
 
     /// The parameter values of block `b` (row-major, one row of `d` values per sample).
@@ -267,10 +270,10 @@ pub fn run_ensemble<M: Model>(
 ) -> Result<Partial, Error> {
     let d = model.n_params();
     if ens.params.len() != d {
-        return Err(Error::Invalid(format!(
-            "{} distributions for a model with {d} parameters",
-            ens.params.len()
-        )));
+        return Err(Error::Invalid(Invalid::ParameterCount {
+            distributions: ens.params.len(),
+            parameters: d,
+        }));
     }
     let plan = ens.plan()?;
     let n_out = model.n_outputs();
@@ -368,7 +371,7 @@ pub fn run_ensemble<M: Model>(
         PartialMoments::Blocks(kept)
     } else {
         if shard != Shard::whole() {
-            return Err(Error::Invalid("a shard must keep its blocks".into()));
+            return Err(Error::Invalid(Invalid::ShardFolded));
         }
         PartialMoments::Folded(folded)
     };
@@ -405,7 +408,7 @@ impl Summary {
     pub fn combine(mut parts: Vec<Partial>) -> Result<Summary, Error> {
         let first = parts
             .first()
-            .ok_or_else(|| Error::Invalid("nothing to merge".into()))?;
+            .ok_or(Error::Invalid(Invalid::NothingToMerge))?;
         let (samples, seed, n_series, n_met, count) = (
             first.samples,
             first.seed,
@@ -421,23 +424,20 @@ impl Summary {
                 || p.met.len() != n_met
                 || p.shard.count != count
             {
-                return Err(Error::Invalid(
-                    "the shards come from different ensembles (samples, seed, outputs or shard count differ)".into(),
-                ));
+                return Err(Error::Invalid(Invalid::DifferentEnsembles));
             }
             if p.shard.index != k as u64 {
-                return Err(Error::Invalid(format!(
-                    "shard {} of {count} is missing or given twice",
-                    (k as u64).min(p.shard.index) + 1
-                )));
+                return Err(Error::Invalid(Invalid::ShardMissing {
+                    shard: (k as u64).min(p.shard.index) + 1,
+                    count,
+                }));
             }
         }
         if parts.len() as u64 != count {
-            return Err(Error::Invalid(format!(
-                "{} of {count} shards given; shard {} is missing",
-                parts.len(),
-                parts.len() + 1
-            )));
+            return Err(Error::Invalid(Invalid::TooFewShards {
+                given: parts.len(),
+                count,
+            }));
         }
         let mut moments = Moments::new(n_series);
         // The first part's sketch is taken over and the others' counts added to it (integer
@@ -448,7 +448,7 @@ impl Summary {
             match p.moments {
                 PartialMoments::Folded(m) => {
                     if count != 1 {
-                        return Err(Error::Invalid("a folded run cannot be merged".into()));
+                        return Err(Error::Invalid(Invalid::FoldedMerge));
                     }
                     moments = m;
                 }
@@ -457,10 +457,10 @@ impl Summary {
                     if bs.len() as u64 != want.end - want.start
                         || bs.iter().zip(want).any(|((b, _), w)| *b != w)
                     {
-                        return Err(Error::Invalid(format!(
-                            "shard {} of {count} does not hold its blocks",
-                            p.shard.index + 1
-                        )));
+                        return Err(Error::Invalid(Invalid::ShardBlocks {
+                            shard: p.shard.index + 1,
+                            count,
+                        }));
                     }
                     for (_, m) in &bs {
                         moments.merge(m);

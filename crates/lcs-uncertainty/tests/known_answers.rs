@@ -285,11 +285,25 @@ fn shards_merged_equal_the_unsharded_run_bit_for_bit() {
         let merged = Summary::combine(parts.clone()).unwrap();
         assert_eq!(format!("{merged:?}"), reference, "{count} shards");
         parts.pop();
-        assert!(
-            Summary::combine(parts).is_err(),
+        // The first shard (index 0) is the one left out.
+        let e = Summary::combine(parts).unwrap_err();
+        assert_eq!(
+            e,
+            lcs_uncertainty::Error::Invalid(lcs_uncertainty::Invalid::ShardMissing {
+                shard: 1,
+                count
+            }),
             "a missing shard is an error"
         );
+        assert_eq!(
+            e.to_string(),
+            format!("shard 1 of {count} is missing or given twice")
+        );
     }
+    assert_eq!(
+        Summary::combine(Vec::new()).unwrap_err().to_string(),
+        "nothing to merge"
+    );
 }
 
 #[test]

@@ -77,7 +77,7 @@ pub fn with_control<R>(pb: &indicatif::ProgressBar, f: impl FnOnce(&Control) -> 
 pub fn failure(e: Error, params: &[(String, String)]) -> Failure {
     match e {
         Error::Cancelled => Failure::Message("interrupted (Ctrl-C): nothing was written".into()),
-        Error::Invalid(m) => Failure::Message(m),
+        Error::Invalid(m) => Failure::Message(m.to_string()),
         Error::Eval {
             sample,
             params: values,
