@@ -231,8 +231,7 @@ pub fn run(o: &Decompose) -> Result<(), Failure> {
     )
     .map_err(|e| report_error(&loader, &la.scenario, &lb.scenario, &e))?;
     write_atomic(&o.out, lcs_report::decomposition::csv(&d).as_bytes())?;
-    let chart = lcs_report::decomposition::waterfall(&d, lcs_report::charts::DEFAULT_DPI)
-        .map_err(|e| Failure::Message(e.to_string()))?;
+    let chart = lcs_report::decomposition::waterfall(&d, lcs_report::charts::DEFAULT_DPI)?;
     let svg = o.out.with_extension("svg");
     let png = o.out.with_extension("png");
     write_atomic(&svg, chart.svg.as_bytes())?;
@@ -294,7 +293,7 @@ fn run_kaya(
         })
     };
     let (ka, kb) = (point(la, ya)?, point(lb, yb)?);
-    let e = kaya(&ka, &kb).map_err(|e| Failure::Message(e.to_string()))?;
+    let e = kaya(&ka, &kb)?;
     let mut csv = String::from("effect,sector,value,unit\n");
     for (name, v) in KAYA_FACTORS.iter().zip(e) {
         csv.push_str(&format!(

@@ -137,8 +137,7 @@ pub fn run(
         _ => None,
     };
     let m = Macc::of(&a, convention, required.clone());
-    let chart =
-        render(&m, lcs_report::charts::DEFAULT_DPI).map_err(|e| Failure::Message(e.to_string()))?;
+    let chart = render(&m, lcs_report::charts::DEFAULT_DPI)?;
     let files: [(&str, Vec<u8>); 4] = [
         ("macc.csv", m.csv().into_bytes()),
         ("costs.csv", costs_csv(&a).into_bytes()),

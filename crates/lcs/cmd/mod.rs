@@ -57,6 +57,11 @@ macro_rules! failure_from {
 }
 
 failure_from!(
+    lcs_decompose::DecomposeError,
+    lcs_ecotown::EcotownError,
+    lcs_projects::ProjectError,
+    lcs_projects::reconcile::ReconcileError,
+    lcs_serve::ServeError,
     lcs_report::ChartError,
     lcs_report::OutputError,
     lcs_report::ReportError,

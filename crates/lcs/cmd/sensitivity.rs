@@ -215,8 +215,7 @@ pub fn run(o: &Options) -> Result<(), Failure> {
             },
             bars,
         };
-        let chart = render(&t, lcs_report::charts::DEFAULT_DPI)
-            .map_err(|e| Failure::Message(e.to_string()))?;
+        let chart = render(&t, lcs_report::charts::DEFAULT_DPI)?;
         files.push((format!("{}.svg", chart.name), chart.svg.into_bytes()));
         files.push((format!("{}.png", chart.name), chart.png));
     }
