@@ -410,6 +410,36 @@ mod tests {
     }
 
     #[test]
+    fn bad_table_rows_are_table_errors_at_their_line() {
+        let head = "currency,year,per_usd,source,status\n";
+        let e = Tables::parse(&format!("{head}MYR,20x5,4.0,s,OK\n"), INDEX).unwrap_err();
+        assert_eq!(
+            e,
+            TableError::Value {
+                file: "exchange_rates.csv",
+                line: 2,
+                column: "year".into(),
+                value: "20x5".into(),
+                expected: "a year".into()
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "exchange_rates.csv line 2: `year` is `20x5`, expected a year"
+        );
+        let twice = format!("{head}MYR,2015,4.0,s,OK\nMYR,2015,4.1,s,OK\n");
+        assert_eq!(
+            Tables::parse(&twice, INDEX).unwrap_err().to_string(),
+            "exchange_rates.csv line 3: duplicate row for MYR 2015"
+        );
+        let zero = format!("{head}MYR,2015,0,s,OK\n");
+        assert!(matches!(
+            Tables::parse(&zero, INDEX).unwrap_err(),
+            TableError::Row { line: 2, .. }
+        ));
+    }
+
+    #[test]
     fn missing_rows_are_errors_naming_what_is_missing() {
         let t = Tables::parse(RATES, INDEX).unwrap();
         let e = t

@@ -192,3 +192,34 @@ impl std::error::Error for ReportError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn wrapped_kinds_keep_their_words_and_are_the_source() {
+        let e = ReportError::Chart {
+            chart: "sectors-bau".into(),
+            source: crate::charts::ChartError::Png {
+                message: "buffer too small".into(),
+            },
+        };
+        assert_eq!(
+            e.to_string(),
+            "chart `sectors-bau`: cannot encode the PNG: buffer too small"
+        );
+        assert_eq!(
+            e.source().map(|s| s.to_string()).as_deref(),
+            Some("cannot encode the PNG: buffer too small")
+        );
+        let o = crate::output::OutputError::NotAFolder {
+            path: PathBuf::from("out/report"),
+        };
+        let e: ReportError = o.clone().into();
+        assert_eq!(e.to_string(), o.to_string());
+        assert_eq!(e.to_string(), "`out/report` exists and is not a folder");
+        assert!(e.source().is_some());
+    }
+}
