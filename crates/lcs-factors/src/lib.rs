@@ -17,7 +17,9 @@
 //! Every value comes from the CSV files in `data/factors/` (embedded at compile time), each row
 //! with its source URL, table number and status mark from `reference/factors.md`. All IPCC
 //! defaults there are secondary transcriptions not yet checked against the primary IPCC PDFs;
-//! see `data/factors/README.md`.
+//! see `data/factors/README.md`. Every table is read by [`table::Csv`]; a table that breaks a
+//! rule is a [`TableError`] naming its file and line (an embedded table that breaks one fails
+//! this crate's tests, which read every table).
 
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
