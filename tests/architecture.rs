@@ -2,7 +2,8 @@
 //! is the data flow (no edge points back up), polars only in lcs-report, clap, miette,
 //! indicatif and ctrlc only in the binary; every dependency is declared once in
 //! `[workspace.dependencies]`; every crate takes the workspace lints; every library's
-//! lib.rs opens with a `//!` header and denies missing docs and printing.
+//! lib.rs opens with a `//!` header and denies missing docs and printing; no function of a
+//! crate's sources returns `Result<_, String>` (typed error kinds instead).
 //!
 //! A new crate must be added to `ALLOWED` (with the crates it may depend on) before this
 //! test passes: the table is the architecture, reviewed as such.
@@ -303,12 +304,23 @@ fn every_library_states_what_it_owns_and_denies_printing() {
     }
 }
 
+/// Functions (and closures) that may still return `Result<_, String>`, as
+/// (file under `crates/`, the text of the function's name or closure line, reason). Empty:
+/// every library error is a typed enum. A new entry needs its reason written here and is
+/// reviewed as part of the architecture.
+const STRING_ERRORS_ALLOWED: &[(&str, &str, &str)] = &[];
+
+/// The Rust files under `dir`, recursively, sorted.
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for e in std::fs::read_dir(dir).expect("folder") {
-        let p = e.expect("entry").path();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<_> = entries.map(|e| e.expect("entry").path()).collect();
+    paths.sort();
+    for p in paths {
         if p.is_dir() {
             rust_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
+        } else if p.extension().is_some_and(|e| e == "rs") {
             out.push(p);
         }
     }
@@ -369,5 +381,115 @@ fn unsafe_code_is_denied_but_for_the_engines_instruction_set_choice() {
         blocks[0].2.starts_with("// SAFETY:"),
         "the `unsafe` block needs its `// SAFETY:` comment on the line above: {:?}",
         blocks[0]
+    );
+}
+
+/// Every `-> Result<…, String>` in `text` (a function's or a closure's return type, over
+/// several lines too), as (1-based line, the line's text). Generic arguments are matched by
+/// angle-bracket depth, so `Result<Vec<(String, f64)>, String>` is found and
+/// `Result<Vec<String>, E>` is not; comments are skipped line by line.
+fn string_errors(text: &str) -> Vec<(usize, String)> {
+    let code: String = text
+        .lines()
+        .map(|l| {
+            if l.trim_start().starts_with("//") {
+                ""
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut found = Vec::new();
+    let needle = "Result<";
+    let mut from = 0;
+    while let Some(i) = code[from..].find("->") {
+        let at = from + i;
+        from = at + 2;
+        let rest = code[from..].trim_start();
+        if !rest.starts_with(needle) {
+            continue;
+        }
+        let body = &rest[needle.len()..];
+        let (mut depth, mut last_comma, mut end) = (0i32, None, None);
+        for (k, ch) in body.char_indices() {
+            match ch {
+                '<' | '(' | '[' => depth += 1,
+                '>' if depth == 0 => {
+                    end = Some(k);
+                    break;
+                }
+                '>' | ')' | ']' => depth -= 1,
+                ',' if depth == 0 => last_comma = Some(k),
+                _ => {}
+            }
+        }
+        let (Some(end), Some(comma)) = (end, last_comma) else {
+            continue;
+        };
+        let err = body[comma + 1..end].trim();
+        if err == "String" || err == "std::string::String" {
+            let line = code[..at].matches('\n').count() + 1;
+            let shown = code.lines().nth(line - 1).unwrap_or("").trim().to_string();
+            found.push((line, shown));
+        }
+    }
+    found
+}
+
+#[test]
+fn the_scanner_finds_string_errors_and_nothing_else() {
+    let text = "fn a() -> Result<(), String> {}\n\
+                // fn b() -> Result<(), String> {}\n\
+                pub fn c(\n    x: u8,\n) -> Result<Vec<(String, f64)>, String> {}\n\
+                fn d() -> Result<Vec<String>, TableError> {}\n\
+                let f = |p: &Path| -> Result<HashMap<String, u8>, String> { };\n\
+                fn e() -> Result<[u8; 2], std::string::String>;\n\
+                fn g() -> Option<String> {}\n";
+    let lines: Vec<usize> = string_errors(text).into_iter().map(|f| f.0).collect();
+    assert_eq!(lines, vec![1, 5, 7, 8]);
+}
+
+#[test]
+fn library_and_binary_functions_return_typed_errors_not_strings() {
+    // docs/ARCHITECTURE.md, "Errors": typed error kinds at crate boundaries, never
+    // `Result<_, String>`. Scans every crate's sources (libraries' `src/`, the binary's
+    // `crates/lcs/`), tests and benches excluded.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates");
+    let mut files = Vec::new();
+    for e in std::fs::read_dir(&root).expect("crates") {
+        let dir = e.expect("entry").path();
+        let src = dir.join("src");
+        if src.is_dir() {
+            rust_files(&src, &mut files);
+        }
+    }
+    rust_files(&root.join("lcs"), &mut files);
+    files.sort();
+    files.dedup();
+    assert!(files.len() > 50, "found only {} source files", files.len());
+    let mut offending = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).expect("source");
+        let rel = f
+            .strip_prefix(&root)
+            .expect("under crates/")
+            .to_string_lossy()
+            .replace('\\', "/");
+        for (line, shown) in string_errors(&text) {
+            let allowed = STRING_ERRORS_ALLOWED
+                .iter()
+                .any(|(file, what, _)| *file == rel && shown.contains(what));
+            if !allowed {
+                offending.push(format!("crates/{rel}:{line}: {shown}"));
+            }
+        }
+    }
+    assert!(
+        offending.is_empty(),
+        "functions returning `Result<_, String>`; return a typed error enum (Display + \
+         std::error::Error) instead, or list the function in STRING_ERRORS_ALLOWED with its \
+         reason:\n{}",
+        offending.join("\n")
     );
 }

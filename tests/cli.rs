@@ -38,6 +38,54 @@ fn usage_errors_exit_2_and_invalid_input_exits_1() {
 }
 
 #[test]
+fn refused_option_values_are_usage_errors_in_words() {
+    // The value parsers' typed errors (`cli::ArgError`) reach the user as clap's line with
+    // their `Display` text, exit code 2, and nothing of Rust's debug form.
+    for (args, says) in [
+        (
+            &["attribute", "x.yaml", "--permutations", "0"][..],
+            "invalid value '0' for '--permutations <PERMUTATIONS>': must be at least 1",
+        ),
+        (
+            &["attribute", "x.yaml", "--permutations", "many"][..],
+            "`many` is not a whole number",
+        ),
+        (
+            &["attribute", "x.yaml", "--tolerance", "150%"][..],
+            "`150%` is not a share between 0 and 1 (write `0.5%` or `0.005`)",
+        ),
+        (
+            &["ensemble", "x.yaml", "--shard", "3/2"][..],
+            "invalid value '3/2' for '--shard <K/N>': a shard K/N needs 1 ≤ K ≤ N, found 3/2",
+        ),
+        (
+            &["ensemble", "x.yaml", "--shard", "3"][..],
+            "a shard is written K/N (e.g. 3/16), found `3`",
+        ),
+        (
+            &[
+                "sensitivity",
+                "x.yaml",
+                "--method",
+                "morris",
+                "--levels",
+                "3",
+            ][..],
+            "must be an even number ≥ 2, found 3",
+        ),
+    ] {
+        let out = lcs().args(args).output().expect("lcs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(
+            !err.contains("ArgError") && !err.contains("Shard("),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn paths_lists_targets_with_units() {
     let out = lcs()
         .current_dir(tiny())

@@ -544,17 +544,70 @@ pub enum ShellArg {
     Fish,
 }
 
+/// Why a command-line value is refused; clap prints it after the option's name (exit code 2).
+#[derive(Debug)]
+pub enum ArgError {
+    /// Not a whole number.
+    NotWhole {
+        /// The text given.
+        found: String,
+    },
+    /// A count of 0 where at least 1 is needed.
+    Zero,
+    /// Not a share in (0, 1).
+    NotShare {
+        /// The text given.
+        found: String,
+    },
+    /// Not an even number of Morris levels ≥ 2.
+    OddLevels {
+        /// The number given.
+        found: usize,
+    },
+    /// Not a positive, finite number of seconds.
+    NotSeconds {
+        /// The text given.
+        found: String,
+    },
+    /// Not a shard `K/N`.
+    Shard(lcs_uncertainty::ShardError),
+}
+
+impl std::fmt::Display for ArgError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ArgError::NotWhole { found } => write!(f, "`{found}` is not a whole number"),
+            ArgError::Zero => f.write_str("must be at least 1"),
+            ArgError::NotShare { found } => write!(
+                f,
+                "`{found}` is not a share between 0 and 1 (write `0.5%` or `0.005`)"
+            ),
+            ArgError::OddLevels { found } => {
+                write!(f, "must be an even number ≥ 2, found {found}")
+            }
+            ArgError::NotSeconds { found } => {
+                write!(f, "`{found}` is not a positive number of seconds")
+            }
+            ArgError::Shard(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ArgError {}
+
 /// A whole number of at least 1 (`--permutations 0` once gave all-zero contributions).
-fn positive_usize(s: &str) -> Result<usize, String> {
+fn positive_usize(s: &str) -> Result<usize, ArgError> {
     match s.trim().parse::<usize>() {
-        Ok(0) => Err("must be at least 1".into()),
+        Ok(0) => Err(ArgError::Zero),
         Ok(n) => Ok(n),
-        Err(_) => Err(format!("`{s}` is not a whole number")),
+        Err(_) => Err(ArgError::NotWhole {
+            found: s.to_string(),
+        }),
     }
 }
 
 /// A positive share: `0.5%` or `0.005`.
-fn tolerance_arg(s: &str) -> Result<f64, String> {
+fn tolerance_arg(s: &str) -> Result<f64, ArgError> {
     let t = s.trim();
     let (text, scale) = match t.strip_suffix('%') {
         Some(p) => (p.trim(), 0.01),
@@ -562,41 +615,45 @@ fn tolerance_arg(s: &str) -> Result<f64, String> {
     };
     match text.parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 && x * scale < 1.0 => Ok(x * scale),
-        _ => Err(format!(
-            "`{s}` is not a share between 0 and 1 (write `0.5%` or `0.005`)"
-        )),
+        _ => Err(ArgError::NotShare {
+            found: s.to_string(),
+        }),
     }
 }
 
 /// A whole number of at least 1 (`--samples 0`).
-fn positive_u64(s: &str) -> Result<u64, String> {
+fn positive_u64(s: &str) -> Result<u64, ArgError> {
     match s.trim().parse::<u64>() {
-        Ok(0) => Err("must be at least 1".into()),
+        Ok(0) => Err(ArgError::Zero),
         Ok(n) => Ok(n),
-        Err(_) => Err(format!("`{s}` is not a whole number")),
+        Err(_) => Err(ArgError::NotWhole {
+            found: s.to_string(),
+        }),
     }
 }
 
 /// An even number of Morris levels, at least 2.
-fn even_levels(s: &str) -> Result<usize, String> {
+fn even_levels(s: &str) -> Result<usize, ArgError> {
     let n = positive_usize(s)?;
     if n < 2 || n % 2 == 1 {
-        return Err(format!("must be an even number ≥ 2, found {n}"));
+        return Err(ArgError::OddLevels { found: n });
     }
     Ok(n)
 }
 
 /// A positive, finite number of seconds.
-fn positive_seconds(s: &str) -> Result<f64, String> {
+fn positive_seconds(s: &str) -> Result<f64, ArgError> {
     match s.trim().parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
-        _ => Err(format!("`{s}` is not a positive number of seconds")),
+        _ => Err(ArgError::NotSeconds {
+            found: s.to_string(),
+        }),
     }
 }
 
 /// `K/N` with 1 ≤ K ≤ N (checked here, so `--shard 3/2` is a usage error).
-fn shard_arg(s: &str) -> Result<String, String> {
-    lcs_uncertainty::Shard::parse(s)?;
+fn shard_arg(s: &str) -> Result<String, ArgError> {
+    lcs_uncertainty::Shard::parse(s).map_err(ArgError::Shard)?;
     Ok(s.to_string())
 }
 

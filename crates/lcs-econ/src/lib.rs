@@ -17,7 +17,8 @@
 //!
 //! with `I` the currency's price index and `X` units of the currency per US dollar. A
 //! conversion whose table rows are missing is an [`EconError`] naming the currency and the
-//! year: never a silent 1:1.
+//! year: never a silent 1:1. A table that breaks a rule of `data/` is a [`TableError`] (the
+//! reader of `lcs_factors::table`) naming its file and line.
 //!
 //! Units: money values are plain numbers in the base unit of their currency (`MYR million`
 //! is read as 1e6 MYR by `lcs-units` before it reaches this crate); rates are fractions per
@@ -39,6 +40,7 @@
 mod ppp;
 pub mod prices;
 
+pub use lcs_factors::table::TableError;
 pub use ppp::{NoParity, Parities, ParityError};
 
 use lcs_factors::table::Csv;
@@ -190,7 +192,7 @@ impl Tables {
 
     /// Reads tables from CSV text in the form of `data/economics/` (for tests and for
     /// user-supplied tables).
-    pub fn parse(exchange_rates: &str, price_index: &str) -> Result<Tables, String> {
+    pub fn parse(exchange_rates: &str, price_index: &str) -> Result<Tables, TableError> {
         let mut t = Tables::default();
         let rates = Csv::parse(
             "exchange_rates.csv",
@@ -293,7 +295,7 @@ fn years_of(map: &BTreeMap<(String, i32), f64>, currency: &str) -> Vec<i32> {
         .collect()
 }
 
-fn key(row: &lcs_factors::table::Row<'_, '_>) -> Result<(String, i32), String> {
+fn key(row: &lcs_factors::table::Row<'_, '_>) -> Result<(String, i32), TableError> {
     let c = row.get("currency")?;
     if !CURRENCIES.contains(&c) {
         return Err(row.err(&format!(
@@ -302,13 +304,11 @@ fn key(row: &lcs_factors::table::Row<'_, '_>) -> Result<(String, i32), String> {
         )));
     }
     let y = row.get("year")?;
-    let y: i32 = y
-        .parse()
-        .map_err(|_| row.err(&format!("`year` is `{y}`, expected a year")))?;
+    let y: i32 = y.parse().map_err(|_| row.invalid("year", y, "a year"))?;
     Ok((c.to_string(), y))
 }
 
-fn positive(row: &lcs_factors::table::Row<'_, '_>, col: &str) -> Result<f64, String> {
+fn positive(row: &lcs_factors::table::Row<'_, '_>, col: &str) -> Result<f64, TableError> {
     let v = row.num(col)?;
     if v > 0.0 {
         Ok(v)
@@ -407,6 +407,36 @@ mod tests {
             e.factor(&Basis::new("MYR", 2021), &Basis::new("MYR", 2021)),
             Ok(1.0)
         );
+    }
+
+    #[test]
+    fn bad_table_rows_are_table_errors_at_their_line() {
+        let head = "currency,year,per_usd,source,status\n";
+        let e = Tables::parse(&format!("{head}MYR,20x5,4.0,s,OK\n"), INDEX).unwrap_err();
+        assert_eq!(
+            e,
+            TableError::Value {
+                file: "exchange_rates.csv",
+                line: 2,
+                column: "year".into(),
+                value: "20x5".into(),
+                expected: "a year".into()
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "exchange_rates.csv line 2: `year` is `20x5`, expected a year"
+        );
+        let twice = format!("{head}MYR,2015,4.0,s,OK\nMYR,2015,4.1,s,OK\n");
+        assert_eq!(
+            Tables::parse(&twice, INDEX).unwrap_err().to_string(),
+            "exchange_rates.csv line 3: duplicate row for MYR 2015"
+        );
+        let zero = format!("{head}MYR,2015,0,s,OK\n");
+        assert!(matches!(
+            Tables::parse(&zero, INDEX).unwrap_err(),
+            TableError::Row { line: 2, .. }
+        ));
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //! naming the currency and year, never a silent market rate.
 
 use crate::{known, Basis, EconError, Tables};
-use lcs_factors::table::Csv;
+use lcs_factors::table::{Csv, TableError};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
@@ -91,7 +91,7 @@ impl Parities {
     }
 
     /// Reads a table in the form of `data/economics/ppp.csv`.
-    pub fn parse(text: &str) -> Result<Parities, String> {
+    pub fn parse(text: &str) -> Result<Parities, TableError> {
         let csv = Csv::parse(
             "ppp.csv",
             text,
@@ -104,9 +104,7 @@ impl Parities {
                 return Err(row.err(&format!("unknown currency `{c}`")));
             }
             let y = row.get("year")?;
-            let y: i32 = y
-                .parse()
-                .map_err(|_| row.err(&format!("`year` is `{y}`, expected a year")))?;
+            let y: i32 = y.parse().map_err(|_| row.invalid("year", y, "a year"))?;
             let v = row.num("per_intl_usd")?;
             if v <= 0.0 {
                 return Err(row.err("`per_intl_usd` must be positive"));

@@ -22,7 +22,7 @@
 //! Units: money per GJ of final energy, in the base unit of the target currency.
 
 use crate::{Basis, EconError, Tables};
-use lcs_factors::table::Csv;
+use lcs_factors::table::{Csv, TableError};
 use std::sync::OnceLock;
 
 pub(crate) const MALAYSIA_CSV: &str = include_str!("../../../data/prices/malaysia.csv");
@@ -172,7 +172,10 @@ const PRICE_HEADER: [&str; 12] = [
 ];
 
 /// Reads price sets from the text of `sets.csv` and of the price tables it draws on.
-pub fn parse_sets(sets: &str, tables: &[(&'static str, &str)]) -> Result<Vec<PriceSet>, String> {
+pub fn parse_sets(
+    sets: &str,
+    tables: &[(&'static str, &str)],
+) -> Result<Vec<PriceSet>, TableError> {
     // (fuel, item, region, year, value, currency, price year, basis)
     type PriceRow = (String, String, String, i32, f64, String, i32, String);
     let mut rows: Vec<PriceRow> = Vec::new();
@@ -186,10 +189,10 @@ pub fn parse_sets(sets: &str, tables: &[(&'static str, &str)]) -> Result<Vec<Pri
             }
             let v: f64 = value
                 .parse()
-                .map_err(|_| row.err(&format!("`value` is `{value}`, expected a number")))?;
+                .map_err(|_| row.invalid("value", value, "a number"))?;
             let y: i32 = year
                 .parse()
-                .map_err(|_| row.err(&format!("`year` is `{year}`, expected a year")))?;
+                .map_err(|_| row.invalid("year", year, "a year"))?;
             let py: i32 = row
                 .get("price_year")?
                 .parse()
@@ -227,11 +230,8 @@ pub fn parse_sets(sets: &str, tables: &[(&'static str, &str)]) -> Result<Vec<Pri
     for row in csv.rows() {
         let name = row.get("set")?;
         let kind_text = row.get("kind")?;
-        let kind = PriceKind::parse(kind_text).ok_or_else(|| {
-            row.err(&format!(
-                "`kind` is `{kind_text}`, expected `consumer` or `market`"
-            ))
-        })?;
+        let kind = PriceKind::parse(kind_text)
+            .ok_or_else(|| row.invalid("kind", kind_text, "`consumer` or `market`"))?;
         let fuel = row.get("fuel")?;
         let items: Vec<&str> = row.get("items")?.split(';').map(str::trim).collect();
         let regions: Vec<&str> = row.get("region")?.split(';').map(str::trim).collect();
@@ -239,11 +239,7 @@ pub fn parse_sets(sets: &str, tables: &[(&'static str, &str)]) -> Result<Vec<Pri
         let (y0, y1) = years
             .split_once('-')
             .and_then(|(a, b)| Some((a.trim().parse::<i32>().ok()?, b.trim().parse::<i32>().ok()?)))
-            .ok_or_else(|| {
-                row.err(&format!(
-                    "`years` is `{years}`, expected a range such as `2005-2025`"
-                ))
-            })?;
+            .ok_or_else(|| row.invalid("years", years, "a range such as `2005-2025`"))?;
         let g = row.num("gj_per_unit")?;
         if g <= 0.0 {
             return Err(row.err("`gj_per_unit` must be positive"));
@@ -361,6 +357,6 @@ mod tests {
         assert!((p - 2.0 / 0.0328 * 1.01f64.powi(2)).abs() < 1e-9);
         let bad = format!("{head}x,consumer,gasoline,a;b,r,2000-2030,0.0328,0,s,DERIVED,d\n");
         let e = parse_sets(&bad, &[("p.csv", prices)]).unwrap_err();
-        assert!(e.contains("retail_market_reference"), "{e}");
+        assert!(e.to_string().contains("retail_market_reference"), "{e}");
     }
 }

@@ -8,7 +8,7 @@
 //! - `transport_modes.csv`: t CO2e per t·km by mode.
 //! - `open_burning.csv`: the oxidation factor and CH4 and N2O of open burning.
 
-use lcs_factors::table::Csv;
+use lcs_factors::table::{Csv, TableError};
 use lcs_factors::WasteType;
 use std::sync::OnceLock;
 
@@ -104,7 +104,7 @@ impl Tables {
         materials: &'static str,
         modes: &'static str,
         open_burning: &'static str,
-    ) -> Result<Tables, String> {
+    ) -> Result<Tables, TableError> {
         let csv = Csv::parse(
             "materials.csv",
             materials,
@@ -130,16 +130,12 @@ impl Tables {
             let role = match row.get("role")? {
                 "product" => Role::Product,
                 "byproduct" => Role::Byproduct,
-                r => {
-                    return Err(row.err(&format!(
-                        "`role` is `{r}`, expected `product` or `byproduct`"
-                    )))
-                }
+                r => return Err(row.invalid("role", r, "`product` or `byproduct`")),
             };
             let basis = match row.get("basis")? {
                 "mass" => Basis::Mass,
                 "energy" => Basis::Energy,
-                b => return Err(row.err(&format!("`basis` is `{b}`, expected `mass` or `energy`"))),
+                b => return Err(row.invalid("basis", b, "`mass` or `energy`")),
             };
             let fuel = Some(row.get("fuel")?).filter(|f| !f.is_empty());
             if (basis == Basis::Energy) != fuel.is_some() {
@@ -201,7 +197,10 @@ impl Tables {
                 i => return Err(row.err(&format!("unknown item `{i}`"))),
             }
         }
-        let missing = |what: &str| format!("open_burning.csv: no `{what}` row");
+        let missing = |what: &str| TableError::Missing {
+            file: "open_burning.csv",
+            row: format!("`{what}`"),
+        };
         Ok(Tables {
             materials: out,
             modes: m,

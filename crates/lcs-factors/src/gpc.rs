@@ -5,7 +5,7 @@
 //! `lcs-report` builds the GPC table from them; `lcs-model` checks a model's own mapping
 //! (`report.gpc`) against the sub-sectors.
 
-use crate::table::Csv;
+use crate::table::{Csv, TableError};
 use std::sync::OnceLock;
 
 pub(crate) const SUBSECTORS_CSV: &str = include_str!("../../../data/gpc/subsectors.csv");
@@ -66,7 +66,7 @@ fn tables() -> &'static Tables {
     })
 }
 
-fn load() -> Result<Tables, String> {
+fn load() -> Result<Tables, TableError> {
     let csv = Csv::parse(
         "subsectors.csv",
         SUBSECTORS_CSV,

@@ -6,7 +6,7 @@
 //! Units: a GWP is kg CO2e per kg of gas; a process factor is t of gas per t of product; a
 //! carbon stock is t C per ha (`land_carbon_t_co2_per_ha` converts with 44/12).
 
-use crate::table::Csv;
+use crate::table::{Csv, TableError};
 use crate::GwpSet;
 use std::sync::OnceLock;
 
@@ -82,7 +82,7 @@ fn tables() -> &'static Tables {
     })
 }
 
-fn load() -> Result<Tables, String> {
+fn load() -> Result<Tables, TableError> {
     // F-gases: one row per (set, gas).
     let csv = Csv::parse(
         "fgases.csv",
@@ -97,7 +97,7 @@ fn load() -> Result<Tables, String> {
         let counted = match row.get("counted")? {
             "total" => Counted::Total,
             "memo" => Counted::Memo,
-            c => return Err(row.err(&format!("`counted` is `{c}`, expected total or memo"))),
+            c => return Err(row.invalid("counted", c, "total or memo")),
         };
         let v = row.num("gwp100")?;
         let i = match fgases.iter().position(|(g, _)| g.id == id) {
@@ -126,11 +126,10 @@ fn load() -> Result<Tables, String> {
     }
     for (g, seen) in &fgases {
         if let Some(s) = seen.iter().position(|x| !x) {
-            return Err(format!(
-                "fgases.csv: no {} row for `{}`",
-                GwpSet::ALL[s].name(),
-                g.id
-            ));
+            return Err(TableError::Missing {
+                file: "fgases.csv",
+                row: format!("`{}` in {}", g.id, GwpSet::ALL[s].name()),
+            });
         }
     }
     // Processes.
@@ -209,9 +208,10 @@ fn load() -> Result<Tables, String> {
                 biomass_t_c_per_ha: b,
                 soil_t_c_per_ha: s,
             }),
-            _ => Err(format!(
-                "land_carbon.csv: `{id}` needs a biomass and a soil row"
-            )),
+            (b, _) => Err(TableError::Missing {
+                file: "land_carbon.csv",
+                row: format!("`{id}` {}", if b.is_none() { "biomass" } else { "soil" }),
+            }),
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Tables {

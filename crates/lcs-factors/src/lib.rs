@@ -17,7 +17,9 @@
 //! Every value comes from the CSV files in `data/factors/` (embedded at compile time), each row
 //! with its source URL, table number and status mark from `reference/factors.md`. All IPCC
 //! defaults there are secondary transcriptions not yet checked against the primary IPCC PDFs;
-//! see `data/factors/README.md`.
+//! see `data/factors/README.md`. Every table is read by [`table::Csv`]; a table that breaks a
+//! rule is a [`TableError`] naming its file and line (an embedded table that breaks one fails
+//! this crate's tests, which read every table).
 
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
@@ -26,6 +28,7 @@ pub mod gpc;
 pub mod inventory;
 pub mod names;
 pub mod table;
+pub use table::TableError;
 use table::{Csv, Row};
 
 use std::fmt;
@@ -695,7 +698,7 @@ fn data() -> &'static Data {
     })
 }
 
-fn load() -> Result<Data, String> {
+fn load() -> Result<Data, TableError> {
     let stationary = load_stationary()?;
     let fuels = load_fuels(&stationary)?;
     Ok(Data {
@@ -710,7 +713,12 @@ fn load() -> Result<Data, String> {
 }
 
 /// Fills `slot` once; a second value for the same key is an error.
-fn set_once<T>(slot: &mut Option<T>, v: T, row: &Row<'_, '_>, what: &str) -> Result<(), String> {
+fn set_once<T>(
+    slot: &mut Option<T>,
+    v: T,
+    row: &Row<'_, '_>,
+    what: &str,
+) -> Result<(), TableError> {
     if slot.is_some() {
         return Err(row.err(&format!("duplicate row for {what}")));
     }
@@ -721,7 +729,7 @@ fn set_once<T>(slot: &mut Option<T>, v: T, row: &Row<'_, '_>, what: &str) -> Res
 /// Stationary CH4/N2O: `[class row][stationary category] = (ch4, n2o)`.
 type Stationary = [[(f64, f64); 4]; 4];
 
-fn load_stationary() -> Result<Stationary, String> {
+fn load_stationary() -> Result<Stationary, TableError> {
     let csv = Csv::parse(
         "combustion_ch4_n2o.csv",
         COMBUSTION_CSV,
@@ -750,19 +758,20 @@ fn load_stationary() -> Result<Stationary, String> {
     let mut out = [[(0.0, 0.0); 4]; 4];
     for (r, row) in cells.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
-            out[r][c] = cell.ok_or_else(|| {
-                format!(
-                    "combustion_ch4_n2o.csv: no row for {} / {}",
+            out[r][c] = cell.ok_or_else(|| TableError::Missing {
+                file: "combustion_ch4_n2o.csv",
+                row: format!(
+                    "{} / {}",
                     Category::ALL[c].name(),
                     ["gaseous", "liquid", "solid_fossil", "solid_biomass"][r]
-                )
+                ),
             })?;
         }
     }
     Ok(out)
 }
 
-fn load_fuels(stationary: &Stationary) -> Result<Vec<Fuel>, String> {
+fn load_fuels(stationary: &Stationary) -> Result<Vec<Fuel>, TableError> {
     let csv = Csv::parse(
         "fuels.csv",
         FUELS_CSV,
@@ -789,7 +798,7 @@ fn load_fuels(stationary: &Stationary) -> Result<Vec<Fuel>, String> {
         let biogenic = match row.get("biogenic")? {
             "true" => true,
             "false" => false,
-            other => return Err(row.err(&format!("`biogenic` is `{other}`, expected true/false"))),
+            other => return Err(row.invalid("biogenic", other, "true/false")),
         };
         let mut fuel = Fuel::zeroed(id, class);
         fuel.co2_kg_per_tj = row.num("co2_kg_per_tj")?;
@@ -850,7 +859,7 @@ fn load_fuels(stationary: &Stationary) -> Result<Vec<Fuel>, String> {
     Ok(fuels)
 }
 
-fn load_gwp() -> Result<[[f64; 2]; 3], String> {
+fn load_gwp() -> Result<[[f64; 2]; 3], TableError> {
     let csv = Csv::parse(
         "gwp.csv",
         GWP_CSV,
@@ -872,19 +881,16 @@ fn load_gwp() -> Result<[[f64; 2]; 3], String> {
     let mut out = [[0.0; 2]; 3];
     for (s, row) in cells.iter().enumerate() {
         for (g, cell) in row.iter().enumerate() {
-            out[s][g] = cell.ok_or_else(|| {
-                format!(
-                    "gwp.csv: missing {} / {}",
-                    GwpSet::ALL[s].name(),
-                    ["CH4", "N2O"][g]
-                )
+            out[s][g] = cell.ok_or_else(|| TableError::Missing {
+                file: "gwp.csv",
+                row: format!("{} / {}", GwpSet::ALL[s].name(), ["CH4", "N2O"][g]),
             })?;
         }
     }
     Ok(out)
 }
 
-fn load_waste_types() -> Result<[WasteConstants; N_WASTE_TYPES], String> {
+fn load_waste_types() -> Result<[WasteConstants; N_WASTE_TYPES], TableError> {
     let csv = Csv::parse(
         "waste_types.csv",
         WASTE_TYPES_CSV,
@@ -924,13 +930,15 @@ fn load_waste_types() -> Result<[WasteConstants; N_WASTE_TYPES], String> {
         k_default: 0.0,
     }; N_WASTE_TYPES];
     for (i, cell) in cells.iter().enumerate() {
-        out[i] = cell
-            .ok_or_else(|| format!("waste_types.csv: no row for `{}`", WasteType::ALL[i].name()))?;
+        out[i] = cell.ok_or_else(|| TableError::Missing {
+            file: "waste_types.csv",
+            row: format!("`{}`", WasteType::ALL[i].name()),
+        })?;
     }
     Ok(out)
 }
 
-fn load_waste_treatment() -> Result<WasteDefaults, String> {
+fn load_waste_treatment() -> Result<WasteDefaults, TableError> {
     const ITEMS: [&str; 9] = [
         "landfill_doc_f",
         "landfill_f",
@@ -959,7 +967,10 @@ fn load_waste_treatment() -> Result<WasteDefaults, String> {
     }
     let mut v = [0.0; 9];
     for (i, cell) in cells.iter().enumerate() {
-        v[i] = cell.ok_or_else(|| format!("waste_treatment.csv: no row for `{}`", ITEMS[i]))?;
+        v[i] = cell.ok_or_else(|| TableError::Missing {
+            file: "waste_treatment.csv",
+            row: format!("`{}`", ITEMS[i]),
+        })?;
     }
     Ok(WasteDefaults {
         doc_f: v[0],
@@ -974,7 +985,7 @@ fn load_waste_treatment() -> Result<WasteDefaults, String> {
     })
 }
 
-fn load_waste_routes() -> Result<[[bool; N_WASTE_TYPES]; N_WASTE_ROUTES], String> {
+fn load_waste_routes() -> Result<[[bool; N_WASTE_TYPES]; N_WASTE_ROUTES], TableError> {
     let csv = Csv::parse(
         "waste_routes.csv",
         WASTE_ROUTES_CSV,
@@ -995,17 +1006,15 @@ fn load_waste_routes() -> Result<[[bool; N_WASTE_TYPES]; N_WASTE_ROUTES], String
     }
     let mut out = [[false; N_WASTE_TYPES]; N_WASTE_ROUTES];
     for (i, cell) in cells.iter().enumerate() {
-        out[i] = cell.ok_or_else(|| {
-            format!(
-                "waste_routes.csv: no row for `{}`",
-                WasteRoute::ALL[i].name()
-            )
+        out[i] = cell.ok_or_else(|| TableError::Missing {
+            file: "waste_routes.csv",
+            row: format!("`{}`", WasteRoute::ALL[i].name()),
         })?;
     }
     Ok(out)
 }
 
-fn load_wastewater() -> Result<WastewaterDefaults, String> {
+fn load_wastewater() -> Result<WastewaterDefaults, TableError> {
     const ITEMS: [&str; 8] = [
         "b0_bod",
         "b0_cod",
@@ -1032,7 +1041,10 @@ fn load_wastewater() -> Result<WastewaterDefaults, String> {
     }
     let mut v = [0.0; 8];
     for (i, cell) in cells.iter().enumerate() {
-        v[i] = cell.ok_or_else(|| format!("wastewater.csv: no row for `{}`", ITEMS[i]))?;
+        v[i] = cell.ok_or_else(|| TableError::Missing {
+            file: "wastewater.csv",
+            row: format!("`{}`", ITEMS[i]),
+        })?;
     }
     Ok(WastewaterDefaults {
         b0_bod: v[0],
@@ -1046,7 +1058,7 @@ fn load_wastewater() -> Result<WastewaterDefaults, String> {
     })
 }
 
-fn load_pathways() -> Result<Vec<(String, f64)>, String> {
+fn load_pathways() -> Result<Vec<(String, f64)>, TableError> {
     let csv = Csv::parse(
         "wastewater_pathways.csv",
         WASTEWATER_PATHWAYS_CSV,
@@ -1142,22 +1154,49 @@ mod tests {
     #[test]
     fn csv_errors_are_reported() {
         let h = ["a", "source", "status"];
-        assert!(Csv::parse("t.csv", "", &h).is_err());
-        assert!(Csv::parse("t.csv", "a,b,c\n", &h)
-            .unwrap_err()
-            .contains("header"));
+        assert_eq!(
+            Csv::parse("t.csv", "", &h).unwrap_err(),
+            TableError::Empty { file: "t.csv" }
+        );
+        assert_eq!(
+            Csv::parse("t.csv", "a,b,c\n", &h).unwrap_err().to_string(),
+            "t.csv: header is `a,b,c`, expected `a,source,status`"
+        );
         let e = Csv::parse("t.csv", "a,source,status\n1,x\n", &h)
             .err()
             .unwrap();
-        assert!(e.contains("line 2"), "{e}");
+        assert_eq!(e.to_string(), "t.csv line 2: 2 fields, expected 3");
         let e = Csv::parse("t.csv", "a,source,status\n1,,ok\n", &h)
             .err()
             .unwrap();
-        assert!(e.contains("source"), "{e}");
+        assert_eq!(
+            e,
+            TableError::EmptyField {
+                file: "t.csv",
+                line: 2,
+                column: "source".into()
+            }
+        );
+        assert_eq!(e.to_string(), "t.csv line 2: empty `source`");
         let csv = Csv::parse("t.csv", "a,source,status\n-1,s,ok\nx,s,ok\n", &h).unwrap();
-        for row in csv.rows() {
-            assert!(row.num("a").is_err());
-        }
+        let msgs: Vec<String> = csv
+            .rows()
+            .map(|row| row.num("a").unwrap_err().to_string())
+            .collect();
+        assert_eq!(
+            msgs,
+            [
+                "t.csv line 2: `a` is `-1`, expected a non-negative number",
+                "t.csv line 3: `a` is `x`, expected a non-negative number"
+            ]
+        );
+        let row = csv.rows().next().unwrap();
+        assert_eq!(
+            row.get("b").unwrap_err().to_string(),
+            "t.csv line 2: no column `b`"
+        );
+        let e: Box<dyn std::error::Error> = Box::new(row.err("duplicate row for x"));
+        assert_eq!(e.to_string(), "t.csv line 2: duplicate row for x");
     }
 
     #[test]

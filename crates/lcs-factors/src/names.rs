@@ -6,7 +6,7 @@
 //! `lcs-model`); results keep the ids. The table holds words, not numbers: its `source`
 //! column says `lcs display name` and its `status` column `DISPLAY`.
 
-use crate::table::Csv;
+use crate::table::{Csv, TableError};
 use std::sync::OnceLock;
 
 pub(crate) const NAMES_CSV: &str = include_str!("../../../data/names.csv");
@@ -58,7 +58,7 @@ impl NameKind {
 
 type Entries = Vec<(NameKind, &'static str, &'static str)>;
 
-fn load() -> Result<Entries, String> {
+fn load() -> Result<Entries, TableError> {
     let csv = Csv::parse(
         "data/names.csv",
         NAMES_CSV,

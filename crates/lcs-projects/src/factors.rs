@@ -6,7 +6,7 @@
 //! Units: t of gas per t of wet waste (the files hold kg per t; converted here), MCF a
 //! fraction.
 
-use lcs_factors::table::Csv;
+use lcs_factors::table::{Csv, TableError};
 use lcs_model::Incinerator;
 use std::sync::OnceLock;
 
@@ -29,12 +29,16 @@ struct Tables {
     mcf: Vec<(String, f64)>,
 }
 
-fn parse() -> Result<Tables, String> {
+fn parse() -> Result<Tables, TableError> {
     let inc = Csv::parse(
         "incineration.csv",
         INCINERATION_CSV,
         &["item", "technology", "value", "unit", "source", "status"],
     )?;
+    let missing = |row: &str| TableError::Missing {
+        file: "incineration.csv",
+        row: row.to_string(),
+    };
     let mut ch4 = Vec::new();
     let (mut n2o_continuous, mut n2o_batch) = (None, None);
     for row in inc.rows() {
@@ -50,7 +54,10 @@ fn parse() -> Result<Tables, String> {
     }
     for t in Incinerator::ALL {
         if !ch4.iter().any(|(n, _)| n == t.name()) {
-            return Err(format!("incineration.csv: no CH4 row for `{}`", t.name()));
+            return Err(TableError::Missing {
+                file: "incineration.csv",
+                row: format!("CH4 / `{}`", t.name()),
+            });
         }
     }
     let mcf_csv = Csv::parse(
@@ -64,8 +71,8 @@ fn parse() -> Result<Tables, String> {
     }
     Ok(Tables {
         ch4,
-        n2o_continuous: n2o_continuous.ok_or("incineration.csv: no continuous N2O row")?,
-        n2o_batch: n2o_batch.ok_or("incineration.csv: no batch N2O row")?,
+        n2o_continuous: n2o_continuous.ok_or_else(|| missing("N2O / `continuous`"))?,
+        n2o_batch: n2o_batch.ok_or_else(|| missing("N2O / `batch`"))?,
         mcf,
     })
 }

@@ -329,6 +329,33 @@ pub(crate) fn legend_height(labels: &[String], notes: &[String]) -> f64 {
 
 // ---- rendering ---------------------------------------------------------------------------
 
+/// Why a chart could not be drawn or encoded; [`render`] wraps it in
+/// [`ReportError::Chart`] with the chart's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChartError {
+    /// plotters could not draw an element or present the drawing area.
+    Draw {
+        /// plotters' message.
+        message: String,
+    },
+    /// The bitmap could not be encoded as a PNG.
+    Png {
+        /// The PNG encoder's message.
+        message: String,
+    },
+}
+
+impl std::fmt::Display for ChartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChartError::Draw { message } => write!(f, "cannot draw: {message}"),
+            ChartError::Png { message } => write!(f, "cannot encode the PNG: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ChartError {}
+
 /// Something that draws itself at a scale (logical px × `k`).
 pub trait Drawable {
     /// File stem.
@@ -340,23 +367,26 @@ pub trait Drawable {
     /// The legend's labels, in order.
     fn legend(&self) -> Vec<String>;
     /// Draws on `root` (already sized `size() × k`).
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, k: f64)
-        -> Result<(), String>;
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        k: f64,
+    ) -> Result<(), ChartError>;
 }
 
 /// Renders a chart: SVG at the logical size, PNG at `dpi` (8 in wide).
 pub fn render(d: &impl Drawable, dpi: u32) -> Result<Chart, ReportError> {
     register_font();
-    let bad = |message: String| ReportError::Chart {
+    let bad = |source: ChartError| ReportError::Chart {
         chart: d.name().to_string(),
-        message,
+        source,
     };
     let (w, h) = d.size();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
         d.draw(&root, 1.0).map_err(bad)?;
-        root.present().map_err(|e| bad(e.to_string()))?;
+        root.present().map_err(|e| bad(draw_error(e)))?;
     }
     let k = f64::from(dpi.clamp(72, 1200)) / LOGICAL_DPI;
     let (pw, ph) = ((w as f64 * k).round() as u32, (h as f64 * k).round() as u32);
@@ -364,7 +394,7 @@ pub fn render(d: &impl Drawable, dpi: u32) -> Result<Chart, ReportError> {
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (pw, ph)).into_drawing_area();
         d.draw(&root, k).map_err(bad)?;
-        root.present().map_err(|e| bad(e.to_string()))?;
+        root.present().map_err(|e| bad(draw_error(e)))?;
     }
     let png_bytes = encode_png(&rgb, pw, ph, dpi).map_err(bad)?;
     Ok(Chart {
@@ -379,7 +409,12 @@ pub fn render(d: &impl Drawable, dpi: u32) -> Result<Chart, ReportError> {
 
 /// Encodes an RGB buffer of `width × height` pixels as a PNG whose metadata says `dpi`, so
 /// that print software sizes it right.
-pub(crate) fn encode_png(rgb: &[u8], width: u32, height: u32, dpi: u32) -> Result<Vec<u8>, String> {
+pub(crate) fn encode_png(
+    rgb: &[u8],
+    width: u32,
+    height: u32,
+    dpi: u32,
+) -> Result<Vec<u8>, ChartError> {
     let mut out = Vec::new();
     {
         let mut enc = png::Encoder::new(&mut out, width, height);
@@ -393,8 +428,11 @@ pub(crate) fn encode_png(rgb: &[u8], width: u32, height: u32, dpi: u32) -> Resul
             yppu: ppm,
             unit: png::Unit::Meter,
         }));
-        let mut wr = enc.write_header().map_err(|e| e.to_string())?;
-        wr.write_image_data(rgb).map_err(|e| e.to_string())?;
+        let png_error = |e: png::EncodingError| ChartError::Png {
+            message: e.to_string(),
+        };
+        let mut wr = enc.write_header().map_err(png_error)?;
+        wr.write_image_data(rgb).map_err(png_error)?;
     }
     Ok(out)
 }
@@ -403,11 +441,14 @@ pub(crate) fn px(v: f64, k: f64) -> i32 {
     (v * k).round() as i32
 }
 
-pub(crate) fn err_of<E>(e: DrawingAreaErrorKind<E>) -> String
+/// A plotters drawing failure as a [`ChartError::Draw`] (its `Display` text, never `Debug`).
+pub(crate) fn draw_error<E>(e: DrawingAreaErrorKind<E>) -> ChartError
 where
     E: std::error::Error + Send + Sync,
 {
-    e.to_string()
+    ChartError::Draw {
+        message: e.to_string(),
+    }
 }
 
 /// The logical size of a chart with a legend column at its right: `WIDTH × HEIGHT`, taller
@@ -427,8 +468,8 @@ pub(crate) fn split_legend<DB: DrawingBackend>(
     k: f64,
     items: &[(String, Swatch)],
     notes: &[String],
-) -> Result<DrawingArea<DB, Shift>, String> {
-    root.fill(&WHITE).map_err(err_of)?;
+) -> Result<DrawingArea<DB, Shift>, ChartError> {
+    root.fill(&WHITE).map_err(draw_error)?;
     let (w, _) = root.dim_in_pixel();
     let (area, legend) = root.split_horizontally(w as i32 - px(LEGEND_W as f64, k));
     draw_legend(&legend, k, items, notes)?;
@@ -441,7 +482,7 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
     k: f64,
     items: &[(String, Swatch)],
     notes: &[String],
-) -> Result<(), String> {
+) -> Result<(), ChartError> {
     let labels: Vec<String> = items.iter().map(|i| i.0.clone()).collect();
     let lines = legend_lines(&labels);
     let text = font(LEGEND_FONT * k).color(&RGBColor(30, 30, 30));
@@ -457,7 +498,7 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
                     ],
                     rgb(*c).mix(*a).filled(),
                 ))
-                .map_err(err_of)?;
+                .map_err(draw_error)?;
             }
             Swatch::Line(c, dash, mark) => {
                 let style = rgb(*c).stroke_width(px(3.0, k).max(1) as u32);
@@ -472,7 +513,7 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
                     rgb(*c).stroke_width(px(2.5, k).max(1) as u32)
                 };
                 area.draw(&Circle::new((px(27.0, k), px(cy, k)), px(7.0, k), style))
-                    .map_err(err_of)?;
+                    .map_err(draw_error)?;
             }
         }
         for (j, l) in ls.iter().enumerate() {
@@ -481,7 +522,7 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
                 (px(LEGEND_TEXT_X, k), px(y + j as f64 * LEGEND_LINE, k)),
                 text.clone(),
             ))
-            .map_err(err_of)?;
+            .map_err(draw_error)?;
         }
         y += ls.len().max(1) as f64 * LEGEND_LINE + 6.0;
     }
@@ -491,7 +532,7 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
         for n in notes {
             for l in wrap(n, 13.0, LEGEND_W as f64 - 28.0) {
                 area.draw(&Text::new(l, (px(14.0, k), px(y, k)), note.clone()))
-                    .map_err(err_of)?;
+                    .map_err(draw_error)?;
                 y += 17.0;
             }
         }
@@ -513,11 +554,11 @@ fn draw_dashed<DB: DrawingBackend>(
     dash: Dash,
     style: ShapeStyle,
     k: f64,
-) -> Result<(), String> {
+) -> Result<(), ChartError> {
     let (on, off) = match dash {
         Dash::Solid => {
             area.draw(&PathElement::new(pts.to_vec(), style))
-                .map_err(err_of)?;
+                .map_err(draw_error)?;
             return Ok(());
         }
         Dash::Long => (16.0 * k, 7.0 * k),
@@ -551,7 +592,7 @@ fn draw_dashed<DB: DrawingBackend>(
             if left <= 1e-9 {
                 if drawing && seg.len() > 1 {
                     area.draw(&PathElement::new(std::mem::take(&mut seg), style))
-                        .map_err(err_of)?;
+                        .map_err(draw_error)?;
                 }
                 seg.clear();
                 drawing = !drawing;
@@ -560,7 +601,8 @@ fn draw_dashed<DB: DrawingBackend>(
         }
     }
     if drawing && seg.len() > 1 {
-        area.draw(&PathElement::new(seg, style)).map_err(err_of)?;
+        area.draw(&PathElement::new(seg, style))
+            .map_err(draw_error)?;
     }
     Ok(())
 }
@@ -571,27 +613,27 @@ fn draw_mark<DB: DrawingBackend>(
     mark: Mark,
     color: RGBColor,
     k: f64,
-) -> Result<(), String> {
+) -> Result<(), ChartError> {
     let r = px(5.0, k);
     let fill = color.filled();
     match mark {
         Mark::None => Ok(()),
-        Mark::Circle => area.draw(&Circle::new((x, y), r, fill)).map_err(err_of),
+        Mark::Circle => area.draw(&Circle::new((x, y), r, fill)).map_err(draw_error),
         Mark::Square => area
             .draw(&Rectangle::new([(x - r, y - r), (x + r, y + r)], fill))
-            .map_err(err_of),
+            .map_err(draw_error),
         Mark::Triangle => area
             .draw(&Polygon::new(
                 vec![(x, y - r - 1), (x - r - 1, y + r), (x + r + 1, y + r)],
                 fill,
             ))
-            .map_err(err_of),
+            .map_err(draw_error),
         Mark::Cross => {
             let s = color.stroke_width(px(2.5, k).max(1) as u32);
             area.draw(&PathElement::new(vec![(x - r, y - r), (x + r, y + r)], s))
-                .map_err(err_of)?;
+                .map_err(draw_error)?;
             area.draw(&PathElement::new(vec![(x - r, y + r), (x + r, y - r)], s))
-                .map_err(err_of)
+                .map_err(draw_error)
         }
     }
 }
@@ -607,7 +649,7 @@ pub(crate) fn column_chart<'a, DB: DrawingBackend>(
     (y0, y1): (f64, f64),
     label_size: f64,
     k: f64,
-) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, ChartError> {
     let n = categories.len();
     let xfmt = move |v: &f64| {
         let i = v.round();
@@ -623,7 +665,7 @@ pub(crate) fn column_chart<'a, DB: DrawingBackend>(
         .x_label_area_size(px(52.0, k))
         .y_label_area_size(px(96.0, k))
         .build_cartesian_2d(-0.6f64..(n as f64 - 0.4), y0..y1)
-        .map_err(err_of)?;
+        .map_err(draw_error)?;
     let yfmt = |v: &f64| display_number(*v, false);
     chart
         .configure_mesh()
@@ -638,7 +680,7 @@ pub(crate) fn column_chart<'a, DB: DrawingBackend>(
         .light_line_style(RGBColor(246, 246, 246))
         .bold_line_style(RGBColor(215, 215, 215))
         .draw()
-        .map_err(err_of)?;
+        .map_err(draw_error)?;
     Ok(chart)
 }
 
@@ -729,7 +771,7 @@ impl Drawable for Plot {
         &self,
         root: &DrawingArea<DB, Shift>,
         k: f64,
-    ) -> Result<(), String> {
+    ) -> Result<(), ChartError> {
         let area = split_legend(root, k, &self.legend_items(), &self.legend_notes)?;
         let (Some(&x0), Some(&x1)) = (self.years.first(), self.years.last()) else {
             return Ok(());
@@ -741,7 +783,7 @@ impl Drawable for Plot {
             .x_label_area_size(px(52.0, k))
             .y_label_area_size(px(96.0, k))
             .build_cartesian_2d(x0..x1.max(x0 + 1), y0..y1)
-            .map_err(err_of)?;
+            .map_err(draw_error)?;
         let yfmt = |v: &f64| display_number(*v, false);
         let xfmt = |v: &i32| v.to_string();
         chart
@@ -758,7 +800,7 @@ impl Drawable for Plot {
             .light_line_style(RGBColor(246, 246, 246))
             .bold_line_style(RGBColor(215, 215, 215))
             .draw()
-            .map_err(err_of)?;
+            .map_err(draw_error)?;
         let years = &self.years;
         for b in &self.bands {
             let mut pts: Vec<(i32, f64)> =
@@ -769,14 +811,14 @@ impl Drawable for Plot {
                     pts,
                     rgb(b.color).mix(b.opacity).filled(),
                 )))
-                .map_err(err_of)?;
+                .map_err(draw_error)?;
             if b.opacity > 0.6 {
                 chart
                     .draw_series(LineSeries::new(
                         years.iter().copied().zip(b.upper.iter().copied()),
                         WHITE.stroke_width(px(1.0, k).max(1) as u32),
                     ))
-                    .map_err(err_of)?;
+                    .map_err(draw_error)?;
             }
         }
         if y0 < 0.0 {
@@ -785,7 +827,7 @@ impl Drawable for Plot {
                     [(x0, 0.0), (x1, 0.0)],
                     RGBColor(90, 90, 90).stroke_width(px(1.0, k).max(1) as u32),
                 ))
-                .map_err(err_of)?;
+                .map_err(draw_error)?;
         }
         let plotting = chart.plotting_area().clone();
         for l in &self.lines {
@@ -820,10 +862,10 @@ impl Drawable for Plot {
                 c.stroke_width(px(3.0, k).max(1) as u32)
             };
             root.draw(&Circle::new(p, px(7.0, k), style))
-                .map_err(err_of)?;
+                .map_err(draw_error)?;
             if !m.met {
                 root.draw(&Circle::new(p, px(4.0, k), WHITE.filled()))
-                    .map_err(err_of)?;
+                    .map_err(draw_error)?;
             }
             let (tw, _) = label_font
                 .font
@@ -844,7 +886,7 @@ impl Drawable for Plot {
             }
             placed.push((tx, ty));
             root.draw(&Text::new(m.label.clone(), (tx, ty), label_font.clone()))
-                .map_err(err_of)?;
+                .map_err(draw_error)?;
         }
         Ok(())
     }
@@ -887,7 +929,7 @@ impl Drawable for Bars {
         &self,
         root: &DrawingArea<DB, Shift>,
         k: f64,
-    ) -> Result<(), String> {
+    ) -> Result<(), ChartError> {
         let area = split_legend(root, k, &self.legend_items(), &self.legend_notes)?;
         let n = self.categories.len();
         if n == 0 {
@@ -937,7 +979,7 @@ impl Drawable for Bars {
                         [(x - 0.32, *lo), (x + 0.32, *hi)],
                         rgb(*c).mix(0.9).filled(),
                     )))
-                    .map_err(err_of)?;
+                    .map_err(draw_error)?;
             }
         }
         if y0 < 0.0 {
@@ -946,7 +988,7 @@ impl Drawable for Bars {
                     [(-0.6, 0.0), (n as f64 - 0.4, 0.0)],
                     RGBColor(90, 90, 90).stroke_width(px(1.0, k).max(1) as u32),
                 ))
-                .map_err(err_of)?;
+                .map_err(draw_error)?;
         }
         let label_font = font(14.0 * k).color(&RGBColor(20, 20, 20));
         let plotting = chart.plotting_area().clone();
@@ -958,7 +1000,7 @@ impl Drawable for Bars {
                     [(x - 0.36, *t), (x + 0.36, *t)],
                     BLACK.stroke_width(px(3.0, k).max(1) as u32),
                 ))
-                .map_err(err_of)?;
+                .map_err(draw_error)?;
             let top = t.max(up[i]);
             let p = plotting.map_coordinate(&(x, top));
             let s = display_number(*t, false);
@@ -968,7 +1010,7 @@ impl Drawable for Bars {
                 (p.0 - tw as i32 / 2, p.1 - px(22.0, k)),
                 label_font.clone(),
             ))
-            .map_err(err_of)?;
+            .map_err(draw_error)?;
         }
         Ok(())
     }
@@ -993,7 +1035,7 @@ impl Drawable for Histogram {
         &self,
         root: &DrawingArea<DB, Shift>,
         k: f64,
-    ) -> Result<(), String> {
+    ) -> Result<(), ChartError> {
         let bar = (31, 119, 180);
         let mut items = vec![("samples per bin".to_string(), Swatch::Fill(bar, 0.85))];
         items.extend(
@@ -1022,7 +1064,7 @@ impl Drawable for Histogram {
             .x_label_area_size(px(52.0, k))
             .y_label_area_size(px(96.0, k))
             .build_cartesian_2d((xlo - pad)..(xhi + pad), 0.0..top)
-            .map_err(err_of)?;
+            .map_err(draw_error)?;
         let fmt = |v: &f64| display_number(*v, false);
         let count = |v: &f64| crate::tables::group_thousands(&format!("{v:.0}"));
         chart
@@ -1038,7 +1080,7 @@ impl Drawable for Histogram {
             .light_line_style(RGBColor(246, 246, 246))
             .bold_line_style(RGBColor(215, 215, 215))
             .draw()
-            .map_err(err_of)?;
+            .map_err(draw_error)?;
         for (i, c) in self.counts.iter().enumerate() {
             if *c == 0 {
                 continue;
@@ -1048,7 +1090,7 @@ impl Drawable for Histogram {
                     [(self.edges[i], 0.0), (self.edges[i + 1], *c as f64)],
                     rgb(bar).mix(0.85).filled(),
                 )))
-                .map_err(err_of)?;
+                .map_err(draw_error)?;
         }
         let plotting = chart.plotting_area().clone();
         for (_, x, c) in &self.lines {
@@ -1103,7 +1145,7 @@ impl Drawable for Scatter {
         &self,
         root: &DrawingArea<DB, Shift>,
         k: f64,
-    ) -> Result<(), String> {
+    ) -> Result<(), ChartError> {
         let items: Vec<(String, Swatch)> = self
             .points
             .iter()
@@ -1130,7 +1172,7 @@ impl Drawable for Scatter {
             .x_label_area_size(px(52.0, k))
             .y_label_area_size(px(96.0, k))
             .build_cartesian_2d(xlo..xhi, ylo..yhi)
-            .map_err(err_of)?;
+            .map_err(draw_error)?;
         let fmt = |v: &f64| display_number(*v, false);
         chart
             .configure_mesh()
@@ -1145,7 +1187,7 @@ impl Drawable for Scatter {
             .light_line_style(RGBColor(246, 246, 246))
             .bold_line_style(RGBColor(215, 215, 215))
             .draw()
-            .map_err(err_of)?;
+            .map_err(draw_error)?;
         let plotting = chart.plotting_area().clone();
         let zero = vec![
             plotting.map_coordinate(&(xlo, 0.0)),
@@ -1164,7 +1206,7 @@ impl Drawable for Scatter {
         for (label, x, y, c) in &self.points {
             let (cx, cy) = plotting.map_coordinate(&(*x, *y));
             root.draw(&Circle::new((cx, cy), px(7.0, k), rgb(*c).filled()))
-                .map_err(err_of)?;
+                .map_err(draw_error)?;
             // Labels of marks in the right part of the plot go to the left of the mark, so
             // that they stay inside the plot.
             let left = cx > left_edge + (right_edge - left_edge) * 3 / 5;
@@ -1178,7 +1220,7 @@ impl Drawable for Scatter {
                 (tx, cy - px(8.0, k)),
                 label_font.clone().pos(Pos::new(anchor, VPos::Bottom)),
             ))
-            .map_err(err_of)?;
+            .map_err(draw_error)?;
         }
         Ok(())
     }

@@ -52,7 +52,7 @@ pub enum ReportError {
         /// The chart's name.
         chart: String,
         /// What went wrong.
-        message: String,
+        source: crate::charts::ChartError,
     },
     /// Two tables or two charts of one report have the same name (file names would clash).
     DuplicateName {
@@ -81,6 +81,8 @@ pub enum ReportError {
     NoScenarios,
     /// Outputs could not be written (a file, or a folder replaced as a whole).
     Output(crate::output::OutputError),
+    /// The run's manifest could not be written (an output to hash could not be read).
+    Manifest(crate::manifest::ManifestError),
     /// Regions side by side: a GDP that cannot be put on the comparison's basis (a currency
     /// without an exchange rate, price index or parity for the years needed).
     Conversion {
@@ -96,6 +98,12 @@ pub enum ReportError {
 impl From<crate::output::OutputError> for ReportError {
     fn from(e: crate::output::OutputError) -> Self {
         ReportError::Output(e)
+    }
+}
+
+impl From<crate::manifest::ManifestError> for ReportError {
+    fn from(e: crate::manifest::ManifestError) -> Self {
+        ReportError::Manifest(e)
     }
 }
 
@@ -125,7 +133,7 @@ impl fmt::Display for ReportError {
                 write!(f, "cannot write table `{table}` as Parquet: {message}")
             }
             ReportError::Workbook { message } => write!(f, "cannot build the workbook: {message}"),
-            ReportError::Chart { chart, message } => write!(f, "chart `{chart}`: {message}"),
+            ReportError::Chart { chart, source } => write!(f, "chart `{chart}`: {source}"),
             ReportError::DuplicateName { name } => write!(
                 f,
                 "two tables or charts of the report are named `{name}` (their files would clash)"
@@ -158,6 +166,7 @@ impl fmt::Display for ReportError {
             ),
             ReportError::NoScenarios => write!(f, "a report needs at least one scenario"),
             ReportError::Output(e) => write!(f, "{e}"),
+            ReportError::Manifest(e) => write!(f, "{e}"),
             ReportError::Conversion {
                 region,
                 what,
@@ -176,7 +185,41 @@ impl std::error::Error for ReportError {
             ReportError::CreateDir { source, .. } | ReportError::Write { source, .. } => {
                 Some(source)
             }
+            ReportError::Chart { source, .. } => Some(source),
+            ReportError::Output(e) => Some(e),
+            ReportError::Manifest(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn wrapped_kinds_keep_their_words_and_are_the_source() {
+        let e = ReportError::Chart {
+            chart: "sectors-bau".into(),
+            source: crate::charts::ChartError::Png {
+                message: "buffer too small".into(),
+            },
+        };
+        assert_eq!(
+            e.to_string(),
+            "chart `sectors-bau`: cannot encode the PNG: buffer too small"
+        );
+        assert_eq!(
+            e.source().map(|s| s.to_string()).as_deref(),
+            Some("cannot encode the PNG: buffer too small")
+        );
+        let o = crate::output::OutputError::NotAFolder {
+            path: PathBuf::from("out/report"),
+        };
+        let e: ReportError = o.clone().into();
+        assert_eq!(e.to_string(), o.to_string());
+        assert_eq!(e.to_string(), "`out/report` exists and is not a folder");
+        assert!(e.source().is_some());
     }
 }

@@ -24,8 +24,10 @@
 //! ```
 //!
 //! Never depends on the binary or on `lcs-uncertainty` (ensemble charts take plain
-//! numbers); the engine crates never depend on this crate. Errors are [`ReportError`]s.
-//! Writes go through [`write_atomic`]. Same inputs, same bytes (fixed workbook date, no
+//! numbers); the engine crates never depend on this crate. Errors are [`ReportError`]s, with
+//! the finer kinds they wrap: [`output::OutputError`] (a file or folder not written),
+//! [`charts::ChartError`] (a chart not drawn), [`manifest::ManifestError`], and
+//! [`shards::ParquetError`] (shard bytes not decoded). Writes go through [`write_atomic`]. Same inputs, same bytes (fixed workbook date, no
 //! timestamps).
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
@@ -56,9 +58,9 @@ mod waterfall;
 mod write;
 mod xlsx;
 
-pub use charts::Chart;
+pub use charts::{Chart, ChartError};
 pub use error::ReportError;
-pub use output::write_atomic;
+pub use output::{write_atomic, OutputError};
 pub use run::{target_metric, ActionInfo, MeasureInfo, Names, RunCosts, ScenarioRun, TargetRow};
 pub use tables::{Table, TableBuilder};
 
@@ -317,9 +319,7 @@ impl Report {
         dir: &std::path::Path,
         formats: &[Format],
     ) -> Result<Vec<std::path::PathBuf>, ReportError> {
-        Ok(output::replace_dir(dir, |tmp| {
-            write::all(self, tmp, formats).map_err(|e| e.to_string())
-        })?)
+        output::replace_dir(dir, |tmp| write::all(self, tmp, formats))
     }
 
     /// [`Report::write`] with the run's manifest (`manifest.json`) written into the folder.
@@ -329,13 +329,7 @@ impl Report {
         formats: &[Format],
         info: &manifest::RunInfo,
     ) -> Result<Vec<std::path::PathBuf>, ReportError> {
-        Ok(output::replace_dir_with_manifest(
-            dir,
-            info,
-            ".",
-            "",
-            |tmp| write::all(self, tmp, formats).map_err(|e| e.to_string()),
-        )?)
+        output::replace_dir_with_manifest(dir, info, ".", "", |tmp| write::all(self, tmp, formats))
     }
 
     /// The report as Markdown (titles, pipe tables, chart links), for `report.md`.

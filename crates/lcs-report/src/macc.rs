@@ -3,7 +3,7 @@
 //! each bar labelled with its action, the target's required reduction as a vertical line),
 //! drawn once per backend (SVG, PNG).
 
-use crate::charts::{font, Chart, Drawable};
+use crate::charts::{draw_error, font, Chart, ChartError, Drawable};
 use crate::output::{field, num};
 use crate::tables::display_number;
 use lcs_costs::{method_name, Appraisal, Convention, MaccRow};
@@ -219,13 +219,17 @@ impl Drawable for MaccChart<'_> {
         &self,
         root: &DrawingArea<DB, Shift>,
         k: f64,
-    ) -> Result<(), String> {
+    ) -> Result<(), ChartError> {
         draw(root, self.m, k)
     }
 }
 
-fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, m: &Macc, k: f64) -> Result<(), String> {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("chart macc-{}: {e}", m.scenario);
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    m: &Macc,
+    k: f64,
+) -> Result<(), ChartError> {
+    let err = draw_error::<DB::ErrorType>;
     let px = |v: f64| (v * k).round() as u32;
     let f = |size: f64| font(size * k);
     root.fill(&WHITE).map_err(err)?;

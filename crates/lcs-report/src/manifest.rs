@@ -339,7 +339,7 @@ pub fn write_manifest(
         OutKind::File(name) => dir.join(format!("{name}.manifest.json")),
     };
     let text = manifest_json(info, dir, ".", "", outputs)?;
-    crate::output::write_file(&path, text.as_bytes()).map_err(ManifestError::Write)?;
+    crate::output::write_atomic(&path, text.as_bytes()).map_err(ManifestError::Write)?;
     Ok(path)
 }
 

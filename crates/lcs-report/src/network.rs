@@ -11,7 +11,7 @@
 //! exchange) and are labelled with the material, its mass and its net avoided emissions.
 //! The layout depends on the network only: same file, same bytes.
 
-use crate::charts::{encode_png, font, register_font, Chart};
+use crate::charts::{draw_error, encode_png, font, register_font, Chart, ChartError};
 use crate::output::{field, num};
 use crate::tables::display_number;
 use crate::tables::{Table, TableBuilder};
@@ -187,9 +187,9 @@ pub fn ecotown_section(
 ) -> Result<Section, ReportError> {
     let table = ecotown_table(a, b, view, years)?;
     let name = format!("ecotown-{}-diagram", a.id);
-    let mut chart = diagram(a).map_err(|message| ReportError::Chart {
+    let mut chart = diagram(a).map_err(|source| ReportError::Chart {
         chart: name.clone(),
-        message,
+        source,
     })?;
     chart.name = name;
     let mut s = Section::new(
@@ -370,7 +370,7 @@ fn layout(a: &Assessment) -> (Vec<(i32, i32)>, u32) {
 /// The network diagram (SVG and PNG): facilities as boxes, exchanges as arrows of width
 /// proportional to mass in [`diagram_year`], labelled with material, mass and net avoided
 /// t CO2e. `None` year (nothing exchanged) draws the facilities alone.
-pub fn diagram(a: &Assessment) -> Result<Chart, String> {
+pub fn diagram(a: &Assessment) -> Result<Chart, ChartError> {
     register_font();
     let (pos, height) = layout(a);
     let year = diagram_year(a);
@@ -382,20 +382,17 @@ pub fn diagram(a: &Assessment) -> Result<Chart, String> {
     {
         let root = SVGBackend::with_string(&mut svg, (DIAGRAM_WIDTH, height)).into_drawing_area();
         draw(&root, a, &pos, year, &title)?;
-        root.present()
-            .map_err(|e| format!("network diagram: {e}"))?;
+        root.present().map_err(draw_error)?;
     }
     let mut rgb = vec![0u8; (DIAGRAM_WIDTH * height * 3) as usize];
     {
         let root =
             BitMapBackend::with_buffer(&mut rgb, (DIAGRAM_WIDTH, height)).into_drawing_area();
         draw(&root, a, &pos, year, &title)?;
-        root.present()
-            .map_err(|e| format!("network diagram: {e}"))?;
+        root.present().map_err(draw_error)?;
     }
     // Drawn at its logical size (the charts' 150 px per inch).
-    let png = encode_png(&rgb, DIAGRAM_WIDTH, height, 150)
-        .map_err(|e| format!("network diagram: {e}"))?;
+    let png = encode_png(&rgb, DIAGRAM_WIDTH, height, 150)?;
     Ok(Chart {
         name: "network".into(),
         title,
@@ -412,8 +409,8 @@ fn draw<DB: DrawingBackend>(
     pos: &[(i32, i32)],
     year: Option<i32>,
     title: &str,
-) -> Result<(), String> {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("network diagram: {e:?}");
+) -> Result<(), ChartError> {
+    let err = draw_error::<DB::ErrorType>;
     root.fill(&WHITE).map_err(err)?;
     let ink = RGBColor(30, 30, 30);
     root.draw(&Text::new(

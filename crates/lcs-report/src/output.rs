@@ -49,8 +49,6 @@ pub enum OutputError {
         /// The path.
         path: PathBuf,
     },
-    /// The function that writes a folder's files failed (its own message).
-    Files(String),
 }
 
 impl std::fmt::Display for OutputError {
@@ -67,7 +65,6 @@ impl std::fmt::Display for OutputError {
             OutputError::NotAFolder { path } => {
                 write!(f, "`{}` exists and is not a folder", path.display())
             }
-            OutputError::Files(m) => f.write_str(m),
         }
     }
 }
@@ -83,14 +80,8 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
 
 /// Writes `contents` to `path` atomically: a new temporary file in the same folder (random
 /// name, created exclusively), flushed, then renamed over `path`. Creates the folder if
-/// needed and first removes temporaries left there by killed runs. The message form of
-/// [`write_file`].
-pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
-    write_file(path, contents).map_err(|e| e.to_string())
-}
-
-/// [`write_atomic`] with a typed error.
-pub fn write_file(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
+/// needed and first removes temporaries left there by killed runs.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
     write_files(&[(path, contents)])
 }
 
@@ -186,10 +177,14 @@ fn replaceable(dir: &Path) -> Result<bool, std::io::Error> {
 /// whole: a reader never sees a mix of old and new files, and a killed run leaves the old
 /// folder or the new one (or, for the instant between two renames, neither), plus a
 /// temporary that the next write removes. Returns the written files under `out`.
-pub fn replace_dir(
+///
+/// `fill`'s error type `E` is the caller's (a [`crate::ReportError`], the binary's failure):
+/// a failure of `fill` is returned as it is, a failure to write the folder as an
+/// [`OutputError`] converted into `E`; either way the old folder is left as it was.
+pub fn replace_dir<E: From<OutputError>>(
     out: &Path,
-    fill: impl FnOnce(&Path) -> Result<Vec<PathBuf>, String>,
-) -> Result<Vec<PathBuf>, OutputError> {
+    fill: impl FnOnce(&Path) -> Result<Vec<PathBuf>, E>,
+) -> Result<Vec<PathBuf>, E> {
     let parent = folder_of(out);
     let fail = io(out);
     std::fs::create_dir_all(&parent).map_err(io(&parent))?;
@@ -197,12 +192,14 @@ pub fn replace_dir(
     if out.exists() && !out.is_dir() {
         return Err(OutputError::NotAFolder {
             path: out.to_path_buf(),
-        });
+        }
+        .into());
     }
     if !replaceable(out).map_err(&fail)? {
         return Err(OutputError::ForeignFolder {
             path: out.to_path_buf(),
-        });
+        }
+        .into());
     }
     let tmp = tempfile::Builder::new()
         .prefix(&tmp_prefix(out))
@@ -210,7 +207,7 @@ pub fn replace_dir(
         .rand_bytes(10)
         .tempdir_in(&parent)
         .map_err(&fail)?;
-    let written = fill(tmp.path()).map_err(OutputError::Files)?;
+    let written = fill(tmp.path())?;
     let rebased: Vec<PathBuf> = written
         .iter()
         .map(|p| match p.strip_prefix(tmp.path()) {
@@ -229,7 +226,7 @@ pub fn replace_dir(
         ));
         if let Err(e) = std::fs::rename(out, &old) {
             let _ = std::fs::remove_dir_all(&tmp_path);
-            return Err(fail(e));
+            return Err(fail(e).into());
         }
         Some(old)
     } else {
@@ -240,7 +237,7 @@ pub fn replace_dir(
             let _ = std::fs::rename(old, out);
         }
         let _ = std::fs::remove_dir_all(&tmp_path);
-        return Err(fail(e));
+        return Err(fail(e).into());
     }
     if let Ok(d) = std::fs::File::open(&parent) {
         let _ = d.sync_all();
@@ -255,17 +252,19 @@ pub fn replace_dir(
 /// into the folder last, over the files `fill` wrote. `to_root` and `prefix` place the
 /// outputs for `lcs verify` (see [`crate::manifest::manifest_json`]; `"."` and `""` for a
 /// folder that is the command's `--out`).
-pub fn replace_dir_with_manifest(
+pub fn replace_dir_with_manifest<E>(
     out: &Path,
     info: &crate::manifest::RunInfo,
     to_root: &str,
     prefix: &str,
-    fill: impl FnOnce(&Path) -> Result<Vec<PathBuf>, String>,
-) -> Result<Vec<PathBuf>, OutputError> {
+    fill: impl FnOnce(&Path) -> Result<Vec<PathBuf>, E>,
+) -> Result<Vec<PathBuf>, E>
+where
+    E: From<OutputError> + From<crate::manifest::ManifestError>,
+{
     replace_dir(out, |tmp| {
         let written = fill(tmp)?;
-        let text = crate::manifest::manifest_json(info, tmp, to_root, prefix, &written)
-            .map_err(|e| e.to_string())?;
+        let text = crate::manifest::manifest_json(info, tmp, to_root, prefix, &written)?;
         write_atomic(&tmp.join(crate::manifest::MANIFEST), text.as_bytes())?;
         Ok(written)
     })
@@ -460,7 +459,7 @@ mod tests {
         let d = tmp("replace");
         let out = d.join("rep");
         let fill = |v: &'static str| {
-            move |dir: &Path| -> Result<Vec<PathBuf>, String> {
+            move |dir: &Path| -> Result<Vec<PathBuf>, OutputError> {
                 let p = dir.join("csv").join("a.csv");
                 write_atomic(&p, v.as_bytes())?;
                 if v == "one" {
@@ -485,8 +484,11 @@ mod tests {
             .collect();
         assert_eq!(names, vec!["rep".to_string()]);
         // A failed fill leaves the old folder and no temporary.
-        let e = replace_dir(&out, |_| Err("no".to_string())).unwrap_err();
-        assert_eq!(e, OutputError::Files("no".into()));
+        let no = OutputError::NotAFolder {
+            path: PathBuf::from("no"),
+        };
+        let e = replace_dir(&out, |_| Err(no.clone())).unwrap_err();
+        assert_eq!(e, no);
         assert_eq!(
             std::fs::read_to_string(out.join("csv/a.csv")).unwrap(),
             "two"

@@ -41,6 +41,39 @@ impl Column {
 /// Named columns of equal length.
 pub type Columns = Vec<(String, Column)>;
 
+/// Why Parquet bytes could not be decoded into [`Columns`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParquetError {
+    /// The Parquet reader refused the bytes (its message).
+    Decode {
+        /// The reader's message.
+        message: String,
+    },
+    /// The Parquet reader failed on bytes it could not make sense of.
+    Corrupt,
+    /// A column holds a type a shard never writes.
+    ColumnType {
+        /// The column.
+        column: String,
+        /// Its type, as polars names it.
+        found: String,
+    },
+}
+
+impl std::fmt::Display for ParquetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParquetError::Decode { message } => f.write_str(message),
+            ParquetError::Corrupt => f.write_str("the Parquet data is corrupt"),
+            ParquetError::ColumnType { column, found } => {
+                write!(f, "column `{column}` has type {found}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ParquetError {}
+
 /// Parquet bytes (zstd) of named columns of equal length.
 pub fn to_parquet(columns: &[(String, Column)]) -> Result<Vec<u8>, ReportError> {
     let cols: Vec<PlColumn> = columns
@@ -69,7 +102,7 @@ pub fn to_parquet(columns: &[(String, Column)]) -> Result<Vec<u8>, ReportError> 
 
 /// Writes named columns to a Parquet file atomically.
 pub fn write_parquet(path: &Path, columns: &[(String, Column)]) -> Result<(), ReportError> {
-    Ok(crate::output::write_file(path, &to_parquet(columns)?)?)
+    Ok(crate::output::write_atomic(path, &to_parquet(columns)?)?)
 }
 
 /// Reads a Parquet file written by [`write_parquet`].
@@ -79,21 +112,20 @@ pub fn read_parquet(path: &Path) -> Result<Columns, ReportError> {
         message,
     };
     let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
-    parquet_columns(&bytes).map_err(bad)
+    parquet_columns(&bytes).map_err(|e| bad(e.to_string()))
 }
 
 /// Decodes Parquet bytes written by [`write_parquet`]. A panic inside the Parquet reader
 /// (corrupt bytes that still pass a checksum cannot occur, but a file from elsewhere can)
 /// becomes an error.
-pub fn parquet_columns(bytes: &[u8]) -> Result<Columns, String> {
+pub fn parquet_columns(bytes: &[u8]) -> Result<Columns, ParquetError> {
     let decoded =
         std::panic::catch_unwind(|| ParquetReader::new(std::io::Cursor::new(bytes)).finish());
     let df = match decoded {
         Ok(Ok(df)) => df,
-        Ok(Err(e)) => return Err(e.to_string()),
-        Err(_) => return Err("the Parquet data is corrupt".to_string()),
+        Ok(Err(e)) => return Err(decode(&e)),
+        Err(_) => return Err(ParquetError::Corrupt),
     };
-    let bad = |e: &dyn std::fmt::Display| e.to_string();
     let mut out = Vec::new();
     for c in df.columns() {
         let name = c.name().to_string();
@@ -101,37 +133,48 @@ pub fn parquet_columns(bytes: &[u8]) -> Result<Columns, String> {
         let col = match s.dtype() {
             DataType::Float64 => Column::F64(
                 s.f64()
-                    .map_err(|e| bad(&e))?
+                    .map_err(|e| decode(&e))?
                     .iter()
                     .map(|v| v.unwrap_or(f64::NAN))
                     .collect(),
             ),
             DataType::UInt64 => Column::U64(
                 s.u64()
-                    .map_err(|e| bad(&e))?
+                    .map_err(|e| decode(&e))?
                     .iter()
                     .map(|v| v.unwrap_or(0))
                     .collect(),
             ),
             DataType::Int64 => Column::I64(
                 s.i64()
-                    .map_err(|e| bad(&e))?
+                    .map_err(|e| decode(&e))?
                     .iter()
                     .map(|v| v.unwrap_or(0))
                     .collect(),
             ),
             DataType::String => Column::Str(
                 s.str()
-                    .map_err(|e| bad(&e))?
+                    .map_err(|e| decode(&e))?
                     .iter()
                     .map(|v| v.unwrap_or("").to_string())
                     .collect(),
             ),
-            other => return Err(bad(&format!("column `{name}` has type {other}"))),
+            other => {
+                return Err(ParquetError::ColumnType {
+                    column: name,
+                    found: other.to_string(),
+                })
+            }
         };
         out.push((name, col));
     }
     Ok(out)
+}
+
+fn decode(e: &dyn std::fmt::Display) -> ParquetError {
+    ParquetError::Decode {
+        message: e.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! indices per parameter (largest on top, with confidence whiskers) and an index table
 //! as CSV and Markdown.
 
-use crate::charts::{font, Chart};
+use crate::charts::{draw_error, font, Chart, ChartError};
 use crate::output::{field, num};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -67,7 +67,7 @@ impl crate::charts::Drawable for Tornado {
         &self,
         root: &DrawingArea<DB, Shift>,
         k: f64,
-    ) -> Result<(), String> {
+    ) -> Result<(), ChartError> {
         draw(root, self, k)
     }
 }
@@ -76,8 +76,8 @@ fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     t: &Tornado,
     k: f64,
-) -> Result<(), String> {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+) -> Result<(), ChartError> {
+    let err = draw_error::<DB::ErrorType>;
     root.fill(&WHITE).map_err(err)?;
     let bars = sorted(t);
     let n = bars.len().max(1);

@@ -3,8 +3,8 @@
 //! each with its value written above it. Used by [`crate::decomposition`].
 
 use crate::charts::{
-    column_chart, err_of, fit_range, font, legend_chart_size, px, rgb, split_legend, Drawable, Rgb,
-    Swatch,
+    column_chart, draw_error, fit_range, font, legend_chart_size, px, rgb, split_legend,
+    ChartError, Drawable, Rgb, Swatch,
 };
 use crate::tables::display_number;
 use plotters::coord::Shift;
@@ -87,7 +87,7 @@ impl Drawable for Waterfall {
         &self,
         root: &DrawingArea<DB, Shift>,
         k: f64,
-    ) -> Result<(), String> {
+    ) -> Result<(), ChartError> {
         let area = split_legend(root, k, &self.legend_items(), &self.legend_notes)?;
         let cols = self.columns();
         let n = cols.len();
@@ -107,7 +107,7 @@ impl Drawable for Waterfall {
                         [(x - 0.32, lo), (x + 0.32, hi)],
                         rgb(*c).mix(0.9).filled(),
                     )))
-                    .map_err(err_of)?;
+                    .map_err(draw_error)?;
             }
             let p = plotting.map_coordinate(&(x, hi));
             let (tw, _) = label_font.font.box_size(text).unwrap_or((40, 14));
@@ -116,7 +116,7 @@ impl Drawable for Waterfall {
                 (p.0 - tw as i32 / 2, p.1 - px(22.0, k)),
                 label_font.clone(),
             ))
-            .map_err(err_of)?;
+            .map_err(draw_error)?;
         }
         if y0 < 0.0 {
             chart
@@ -124,7 +124,7 @@ impl Drawable for Waterfall {
                     [(-0.6, 0.0), (n as f64 - 0.4, 0.0)],
                     RGBColor(90, 90, 90).stroke_width(px(1.0, k).max(1) as u32),
                 ))
-                .map_err(err_of)?;
+                .map_err(draw_error)?;
         }
         Ok(())
     }

@@ -16,7 +16,7 @@ pub(crate) fn all(
 ) -> Result<Vec<PathBuf>, ReportError> {
     let mut written = Vec::new();
     let mut put = |path: PathBuf, bytes: &[u8]| -> Result<(), ReportError> {
-        crate::output::write_file(&path, bytes)?;
+        crate::output::write_atomic(&path, bytes)?;
         written.push(path);
         Ok(())
     };

@@ -537,8 +537,9 @@ impl Served {
         let levers = self.levers_of(&req.levers)?;
         let (c, ws) = self.take(&levers);
         let result = (|| {
-            let model = ScenarioModel::new(s, &c, false)
-                .map_err(|message| ApiError::Ensemble { message })?;
+            let model = ScenarioModel::new(s, &c, false).map_err(|e| ApiError::Ensemble {
+                message: e.to_string(),
+            })?;
             let ens = ensemble_of(s, seed, samples);
             let none = |_: u64| {};
             let ctl = Control {

@@ -1,6 +1,6 @@
 //! Evaluating a design (Saltelli or Morris) on a model in parallel.
 
-use crate::{Control, Dist, Error, Model, Quantile};
+use crate::{Control, Dist, Error, Invalid, Model, Quantile};
 use rayon::prelude::*;
 
 /// Maps unit design rows to parameter values through each distribution's quantile
@@ -34,9 +34,7 @@ pub fn evaluate_rows<M: Model>(
     let d = model.n_params();
     let k = keep.len();
     if k == 0 || d == 0 {
-        return Err(Error::Invalid(
-            "a design needs parameters and chosen outputs".into(),
-        ));
+        return Err(Error::Invalid(Invalid::EmptyDesign));
     }
     let rows = x.len() / d.max(1);
     let mut y = vec![0.0; rows * k];
@@ -57,10 +55,10 @@ pub fn evaluate_rows<M: Model>(
             let n = ychunk.len() / k.max(1);
             for r in 0..n {
                 let p = &x[(first + r) * d..(first + r + 1) * d];
-                model.eval(ws, p, out, met).map_err(|message| Error::Eval {
+                model.eval(ws, p, out, met).map_err(|e| Error::Eval {
                     sample: (first + r) as u64,
                     params: p.to_vec(),
-                    message,
+                    message: e.to_string(),
                 })?;
                 for (o, &i) in ychunk[r * k..(r + 1) * k].iter_mut().zip(keep) {
                     *o = out[i];

@@ -9,10 +9,94 @@ use crate::special::{norm_cdf, norm_ppf};
 /// model's own type, so the file form, the checks and the sampling share one definition.
 pub use lcs_model::Distribution as Dist;
 
+/// What is wrong with a distribution's parameters (`Display` says it in words).
+#[derive(Clone, Debug, PartialEq)]
+pub enum DistError {
+    /// A uniform distribution needs finite `min ≤ max`.
+    Uniform {
+        /// The lower bound given.
+        min: f64,
+        /// The upper bound given.
+        max: f64,
+    },
+    /// A triangular distribution needs finite `min ≤ mode ≤ max` and `min < max`.
+    Triangular {
+        /// The lower bound given.
+        min: f64,
+        /// The mode given.
+        mode: f64,
+        /// The upper bound given.
+        max: f64,
+    },
+    /// A normal distribution needs a finite mean and `sd > 0`.
+    Normal {
+        /// The standard deviation given.
+        sd: f64,
+    },
+    /// A truncated normal needs `min < max`.
+    NormalTruncation {
+        /// The lower truncation given.
+        min: f64,
+        /// The upper truncation given.
+        max: f64,
+    },
+    /// The truncation of a normal leaves no probability mass.
+    NoMass,
+    /// A lognormal needs finite `sigma > 0`.
+    Lognormal {
+        /// The sigma given.
+        sigma: f64,
+    },
+    /// A discrete distribution needs as many weights as values, at least one.
+    DiscreteLengths,
+    /// A discrete distribution needs finite values and weights ≥ 0.
+    DiscreteValues,
+    /// A discrete distribution's weights must sum to 1.
+    DiscreteSum {
+        /// The sum of the weights given.
+        sum: f64,
+    },
+}
+
+impl std::fmt::Display for DistError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DistError::Uniform { min, max } => {
+                write!(f, "uniform needs min ≤ max, found min {min}, max {max}")
+            }
+            DistError::Triangular { min, mode, max } => write!(
+                f,
+                "triangular needs min ≤ mode ≤ max and min < max, found {min}, {mode}, {max}"
+            ),
+            DistError::Normal { sd } => {
+                write!(f, "normal needs a finite mean and sd > 0, found sd {sd}")
+            }
+            DistError::NormalTruncation { min, max } => {
+                write!(f, "normal truncation needs min < max, found {min}, {max}")
+            }
+            DistError::NoMass => f.write_str("normal truncation leaves no probability mass"),
+            DistError::Lognormal { sigma } => {
+                write!(f, "lognormal needs sigma > 0, found {sigma}")
+            }
+            DistError::DiscreteLengths => {
+                f.write_str("discrete needs as many weights as values (at least one)")
+            }
+            DistError::DiscreteValues => {
+                f.write_str("discrete weights must be ≥ 0 and values finite")
+            }
+            DistError::DiscreteSum { sum } => {
+                write!(f, "discrete weights must sum to 1, found {sum}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for DistError {}
+
 /// Sampling by inversion for a [`Dist`].
 pub trait Quantile {
-    /// Checks the parameters; the message says what is wrong.
-    fn check(&self) -> Result<(), String>;
+    /// Checks the parameters; the error says what is wrong.
+    fn check(&self) -> Result<(), DistError>;
     /// Whether the distribution has an infinite tail (untruncated normal side, lognormal).
     fn unbounded(&self) -> bool;
     /// The quantile function `F⁻¹(u)` for `u` in (0, 1).
@@ -24,56 +108,57 @@ pub trait Quantile {
 }
 
 impl Quantile for Dist {
-    /// Checks the parameters; the message says what is wrong.
-    fn check(&self) -> Result<(), String> {
+    /// Checks the parameters; the error says what is wrong.
+    fn check(&self) -> Result<(), DistError> {
         let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite());
         match self {
             Dist::Uniform { min, max } => {
                 if !finite(&[*min, *max]) || min > max {
-                    return Err(format!(
-                        "uniform needs min ≤ max, found min {min}, max {max}"
-                    ));
+                    return Err(DistError::Uniform {
+                        min: *min,
+                        max: *max,
+                    });
                 }
             }
             Dist::Triangular { min, mode, max } => {
                 if !(finite(&[*min, *mode, *max]) && min <= mode && mode <= max) || min == max {
-                    return Err(format!(
-                        "triangular needs min ≤ mode ≤ max and min < max, found {min}, {mode}, {max}"
-                    ));
+                    return Err(DistError::Triangular {
+                        min: *min,
+                        mode: *mode,
+                        max: *max,
+                    });
                 }
             }
             Dist::Normal { mean, sd, min, max } => {
                 if !finite(&[*mean, *sd]) || *sd <= 0.0 {
-                    return Err(format!(
-                        "normal needs a finite mean and sd > 0, found sd {sd}"
-                    ));
+                    return Err(DistError::Normal { sd: *sd });
                 }
                 if let (Some(a), Some(b)) = (min, max) {
                     if a >= b {
-                        return Err(format!("normal truncation needs min < max, found {a}, {b}"));
+                        return Err(DistError::NormalTruncation { min: *a, max: *b });
                     }
                 }
                 let lo = min.map_or(0.0, |a| norm_cdf((a - mean) / sd));
                 let hi = max.map_or(1.0, |b| norm_cdf((b - mean) / sd));
                 if hi - lo <= 0.0 {
-                    return Err("normal truncation leaves no probability mass".into());
+                    return Err(DistError::NoMass);
                 }
             }
             Dist::Lognormal { mu, sigma } => {
                 if !finite(&[*mu, *sigma]) || *sigma <= 0.0 {
-                    return Err(format!("lognormal needs sigma > 0, found {sigma}"));
+                    return Err(DistError::Lognormal { sigma: *sigma });
                 }
             }
             Dist::Discrete { values, weights } => {
                 if values.is_empty() || values.len() != weights.len() {
-                    return Err("discrete needs as many weights as values (at least one)".into());
+                    return Err(DistError::DiscreteLengths);
                 }
                 if !finite(values) || weights.iter().any(|w| !w.is_finite() || *w < 0.0) {
-                    return Err("discrete weights must be ≥ 0 and values finite".into());
+                    return Err(DistError::DiscreteValues);
                 }
                 let s: f64 = weights.iter().sum();
                 if (s - 1.0).abs() > 1e-9 {
-                    return Err(format!("discrete weights must sum to 1, found {s}"));
+                    return Err(DistError::DiscreteSum { sum: s });
                 }
             }
         }
@@ -192,7 +277,17 @@ mod tests {
 
     #[test]
     fn invalid_parameters_are_rejected() {
-        assert!(Dist::Uniform { min: 2.0, max: 1.0 }.check().is_err());
+        let e = Dist::Uniform { min: 2.0, max: 1.0 }.check().unwrap_err();
+        assert_eq!(e, DistError::Uniform { min: 2.0, max: 1.0 });
+        assert_eq!(e.to_string(), "uniform needs min ≤ max, found min 2, max 1");
+        let e = Dist::Discrete {
+            values: vec![1.0, 2.0],
+            weights: vec![0.5, 0.25],
+        }
+        .check()
+        .unwrap_err();
+        assert_eq!(e, DistError::DiscreteSum { sum: 0.75 });
+        assert_eq!(e.to_string(), "discrete weights must sum to 1, found 0.75");
         assert!(Dist::Normal {
             mean: 1.0,
             sd: -0.1,

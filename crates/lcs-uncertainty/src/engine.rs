@@ -10,13 +10,101 @@
 use crate::{Ensemble, Model, RankCorrelation};
 use lcs_engine::{
     evaluate_targets, evaluate_with, shapley_with_params, AttributionError, Cause, Compiled,
-    RunError, ShapleyOptions, ShapleyPlan, Workspace,
+    Problem, RunError, ShapleyOptions, ShapleyPlan, Workspace,
 };
 use lcs_model::{Scenario, Threshold, UncertainMode};
 
 /// The most engine runs the per-sample Shapley spread takes per sample (the decomposed
 /// exact attribution of [`ShapleyPlan::exact_evaluations`]).
 pub const MAX_SHAPLEY_RUNS: u64 = 1 << 16;
+
+/// Why the per-sample Shapley spread cannot be computed for a scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShapleyLimit {
+    /// A component of the total has more actions than are enumerated exactly.
+    NotExact {
+        /// The actions of the largest component.
+        largest: usize,
+        /// The most actions enumerated exactly.
+        max_exact: usize,
+    },
+    /// The exact attribution takes more than [`MAX_SHAPLEY_RUNS`] runs per sample.
+    TooManyRuns {
+        /// The runs per sample it would take.
+        runs: u64,
+        /// The actions of the largest component.
+        largest: usize,
+    },
+}
+
+impl std::fmt::Display for ShapleyLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShapleyLimit::NotExact { largest, max_exact } => write!(
+                f,
+                "Shapley spread needs exact attribution, but {largest} actions reach one component of the total (at most {max_exact} are enumerated exactly; docs/ATTRIBUTION.md)"
+            ),
+            ShapleyLimit::TooManyRuns { runs, largest } => write!(
+                f,
+                "Shapley spread needs {runs} runs per sample (its largest component has {largest} actions); the limit is {MAX_SHAPLEY_RUNS}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ShapleyLimit {}
+
+/// A sample's failed run in the scenario's names (as `lcs run` reports it): the
+/// [`Model::Error`] of [`ScenarioModel`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum SampleError {
+    /// A measure of an action failed.
+    Measure {
+        /// The action's id.
+        action: String,
+        /// The measure's id.
+        measure: String,
+        /// What went wrong.
+        problem: Problem,
+        /// The year.
+        year: i32,
+    },
+    /// An uncertain parameter's sampled value is invalid.
+    Parameter {
+        /// The parameter's id.
+        parameter: String,
+        /// What went wrong.
+        problem: Problem,
+        /// The year.
+        year: i32,
+    },
+    /// Any other run error (a series, a result row), in the engine's words.
+    Run(RunError),
+}
+
+impl std::fmt::Display for SampleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SampleError::Measure {
+                action,
+                measure,
+                problem,
+                year,
+            } => write!(
+                f,
+                "measure `{measure}` of action `{action}` {problem} in {year}"
+            ),
+            SampleError::Parameter {
+                parameter,
+                problem,
+                year,
+            } => write!(f, "uncertain parameter `{parameter}` {problem} in {year}"),
+            SampleError::Run(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for SampleError {}
 
 /// A scenario to sample.
 pub struct ScenarioModel<'a> {
@@ -63,22 +151,22 @@ impl<'a> ScenarioModel<'a> {
     /// contribution per sample (an error when a component of the total is too large for
     /// exact enumeration, or the exact attribution takes more than [`MAX_SHAPLEY_RUNS`]
     /// runs per sample).
-    pub fn new(s: &'a Scenario, c: &'a Compiled, shapley: bool) -> Result<Self, String> {
+    pub fn new(s: &'a Scenario, c: &'a Compiled, shapley: bool) -> Result<Self, ShapleyLimit> {
         let options = ShapleyOptions::default();
         let plan = shapley.then(|| ShapleyPlan::new(c, &options));
         if let Some(p) = &plan {
             let largest = p.component_sizes().into_iter().max().unwrap_or(0);
             if !p.is_exact() {
-                return Err(format!(
-                    "Shapley spread needs exact attribution, but {largest} actions reach one component of the total (at most {} are enumerated exactly; docs/ATTRIBUTION.md)",
-                    options.max_exact_actions
-                ));
+                return Err(ShapleyLimit::NotExact {
+                    largest,
+                    max_exact: options.max_exact_actions,
+                });
             }
             if p.exact_evaluations() > MAX_SHAPLEY_RUNS {
-                return Err(format!(
-                    "Shapley spread needs {} runs per sample (its largest component has {largest} actions); the limit is {MAX_SHAPLEY_RUNS}",
-                    p.exact_evaluations()
-                ));
+                return Err(ShapleyLimit::TooManyRuns {
+                    runs: p.exact_evaluations(),
+                    largest,
+                });
             }
         }
         let n_years = c.years().len();
@@ -143,25 +231,34 @@ impl<'a> ScenarioModel<'a> {
 
     /// A one-line description of a run error.
     pub fn describe(&self, e: &RunError) -> String {
-        match &e.cause {
-            &Cause::Measure { action, measure } => {
+        self.named(e.clone()).to_string()
+    }
+
+    /// A run error with the scenario's ids in place of the engine's indices.
+    pub fn named(&self, e: RunError) -> SampleError {
+        match e.cause {
+            Cause::Measure { action, measure } => {
                 let a = &self.s.actions[action];
-                format!(
-                    "measure `{}` of action `{}` {} in {}",
-                    a.measures[measure].id, a.id, e.problem, e.year
-                )
+                SampleError::Measure {
+                    action: a.id.clone(),
+                    measure: a.measures[measure].id.clone(),
+                    problem: e.problem,
+                    year: e.year,
+                }
             }
-            &Cause::Parameter { index } => format!(
-                "uncertain parameter `{}` {} in {}",
-                self.s.uncertainty[index].id, e.problem, e.year
-            ),
-            Cause::Series { .. } | Cause::Row { .. } => e.to_string(),
+            Cause::Parameter { index } => SampleError::Parameter {
+                parameter: self.s.uncertainty[index].id.clone(),
+                problem: e.problem,
+                year: e.year,
+            },
+            Cause::Series { .. } | Cause::Row { .. } => SampleError::Run(e),
         }
     }
 }
 
 impl Model for ScenarioModel<'_> {
     type Workspace = EngineWorkspace;
+    type Error = SampleError;
 
     fn workspace(&self) -> EngineWorkspace {
         let n = self.c.n_actions();
@@ -196,15 +293,14 @@ impl Model for ScenarioModel<'_> {
         params: &[f64],
         out: &mut [f64],
         met: &mut [bool],
-    ) -> Result<(), String> {
+    ) -> Result<(), SampleError> {
         let c = self.c;
         let ny = self.n_years;
-        evaluate_with(c, &mut ws.run, &ws.all, params).map_err(|e| self.describe(&e))?;
+        evaluate_with(c, &mut ws.run, &ws.all, params).map_err(|e| self.named(e))?;
         lcs_engine::row_values_into(c, &ws.run, &mut out[..self.n_main * ny]);
         if !met.is_empty() {
             if self.needs_reference {
-                evaluate_with(c, &mut ws.reference, &ws.none, params)
-                    .map_err(|e| self.describe(&e))?;
+                evaluate_with(c, &mut ws.reference, &ws.none, params).map_err(|e| self.named(e))?;
             }
             let reference = if self.needs_reference {
                 &ws.reference
@@ -222,7 +318,7 @@ impl Model for ScenarioModel<'_> {
             let a =
                 shapley_with_params(c, plan, &ShapleyOptions::default(), params).map_err(|e| {
                     match e {
-                        AttributionError::Run(e) => self.describe(&e),
+                        AttributionError::Run(e) => self.named(e),
                     }
                 })?;
             let attr = &mut out[self.n_main * ny..];

@@ -12,7 +12,7 @@
 use crate::ic::{Plan, RankCorrelation};
 use crate::rng::{Purpose, Stream};
 use crate::stats::{push_tile, BlockSums, Moments, Sketch};
-use crate::{Control, Dist, Error, Model, Quantile};
+use crate::{Control, Dist, Error, Invalid, Model, Quantile};
 use rayon::prelude::*;
 use std::ops::Range;
 use std::sync::{Mutex, TryLockError};
@@ -87,6 +87,48 @@ pub struct Shard {
     pub count: u64,
 }
 
+/// Why a `--shard K/N` text is not a shard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShardError {
+    /// Not of the form `K/N`.
+    Form {
+        /// The text given.
+        found: String,
+    },
+    /// `K` or `N` is not a whole number.
+    NotWhole {
+        /// `number` (K) or `count` (N).
+        what: &'static str,
+        /// The text given for it.
+        found: String,
+    },
+    /// Not 1 ≤ K ≤ N.
+    Range {
+        /// K as given.
+        k: u64,
+        /// N as given.
+        n: u64,
+    },
+}
+
+impl std::fmt::Display for ShardError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShardError::Form { found } => {
+                write!(f, "a shard is written K/N (e.g. 3/16), found `{found}`")
+            }
+            ShardError::NotWhole { what, found } => {
+                write!(f, "shard {what} `{found}` is not a whole number")
+            }
+            ShardError::Range { k, n } => {
+                write!(f, "a shard K/N needs 1 ≤ K ≤ N, found {k}/{n}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ShardError {}
+
 impl Shard {
     /// All samples.
     pub fn whole() -> Self {
@@ -94,20 +136,21 @@ impl Shard {
     }
 
     /// Parses `K/N` with 1 ≤ K ≤ N (1-based as written on the command line).
-    pub fn parse(s: &str) -> Result<Self, String> {
-        let (k, n) = s
-            .split_once('/')
-            .ok_or_else(|| format!("a shard is written K/N (e.g. 3/16), found `{s}`"))?;
-        let k: u64 = k
-            .trim()
-            .parse()
-            .map_err(|_| format!("shard number `{k}` is not a whole number"))?;
-        let n: u64 = n
-            .trim()
-            .parse()
-            .map_err(|_| format!("shard count `{n}` is not a whole number"))?;
+    pub fn parse(s: &str) -> Result<Self, ShardError> {
+        let (k, n) = s.split_once('/').ok_or_else(|| ShardError::Form {
+            found: s.to_string(),
+        })?;
+        let whole = |part: &str, what: &'static str| {
+            part.trim()
+                .parse::<u64>()
+                .map_err(|_| ShardError::NotWhole {
+                    what,
+                    found: part.to_string(),
+                })
+        };
+        let (k, n) = (whole(k, "number")?, whole(n, "count")?);
         if n == 0 || k == 0 || k > n {
-            return Err(format!("a shard K/N needs 1 ≤ K ≤ N, found {k}/{n}"));
+            return Err(ShardError::Range { k, n });
         }
         Ok(Shard {
             index: k - 1,
@@ -139,17 +182,20 @@ pub struct Ensemble {
 impl Ensemble {
     fn plan(&self) -> Result<Option<Plan>, Error> {
         for (i, d) in self.params.iter().enumerate() {
-            d.check()
-                .map_err(|m| Error::Invalid(format!("parameter {}: {m}", i + 1)))?;
+            d.check().map_err(|source| {
+                Error::Invalid(Invalid::Distribution {
+                    parameter: i + 1,
+                    source,
+                })
+            })?;
         }
         if self.samples == 0 || self.samples > u32::MAX as u64 {
-            return Err(Error::Invalid(format!(
-                "an ensemble takes 1 to {} samples, found {}",
-                u32::MAX,
-                self.samples
-            )));
+            return Err(Error::Invalid(Invalid::Samples {
+                found: self.samples,
+            }));
         }
-        Plan::new(self.params.len(), &self.correlations).map_err(Error::Invalid)
+        Plan::new(self.params.len(), &self.correlations)
+            .map_err(|e| Error::Invalid(Invalid::Correlation(e)))
     }
 
     /// The parameter values of block `b` (row-major, one row of `d` values per sample).
@@ -230,10 +276,10 @@ pub fn run_ensemble<M: Model>(
 ) -> Result<Partial, Error> {
     let d = model.n_params();
     if ens.params.len() != d {
-        return Err(Error::Invalid(format!(
-            "{} distributions for a model with {d} parameters",
-            ens.params.len()
-        )));
+        return Err(Error::Invalid(Invalid::ParameterCount {
+            distributions: ens.params.len(),
+            parameters: d,
+        }));
     }
     let plan = ens.plan()?;
     let n_out = model.n_outputs();
@@ -293,10 +339,10 @@ pub fn run_ensemble<M: Model>(
                         let row = &mut buf[r * n_series..(r + 1) * n_series];
                         model
                             .eval(ws, p, &mut row[..n_out], &mut flags)
-                            .map_err(|message| Error::Eval {
+                            .map_err(|e| Error::Eval {
                                 sample: b * BLOCK + (start + r) as u64,
                                 params: p.to_vec(),
-                                message,
+                                message: e.to_string(),
                             })?;
                         row[n_out..].copy_from_slice(p);
                         for (c, f) in counts.iter_mut().zip(&flags) {
@@ -331,7 +377,7 @@ pub fn run_ensemble<M: Model>(
         PartialMoments::Blocks(kept)
     } else {
         if shard != Shard::whole() {
-            return Err(Error::Invalid("a shard must keep its blocks".into()));
+            return Err(Error::Invalid(Invalid::ShardFolded));
         }
         PartialMoments::Folded(folded)
     };
@@ -368,7 +414,7 @@ impl Summary {
     pub fn combine(mut parts: Vec<Partial>) -> Result<Summary, Error> {
         let first = parts
             .first()
-            .ok_or_else(|| Error::Invalid("nothing to merge".into()))?;
+            .ok_or(Error::Invalid(Invalid::NothingToMerge))?;
         let (samples, seed, n_series, n_met, count) = (
             first.samples,
             first.seed,
@@ -384,23 +430,20 @@ impl Summary {
                 || p.met.len() != n_met
                 || p.shard.count != count
             {
-                return Err(Error::Invalid(
-                    "the shards come from different ensembles (samples, seed, outputs or shard count differ)".into(),
-                ));
+                return Err(Error::Invalid(Invalid::DifferentEnsembles));
             }
             if p.shard.index != k as u64 {
-                return Err(Error::Invalid(format!(
-                    "shard {} of {count} is missing or given twice",
-                    (k as u64).min(p.shard.index) + 1
-                )));
+                return Err(Error::Invalid(Invalid::ShardMissing {
+                    shard: (k as u64).min(p.shard.index) + 1,
+                    count,
+                }));
             }
         }
         if parts.len() as u64 != count {
-            return Err(Error::Invalid(format!(
-                "{} of {count} shards given; shard {} is missing",
-                parts.len(),
-                parts.len() + 1
-            )));
+            return Err(Error::Invalid(Invalid::TooFewShards {
+                given: parts.len(),
+                count,
+            }));
         }
         let mut moments = Moments::new(n_series);
         // The first part's sketch is taken over and the others' counts added to it (integer
@@ -411,7 +454,7 @@ impl Summary {
             match p.moments {
                 PartialMoments::Folded(m) => {
                     if count != 1 {
-                        return Err(Error::Invalid("a folded run cannot be merged".into()));
+                        return Err(Error::Invalid(Invalid::FoldedMerge));
                     }
                     moments = m;
                 }
@@ -420,10 +463,10 @@ impl Summary {
                     if bs.len() as u64 != want.end - want.start
                         || bs.iter().zip(want).any(|((b, _), w)| *b != w)
                     {
-                        return Err(Error::Invalid(format!(
-                            "shard {} of {count} does not hold its blocks",
-                            p.shard.index + 1
-                        )));
+                        return Err(Error::Invalid(Invalid::ShardBlocks {
+                            shard: p.shard.index + 1,
+                            count,
+                        }));
                     }
                     for (_, m) in &bs {
                         moments.merge(m);
@@ -495,10 +538,25 @@ mod tests {
                 count: 16
             })
         );
-        assert!(
-            Shard::parse("0/4").is_err()
-                && Shard::parse("5/4").is_err()
-                && Shard::parse("x").is_err()
+        assert_eq!(Shard::parse("0/4"), Err(ShardError::Range { k: 0, n: 4 }));
+        assert_eq!(
+            Shard::parse("5/4").unwrap_err().to_string(),
+            "a shard K/N needs 1 ≤ K ≤ N, found 5/4"
+        );
+        assert_eq!(
+            Shard::parse("x").unwrap_err().to_string(),
+            "a shard is written K/N (e.g. 3/16), found `x`"
+        );
+        assert_eq!(
+            Shard::parse("2/y"),
+            Err(ShardError::NotWhole {
+                what: "count",
+                found: "y".into()
+            })
+        );
+        assert_eq!(
+            Shard::parse("a/3").unwrap_err().to_string(),
+            "shard number `a` is not a whole number"
         );
     }
 }

@@ -54,23 +54,55 @@ pub fn cholesky(a: &[f64], k: usize) -> Option<Vec<f64>> {
     Some(l)
 }
 
+/// Why rank correlations cannot be imposed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CorrelationError {
+    /// A correlation names the same parameter twice, or one that does not exist.
+    SameParameter,
+    /// A rank outside (-1, 1).
+    Rank {
+        /// The rank given.
+        rank: f64,
+    },
+    /// A pair of parameters is correlated twice.
+    Repeated,
+    /// The correlation matrix is not positive definite.
+    Inconsistent,
+}
+
+impl std::fmt::Display for CorrelationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CorrelationError::SameParameter => {
+                f.write_str("a correlation needs two different parameters")
+            }
+            CorrelationError::Rank { rank } => {
+                write!(f, "a rank correlation must be in (-1, 1), found {rank}")
+            }
+            CorrelationError::Repeated => f.write_str("a pair of parameters is correlated twice"),
+            CorrelationError::Inconsistent => f.write_str(
+                "the correlations are inconsistent (the matrix is not positive definite)",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CorrelationError {}
+
 impl Plan {
     /// Builds the plan for `d` parameters; an error when a rank is outside (-1, 1), a pair is
     /// repeated or refers to itself, or the matrix is not positive definite.
-    pub fn new(d: usize, corr: &[RankCorrelation]) -> Result<Option<Plan>, String> {
+    pub fn new(d: usize, corr: &[RankCorrelation]) -> Result<Option<Plan>, CorrelationError> {
         if corr.is_empty() {
             return Ok(None);
         }
         let mut cols: Vec<usize> = Vec::new();
         for c in corr {
             if c.a >= d || c.b >= d || c.a == c.b {
-                return Err("a correlation needs two different parameters".into());
+                return Err(CorrelationError::SameParameter);
             }
             if !(c.rank > -1.0 && c.rank < 1.0) {
-                return Err(format!(
-                    "a rank correlation must be in (-1, 1), found {}",
-                    c.rank
-                ));
+                return Err(CorrelationError::Rank { rank: c.rank });
             }
             cols.push(c.a);
             cols.push(c.b);
@@ -86,14 +118,13 @@ impl Plan {
         for c in corr {
             let (i, j) = (pos(c.a), pos(c.b));
             if m[i * k + j] != 0.0 {
-                return Err("a pair of parameters is correlated twice".into());
+                return Err(CorrelationError::Repeated);
             }
             let r = 2.0 * (std::f64::consts::PI * c.rank / 6.0).sin();
             m[i * k + j] = r;
             m[j * k + i] = r;
         }
-        let p = cholesky(&m, k)
-            .ok_or("the correlations are inconsistent (the matrix is not positive definite)")?;
+        let p = cholesky(&m, k).ok_or(CorrelationError::Inconsistent)?;
         Ok(Some(Plan { cols, p }))
     }
 
@@ -234,8 +265,22 @@ mod tests {
     fn inconsistent_correlations_are_rejected() {
         let c = |a, b, rank| RankCorrelation { a, b, rank };
         let err = Plan::new(3, &[c(0, 1, 0.95), c(1, 2, 0.95), c(0, 2, -0.95)]);
-        assert!(err.unwrap_err().contains("positive definite"));
-        assert!(Plan::new(2, &[c(0, 1, 1.5)]).is_err());
-        assert!(Plan::new(2, &[c(0, 0, 0.5)]).is_err());
+        let err = err.unwrap_err();
+        assert_eq!(err, CorrelationError::Inconsistent);
+        assert!(err.to_string().contains("positive definite"), "{err}");
+        let e = Plan::new(2, &[c(0, 1, 1.5)]).unwrap_err();
+        assert_eq!(e, CorrelationError::Rank { rank: 1.5 });
+        assert_eq!(
+            e.to_string(),
+            "a rank correlation must be in (-1, 1), found 1.5"
+        );
+        assert_eq!(
+            Plan::new(2, &[c(0, 0, 0.5)]).unwrap_err(),
+            CorrelationError::SameParameter
+        );
+        assert_eq!(
+            Plan::new(2, &[c(0, 1, 0.5), c(1, 0, 0.2)]).unwrap_err(),
+            CorrelationError::Repeated
+        );
     }
 }

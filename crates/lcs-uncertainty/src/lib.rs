@@ -28,9 +28,9 @@ pub mod sobol_seq;
 pub mod special;
 pub mod stats;
 
-pub use dist::{Dist, Quantile};
-pub use ensemble::{run_ensemble, Ensemble, Partial, Shard, Summary, BLOCK};
-pub use ic::RankCorrelation;
+pub use dist::{Dist, DistError, Quantile};
+pub use ensemble::{run_ensemble, Ensemble, Partial, Shard, ShardError, Summary, BLOCK};
+pub use ic::{CorrelationError, RankCorrelation};
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -39,6 +39,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub trait Model: Sync {
     /// Per-thread scratch space.
     type Workspace: Send;
+    /// Why an evaluation failed; its `Display` becomes the message of [`Error::Eval`].
+    type Error: std::fmt::Display;
     /// A new workspace.
     fn workspace(&self) -> Self::Workspace;
     /// Number of uncertain parameters.
@@ -49,14 +51,14 @@ pub trait Model: Sync {
     fn n_targets(&self) -> usize {
         0
     }
-    /// Evaluates the model at `params`; an error message when the run fails.
+    /// Evaluates the model at `params`; an error when the run fails.
     fn eval(
         &self,
         ws: &mut Self::Workspace,
         params: &[f64],
         out: &mut [f64],
         met: &mut [bool],
-    ) -> Result<(), String>;
+    ) -> Result<(), Self::Error>;
 }
 
 /// A model from a plain function `f(params, outputs)`.
@@ -75,6 +77,7 @@ impl<F: Fn(&[f64], &mut [f64]) + Sync> FnModel<F> {
 
 impl<F: Fn(&[f64], &mut [f64]) + Sync> Model for FnModel<F> {
     type Workspace = ();
+    type Error = std::convert::Infallible;
     fn workspace(&self) {}
     fn n_params(&self) -> usize {
         self.d
@@ -88,7 +91,7 @@ impl<F: Fn(&[f64], &mut [f64]) + Sync> Model for FnModel<F> {
         params: &[f64],
         out: &mut [f64],
         _: &mut [bool],
-    ) -> Result<(), String> {
+    ) -> Result<(), std::convert::Infallible> {
         (self.f)(params, out);
         Ok(())
     }
@@ -133,11 +136,147 @@ pub fn quiet<R>(f: impl FnOnce(&Control) -> R) -> R {
     })
 }
 
+/// Settings an ensemble, a design or a merge cannot run with ([`Error::Invalid`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Invalid {
+    /// A parameter's distribution.
+    Distribution {
+        /// The parameter's number (1-based, in the model's order).
+        parameter: usize,
+        /// What is wrong with it.
+        source: DistError,
+    },
+    /// The rank correlations.
+    Correlation(CorrelationError),
+    /// An ensemble's sample count outside 1 to 2^32 − 1.
+    Samples {
+        /// The count asked for.
+        found: u64,
+    },
+    /// An ensemble's distributions do not match the model's parameters.
+    ParameterCount {
+        /// The distributions given.
+        distributions: usize,
+        /// The model's parameters.
+        parameters: usize,
+    },
+    /// A design without parameters or without chosen outputs.
+    EmptyDesign,
+    /// A Morris design without parameters or with fewer than two trajectories.
+    MorrisSize,
+    /// Morris levels that are not an even number ≥ 2.
+    MorrisLevels {
+        /// The levels asked for.
+        found: usize,
+    },
+    /// A Morris step that moves no factor (the design was altered).
+    MorrisStep,
+    /// A Saltelli design without parameters or with fewer than two base samples.
+    SaltelliSize,
+    /// More base samples than a Saltelli design takes (2^32 − 1).
+    BaseSamples,
+    /// A Saltelli design in more dimensions than the Sobol sequence has.
+    Dimensions(sobol_seq::DimsError),
+    /// Outputs whose length does not fit the design they are said to come from.
+    OutputsMismatch {
+        /// `Morris` or `Saltelli`.
+        design: &'static str,
+    },
+    /// A shard's run that folded its blocks (a shard must keep them to be merged).
+    ShardFolded,
+    /// No shards to merge.
+    NothingToMerge,
+    /// Shards of different ensembles (samples, seed, outputs or shard count differ).
+    DifferentEnsembles,
+    /// A shard missing, or given twice.
+    ShardMissing {
+        /// The shard's number (1-based).
+        shard: u64,
+        /// The shard count.
+        count: u64,
+    },
+    /// Fewer shards than the count.
+    TooFewShards {
+        /// The shards given.
+        given: usize,
+        /// The shard count.
+        count: u64,
+    },
+    /// A folded run given to a merge.
+    FoldedMerge,
+    /// A shard without the blocks its number and the sample count give it.
+    ShardBlocks {
+        /// The shard's number (1-based).
+        shard: u64,
+        /// The shard count.
+        count: u64,
+    },
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Invalid::Distribution { parameter, source } => {
+                write!(f, "parameter {parameter}: {source}")
+            }
+            Invalid::Correlation(e) => write!(f, "{e}"),
+            Invalid::Samples { found } => write!(
+                f,
+                "an ensemble takes 1 to {} samples, found {found}",
+                u32::MAX
+            ),
+            Invalid::ParameterCount {
+                distributions,
+                parameters,
+            } => write!(
+                f,
+                "{distributions} distributions for a model with {parameters} parameters"
+            ),
+            Invalid::EmptyDesign => f.write_str("a design needs parameters and chosen outputs"),
+            Invalid::MorrisSize => f.write_str(
+                "a Morris design needs at least one parameter and two trajectories",
+            ),
+            Invalid::MorrisLevels { found } => write!(
+                f,
+                "Morris levels must be an even number ≥ 2, found {found}"
+            ),
+            Invalid::MorrisStep => f.write_str("a Morris step that moves no factor"),
+            Invalid::SaltelliSize => f.write_str(
+                "a Saltelli design needs at least one parameter and two base samples",
+            ),
+            Invalid::BaseSamples => f.write_str("at most 2^32 − 1 base samples"),
+            Invalid::Dimensions(e) => write!(f, "{e}"),
+            Invalid::OutputsMismatch { design } => {
+                write!(f, "outputs do not match a {design} design")
+            }
+            Invalid::ShardFolded => f.write_str("a shard must keep its blocks"),
+            Invalid::NothingToMerge => f.write_str("nothing to merge"),
+            Invalid::DifferentEnsembles => f.write_str(
+                "the shards come from different ensembles (samples, seed, outputs or shard count differ)",
+            ),
+            Invalid::ShardMissing { shard, count } => {
+                write!(f, "shard {shard} of {count} is missing or given twice")
+            }
+            Invalid::TooFewShards { given, count } => write!(
+                f,
+                "{given} of {count} shards given; shard {} is missing",
+                given + 1
+            ),
+            Invalid::FoldedMerge => f.write_str("a folded run cannot be merged"),
+            Invalid::ShardBlocks { shard, count } => {
+                write!(f, "shard {shard} of {count} does not hold its blocks")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Invalid {}
+
 /// Why a run stopped.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Error {
     /// Invalid settings (distribution, correlation, sample count, shard).
-    Invalid(String),
+    Invalid(Invalid),
     /// A model evaluation failed at a sample.
     Eval {
         /// The sample (or design row) index.
@@ -159,7 +298,14 @@ impl std::fmt::Display for Error {
                 sample,
                 params,
                 message,
-            } => write!(f, "sample {sample} (parameters {params:?}): {message}"),
+            } => {
+                let values: Vec<String> = params.iter().map(|v| v.to_string()).collect();
+                write!(
+                    f,
+                    "sample {sample} (parameters {}): {message}",
+                    values.join(", ")
+                )
+            }
             Error::Cancelled => write!(f, "cancelled"),
         }
     }

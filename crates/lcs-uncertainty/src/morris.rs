@@ -12,19 +12,15 @@
 
 use crate::rng::{Purpose, Stream};
 use crate::special::norm_ppf;
-use crate::{Bootstrap, Error};
+use crate::{Bootstrap, Error, Invalid};
 
 /// A Morris design: `r (d + 1)` rows of `d` unit values, row-major.
 pub fn morris_design(d: usize, r: usize, levels: usize, seed: u64) -> Result<Vec<f64>, Error> {
     if d == 0 || r < 2 {
-        return Err(Error::Invalid(
-            "a Morris design needs at least one parameter and two trajectories".into(),
-        ));
+        return Err(Error::Invalid(Invalid::MorrisSize));
     }
     if levels < 2 || levels & 1 == 1 {
-        return Err(Error::Invalid(format!(
-            "Morris levels must be an even number ≥ 2, found {levels}"
-        )));
+        return Err(Error::Invalid(Invalid::MorrisLevels { found: levels }));
     }
     let delta = delta(levels);
     let step = 1.0 / (levels - 1) as f64;
@@ -89,9 +85,9 @@ pub fn morris_indices(
     } = *boot;
     let w = d + 1;
     if d == 0 || y.len() / w * w != y.len() || x.len() != y.len() * d {
-        return Err(Error::Invalid(
-            "outputs do not match a Morris design".into(),
-        ));
+        return Err(Error::Invalid(Invalid::OutputsMismatch {
+            design: "Morris",
+        }));
     }
     let r = y.len() / w;
     let dl = delta(levels);
@@ -101,7 +97,7 @@ pub fn morris_indices(
             let (p0, p1) = ((t * w + k) * d, (t * w + k + 1) * d);
             let j = (0..d)
                 .find(|&j| x[p1 + j] != x[p0 + j])
-                .ok_or_else(|| Error::Invalid("a Morris step that moves no factor".into()))?;
+                .ok_or(Error::Invalid(Invalid::MorrisStep))?;
             let dy = y[t * w + k + 1] - y[t * w + k];
             ee[j][t] = if x[p1 + j] > x[p0 + j] {
                 dy / dl

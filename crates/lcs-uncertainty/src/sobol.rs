@@ -16,19 +16,17 @@
 use crate::rng::{Purpose, Stream};
 use crate::sobol_seq::SobolSeq;
 use crate::special::norm_ppf;
-use crate::{Bootstrap, Error};
+use crate::{Bootstrap, Error, Invalid};
 
 /// A Saltelli design in the unit cube: `n (d + 2)` rows of `d` values, row-major.
 pub fn saltelli_design(d: usize, n: usize, seed: u64) -> Result<Vec<f64>, Error> {
     if d == 0 || n < 2 {
-        return Err(Error::Invalid(
-            "a Saltelli design needs at least one parameter and two base samples".into(),
-        ));
+        return Err(Error::Invalid(Invalid::SaltelliSize));
     }
     if n as u64 > u32::MAX as u64 {
-        return Err(Error::Invalid("at most 2^32 − 1 base samples".into()));
+        return Err(Error::Invalid(Invalid::BaseSamples));
     }
-    let seq = SobolSeq::new(2 * d).map_err(Error::Invalid)?;
+    let seq = SobolSeq::new(2 * d).map_err(|e| Error::Invalid(Invalid::Dimensions(e)))?;
     let mut shift_rng = Stream::new(seed, Purpose::Shift, 0);
     let shift: Vec<u32> = (0..2 * d)
         .map(|_| (shift_rng.next_u64() >> 32) as u32)
@@ -107,9 +105,9 @@ pub fn sobol_indices(y: &[f64], d: usize, boot: &Bootstrap) -> Result<SobolIndic
     } = *boot;
     let w = d + 2;
     if d == 0 || y.len() / w * w != y.len() || y.len() / w < 2 {
-        return Err(Error::Invalid(
-            "outputs do not match a Saltelli design".into(),
-        ));
+        return Err(Error::Invalid(Invalid::OutputsMismatch {
+            design: "Saltelli",
+        }));
     }
     let n = y.len() / w;
     let mu = y.iter().sum::<f64>() / y.len() as f64;

@@ -9,6 +9,25 @@ const TABLE: &str = include_str!("../data/new-joe-kuo-6.1000.txt");
 /// The most dimensions the embedded table gives.
 pub const MAX_DIMS: usize = 1000;
 
+/// A Sobol sequence was asked for in a number of dimensions outside 1 to [`MAX_DIMS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DimsError {
+    /// The dimensions asked for.
+    pub dims: usize,
+}
+
+impl std::fmt::Display for DimsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "a Sobol sequence in {} dimensions: 1 to {MAX_DIMS} are available",
+            self.dims
+        )
+    }
+}
+
+impl std::error::Error for DimsError {}
+
 /// Direction numbers for the first `dims` dimensions.
 #[derive(Clone, Debug)]
 pub struct SobolSeq {
@@ -19,11 +38,9 @@ pub struct SobolSeq {
 
 impl SobolSeq {
     /// The sequence in `dims` dimensions (1 ≤ dims ≤ 1000).
-    pub fn new(dims: usize) -> Result<Self, String> {
+    pub fn new(dims: usize) -> Result<Self, DimsError> {
         if dims == 0 || dims > MAX_DIMS {
-            return Err(format!(
-                "a Sobol sequence in {dims} dimensions: 1 to {MAX_DIMS} are available"
-            ));
+            return Err(DimsError { dims });
         }
         let mut v = vec![0u32; dims * 32];
         for (k, x) in v.iter_mut().take(32).enumerate() {

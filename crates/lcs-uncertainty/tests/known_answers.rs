@@ -161,6 +161,7 @@ fn morris_ranks_the_g_function_factors() {
 struct Known;
 impl Model for Known {
     type Workspace = ();
+    type Error = std::convert::Infallible;
     fn workspace(&self) {}
     fn n_params(&self) -> usize {
         2
@@ -171,7 +172,13 @@ impl Model for Known {
     fn n_targets(&self) -> usize {
         1
     }
-    fn eval(&self, _: &mut (), p: &[f64], out: &mut [f64], met: &mut [bool]) -> Result<(), String> {
+    fn eval(
+        &self,
+        _: &mut (),
+        p: &[f64],
+        out: &mut [f64],
+        met: &mut [bool],
+    ) -> Result<(), std::convert::Infallible> {
         out[0] = p[0];
         out[1] = p[1];
         met[0] = p[0] < 2.6;
@@ -278,11 +285,25 @@ fn shards_merged_equal_the_unsharded_run_bit_for_bit() {
         let merged = Summary::combine(parts.clone()).unwrap();
         assert_eq!(format!("{merged:?}"), reference, "{count} shards");
         parts.pop();
-        assert!(
-            Summary::combine(parts).is_err(),
+        // The first shard (index 0) is the one left out.
+        let e = Summary::combine(parts).unwrap_err();
+        assert_eq!(
+            e,
+            lcs_uncertainty::Error::Invalid(lcs_uncertainty::Invalid::ShardMissing {
+                shard: 1,
+                count
+            }),
             "a missing shard is an error"
         );
+        assert_eq!(
+            e.to_string(),
+            format!("shard 1 of {count} is missing or given twice")
+        );
     }
+    assert_eq!(
+        Summary::combine(Vec::new()).unwrap_err().to_string(),
+        "nothing to merge"
+    );
 }
 
 #[test]

@@ -48,7 +48,7 @@ pub fn run(a: &Path, b: &Path, top: usize, out: Option<&Path>) -> Result<(), Fai
         out_diffs.insert(0, total);
     }
     if let Some(path) = out {
-        write_atomic(path, csv(&diffs, &out_diffs).as_bytes()).map_err(Failure::Message)?;
+        write_atomic(path, csv(&diffs, &out_diffs).as_bytes())?;
     }
     let n = ra.len().max(rb.len());
     if out_diffs.is_empty() {

@@ -230,14 +230,12 @@ pub fn run(o: &Decompose) -> Result<(), Failure> {
         &opts,
     )
     .map_err(|e| report_error(&loader, &la.scenario, &lb.scenario, &e))?;
-    write_atomic(&o.out, lcs_report::decomposition::csv(&d).as_bytes())
-        .map_err(Failure::Message)?;
-    let chart = lcs_report::decomposition::waterfall(&d, lcs_report::charts::DEFAULT_DPI)
-        .map_err(|e| Failure::Message(e.to_string()))?;
+    write_atomic(&o.out, lcs_report::decomposition::csv(&d).as_bytes())?;
+    let chart = lcs_report::decomposition::waterfall(&d, lcs_report::charts::DEFAULT_DPI)?;
     let svg = o.out.with_extension("svg");
     let png = o.out.with_extension("png");
-    write_atomic(&svg, chart.svg.as_bytes()).map_err(Failure::Message)?;
-    write_atomic(&png, &chart.png).map_err(Failure::Message)?;
+    write_atomic(&svg, chart.svg.as_bytes())?;
+    write_atomic(&png, &chart.png)?;
     // Summary: effects in total and by sector, kt CO2e/yr.
     let t = d.total();
     let mut header = vec![format!(
@@ -295,7 +293,7 @@ fn run_kaya(
         })
     };
     let (ka, kb) = (point(la, ya)?, point(lb, yb)?);
-    let e = kaya(&ka, &kb).map_err(|e| Failure::Message(e.to_string()))?;
+    let e = kaya(&ka, &kb)?;
     let mut csv = String::from("effect,sector,value,unit\n");
     for (name, v) in KAYA_FACTORS.iter().zip(e) {
         csv.push_str(&format!(
@@ -309,7 +307,7 @@ fn run_kaya(
         lcs_units::format_number(kb.emissions - ka.emissions),
         lcs_decompose::UNIT
     ));
-    write_atomic(&o.out, csv.as_bytes()).map_err(Failure::Message)?;
+    write_atomic(&o.out, csv.as_bytes())?;
     let header = vec!["Kaya factor".to_string(), "kt CO2e/yr".to_string()];
     let body: Vec<Vec<String>> = KAYA_FACTORS
         .iter()

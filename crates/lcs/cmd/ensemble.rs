@@ -77,7 +77,7 @@ pub fn with_control<R>(pb: &indicatif::ProgressBar, f: impl FnOnce(&Control) -> 
 pub fn failure(e: Error, params: &[(String, String)]) -> Failure {
     match e {
         Error::Cancelled => Failure::Message("interrupted (Ctrl-C): nothing was written".into()),
-        Error::Invalid(m) => Failure::Message(m),
+        Error::Invalid(m) => Failure::Message(m.to_string()),
         Error::Eval {
             sample,
             params: values,
@@ -366,15 +366,15 @@ pub fn write_outputs(out: &Path, l: &Layout, s: &Summary, info: &RunInfo) -> Res
     let mut written = Vec::new();
     for (name, text) in outputs(l, s) {
         let path = out.join(&name);
-        write_atomic(&path, text.as_bytes()).map_err(Failure::Message)?;
+        write_atomic(&path, text.as_bytes())?;
         written.push(path);
     }
     for c in &charts {
         let dir = out.join("charts");
         let svg = dir.join(format!("{}.svg", c.name));
-        write_atomic(&svg, c.svg.as_bytes()).map_err(Failure::Message)?;
+        write_atomic(&svg, c.svg.as_bytes())?;
         let png = dir.join(format!("{}.png", c.name));
-        write_atomic(&png, &c.png).map_err(Failure::Message)?;
+        write_atomic(&png, &c.png)?;
         written.push(svg);
         written.push(png);
     }
@@ -430,14 +430,14 @@ pub fn run(
 ) -> Result<(), Failure> {
     let (loader, s) = load_uncertain(file)?;
     let c = compile(&s)?;
-    let model = ScenarioModel::new(&s, &c, shapley).map_err(Failure::Message)?;
+    let model = ScenarioModel::new(&s, &c, shapley)?;
     let mut info = run_info("ensemble", OutKind::Dir, &loader, &[&s]);
     info.seed = Some(seed);
     info.samples = Some(samples);
     let ens = ensemble_of(&s, seed, samples);
     let layout = Layout::new(&s, &model, &ens);
     let shard = match shard {
-        Some(t) => Some(Shard::parse(t).map_err(Failure::Message)?),
+        Some(t) => Some(Shard::parse(t)?),
         None => None,
     };
     let sh = shard.unwrap_or_else(Shard::whole);
@@ -558,10 +558,8 @@ pub fn write_shard(
 ) -> Result<PathBuf, Failure> {
     let name = format!("shard-{:05}-of-{:05}", p.shard.index + 1, p.shard.count);
     let dir = out.join(&name);
-    let fill = |tmp: &Path| -> Result<Vec<PathBuf>, String> {
-        let put = |file: &str, cols: Columns| {
-            write_parquet(&tmp.join(file), &cols).map_err(|e| e.to_string())
-        };
+    let fill = |tmp: &Path| -> Result<Vec<PathBuf>, Failure> {
+        let put = |file: &str, cols: Columns| write_parquet(&tmp.join(file), &cols);
         let meta = [
             ("format", FORMAT.to_string()),
             ("scenario", l.scenario.clone()),
@@ -610,7 +608,7 @@ pub fn write_shard(
             ],
         )?;
         let PartialMoments::Blocks(blocks) = &p.moments else {
-            return Err("a shard keeps its blocks".into());
+            return Err(Failure::Message("a shard keeps its blocks".into()));
         };
         let ns = p.n_series;
         let total = blocks.len() * ns;
@@ -689,15 +687,15 @@ pub fn write_shard(
         // Parquet is decoded (a flipped bit is an error, never a panic or other numbers).
         let mut sums = String::new();
         for f in SHARD_FILES.iter().filter(|f| **f != CHECKSUMS) {
-            let bytes = std::fs::read(tmp.join(f))
-                .map_err(|e| format!("cannot read `{}`: {e}", tmp.join(f).display()))?;
+            let bytes = std::fs::read(tmp.join(f)).map_err(|e| {
+                Failure::Message(format!("cannot read `{}`: {e}", tmp.join(f).display()))
+            })?;
             sums.push_str(&format!("{}  {f}\n", sha256_hex(&bytes)));
         }
-        lcs_report::output::write_atomic(&tmp.join(CHECKSUMS), sums.as_bytes())?;
+        write_atomic(&tmp.join(CHECKSUMS), sums.as_bytes())?;
         Ok(SHARD_FILES.iter().map(|f| tmp.join(f)).collect())
     };
-    lcs_report::output::replace_dir_with_manifest(&dir, info, "..", &format!("{name}/"), fill)
-        .map_err(|e| Failure::Message(e.to_string()))?;
+    lcs_report::output::replace_dir_with_manifest(&dir, info, "..", &format!("{name}/"), fill)?;
     Ok(dir)
 }
 
@@ -839,8 +837,8 @@ pub fn read_shard(dir: &Path) -> Result<(Layout, Partial), Failure> {
             "a target is met in more samples than were drawn".into(),
         ));
     }
-    let shard =
-        Shard::parse(&format!("{}/{}", int("shard")?, int("shards")?)).map_err(|e| bad(&mp, e))?;
+    let shard = Shard::parse(&format!("{}/{}", int("shard")?, int("shards")?))
+        .map_err(|e| bad(&mp, e.to_string()))?;
     let (mop, mo) = read("moments.parquet")?;
     let block = typed!(&mo, "block", &mop, U64);
     let series = typed!(&mo, "series", &mop, U64);

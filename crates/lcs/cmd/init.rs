@@ -18,7 +18,7 @@ pub fn run(dir: &Path) -> Result<(), Failure> {
         }
     }
     for (name, text) in &files {
-        write_atomic(&dir.join(name), text.as_bytes()).map_err(Failure::Message)?;
+        write_atomic(&dir.join(name), text.as_bytes())?;
         println!("wrote {}", dir.join(name).display());
     }
     println!(

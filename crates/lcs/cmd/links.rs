@@ -39,8 +39,7 @@ pub fn sections(
     if !projects.is_empty() {
         let mut appraisals = Vec::new();
         for p in &projects {
-            appraisals
-                .push(lcs_projects::appraise(p).map_err(|e| Failure::Message(e.to_string()))?);
+            appraisals.push(lcs_projects::appraise(p)?);
         }
         let mut reconciliations = Vec::new();
         for s in scenarios {
@@ -56,10 +55,7 @@ pub fn sections(
                 .copied()
                 .filter(|y| *y >= s.model.base_year && *y <= s.model.end_year)
                 .collect();
-            reconciliations.push(
-                lcs_projects::reconcile::reconcile(s, &ys)
-                    .map_err(|e| Failure::Message(e.to_string()))?,
-            );
+            reconciliations.push(lcs_projects::reconcile::reconcile(s, &ys)?);
         }
         out.push(
             lcs_report::projects::pipeline_section(&appraisals, &reconciliations, notes, dpi)
@@ -69,8 +65,7 @@ pub fn sections(
     // Networks: linked ones with their scenario view, then `--ecotown`; one section each.
     let mut done: Vec<String> = Vec::new();
     for s in scenarios {
-        let views =
-            lcs_ecotown::boundary::scenario_view(s).map_err(|e| Failure::Message(e.to_string()))?;
+        let views = lcs_ecotown::boundary::scenario_view(s)?;
         for v in views {
             if done.contains(&v.assessment.id) {
                 continue;
@@ -91,7 +86,7 @@ pub fn sections(
         if done.contains(&n.id) {
             continue;
         }
-        let a = lcs_ecotown::assess(n).map_err(|e| Failure::Message(e.to_string()))?;
+        let a = lcs_ecotown::assess(n)?;
         let b = lcs_ecotown::boundary::boundary(n, &a);
         let ys: Vec<i32> = years
             .iter()

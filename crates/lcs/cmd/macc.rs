@@ -137,8 +137,7 @@ pub fn run(
         _ => None,
     };
     let m = Macc::of(&a, convention, required.clone());
-    let chart =
-        render(&m, lcs_report::charts::DEFAULT_DPI).map_err(|e| Failure::Message(e.to_string()))?;
+    let chart = render(&m, lcs_report::charts::DEFAULT_DPI)?;
     let files: [(&str, Vec<u8>); 4] = [
         ("macc.csv", m.csv().into_bytes()),
         ("costs.csv", costs_csv(&a).into_bytes()),
@@ -147,7 +146,7 @@ pub fn run(
     ];
     let mut paths = Vec::new();
     for (name, bytes) in &files {
-        write_atomic(&out.join(name), bytes).map_err(|e| Failure::Message(e.to_string()))?;
+        write_atomic(&out.join(name), bytes)?;
         paths.push(out.join(name));
     }
     let info = super::run_info("macc", lcs_report::manifest::OutKind::Dir, &loader, &[&s]);

@@ -72,9 +72,7 @@ pub fn run(args: &[PathBuf], out: &Path) -> Result<(), Failure> {
         .iter()
         .flat_map(|d| SHARD_FILES.iter().map(move |f| d.join(f)))
         .collect();
-    let mut info = run_info("merge", OutKind::Dir, &lcs_model::Loader::new(), &[])
-        .files(&files)
-        .map_err(|e| Failure::Message(e.to_string()))?;
+    let mut info = run_info("merge", OutKind::Dir, &lcs_model::Loader::new(), &[]).files(&files)?;
     info.samples = Some(summary.samples);
     write_outputs(out, &layout, &summary, &info)
 }

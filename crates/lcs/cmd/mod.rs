@@ -44,6 +44,32 @@ pub enum Failure {
     TargetsMissed(Vec<String>),
 }
 
+/// A library's typed error at a command's boundary: the one line its `Display` prints
+/// (plain words, never Rust debug text).
+macro_rules! failure_from {
+    ($($t:ty),* $(,)?) => {$(
+        impl From<$t> for Failure {
+            fn from(e: $t) -> Self {
+                Failure::Message(e.to_string())
+            }
+        }
+    )*};
+}
+
+failure_from!(
+    lcs_decompose::DecomposeError,
+    lcs_ecotown::EcotownError,
+    lcs_projects::ProjectError,
+    lcs_projects::reconcile::ReconcileError,
+    lcs_serve::ServeError,
+    lcs_report::ChartError,
+    lcs_report::OutputError,
+    lcs_report::ReportError,
+    lcs_report::manifest::ManifestError,
+    lcs_uncertainty::engine::ShapleyLimit,
+    lcs_uncertainty::ShardError,
+);
+
 /// `--deny-warnings`, set once by [`dispatch`] before any command runs.
 static DENY_WARNINGS: AtomicBool = AtomicBool::new(false);
 
@@ -495,7 +521,7 @@ pub fn write_file_with_manifest(
     loader: &Loader,
     scenarios: &[&Scenario],
 ) -> Result<(), Failure> {
-    crate::output::write_atomic(path, bytes).map_err(Failure::Message)?;
+    crate::output::write_atomic(path, bytes)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())

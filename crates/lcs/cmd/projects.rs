@@ -46,9 +46,9 @@ pub fn run(
     }
     let mut appraisals = Vec::new();
     for p in &projects {
-        let mut a = lcs_projects::appraise(p).map_err(|e| Failure::Message(e.to_string()))?;
+        let mut a = lcs_projects::appraise(p)?;
         if let Some(b) = basis {
-            a = a.on_basis(b).map_err(|e| Failure::Message(e.to_string()))?;
+            a = a.on_basis(b)?;
         }
         appraisals.push(a);
     }
@@ -61,7 +61,7 @@ pub fn run(
     let mut paths = Vec::new();
     for (name, text) in &written {
         let path = out.join(name);
-        write_atomic(&path, text.as_bytes()).map_err(Failure::Message)?;
+        write_atomic(&path, text.as_bytes())?;
         println!("wrote {}", path.display());
         paths.push(path);
     }
@@ -141,8 +141,7 @@ fn print_pipeline(appraisals: &[Appraisal]) {
 pub fn screen(scenario: &Path, draft: Option<&Path>) -> Result<(), Failure> {
     let mut loader = Loader::new();
     let s = load(&mut loader, scenario)?;
-    let candidates =
-        lcs_projects::screen::screen(&s).map_err(|e| Failure::Message(e.to_string()))?;
+    let candidates = lcs_projects::screen::screen(&s)?;
     // Linked projects and networks are projects already: named, not screened.
     let linked: Vec<String> = s
         .links
@@ -211,7 +210,7 @@ pub fn screen(scenario: &Path, draft: Option<&Path>) -> Result<(), Failure> {
         for c in &candidates {
             let path = dir.join(format!("{}.yaml", lcs_projects::screen::draft_id(c)));
             let text = lcs_projects::screen::draft_yaml(c, &name, &region);
-            write_atomic(&path, text.as_bytes()).map_err(Failure::Message)?;
+            write_atomic(&path, text.as_bytes())?;
             println!("wrote {}", path.display());
         }
     }
@@ -256,8 +255,7 @@ pub(super) fn relative(dir: &Path, file: &Path) -> String {
 pub fn reconcile(scenario: &Path, years: &[i32], out: Option<&Path>) -> Result<(), Failure> {
     let mut loader = Loader::new();
     let s = load(&mut loader, scenario)?;
-    let r = lcs_projects::reconcile::reconcile(&s, years)
-        .map_err(|e| Failure::Message(e.to_string()))?;
+    let r = lcs_projects::reconcile::reconcile(&s, years)?;
     if r.projects.is_empty() {
         println!(
             "scenario `{}` links no project (an action's `projects:`, docs/PROJECTS.md)",
@@ -293,7 +291,7 @@ pub fn reconcile(scenario: &Path, years: &[i32], out: Option<&Path>) -> Result<(
     }
     if let Some(dir) = out {
         let path = dir.join("reconciliation.csv");
-        write_atomic(&path, reconciliation_csv(&r).as_bytes()).map_err(Failure::Message)?;
+        write_atomic(&path, reconciliation_csv(&r).as_bytes())?;
         println!("wrote {}", path.display());
     }
     Ok(())

@@ -105,8 +105,7 @@ pub fn run(o: &Options) -> Result<(), Failure> {
                 dir,
                 &info,
                 &[(path.clone(), csv.as_bytes())],
-            )
-            .map_err(|e| Failure::Message(e.to_string()))?;
+            )?;
             Some(path)
         }
         None => None,

@@ -100,7 +100,7 @@ fn write_scenario(
         adjust,
         &comment,
     );
-    write_atomic(out, text.as_bytes()).map_err(|e| Failure::Message(e.to_string()))?;
+    write_atomic(out, text.as_bytes())?;
     println!("wrote {}", out.display());
     Ok(())
 }

@@ -56,7 +56,7 @@ fn csv_matrix(
 pub fn run(o: &Options) -> Result<(), Failure> {
     let (loader, s) = load_uncertain(&o.scenario)?;
     let c = compile(&s)?;
-    let model = ScenarioModel::new(&s, &c, false).map_err(Failure::Message)?;
+    let model = ScenarioModel::new(&s, &c, false)?;
     let params = model.parameters();
     let dists = ensemble_of(&s, o.seed, 1).params;
     for (p, d) in params.iter().zip(&dists) {
@@ -215,8 +215,7 @@ pub fn run(o: &Options) -> Result<(), Failure> {
             },
             bars,
         };
-        let chart = render(&t, lcs_report::charts::DEFAULT_DPI)
-            .map_err(|e| Failure::Message(e.to_string()))?;
+        let chart = render(&t, lcs_report::charts::DEFAULT_DPI)?;
         files.push((format!("{}.svg", chart.name), chart.svg.into_bytes()));
         files.push((format!("{}.png", chart.name), chart.png));
     }
@@ -262,7 +261,7 @@ pub fn run(o: &Options) -> Result<(), Failure> {
     let mut written = Vec::new();
     for (name, bytes) in &files {
         let path = o.out.join(name);
-        write_atomic(&path, bytes).map_err(Failure::Message)?;
+        write_atomic(&path, bytes)?;
         written.push(path);
     }
     let mut info = super::run_info(

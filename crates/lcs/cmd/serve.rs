@@ -17,7 +17,7 @@ pub fn run(files: &[PathBuf], port: u16, listen: Option<SocketAddr>) -> Result<(
             scenario,
         });
     }
-    let explorer = Explorer::new(served).map_err(|e| Failure::Message(e.to_string()))?;
+    let explorer = Explorer::new(served)?;
     let mut options = Options::loopback(port);
     if let Some(addr) = listen {
         options.addr = addr;
@@ -28,14 +28,11 @@ pub fn run(files: &[PathBuf], port: u16, listen: Option<SocketAddr>) -> Result<(
             );
         }
     }
-    let running =
-        lcs_serve::start(explorer, &options).map_err(|e| Failure::Message(e.to_string()))?;
+    let running = lcs_serve::start(explorer, &options)?;
     println!("lcs serve: {} (Ctrl-C stops)", running.url());
     use std::io::Write;
     let _ = std::io::stdout().flush();
-    running
-        .wait()
-        .map_err(|e| Failure::Message(e.to_string()))?;
+    running.wait()?;
     eprintln!("lcs serve: stopped");
     Ok(())
 }

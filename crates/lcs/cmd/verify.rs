@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 pub fn run(dir: &Path) -> Result<(), Failure> {
-    let m = Manifest::read(dir).map_err(|e| Failure::Message(e.to_string()))?;
+    let m = Manifest::read(dir)?;
     let changed = m.changed_inputs();
     if !changed.is_empty() {
         for c in &changed {
