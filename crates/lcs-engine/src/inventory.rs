@@ -551,8 +551,9 @@ pub(crate) fn inventory_emissions(
             land[(3 * i) * n + y] = area_y;
             land[(3 * i + 1) * n + y] = remaining;
             land[(3 * i + 2) * n + y] = converted;
-            gas[y] += remaining + converted;
-            sector[srow + y] += remaining + converted;
+            let net = land_co2_t(remaining, converted);
+            gas[y] += net;
+            sector[srow + y] += net;
         }
     }
     let pl = rows_mut(&mut out.plants);
@@ -569,6 +570,14 @@ pub(crate) fn inventory_emissions(
         }
     }
     Ok(())
+}
+
+/// Net CO2 of a land class in one year, t: `remaining + converted`, the removals on land
+/// remaining in the class (negative) plus the biomass and soil carbon lost from land
+/// converted (module docs).
+#[inline]
+pub(crate) fn land_co2_t(remaining: f64, converted: f64) -> f64 {
+    remaining + converted
 }
 
 /// Market-based electricity and total (module docs): `grid_mwh` is the grid supply,
