@@ -562,7 +562,7 @@ pub(crate) fn inventory_emissions(
     for (i, p) in plan.plants.iter().enumerate() {
         let (a, b) = (row(arena, p.a, n), row(arena, p.b, n));
         for y in 0..n {
-            let gj = a[y] * b[y];
+            let gj = crate::electricity::unit_generation(a[y], b[y]);
             let t = gj * p.fuel_per_gj * p.co2e_per_gj;
             pl[(2 * i) * n + y] = gj / 3.6;
             pl[(2 * i + 1) * n + y] = t;
