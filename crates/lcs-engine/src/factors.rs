@@ -27,8 +27,8 @@ impl GasFactors {
         [self.co2_fossil, self.co2_biogenic, self.ch4, self.n2o]
     }
 
-    /// t CO2e per GJ: `CO2 (fossil) + GWP_CH4 * CH4 + GWP_N2O * N2O` (MODEL.md §6,
-    /// [`co2e`]).
+    /// t CO2e per GJ: `CO2 (fossil) + GWP_CH4 * CH4 + GWP_N2O * N2O` (MODEL.md §6, the
+    /// engine's one weighting of the three gases).
     pub fn co2e(self, gwp_ch4: f64, gwp_n2o: f64) -> f64 {
         co2e((gwp_ch4, gwp_n2o), self.co2_fossil, self.ch4, self.n2o)
     }

@@ -9,9 +9,10 @@
 //! Losses(leaf,y)      = EE(y) * FE(leaf,elec,y) / (3.6 D(y)) * (B(y) - D(y)) / B(y)  scope 3
 //! ```
 //!
-//! Every part is computed with the kernels of its section (`demand::final_energy_by_entry`,
-//! the waste rows of `results`, `sources::each_source_emission`, the outputs of
-//! `inventory`); the parts other than the memo lines add up to `Emissions|CO2e` (tested).
+//! Every part is computed with the kernels of its section (`demand::final_energy_by_entry`
+//! and `demand::energy_emission`, the waste rows of `results`, `sources::each_source_emission`
+//! and the outputs of `inventory` through [`each_source_co2e_t`], which Shapley's source
+//! parts call too); the parts other than the memo lines add up to `Emissions|CO2e` (tested).
 
 use crate::eval::{elec_row, Workspace};
 use crate::inventory::SourceExt;
