@@ -255,33 +255,6 @@ pub(crate) fn terms(
     Ok(out)
 }
 
-/// The units of a dimension's base, for messages (`t` for mass, `GJ` for energy, `m` for
-/// length; counts and currencies by name).
-pub(crate) fn base_units(d: &Dimension) -> String {
-    let text = d.to_string();
-    let mut out = String::new();
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        out.push_str(match word.as_str() {
-            "mass" => "t",
-            "energy" => "GJ",
-            "length" => "m",
-            w => w,
-        });
-        word.clear();
-    };
-    for ch in text.chars() {
-        if ch.is_alphanumeric() || ch == '_' {
-            word.push(ch);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(ch);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
-}
-
 /// The dimension without its currencies, and the currencies with their exponents.
 fn split_currency(d: &Dimension) -> (Dimension, Vec<(String, i32)>) {
     let mut rest = d.clone();
@@ -309,7 +282,7 @@ fn conversion(
         return Ok((1.0, 1.0));
     }
     let ((ra, ca), (rb, cb)) = (split_currency(da), split_currency(db));
-    let (unit_a, unit_b) = (base_units(da), base_units(db));
+    let (unit_a, unit_b) = (lcs_engine::base_unit(da), lcs_engine::base_unit(db));
     let same_rest = ra == rb
         && ca.iter().map(|x| x.1).sum::<i32>() == cb.iter().map(|x| x.1).sum::<i32>()
         && !ca.is_empty();
@@ -355,12 +328,10 @@ struct Aggregate {
 
 fn aggregate(leaves: &[&LeafBreakdown], y: usize, k_top: f64, k_leaf: f64) -> Aggregate {
     let activity: f64 = leaves.iter().map(|l| l.activity[y] * k_leaf).sum();
-    let fe_of = |l: &LeafBreakdown| l.activity[y] * l.intensity_gj[y];
     let mut fuels: Vec<(String, bool, f64, f64, f64)> = Vec::new();
     for l in leaves {
         for f in &l.fuels {
-            let fe = fe_of(l) * f.share[y];
-            let c = fe * f.co2e_t_per_gj[y];
+            let (fe, c) = (f.energy_gj(l, y), f.co2e_t(l, y));
             match fuels.iter_mut().find(|x| x.0 == f.fuel) {
                 Some(x) => {
                     x.2 += fe;
@@ -370,7 +341,7 @@ fn aggregate(leaves: &[&LeafBreakdown], y: usize, k_top: f64, k_leaf: f64) -> Ag
             }
         }
     }
-    let total_fe: f64 = leaves.iter().map(|l| fe_of(l)).sum();
+    let total_fe: f64 = leaves.iter().map(|l| l.energy_gj(y)).sum();
     let intensity = if activity != 0.0 {
         total_fe / activity
     } else {
@@ -407,8 +378,8 @@ fn demand_terms(
             if l.activity_dim != ls[0].activity_dim {
                 return Err(DecomposeError::UnitMismatch {
                     item: g.name.clone(),
-                    unit_a: base_units(&ls[0].activity_dim),
-                    unit_b: base_units(&l.activity_dim),
+                    unit_a: lcs_engine::base_unit(&ls[0].activity_dim),
+                    unit_b: lcs_engine::base_unit(&l.activity_dim),
                 });
             }
         }

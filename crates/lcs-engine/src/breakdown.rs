@@ -26,7 +26,7 @@
 //! having filled the workspace (`evaluate`, `run_all`, `run_reference`).
 
 use crate::eval::Workspace;
-use crate::plan::{Compiled, Gas};
+use crate::plan::Compiled;
 use lcs_model::{Activity, Scenario};
 use lcs_units::Dimension;
 
@@ -114,11 +114,62 @@ pub struct SourceBreakdown {
     pub co2e_t_per_unit: Vec<f64>,
 }
 
+impl LeafBreakdown {
+    /// Final energy of the leaf in year index `y`, GJ: `A(n) × I(n)` (`demand::leaf_energy`).
+    pub fn energy_gj(&self, y: usize) -> f64 {
+        crate::demand::leaf_energy(self.activity[y], self.intensity_gj[y])
+    }
+}
+
 impl LeafFuel {
+    /// Final energy of this leaf and fuel in year index `y`, GJ: `A(n) × I(n) × M(n,f)`
+    /// ([`LeafBreakdown::energy_gj`] × `M`, `demand::entry_energy`).
+    pub fn energy_gj(&self, leaf: &LeafBreakdown, y: usize) -> f64 {
+        crate::demand::entry_energy(leaf.energy_gj(y), self.share[y])
+    }
+
     /// Emissions of this leaf and fuel in year index `y`, t CO2e:
-    /// `A(n) × I(n) × M(n,f) × F(n,f)`.
+    /// `A(n) × I(n) × M(n,f) × F(n,f)` ([`LeafFuel::energy_gj`] × `F`,
+    /// `demand::energy_emission`).
     pub fn co2e_t(&self, leaf: &LeafBreakdown, y: usize) -> f64 {
-        leaf.activity[y] * leaf.intensity_gj[y] * self.share[y] * self.co2e_t_per_gj[y]
+        crate::demand::energy_emission(self.energy_gj(leaf, y), self.co2e_t_per_gj[y])
+    }
+}
+
+/// A leaf's effective factors in one year after `save`, `switch` and `use`, which change
+/// final energy entry by entry: `I = Σ_f FE_f / A` and `M_f = FE_f / Σ_f FE`, so that
+/// `A × I × M_f` is the entry's final energy.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Effective {
+    /// `I = Σ_f FE_f / A`, GJ per base unit of activity.
+    pub intensity: f64,
+    /// `Σ_f FE_f`, GJ.
+    total: f64,
+}
+
+impl Effective {
+    /// The effective factors of a leaf with activity `activity` (base units) and final
+    /// energy `fe` per fuel (GJ, the leaf's entries in order); `None` where the leaf has no
+    /// activity or no energy (its series' factors stand).
+    pub(crate) fn of(activity: f64, fe: impl Iterator<Item = f64>) -> Option<Effective> {
+        let total: f64 = fe.sum();
+        (activity != 0.0 && total > 0.0).then(|| Effective {
+            intensity: total / activity,
+            total,
+        })
+    }
+
+    /// `M_f = FE_f / Σ_f FE`, the effective share of a fuel with final energy `fe_gj`.
+    pub(crate) fn share(&self, fe_gj: f64) -> f64 {
+        fe_gj / self.total
+    }
+}
+
+impl SourceBreakdown {
+    /// Emissions of the source in year index `y`, t CO2e: `A(s) × EF(s)`, with `EF(s)` the
+    /// GWP-weighted factors per unit of activity.
+    pub fn co2e_t(&self, y: usize) -> f64 {
+        self.activity[y] * self.co2e_t_per_unit[y]
     }
 }
 
@@ -139,7 +190,8 @@ pub fn breakdown(scenario: &Scenario, c: &Compiled, ws: &Workspace) -> Breakdown
                 ws.out.grid_co2e_t[y] / d
             } else if ws.out.elec_mwh[[crate::eval::elec_row::LOCAL, y]] == 0.0 {
                 let losses = ws.arena[c.electricity.losses * n + y];
-                grid_t_per_mwh.get(y).copied().unwrap_or(0.0) / 3.6 / (1.0 - losses)
+                let t_per_gj = grid_t_per_mwh.get(y).copied().unwrap_or(0.0) / 3.6;
+                crate::electricity::busbar_supply(t_per_gj, losses)
             } else {
                 0.0
             }
@@ -164,11 +216,11 @@ pub fn breakdown(scenario: &Scenario, c: &Compiled, ws: &Workspace) -> Breakdown
             if !c.energy_ops.is_empty() {
                 let entry = |k: usize, y: usize| ws.entry_gj[(leaf.first_entry + k) * n + y];
                 for y in 0..n {
-                    let total: f64 = (0..leaf.fuels.len()).map(|k| entry(k, y)).sum();
-                    if activity[y] != 0.0 && total > 0.0 {
-                        intensity[y] = total / activity[y];
+                    let fe = (0..leaf.fuels.len()).map(|k| entry(k, y));
+                    if let Some(eff) = Effective::of(activity[y], fe) {
+                        intensity[y] = eff.intensity;
                         for (k, m) in shares.iter_mut().enumerate() {
-                            m[y] = entry(k, y) / total;
+                            m[y] = eff.share(entry(k, y));
                         }
                     }
                 }
@@ -211,7 +263,7 @@ pub fn breakdown(scenario: &Scenario, c: &Compiled, ws: &Workspace) -> Breakdown
         generated_t: ws.out.waste_t.clone(),
         co2e_t: sector_row(n_tops),
     });
-    let (g_ch4, g_n2o) = (c.gwp_ch4, c.gwp_n2o);
+    let gwp = (c.gwp_ch4, c.gwp_n2o);
     let sources = c
         .sources
         .iter()
@@ -249,11 +301,7 @@ pub fn breakdown(scenario: &Scenario, c: &Compiled, ws: &Workspace) -> Breakdown
             }
             let mut per = vec![0.0; n];
             for &(g, slot) in &plan.factors {
-                let w = match g {
-                    Gas::Ch4 => g_ch4,
-                    Gas::N2o => g_n2o,
-                    Gas::Co2 | Gas::Co2e => 1.0,
-                };
+                let w = g.gwp(gwp);
                 for (p, f) in per.iter_mut().zip(&ws.arena[slot * n..slot * n + n]) {
                     *p += w * f;
                 }
@@ -291,5 +339,22 @@ fn source_dim(model: &lcs_model::Model, src: &lcs_model::Source) -> Dimension {
         }
         Activity::Series(s) | Activity::Share(s) => s.dim.clone(),
         Activity::Inherit => Dimension::none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Effective;
+
+    #[test]
+    fn effective_factors_split_the_entries_over_activity() {
+        // 100 units of activity using 30 GJ of gasoline and 10 GJ of electricity:
+        // I = 40 / 100 = 0.4 GJ/unit, M = 30 / 40 = 0.75 and 10 / 40 = 0.25.
+        let eff = Effective::of(100.0, [30.0, 10.0].into_iter()).expect("activity and energy");
+        assert_eq!(eff.intensity, 0.4);
+        assert_eq!((eff.share(30.0), eff.share(10.0)), (0.75, 0.25));
+        // No activity, or no energy: the series' factors stand.
+        assert!(Effective::of(0.0, [30.0].into_iter()).is_none());
+        assert!(Effective::of(100.0, [0.0, 0.0].into_iter()).is_none());
     }
 }

@@ -352,6 +352,28 @@ pub(crate) fn compile_demand(
     })
 }
 
+/// Final energy of a leaf, GJ: `FE(n,y) = A(n,y) * I(n,y)`, activity (base units) times
+/// intensity (GJ per base unit); its fuels split it by their shares ([`entry_energy`]).
+#[inline(always)]
+pub(crate) fn leaf_energy(activity: f64, intensity: f64) -> f64 {
+    activity * intensity
+}
+
+/// Final energy of one fuel of a leaf, GJ: `FE(n,f,y) = FE(n,y) * S(n,f,y)`, the leaf's
+/// final energy ([`leaf_energy`]) times the fuel's share. With the two together,
+/// `FE(n,f,y) = (A(n,y) * I(n,y)) * S(n,f,y)`, multiplied in that order everywhere.
+#[inline(always)]
+pub(crate) fn entry_energy(leaf_gj: f64, share: f64) -> f64 {
+    leaf_gj * share
+}
+
+/// Emissions of final energy at a factor, t: `E(n,f,g,y) = FE(n,f,y) * EF(f,g,cat(n))`,
+/// final energy in GJ times t of gas (or t CO2e) per GJ.
+#[inline(always)]
+pub(crate) fn energy_emission(fe_gj: f64, t_per_gj: f64) -> f64 {
+    fe_gj * t_per_gj
+}
+
 /// Final energy per combo, GJ: `FE(n,f,y) = A(n,y) * I(n,y) * S(n,f,y)`, added over the
 /// leaves of each combo in leaf order (`combo_entries`: (leaf, share slot) per combo).
 /// `leaf_ai` holds `A × I` of each leaf (`leaf * n + year`); `combo_gj` holds one row per
@@ -371,7 +393,7 @@ pub(crate) fn final_energy(
         let (act, int) = (series(leaf.activity), series(leaf.intensity));
         ai.iter_mut()
             .zip(act.iter().zip(int))
-            .for_each(|(x, (a, i))| *x = a * i);
+            .for_each(|(x, (a, i))| *x = leaf_energy(*a, *i));
     }
     for (entries, row) in combo_entries
         .iter()
@@ -383,12 +405,12 @@ pub(crate) fn final_energy(
         let ai = &leaf_ai[l0 * n..l0 * n + n];
         row.iter_mut()
             .zip(ai.iter().zip(series(s0)))
-            .for_each(|(r, (a, s))| *r = 0.0 + a * s);
+            .for_each(|(r, (a, s))| *r = 0.0 + entry_energy(*a, *s));
         for &(l, slot) in rest {
             let ai = &leaf_ai[l * n..l * n + n];
             row.iter_mut()
                 .zip(ai.iter().zip(series(slot)))
-                .for_each(|(r, (a, s))| *r += a * s);
+                .for_each(|(r, (a, s))| *r += entry_energy(*a, *s));
         }
     }
 }
@@ -409,13 +431,13 @@ pub(crate) fn final_energy_by_entry(
         let (act, int) = (series(leaf.activity), series(leaf.intensity));
         ai.iter_mut()
             .zip(act.iter().zip(int))
-            .for_each(|(x, (a, i))| *x = a * i);
+            .for_each(|(x, (a, i))| *x = leaf_energy(*a, *i));
         for (k, &(_, slot, _)) in leaf.fuels.iter().enumerate() {
             let e = leaf.first_entry + k;
             let row = &mut entry_gj[e * n..e * n + n];
             row.iter_mut()
                 .zip(ai.iter().zip(series(slot)))
-                .for_each(|(r, (a, s))| *r = a * s);
+                .for_each(|(r, (a, s))| *r = entry_energy(*a, *s));
         }
     }
 }
@@ -511,11 +533,11 @@ pub(crate) fn final_energy_outputs(
             top_fuel[y] += v;
             // A factor of 0 adds `±0`, which leaves these rows as they are (they start at
             // +0 and a sum never becomes −0).
-            co2[y] += v * f_co2;
-            ch4[y] += v * f_ch4;
-            n2o[y] += v * f_n2o;
-            bio[y] += v * f_bio;
-            sec[y] += v * f_e;
+            co2[y] += energy_emission(v, f_co2);
+            ch4[y] += energy_emission(v, f_ch4);
+            n2o[y] += energy_emission(v, f_n2o);
+            bio[y] += energy_emission(v, f_bio);
+            sec[y] += energy_emission(v, f_e);
         }
     }
 }

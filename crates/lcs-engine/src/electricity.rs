@@ -17,6 +17,7 @@
 //! per year (1 MW = 8760 MWh per year, converted at load); emissions in t.
 
 use crate::compile::Builder;
+use crate::factors::co2e;
 use crate::plan::{
     Bound, Combo, CompileError, ElectricityPlan, Gas, GridPlan, LocalPlan, PlantPlan,
 };
@@ -144,9 +145,16 @@ pub(crate) fn busbar_supply(demand: f64, losses: f64) -> f64 {
     demand / (1.0 - losses)
 }
 
+/// Output of one local unit, GJ: `capacity * capacity_factor` (capacity as energy per year),
+/// or a unit's given generation times 1.
+#[inline(always)]
+pub(crate) fn unit_generation(a: f64, b: f64) -> f64 {
+    a * b
+}
+
 /// Local generation in each year, GJ, into `local_gj`: waste-to-energy and biogas (§7,
-/// `wte_gj + biogas_gj`) + `generation` measures + Σ units `a(y) * b(y)` (capacity ×
-/// capacity factor, or generation × 1), in that order.
+/// `wte_gj + biogas_gj`) + `generation` measures + Σ units [`unit_generation`], in that
+/// order.
 #[inline(always)]
 pub(crate) fn local_generation(
     plan: &ElectricityPlan,
@@ -164,7 +172,7 @@ pub(crate) fn local_generation(
     for u in &plan.local {
         let (a, b) = (&arena[u.a * n..u.a * n + n], &arena[u.b * n..u.b * n + n]);
         for y in 0..n {
-            local_gj[y] += a[y] * b[y];
+            local_gj[y] += unit_generation(a[y], b[y]);
         }
     }
 }
@@ -315,7 +323,7 @@ pub(crate) fn electricity_balance(
         ch4[y] += e1[y];
         n2o[y] += e2[y];
         bio[y] += e4[y];
-        grid_co2e_t[y] = e0[y] + gwp.0 * e1[y] + gwp.1 * e2[y] + e3[y];
+        grid_co2e_t[y] = co2e(gwp, e0[y], e1[y], e2[y]) + e3[y];
         loss_ee[y] = loss_emissions(grid_co2e_t[y], busbar[y], demand[y]);
     }
 }
@@ -367,22 +375,13 @@ pub(crate) fn grid_factor_co2e_at(
     y: usize,
     gwp: (f64, f64),
 ) -> f64 {
-    let (g_ch4, g_n2o) = gwp;
     match grid {
-        GridPlan::Factor { slot, gas } => {
-            let weight = match gas {
-                Gas::Ch4 => g_ch4,
-                Gas::N2o => g_n2o,
-                Gas::Co2 | Gas::Co2e => 1.0,
-            };
-            arena[slot * n + y] * weight * GJ_PER_MWH
-        }
+        GridPlan::Factor { slot, gas } => arena[slot * n + y] * gas.gwp(gwp) * GJ_PER_MWH,
         GridPlan::Mix(plants) => {
             let mut t_per_gj = 0.0;
             for p in plants {
                 let f = p.factors;
-                t_per_gj +=
-                    arena[p.share * n + y] * p.fuel_per_gj * (f[0] + g_ch4 * f[2] + g_n2o * f[3]);
+                t_per_gj += arena[p.share * n + y] * p.fuel_per_gj * co2e(gwp, f[0], f[2], f[3]);
             }
             t_per_gj * GJ_PER_MWH
         }

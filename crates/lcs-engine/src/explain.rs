@@ -24,7 +24,7 @@
 //! of the explained value against the reference (no actions) is split among the actions
 //! sequentially (MODEL.md §10: `c_i = X({1..i}) − X({1..i−1})`), which sums to the change.
 
-use crate::breakdown::{breakdown, Breakdown};
+use crate::breakdown::{breakdown, Breakdown, Effective};
 use crate::eval::{elec_row, evaluate, waste_row, RunError, Workspace};
 use crate::plan::{Compiled, GridPlan, Step};
 use crate::results::{fill_row, Source};
@@ -281,27 +281,46 @@ fn per_unit(num: &str, den: &str) -> String {
     }
 }
 
-/// The base unit of a dimension (GJ, t, m and the counts and currencies by name).
-pub(crate) fn base_unit(d: &lcs_units::Dimension) -> String {
-    let t = d.to_string();
-    if t.is_empty() {
-        return "1".into();
+/// The text of the base unit of a dimension: `GJ` for energy, `t` for mass, `m` for length,
+/// counts, currencies and gas species by name, `1` for none (`energy/length person` reads
+/// `GJ/m person`). The one spelling of base units in explanations, data-quality tables and
+/// decomposition messages.
+pub fn base_unit(d: &lcs_units::Dimension) -> String {
+    map_words(&d.to_string(), |word| match word {
+        "energy" => Some("GJ".into()),
+        "mass" => Some("t".into()),
+        "length" => Some("m".into()),
+        _ => None,
+    })
+}
+
+/// `text` with every word that `replace` maps replaced by its image, the rest kept as
+/// written. A word is a run of letters, digits, `_` and `.` (a name, as in a unit or a
+/// driver expression, or a number such as `1.5`, which stays whole).
+pub(crate) fn map_words(text: &str, mut replace: impl FnMut(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut start = None;
+    let mut flush = |word: &str, out: &mut String| match replace(word) {
+        Some(w) => out.push_str(&w),
+        None => out.push_str(word),
+    };
+    for (i, ch) in text.char_indices() {
+        let in_word = ch.is_alphanumeric() || ch == '_' || ch == '.';
+        match (in_word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                flush(&text[s..i], &mut out);
+                start = None;
+                out.push(ch);
+            }
+            (false, None) => out.push(ch),
+            (true, Some(_)) => {}
+        }
     }
-    t.split_inclusive(['/', '*', ' ', '·', '^'])
-        .map(|part| {
-            let (word, sep) = match part.char_indices().last() {
-                Some((i, ch)) if "/* ·^".contains(ch) => (&part[..i], &part[i..]),
-                _ => (part, ""),
-            };
-            let w = match word {
-                "energy" => "GJ",
-                "mass" => "t",
-                "length" => "m",
-                w => w,
-            };
-            format!("{w}{sep}")
-        })
-        .collect()
+    if let Some(s) = start {
+        flush(&text[s..], &mut out);
+    }
+    out
 }
 
 impl<'a> Explainer<'a> {
@@ -669,13 +688,9 @@ impl Build<'_, '_> {
                 let gwps: Vec<String> = parts
                     .iter()
                     .map(|&(row, g)| {
-                        let (gwp, name) = match g {
-                            1 => (c.gwp_ch4, "CH4"),
-                            2 => (c.gwp_n2o, "N2O"),
-                            _ => (1.0, "CO2"),
-                        };
+                        let gwp = g.gwp((c.gwp_ch4, c.gwp_n2o));
                         let v = self.e.ws.out.waste_detail[[row, self.y]] * 1e-3;
-                        format!("{} × {} kt {name}", short(gwp), short(v))
+                        format!("{} × {} kt {}", short(gwp), short(v), g.name())
                     })
                     .collect();
                 nd.substituted = Some(format!("{} = {}", with_unit(value, unit), gwps.join(" + ")));
@@ -865,14 +880,14 @@ impl Build<'_, '_> {
                 self.slot_value(lp.intensity),
                 self.slot_value(lp.fuels[fi].1),
             );
-            let effective = |snap: &[f64]| {
-                let total: f64 = entries.clone().map(|e| snap[e * n + y]).sum();
-                if act != 0.0 && total > 0.0 {
-                    (total / act, snap[(lp.first_entry + fi) * n + y] / total)
-                } else {
-                    (si, sm)
-                }
-            };
+            let effective =
+                |snap: &[f64]| match Effective::of(act, entries.clone().map(|e| snap[e * n + y])) {
+                    Some(eff) => (
+                        eff.intensity,
+                        eff.share(snap[(lp.first_entry + fi) * n + y]),
+                    ),
+                    None => (si, sm),
+                };
             for (k, op) in c.energy_ops.iter().enumerate() {
                 let touches = op
                     .entries
@@ -927,7 +942,7 @@ impl Build<'_, '_> {
                 if &f.fuel != fuel {
                     continue;
                 }
-                let v = leaf.activity[y] * leaf.intensity_gj[y] * f.share[y] * 1e-3;
+                let v = f.energy_gj(leaf, y) * 1e-3;
                 let nd = node(
                     format!("FE({}, {})", leaf.path, fuel),
                     v,
@@ -948,7 +963,7 @@ impl Build<'_, '_> {
         let sb = &self.e.bd.sources[j];
         let plan = &c.sources[j];
         let y = self.y;
-        let v = sb.activity[y] * sb.co2e_t_per_unit[y] * 1e-3;
+        let v = sb.co2e_t(y) * 1e-3;
         // A refrigerant bank or a land class (docs/EXTENSIONS.md): a stock model, not
         // activity × factors; its inputs are the bank's or the class's series.
         if let Some(ext) = c.inventory.by_source.get(j).copied().flatten() {
@@ -1000,12 +1015,7 @@ impl Build<'_, '_> {
                 plan.factors
                     .iter()
                     .map(|(g, slot)| {
-                        let gas = match g {
-                            crate::plan::Gas::Co2 => "CO2",
-                            crate::plan::Gas::Ch4 => "CH4",
-                            crate::plan::Gas::N2o => "N2O",
-                            crate::plan::Gas::Co2e => "CO2e",
-                        };
+                        let gas = g.name();
                         let mut k = self.slot(*slot, 1.0, &per_unit(&format!("t {gas}"), &au), d);
                         k.label = format!("EF({}, {gas})", sb.path);
                         k
@@ -1079,7 +1089,10 @@ impl Build<'_, '_> {
                         let mut v = Vec::new();
                         let units = self.e.scenario.model.electricity.as_ref().map(|e| e.local.as_slice()).unwrap_or(&[]);
                         for (u, unit) in c.electricity.local.iter().zip(units) {
-                            let gen = self.slot_value(u.a) * self.slot_value(u.b) / 3.6;
+                            let gen = crate::electricity::unit_generation(
+                                self.slot_value(u.a),
+                                self.slot_value(u.b),
+                            ) / 3.6;
                             let a = self.slot(u.a, 1.0 / 3.6, "MWh/yr", d);
                             let b = self.slot(u.b, 1.0, "1", d);
                             v.push(
@@ -1587,30 +1600,19 @@ impl Build<'_, '_> {
     }
 }
 
-/// `text` with every name of `values` (a whole word: letters, digits, `_`) replaced by its
-/// value, in parentheses when it has a unit: `population / household_size` becomes
+/// `text` with every name of `values` (a whole word, [`map_words`]) replaced by its value,
+/// in parentheses when it has a unit: `population / household_size` becomes
 /// `(1.2e6 person) / (4.1 person)`.
 fn substitute(text: &str, values: &[(String, String)]) -> String {
-    let mut out = String::new();
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        match values.iter().find(|(n, _)| n == word) {
-            Some((_, v)) if v.contains(' ') => out.push_str(&format!("({v})")),
-            Some((_, v)) => out.push_str(v),
-            None => out.push_str(word),
-        }
-        word.clear();
-    };
-    for ch in text.chars() {
-        if ch.is_alphanumeric() || ch == '_' || ch == '.' {
-            word.push(ch);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(ch);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
+    map_words(text, |word| {
+        values.iter().find(|(n, _)| n == word).map(|(_, v)| {
+            if v.contains(' ') {
+                format!("({v})")
+            } else {
+                v.clone()
+            }
+        })
+    })
 }
 
 /// The step that computes `slot` (an expression, a product or a copy): a step of the run,
@@ -1715,4 +1717,37 @@ pub fn inputs(scenario: &Scenario, c: &Compiled, year: i32) -> Vec<Input> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lcs_units::Dimension;
+
+    #[test]
+    fn base_units_name_energy_mass_and_length_and_keep_other_names() {
+        // energy / (person · length): GJ per person-metre.
+        let d = Dimension::energy().div(&Dimension::base("person").mul(&Dimension::length()));
+        assert_eq!(base_unit(&d), "GJ/m person");
+        assert_eq!(base_unit(&Dimension::mass().powi(2)), "t^2");
+        assert_eq!(base_unit(&Dimension::base("MYR")), "MYR");
+        // A count whose name holds a base word is not rewritten inside the word.
+        assert_eq!(base_unit(&Dimension::base("energy_unit")), "energy_unit");
+        assert_eq!(base_unit(&Dimension::none()), "1");
+    }
+
+    #[test]
+    fn substitution_replaces_whole_names_and_keeps_numbers() {
+        let values = vec![
+            ("population".to_string(), "1.2e6 person".to_string()),
+            ("size".to_string(), "4.1".to_string()),
+        ];
+        assert_eq!(
+            substitute("population / size * 1.5 + population_2", &values),
+            "(1.2e6 person) / 4.1 * 1.5 + population_2"
+        );
+        // A number that spells a name's digits stays whole.
+        let values = vec![("x".to_string(), "9".to_string())];
+        assert_eq!(substitute("x*0.5x", &values), "9*0.5x");
+    }
 }

@@ -27,10 +27,20 @@ impl GasFactors {
         [self.co2_fossil, self.co2_biogenic, self.ch4, self.n2o]
     }
 
-    /// t CO2e per GJ: `CO2 (fossil) + GWP_CH4 * CH4 + GWP_N2O * N2O` (MODEL.md §6).
+    /// t CO2e per GJ: `CO2 (fossil) + GWP_CH4 * CH4 + GWP_N2O * N2O` (MODEL.md §6, the
+    /// engine's one weighting of the three gases).
     pub fn co2e(self, gwp_ch4: f64, gwp_n2o: f64) -> f64 {
-        self.co2_fossil + gwp_ch4 * self.ch4 + gwp_n2o * self.n2o
+        co2e((gwp_ch4, gwp_n2o), self.co2_fossil, self.ch4, self.n2o)
     }
+}
+
+/// CO2e of amounts of fossil CO2, CH4 and N2O (t, or t per unit of anything):
+/// `CO2e = CO2 + GWP_CH4 * CH4 + GWP_N2O * N2O` (MODEL.md §6), added left to right; `gwp`
+/// is the model's `(GWP_CH4, GWP_N2O)`. The one weighting of the three gases that fuel
+/// factors, grid mixes, grid emissions and solid waste share.
+#[inline(always)]
+pub(crate) fn co2e(gwp: (f64, f64), co2: f64, ch4: f64, n2o: f64) -> f64 {
+    co2 + gwp.0 * ch4 + gwp.1 * n2o
 }
 
 /// The factors of fuel `fuel` (an index into `model.fuels`) burnt in category `category`
@@ -51,5 +61,15 @@ pub fn combustion_factors(model: &Model, fuel: usize, category: Option<Category>
         co2_biogenic,
         ch4: f.ch4(cat) * 1e-6,
         n2o: f.n2o(cat) * 1e-6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn co2e_weights_methane_and_nitrous_oxide() {
+        // 1 t CO2 + 28 × 0.5 t CH4 + 265 × 0.01 t N2O = 1 + 14 + 2.65 = 17.65 t CO2e.
+        let v = super::co2e((28.0, 265.0), 1.0, 0.5, 0.01);
+        assert!((v - 17.65).abs() < 1e-12, "{v}");
     }
 }

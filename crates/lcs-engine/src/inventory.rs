@@ -553,8 +553,9 @@ pub(crate) fn inventory_emissions(
             land[(3 * i) * n + y] = area_y;
             land[(3 * i + 1) * n + y] = remaining;
             land[(3 * i + 2) * n + y] = converted;
-            gas[y] += remaining + converted;
-            sector[srow + y] += remaining + converted;
+            let net = land_co2_t(remaining, converted);
+            gas[y] += net;
+            sector[srow + y] += net;
         }
     }
     let pl = rows_mut(&mut out.plants);
@@ -563,7 +564,7 @@ pub(crate) fn inventory_emissions(
     for (i, p) in plan.plants.iter().enumerate() {
         let (a, b) = (row(arena, p.a, n), row(arena, p.b, n));
         for y in 0..n {
-            let gj = a[y] * b[y];
+            let gj = crate::electricity::unit_generation(a[y], b[y]);
             let t = gj * p.fuel_per_gj * p.co2e_per_gj;
             pl[(2 * i) * n + y] = gj / 3.6;
             pl[(2 * i + 1) * n + y] = t;
@@ -571,6 +572,14 @@ pub(crate) fn inventory_emissions(
         }
     }
     Ok(())
+}
+
+/// Net CO2 of a land class in one year, t: `remaining + converted`, the removals on land
+/// remaining in the class (negative) plus the biomass and soil carbon lost from land
+/// converted (module docs).
+#[inline(always)]
+pub(crate) fn land_co2_t(remaining: f64, converted: f64) -> f64 {
+    remaining + converted
 }
 
 /// Market-based electricity and total (module docs): `grid_mwh` is the grid supply,

@@ -72,8 +72,8 @@ pub use eval::{
     Problem, RunError, Workspace,
 };
 pub use explain::{
-    inputs, Change, DataRow, ExplainError, Explainer, Explanation, Input, MeasureChange, Node,
-    NodeKind,
+    base_unit, inputs, Change, DataRow, ExplainError, Explainer, Explanation, Input, MeasureChange,
+    Node, NodeKind,
 };
 pub use factors::{combustion_factors, GasFactors};
 pub use inventory::InventoryOutputs;

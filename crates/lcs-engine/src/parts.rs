@@ -9,9 +9,10 @@
 //! Losses(leaf,y)      = EE(y) * FE(leaf,elec,y) / (3.6 D(y)) * (B(y) - D(y)) / B(y)  scope 3
 //! ```
 //!
-//! Every part is computed with the kernels of its section (`demand::final_energy_by_entry`,
-//! the waste rows of `results`, `sources::each_source_emission`, the outputs of
-//! `inventory`); the parts other than the memo lines add up to `Emissions|CO2e` (tested).
+//! Every part is computed with the kernels of its section (`demand::final_energy_by_entry`
+//! and `demand::energy_emission`, the waste rows of `results`, `sources::each_source_emission`
+//! and the outputs of `inventory` through [`each_source_co2e_t`], which Shapley's source
+//! parts call too); the parts other than the memo lines add up to `Emissions|CO2e` (tested).
 
 use crate::eval::{elec_row, Workspace};
 use crate::inventory::SourceExt;
@@ -119,7 +120,7 @@ pub fn emission_parts(c: &Compiled, ws: &Workspace) -> Vec<EmissionPart> {
                         lost[y] += l;
                     }
                 } else {
-                    direct[y] += fe[y] * cb.co2e;
+                    direct[y] += crate::demand::energy_emission(fe[y], cb.co2e);
                 }
             }
         }
@@ -175,27 +176,52 @@ pub fn emission_parts(c: &Compiled, ws: &Workspace) -> Vec<EmissionPart> {
 
 /// The emissions of model source `i`, t CO2e per year: activity × factors for a plain or
 /// process source, the bank's counted F-gases for a refrigerant bank, the stock change for
-/// a land class.
+/// a land class ([`each_source_co2e_t`]: a source with factors has its terms added from 0,
+/// a bank or land class its one value a year as it is).
 pub(crate) fn source_co2e_t(c: &Compiled, ws: &Workspace, i: usize) -> Vec<f64> {
+    let mut v = vec![0.0; c.n_years];
+    let one_term = c.inventory.by_source.get(i).copied().flatten().is_some();
+    each_source_co2e_t(c, ws, i, |y, e| if one_term { v[y] = e } else { v[y] += e });
+    v
+}
+
+/// The emissions of model source `i` in the last evaluation of `ws`, t CO2e, term by term
+/// to `f(year, t CO2e)`: for a plain or process source `A × factor_g × GWP_g` once per
+/// factor and year, factor by factor ([`crate::sources::each_source_emission`]); for a
+/// refrigerant bank its counted F-gases (the evaluation's row) and for a land class its
+/// stock change (`inventory::land_co2_t`), once per year. Callers add the terms in the
+/// order given.
+pub(crate) fn each_source_co2e_t(
+    c: &Compiled,
+    ws: &Workspace,
+    i: usize,
+    mut f: impl FnMut(usize, f64),
+) {
     let n = c.n_years;
-    let mut v = vec![0.0; n];
     match c.inventory.by_source.get(i).copied().flatten() {
         None => crate::sources::each_source_emission(
             &c.sources[i],
             &ws.arena,
             n,
             (c.gwp_ch4, c.gwp_n2o),
-            |_, y, _, e| v[y] += e,
+            |_, y, _, e| f(y, e),
         ),
         Some(SourceExt::Refrigerant(b)) => {
-            v.copy_from_slice(ws.out.inventory.bank_co2e_t.row(b).as_slice().expect("row"))
+            let banks = ws.out.inventory.bank_co2e_t.as_slice().unwrap_or(&[]);
+            banks[b * n..b * n + n]
+                .iter()
+                .enumerate()
+                .for_each(|(y, e)| f(y, *e));
         }
         Some(SourceExt::Land(l)) => {
-            let land = &ws.out.inventory.land;
-            for (y, x) in v.iter_mut().enumerate() {
-                *x = land[[3 * l + 1, y]] + land[[3 * l + 2, y]];
+            let land = ws.out.inventory.land.as_slice().unwrap_or(&[]);
+            let (remaining, converted) = (
+                &land[(3 * l + 1) * n..(3 * l + 2) * n],
+                &land[(3 * l + 2) * n..(3 * l + 3) * n],
+            );
+            for (y, (r, v)) in remaining.iter().zip(converted).enumerate() {
+                f(y, crate::inventory::land_co2_t(*r, *v));
             }
         }
     }
-    v
 }

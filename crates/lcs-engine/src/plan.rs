@@ -275,6 +275,29 @@ pub(crate) enum Gas {
     Co2e,
 }
 
+impl Gas {
+    /// The weight of one t of the gas in t CO2e with the model's `gwp = (GWP_CH4, GWP_N2O)`
+    /// (MODEL.md §6): 1 for CO2 and for a value already in CO2e.
+    #[inline(always)]
+    pub(crate) fn gwp(self, gwp: (f64, f64)) -> f64 {
+        match self {
+            Gas::Co2 | Gas::Co2e => 1.0,
+            Gas::Ch4 => gwp.0,
+            Gas::N2o => gwp.1,
+        }
+    }
+
+    /// The gas's name in equations (`CO2`, `CH4`, `N2O`, `CO2e`).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Gas::Co2 => "CO2",
+            Gas::Ch4 => "CH4",
+            Gas::N2o => "N2O",
+            Gas::Co2e => "CO2e",
+        }
+    }
+}
+
 /// Grid emissions as compiled (MODEL.md §5).
 #[derive(Clone, Debug)]
 pub(crate) enum GridPlan {

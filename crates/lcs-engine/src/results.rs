@@ -6,7 +6,7 @@
 //! sample) and [`rows`] and [`row_layout`] agree with it by construction.
 
 use crate::eval::{elec_row, waste_row, wastewater_row, Workspace};
-use crate::plan::Compiled;
+use crate::plan::{Compiled, Gas};
 
 /// IAMC variable names.
 pub mod var {
@@ -171,9 +171,9 @@ pub(crate) enum Source {
     Allocated(usize),
     /// Grid emissions due to T&D losses.
     LossEmissions,
-    /// Waste emissions of one process, in CO2e: the (row, GWP index: 0 CO2, 1 CH4, 2 N2O)
-    /// parts of `waste_detail` it adds up.
-    WasteProcess(&'static [(usize, usize)]),
+    /// Waste emissions of one process, in CO2e: the (row, gas) parts of `waste_detail` it
+    /// adds up, each weighted by its gas's GWP ([`Gas::gwp`]).
+    WasteProcess(&'static [(usize, Gas)]),
     /// A row of `wastewater_t` and its factor to the row's unit.
     Wastewater(usize, f64),
     /// Industrial wastewater CH4 of every industry.
@@ -429,10 +429,10 @@ pub(crate) fn build_specs(c: &Compiled) -> Vec<RowSpec> {
     v
 }
 
-/// The (row, GWP index: 0 CO2, 1 CH4, 2 N2O) parts of `waste_detail` of wastewater.
-const WASTEWATER_PARTS: &[(usize, usize)] = &[
-    (waste_row::WASTEWATER_CH4, 1),
-    (waste_row::WASTEWATER_N2O, 2),
+/// The (row, gas) parts of `waste_detail` of wastewater.
+const WASTEWATER_PARTS: &[(usize, Gas)] = &[
+    (waste_row::WASTEWATER_CH4, Gas::Ch4),
+    (waste_row::WASTEWATER_N2O, Gas::N2o),
 ];
 
 /// The waste processes of a compiled scenario, in row order, with the source of their CO2e
@@ -442,20 +442,23 @@ pub(crate) fn waste_process_rows(c: &Compiled) -> Vec<(&'static str, Source)> {
     use waste_row as r;
     let mut v = Vec::new();
     if let Some(w) = &c.waste {
-        v.push(("landfill", Source::WasteProcess(&[(r::LANDFILL_CH4, 1)])));
+        v.push((
+            "landfill",
+            Source::WasteProcess(&[(r::LANDFILL_CH4, Gas::Ch4)]),
+        ));
         v.push((
             "composting",
-            Source::WasteProcess(&[(r::COMPOSTING_CH4, 1), (r::COMPOSTING_N2O, 2)]),
+            Source::WasteProcess(&[(r::COMPOSTING_CH4, Gas::Ch4), (r::COMPOSTING_N2O, Gas::N2o)]),
         ));
         if w.uses_ad {
             v.push((
                 "anaerobic_digestion",
-                Source::WasteProcess(&[(r::AD_CH4, 1), (r::AD_N2O, 2)]),
+                Source::WasteProcess(&[(r::AD_CH4, Gas::Ch4), (r::AD_N2O, Gas::N2o)]),
             ));
         }
         v.push((
             "incineration",
-            Source::WasteProcess(&[(r::INCINERATION_CO2, 0)]),
+            Source::WasteProcess(&[(r::INCINERATION_CO2, Gas::Co2)]),
         ));
     }
     if c.wastewater.is_some() {
@@ -514,11 +517,7 @@ pub(crate) fn fill_row(c: &Compiled, ws: &Workspace, source: &Source, dst: &mut 
         Source::WasteProcess(parts) => {
             dst.fill(0.0);
             for &(r, g) in parts {
-                let w = match g {
-                    1 => c.gwp_ch4,
-                    2 => c.gwp_n2o,
-                    _ => 1.0,
-                } * 1e-3;
+                let w = g.gwp((c.gwp_ch4, c.gwp_n2o)) * 1e-3;
                 dst.iter_mut()
                     .zip(row(&o.waste_detail, r, n))
                     .for_each(|(d, v)| *d += v * w);

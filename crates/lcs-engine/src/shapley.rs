@@ -39,9 +39,9 @@
 //! threads.
 
 use crate::dataflow::{flow, ActionSet};
-use crate::electricity::GJ_PER_MWH;
+use crate::electricity::{busbar_supply, unit_generation, GJ_PER_MWH};
 use crate::eval::{evaluate_with, waste_row, RunError, Workspace};
-use crate::plan::{Compiled, Gas, GridPlan};
+use crate::plan::{Compiled, GridPlan};
 use rayon::prelude::*;
 
 /// The most actions one component is enumerated over exactly by default (`2^20` runs);
@@ -102,12 +102,10 @@ pub(crate) enum Part {
     Waste,
     /// Wastewater: `GWP_CH4 × CH4 + GWP_N2O × N2O`.
     Wastewater,
-    /// A source: `Σ_g weight_g × A × factor_g`.
+    /// A source (`parts::each_source_co2e_t`): `Σ_g weight_g × A × factor_g`, or for a
+    /// refrigerant bank the CO2e of its counted gases, for a land class the CO2 of the
+    /// remaining land and of converted land (docs/EXTENSIONS.md).
     Source(usize),
-    /// A refrigerant bank: the CO2e of its counted gases (docs/EXTENSIONS.md).
-    Refrigerant(usize),
-    /// A land class: CO2 of the remaining land and of converted land.
-    Land(usize),
     /// Grid emissions minus the demand and local parts, in the years where the export clamp
     /// may bind (0 in the others).
     Clamp,
@@ -328,12 +326,7 @@ impl ShapleyPlan {
                 .chain(s.factors.iter().map(|x| x.1))
                 .collect();
             slots.extend(crate::inventory::source_slots(&c.inventory, si));
-            let part = match c.inventory.by_source.get(si).copied().flatten() {
-                None => Part::Source(si),
-                Some(crate::inventory::SourceExt::Refrigerant(b)) => Part::Refrigerant(b),
-                Some(crate::inventory::SourceExt::Land(l)) => Part::Land(l),
-            };
-            parts.push((part, f.union_of(n_actions, slots)));
+            parts.push((Part::Source(si), f.union_of(n_actions, slots)));
         }
         // Groups: parts with the same support, then each support inside a larger one joins
         // it (largest first); a part that no action reaches is constant and drops out.
@@ -442,7 +435,8 @@ impl GridRows {
         let losses = &ws.arena[c.electricity.losses * n..c.electricity.losses * n + n];
         for (y, ((f, k), l)) in self.f.iter_mut().zip(&mut self.k).zip(losses).enumerate() {
             *f = crate::electricity::grid_factor_co2e_at(&c.electricity.grid, &ws.arena, n, y, gwp);
-            *k = *f / GJ_PER_MWH / (1.0 - l);
+            // Per GJ of demand: the factor per GJ of busbar supply, grossed up for losses.
+            *k = busbar_supply(*f / GJ_PER_MWH, *l);
         }
     }
 }
@@ -455,7 +449,7 @@ fn local_gj(c: &Compiled, ws: &Workspace, p: Local, out: &mut [f64]) {
         Local::Unit(u) => {
             let unit = c.electricity.local[u];
             for (y, o) in out.iter_mut().enumerate() {
-                *o = a[unit.a * n + y] * a[unit.b * n + y];
+                *o = unit_generation(a[unit.a * n + y], a[unit.b * n + y]);
             }
         }
         Local::Measures => {
@@ -498,13 +492,15 @@ fn add_part(
     out: &mut [f64],
 ) {
     let n = c.n_years;
-    let (gwp_ch4, gwp_n2o) = (c.gwp_ch4, c.gwp_n2o);
+    let gwp = (c.gwp_ch4, c.gwp_n2o);
     match p {
         Part::Total => add_row(out, &ws.out.co2e_t),
         Part::Direct(ci) => {
             let fe = &ws.combo_gj[ci * n..ci * n + n];
             let ef = c.combos[ci].co2e;
-            out.iter_mut().zip(fe).for_each(|(o, e)| *o += e * ef);
+            out.iter_mut()
+                .zip(fe)
+                .for_each(|(o, e)| *o += crate::demand::energy_emission(*e, ef));
         }
         Part::Demand(ci) => {
             let fe = &ws.combo_gj[ci * n..ci * n + n];
@@ -520,52 +516,22 @@ fn add_part(
         }
         Part::Waste => {
             let d = ws.out.waste_detail.as_slice().unwrap_or(&[]);
-            let r = |row: usize, y: usize| d[row * n + y];
             for (y, o) in out.iter_mut().enumerate() {
-                let co2 = r(waste_row::INCINERATION_CO2, y);
-                let ch4 = r(waste_row::LANDFILL_CH4, y)
-                    + r(waste_row::COMPOSTING_CH4, y)
-                    + r(waste_row::AD_CH4, y);
-                let n2o = r(waste_row::COMPOSTING_N2O, y) + r(waste_row::AD_N2O, y);
-                *o += co2 + gwp_ch4 * ch4 + gwp_n2o * n2o;
+                let (co2, ch4, n2o) = crate::waste_section::solid_waste_gases(n, d, y);
+                *o += crate::factors::co2e(gwp, co2, ch4, n2o);
             }
         }
         Part::Wastewater => {
             let d = ws.out.waste_detail.as_slice().unwrap_or(&[]);
             for (y, o) in out.iter_mut().enumerate() {
-                *o += gwp_ch4 * d[waste_row::WASTEWATER_CH4 * n + y]
-                    + gwp_n2o * d[waste_row::WASTEWATER_N2O * n + y];
+                *o += crate::wastewater::wastewater_co2e(
+                    gwp,
+                    d[waste_row::WASTEWATER_CH4 * n + y],
+                    d[waste_row::WASTEWATER_N2O * n + y],
+                );
             }
         }
-        Part::Source(si) => {
-            let s = &c.sources[si];
-            let act = &ws.arena[s.activity * n..s.activity * n + n];
-            for &(g, slot) in &s.factors {
-                let weight = match g {
-                    Gas::Co2 | Gas::Co2e => 1.0,
-                    Gas::Ch4 => gwp_ch4,
-                    Gas::N2o => gwp_n2o,
-                };
-                let factor = &ws.arena[slot * n..slot * n + n];
-                for ((o, a), f) in out.iter_mut().zip(act).zip(factor) {
-                    *o += weight * (a * f);
-                }
-            }
-        }
-        Part::Refrigerant(b) => {
-            let banks = ws.out.inventory.bank_co2e_t.as_slice().unwrap_or(&[]);
-            add_row(out, &banks[b * n..b * n + n]);
-        }
-        Part::Land(i) => {
-            let land = ws.out.inventory.land.as_slice().unwrap_or(&[]);
-            let (remaining, converted) = (
-                &land[(3 * i + 1) * n..(3 * i + 2) * n],
-                &land[(3 * i + 2) * n..(3 * i + 3) * n],
-            );
-            for ((o, r), v) in out.iter_mut().zip(remaining).zip(converted) {
-                *o += r + v;
-            }
-        }
+        Part::Source(si) => crate::parts::each_source_co2e_t(c, ws, si, |y, e| out[y] += e),
         Part::Clamp => {
             // EE − Σ demand parts − Σ local parts, in the years that take it (the
             // allocation to sectors adds up to EE where demand is positive, 0 elsewhere).
@@ -686,7 +652,7 @@ impl Bounds {
             .map(|y| {
                 let d: f64 = (0..n_demand).map(|i| self.demand_min[i * n + y]).sum();
                 let l: f64 = (0..n_local).map(|i| self.local_max[i * n + y]).sum();
-                let busbar = d / GJ_PER_MWH / (1.0 - self.losses_min[y]);
+                let busbar = busbar_supply(d / GJ_PER_MWH, self.losses_min[y]);
                 let proven = d > 0.0 && busbar.is_finite() && busbar >= l / GJ_PER_MWH;
                 !proven
             })
@@ -1168,16 +1134,22 @@ fn part_label(c: &Compiled, p: Part) -> String {
         Part::Local(Local::Biogas) => "local: biogas".into(),
         Part::Waste => "waste".into(),
         Part::Wastewater => "wastewater".into(),
-        Part::Source(si) => {
-            let name = &c.slot_names[c.sources[si].activity];
-            let path = name
-                .strip_prefix("sources.")
-                .and_then(|s| s.strip_suffix(".activity"))
-                .unwrap_or(name);
-            format!("source: {path}")
-        }
-        Part::Refrigerant(b) => format!("refrigerant bank #{}", b + 1),
-        Part::Land(i) => format!("land: {}", c.inventory.lands[i].path),
+        Part::Source(si) => match c.inventory.by_source.get(si).copied().flatten() {
+            None => {
+                let name = &c.slot_names[c.sources[si].activity];
+                let path = name
+                    .strip_prefix("sources.")
+                    .and_then(|s| s.strip_suffix(".activity"))
+                    .unwrap_or(name);
+                format!("source: {path}")
+            }
+            Some(crate::inventory::SourceExt::Refrigerant(b)) => {
+                format!("refrigerant bank #{}", b + 1)
+            }
+            Some(crate::inventory::SourceExt::Land(i)) => {
+                format!("land: {}", c.inventory.lands[i].path)
+            }
+        },
         Part::Clamp => "grid: export clamp".into(),
     }
 }

@@ -88,12 +88,13 @@ pub(crate) fn each_source_emission(
     let act = series(s.activity);
     for &(g, slot) in &s.factors {
         let factor = series(slot);
-        let (gas_row, weight) = match g {
-            Gas::Co2 => (Some(0), 1.0),
-            Gas::Ch4 => (Some(1), gwp.0),
-            Gas::N2o => (Some(2), gwp.1),
-            Gas::Co2e => (None, 1.0),
+        let gas_row = match g {
+            Gas::Co2 => Some(0),
+            Gas::Ch4 => Some(1),
+            Gas::N2o => Some(2),
+            Gas::Co2e => None,
         };
+        let weight = g.gwp(gwp);
         for y in 0..n {
             let e = act[y] * factor[y];
             f(gas_row, y, e, weight * e);

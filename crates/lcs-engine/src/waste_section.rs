@@ -475,16 +475,25 @@ pub(crate) fn waste_emissions(
     sector_row: &mut [f64],
 ) {
     for y in 0..n {
-        let co2 = detail[row::INCINERATION_CO2 * n + y];
-        let ch4 = detail[row::LANDFILL_CH4 * n + y]
-            + detail[row::COMPOSTING_CH4 * n + y]
-            + detail[row::AD_CH4 * n + y];
-        let n2o = detail[row::COMPOSTING_N2O * n + y] + detail[row::AD_N2O * n + y];
+        let (co2, ch4, n2o) = solid_waste_gases(n, detail, y);
         gas[y] += co2;
         gas[n + y] += ch4;
         gas[2 * n + y] += n2o;
-        sector_row[y] += co2 + gwp.0 * ch4 + gwp.1 * n2o;
+        sector_row[y] += crate::factors::co2e(gwp, co2, ch4, n2o);
     }
+}
+
+/// The gases of solid waste in year index `y` from the process rows of `detail`, t:
+/// `(CO2, CH4, N2O)` = (incineration fossil CO2, landfill + composting + anaerobic
+/// digestion CH4, composting + anaerobic digestion N2O), added in that order.
+#[inline(always)]
+pub(crate) fn solid_waste_gases(n: usize, detail: &[f64], y: usize) -> (f64, f64, f64) {
+    let co2 = detail[row::INCINERATION_CO2 * n + y];
+    let ch4 = detail[row::LANDFILL_CH4 * n + y]
+        + detail[row::COMPOSTING_CH4 * n + y]
+        + detail[row::AD_CH4 * n + y];
+    let n2o = detail[row::COMPOSTING_N2O * n + y] + detail[row::AD_N2O * n + y];
+    (co2, ch4, n2o)
 }
 
 /// Runs the waste section: route masses, landfill CH4, incineration CO2 and electricity,

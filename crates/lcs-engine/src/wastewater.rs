@@ -260,9 +260,16 @@ pub(crate) fn evaluate_wastewater(
         let (ch4, n2o) = (ch4_t[y], n2o_t[y]);
         gas_ch4[y] += ch4;
         gas_n2o[y] += n2o;
-        sector_row[y] += gwp.0 * ch4 + gwp.1 * n2o;
+        sector_row[y] += wastewater_co2e(gwp, ch4, n2o);
     }
     Ok(())
+}
+
+/// CO2e of wastewater, t: `GWP_CH4 × CH4 + GWP_N2O × N2O` (no fossil CO2; `gwp` the model's
+/// `(GWP_CH4, GWP_N2O)`).
+#[inline(always)]
+pub(crate) fn wastewater_co2e(gwp: (f64, f64), ch4: f64, n2o: f64) -> f64 {
+    gwp.0 * ch4 + gwp.1 * n2o
 }
 
 #[cfg(test)]

@@ -541,3 +541,71 @@ fn sampled_shapley_sums_to_the_total_and_approaches_the_exact_values() {
         );
     }
 }
+
+#[test]
+fn breakdown_terms_are_the_evaluations_final_energy_and_emissions_bit_for_bit() {
+    // One leaf per sector and fuel, so that each `Final Energy|<sector>|<fuel>` row is one
+    // (leaf, fuel) entry: 25 123 households × 17.3 GJ × 0.37 = 160 812.3 GJ of LPG, and the
+    // breakdown's `A × I × M` (and `× F`) must be the same number to the bit, not only close,
+    // because both multiply through the same kernels in the same order.
+    let model = r#"
+region: { id: r }
+years: { base: 2020, end: 2022 }
+gwp: AR5
+drivers:
+  households: { unit: household, points: { 2020: 25123, 2022: 26011.7 } }
+demand:
+  residential:
+    category: residential
+    activity: households
+    intensity: "17.3 GJ/household"
+    fuels: { electricity: 0.63, lpg: 0.37 }
+  commercial:
+    category: commercial
+    activity: { driver: households, per: "0.13 m2/household" }
+    intensity: "0.71 GJ/m2"
+    fuels: { natural_gas: 0.29, diesel: 0.71 }
+electricity: { grid_factor: "0.694 t CO2/MWh" }
+"#;
+    let s = load(&[("model.yaml", model), ("scenario.yaml", SCEN)]);
+    let c = compile(&s).expect("compile");
+    let ws = run_all(&c).expect("run");
+    let r = rows(&c, &ws);
+    let b = lcs_engine::breakdown(&s, &c, &ws);
+    let lpg = b.leaves[0]
+        .fuels
+        .iter()
+        .find(|f| f.fuel == "lpg")
+        .expect("lpg");
+    assert_close(lpg.energy_gj(&b.leaves[0], 0), 25123.0 * 17.3 * 0.37);
+    let mut checked = 0;
+    for leaf in &b.leaves {
+        let direct = format!("Emissions|CO2e|{}|Direct", leaf.sector);
+        for f in &leaf.fuels {
+            let variable = format!("Final Energy|{}|{}", leaf.sector, f.fuel);
+            for y in 0..3 {
+                let row = value(&r, &variable, y);
+                assert_eq!(
+                    row.to_bits(),
+                    (f.energy_gj(leaf, y) * 1e-3).to_bits(),
+                    "{variable}"
+                );
+                checked += 1;
+            }
+        }
+        // The commercial sector burns two fuels: its direct row adds two terms from 0.
+        for y in 0..3 {
+            let terms = leaf
+                .fuels
+                .iter()
+                .filter(|f| !f.is_electricity)
+                .fold(0.0, |t, f| t + f.co2e_t(leaf, y));
+            assert_eq!(
+                value(&r, &direct, y).to_bits(),
+                (terms * 1e-3).to_bits(),
+                "{direct}"
+            );
+        }
+    }
+    assert_eq!(checked, 12);
+}
