@@ -737,6 +737,7 @@ pub(crate) fn row_specs(plan: &InventoryPlan, push: &mut dyn FnMut(String, &str,
 }
 
 /// Fills one row of the extensions, in the row's unit.
+#[inline(always)]
 pub(crate) fn fill_row(out: &InventoryOutputs, r: InvRow, n: usize, dst: &mut [f64]) {
     fn take(a: &Array2<f64>, i: usize, n: usize) -> &[f64] {
         &a.as_slice().expect("standard layout")[i * n..i * n + n]
