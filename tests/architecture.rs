@@ -333,54 +333,60 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 #[test]
 fn unsafe_code_is_denied_but_for_the_engines_instruction_set_choice() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The word is put together here so that this test does not find itself.
+    let kw = concat!("un", "safe");
     let cargo = std::fs::read_to_string(root.join("Cargo.toml")).expect("Cargo.toml");
+    let lint = format!("{kw}_code = \"deny\"");
     assert!(
-        cargo.contains("\nunsafe_code = \"deny\"\n"),
-        "Cargo.toml: keep `unsafe_code = \"deny\"`"
+        cargo.contains(&format!("\n{lint}\n")),
+        "Cargo.toml: keep `{lint}`"
     );
     let mut files = Vec::new();
     rust_files(&root.join("crates"), &mut files);
     rust_files(&root.join("tests"), &mut files);
     files.sort();
-    // The words are put together here so that this test does not find itself.
-    let kw = concat!("un", "safe");
-    let needles = [
-        format!("{kw} {{"),
-        format!("{kw} fn"),
-        format!("{kw} impl"),
-        format!("allow({kw}_code)"),
-    ];
     let mut uses = Vec::new();
     for f in &files {
         let text = std::fs::read_to_string(f).expect("source");
+        let rel = f
+            .strip_prefix(root)
+            .expect("in the workspace")
+            .display()
+            .to_string();
         for (i, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or("");
-            if needles.iter().any(|n| code.contains(n.as_str())) {
-                let rel = f
-                    .strip_prefix(root)
-                    .expect("in the workspace")
-                    .display()
-                    .to_string();
-                let prev = text.lines().nth(i.wrapping_sub(1)).unwrap_or("");
-                uses.push((rel, code.trim().to_string(), prev.trim().to_string()));
+            let prev = text.lines().nth(i.wrapping_sub(1)).unwrap_or("").trim();
+            for word in unsafe_words(code, kw) {
+                uses.push((rel.clone(), word, code.trim().to_string(), prev.to_string()));
             }
         }
     }
+    // Exactly one `unsafe` token (the block) and one lint attribute naming `unsafe_code`
+    // (its `allow`), both in eval.rs; no `unsafe fn`, `unsafe impl`, `expect(...)` or a
+    // second block anywhere.
     let eval = "crates/lcs-engine/src/eval.rs";
-    let blocks: Vec<_> = uses.iter().filter(|u| u.1.contains(&needles[0])).collect();
     assert!(
         uses.iter().all(|u| u.0 == eval),
-        "`unsafe` outside {eval}: {uses:?}"
+        "`{kw}` outside {eval}: {uses:?}"
     );
-    assert_eq!(
-        blocks.len(),
-        1,
-        "one `unsafe` block, the instruction-set choice: {uses:?}"
+    let tokens: Vec<_> = uses.iter().filter(|u| u.1 == kw).collect();
+    let lints: Vec<_> = uses.iter().filter(|u| u.1 != kw).collect();
+    assert_eq!(tokens.len(), 1, "one `{kw}` token, the block: {uses:?}");
+    assert_eq!(lints.len(), 1, "one `{kw}_code` lint attribute: {uses:?}");
+    assert!(
+        tokens[0].2.contains(&format!("{kw} {{")),
+        "the one `{kw}` is a block: {:?}",
+        tokens[0]
     );
     assert!(
-        blocks[0].2.starts_with("// SAFETY:"),
-        "the `unsafe` block needs its `// SAFETY:` comment on the line above: {:?}",
-        blocks[0]
+        tokens[0].3.starts_with("// SAFETY:"),
+        "the `{kw}` block needs its `// SAFETY:` comment on the line above: {:?}",
+        tokens[0]
+    );
+    assert!(
+        lints[0].2.contains(&format!("#[allow({kw}_code)]")),
+        "the lint attribute is the block's `allow`: {:?}",
+        lints[0]
     );
 }
 
@@ -403,17 +409,30 @@ fn string_errors(text: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     let needle = "Result<";
     let mut from = 0;
-    while let Some(i) = code[from..].find("->") {
+    while let Some(i) = code[from..].find(needle) {
         let at = from + i;
-        from = at + 2;
-        let rest = code[from..].trim_start();
-        if !rest.starts_with(needle) {
+        from = at + needle.len();
+        // A return type (`-> Result<…>`, with or without a `std::result::` path) or a type
+        // alias (`type R = Result<…>`); not an identifier that ends in `Result`.
+        let mut before =
+            code[..at].trim_end_matches(|c: char| c.is_alphanumeric() || c == ':' || c == '_');
+        if before.len() != code[..at].len() {
+            let path = &code[before.len()..at];
+            if !matches!(path, "std::result::" | "core::result::" | "result::") {
+                continue;
+            }
+        }
+        before = before.trim_end();
+        if !(before.ends_with("->") || before.ends_with('=')) {
             continue;
         }
-        let body = &rest[needle.len()..];
+        let body = &code[from..];
         let (mut depth, mut last_comma, mut end) = (0i32, None, None);
+        let mut prev = ' ';
         for (k, ch) in body.char_indices() {
             match ch {
+                // The `>` of an arrow inside the type (`impl Fn() -> u8`) closes nothing.
+                '>' if prev == '-' => {}
                 '<' | '(' | '[' => depth += 1,
                 '>' if depth == 0 => {
                     end = Some(k);
@@ -423,12 +442,17 @@ fn string_errors(text: &str) -> Vec<(usize, String)> {
                 ',' if depth == 0 => last_comma = Some(k),
                 _ => {}
             }
+            prev = ch;
         }
         let (Some(end), Some(comma)) = (end, last_comma) else {
             continue;
         };
-        let err = body[comma + 1..end].trim();
-        if err == "String" || err == "std::string::String" {
+        let err: String = body[comma + 1..end].split_whitespace().collect();
+        let stringly = matches!(
+            err.as_str(),
+            "String" | "std::string::String" | "&str" | "&'staticstr" | "Box<str>"
+        ) || (err.starts_with("Cow<") && err.ends_with("str>"));
+        if stringly {
             let line = code[..at].matches('\n').count() + 1;
             let shown = code.lines().nth(line - 1).unwrap_or("").trim().to_string();
             found.push((line, shown));
@@ -445,9 +469,16 @@ fn the_scanner_finds_string_errors_and_nothing_else() {
                 fn d() -> Result<Vec<String>, TableError> {}\n\
                 let f = |p: &Path| -> Result<HashMap<String, u8>, String> { };\n\
                 fn e() -> Result<[u8; 2], std::string::String>;\n\
-                fn g() -> Option<String> {}\n";
+                fn g() -> Option<String> {}\n\
+                fn h() -> std::result::Result<(), String> {}\n\
+                fn i() -> Result<(), &'static str> {}\n\
+                fn j() -> Result<(), Box<str>> {}\n\
+                type R = Result<u8, String>;\n\
+                fn k() -> Result<impl Fn() -> u8, String> {}\n\
+                fn l() -> MyResult<(), String> {}\n\
+                fn m() -> Result<impl Fn() -> u8, TableError> {}\n";
     let lines: Vec<usize> = string_errors(text).into_iter().map(|f| f.0).collect();
-    assert_eq!(lines, vec![1, 5, 7, 8]);
+    assert_eq!(lines, vec![1, 5, 7, 8, 10, 11, 12, 13, 14]);
 }
 
 #[test]
@@ -492,4 +523,43 @@ fn library_and_binary_functions_return_typed_errors_not_strings() {
          reason:\n{}",
         offending.join("\n")
     );
+}
+
+/// The words `kw` (as a token) and `kw_code` in one line of code, in order of appearance:
+/// identifiers that merely contain them (`unsafe_cell`, `not_unsafe`) do not count.
+fn unsafe_words(code: &str, kw: &str) -> Vec<String> {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = code[from..].find(kw) {
+        let start = from + at;
+        let end = start + kw.len();
+        from = end;
+        if code[..start].chars().next_back().is_some_and(is_ident) {
+            continue;
+        }
+        let rest = &code[end..];
+        let lint = format!("{kw}_code");
+        if code[start..].starts_with(&lint) {
+            if !rest["_code".len()..].starts_with(is_ident) {
+                out.push(lint);
+            }
+        } else if !rest.starts_with(is_ident) {
+            out.push(kw.to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn the_unsafe_scanner_finds_tokens_and_lints_and_nothing_else() {
+    let kw = concat!("un", "safe");
+    let t = |s: &str| unsafe_words(&s.replace("KW", kw), kw);
+    assert_eq!(t("return KW { f() };"), vec![kw.to_string()]);
+    assert_eq!(t("KW fn f() {}"), vec![kw.to_string()]);
+    assert_eq!(t("KW impl Send for X {}"), vec![kw.to_string()]);
+    let lint = format!("{kw}_code");
+    assert_eq!(t("#[allow(dead_code, KW_code)]"), vec![lint.clone()]);
+    assert_eq!(t("#[expect(KW_code)]"), vec![lint]);
+    assert!(t("let KW_cell = 1; let not_KW = 2; let KW_codes = 3;").is_empty());
 }

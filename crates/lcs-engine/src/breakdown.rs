@@ -167,7 +167,9 @@ impl Effective {
 
 impl SourceBreakdown {
     /// Emissions of the source in year index `y`, t CO2e: `A(s) × EF(s)`, with `EF(s)` the
-    /// GWP-weighted factors per unit of activity.
+    /// GWP-weighted factors per unit of activity. This factored form (for the LMDI
+    /// decomposition) may differ in the last bits from the evaluation's term-by-term sum
+    /// `Σ_g GWP_g × (A × EF_g)`, which `parts::source_co2e_t` gives and `lcs explain` shows.
     pub fn co2e_t(&self, y: usize) -> f64 {
         self.activity[y] * self.co2e_t_per_unit[y]
     }

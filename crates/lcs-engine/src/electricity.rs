@@ -139,7 +139,9 @@ pub(crate) fn generation_output(
         .collect()
 }
 
-/// Busbar supply `B = D / (1 - losses)` (any energy unit).
+/// Busbar supply `B = D / (1 - losses)` (any energy unit). The same division grosses a
+/// quantity per unit of busbar supply up to one per unit of demand (an emission factor in
+/// t CO2e per GJ supplied, as breakdown and Shapley's grid part use it).
 #[inline(always)]
 pub(crate) fn busbar_supply(demand: f64, losses: f64) -> f64 {
     demand / (1.0 - losses)

@@ -499,7 +499,8 @@ pub fn evaluate_with(
     )
 }
 
-/// Runs `f` as code compiled for AVX2 (with BMI1, BMI2, FMA, LZCNT and POPCNT: x86-64-v3)
+/// Runs `f` as code compiled for AVX2 with BMI1, BMI2, FMA, LZCNT and POPCNT (most of
+/// x86-64-v3, which adds F16C, MOVBE and XSAVE: not needed here)
 /// when the processor has those, else as code for the target's baseline (SSE2 on x86-64).
 /// `f` and the functions it calls are compiled for AVX2 only where they are inlined into
 /// it: the hot kernels are `#[inline(always)]` for that reason.
@@ -513,7 +514,7 @@ pub fn evaluate_with(
 pub fn fastest_code<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
     #[allow(unsafe_code)]
-    if has_x86_64_v3() {
+    if has_avx2_set() {
         // SAFETY: the processor has every feature `on_avx2` is compiled for.
         return unsafe { on_avx2(f) };
     }
@@ -524,7 +525,7 @@ pub fn fastest_code<R>(f: impl FnOnce() -> R) -> R {
 /// the standard library).
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn has_x86_64_v3() -> bool {
+fn has_avx2_set() -> bool {
     std::arch::is_x86_feature_detected!("avx2")
         && std::arch::is_x86_feature_detected!("bmi1")
         && std::arch::is_x86_feature_detected!("bmi2")
@@ -534,16 +535,16 @@ fn has_x86_64_v3() -> bool {
 }
 
 /// The instruction set [`fastest_code`] runs on this processor, for benchmark reports:
-/// `"x86-64-v3 (AVX2)"` or `"baseline"`.
+/// `"AVX2, FMA, BMI1/2, LZCNT, POPCNT"` or `"baseline"`.
 pub fn instruction_set() -> &'static str {
     #[cfg(target_arch = "x86_64")]
-    if has_x86_64_v3() {
-        return "x86-64-v3 (AVX2)";
+    if has_avx2_set() {
+        return "AVX2, FMA, BMI1/2, LZCNT, POPCNT";
     }
     "baseline"
 }
 
-/// `f` compiled for x86-64-v3 ([`fastest_code`]).
+/// `f` compiled for AVX2, FMA, BMI1/2, LZCNT and POPCNT ([`fastest_code`]).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,bmi1,bmi2,fma,lzcnt,popcnt")]
 fn on_avx2<R>(f: impl FnOnce() -> R) -> R {

@@ -963,7 +963,9 @@ impl Build<'_, '_> {
         let sb = &self.e.bd.sources[j];
         let plan = &c.sources[j];
         let y = self.y;
-        let v = sb.co2e_t(y) * 1e-3;
+        // The source's emissions as the evaluation adds them, term by term (the factored
+        // `A × EF` of the breakdown may differ in the last bits).
+        let v = crate::parts::source_co2e_t(c, &self.e.ws, j)[y] * 1e-3;
         // A refrigerant bank or a land class (docs/EXTENSIONS.md): a stock model, not
         // activity × factors; its inputs are the bank's or the class's series.
         if let Some(ext) = c.inventory.by_source.get(j).copied().flatten() {

@@ -64,7 +64,7 @@ fn avx2_and_baseline_code_give_the_same_bits() {
             for p in &params {
                 let ra = evaluate_with(&c, &mut a, mask, p);
                 let rb = evaluate_baseline(&c, &mut b, mask, p);
-                assert_eq!(ra.is_ok(), rb.is_ok(), "{}: {mask:?} {p:?}", path.display());
+                assert_eq!(ra, rb, "{}: {mask:?} {p:?}", path.display());
                 if ra.is_ok() {
                     assert!(
                         bits(&c, &a) == bits(&c, &b),
@@ -78,7 +78,23 @@ fn avx2_and_baseline_code_give_the_same_bits() {
     }
     // At least the three parameter sets of the full and the empty mask of each scenario.
     assert!(
-        compared >= files.len() * 2,
+        compared >= files.len() * 6,
         "compared {compared} evaluations"
     );
+}
+
+/// On a processor with AVX2 the comparison above must have run the AVX2 code (else it
+/// compared baseline code with itself).
+#[test]
+fn the_avx2_code_runs_where_the_processor_has_it() {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("fma")
+        && std::arch::is_x86_feature_detected!("bmi2")
+        && std::arch::is_x86_feature_detected!("bmi1")
+        && std::arch::is_x86_feature_detected!("lzcnt")
+        && std::arch::is_x86_feature_detected!("popcnt")
+    {
+        assert_ne!(lcs_engine::instruction_set(), "baseline");
+    }
 }

@@ -26,8 +26,10 @@
 //! Never depends on the binary or on `lcs-uncertainty` (ensemble charts take plain
 //! numbers); the engine crates never depend on this crate. Errors are [`ReportError`]s, with
 //! the finer kinds they wrap: [`output::OutputError`] (a file or folder not written),
-//! [`charts::ChartError`] (a chart not drawn), [`manifest::ManifestError`], and
-//! [`shards::ParquetError`] (shard bytes not decoded). Writes go through [`write_atomic`]. Same inputs, same bytes (fixed workbook date, no
+//! [`charts::ChartError`] (a chart not drawn) and [`manifest::ManifestError`];
+//! [`shards::parquet_columns`] returns a [`shards::ParquetError`] (shard bytes not
+//! decoded), which [`shards::read_parquet`] reports as a [`ReportError::Read`] of its file.
+//! Writes go through [`write_atomic`]. Same inputs, same bytes (fixed workbook date, no
 //! timestamps).
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]

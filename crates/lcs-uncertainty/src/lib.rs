@@ -299,7 +299,8 @@ impl std::fmt::Display for Error {
                 params,
                 message,
             } => {
-                let values: Vec<String> = params.iter().map(|v| v.to_string()).collect();
+                // Each value as the shortest text that reads back to it (`1.0`, `1e-300`).
+                let values: Vec<String> = params.iter().map(|v| format!("{v:?}")).collect();
                 write!(
                     f,
                     "sample {sample} (parameters {}): {message}",
@@ -308,5 +309,23 @@ impl std::fmt::Display for Error {
             }
             Error::Cancelled => write!(f, "cancelled"),
         }
+    }
+}
+
+#[cfg(test)]
+mod error_text {
+    use super::Error;
+
+    #[test]
+    fn a_failed_sample_names_its_parameters_as_shortest_numbers() {
+        let e = Error::Eval {
+            sample: 7,
+            params: vec![1.0, 2.5, 1e-300],
+            message: "activity is negative".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "sample 7 (parameters 1.0, 2.5, 1e-300): activity is negative"
+        );
     }
 }

@@ -62,7 +62,6 @@ failure_from!(
     lcs_projects::ProjectError,
     lcs_projects::reconcile::ReconcileError,
     lcs_serve::ServeError,
-    lcs_report::ChartError,
     lcs_report::OutputError,
     lcs_report::ReportError,
     lcs_report::manifest::ManifestError,
