@@ -330,6 +330,14 @@ pub(crate) fn electricity_balance(
     }
 }
 
+/// The grid emissions of one consumer, t CO2e: `EE × FE / D` (MODEL.md §5), with `EE` the
+/// grid's emissions (or a part of them, such as the T&D losses), `FE` the consumer's
+/// electricity and `D > 0` the region's electricity demand, in the same unit.
+#[inline(always)]
+pub(crate) fn grid_allocation(grid_t: f64, fe: f64, demand: f64) -> f64 {
+    grid_t * fe / demand
+}
+
 /// Allocation of grid emissions to demand (consumption view), t CO2e: each sector gets
 /// `EE(y) * FE(elec of its leaves, y) / D(y)` (0 when `D = 0`), added to its row of
 /// `sector` and of `allocated` (one row per top-level node).
@@ -358,7 +366,7 @@ pub(crate) fn allocate_grid_emissions(
             .zip(demand_gj)
         {
             if *d > 0.0 {
-                let share = e * f / d;
+                let share = grid_allocation(*e, *f, *d);
                 *x += share;
                 *a += share;
             }

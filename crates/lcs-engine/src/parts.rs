@@ -9,11 +9,17 @@
 //! Losses(leaf,y)      = EE(y) * FE(leaf,elec,y) / (3.6 D(y)) * (B(y) - D(y)) / B(y)  scope 3
 //! ```
 //!
+//! The grid parts are computed as the engine allocates grid emissions to sectors
+//! (`electricity::grid_allocation`, `EE × FE / D` with `D` in GJ): the losses' part
+//! `L × FE / D` from the loss emissions row `L = EE (B − D) / B`, and the rest
+//! `EE × FE / D − L × FE / D`.
+//!
 //! Every part is computed with the kernels of its section (`demand::final_energy_by_entry`
 //! and `demand::energy_emission`, the waste rows of `results`, `sources::each_source_emission`
 //! and the outputs of `inventory` through [`each_source_co2e_t`], which Shapley's source
 //! parts call too); the parts other than the memo lines add up to `Emissions|CO2e` (tested).
 
+use crate::electricity::grid_allocation;
 use crate::eval::{elec_row, Workspace};
 use crate::inventory::SourceExt;
 use crate::plan::Compiled;
@@ -113,9 +119,8 @@ pub fn emission_parts(c: &Compiled, ws: &Workspace) -> Vec<EmissionPart> {
                 if cb.is_elec {
                     let d = ws.demand_gj[y];
                     if d > 0.0 {
-                        let share = fe[y] / d;
-                        let all = ws.out.grid_co2e_t[y] * share;
-                        let l = losses_t[y] * share;
+                        let all = grid_allocation(ws.out.grid_co2e_t[y], fe[y], d);
+                        let l = grid_allocation(losses_t[y], fe[y], d);
                         used[y] += all - l;
                         lost[y] += l;
                     }
