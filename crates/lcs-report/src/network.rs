@@ -187,7 +187,7 @@ pub fn ecotown_section(
 ) -> Result<Section, ReportError> {
     let table = ecotown_table(a, b, view, years)?;
     let name = format!("ecotown-{}-diagram", a.id);
-    let mut chart = diagram(a).map_err(|source| ReportError::Chart {
+    let mut chart = diagram_chart(a).map_err(|source| ReportError::Chart {
         chart: name.clone(),
         source,
     })?;
@@ -369,8 +369,16 @@ fn layout(a: &Assessment) -> (Vec<(i32, i32)>, u32) {
 
 /// The network diagram (SVG and PNG): facilities as boxes, exchanges as arrows of width
 /// proportional to mass in [`diagram_year`], labelled with material, mass and net avoided
-/// t CO2e. `None` year (nothing exchanged) draws the facilities alone.
-pub fn diagram(a: &Assessment) -> Result<Chart, ChartError> {
+/// t CO2e. `None` year (nothing exchanged) draws the facilities alone. A failure names the
+/// chart, as [`crate::charts::render`]'s do.
+pub fn diagram(a: &Assessment) -> Result<Chart, ReportError> {
+    diagram_chart(a).map_err(|source| ReportError::Chart {
+        chart: "network".into(),
+        source,
+    })
+}
+
+fn diagram_chart(a: &Assessment) -> Result<Chart, ChartError> {
     register_font();
     let (pos, height) = layout(a);
     let year = diagram_year(a);

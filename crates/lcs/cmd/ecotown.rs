@@ -29,8 +29,7 @@ pub fn run(file: &Path, out: &Path) -> Result<(), Failure> {
     let a = assess(&loader, &net)?;
     let b = lcs_ecotown::boundary::boundary(&net, &a);
     // Everything is built before anything is written.
-    let chart =
-        network::diagram(&a).map_err(|e| Failure::Message(format!("network diagram: {e}")))?;
+    let chart = network::diagram(&a)?;
     let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("exchanges.csv", network::exchanges_csv(&a).into_bytes()),
         ("facilities.csv", network::facilities_csv(&a).into_bytes()),
