@@ -281,3 +281,29 @@ fn sensitivity_writes_indices_chart_and_design() {
     let _ = std::fs::remove_dir_all(&out);
     let _ = std::fs::remove_dir_all(&m);
 }
+
+/// A sample whose run fails is reported as `lcs run` reports a failed run: the parameter's
+/// file, line and key, with the sample and its value as a note, and nothing is written.
+#[test]
+fn a_failed_sample_names_the_parameters_file_line_and_key() {
+    let out = tmp("bad-share");
+    let dir = out.join("ens");
+    let r = lcs()
+        .args(["ensemble", "--samples", "100", "--seed", "1", "--out"])
+        .arg(&dir)
+        .arg(fixture("bad-share.yaml"))
+        .output()
+        .expect("lcs runs");
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{err}");
+    // 0.6 × U(1.8, 2.0) > 1 in every sample: the first one fails.
+    for needle in [
+        "bad-share.yaml:7:7",
+        "uncertain parameter `light-share`: sample",
+        "key: `uncertainty.parameters[0]`",
+        "in sample 0 (light-share = 1.9",
+    ] {
+        assert!(err.contains(needle), "missing `{needle}` in:\n{err}");
+    }
+    assert!(!dir.exists(), "nothing may be written");
+}

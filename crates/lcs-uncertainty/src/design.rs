@@ -59,6 +59,7 @@ pub fn evaluate_rows<M: Model>(
                     sample: (first + r) as u64,
                     params: p.to_vec(),
                     message: e.to_string(),
+                    run: M::run_error(&e).map(Box::new),
                 })?;
                 for (o, &i) in ychunk[r * k..(r + 1) * k].iter_mut().zip(keep) {
                     *o = out[i];

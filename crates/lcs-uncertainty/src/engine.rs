@@ -68,6 +68,8 @@ pub enum SampleError {
         problem: Problem,
         /// The year.
         year: i32,
+        /// The engine's error (indices, spans).
+        run: RunError,
     },
     /// An uncertain parameter's sampled value is invalid.
     Parameter {
@@ -77,6 +79,8 @@ pub enum SampleError {
         problem: Problem,
         /// The year.
         year: i32,
+        /// The engine's error (indices, spans).
+        run: RunError,
     },
     /// Any other run error (a series, a result row), in the engine's words.
     Run(RunError),
@@ -90,6 +94,7 @@ impl std::fmt::Display for SampleError {
                 measure,
                 problem,
                 year,
+                ..
             } => write!(
                 f,
                 "measure `{measure}` of action `{action}` {problem} in {year}"
@@ -98,6 +103,7 @@ impl std::fmt::Display for SampleError {
                 parameter,
                 problem,
                 year,
+                ..
             } => write!(f, "uncertain parameter `{parameter}` {problem} in {year}"),
             SampleError::Run(e) => write!(f, "{e}"),
         }
@@ -242,14 +248,16 @@ impl<'a> ScenarioModel<'a> {
                 SampleError::Measure {
                     action: a.id.clone(),
                     measure: a.measures[measure].id.clone(),
-                    problem: e.problem,
+                    problem: e.problem.clone(),
                     year: e.year,
+                    run: e,
                 }
             }
             Cause::Parameter { index } => SampleError::Parameter {
                 parameter: self.s.uncertainty[index].id.clone(),
-                problem: e.problem,
+                problem: e.problem.clone(),
                 year: e.year,
+                run: e,
             },
             Cause::Series { .. } | Cause::Row { .. } => SampleError::Run(e),
         }
@@ -259,6 +267,13 @@ impl<'a> ScenarioModel<'a> {
 impl Model for ScenarioModel<'_> {
     type Workspace = EngineWorkspace;
     type Error = SampleError;
+
+    fn run_error(error: &SampleError) -> Option<RunError> {
+        Some(match error {
+            SampleError::Measure { run, .. } | SampleError::Parameter { run, .. } => run.clone(),
+            SampleError::Run(run) => run.clone(),
+        })
+    }
 
     fn workspace(&self) -> EngineWorkspace {
         let n = self.c.n_actions();

@@ -343,6 +343,7 @@ pub fn run_ensemble<M: Model>(
                                 sample: b * BLOCK + (start + r) as u64,
                                 params: p.to_vec(),
                                 message: e.to_string(),
+                                run: M::run_error(&e).map(Box::new),
                             })?;
                         row[n_out..].copy_from_slice(p);
                         for (c, f) in counts.iter_mut().zip(&flags) {

@@ -41,6 +41,13 @@ pub trait Model: Sync {
     type Workspace: Send;
     /// Why an evaluation failed; its `Display` becomes the message of [`Error::Eval`].
     type Error: std::fmt::Display;
+    /// The engine's error behind `error`, if the model is an engine run: kept in
+    /// [`Error::Eval`] so that the caller can name the measure's or parameter's file, line
+    /// and key (none by default).
+    fn run_error(error: &Self::Error) -> Option<lcs_engine::RunError> {
+        let _ = error;
+        None
+    }
     /// A new workspace.
     fn workspace(&self) -> Self::Workspace;
     /// Number of uncertain parameters.
@@ -285,6 +292,8 @@ pub enum Error {
         params: Vec<f64>,
         /// What failed.
         message: String,
+        /// The engine's error, when the model is an engine run ([`Model::run_error`]).
+        run: Option<Box<lcs_engine::RunError>>,
     },
     /// Cancelled through [`Control::cancel`].
     Cancelled,
@@ -298,6 +307,7 @@ impl std::fmt::Display for Error {
                 sample,
                 params,
                 message,
+                ..
             } => {
                 // Each value as the shortest text that reads back to it (`1.0`, `1e-300`).
                 let values: Vec<String> = params.iter().map(|v| format!("{v:?}")).collect();
@@ -322,6 +332,7 @@ mod error_text {
             sample: 7,
             params: vec![1.0, 2.5, 1e-300],
             message: "activity is negative".into(),
+            run: None,
         };
         assert_eq!(
             e.to_string(),

@@ -73,8 +73,10 @@ pub fn with_control<R>(pb: &indicatif::ProgressBar, f: impl FnOnce(&Control) -> 
     r
 }
 
-/// A library error as a failure (parameter names in evaluation errors).
-pub fn failure(e: Error, params: &[(String, String)]) -> Failure {
+/// A library error as a failure (parameter names in evaluation errors). A failed engine
+/// run is reported as `lcs run` reports it (the measure's or parameter's file, line and
+/// key), with the sample and its values as a note.
+pub fn failure(e: Error, params: &[(String, String)], loader: &Loader, s: &Scenario) -> Failure {
     match e {
         Error::Cancelled => Failure::Message("interrupted (Ctrl-C): nothing was written".into()),
         Error::Invalid(m) => Failure::Message(m.to_string()),
@@ -82,16 +84,22 @@ pub fn failure(e: Error, params: &[(String, String)]) -> Failure {
             sample,
             params: values,
             message,
+            run,
         } => {
             let p: Vec<String> = params
                 .iter()
                 .zip(&values)
                 .map(|((id, _), v)| format!("{id} = {}", num(Some(*v))))
                 .collect();
-            Failure::Message(format!(
-                "sample {sample} ({}) failed: {message}",
-                p.join(", ")
-            ))
+            let sample = format!("sample {sample} ({})", p.join(", "));
+            match run {
+                Some(r) => {
+                    let d = super::run_error(s, &r).note(format!("in {sample}"));
+                    crate::render::report(&[d], &loader.sources);
+                    Failure::Reported
+                }
+                None => Failure::Message(format!("{sample} failed: {message}")),
+            }
         }
     }
 }
@@ -448,11 +456,11 @@ pub fn run(
     let partial = with_control(&pb, |ctl| {
         run_ensemble(&model, &ens, sh, shard.is_some(), ctl)
     })
-    .map_err(|e| failure(e, &layout.params))?;
+    .map_err(|e| failure(e, &layout.params, &loader, &s))?;
     match shard {
         None => {
-            let summary =
-                Summary::combine(vec![partial]).map_err(|e| failure(e, &layout.params))?;
+            let summary = Summary::combine(vec![partial])
+                .map_err(|e| failure(e, &layout.params, &loader, &s))?;
             write_outputs(out, &layout, &summary, &info)?;
             // What the target probabilities assume about dependence (docs/UNCERTAINTY.md).
             println!(

@@ -129,7 +129,7 @@ pub fn run(o: &Options) -> Result<(), Failure> {
     } else {
         morris_design(d, o.samples, o.levels, o.seed)
     }
-    .map_err(|e| failure(e, &params))?;
+    .map_err(|e| failure(e, &params, &loader, &s))?;
     let x = map_design(&unit, &dists, !sobol);
     let n_rows = unit.len() / d;
     let pb = progress(
@@ -137,7 +137,7 @@ pub fn run(o: &Options) -> Result<(), Failure> {
         &format!("{} {}", if sobol { "sobol" } else { "morris" }, s.id),
     );
     let y = with_control(&pb, |ctl| evaluate_rows(&model, &x, &keep, ctl))
-        .map_err(|e| failure(e, &params))?;
+        .map_err(|e| failure(e, &params, &loader, &s))?;
     let k = keep.len();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let columns: Vec<String> = if sobol {
@@ -166,7 +166,7 @@ pub fn run(o: &Options) -> Result<(), Failure> {
         };
         // Per parameter: the table's four numbers and the bar (value, conf, inner).
         let per_param: Vec<([f64; 4], (f64, f64, f64))> = if sobol {
-            let ix = sobol_indices(&col, d, &boot).map_err(|e| failure(e, &params))?;
+            let ix = sobol_indices(&col, d, &boot).map_err(|e| failure(e, &params, &loader, &s))?;
             (0..d)
                 .map(|j| {
                     (
@@ -176,8 +176,8 @@ pub fn run(o: &Options) -> Result<(), Failure> {
                 })
                 .collect()
         } else {
-            let ix =
-                morris_indices(&unit, &col, d, o.levels, &boot).map_err(|e| failure(e, &params))?;
+            let ix = morris_indices(&unit, &col, d, o.levels, &boot)
+                .map_err(|e| failure(e, &params, &loader, &s))?;
             (0..d)
                 .map(|j| {
                     (
