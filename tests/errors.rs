@@ -16,6 +16,10 @@
 //! Regenerate the golden files after a deliberate change to the messages with
 //! `UPDATE_EXPECT=1 cargo test --test errors`, then review the diff by eye.
 
+#[path = "support/report.rs"]
+mod report;
+
+use report::flatten;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -219,19 +223,6 @@ fn cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join("errors")
-}
-
-/// The rendered report wraps long messages at 100 columns (`  │ ` continuation lines in the
-/// headline, indented lines in the help); join every line to the previous one with a single
-/// space so that a substring check does not depend on where a line was wrapped.
-fn flatten(text: &str) -> String {
-    text.lines()
-        .map(|l| {
-            let l = l.trim_start();
-            l.strip_prefix('│').map(str::trim_start).unwrap_or(l)
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn entry(dir: &Path) -> &'static str {

@@ -3,6 +3,9 @@
 //! probability computable by hand, Ctrl-C leaves nothing behind, and the sensitivity
 //! outputs (index table, tornado chart, exported design).
 
+#[path = "support/report.rs"]
+mod report;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -294,7 +297,7 @@ fn a_failed_sample_names_the_parameters_file_line_and_key() {
         .arg(fixture("bad-share.yaml"))
         .output()
         .expect("lcs runs");
-    let err = String::from_utf8_lossy(&r.stderr);
+    let err = report::flatten(&String::from_utf8_lossy(&r.stderr));
     assert_eq!(r.status.code(), Some(1), "{err}");
     // 0.6 × U(1.8, 2.0) > 1 in every sample: the first one fails.
     for needle in [
