@@ -4,7 +4,7 @@
 /// in the headline, indented lines in the help), and where it wraps depends on the length of
 /// the file paths in it, so on the checkout's folder. Join every line to the previous one
 /// with a single space so that a substring check does not depend on where a line was wrapped.
-pub fn flatten(text: &str) -> String {
+pub(crate) fn flatten(text: &str) -> String {
     text.lines()
         .map(|l| {
             let l = l.trim_start();
