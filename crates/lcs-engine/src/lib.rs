@@ -83,7 +83,7 @@ pub use results::{row_layout, row_values_into, rows, var, Row};
 pub use shapley::{
     ShapleyComponent, ShapleyOptions, ShapleyPlan, ShapleyReport, MAX_EXACT_ACTIONS,
 };
-pub use targets::{evaluate_targets, TargetResult};
+pub use targets::{evaluate_targets, targets_met, TargetResult};
 pub use waste_section::{waste_flows, WasteFlows};
 
 /// Evaluates a scenario with all its actions and returns the workspace.

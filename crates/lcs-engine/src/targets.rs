@@ -33,6 +33,32 @@ fn metric(c: &Compiled, ws: &Workspace, m: &Metric, year: i32) -> Option<f64> {
     }
 }
 
+/// Target `t`'s metric in its year and its threshold, from the full run and the
+/// reference run, and whether it is met: `value ≤ threshold`, no tolerance, where the
+/// threshold is `(1 − reduction) × metric(year)` of the run (`relative_to: YEAR`) or of the
+/// reference run in the target's year (`relative_to: reference`), or the stated `at_most`.
+/// The one rule behind [`evaluate_targets`] and [`targets_met`].
+#[inline(always)]
+fn outcome(
+    c: &Compiled,
+    t: &lcs_model::TargetSpec,
+    run: &Workspace,
+    reference: &Workspace,
+) -> (Option<f64>, Option<f64>, bool) {
+    let value = metric(c, run, &t.metric, t.year);
+    let threshold = match &t.threshold {
+        Threshold::Year { reduction, year } => {
+            metric(c, run, &t.metric, *year).map(|v| (1.0 - reduction) * v)
+        }
+        Threshold::Reference { reduction } => {
+            metric(c, reference, &t.metric, t.year).map(|v| (1.0 - reduction) * v)
+        }
+        Threshold::AtMost(v) => Some(*v),
+    };
+    let met = matches!((value, threshold), (Some(v), Some(th)) if v <= th);
+    (value, threshold, met)
+}
+
 /// Evaluates a scenario's targets from its full run and its reference run.
 pub fn evaluate_targets(
     s: &Scenario,
@@ -43,17 +69,7 @@ pub fn evaluate_targets(
     s.targets
         .iter()
         .map(|t| {
-            let value = metric(c, run, &t.metric, t.year);
-            let threshold = match &t.threshold {
-                Threshold::Year { reduction, year } => {
-                    metric(c, run, &t.metric, *year).map(|v| (1.0 - reduction) * v)
-                }
-                Threshold::Reference { reduction } => {
-                    metric(c, reference, &t.metric, t.year).map(|v| (1.0 - reduction) * v)
-                }
-                Threshold::AtMost(v) => Some(*v),
-            };
-            let met = matches!((value, threshold), (Some(v), Some(th)) if v <= th);
+            let (value, threshold, met) = outcome(c, t, run, reference);
             TargetResult {
                 id: t.id.clone(),
                 year: t.year,
@@ -63,4 +79,18 @@ pub fn evaluate_targets(
             }
         })
         .collect()
+}
+
+/// Whether each of the scenario's targets is met, into `met` (as [`evaluate_targets`]'s
+/// `met`, without allocating: an ensemble checks every target of every sample).
+pub fn targets_met(
+    s: &Scenario,
+    c: &Compiled,
+    run: &Workspace,
+    reference: &Workspace,
+    met: &mut [bool],
+) {
+    for (m, t) in met.iter_mut().zip(&s.targets) {
+        *m = outcome(c, t, run, reference).2;
+    }
 }

@@ -377,6 +377,10 @@ targets:
     assert_close(t[1].threshold.expect("threshold"), e2020 * 1000.0 / 1000.0);
     assert_close(t[1].value.expect("value"), e2020 * 1000.0 / 1000.0);
     assert_eq!(t[1].met, t[1].value <= t[1].threshold);
+    // The ensemble's allocation-free check gives the same flags.
+    let mut met = [!t[0].met, !t[1].met];
+    lcs_engine::targets_met(&s, &c, &ws, &reference, &mut met);
+    assert_eq!(met, [t[0].met, t[1].met]);
 }
 
 #[test]

@@ -9,8 +9,8 @@
 
 use crate::{Ensemble, Model, RankCorrelation};
 use lcs_engine::{
-    evaluate_targets, evaluate_with, shapley_with_params, AttributionError, Cause, Compiled,
-    Problem, RunError, ShapleyOptions, ShapleyPlan, Workspace,
+    evaluate_with, shapley_with_params, targets_met, AttributionError, Cause, Compiled, Problem,
+    RunError, ShapleyOptions, ShapleyPlan, Workspace,
 };
 use lcs_model::{Scenario, Threshold, UncertainMode};
 
@@ -322,12 +322,7 @@ impl Model for ScenarioModel<'_> {
             } else {
                 &ws.run
             };
-            for (m, t) in met
-                .iter_mut()
-                .zip(evaluate_targets(self.s, c, &ws.run, reference))
-            {
-                *m = t.met;
-            }
+            targets_met(self.s, c, &ws.run, reference, met);
         }
         if let Some(plan) = &self.shapley {
             let a =
