@@ -9,6 +9,10 @@
 //!
 //! Regenerate with `UPDATE_EXPECT=1 cargo test --test warnings` and review the diff.
 
+#[path = "support/report.rs"]
+mod report;
+
+use report::flatten;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -40,17 +44,6 @@ fn entry(dir: &Path) -> &'static str {
     } else {
         "model.yaml"
     }
-}
-
-/// Joins wrapped lines so that substring checks do not depend on the wrapping.
-fn flatten(text: &str) -> String {
-    text.lines()
-        .map(|l| {
-            let l = l.trim_start();
-            l.strip_prefix('│').map(str::trim_start).unwrap_or(l)
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[test]
