@@ -41,9 +41,9 @@ fn push_statistics(
     sums: &mut BlockSums,
     chunks: &[Mutex<Sketch>],
     buf: &[f64],
-    width: usize,
-    rows: usize,
+    (width, rows): (usize, usize),
     start: usize,
+    differs: &[u64],
 ) {
     let nc = chunks.len();
     let mut pending: Vec<usize> = (0..nc).map(|k| (start + k) % nc).collect();
@@ -51,7 +51,7 @@ fn push_statistics(
     let mut push = |c: usize, s: &mut Sketch| {
         lcs_engine::fastest_code(
             #[inline(always)]
-            || push_tile(sums, s, buf, width, rows, c * CHUNK),
+            || push_tile(sums, s, buf, (width, rows), c * CHUNK, Some(differs)),
         )
     };
     while !pending.is_empty() {
@@ -75,8 +75,19 @@ fn push_statistics(
     }
 }
 
-/// A thread's model workspace and row buffer, made at its first block.
-type ThreadState<W> = Mutex<Option<(W, Vec<f64>)>>;
+/// `differs[i] |= bits(row[i]) XOR bits(first[i])`: non-zero once a value of series `i`
+/// differs from its value in the first row, as bits (so NaN equals the same NaN, and `+0`
+/// differs from `−0`); an XOR and an OR per value, which vectorise.
+#[inline(always)]
+fn mark_differences(differs: &mut [u64], first: &[f64], row: &[f64]) {
+    for ((d, a), b) in differs.iter_mut().zip(first).zip(row) {
+        *d |= a.to_bits() ^ b.to_bits();
+    }
+}
+
+/// A thread's model workspace, row buffer and flags of the series whose value differs
+/// from the buffer's first row, made at its first block.
+type ThreadState<W> = Mutex<Option<(W, Vec<f64>, Vec<u64>)>>;
 
 /// A slice of the samples: shard `index` (0-based) of `count`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -319,8 +330,10 @@ pub fn run_ensemble<M: Model>(
                     Err(TryLockError::Poisoned(e)) => &mut **e.get_mut(),
                     Err(TryLockError::WouldBlock) => &mut own,
                 };
-                let (ws, buf) =
-                    slot.get_or_insert_with(|| (model.workspace(), vec![0.0; SUB * n_series]));
+                let (ws, buf, differs) = slot.get_or_insert_with(|| {
+                    let buf = vec![0.0; SUB * n_series];
+                    (model.workspace(), buf, vec![0; n_series])
+                });
                 let x = ens.block_values(b, plan.as_ref());
                 let n = ((b * BLOCK + BLOCK).min(ens.samples) - b * BLOCK) as usize;
                 let mut sums = BlockSums::new(n_series);
@@ -349,8 +362,27 @@ pub fn run_ensemble<M: Model>(
                         for (c, f) in counts.iter_mut().zip(&flags) {
                             *c += *f as u64;
                         }
+                        // Which series differ from the first row, while this row is in
+                        // the cache (push_tile then reads a series that never does once).
+                        let (first, rest) = buf.split_at(n_series);
+                        if r == 0 {
+                            differs.fill(0);
+                        } else {
+                            let row = &rest[(r - 1) * n_series..r * n_series];
+                            lcs_engine::fastest_code(
+                                #[inline(always)]
+                                || mark_differences(differs, first, row),
+                            );
+                        }
                     }
-                    push_statistics(&mut sums, &chunks, &buf[..], n_series, len, first_chunk);
+                    push_statistics(
+                        &mut sums,
+                        &chunks,
+                        &buf[..],
+                        (n_series, len),
+                        first_chunk,
+                        differs,
+                    );
                 }
                 (ctl.progress)(n as u64);
                 Ok((sums.finish(), counts))

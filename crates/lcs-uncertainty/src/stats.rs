@@ -381,6 +381,13 @@ impl Buckets {
 /// before a measure starts: 3,400 of the 8,188 Iskandar series) adds its count to one
 /// bucket once instead of once per row: the same integer counts.
 ///
+/// `differs[c]`, when given, is non-zero when series `c` (of the whole width) has a value
+/// in rows `1..rows` whose bits differ from its value in row 0 (the OR of the XORs of the
+/// bits, which the caller takes while it writes the rows, where they are still in the
+/// cache). A group of series none of which differs is then added from row 0 alone
+/// ([`push_constant`]): its values a row apart are not read again. A wrong 0 would give
+/// wrong statistics, so a caller that does not know passes `None`.
+///
 /// `#[inline(always)]`, so that a caller's [`lcs_engine::fastest_code`] compiles it for the
 /// processor's widest instruction set (the same bits): the ensemble's does.
 #[inline(always)]
@@ -388,9 +395,9 @@ pub fn push_tile(
     sums: &mut BlockSums,
     sketch: &mut Sketch,
     buf: &[f64],
-    width: usize,
-    rows: usize,
+    (width, rows): (usize, usize),
     first: usize,
+    differs: Option<&[u64]>,
 ) {
     let len = sketch.len().min(width.saturating_sub(first));
     if rows == 0 || len == 0 {
@@ -400,14 +407,71 @@ pub fn push_tile(
         buf.len() >= (rows - 1) * width + first + len,
         "rows shorter than the tile"
     );
+    if let Some(d) = differs {
+        assert!(d.len() >= first + len, "a word per series");
+    }
+    let constant = |j: usize, g: usize| {
+        differs.is_some_and(|d| d[first + j..first + j + g].iter().all(|x| *x == 0))
+    };
     let mut j = 0;
     while j + GROUP <= len {
-        push_group::<GROUP>(sums, sketch, buf, width, rows, first, j);
+        if constant(j, GROUP) {
+            push_constant::<GROUP>(sums, sketch, buf, rows, first, j);
+        } else {
+            push_group::<GROUP>(sums, sketch, buf, width, rows, first, j);
+        }
         j += GROUP;
     }
     while j < len {
-        push_group::<1>(sums, sketch, buf, width, rows, first, j);
+        if constant(j, 1) {
+            push_constant::<1>(sums, sketch, buf, rows, first, j);
+        } else {
+            push_group::<1>(sums, sketch, buf, width, rows, first, j);
+        }
         j += 1;
+    }
+}
+
+/// [`push_tile`] for `G` series `j..j + G` whose value is the same (bits) in every one of
+/// the `rows` rows, read from row 0 only: for each series, [`add_value`] of that value
+/// once, then for the other `rows − 1` rows either `n += rows − 1` or [`add_value`] again
+/// row by row. The first is exact when the value `x` is finite and equals the shift (bits):
+/// then every later row has `d = x − x = +0`, and `s1 + 0` is `s1` (the sums start at `+0`
+/// and a sum is `−0` only when both terms are, so they are never `−0`), `s2 + 0·0` is `s2`,
+/// and `min`/`max` with the same `x` again change nothing. Any other value (NaN, ±inf, or
+/// a shift set by an earlier tile of the block) takes the row-by-row loop, which needs no
+/// memory. The sketch counts `rows` in the value's bucket once, as [`push_group`] does for
+/// a series constant over the tile.
+#[inline(always)]
+fn push_constant<const G: usize>(
+    sums: &mut BlockSums,
+    sketch: &mut Sketch,
+    buf: &[f64],
+    rows: usize,
+    first: usize,
+    j: usize,
+) {
+    for i in 0..G {
+        let c = first + j + i;
+        let x = buf[c];
+        let (mut shift, mut n) = (sums.shift[c], sums.n[c]);
+        let (mut s1, mut s2) = (sums.s1[c], sums.s2[c]);
+        let (mut lo, mut hi) = (sums.min[c], sums.max[c]);
+        let mut add = |shift: &mut f64, n: &mut u64| {
+            add_value(x, (shift, n), (&mut s1, &mut s2), (&mut lo, &mut hi))
+        };
+        add(&mut shift, &mut n);
+        if x.is_finite() && shift.to_bits() == x.to_bits() {
+            n += rows as u64 - 1;
+        } else {
+            for _ in 1..rows {
+                add(&mut shift, &mut n);
+            }
+        }
+        (sums.shift[c], sums.n[c]) = (shift, n);
+        (sums.s1[c], sums.s2[c]) = (s1, s2);
+        (sums.min[c], sums.max[c]) = (lo, hi);
+        sketch.push_n(j + i, x, rows as u64);
     }
 }
 
@@ -971,9 +1035,9 @@ mod tests {
             // the second as baseline code: both must give the row-by-row bits.
             lcs_engine::fastest_code(
                 #[inline(always)]
-                || push_tile(&mut b, &mut s1, part, width, n, 0),
+                || push_tile(&mut b, &mut s1, part, (width, n), 0, None),
             );
-            push_tile(&mut b, &mut s2, part, width, n, 203);
+            push_tile(&mut b, &mut s2, part, (width, n), 203, None);
         }
         s1.append(s2);
         let bits = |m: &Moments| {
@@ -991,6 +1055,87 @@ mod tests {
         );
         assert_eq!((s1.zero[1], s1.zero[4]), (37, 37));
         assert!(s1.pos[3].is_empty() && s1.neg[3].is_empty() && s1.zero[3] == 0);
+    }
+
+    #[test]
+    fn push_tile_with_flags_of_constant_series_matches_row_by_row_pushes_bit_for_bit() {
+        // 66 series (16 groups of 4 and 2 odd ones), 37 rows in two calls of 20 and 17, the
+        // flags found from each call's rows as the ensemble finds them. Kinds by group,
+        // (i / 4) % 8: constant finite, +0, NaN, +inf, −0, varying, constant within each
+        // call but another value in the second (the shift then differs: the row-by-row
+        // path), constant negative. In the first group one series varies in one row only,
+        // so the group is not constant.
+        let (width, rows) = (66, 37);
+        let value = |r: usize, i: usize| match (i / 4) % 8 {
+            0 if i == 3 && r == 10 => 7.25,
+            0 => 1e3 + i as f64,
+            1 => 0.0,
+            2 => f64::NAN,
+            3 => f64::INFINITY,
+            4 => -0.0,
+            5 => (i as f64 + 1.0) * (1.0 + ((r * 31 + i) % 13) as f64 * 0.1),
+            6 if r < 20 => 0.1 * i as f64,
+            6 => 0.3 * i as f64,
+            _ => -5.5,
+        };
+        let buf: Vec<f64> = (0..rows * width)
+            .map(|k| value(k / width, k % width))
+            .collect();
+        let (mut a, mut sa) = (BlockSums::new(width), Sketch::new(width));
+        for row in buf.chunks(width) {
+            a.push(row);
+            sa.push(row);
+        }
+        for variant in 0..2 {
+            let (mut b, mut sb) = (BlockSums::new(width), Sketch::new(width));
+            let mut constant_groups = 0;
+            for (lo, n) in [(0, 20), (20, 17)] {
+                let part = &buf[lo * width..(lo + n) * width];
+                let differs: Vec<u64> = (0..width)
+                    .map(|c| {
+                        (1..n).fold(0, |d, r| {
+                            d | (part[r * width + c].to_bits() ^ part[c].to_bits())
+                        })
+                    })
+                    .collect();
+                constant_groups += differs
+                    .chunks(GROUP)
+                    .filter(|g| g.iter().all(|d| *d == 0))
+                    .count();
+                if variant == 0 {
+                    lcs_engine::fastest_code(
+                        #[inline(always)]
+                        || push_tile(&mut b, &mut sb, part, (width, n), 0, Some(&differs)),
+                    );
+                } else {
+                    push_tile(&mut b, &mut sb, part, (width, n), 0, Some(&differs));
+                }
+            }
+            // Of the 16 full groups all but the 2 of kind 5 are constant within a call,
+            // but for the first group in the first call (row 10 is in it); the 2 odd
+            // series (kind 0) count as one chunk per call.
+            assert_eq!(constant_groups, (16 - 2 - 1) + (16 - 2) + 2);
+            let bits = |m: &Moments| {
+                let f = |v: &Vec<f64>| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                (m.count.clone(), f(&m.mean), f(&m.m2), f(&m.min), f(&m.max))
+            };
+            assert_eq!(bits(&a.finish()), bits(&b.finish()), "variant {variant}");
+            sb.trim();
+            let mut sa = sa.clone();
+            sa.trim();
+            assert_eq!(sa, sb, "variant {variant}");
+        }
+        // By hand: series 4 (+0, every row) counts 37 zeros, series 24 (kind 6) 20 values
+        // of 2.4 and 17 of 7.2, mean (20 × 2.4 + 17 × 7.2) / 37.
+        let m = a.finish();
+        assert_eq!(sa.zero[4], 37);
+        assert_eq!(m.count[8], 0, "a NaN series has no values");
+        let mean = (20.0 * 2.4 + 17.0 * 7.2) / 37.0;
+        assert!(
+            (m.mean[24] - mean).abs() < 1e-12,
+            "{} vs {mean}",
+            m.mean[24]
+        );
     }
 
     #[test]
