@@ -4,6 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "support/report.rs"]
+mod report;
+
 fn lcs() -> Command {
     Command::new(env!("CARGO_BIN_EXE_lcs"))
 }
@@ -741,6 +744,28 @@ fn projects_writes_its_tables_with_the_documented_columns_deterministically() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no price index for `MYR` in 2030"));
     assert!(!d.join("summary.csv").exists());
+    // The same project id from two files of one run: named at the second with the first's
+    // place (the pipeline holds `seelong-wte` too), exit 1, nothing written.
+    let e = tmp("projects-twice");
+    let _ = std::fs::remove_dir_all(&e);
+    let out = lcs()
+        .arg("projects")
+        .arg(iskandar_projects().join("pipeline.yaml"))
+        .arg(iskandar_projects().join("seelong-wte.yaml"))
+        .arg("--out")
+        .arg(&e)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("lcs");
+    assert_eq!(out.status.code(), Some(1));
+    let err = report::flatten(&String::from_utf8_lossy(&out.stderr));
+    assert!(
+        err.contains("project id `seelong-wte` comes twice in this run")
+            && err.contains("seelong-wte.yaml:5:1")
+            && err.contains("the same file is named twice"),
+        "{err}"
+    );
+    assert!(!e.join("summary.csv").exists());
 }
 
 #[test]

@@ -1039,7 +1039,33 @@ fn read_exchanges(
             let q = r.quantity(dn, &dp)?;
             let distance_m = match &q.unit {
                 Some(u) if u.dim == Dimension::length() && q.value >= 0.0 => q.value * u.factor,
-                _ => {
+                // Say which is wrong: the unit (`"50 kg"`, `"50"`) or the sign.
+                Some(u) if u.dim != Dimension::length() => {
+                    r.err(
+                        Diagnostic::new(
+                            dn.span,
+                            format!(
+                                "wrong unit: expected a length, found `{}` ({})",
+                                q.unit_text.as_deref().unwrap_or_default(),
+                                u.dim
+                            ),
+                        )
+                        .at(dp)
+                        .expected("a length such as `\"18 km\"`")
+                        .found(describe(dn)),
+                    );
+                    return None;
+                }
+                None => {
+                    r.err(
+                        Diagnostic::new(dn.span, "a distance needs its unit")
+                            .at(dp)
+                            .expected("a length such as `\"18 km\"`")
+                            .found(describe(dn)),
+                    );
+                    return None;
+                }
+                Some(_) => {
                     r.err(
                         Diagnostic::new(dn.span, "expected a distance of 0 or more")
                             .at(dp)

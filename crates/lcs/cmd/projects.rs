@@ -37,11 +37,24 @@ pub fn run(
         return Err(Failure::Reported);
     }
     for (i, p) in projects.iter().enumerate() {
-        if projects[..i].iter().any(|q| q.id == p.id) {
-            return Err(Failure::Message(format!(
-                "project id `{}` is used by two files in this run",
-                p.id
-            )));
+        if let Some(first) = projects[..i].iter().find(|q| q.id == p.id) {
+            let d = lcs_model::Diagnostic::new(
+                p.span,
+                format!("project id `{}` comes twice in this run", p.id),
+            )
+            .at(if p.key.is_empty() {
+                "project".to_string()
+            } else {
+                format!("{}.project", p.key)
+            })
+            .note(if first.span == p.span {
+                "the same file is named twice (as an argument, or in a pipeline's list)".to_string()
+            } else {
+                format!("first defined at {}", loader.sources.location(&first.span))
+            })
+            .note("each project of one `lcs projects` run needs its own id (its rows in projects.csv and summary.csv are keyed by it)");
+            render::report(&[d], &loader.sources);
+            return Err(Failure::Reported);
         }
     }
     let mut appraisals = Vec::new();
