@@ -192,6 +192,11 @@ const CASES: &[Case] = &[
     c("ecotown-unknown-facility-node", &["ecotown.yaml:5:43", "unknown demand node `demand.indstry`", "key: `facilities[1].node`", "did you mean `demand.industry`?"]),
     c("ecotown-inventory-unsubstituted", &["ecotown.yaml:7:3", "no exchange substitutes `clinkr`", "key: `inventory.clinkr`", "did you mean `clinker`?"]),
     c("ecotown-inventory-wrong-dimension", &["ecotown.yaml:15:43", "the activity of `sources.ippu/clinker.activity` is in t, but exchange `rdf-to-kiln` replaces `coal` in energy", "key: `exchanges[0].substitutes`"]),
+    // `municipal: true` promises a by-product on a municipal waste route of the region: not
+    // one that is used elsewhere (nothing is disposed of), nor one made outside the region.
+    c("ecotown-municipal-used-elsewhere", &["ecotown.yaml:14:16", "a by-product that is used elsewhere is not on a municipal waste route", "key: `exchanges[0].municipal`", "`otherwise: landfill`"]),
+    c("ecotown-municipal-from-outside", &["ecotown.yaml:14:16", "facility `market` lies outside the region, so its by-product is not the region model's municipal waste", "key: `exchanges[0].municipal`"]),
+    c("ecotown-base-year-outside-model", &["ecotown.yaml:3:79", "year 2050 is outside the model years", "key: `economics.base_year`", "a year from 2020 to 2030"]),
     c("ecotown-municipal-open-burning", &["ecotown.yaml:14:16", "a municipal by-product burnt in the open cannot be diverted", "key: `exchanges[0].municipal`", "`otherwise: landfill`"]),
     c("ecotown-inventory-needs-energy", &["ecotown.yaml:7:12", "`clinker` is not a fuel of the region model", "key: `inventory.clinker`", "energy:"]),
     c("use-of-a-fuel-no-leaf-uses", &["scenario.yaml:6:9", "measure `P1.1` of action `P1` adds 10 TJ of `diesel` but no leaf below uses it in 2025", "key: `actions[0].measures[0].target`"]),

@@ -345,7 +345,11 @@ pub fn reconcile(s: &Scenario, years: &[i32]) -> Result<Reconciliation, Reconcil
             vec![p.start]
         }
     } else {
-        years.to_vec()
+        // In ascending order, each once (`--years 2030,2027,2030` is two columns).
+        let mut ys = years.to_vec();
+        ys.sort_unstable();
+        ys.dedup();
+        ys
     };
     let (split, players) = split_projects(s);
     let c = lcs_engine::compile(&split).map_err(ReconcileError::Compile)?;

@@ -9,7 +9,8 @@ use lcs_model::Loader;
 use lcs_projects::reconcile::Cause;
 use lcs_projects::Appraisal;
 use lcs_report::projects::{
-    committed_csv, projects_csv, reconciliation_csv, reconciliation_rows, summary_csv,
+    committed_csv, economics_csv, projects_csv, reconciliation_csv, reconciliation_rows,
+    summary_csv,
 };
 use std::path::{Component, Path, PathBuf};
 
@@ -68,6 +69,7 @@ pub fn run(
     let written = [
         ("projects.csv", projects_csv(&appraisals)),
         ("summary.csv", summary_csv(&appraisals)),
+        ("economics.csv", economics_csv(&appraisals)),
         ("committed_ch4.csv", committed_csv(&appraisals)),
     ];
     print_pipeline(&appraisals);
