@@ -581,7 +581,18 @@ pub fn reconcile(s: &Scenario, years: &[i32]) -> Result<Reconciliation, Reconcil
                     );
                 }
             }
-            set(Cause::Interaction, shapley_t - solo_t);
+            // Shapley minus solo, with float noise (below 1e-9 of the larger) taken as 0, as
+            // for `other`: a project alone in its scenario has no interaction.
+            let interaction = shapley_t - solo_t;
+            let scale = shapley_t.abs().max(solo_t.abs()).max(1.0);
+            set(
+                Cause::Interaction,
+                if interaction.abs() <= 1e-9 * scale {
+                    0.0
+                } else {
+                    interaction
+                },
+            );
             views.push(YearView {
                 year,
                 project_view_t,
