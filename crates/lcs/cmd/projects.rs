@@ -72,16 +72,21 @@ pub fn run(
         ("economics.csv", economics_csv(&appraisals)),
         ("committed_ch4.csv", committed_csv(&appraisals)),
     ];
-    print_pipeline(&appraisals);
+    // Written before the pipeline is printed, as `lcs run` does: a reader that stops early
+    // (`lcs projects … | head`) ends the printing quietly, never the files.
     let mut paths = Vec::new();
     for (name, text) in &written {
         let path = out.join(name);
         write_atomic(&path, text.as_bytes())?;
-        println!("wrote {}", path.display());
         paths.push(path);
     }
     let info = super::run_info("projects", lcs_report::manifest::OutKind::Dir, &loader, &[]);
-    super::manifest(out, &info, &paths)
+    super::manifest(out, &info, &paths)?;
+    print_pipeline(&appraisals);
+    for path in &paths {
+        println!("wrote {}", path.display());
+    }
+    Ok(())
 }
 
 fn kt(t: f64) -> String {
@@ -210,11 +215,8 @@ pub fn screen(scenario: &Path, draft: Option<&Path>) -> Result<(), Failure> {
             ]
         })
         .collect();
-    println!("{}", table_with(&header, &rows, false));
-    println!("estimate: the reference run against the reference with the one measure alone (no interaction with other actions)");
-    for l in &linked {
-        println!("{l}");
-    }
+    // The drafts are written before anything is printed (see `run`).
+    let mut written = Vec::new();
     if let Some(dir) = draft {
         let model_file = loader.sources.get(s.model.span.file).path.clone();
         let region = relative(dir, &model_file);
@@ -226,8 +228,16 @@ pub fn screen(scenario: &Path, draft: Option<&Path>) -> Result<(), Failure> {
             let path = dir.join(format!("{}.yaml", lcs_projects::screen::draft_id(c)));
             let text = lcs_projects::screen::draft_yaml(c, &name, &region);
             write_atomic(&path, text.as_bytes())?;
-            println!("wrote {}", path.display());
+            written.push(path);
         }
+    }
+    println!("{}", table_with(&header, &rows, false));
+    println!("estimate: the reference run against the reference with the one measure alone (no interaction with other actions)");
+    for l in &linked {
+        println!("{l}");
+    }
+    for path in &written {
+        println!("wrote {}", path.display());
     }
     Ok(())
 }
@@ -278,6 +288,15 @@ pub fn reconcile(scenario: &Path, years: &[i32], out: Option<&Path>) -> Result<(
         );
         return Ok(());
     }
+    // The table is written before anything is printed (see `run`).
+    let written = match out {
+        Some(dir) => {
+            let path = dir.join("reconciliation.csv");
+            write_atomic(&path, reconciliation_csv(&r).as_bytes())?;
+            Some(path)
+        }
+        None => None,
+    };
     let (header, rows) = reconciliation_rows(&r);
     println!("{}", table_with(&header, &rows, true));
     let used: Vec<Cause> = Cause::ALL
@@ -304,9 +323,7 @@ pub fn reconcile(scenario: &Path, years: &[i32], out: Option<&Path>) -> Result<(
             println!("note: {c}");
         }
     }
-    if let Some(dir) = out {
-        let path = dir.join("reconciliation.csv");
-        write_atomic(&path, reconciliation_csv(&r).as_bytes())?;
+    if let Some(path) = written {
         println!("wrote {}", path.display());
     }
     Ok(())
