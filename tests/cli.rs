@@ -4,6 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "support/report.rs"]
+mod report;
+
 fn lcs() -> Command {
     Command::new(env!("CARGO_BIN_EXE_lcs"))
 }
@@ -682,7 +685,12 @@ fn projects_writes_its_tables_with_the_documented_columns_deterministically() {
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(stdout.contains("seelong-wte") && stdout.contains("committed landfill CH4"));
     }
-    for f in ["projects.csv", "summary.csv", "committed_ch4.csv"] {
+    for f in [
+        "projects.csv",
+        "summary.csv",
+        "economics.csv",
+        "committed_ch4.csv",
+    ] {
         let x = std::fs::read(a.join(f)).expect("written");
         assert_eq!(x, std::fs::read(b.join(f)).expect("written"), "{f} differs");
     }
@@ -741,6 +749,103 @@ fn projects_writes_its_tables_with_the_documented_columns_deterministically() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no price index for `MYR` in 2030"));
     assert!(!d.join("summary.csv").exists());
+    // The same project id from two files of one run: named at the second with the first's
+    // place (the pipeline holds `seelong-wte` too), exit 1, nothing written.
+    let e = tmp("projects-twice");
+    let _ = std::fs::remove_dir_all(&e);
+    let out = lcs()
+        .arg("projects")
+        .arg(iskandar_projects().join("pipeline.yaml"))
+        .arg(iskandar_projects().join("seelong-wte.yaml"))
+        .arg("--out")
+        .arg(&e)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("lcs");
+    assert_eq!(out.status.code(), Some(1));
+    let err = report::flatten(&String::from_utf8_lossy(&out.stderr));
+    assert!(
+        err.contains("project id `seelong-wte` comes twice in this run")
+            && err.contains("seelong-wte.yaml:5:1")
+            && err.contains("the same file is named twice"),
+        "{err}"
+    );
+    assert!(!e.join("summary.csv").exists());
+}
+
+#[test]
+fn projects_economics_csv_has_the_worked_example_of_economics_md() {
+    // docs/ECONOMICS.md, "Worked example": 1,000 MWh/yr at 0.5 t CO2/MWh for 2 years from
+    // 2025, capex MYR 1 million, opex 0.05 million a year, tariff 0.10 MYR/kWh, 50 % subsidy,
+    // r = 10 %, on Link Town (tests/links/model.yaml, years 2020–2030).
+    let d = tmp("projects-economics");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/links/model.yaml"),
+        d.join("model.yaml"),
+    )
+    .expect("model copied");
+    std::fs::write(
+        d.join("pv.yaml"),
+        "project: worked\nregion: model.yaml\nmethodology: pv-grid\nstart: 2025\nlifetime: 2\n\
+         parameters: { generation: \"1000 MWh/yr\" }\nreference: { grid_factor: \"0.5 t CO2/MWh\" }\n\
+         economics: { currency: MYR million, price_year: 2021, capex: 1, opex: \"0.05 MYR million/yr\", \
+         revenue: { electricity_tariff: \"0.1 MYR/kWh\" }, subsidy_share: 0.5, discount_rate: 0.1 }\n",
+    )
+    .expect("project written");
+    let out_dir = d.join("out");
+    let out = lcs()
+        .arg("projects")
+        .arg(d.join("pv.yaml"))
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .expect("lcs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(out_dir.join("economics.csv")).expect("economics.csv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().expect("one row").split(',').collect();
+    assert_eq!(lines.next(), None);
+    let get = |k: &str| -> f64 {
+        let i = header
+            .iter()
+            .position(|h| *h == k)
+            .unwrap_or_else(|| panic!("no {k}"));
+        row[i].parse().unwrap_or_else(|_| panic!("{k}: {}", row[i]))
+    };
+    let close = |k: &str, want: f64| {
+        let v = get(k);
+        assert!(
+            (v - want).abs() <= 1e-9 * want.abs().max(1.0),
+            "{k}: {v} != {want}"
+        );
+    };
+    close("discount_rate", 0.1);
+    close("capex", 1e6);
+    // CRF(10 %, 2) = 0.1 × 1.21 / 0.21 = 0.576190476; annualised 576,190.476 MYR a year.
+    close("capital_recovery_factor", 0.1 * 1.21 / 0.21);
+    close("annualised_capex", 1e6 * 0.1 * 1.21 / 0.21);
+    // PV costs = 1,000,000 + 50,000/1.1 + 50,000/1.21; PV revenues = 100,000 (1/1.1 + 1/1.21).
+    close("pv_costs", 1e6 + 5e4 / 1.1 + 5e4 / 1.21);
+    close("pv_revenues", 1e5 / 1.1 + 1e5 / 1.21);
+    close(
+        "npv",
+        1e5 / 1.1 + 1e5 / 1.21 - (1e6 + 5e4 / 1.1 + 5e4 / 1.21),
+    );
+    // Discounted ER = 500/1.1 + 500/1.21 = 867.7686 t; LC = 913,223.14 / 867.7686 = 1,052.38.
+    close("discounted_reduction", 500.0 / 1.1 + 500.0 / 1.21);
+    close(
+        "levelised_cost",
+        913_223.140_495_867_7 / (500.0 / 1.1 + 500.0 / 1.21),
+    );
+    // JCM = 0.5 × 1,000,000 / (2 × 500 t) = 500 MYR per t.
+    close("subsidy", 5e5);
+    close("jcm_cost_effectiveness", 500.0);
+    assert!(row.ends_with(&["MYR", "2021"]), "{row:?}");
 }
 
 #[test]

@@ -131,6 +131,8 @@ const CASES: &[Case] = &[
     c("ecotown-facility-sends-to-itself", &["ecotown.yaml:12:9", "facility `steel` sends `eaf_slag` to itself", "key: `exchanges[0].to`"]),
     c("ecotown-material-cycle", &["ecotown.yaml:29:9", "sends `eaf_slag` to itself through a cycle", "key: `exchanges[2].to`", "cycle: steel → cement → steel"]),
     c("ecotown-mass-exceeds-production", &["ecotown.yaml:14:11", "total 55000 t in 2025, more than the 50000 t it produces", "key: `exchanges[0].mass`"]),
+    // A distance in the wrong unit names the unit, not "0 or more".
+    c("ecotown-distance-wrong-unit", &["ecotown.yaml:17:28", "wrong unit: expected a length, found `kg` (mass)", "key: `exchanges[0].transport.distance`"]),
     c("ecotown-unknown-transport-mode", &["ecotown.yaml:17:43", "unknown transport mode `truk`", "key: `exchanges[0].transport.mode`", "did you mean `truck`?"]),
     c("ecotown-ratio-wrong-unit", &["ecotown.yaml:15:43", "the ratio for `coal` has the wrong unit", "key: `exchanges[0].substitutes.ratio`", "energy basis"]),
     c("ecotown-material-without-waste-type", &["ecotown.yaml:22:15", "material `kitchen_scraps` is not in data/factors/materials.csv", "key: `exchanges[1].material`", "food_waste"]),
@@ -178,11 +180,23 @@ const CASES: &[Case] = &[
     c("additional-to-without-link", &["scenario.yaml:9:21", "action `W1` has `additional_to` but links no project or network", "key: `actions[0].additional_to`"]),
     c("link-unknown-project-id", &["scenario.yaml:5:16", "`chillers.yaml` has no project `chilers`", "key: `actions[0].projects[0]`", "did you mean `chillers`?"]),
     c("link-processing-without-node", &["scenario.yaml:5:15", "facility `grinder` lies inside the region and processes the by-product of exchange `slag-to-cement`, but has no `node`", "key: `actions[0].ecotown[0]`", "`inside_region: false`"]),
+    // `t CO2/MW` has the dimension of `t CO2/MWh` (time is no dimension) but is 8,760 times
+    // smaller: its time basis makes it an error, not a silently tiny factor.
+    c("project-grid-factor-per-power", &["project.yaml:7:27", "wrong unit for a grid factor", "found `t CO2/MW` (per unit of power, not of energy)", "key: `reference.grid_factor`"]),
+    // A currency lcs has no table for: the currencies it knows, not the nearest physical units.
+    c("project-currency-not-a-currency", &["project.yaml:8:13", "`GBP million` is not a currency unit", "key: `economics.currency`", "`MYR`, `JPY`, `USD`, `EUR`"]),
+    // An empty pipeline appraises and links nothing: an error, not empty outputs.
+    c("project-empty-pipeline", &["project.yaml:2:11", "the pipeline lists no projects", "key: `projects`"]),
     c("project-unknown-node", &["project.yaml:11:9", "unknown demand node `demand.industri`", "key: `parameters.node`", "did you mean `demand.industry`?"]),
     c("ecotown-unknown-inventory-path", &["ecotown.yaml:7:12", "`sources.ipu/clinker.activity` is not a source activity or a demand node's energy", "key: `inventory.clinker`", "did you mean `sources.ippu/clinker.activity`?"]),
     c("ecotown-unknown-facility-node", &["ecotown.yaml:5:43", "unknown demand node `demand.indstry`", "key: `facilities[1].node`", "did you mean `demand.industry`?"]),
     c("ecotown-inventory-unsubstituted", &["ecotown.yaml:7:3", "no exchange substitutes `clinkr`", "key: `inventory.clinkr`", "did you mean `clinker`?"]),
     c("ecotown-inventory-wrong-dimension", &["ecotown.yaml:15:43", "the activity of `sources.ippu/clinker.activity` is in t, but exchange `rdf-to-kiln` replaces `coal` in energy", "key: `exchanges[0].substitutes`"]),
+    // `municipal: true` promises a by-product on a municipal waste route of the region: not
+    // one that is used elsewhere (nothing is disposed of), nor one made outside the region.
+    c("ecotown-municipal-used-elsewhere", &["ecotown.yaml:14:16", "a by-product that is used elsewhere is not on a municipal waste route", "key: `exchanges[0].municipal`", "`otherwise: landfill`"]),
+    c("ecotown-municipal-from-outside", &["ecotown.yaml:14:16", "facility `market` lies outside the region, so its by-product is not the region model's municipal waste", "key: `exchanges[0].municipal`"]),
+    c("ecotown-base-year-outside-model", &["ecotown.yaml:3:79", "year 2050 is outside the model years", "key: `economics.base_year`", "a year from 2020 to 2030"]),
     c("ecotown-municipal-open-burning", &["ecotown.yaml:14:16", "a municipal by-product burnt in the open cannot be diverted", "key: `exchanges[0].municipal`", "`otherwise: landfill`"]),
     c("ecotown-inventory-needs-energy", &["ecotown.yaml:7:12", "`clinker` is not a fuel of the region model", "key: `inventory.clinker`", "energy:"]),
     c("use-of-a-fuel-no-leaf-uses", &["scenario.yaml:6:9", "measure `P1.1` of action `P1` adds 10 TJ of `diesel` but no leaf below uses it in 2025", "key: `actions[0].measures[0].target`"]),

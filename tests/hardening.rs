@@ -291,6 +291,75 @@ fn a_closed_pipe_ends_quietly_with_exit_0() {
 }
 
 #[test]
+fn a_closed_pipe_never_costs_the_output_files_of_projects_and_ecotown() {
+    // `lcs projects … --out d | head -1` printed the pipeline before writing and ended at
+    // the closed pipe with nothing in `d`; `lcs run` writes first. Now every command of the
+    // project and eco-town layer writes its files before it prints.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let projects = root.join("scenarios/iskandar/projects/pipeline.yaml");
+    let network = root.join("scenarios/iskandar/ecotown/pasir-gudang-pilot.yaml");
+    let linked = root.join("tests/links/linked-projects.yaml");
+    let screened = root.join("scenarios/iskandar/cm-2025.yaml");
+    let d = tmp("closed-pipe-outputs");
+    let cases: [(Vec<&std::ffi::OsStr>, &str, &str); 4] = [
+        (
+            vec!["projects".as_ref(), projects.as_os_str(), "--out".as_ref()],
+            "p",
+            "summary.csv",
+        ),
+        (
+            vec!["ecotown".as_ref(), network.as_os_str(), "--out".as_ref()],
+            "e",
+            "network.png",
+        ),
+        (
+            vec![
+                "projects".as_ref(),
+                "--scenario".as_ref(),
+                linked.as_os_str(),
+                "--out".as_ref(),
+            ],
+            "r",
+            "reconciliation.csv",
+        ),
+        (
+            vec![
+                "projects".as_ref(),
+                "--screen".as_ref(),
+                screened.as_os_str(),
+                "--draft".as_ref(),
+            ],
+            "s",
+            "",
+        ),
+    ];
+    for (args, sub, file) in cases {
+        let out = d.join(sub);
+        let mut child = lcs()
+            .args(&args)
+            .arg(&out)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        drop(child.stdout.take());
+        let o = child.wait_with_output().expect("wait");
+        assert_eq!(o.status.code(), Some(0), "{sub}: {}", stderr(&o));
+        if file.is_empty() {
+            assert!(
+                std::fs::read_dir(&out).map(|r| r.count()).unwrap_or(0) > 0,
+                "{sub}: no draft written"
+            );
+        } else {
+            assert!(out.join(file).is_file(), "{sub}: no {file}");
+            if sub != "r" {
+                assert!(out.join("manifest.json").is_file(), "{sub}: no manifest");
+            }
+        }
+    }
+}
+
+#[test]
 fn sampled_shapley_chunks_sum_to_the_total_on_any_threads() {
     // 300 orderings cross one chunk boundary (256); the sums are added in index order, so
     // one and two threads give the same bytes, and contributions add up to TOTAL.

@@ -283,6 +283,28 @@ fn reconciliation_names_conservativeness_grid_losses_and_capacity() {
 }
 
 #[test]
+fn a_project_alone_in_its_scenario_has_an_interaction_of_exactly_zero() {
+    // linked-pv.yaml has one action, the PV project: Shapley = solo, so the interaction is
+    // 0, not the float noise of H − S (−1e-10 t showed as `0.000` in the report).
+    let r = reconcile(&load(&fixture("linked-pv.yaml")), &[2022, 2024, 2026]).unwrap();
+    for y in &r.projects[0].years {
+        assert_eq!(y.cause(Cause::Interaction), 0.0, "{}", y.year);
+    }
+}
+
+#[test]
+fn reconciliation_years_are_sorted_and_each_shown_once() {
+    // `--years 2025,2022,2025`: two columns, 2022 then 2025, in every project.
+    let s = load(&fixture("linked-projects.yaml"));
+    let r = reconcile(&s, &[2025, 2022, 2025]).unwrap();
+    assert_eq!(r.years, vec![2022, 2025]);
+    for p in &r.projects {
+        let ys: Vec<i32> = p.years.iter().map(|y| y.year).collect();
+        assert_eq!(ys, vec![2022, 2025], "{}", p.appraisal.id);
+    }
+}
+
+#[test]
 fn lcs_projects_scenario_prints_and_writes_the_reconciliation() {
     let dir = temp_dir("reconcile");
     let out = lcs(&[

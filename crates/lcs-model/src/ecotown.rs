@@ -1039,7 +1039,33 @@ fn read_exchanges(
             let q = r.quantity(dn, &dp)?;
             let distance_m = match &q.unit {
                 Some(u) if u.dim == Dimension::length() && q.value >= 0.0 => q.value * u.factor,
-                _ => {
+                // Say which is wrong: the unit (`"50 kg"`, `"50"`) or the sign.
+                Some(u) if u.dim != Dimension::length() => {
+                    r.err(
+                        Diagnostic::new(
+                            dn.span,
+                            format!(
+                                "wrong unit: expected a length, found `{}` ({})",
+                                q.unit_text.as_deref().unwrap_or_default(),
+                                u.dim
+                            ),
+                        )
+                        .at(dp)
+                        .expected("a length such as `\"18 km\"`")
+                        .found(describe(dn)),
+                    );
+                    return None;
+                }
+                None => {
+                    r.err(
+                        Diagnostic::new(dn.span, "a distance needs its unit")
+                            .at(dp)
+                            .expected("a length such as `\"18 km\"`")
+                            .found(describe(dn)),
+                    );
+                    return None;
+                }
+                Some(_) => {
                     r.err(
                         Diagnostic::new(dn.span, "expected a distance of 0 or more")
                             .at(dp)
@@ -1094,11 +1120,32 @@ fn read_exchanges(
                         .at(mp),
                     );
                 } else if v {
-                    if let Some((Otherwise::OpenBurning, _)) = otherwise {
-                        r.err(
+                    match otherwise {
+                        Some((Otherwise::OpenBurning, _)) => r.err(
                             Diagnostic::new(x.span, "a municipal by-product burnt in the open cannot be diverted: the region model has no open-burning route")
-                                .at(mp)
+                                .at(mp.clone())
                                 .expected("`municipal: true` with `otherwise: landfill` or `otherwise: incineration` (routes of MODEL.md §7)"),
+                        ),
+                        // Nothing is disposed of, so nothing leaves a waste route.
+                        Some((Otherwise::UsedElsewhere, _)) => r.err(
+                            Diagnostic::new(x.span, "a by-product that is used elsewhere is not on a municipal waste route: there is nothing to divert")
+                                .at(mp.clone())
+                                .expected("`municipal: true` with `otherwise: landfill` or `otherwise: incineration` (routes of MODEL.md §7)"),
+                        ),
+                        _ => {}
+                    }
+                    // The region's municipal waste is generated inside it.
+                    if let Some(f) = from.filter(|&f| !facilities[f].inside_region) {
+                        r.err(
+                            Diagnostic::new(
+                                x.span,
+                                format!(
+                                    "facility `{}` lies outside the region, so its by-product is not the region model's municipal waste",
+                                    facilities[f].id
+                                ),
+                            )
+                            .at(mp)
+                            .expected("`municipal: true` only on an exchange from a facility inside the region (or `inside_region: true` on the source)"),
                         );
                     }
                 }
@@ -1209,7 +1256,8 @@ fn read_network_economics(
             }
         });
     let base_year = match get(ei, "base_year") {
-        Some(x) => r.year(x, "economics.base_year"),
+        // Flows run over the model years; a base year outside them is surely a slip.
+        Some(x) => r.model_year(x, "economics.base_year"),
         None => Some(
             exchanges
                 .iter()

@@ -505,6 +505,14 @@ impl Loader {
             let Some(list) = r.seq(list_node, "projects", "projects") else {
                 return Err(r.errors);
             };
+            if list.is_empty() {
+                // An empty pipeline appraises nothing and links nothing: surely a mistake.
+                r.err(
+                    Diagnostic::new(list_node.span, "the pipeline lists no projects")
+                        .at("projects")
+                        .expected("a list of project mappings or paths of `project:` files"),
+                );
+            }
             errors.append(&mut r.errors);
             for (i, item) in list.iter().enumerate() {
                 let key = format!("projects[{i}]");
@@ -1465,8 +1473,15 @@ impl Ctx<'_> {
         };
         let species = unit.species();
         let want = Dimension::mass().div(&Dimension::energy());
+        // Time is not a dimension: `t CO2/MW` has the dimension of `t CO2/MWh` but is
+        // per unit of power, a factor 8,760 off; the unit text's time basis says so.
+        let time = q
+            .unit_text
+            .as_deref()
+            .and_then(|t| self.r.units.time_exponent(t).ok())
+            .unwrap_or(0);
         match species {
-            Some(s) if unit.dim.without_species() == want => {
+            Some(s) if unit.dim.without_species() == want && time == 0 => {
                 let v = q.base_value();
                 if v < 0.0 {
                     self.r
@@ -1483,7 +1498,11 @@ impl Ctx<'_> {
                         .found(format!(
                             "`{}` ({})",
                             q.unit_text.clone().unwrap_or_default(),
-                            unit.dim
+                            match time {
+                                0 => unit.dim.to_string(),
+                                1 => "per unit of power, not of energy".to_string(),
+                                _ => what_unit_is(&unit.dim, time),
+                            }
                         )),
                 );
                 None
@@ -1732,8 +1751,19 @@ impl Ctx<'_> {
         let ct = self.r.text(cn, &p("currency"))?.to_string();
         let unit = match self.r.units.parse(&ct) {
             Ok(u) => u,
-            Err(err) => {
-                self.r.unit_error(cn.span, &p("currency"), &err);
+            Err(_) => {
+                // Not a unit at all (`GBP`): name the currencies lcs can convert, not the
+                // nearest physical units.
+                let word = ct.split_whitespace().next().unwrap_or(&ct);
+                self.r.err(
+                    Diagnostic::new(cn.span, format!("`{ct}` is not a currency unit"))
+                        .at(p("currency"))
+                        .expected(format!(
+                            "a currency, optionally with a multiplier: {}, e.g. `MYR million`",
+                            quoted_list(CURRENCIES)
+                        ))
+                        .suggest(nearest(word, CURRENCIES.iter().copied())),
+                );
                 return None;
             }
         };

@@ -9,8 +9,10 @@
 //! PV(revenues) = Σ_y rev_y × (1 + r)^−(y−b+1)
 //! NPV          = PV(revenues) − PV(costs)                       (subsidy not included)
 //! LC           = (PV(costs) − PV(revenues)) / Σ_y ER_y (1 + r)^−(y−b+1)   per t CO2e
+//!                (none when the discounted reduction is not positive)
 //! annualised   = capex × CRF(r, n)
-//! JCM          = subsidy / Σ_y ER_y                               per t CO2e (undiscounted)
+//! JCM          = subsidy / Σ_y ER_y                               per t CO2e (undiscounted;
+//!                none when Σ_y ER_y is not positive)
 //! ```
 //!
 //! Money is in units of the project's currency (MYR, not MYR million) at its price year.
@@ -47,12 +49,13 @@ pub struct EconomicResult {
     /// Discounted reductions, t CO2e.
     pub discounted_reduction_t: f64,
     /// Net cost per t CO2e (negative: the project pays for itself); `None` when the
-    /// discounted reduction is 0.
+    /// discounted reduction is not positive (a cost over negative tonnes would read as a
+    /// saving).
     pub levelised_cost: Option<f64>,
     /// The subsidy.
     pub subsidy: f64,
-    /// Subsidy per t CO2e reduced over the lifetime; `None` without a subsidy or without
-    /// reductions.
+    /// Subsidy per t CO2e reduced over the lifetime; `None` without a subsidy or when the
+    /// lifetime reduction is not positive.
     pub jcm_cost_effectiveness: Option<f64>,
 }
 
@@ -132,7 +135,14 @@ pub fn appraise_economics(
     let net_costs =
         std::iter::once((start, e.capex)).chain((0..n).map(|i| (dated(i), e.opex - rev[i])));
     let reductions = reductions_t.iter().enumerate().map(|(i, v)| (dated(i), *v));
-    let levelised_cost = levelised(r, start, net_costs, reductions.clone());
+    // A cost per tonne of a project that reduces nothing, or adds emissions, would read as a
+    // saving (a cost over negative tonnes is negative): none then, as for eco-town exchanges.
+    let discounted_reduction_t = present_value(r, start, reductions.clone());
+    let levelised_cost = if discounted_reduction_t > 0.0 {
+        levelised(r, start, net_costs, reductions)
+    } else {
+        None
+    };
     let total: f64 = reductions_t.iter().sum();
     EconomicResult {
         basis: e.basis.clone(),
@@ -145,10 +155,10 @@ pub fn appraise_economics(
         pv_costs,
         pv_revenues,
         npv: pv_revenues - pv_costs,
-        discounted_reduction_t: present_value(r, start, reductions),
+        discounted_reduction_t,
         levelised_cost,
         subsidy: e.subsidy,
-        jcm_cost_effectiveness: if e.subsidy > 0.0 && total != 0.0 {
+        jcm_cost_effectiveness: if e.subsidy > 0.0 && total > 0.0 {
             Some(e.subsidy / total)
         } else {
             None

@@ -512,6 +512,14 @@ pub fn appraise(p: &Project) -> Result<Appraisal, ProjectError> {
         .economics
         .as_ref()
         .map(|e| appraise_economics(e, p.start, &flows, &reductions));
+    if let Some(e) = &economics {
+        if e.levelised_cost.is_none() {
+            notes.push(format!(
+                "no cost per t CO2e: the discounted reduction is {:.1} t CO2e, not positive (a cost over it would read as a saving)",
+                e.discounted_reduction_t
+            ));
+        }
+    }
     Ok(Appraisal {
         id: p.id.clone(),
         name: p.name.clone(),

@@ -345,7 +345,11 @@ pub fn reconcile(s: &Scenario, years: &[i32]) -> Result<Reconciliation, Reconcil
             vec![p.start]
         }
     } else {
-        years.to_vec()
+        // In ascending order, each once (`--years 2030,2027,2030` is two columns).
+        let mut ys = years.to_vec();
+        ys.sort_unstable();
+        ys.dedup();
+        ys
     };
     let (split, players) = split_projects(s);
     let c = lcs_engine::compile(&split).map_err(ReconcileError::Compile)?;
@@ -577,7 +581,18 @@ pub fn reconcile(s: &Scenario, years: &[i32]) -> Result<Reconciliation, Reconcil
                     );
                 }
             }
-            set(Cause::Interaction, shapley_t - solo_t);
+            // Shapley minus solo, with float noise (below 1e-9 of the larger) taken as 0, as
+            // for `other`: a project alone in its scenario has no interaction.
+            let interaction = shapley_t - solo_t;
+            let scale = shapley_t.abs().max(solo_t.abs()).max(1.0);
+            set(
+                Cause::Interaction,
+                if interaction.abs() <= 1e-9 * scale {
+                    0.0
+                } else {
+                    interaction
+                },
+            );
             views.push(YearView {
                 year,
                 project_view_t,

@@ -426,6 +426,44 @@ economics:
 }
 
 #[test]
+fn a_project_that_adds_emissions_has_no_cost_per_tonne() {
+    let a = run(
+        "adds",
+        FOOD_WASTE,
+        0.0,
+        r#"project: gas-to-grid
+region: model.yaml
+methodology: fuel-switch
+start: 2025
+lifetime: 2
+parameters: { from: natural_gas, to: electricity, fuel_consumption: "3600 GJ/yr", efficiency_from: 0.85 }
+economics: { currency: MYR, capex: 1000, subsidy_share: 0.5, discount_rate: 0.1 }
+"#,
+    );
+    // RE = 3.6 TJ × (56.1 + 1 kg CH4 × 28 + 0.1 kg N2O × 265 per TJ) = 3.6 × 56.1545 = 202.1562 t;
+    // PE = 3600 GJ × 0.85 / 1 = 3060 GJ = 850 MWh × 0.5 t/MWh = 425 t; ER = −222.8438 t a year.
+    assert_close(a.years[0].reduction_t, 202.1562 - 425.0, 1e-12, "ER");
+    let e = a.economics.expect("economics");
+    // NPV = −1000 (capex, no revenue); the discounted reduction −222.8438 (1/1.1 + 1/1.21) =
+    // −386.7528 t is negative, so −NPV / it = −2.59 MYR per t would read as a saving: none.
+    assert_close(e.npv, -1000.0, 1e-12, "NPV");
+    assert_close(
+        e.discounted_reduction_t,
+        -222.8438 * (1.0 / 1.1 + 1.0 / 1.21),
+        1e-12,
+        "discounted ER",
+    );
+    assert_eq!(e.levelised_cost, None);
+    // The subsidy (500 MYR) over −445.7 t is no JCM figure either.
+    assert_eq!(e.jcm_cost_effectiveness, None);
+    assert!(
+        a.notes.iter().any(|n| n.starts_with("no cost per t CO2e")),
+        "{:?}",
+        a.notes
+    );
+}
+
+#[test]
 fn money_in_another_currency_and_price_year_is_converted_through_the_tables() {
     let a = run(
         "fx",

@@ -1,5 +1,6 @@
 //! The CSV files of `lcs projects` (docs/PROJECTS.md "Outputs"): the yearly table, the
-//! summary (one row per project) and the committed landfill CH4 of waste projects.
+//! summary (one row per project), the economics in full (annualised capex and the present
+//! values behind NPV and cost per tonne) and the committed landfill CH4 of waste projects.
 //!
 //! Units: emissions in t CO2e (per year in the yearly table, over the lifetime or per year
 //! as the column says in the summary); money in units of the row's `currency` at its
@@ -18,6 +19,9 @@ pub const PROJECTS_HEADER: &str = "project,year,reference,project_emissions,redu
 
 /// Header of `summary.csv`.
 pub const SUMMARY_HEADER: &str = "project,name,methodology,status,start,lifetime,annual_reduction,lifetime_reduction,capex,npv,levelised_cost,jcm_cost_effectiveness,currency,price_year";
+
+/// Header of `economics.csv`.
+pub const ECONOMICS_HEADER: &str = "project,discount_rate,capex,capital_recovery_factor,annualised_capex,pv_costs,pv_revenues,npv,discounted_reduction,levelised_cost,subsidy,jcm_cost_effectiveness,currency,price_year";
 
 /// Header of `committed_ch4.csv`.
 pub const COMMITTED_HEADER: &str = "project,ch4_generated_per_t,ch4_emitted_per_t,co2e_per_t,unit";
@@ -62,6 +66,35 @@ pub fn summary_csv(appraisals: &[Appraisal]) -> String {
             e.map(|e| e.basis.currency.as_str()).unwrap_or(""),
             e.map(|e| e.basis.price_year.to_string())
                 .unwrap_or_default(),
+        ));
+    }
+    s
+}
+
+/// `economics.csv`: one row per project with economics (docs/ECONOMICS.md): the discount
+/// rate per year, capex, `CRF(r, n)` and `capex × CRF(r, n)` a year, the present values of
+/// costs and revenues at the start year, NPV, the discounted reductions (t CO2e), levelised
+/// cost and JCM figure (currency per t CO2e; empty where they do not exist) and the subsidy.
+pub fn economics_csv(appraisals: &[Appraisal]) -> String {
+    let mut s = format!("{ECONOMICS_HEADER}\n");
+    for a in appraisals {
+        let Some(e) = &a.economics else { continue };
+        s.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            field(&a.id),
+            num(Some(e.discount_rate)),
+            num(Some(e.capex)),
+            num(Some(e.capital_recovery_factor)),
+            num(Some(e.annualised_capex)),
+            num(Some(e.pv_costs)),
+            num(Some(e.pv_revenues)),
+            num(Some(e.npv)),
+            num(Some(e.discounted_reduction_t)),
+            num(e.levelised_cost),
+            num(Some(e.subsidy)),
+            num(e.jcm_cost_effectiveness),
+            e.basis.currency,
+            e.basis.price_year,
         ));
     }
     s

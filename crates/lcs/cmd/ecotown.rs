@@ -41,17 +41,22 @@ pub fn run(file: &Path, out: &Path) -> Result<(), Failure> {
     }
     files.push(("network.svg", chart.svg.into_bytes()));
     files.push(("network.png", chart.png));
-    print_summary(&a);
-    print_boundary(&a, &b);
+    // Written before the summary is printed, as `lcs run` does: a reader that stops early
+    // (`lcs ecotown … | head`) ends the printing quietly, never the files.
     let mut paths = Vec::new();
     for (name, bytes) in &files {
         let path = out.join(name);
         write_atomic(&path, bytes)?;
-        println!("wrote {}", path.display());
         paths.push(path);
     }
     let info = super::run_info("ecotown", lcs_report::manifest::OutKind::Dir, &loader, &[]);
-    super::manifest(out, &info, &paths)
+    super::manifest(out, &info, &paths)?;
+    print_summary(&a);
+    print_boundary(&a, &b);
+    for path in &paths {
+        println!("wrote {}", path.display());
+    }
+    Ok(())
 }
 
 fn kt(t: f64) -> String {

@@ -9,7 +9,8 @@ use lcs_model::Loader;
 use lcs_projects::reconcile::Cause;
 use lcs_projects::Appraisal;
 use lcs_report::projects::{
-    committed_csv, projects_csv, reconciliation_csv, reconciliation_rows, summary_csv,
+    committed_csv, economics_csv, projects_csv, reconciliation_csv, reconciliation_rows,
+    summary_csv,
 };
 use std::path::{Component, Path, PathBuf};
 
@@ -37,11 +38,24 @@ pub fn run(
         return Err(Failure::Reported);
     }
     for (i, p) in projects.iter().enumerate() {
-        if projects[..i].iter().any(|q| q.id == p.id) {
-            return Err(Failure::Message(format!(
-                "project id `{}` is used by two files in this run",
-                p.id
-            )));
+        if let Some(first) = projects[..i].iter().find(|q| q.id == p.id) {
+            let d = lcs_model::Diagnostic::new(
+                p.span,
+                format!("project id `{}` comes twice in this run", p.id),
+            )
+            .at(if p.key.is_empty() {
+                "project".to_string()
+            } else {
+                format!("{}.project", p.key)
+            })
+            .note(if first.span == p.span {
+                "the same file is named twice (as an argument, or in a pipeline's list)".to_string()
+            } else {
+                format!("first defined at {}", loader.sources.location(&first.span))
+            })
+            .note("each project of one `lcs projects` run needs its own id (its rows in projects.csv and summary.csv are keyed by it)");
+            render::report(&[d], &loader.sources);
+            return Err(Failure::Reported);
         }
     }
     let mut appraisals = Vec::new();
@@ -55,18 +69,24 @@ pub fn run(
     let written = [
         ("projects.csv", projects_csv(&appraisals)),
         ("summary.csv", summary_csv(&appraisals)),
+        ("economics.csv", economics_csv(&appraisals)),
         ("committed_ch4.csv", committed_csv(&appraisals)),
     ];
-    print_pipeline(&appraisals);
+    // Written before the pipeline is printed, as `lcs run` does: a reader that stops early
+    // (`lcs projects … | head`) ends the printing quietly, never the files.
     let mut paths = Vec::new();
     for (name, text) in &written {
         let path = out.join(name);
         write_atomic(&path, text.as_bytes())?;
-        println!("wrote {}", path.display());
         paths.push(path);
     }
     let info = super::run_info("projects", lcs_report::manifest::OutKind::Dir, &loader, &[]);
-    super::manifest(out, &info, &paths)
+    super::manifest(out, &info, &paths)?;
+    print_pipeline(&appraisals);
+    for path in &paths {
+        println!("wrote {}", path.display());
+    }
+    Ok(())
 }
 
 fn kt(t: f64) -> String {
@@ -195,11 +215,8 @@ pub fn screen(scenario: &Path, draft: Option<&Path>) -> Result<(), Failure> {
             ]
         })
         .collect();
-    println!("{}", table_with(&header, &rows, false));
-    println!("estimate: the reference run against the reference with the one measure alone (no interaction with other actions)");
-    for l in &linked {
-        println!("{l}");
-    }
+    // The drafts are written before anything is printed (see `run`).
+    let mut written = Vec::new();
     if let Some(dir) = draft {
         let model_file = loader.sources.get(s.model.span.file).path.clone();
         let region = relative(dir, &model_file);
@@ -211,8 +228,16 @@ pub fn screen(scenario: &Path, draft: Option<&Path>) -> Result<(), Failure> {
             let path = dir.join(format!("{}.yaml", lcs_projects::screen::draft_id(c)));
             let text = lcs_projects::screen::draft_yaml(c, &name, &region);
             write_atomic(&path, text.as_bytes())?;
-            println!("wrote {}", path.display());
+            written.push(path);
         }
+    }
+    println!("{}", table_with(&header, &rows, false));
+    println!("estimate: the reference run against the reference with the one measure alone (no interaction with other actions)");
+    for l in &linked {
+        println!("{l}");
+    }
+    for path in &written {
+        println!("wrote {}", path.display());
     }
     Ok(())
 }
@@ -263,6 +288,15 @@ pub fn reconcile(scenario: &Path, years: &[i32], out: Option<&Path>) -> Result<(
         );
         return Ok(());
     }
+    // The table is written before anything is printed (see `run`).
+    let written = match out {
+        Some(dir) => {
+            let path = dir.join("reconciliation.csv");
+            write_atomic(&path, reconciliation_csv(&r).as_bytes())?;
+            Some(path)
+        }
+        None => None,
+    };
     let (header, rows) = reconciliation_rows(&r);
     println!("{}", table_with(&header, &rows, true));
     let used: Vec<Cause> = Cause::ALL
@@ -289,9 +323,7 @@ pub fn reconcile(scenario: &Path, years: &[i32], out: Option<&Path>) -> Result<(
             println!("note: {c}");
         }
     }
-    if let Some(dir) = out {
-        let path = dir.join("reconciliation.csv");
-        write_atomic(&path, reconciliation_csv(&r).as_bytes())?;
+    if let Some(path) = written {
         println!("wrote {}", path.display());
     }
     Ok(())
