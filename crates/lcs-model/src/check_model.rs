@@ -449,7 +449,30 @@ fn read_gpc(r: &mut Reader, n: &Node, nodes: &[DemandNode], sources: &[Source]) 
                 );
                 None
             };
-            if let (Some(item), Some(g)) = (item, subsector(r, v, &p)) {
+            let Some(g) = subsector(r, v, &p) else {
+                continue;
+            };
+            // I.4.4 is the memo of the region's power stations (`electricity.plants`), in no
+            // total: a model quantity mapped there would silently leave BASIC and BASIC+.
+            if g == "I.4.4" {
+                r.err(
+                    Diagnostic::new(
+                        v.span,
+                        format!(
+                            "`{}` cannot be mapped to I.4.4 (energy generation supplied to the grid)",
+                            k.text
+                        ),
+                    )
+                    .at(p.clone())
+                    .expected("another sub-sector, e.g. `I.4` for the energy industries' own use")
+                    .note(
+                        "I.4.4 holds only the region's power stations (`electricity.plants`), \
+                         a memo in no total; a quantity mapped there would leave BASIC and BASIC+",
+                    ),
+                );
+                continue;
+            }
+            if let Some(item) = item {
                 spec.map.push((item, g));
             }
         }
