@@ -131,14 +131,20 @@ fn seek_bad_input_exits_1_naming_the_problem_and_writes_nothing() {
             &["--target", "cut-30", "--actions", "A9"],
             "`--actions` names `A9`",
         ),
-        // Moving the start of step measures cannot change the 2024 value.
+        // A green tariff changes only the market-based rows, never the target's total.
         (
-            &["--target", "cut-30", "--vary", "start"],
+            &["--target", "cut-25", "--vary", "start", "--actions", "A2"],
             "the target does not depend on the varied actions",
         ),
     ];
     for (args, want) in cases {
-        let mut a = vec!["seek", CM];
+        // The last case is on the step scenario, whose A2 is a market instrument.
+        let file = if args.contains(&"A2") {
+            "tests/costs/start-step.yaml"
+        } else {
+            CM
+        };
+        let mut a = vec!["seek", file];
         a.extend_from_slice(args);
         a.extend_from_slice(&["--out", f]);
         let o = lcs(&a);
@@ -210,4 +216,37 @@ fn seek_vary_start_writes_the_latest_start_that_meets() {
     assert!(yaml.contains("  A1: { start: 2021 }"), "{yaml}");
     let t = lcs(&["targets", file.to_str().unwrap()]);
     assert!(met(&t, "cut-25"), "{}", text(&t));
+}
+
+#[test]
+fn seek_vary_start_with_a_step_ramp_answers_the_target_year() {
+    // tests/costs/start-step.yaml (held-out review): a step cut of 40 % meets −25 % in 2024
+    // from any start 2020–2024 (equal margins at both ends), and misses it when started in
+    // 2025. The answer is 2024, at the end of the range, not "does not depend". The value
+    // and threshold carry their unit: 10 000 GJ × (0.5 × 0.0632665 + 0.5 × 0.5 / 3.6) t/GJ
+    // = 1010.777 t reference; 0.6 × 1010.777 = 606.466 t against 0.75 × 1010.777 = 758.083 t.
+    let o = lcs(&[
+        "seek",
+        "tests/costs/start-step.yaml",
+        "--target",
+        "cut-25",
+        "--vary",
+        "start",
+    ]);
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.contains("target `cut-25` (2024) is met with common start year 2024 on A1, A2"),
+        "{out}"
+    );
+    assert!(
+        out.contains("(at the end of the range 2020–2024: the answer is not interior)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("target value 0.60646616")
+            && out.contains(" kt CO2e/yr against threshold 0.75808270"),
+        "{out}"
+    );
+    assert!(!out.contains("does not depend"), "{out}");
 }
