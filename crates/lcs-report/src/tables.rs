@@ -1161,7 +1161,7 @@ pub fn location_and_market(
         &items,
         "location-market",
         "location-based and market-based emissions",
-        "The totals of this report are location-based (the grid's average factor on every MWh bought); the market-based total replaces the grid emissions with those of the contractual instruments the scenario's actions buy (green tariffs, certificates, PPAs) and prices the rest at the residual mix (`residual_factor`, else the grid average). An empty market-based cell: that scenario has no market instruments, so its market basis is its location basis.",
+        "The totals of this report are location-based (the grid's average factor on every MWh bought); the market-based total replaces the grid emissions with those of the contractual instruments the scenario's actions buy (green tariffs, certificates, PPAs) and prices the rest at the residual mix (`residual_factor`, else the grid average). An empty market-based cell: that scenario has neither market instruments nor a residual mix (`residual_factor`), so its market basis is its location basis; with a residual mix and no instruments, the market-based total prices all grid electricity at the residual mix.",
     )
     .map(Some)
 }
