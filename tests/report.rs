@@ -639,3 +639,127 @@ fn gpc_table_rows_add_up_to_the_inventory_per_scope() {
     assert!(gpc.contains(",I.7,") && gpc.contains("scope 1: NO"));
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// The `year` row `item` of a report CSV table, as numbers from column `from` on.
+fn csv_row(table: &str, key: &[&str], from: usize) -> Vec<f64> {
+    let line = table
+        .lines()
+        .map(csv_fields)
+        .find(|f| f.iter().zip(key).all(|(a, b)| a == b))
+        .unwrap_or_else(|| panic!("no row {key:?} in\n{table}"));
+    line[from..]
+        .iter()
+        .map(|s| s.parse::<f64>().unwrap_or(f64::NAN))
+        .collect()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+#[test]
+fn gpc_table_of_a_hand_computed_inventory() {
+    // tests/heldout/inventory/model.yaml has the arithmetic of every number below.
+    let out = tmp("gpc-hand");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/heldout/inventory");
+    let o = lcs()
+        .current_dir(&dir)
+        .args([
+            "report",
+            "bau.yaml",
+            "--format",
+            "csv",
+            "--years",
+            "2020,2022",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("lcs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let gpc = std::fs::read_to_string(out.join("csv/gpc-bau.csv")).expect("gpc table");
+    // scope 1, 2, 3, BASIC, BASIC+ (NaN: an empty cell).
+    let row = |id: &str| csv_row(&gpc, &["2020", id], 4);
+    let i1 = row("I.1");
+    assert!(i1[0].is_nan(), "{gpc}");
+    assert!(close(i1[1], 154.320_987_654_321 * 0.9), "{i1:?}");
+    assert!(close(i1[2], 15.432_098_765_432_1), "{i1:?}");
+    assert!(close(row("I.4.4")[0], 505.3905));
+    assert!(close(row("III.4")[0], 15.012_428_571_428_57));
+    assert!(close(row("IV.1")[0], 52.0));
+    assert!(close(row("IV.2")[0], 2.404_375));
+    assert!(close(row("V.2")[0], 5.371_666_666_666_667));
+    assert!(close(
+        csv_row(&gpc, &["2022", "V.2"], 4)[0],
+        8.033_333_333_333_333
+    ));
+    assert!(close(
+        row("BASIC")[3],
+        138.888_888_888_888_9 + 15.012_428_571_428_57
+    ));
+    assert!(close(row("BASIC+")[4], 229.109_457_892_416_2));
+    assert!(close(row("memo")[0], 505.3905));
+    // The notation keys as written: I.7 "NO" for the row, IE for II.1 scope 3.
+    assert!(gpc.contains("Fugitive emissions from mining processing storage and transportation of coal,,,,0.0,0.0,scope 1: NO"), "{gpc}");
+    assert!(
+        gpc.contains("On-road,,,,0.0,0.0,scope 1: NE; scope 2: NE; scope 3: IE"),
+        "{gpc}"
+    );
+    assert!(!gpc.contains(",outside,"), "{gpc}");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn waste_table_routes_add_up_with_anaerobic_digestion() {
+    // tests/heldout/waste (hand arithmetic in its files): the waste table lists anaerobic
+    // digestion, so the routes add up to the generated mass, and its CH4 and biogas
+    // electricity (they were left out, and the routes summed to 29 200 of 36 500 t).
+    let out = tmp("waste-ad");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/heldout/waste");
+    let o = lcs()
+        .current_dir(&dir)
+        .args([
+            "report",
+            "bau.yaml",
+            "cm.yaml",
+            "--format",
+            "csv",
+            "--years",
+            "2020,2022",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("lcs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let w = std::fs::read_to_string(out.join("csv/waste.csv")).expect("waste table");
+    assert!(w.starts_with("item,unit,2020,bau 2022,cm 2022\n"), "{w}");
+    let r = |item: &str| csv_row(&w, &[item], 2);
+    let generated = r("Generated");
+    let routes = [
+        "Landfill",
+        "Recycling",
+        "Composting",
+        "Incineration",
+        "Anaerobic digestion",
+    ];
+    for k in 0..3 {
+        let sum: f64 = routes.iter().map(|x| r(x)[k]).sum();
+        assert!(
+            close(sum, generated[k]),
+            "column {k}: {sum} vs {}\n{w}",
+            generated[k]
+        );
+    }
+    assert_eq!(r("Anaerobic digestion"), vec![7300.0, 7300.0, 8300.0]);
+    assert_eq!(r("Recycling")[2], 9125.0);
+    assert_eq!(r("Landfill")[2], 15425.0);
+    assert!(close(r("Anaerobic digestion CH4")[0], 0.00584));
+    assert!(close(r("Biogas electricity")[2], 1660.0));
+    let e = std::fs::read_to_string(out.join("csv/electricity.csv")).expect("electricity");
+    assert!(
+        close(csv_row(&e, &["  of which biogas"], 2)[0], 1460.0),
+        "{e}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -1090,6 +1090,7 @@ pub fn electricity(runs: &[ScenarioRun], cols: &[Milestone]) -> Result<Table, Re
         ("Losses", var::ELECTRICITY_LOSSES),
         ("Local generation", var::ELECTRICITY_LOCAL),
         ("  of which waste to energy", var::ELECTRICITY_WTE),
+        ("  of which biogas", var::ELECTRICITY_BIOGAS),
         ("Grid supply", var::ELECTRICITY_GRID),
         ("Export", var::ELECTRICITY_EXPORT),
         (
@@ -1107,8 +1108,10 @@ pub fn electricity(runs: &[ScenarioRun], cols: &[Milestone]) -> Result<Table, Re
     )
 }
 
-/// (9) Waste at the milestones: generated, routes, landfill and composting methane,
-/// waste-to-energy electricity, waste emissions.
+/// (9) Waste at the milestones: generated, routes (anaerobic digestion when a run uses
+/// it, so the routes add up to the generated mass), landfill, composting and digestion
+/// methane, waste-to-energy and biogas electricity, waste emissions and the wastewater part
+/// of them. A row no run has is left out.
 pub fn waste(runs: &[ScenarioRun], cols: &[Milestone]) -> Result<Table, ReportError> {
     let items = [
         ("Generated", var::WASTE_GENERATED),
@@ -1116,10 +1119,14 @@ pub fn waste(runs: &[ScenarioRun], cols: &[Milestone]) -> Result<Table, ReportEr
         ("Recycling", var::WASTE_RECYCLING),
         ("Composting", var::WASTE_COMPOSTING),
         ("Incineration", var::WASTE_INCINERATION),
+        ("Anaerobic digestion", var::WASTE_AD),
         ("Landfill CH4", var::CH4_LANDFILL),
         ("Composting CH4", var::CH4_COMPOSTING),
+        ("Anaerobic digestion CH4", var::CH4_AD),
         ("Waste-to-energy electricity", var::ELECTRICITY_WTE),
+        ("Biogas electricity", var::ELECTRICITY_BIOGAS),
         ("Waste emissions", var::EMISSIONS_CO2E_WASTE),
+        ("  of which wastewater", var::CO2E_WASTEWATER),
     ];
     items_table(
         runs,
