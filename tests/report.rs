@@ -763,3 +763,31 @@ fn waste_table_routes_add_up_with_anaerobic_digestion() {
     );
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn gpc_unmapped_and_outside_rows_are_separate() {
+    // tests/heldout/gpc-unmapped (arithmetic in its model file): the unmapped sources are
+    // 1.182 kt in `unmapped` only, the rail electricity mapped to III.1 (no scope 2) is
+    // 1.0 kt in III.1's scope 2 cell and in `outside`; neither is in BASIC or BASIC+.
+    let out = tmp("gpc-unmapped");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/heldout/gpc-unmapped");
+    let o = lcs()
+        .current_dir(&dir)
+        .args([
+            "report", "bau.yaml", "--format", "csv", "--years", "2020", "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("lcs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let gpc = std::fs::read_to_string(out.join("csv/gpc-bau.csv")).expect("gpc table");
+    let row = |id: &str| csv_row(&gpc, &["2020", id], 4);
+    assert!(close(row("unmapped")[0], 1.182), "{gpc}");
+    assert!(close(row("III.1")[1], 1.0), "{gpc}");
+    assert!(close(row("outside")[0], 1.0), "{gpc}");
+    assert!(
+        close(row("BASIC")[3], 0.0) && close(row("BASIC+")[4], 0.0),
+        "{gpc}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}

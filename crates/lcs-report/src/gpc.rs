@@ -255,9 +255,11 @@ pub fn section(
             plus += p;
             for k in 0..3 {
                 let v = r.scopes[k].unwrap_or(0.0);
+                // The unmapped row has its own line: `outside` is what a mapping put in a
+                // scope its sub-sector does not report.
                 match r.levels[k] {
                     Level::Memo => memo += v,
-                    Level::NotApplicable => outside += v,
+                    Level::NotApplicable if r.id != UNMAPPED => outside += v,
                     _ => {}
                 }
             }
