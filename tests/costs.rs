@@ -250,3 +250,43 @@ fn seek_vary_start_with_a_step_ramp_answers_the_target_year() {
     );
     assert!(!out.contains("does not depend"), "{out}");
 }
+
+#[test]
+fn macc_of_a_hand_computed_plan_with_losses() {
+    // tests/heldout/costs/cm.yaml has the arithmetic: with 10 % T&D losses, demand savings
+    // save all they avoid buying, local PV saves (1 − 0.1) of its output at the tariff.
+    let d = tmp("losses");
+    let o = lcs(&[
+        "macc",
+        "tests/heldout/costs/cm.yaml",
+        "--out",
+        d.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let costs = std::fs::read_to_string(d.join("costs.csv")).expect("costs.csv");
+    let row = |id: &str| -> Vec<f64> {
+        let l = costs
+            .lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .unwrap_or_else(|| panic!("{id} in {costs}"));
+        // investment_pv, operating_pv, energy_pv, npv, annualised, abatement_year
+        l.split(',')
+            .skip(3)
+            .take(6)
+            .map(|x| x.parse().unwrap())
+            .collect()
+    };
+    let close = |a: f64, b: f64, tol: f64| (a - b).abs() <= tol;
+    let e = row("E");
+    assert!(close(e[0], 362_811.79, 0.01), "{e:?}");
+    assert!(close(e[2], -1_500_931.43, 0.01), "{e:?}");
+    assert!(close(e[3], -1_138_119.64, 0.01), "{e:?}");
+    assert!(close(e[5], 740.740_74, 1e-4), "{e:?}");
+    let p = row("P");
+    assert!(close(p[0], 190_476.19, 0.01), "{p:?}");
+    assert!(close(p[1], 10_823.69, 0.01), "{p:?}");
+    assert!(close(p[2], -170_667.97, 0.01), "{p:?}");
+    assert!(close(p[3], 30_631.91, 0.01), "{p:?}");
+    assert!(close(p[5], 65.7, 1e-9), "{p:?}");
+    let _ = std::fs::remove_dir_all(&d);
+}
