@@ -21,6 +21,7 @@ const CASES: &[(&str, &[&str])] = &[
     ("gas-key-case-in-composting", &["model.yaml:25:17", "warning[gas-key-case]", "key: `waste.composting.ch4`"]),
     ("additional-to-unused", &["scenario.yaml:10:27", "warning[additional-to-unused]", "measure `W1.1` is listed in `additional_to` of action `E1`", "key: `actions[0].additional_to[1]`", "1 warning found"]),
     ("link-overlap", &["scenario.yaml:8:15", "warning[link-overlap]", "measure `slag-to-kiln.virgin.clinker` of network `town-network` and measure `K1.1` of action `K1` both change `sources.ippu/clinker.activity` in 2025–2030", "key: `actions[0].ecotown[0]`", "1 warning found"]),
+    ("plant-also-local", &["model.yaml:23:5", "warning[plant-also-local]", "`pasir_gudang` is both a local unit", "key: `electricity.plants.pasir_gudang`", "1 warning found"]),
     ("negative-reduction", &["scenario.yaml:4:72", "warning[negative-reduction]", "allows an increase of 10 %", "key: `targets[0].reduction`"]),
 ];
 

@@ -991,6 +991,25 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
         Some(p) => crate::inventory::read_plants(r, fuels, p)?,
         None => Vec::new(),
     };
+    // One station under both keys is counted twice over: as local generation its output
+    // offsets the region's grid supply free of emissions, as a plant it is the I.4.4 memo.
+    for p in &plants {
+        if local.iter().any(|u| u.name == p.name) {
+            r.err(
+                Diagnostic::warning(
+                    p.span,
+                    "plant-also-local",
+                    format!(
+                        "`{}` is both a local unit (`electricity.local.{0}`) and a power station supplying the grid (`electricity.plants.{0}`)",
+                        p.name
+                    ),
+                )
+                .at(join("electricity.plants", &p.name))
+                .expected("one of the two: a station that supplies the grid under `plants` (its output reaches consumers through the grid factor), generation used in the region under `local`")
+                .note("a local unit's output lowers grid supply and has no emissions of its own, so a fuel-burning station there makes its output emission-free (docs/EXTENSIONS.md, \"Power stations in the region\")"),
+            );
+        }
+    }
     let residual_factor = match get(items, "residual_factor") {
         Some(f) => Some(crate::inventory::read_residual_factor(r, f)?),
         None => None,
