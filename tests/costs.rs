@@ -290,3 +290,30 @@ fn macc_of_a_hand_computed_plan_with_losses() {
     assert!(close(p[5], 65.7, 1e-9), "{p:?}");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn waste_costs_per_tonne_diverted_on_type_routes_and_divert() {
+    // tests/heldout/waste/cost.yaml has the arithmetic.
+    let d = tmp("waste");
+    let o = lcs(&[
+        "macc",
+        "tests/heldout/waste/cost.yaml",
+        "--out",
+        d.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let costs = std::fs::read_to_string(d.join("costs.csv")).expect("costs.csv");
+    assert!(
+        costs
+            .lines()
+            .any(|l| l.starts_with("R,R,yes,365000.0,0.0,0.0,365000.0,")),
+        "{costs}"
+    );
+    assert!(
+        costs
+            .lines()
+            .any(|l| l.starts_with("D,D,yes,500000.0,40000.0,-120000.0,420000.0,")),
+        "{costs}"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
