@@ -743,13 +743,9 @@ fn waste_table_routes_add_up_with_anaerobic_digestion() {
         "Incineration",
         "Anaerobic digestion",
     ];
-    for k in 0..3 {
+    for (k, g) in generated.iter().enumerate() {
         let sum: f64 = routes.iter().map(|x| r(x)[k]).sum();
-        assert!(
-            close(sum, generated[k]),
-            "column {k}: {sum} vs {}\n{w}",
-            generated[k]
-        );
+        assert!(close(sum, *g), "column {k}: {sum} vs {g}\n{w}");
     }
     assert_eq!(r("Anaerobic digestion"), vec![7300.0, 7300.0, 8300.0]);
     assert_eq!(r("Recycling")[2], 9125.0);
