@@ -214,7 +214,9 @@ pub fn display_number(v: f64, percent: bool) -> String {
     group_thousands(&s)
 }
 
-pub(crate) fn group_thousands(s: &str) -> String {
+/// A number already formatted (`-1219.1`) with thousands separators in its integer part
+/// (`-1,219.1`), for printed tables and text; CSV cells never use it.
+pub fn group_thousands(s: &str) -> String {
     let (sign, rest) = match s.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", s),

@@ -156,8 +156,11 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             println!("left out (ambition 0): {}", r.left_out.join(", "));
         }
         println!(
-            "package NPV: {:.0} {} ({} prices, discount rate {})",
-            r.npv, e.basis.currency, e.basis.price_year, e.discount_rate
+            "package NPV: {} {} ({} prices, discount rate {})",
+            lcs_report::tables::group_thousands(&format!("{:.0}", r.npv)),
+            e.basis.currency,
+            e.basis.price_year,
+            e.discount_rate
         );
         println!(
             "target value {:.6} {unit} against threshold {:.6} {unit}: margin {:.3e} {unit} ({} evaluations in {:.1} ms after loading)",
