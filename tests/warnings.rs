@@ -22,6 +22,7 @@ const CASES: &[(&str, &[&str])] = &[
     ("additional-to-unused", &["scenario.yaml:10:27", "warning[additional-to-unused]", "measure `W1.1` is listed in `additional_to` of action `E1`", "key: `actions[0].additional_to[1]`", "1 warning found"]),
     ("link-overlap", &["scenario.yaml:8:15", "warning[link-overlap]", "measure `slag-to-kiln.virgin.clinker` of network `town-network` and measure `K1.1` of action `K1` both change `sources.ippu/clinker.activity` in 2025–2030", "key: `actions[0].ecotown[0]`", "1 warning found"]),
     ("plant-also-local", &["model.yaml:23:5", "warning[plant-also-local]", "`pasir_gudang` is both a local unit", "key: `electricity.plants.pasir_gudang`", "1 warning found"]),
+    ("sector-case", &["model.yaml:17:3", "warning[sector-case]", "source sector `waste` differs from the waste row `Waste` only in case", "key: `sources.waste/open_burning`", "1 warning found"]),
     ("negative-reduction", &["scenario.yaml:4:72", "warning[negative-reduction]", "allows an increase of 10 %", "key: `targets[0].reduction`"]),
 ];
 

@@ -295,6 +295,27 @@ pub(crate) fn read_model(
             }
         }
     }
+    // A source sector `waste` (or `WASTE`) beside the waste row `Waste`: two rows whose
+    // names differ only in case, its emissions outside `Emissions|CO2e|Waste`.
+    if waste.is_some() || wastewater.is_some() {
+        for s in &sources {
+            if s.sector != "Waste" && s.sector.eq_ignore_ascii_case("waste") {
+                r.err(
+                    Diagnostic::warning(
+                        s.span,
+                        "sector-case",
+                        format!(
+                            "source sector `{}` differs from the waste row `Waste` only in case: it is a row of its own",
+                            s.sector
+                        ),
+                    )
+                    .at(join("sources", &s.path))
+                    .expected("a sector of its own name (`open_burning/…`), or the waste row's processes (`waste.landfill`, `waste.incineration`, `wastewater`)")
+                    .note("results, reports and IAMC tools keep `Emissions|CO2e|Waste` and `Emissions|CO2e|waste` apart; the total counts both once"),
+                );
+            }
+        }
+    }
     // report
     let mut report_intensity = Vec::new();
     if let Some(n) = get(items, "report") {
