@@ -706,6 +706,14 @@ fn gpc_table_of_a_hand_computed_inventory() {
         "{gpc}"
     );
     assert!(!gpc.contains(",outside,"), "{gpc}");
+    // The data-quality table lists what the model writes: not the placeholder activity of
+    // the land class nor the process factors of the embedded IPCC table (held-out review:
+    // both were listed as "inline, no source").
+    let q = std::fs::read_to_string(out.join("csv/input_quality.csv")).expect("input_quality");
+    assert!(q.contains(",sources.ippu/ac.refrigerant.charge,"), "{q}");
+    assert!(q.contains(",sources.ippu/cement.activity,"), "{q}");
+    assert!(!q.contains(",sources.afolu/mangrove.activity,"), "{q}");
+    assert!(!q.contains(",sources.ippu/cement.factors."), "{q}");
     let _ = std::fs::remove_dir_all(&out);
 }
 

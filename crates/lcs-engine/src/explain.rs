@@ -1711,6 +1711,14 @@ pub fn inputs(scenario: &Scenario, c: &Compiled, year: i32) -> Vec<Input> {
         if name.contains(": ") || c.slot_spans[slot].is_none() {
             continue;
         }
+        // The factors of a `process:` source come from the embedded IPCC table, as fuel
+        // factors do: built-in values, not inputs the model writes.
+        let process_factor = model.sources.iter().any(|s| {
+            s.process.is_some() && name.starts_with(&format!("sources.{}.factors.", s.path))
+        });
+        if process_factor {
+            continue;
+        }
         let (unit, factor, provenance) = match c.driver_slots.iter().position(|&s| s == slot) {
             Some(di) => {
                 let d = &model.drivers[di];
