@@ -795,3 +795,35 @@ fn gpc_unmapped_and_outside_rows_are_separate() {
     );
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn gpc_notation_on_a_cell_with_emissions_is_named() {
+    // tests/heldout/gpc-notation: `IV.1.1: NE` on a cell holding 52 kt is not shown, and a
+    // note of the section says so (it was dropped without a word); `IV.2: "NO"` shows.
+    let out = tmp("gpc-notation");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/heldout/gpc-notation");
+    let o = lcs()
+        .current_dir(&dir)
+        .args([
+            "report",
+            "bau.yaml",
+            "--format",
+            "csv,md",
+            "--years",
+            "2020,2021",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("lcs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let gpc = std::fs::read_to_string(out.join("csv/gpc-bau.csv")).expect("gpc table");
+    assert!(close(csv_row(&gpc, &["2020", "IV.1"], 4)[0], 52.0), "{gpc}");
+    assert!(gpc.contains("Product use,,,,0.0,0.0,scope 1: NO"), "{gpc}");
+    let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(
+        md.contains("report.gpc.notation gives `IV.1.1: NE`, but that cell holds emissions in 2020 (52.0 kt CO2e), 2021 (52.0 kt CO2e): the key is not shown"),
+        "{md}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -243,11 +243,32 @@ pub fn section(
         t.push_number(c_plus, totals.1);
         t.push_text(c_keys, keys);
     };
+    let mut overridden: Vec<(String, Vec<String>)> = Vec::new();
     for &year in years {
         let Some(y) = model_years.iter().position(|x| *x == year) else {
             continue;
         };
         let rows = inventory(model, parts, y);
+        // A key written for one cell (`IV.1.1: NE`) that holds emissions is not shown: said
+        // in a note below the table (a key of a whole row applies to its empty cells only).
+        for (id, scope, key) in model.gpc.iter().flat_map(|g| &g.notation) {
+            let Some(k) = scope else { continue };
+            let held = rows
+                .iter()
+                .find(|r| r.id == *id)
+                .and_then(|r| r.scopes.get(usize::from(*k) - 1).copied().flatten());
+            if let Some(v) = held {
+                let cell = format!("`{id}.{k}: {key}`");
+                let at = format!(
+                    "{year} ({} kt CO2e)",
+                    crate::tables::display_number(v, false)
+                );
+                match overridden.iter_mut().find(|(c, _)| *c == cell) {
+                    Some((_, years)) => years.push(at),
+                    None => overridden.push((cell, vec![at])),
+                }
+            }
+        }
         let (mut basic, mut plus, mut memo, mut outside) = (0.0, 0.0, 0.0, 0.0);
         for r in &rows {
             let (b, p) = r.totals();
@@ -335,11 +356,18 @@ pub fn section(
         &format!("GPC inventory, {scenario}"),
         note,
     )?;
-    Ok(Section::new(
+    let mut section = Section::new(
         &format!("gpc-{scenario}"),
         &format!("GPC inventory: {scenario}"),
     )
-    .table(table))
+    .table(table);
+    for (cell, years) in overridden {
+        section = section.note(format!(
+            "report.gpc.notation gives {cell}, but that cell holds emissions in {}: the key is not shown (notation keys are for empty cells).",
+            years.join(", ")
+        ));
+    }
+    Ok(section)
 }
 
 #[cfg(test)]
