@@ -560,6 +560,14 @@ fn compare_speaks_in_words_and_writes_csv() {
             .any(|l| l.starts_with("target,vs-reference-15,")),
         "{csv}"
     );
+    // The "absent" mark is a bare `-`, not the formula-guarded `'-` (held-out review):
+    // the target exists only in cm, so its `a` cell is `-`.
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("target,vs-reference-15,,,-,")),
+        "{csv}"
+    );
+    assert!(!csv.contains(",'-,"), "{csv}");
 }
 
 #[test]

@@ -131,14 +131,20 @@ fn seek_bad_input_exits_1_naming_the_problem_and_writes_nothing() {
             &["--target", "cut-30", "--actions", "A9"],
             "`--actions` names `A9`",
         ),
-        // Moving the start of step measures cannot change the 2024 value.
+        // A green tariff changes only the market-based rows, never the target's total.
         (
-            &["--target", "cut-30", "--vary", "start"],
+            &["--target", "cut-25", "--vary", "start", "--actions", "A2"],
             "the target does not depend on the varied actions",
         ),
     ];
     for (args, want) in cases {
-        let mut a = vec!["seek", CM];
+        // The last case is on the step scenario, whose A2 is a market instrument.
+        let file = if args.contains(&"A2") {
+            "tests/costs/start-step.yaml"
+        } else {
+            CM
+        };
+        let mut a = vec!["seek", file];
         a.extend_from_slice(args);
         a.extend_from_slice(&["--out", f]);
         let o = lcs(&a);
@@ -210,4 +216,104 @@ fn seek_vary_start_writes_the_latest_start_that_meets() {
     assert!(yaml.contains("  A1: { start: 2021 }"), "{yaml}");
     let t = lcs(&["targets", file.to_str().unwrap()]);
     assert!(met(&t, "cut-25"), "{}", text(&t));
+}
+
+#[test]
+fn seek_vary_start_with_a_step_ramp_answers_the_target_year() {
+    // tests/costs/start-step.yaml (held-out review): a step cut of 40 % meets −25 % in 2024
+    // from any start 2020–2024 (equal margins at both ends), and misses it when started in
+    // 2025. The answer is 2024, at the end of the range, not "does not depend". The value
+    // and threshold carry their unit: 10 000 GJ × (0.5 × 0.0632665 + 0.5 × 0.5 / 3.6) t/GJ
+    // = 1010.777 t reference; 0.6 × 1010.777 = 606.466 t against 0.75 × 1010.777 = 758.083 t.
+    let o = lcs(&[
+        "seek",
+        "tests/costs/start-step.yaml",
+        "--target",
+        "cut-25",
+        "--vary",
+        "start",
+    ]);
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.contains("target `cut-25` (2024) is met with common start year 2024 on A1, A2"),
+        "{out}"
+    );
+    assert!(
+        out.contains("(at the end of the range 2020–2024: the answer is not interior)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("target value 0.60646616")
+            && out.contains(" kt CO2e/yr against threshold 0.75808270"),
+        "{out}"
+    );
+    assert!(!out.contains("does not depend"), "{out}");
+}
+
+#[test]
+fn macc_of_a_hand_computed_plan_with_losses() {
+    // tests/heldout/costs/cm.yaml has the arithmetic: with 10 % T&D losses, demand savings
+    // save all they avoid buying, local PV saves (1 − 0.1) of its output at the tariff.
+    let d = tmp("losses");
+    let o = lcs(&[
+        "macc",
+        "tests/heldout/costs/cm.yaml",
+        "--out",
+        d.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let costs = std::fs::read_to_string(d.join("costs.csv")).expect("costs.csv");
+    let row = |id: &str| -> Vec<f64> {
+        let l = costs
+            .lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .unwrap_or_else(|| panic!("{id} in {costs}"));
+        // investment_pv, operating_pv, energy_pv, npv, annualised, abatement_year
+        l.split(',')
+            .skip(3)
+            .take(6)
+            .map(|x| x.parse().unwrap())
+            .collect()
+    };
+    let close = |a: f64, b: f64, tol: f64| (a - b).abs() <= tol;
+    let e = row("E");
+    assert!(close(e[0], 362_811.79, 0.01), "{e:?}");
+    assert!(close(e[2], -1_500_931.43, 0.01), "{e:?}");
+    assert!(close(e[3], -1_138_119.64, 0.01), "{e:?}");
+    assert!(close(e[5], 740.740_74, 1e-4), "{e:?}");
+    let p = row("P");
+    assert!(close(p[0], 190_476.19, 0.01), "{p:?}");
+    assert!(close(p[1], 10_823.69, 0.01), "{p:?}");
+    assert!(close(p[2], -170_667.97, 0.01), "{p:?}");
+    assert!(close(p[3], 30_631.91, 0.01), "{p:?}");
+    assert!(close(p[5], 65.7, 1e-9), "{p:?}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn waste_costs_per_tonne_diverted_on_type_routes_and_divert() {
+    // tests/heldout/waste/cost.yaml has the arithmetic.
+    let d = tmp("waste");
+    let o = lcs(&[
+        "macc",
+        "tests/heldout/waste/cost.yaml",
+        "--out",
+        d.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let costs = std::fs::read_to_string(d.join("costs.csv")).expect("costs.csv");
+    assert!(
+        costs
+            .lines()
+            .any(|l| l.starts_with("R,R,yes,365000.0,0.0,0.0,365000.0,")),
+        "{costs}"
+    );
+    assert!(
+        costs
+            .lines()
+            .any(|l| l.starts_with("D,D,yes,500000.0,40000.0,-120000.0,420000.0,")),
+        "{costs}"
+    );
+    let _ = std::fs::remove_dir_all(&d);
 }

@@ -58,6 +58,8 @@ const CASES: &[Case] = &[
         &["key: `electricity.losses`"]),
     c("unknown-unit-word", &["model.yaml:14:16", "unknown unit `GJJ`", "key: `demand.residential.intensity`", "`GJ`"]),
     c("wrong-dimension-intensity", &["model.yaml:14:16", "activity × intensity of `residential` is not an energy", "key: `demand.residential.intensity`"]),
+    // A demand node mapped to the memo row I.4.4 would leave every total (held-out review).
+    c("gpc-map-to-memo-row", &["model.yaml:28:56", "cannot be mapped to I.4.4", "key: `report.gpc.map.demand.residential`", "`I.4`"]),
     c("gpc-notation-scope-not-applicable", &["model.yaml:28:29", "scope 2 does not apply to GPC sub-sector III.1", "key: `report.gpc.notation.III.1.2`", "`III.1.1`, `III.1.3`"]),
     c("unknown-fuel-id", &["model.yaml:20:14", "unknown fuel `gasolin`", "key: `demand.transport.fuels.gasolin`", "did you mean `gasoline`?", "one of `coal`, `subbituminous_coal`"]),
     c("fuel-shares-not-summing-to-1", &["model.yaml:15:12", "sum to 1.1 in 2020", "key: `demand.residential.fuels`"]),

@@ -46,6 +46,7 @@ fn bundled() -> Vec<PathBuf> {
         "tests/warnings",
         "crates/lcs-model/starter",
         "tests/schema-cases",
+        "tests/heldout",
     ] {
         walk(&root().join(d), &mut out);
     }

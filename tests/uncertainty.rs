@@ -310,3 +310,31 @@ fn a_failed_sample_names_the_parameters_file_line_and_key() {
     }
     assert!(!dir.exists(), "nothing may be written");
 }
+
+/// A trend on a series that is 0 in the base year fails in every sample (p(y) / p(y0) has no
+/// value), so the note says that the trend form cannot apply, not to truncate the bounds
+/// (held-out review).
+#[test]
+fn a_trend_on_a_series_from_zero_says_to_sample_the_level() {
+    let out = tmp("trend-from-zero");
+    let dir = out.join("ens");
+    let r = lcs()
+        .args(["ensemble", "--samples", "10", "--seed", "1", "--out"])
+        .arg(&dir)
+        .arg(fixture("trend-from-zero.yaml"))
+        .output()
+        .expect("lcs runs");
+    let err = report::flatten(&String::from_utf8_lossy(&r.stderr));
+    assert_eq!(r.status.code(), Some(1), "{err}");
+    for needle in [
+        "trend-from-zero.yaml:11:7",
+        // (miette may wrap the id at its hyphen, so the message is matched after it)
+        "sample makes a value that is not finite (NaN) in 2021",
+        "a series that is 0 in the base year or changes sign has no trend",
+        "sample its level (`as: level`) instead",
+    ] {
+        assert!(err.contains(needle), "missing `{needle}` in:\n{err}");
+    }
+    assert!(!err.contains("truncate the distribution"), "{err}");
+    assert!(!dir.exists(), "nothing may be written");
+}

@@ -26,6 +26,8 @@ const CASES: &[(&str, &[&str])] = &[
     ("additional-to-unused", &["scenario.yaml:10:27", "warning[additional-to-unused]", "measure `W1.1` is listed in `additional_to` of action `E1`", "key: `actions[0].additional_to[1]`", "1 warning found"]),
     ("link-overlap", &["scenario.yaml:8:15", "warning[link-overlap]", "measure `slag-to-kiln.virgin.clinker` of network `town-network` and measure `K1.1` of action `K1` both change `sources.ippu/clinker.activity` in 2025–2030", "key: `actions[0].ecotown[0]`", "1 warning found"]),
     ("link-overlap-projects", &["scenario.yaml:20:16", "scenario.yaml:20:48", "warning[link-overlap]", "measure `town-pv.generation` of project `town-pv`", "measure `S1.1` of action `S1` both change `electricity.local` in 2022–2026", "measure `chillers.save` of project `chillers`", "measure `S2.1` of action `S2` both change `demand.industry.energy`", "in 2024–2029", "key: `actions[2].projects[1]`", "2 warnings found"]),
+    ("plant-also-local", &["model.yaml:23:5", "warning[plant-also-local]", "`pasir_gudang` is both a local unit", "key: `electricity.plants.pasir_gudang`", "1 warning found"]),
+    ("sector-case", &["model.yaml:17:3", "warning[sector-case]", "source sector `waste` differs from the waste row `Waste` only in case", "key: `sources.waste/open_burning`", "1 warning found"]),
     ("negative-reduction", &["scenario.yaml:4:72", "warning[negative-reduction]", "allows an increase of 10 %", "key: `targets[0].reduction`"]),
 ];
 

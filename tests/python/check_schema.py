@@ -54,6 +54,7 @@ def main():
         "tests/warnings/**/*.yaml",
         "crates/lcs-model/starter/**/*.yaml",
         "tests/schema-cases/**/*.yaml",
+        "tests/heldout/**/*.yaml",
     ]
     files = sorted(
         {p for pat in patterns for p in glob.glob(os.path.join(root, pat), recursive=True)}

@@ -383,7 +383,19 @@ pub fn seek(s: &Scenario, c: &mut Compiled, spec: &SeekSpec) -> Result<SeekOutco
             let ge = se.must_run(first as f64)?;
             let gl = se.must_run(last as f64)?;
             if (ge.0 - gl.0).abs() <= 1e-12 * gl.2.abs().max(1.0) {
-                return Err(no_effect(&target_id));
+                // Equal margins at both ends: actions at full effect from their start (a step
+                // ramp) give the target year the same value whenever they start in the range.
+                // They still move the target if starting after its year changes it; then the
+                // answer is the range's end (below), else the target does not depend on them.
+                let after = entries(s, spec, &actions, (last + 1) as f64);
+                let moves = match se.ev.eval(&after) {
+                    Ok((v, th)) => ((v - th) - gl.0).abs() > 1e-12 * gl.2.abs().max(1.0),
+                    Err(CostError::Run(_)) => true,
+                    Err(e) => return Err(e),
+                };
+                if !moves {
+                    return Err(no_effect(&target_id));
+                }
             }
             if ge.0 > 0.0 {
                 (first as f64, false, None, range, false)

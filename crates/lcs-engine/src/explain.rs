@@ -1291,7 +1291,16 @@ impl Build<'_, '_> {
         };
         let sv = |slot: usize, unit: &str| with_unit(at(slot), &self.slot_unit(slot, unit));
         // CH4 of a stream from its organics row `k`.
-        let stream_ch4 = |nd: Node, st: &crate::plan::StreamPlan, k: usize, what: &str| {
+        // Which pathways of a stream the model leaves out (there at share 0 for measures).
+        let implicit = |ms: Option<&lcs_model::WastewaterStream>| -> Vec<bool> {
+            ms.map(|m| m.pathways.iter().map(|p| p.implicit).collect())
+                .unwrap_or_default()
+        };
+        let stream_ch4 = |nd: Node,
+                          st: &crate::plan::StreamPlan,
+                          implicit: Vec<bool>,
+                          k: usize,
+                          what: &str| {
             let mcf = crate::wastewater::weighted_mcf(
                 st.pathways.iter().map(|&(slot, mcf)| (at(slot), mcf)),
             );
@@ -1311,7 +1320,11 @@ impl Build<'_, '_> {
                     .collect();
                 v.push(self.slot(st.sludge, 1.0, "1", d));
                 v.push(self.slot(st.recovery, 1.0, "1", d));
-                for &(slot, m) in &st.pathways {
+                for (j, &(slot, m)) in st.pathways.iter().enumerate() {
+                    // A pathway the model does not write, still at share 0, is no input.
+                    if implicit.get(j).copied().unwrap_or(false) && at(slot) == 0.0 {
+                        continue;
+                    }
                     let mut p = self.slot(slot, 1.0, "1", d);
                     p.note = Some(format!("MCF {}", short(m)));
                     v.push(p);
@@ -1354,6 +1367,7 @@ impl Build<'_, '_> {
                 return stream_ch4(
                     nd,
                     &dp.stream,
+                    implicit(ww.and_then(|x| x.domestic.as_ref()).map(|x| &x.stream)),
                     wr::DOMESTIC_ORGANICS,
                     "domestic, B0 in t CH4/t BOD",
                 );
@@ -1397,6 +1411,7 @@ impl Build<'_, '_> {
             return stream_ch4(
                 nd,
                 &ip.stream,
+                implicit(ww.and_then(|x| x.industrial.get(i)).map(|x| &x.stream)),
                 wr::industry(i),
                 &format!("industry {name}, B0 in t CH4/t COD"),
             );
@@ -1694,6 +1709,14 @@ pub fn inputs(scenario: &Scenario, c: &Compiled, year: i32) -> Vec<Input> {
         let name = &c.slot_names[slot];
         // Measures' own series (`…: \`by\``) are levers, not inputs of the model.
         if name.contains(": ") || c.slot_spans[slot].is_none() {
+            continue;
+        }
+        // The factors of a `process:` source come from the embedded IPCC table, as fuel
+        // factors do: built-in values, not inputs the model writes.
+        let process_factor = model.sources.iter().any(|s| {
+            s.process.is_some() && name.starts_with(&format!("sources.{}.factors.", s.path))
+        });
+        if process_factor {
             continue;
         }
         let (unit, factor, provenance) = match c.driver_slots.iter().position(|&s| s == slot) {

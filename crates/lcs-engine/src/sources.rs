@@ -40,12 +40,13 @@ pub(crate) fn compile_sources(
     for s in &model.sources {
         let name = format!("sources.{}.activity", s.path);
         let slot = b.empty(name.clone());
-        activity_steps.push(crate::demand::absolute_activity(
-            b,
-            slot,
-            &s.activity,
-            &name,
-        )?);
+        // A land class has no activity (its area and conversions are its own slots): its
+        // placeholder is no input of the model, so nothing fills the zero slot.
+        activity_steps.push(if s.land().is_some() {
+            None
+        } else {
+            crate::demand::absolute_activity(b, slot, &s.activity, &name)?
+        });
         if !labels.source_sectors.contains(&s.sector) {
             labels.source_sectors.push(s.sector.clone());
         }

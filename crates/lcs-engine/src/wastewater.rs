@@ -94,11 +94,17 @@ fn stream(
 ) -> Result<StreamPlan, CompileError> {
     let mut pathways = Vec::new();
     for p in &s.pathways {
-        let slot = b.series(
-            &p.share,
-            format!("{prefix}.pathways.{}", p.name),
-            Bound::Fraction,
-        )?;
+        let name = format!("{prefix}.pathways.{}", p.name);
+        // A built-in pathway the model leaves out (share 0, there for measures) is no input
+        // of the model: a slot of its own without a place in a file, so that the data-quality
+        // table and `lcs explain` list only what the model writes. An override gives it one.
+        let untouched = p.implicit
+            && matches!(&p.share.def, lcs_model::SeriesDef::Values(v) if v.iter().all(|x| *x == 0.0));
+        let slot = if untouched {
+            b.slot(&vec![0.0; b.n], name, None)
+        } else {
+            b.series(&p.share, name, Bound::Fraction)?
+        };
         pathways.push((slot, p.mcf));
     }
     Ok(StreamPlan {

@@ -406,6 +406,45 @@ fn measures_on_wastewater_pathways_recovery_and_production() {
 }
 
 #[test]
+fn a_shift_may_move_organics_to_a_built_in_pathway_the_model_leaves_out() {
+    // Held-out review: docs/EXTENSIONS.md suggests "a shift from `lagoon_deep` to
+    // `anaerobic_reactor` with a recovery" for the mills, whose map is `{ lagoon_deep: 1.0 }`;
+    // the shift was refused ("unknown pathway"). A `to` item absent from a share map joins
+    // it (MODEL.md §9), here at its table MCF.
+    // From 2021, 0.6 of the POME goes to an anaerobic reactor (MCF 0.8) with 90 % of the CH4
+    // recovered, and the septic share (0.5) to anaerobic digesters (MCF 0.8), recovery 0.
+    // POME: 150 000 t COD × 0.25 × (0.4 × 0.8 + 0.6 × 0.8) × (1 − 0.9) = 3 000 t CH4
+    // (recovery applies to the whole stream: IPCC Eq. 6.4). Domestic MCF = 0.5 × 0.8 + 0.3 × 0
+    // + 0.2 × 0.1 = 0.42: CH4 = 1 825 × 0.6 × 0.42 = 459.9 t.
+    let m = "      - { id: M, lever: shift, target: wastewater.industrial.palm_oil.pathways, from: [lagoon_deep], to: [anaerobic_reactor], amount: 0.6, start: 2021 }\n      - { id: R, lever: set, target: wastewater.industrial.palm_oil.recovery, value: 0.9, start: 2021 }\n      - { id: D, lever: shift, target: wastewater.domestic.pathways, from: [septic_tank], to: [anaerobic_digester], amount: 0.5, start: 2021 }\n";
+    let s = load(&[("model.yaml", WASTEWATER), ("scenario.yaml", &scenario(m))]);
+    let c = compile(&s).expect("compile");
+    let r = rows(&c, &run_all(&c).expect("run"));
+    close(
+        value(&r, "Emissions|CH4|Waste|Wastewater|Industrial|palm_oil", 1),
+        3.0,
+    );
+    close(
+        value(&r, "Emissions|CH4|Waste|Wastewater|Domestic", 1),
+        0.4599,
+    );
+    // The base year is as written: the joined pathways hold 0 until the measures start.
+    close(
+        value(&r, "Emissions|CH4|Waste|Wastewater|Industrial|palm_oil", 0),
+        30.0,
+    );
+    // A name that is no pathway at all is still an error, listing the pathways.
+    let bad = "      - { id: M, lever: shift, target: wastewater.industrial.palm_oil.pathways, from: [lagoon_deep], to: [covered_lagoon], amount: 0.6, start: 2021 }\n";
+    let e = try_load(&[
+        ("model.yaml", WASTEWATER),
+        ("scenario.yaml", &scenario(bad)),
+    ])
+    .unwrap_err();
+    assert!(e.contains("unknown pathway `covered_lagoon`"), "{e}");
+    assert!(e.contains("anaerobic_reactor"), "{e}");
+}
+
+#[test]
 fn wastewater_is_checked_at_load() {
     let cases = [
         (

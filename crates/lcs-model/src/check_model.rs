@@ -295,6 +295,27 @@ pub(crate) fn read_model(
             }
         }
     }
+    // A source sector `waste` (or `WASTE`) beside the waste row `Waste`: two rows whose
+    // names differ only in case, its emissions outside `Emissions|CO2e|Waste`.
+    if waste.is_some() || wastewater.is_some() {
+        for s in &sources {
+            if s.sector != "Waste" && s.sector.eq_ignore_ascii_case("waste") {
+                r.err(
+                    Diagnostic::warning(
+                        s.span,
+                        "sector-case",
+                        format!(
+                            "source sector `{}` differs from the waste row `Waste` only in case: it is a row of its own",
+                            s.sector
+                        ),
+                    )
+                    .at(join("sources", &s.path))
+                    .expected("a sector of its own name (`open_burning/…`), or the waste row's processes (`waste.landfill`, `waste.incineration`, `wastewater`)")
+                    .note("results, reports and IAMC tools keep `Emissions|CO2e|Waste` and `Emissions|CO2e|waste` apart; the total counts both once"),
+                );
+            }
+        }
+    }
     // report
     let mut report_intensity = Vec::new();
     if let Some(n) = get(items, "report") {
@@ -449,7 +470,30 @@ fn read_gpc(r: &mut Reader, n: &Node, nodes: &[DemandNode], sources: &[Source]) 
                 );
                 None
             };
-            if let (Some(item), Some(g)) = (item, subsector(r, v, &p)) {
+            let Some(g) = subsector(r, v, &p) else {
+                continue;
+            };
+            // I.4.4 is the memo of the region's power stations (`electricity.plants`), in no
+            // total: a model quantity mapped there would silently leave BASIC and BASIC+.
+            if g == "I.4.4" {
+                r.err(
+                    Diagnostic::new(
+                        v.span,
+                        format!(
+                            "`{}` cannot be mapped to I.4.4 (energy generation supplied to the grid)",
+                            k.text
+                        ),
+                    )
+                    .at(p.clone())
+                    .expected("another sub-sector, e.g. `I.4` for the energy industries' own use")
+                    .note(
+                        "I.4.4 holds only the region's power stations (`electricity.plants`), \
+                         a memo in no total; a quantity mapped there would leave BASIC and BASIC+",
+                    ),
+                );
+                continue;
+            }
+            if let Some(item) = item {
                 spec.map.push((item, g));
             }
         }
@@ -968,6 +1012,25 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
         Some(p) => crate::inventory::read_plants(r, fuels, p)?,
         None => Vec::new(),
     };
+    // One station under both keys is counted twice over: as local generation its output
+    // offsets the region's grid supply free of emissions, as a plant it is the I.4.4 memo.
+    for p in &plants {
+        if local.iter().any(|u| u.name == p.name) {
+            r.err(
+                Diagnostic::warning(
+                    p.span,
+                    "plant-also-local",
+                    format!(
+                        "`{}` is both a local unit (`electricity.local.{0}`) and a power station supplying the grid (`electricity.plants.{0}`)",
+                        p.name
+                    ),
+                )
+                .at(join("electricity.plants", &p.name))
+                .expected("one of the two: a station that supplies the grid under `plants` (its output reaches consumers through the grid factor), generation used in the region under `local`")
+                .note("a local unit's output lowers grid supply and has no emissions of its own, so a fuel-burning station there makes its output emission-free (docs/EXTENSIONS.md, \"Power stations in the region\")"),
+            );
+        }
+    }
     let residual_factor = match get(items, "residual_factor") {
         Some(f) => Some(crate::inventory::read_residual_factor(r, f)?),
         None => None,

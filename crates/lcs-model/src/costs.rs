@@ -440,7 +440,9 @@ fn changes(lever: &Lever, target: &Target, path: &str) -> String {
         (Lever::Save { .. }, _) => format!("saves a fuel on `{path}`"),
         (Lever::Divert { .. }, _) => format!("diverts waste on `{path}`"),
         (_, Target::Intensity(_)) => format!("changes `{path}` (an intensity)"),
-        (_, Target::WasteRoutes) => format!("changes `{path}` (waste routes)"),
+        (_, Target::WasteRoutes | Target::TypeRoutes(_)) => {
+            format!("changes `{path}` (waste routes)")
+        }
         _ => format!("changes `{path}` with `{}`", lever.name()),
     }
 }
@@ -454,7 +456,7 @@ fn expected_per(lever: &Lever, target: &Target, capacity: bool) -> &'static str 
         (_, Target::Intensity(_)) | (Lever::Save { .. }, _) => {
             "a cost per energy saved, e.g. `MYR/GJ saved`"
         }
-        (_, Target::WasteRoutes) | (Lever::Divert { .. }, _) => {
+        (_, Target::WasteRoutes | Target::TypeRoutes(_)) | (Lever::Divert { .. }, _) => {
             "a cost per mass diverted, e.g. `MYR/t diverted`"
         }
         _ => "a total amount such as `\"12 MYR million\"` (per-unit costs apply to `generation`, intensity and `waste.routes` measures)",
@@ -564,7 +566,9 @@ fn expected_flow(site: &Site) -> &'static str {
     match site.measure {
         Some((Lever::Generation { .. }, _, _)) => "`{ value: 20, per: \"MYR/MWh generated\" }`",
         Some((_, Target::Intensity(_), _)) => "`{ value: 5, per: \"MYR/GJ saved\" }`",
-        Some((_, Target::WasteRoutes, _)) => "`{ value: 40, per: \"MYR/t diverted\" }`",
+        Some((_, Target::WasteRoutes | Target::TypeRoutes(_), _)) => {
+            "`{ value: 40, per: \"MYR/t diverted\" }`"
+        }
         _ => "a cost per unit of energy generated or saved or of waste diverted, on a measure that has one",
     }
 }
@@ -764,7 +768,10 @@ fn per_unit(
         ("capacity", Lever::Generation { .. }, _) if site.has_capacity => PerUnit::Capacity,
         ("energy", Lever::Generation { .. }, _) => PerUnit::Generated,
         ("energy", _, Target::Intensity(_)) | ("energy", Lever::Save { .. }, _) => PerUnit::Saved,
-        ("mass", _, Target::WasteRoutes) | ("mass", Lever::Divert { .. }, _) => PerUnit::Diverted,
+        // A type's routes (`waste.routes.food`) move waste between routes as the mixed
+        // routes do: the tonnes are the routes' increases, whatever the path.
+        ("mass", _, Target::WasteRoutes | Target::TypeRoutes(_))
+        | ("mass", Lever::Divert { .. }, _) => PerUnit::Diverted,
         ("capacity", Lever::Generation { .. }, _) => {
             r.err(
                 Diagnostic::new(n.span, format!("`{text}` is a cost per capacity, but {} gives `generation`, not a `capacity`", site.who))

@@ -284,6 +284,10 @@ pub struct Pathway {
     pub share: Series,
     /// Methane correction factor (fraction).
     pub mcf: f64,
+    /// A built-in pathway the model does not write: there with share 0 in every year, so
+    /// that a measure or an override may move organics to it (a `to` item absent from a
+    /// share map joins it, MODEL.md §9), at its table MCF.
+    pub implicit: bool,
 }
 
 /// The organics and pathways common to domestic and industrial wastewater.

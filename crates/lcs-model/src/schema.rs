@@ -630,6 +630,12 @@ fn model(d: &mut Map<String, Value>) {
         .iter()
         .map(|s| s.id.as_str())
         .collect();
+    // I.4.4 (in-region power stations, a memo) takes notation keys but no mapping.
+    let gpc_map_ids: Vec<&str> = gpc_ids
+        .iter()
+        .copied()
+        .filter(|&id| id != "I.4.4")
+        .collect();
     put(
         d,
         "model",
@@ -672,7 +678,7 @@ fn model(d: &mut Map<String, Value>) {
                                                 (
                                                     "map",
                                                     map_of(
-                                                        one_of_names(&gpc_ids),
+                                                        one_of_names(&gpc_map_ids),
                                                         r"^(demand|sources|waste)\..+$",
                                                     ),
                                                 ),

@@ -176,6 +176,7 @@ fn read_stream(
                 name: k.text.clone(),
                 share,
                 mcf,
+                implicit: false,
             }),
             None => ok = false,
         }
@@ -205,6 +206,20 @@ fn read_stream(
         })
         .collect();
     check_sums_to_one(r, &as_items, pn.span, &pp);
+    // Every built-in pathway the map leaves out joins it with share 0, so that a measure
+    // may shift organics to it (sewerage for septic users, a covered reactor at a mill).
+    for name in lcs_factors::pathway_names() {
+        if !pathways.iter().any(|p| p.name == *name) {
+            if let Some(mcf) = lcs_factors::pathway_mcf(name) {
+                pathways.push(Pathway {
+                    name: name.to_string(),
+                    share: r.zero(Dimension::none(), pn.span),
+                    mcf,
+                    implicit: true,
+                });
+            }
+        }
+    }
     let b0 = number_in(r, items, "b0", path, b0_default, (0.0, 1.0))?;
     let sludge = match get(items, "sludge") {
         Some(v) => r.fraction(v, &join(path, "sludge"))?,

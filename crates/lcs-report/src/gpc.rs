@@ -243,11 +243,32 @@ pub fn section(
         t.push_number(c_plus, totals.1);
         t.push_text(c_keys, keys);
     };
+    let mut overridden: Vec<(String, Vec<String>)> = Vec::new();
     for &year in years {
         let Some(y) = model_years.iter().position(|x| *x == year) else {
             continue;
         };
         let rows = inventory(model, parts, y);
+        // A key written for one cell (`IV.1.1: NE`) that holds emissions is not shown: said
+        // in a note below the table (a key of a whole row applies to its empty cells only).
+        for (id, scope, key) in model.gpc.iter().flat_map(|g| &g.notation) {
+            let Some(k) = scope else { continue };
+            let held = rows
+                .iter()
+                .find(|r| r.id == *id)
+                .and_then(|r| r.scopes.get(usize::from(*k) - 1).copied().flatten());
+            if let Some(v) = held {
+                let cell = format!("`{id}.{k}: {key}`");
+                let at = format!(
+                    "{year} ({} kt CO2e)",
+                    crate::tables::display_number(v, false)
+                );
+                match overridden.iter_mut().find(|(c, _)| *c == cell) {
+                    Some((_, years)) => years.push(at),
+                    None => overridden.push((cell, vec![at])),
+                }
+            }
+        }
         let (mut basic, mut plus, mut memo, mut outside) = (0.0, 0.0, 0.0, 0.0);
         for r in &rows {
             let (b, p) = r.totals();
@@ -255,9 +276,11 @@ pub fn section(
             plus += p;
             for k in 0..3 {
                 let v = r.scopes[k].unwrap_or(0.0);
+                // The unmapped row has its own line: `outside` is what a mapping put in a
+                // scope its sub-sector does not report.
                 match r.levels[k] {
                     Level::Memo => memo += v,
-                    Level::NotApplicable => outside += v,
+                    Level::NotApplicable if r.id != UNMAPPED => outside += v,
                     _ => {}
                 }
             }
@@ -333,11 +356,18 @@ pub fn section(
         &format!("GPC inventory, {scenario}"),
         note,
     )?;
-    Ok(Section::new(
+    let mut section = Section::new(
         &format!("gpc-{scenario}"),
         &format!("GPC inventory: {scenario}"),
     )
-    .table(table))
+    .table(table);
+    for (cell, years) in overridden {
+        section = section.note(format!(
+            "report.gpc.notation gives {cell}, but that cell holds emissions in {}: the key is not shown (notation keys are for empty cells).",
+            years.join(", ")
+        ));
+    }
+    Ok(section)
 }
 
 #[cfg(test)]

@@ -373,10 +373,11 @@ pub fn num(v: Option<f64>) -> String {
 /// `=HYPERLINK(...)` or `=cmd|' /C calc'!A0` would run when a plan team opens the table.
 /// Such a cell gets a leading `'` (the spreadsheet convention for "text"), which shows
 /// the name as written. Only text goes through here: numbers are written by [`num`] and
-/// keep their sign.
+/// keep their sign. A lone `-` (the "absent" mark of `lcs compare --out`) is no formula in
+/// any of them and is written as it is.
 pub fn field(s: &str) -> String {
     let neutral;
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let s = if s != "-" && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         neutral = format!("'{s}");
         neutral.as_str()
     } else {
@@ -515,6 +516,8 @@ mod tests {
         );
         assert_eq!(field("+1"), "'+1");
         assert_eq!(field("-2 % cars"), "'-2 % cars");
+        // The "absent" mark of `lcs compare --out` alone is no formula (held-out review).
+        assert_eq!(field("-"), "-");
         assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(field("\t=1"), "'\t=1");
         assert_eq!(field("Emissions|CO2e"), "Emissions|CO2e");

@@ -214,7 +214,9 @@ pub fn display_number(v: f64, percent: bool) -> String {
     group_thousands(&s)
 }
 
-pub(crate) fn group_thousands(s: &str) -> String {
+/// A number already formatted (`-1219.1`) with thousands separators in its integer part
+/// (`-1,219.1`), for printed tables and text; CSV cells never use it.
+pub fn group_thousands(s: &str) -> String {
     let (sign, rest) = match s.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", s),
@@ -1090,6 +1092,7 @@ pub fn electricity(runs: &[ScenarioRun], cols: &[Milestone]) -> Result<Table, Re
         ("Losses", var::ELECTRICITY_LOSSES),
         ("Local generation", var::ELECTRICITY_LOCAL),
         ("  of which waste to energy", var::ELECTRICITY_WTE),
+        ("  of which biogas", var::ELECTRICITY_BIOGAS),
         ("Grid supply", var::ELECTRICITY_GRID),
         ("Export", var::ELECTRICITY_EXPORT),
         (
@@ -1107,8 +1110,10 @@ pub fn electricity(runs: &[ScenarioRun], cols: &[Milestone]) -> Result<Table, Re
     )
 }
 
-/// (9) Waste at the milestones: generated, routes, landfill and composting methane,
-/// waste-to-energy electricity, waste emissions.
+/// (9) Waste at the milestones: generated, routes (anaerobic digestion when a run uses
+/// it, so the routes add up to the generated mass), landfill, composting and digestion
+/// methane, waste-to-energy and biogas electricity, waste emissions and the wastewater part
+/// of them. A row no run has is left out.
 pub fn waste(runs: &[ScenarioRun], cols: &[Milestone]) -> Result<Table, ReportError> {
     let items = [
         ("Generated", var::WASTE_GENERATED),
@@ -1116,10 +1121,14 @@ pub fn waste(runs: &[ScenarioRun], cols: &[Milestone]) -> Result<Table, ReportEr
         ("Recycling", var::WASTE_RECYCLING),
         ("Composting", var::WASTE_COMPOSTING),
         ("Incineration", var::WASTE_INCINERATION),
+        ("Anaerobic digestion", var::WASTE_AD),
         ("Landfill CH4", var::CH4_LANDFILL),
         ("Composting CH4", var::CH4_COMPOSTING),
+        ("Anaerobic digestion CH4", var::CH4_AD),
         ("Waste-to-energy electricity", var::ELECTRICITY_WTE),
+        ("Biogas electricity", var::ELECTRICITY_BIOGAS),
         ("Waste emissions", var::EMISSIONS_CO2E_WASTE),
+        ("  of which wastewater", var::CO2E_WASTEWATER),
     ];
     items_table(
         runs,
@@ -1161,7 +1170,7 @@ pub fn location_and_market(
         &items,
         "location-market",
         "location-based and market-based emissions",
-        "The totals of this report are location-based (the grid's average factor on every MWh bought); the market-based total replaces the grid emissions with those of the contractual instruments the scenario's actions buy (green tariffs, certificates, PPAs) and prices the rest at the residual mix (`residual_factor`, else the grid average). An empty market-based cell: that scenario has no market instruments, so its market basis is its location basis.",
+        "The totals of this report are location-based (the grid's average factor on every MWh bought); the market-based total replaces the grid emissions with those of the contractual instruments the scenario's actions buy (green tariffs, certificates, PPAs) and prices the rest at the residual mix (`residual_factor`, else the grid average). An empty market-based cell: that scenario has neither market instruments nor a residual mix (`residual_factor`), so its market basis is its location basis; with a residual mix and no instruments, the market-based total prices all grid electricity at the residual mix.",
     )
     .map(Some)
 }

@@ -75,10 +75,15 @@ pub fn report_costs(
     }))
 }
 
+/// Thousands separators in printed numbers (`1,219.1`; docs/CLI.md, "Output files").
+fn grouped(s: String) -> String {
+    lcs_report::tables::group_thousands(&s)
+}
+
 fn money(v: Option<f64>) -> String {
     match v {
-        Some(x) if x.abs() >= 1e6 => format!("{:.2} million", x / 1e6),
-        Some(x) => format!("{x:.0}"),
+        Some(x) if x.abs() >= 1e6 => format!("{} million", grouped(format!("{:.2}", x / 1e6))),
+        Some(x) => grouped(format!("{x:.0}")),
         None => "—".to_string(),
     }
 }
@@ -167,9 +172,9 @@ pub fn run(
             let npv = a.actions.iter().find(|x| x.id == r.id).and_then(|x| x.npv);
             vec![
                 r.id.clone(),
-                format!("{:.0}", r.abatement_t),
+                grouped(format!("{:.0}", r.abatement_t)),
                 match (r.cost_per_t, r.note) {
-                    (Some(v), _) => format!("{v:.1}"),
+                    (Some(v), _) => grouped(format!("{v:.1}")),
                     (None, Some(n)) => n.to_string(),
                     (None, None) => "—".to_string(),
                 },
@@ -197,11 +202,15 @@ pub fn run(
     println!("{}", table(&header, &rows));
     let sum: f64 = a.actions.iter().map(|x| x.abatement_year_t).sum();
     println!(
-        "abatement in {year}: actions {:.0} t CO2e, total reduction {:.0} t CO2e",
-        sum, a.total_reduction_year_t
+        "abatement in {year}: actions {} t CO2e, total reduction {} t CO2e",
+        grouped(format!("{sum:.0}")),
+        grouped(format!("{:.0}", a.total_reduction_year_t))
     );
     if let Some((id, r)) = &required {
-        println!("target `{id}` requires a reduction of {r:.0} t CO2e in {year}");
+        println!(
+            "target `{id}` requires a reduction of {} t CO2e in {year}",
+            grouped(format!("{r:.0}"))
+        );
     }
     let missing: Vec<&str> = a
         .actions
@@ -224,4 +233,21 @@ pub fn run(
         println!("  {}", out.join(name).display());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{grouped, money};
+
+    #[test]
+    fn printed_money_and_abatement_group_thousands() {
+        // docs/CLI.md: printed tables group thousands (held-out review: the MACC table
+        // printed 2306703 t and -1714.93 million).
+        assert_eq!(money(Some(-1_714.93e6)), "-1,714.93 million");
+        assert_eq!(money(Some(11_668.8)), "11,669");
+        assert_eq!(money(Some(-582.29e6)), "-582.29 million");
+        assert_eq!(money(None), "—");
+        assert_eq!(grouped(format!("{:.0}", 2_306_703.2)), "2,306,703");
+        assert_eq!(grouped(format!("{:.1}", -1_219.13)), "-1,219.1");
+    }
 }

@@ -424,9 +424,13 @@ pub fn run_error(s: &Scenario, e: &RunError) -> Diagnostic {
             )
             .at(p.key.clone())
             .note(format!("target: `{}`", p.path))
-            .note(
-                "truncate the distribution (`min`, `max`) so that no sample leaves the valid range",
-            )
+            .note(match (p.mode, &e.problem) {
+                // No bound on the sample helps: the trend form has no value in that year.
+                (lcs_model::UncertainMode::Trend, lcs_engine::Problem::NonFinite { .. }) => {
+                    "a trend keeps the base-year value and scales the growth from it, p(y0) × (p(y) / p(y0))^s, so a series that is 0 in the base year or changes sign has no trend (docs/UNCERTAINTY.md): sample its level (`as: level`) instead"
+                }
+                _ => "truncate the distribution (`min`, `max`) so that no sample leaves the valid range",
+            })
         }
         lcs_engine::Cause::Series { name, span } => {
             let message = format!("`{name}` {} in {}", e.problem.state(), e.year);

@@ -118,6 +118,8 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     }
     let mut c = compile(&s)?;
     let t = &s.targets[target];
+    // The unit of the target's value and threshold (kt CO2e/yr, t CO2e/<driver unit>).
+    let (_, unit) = lcs_report::target_metric(&s.model, &t.metric);
     let clock = std::time::Instant::now();
     if args.least_cost {
         let r =
@@ -154,11 +156,14 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             println!("left out (ambition 0): {}", r.left_out.join(", "));
         }
         println!(
-            "package NPV: {:.0} {} ({} prices, discount rate {})",
-            r.npv, e.basis.currency, e.basis.price_year, e.discount_rate
+            "package NPV: {} {} ({} prices, discount rate {})",
+            lcs_report::tables::group_thousands(&format!("{:.0}", r.npv)),
+            e.basis.currency,
+            e.basis.price_year,
+            e.discount_rate
         );
         println!(
-            "target value {:.6} against threshold {:.6}: margin {:.3e} ({} evaluations in {:.1} ms after loading)",
+            "target value {:.6} {unit} against threshold {:.6} {unit}: margin {:.3e} {unit} ({} evaluations in {:.1} ms after loading)",
             r.metric,
             r.threshold,
             r.margin,
@@ -170,7 +175,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         }
         let comment = vec![
             format!("Written by `lcs seek --least-cost --target {}`: the least-cost package in MACC order (docs/COSTS.md).", r.target),
-            format!("Target value {} against threshold {} (margin {}).", r.metric, r.threshold, r.margin),
+            format!("Target value {} {unit} against threshold {} {unit} (margin {}).", r.metric, r.threshold, r.margin),
         ];
         return write_scenario(
             args,
@@ -269,7 +274,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         );
     }
     println!(
-        "target value {} against threshold {}: margin {:.3e} ({relative:.3e} relative)",
+        "target value {} {unit} against threshold {} {unit}: margin {:.3e} {unit} ({relative:.3e} relative)",
         o.metric, o.threshold, o.margin,
     );
     println!(
@@ -306,7 +311,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             }
         ),
         format!(
-            "{}: {what} {value}; target value {} against threshold {} (margin {}).",
+            "{}: {what} {value}; target value {} {unit} against threshold {} {unit} (margin {}).",
             if o.feasible {
                 "Meets the target"
             } else {
