@@ -71,10 +71,23 @@ impl std::fmt::Display for OutputError {
 
 impl std::error::Error for OutputError {}
 
+/// The error of writing `path`, with the system's message for it, without the name of the
+/// temporary that `tempfile` adds to its errors (`… at path "/out/.results.csv.1234.Xy.lcs-tmp"`):
+/// the user asked for `path`, and the temporary is gone.
 fn io(path: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
     move |e| OutputError::Io {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        message: system_message(&e),
+    }
+}
+
+fn system_message(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    // `tempfile` wraps the system's error in one of its own whose text ends with
+    // ` at path "<temporary>"`: keep the system's part (`Permission denied (os error 13)`).
+    match (e.get_ref().is_some(), text.find(" at path \"")) {
+        (true, Some(at)) => text[..at].to_string(),
+        _ => text,
     }
 }
 
@@ -399,6 +412,25 @@ mod tests {
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         d
+    }
+
+    #[test]
+    fn a_failed_write_names_the_file_asked_for_not_the_temporary() {
+        // A 244-byte name is a valid file name (at most 255 bytes), but its temporary
+        // (`.<name>.<pid>.<10 random>.lcs-tmp`) is not: the temporary cannot be made, and
+        // the error must name the target with the system's reason only.
+        let d = tmp("long-name");
+        let target = d.join(format!("{}.csv", "a".repeat(240)));
+        let e = write_atomic(&target, b"x").expect_err("the temporary's name is too long");
+        let text = e.to_string();
+        assert!(text.contains(&*target.to_string_lossy()), "{text}");
+        assert!(
+            !text.contains("lcs-tmp") && !text.contains("at path"),
+            "{text}"
+        );
+        assert!(text.ends_with("(os error 36)"), "ENAMETOOLONG: {text}");
+        assert!(!target.exists());
+        let _ = std::fs::remove_dir_all(&d);
     }
 
     #[test]
