@@ -185,6 +185,7 @@ const CASES: &[Case] = &[
     // `t CO2/MW` has the dimension of `t CO2/MWh` (time is no dimension) but is 8,760 times
     // smaller: its time basis makes it an error, not a silently tiny factor.
     c("project-grid-factor-per-power", &["project.yaml:7:27", "wrong unit for a grid factor", "found `t CO2/MW` (per unit of power, not of energy)", "key: `reference.grid_factor`"]),
+    c("grid-factor-per-power", &["model.yaml:13:16", "a grid factor needs a mass of a gas per energy", "found `t CO2/MW` (per unit of power, not of energy)", "key: `electricity.grid_factor`"]),
     // A currency lcs has no table for: the currencies it knows, not the nearest physical units.
     c("project-currency-not-a-currency", &["project.yaml:8:13", "`GBP million` is not a currency unit", "key: `economics.currency`", "`MYR`, `JPY`, `USD`, `EUR`"]),
     // An empty pipeline appraises and links nothing: an error, not empty outputs.

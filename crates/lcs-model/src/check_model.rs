@@ -904,17 +904,17 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
         }
         (Some(g), None) => {
             let s = r.series(g, "electricity.grid_factor", &Want::Any, false)?;
-            match gas_per_energy(&s.dim) {
-                Some(sp) => Grid::Factor {
+            match factor_per_energy(r, &s) {
+                Ok(sp) => Grid::Factor {
                     factor: s,
                     species: sp,
                 },
-                None => {
+                Err(found) => {
                     r.err(
                         Diagnostic::new(g.span, "a grid factor needs a mass of a gas per energy")
                             .at("electricity.grid_factor")
                             .expected("a unit such as `t CO2/MWh` or `kg CO2e/kWh`")
-                            .found(format!("{}", s.dim)),
+                            .found(found.to_string()),
                     );
                     return None;
                 }
@@ -1045,9 +1045,54 @@ fn read_electricity(r: &mut Reader, fuels: &FuelTable, n: &Node) -> Option<Elect
     })
 }
 
+/// Why a series is not an emission factor per energy ([`factor_per_energy`]); its
+/// `Display` is the text of a diagnostic's `found`.
+#[derive(Debug)]
+pub(crate) enum NotPerEnergy {
+    /// A mass of a gas per unit of power (`t CO2/MW`).
+    PerPower {
+        /// The unit as written.
+        unit: String,
+    },
+    /// Some other dimension.
+    Dimension(Dimension),
+}
+
+impl std::fmt::Display for NotPerEnergy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotPerEnergy::PerPower { unit } => {
+                write!(f, "`{unit}` (per unit of power, not of energy)")
+            }
+            NotPerEnergy::Dimension(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+/// The gas of an emission factor per energy read as series `s` (`t CO2/MWh`,
+/// `kg CO2e/kWh` → CO2, CO2e), or what its unit is instead: the check of every emission
+/// factor per energy (grid factors, residual-mix factors, instruments' factors). Time is
+/// not a dimension (MODEL.md §11.1), so `t CO2/MW` has the dimension of `t CO2/MWh`, but
+/// it is per unit of power, a factor 8,760 smaller than it reads: its unit text's time
+/// basis ([`UnitRegistry::time_exponent`]) tells them apart.
+pub(crate) fn factor_per_energy(r: &Reader, s: &Series) -> Result<Species, NotPerEnergy> {
+    let time = s
+        .unit_text
+        .as_deref()
+        .and_then(|t| r.units.time_exponent(t).ok())
+        .unwrap_or(0);
+    match gas_per_energy(&s.dim) {
+        Some(sp) if time == 0 => Ok(sp),
+        Some(_) => Err(NotPerEnergy::PerPower {
+            unit: s.unit_text.clone().unwrap_or_default(),
+        }),
+        None => Err(NotPerEnergy::Dimension(s.dim.clone())),
+    }
+}
+
 /// The gas of a mass-of-a-gas-per-energy dimension (`t CO2/MWh`, `kg CO2e/kWh` → CO2,
-/// CO2e), or None for any other dimension: the check of every emission factor per energy
-/// (grid factors, residual-mix factors, instruments' factors).
+/// CO2e), or None for any other dimension ([`factor_per_energy`] also checks the unit's
+/// time basis).
 pub(crate) fn gas_per_energy(dim: &Dimension) -> Option<Species> {
     let per_energy = dim.mul(&Dimension::energy());
     per_energy

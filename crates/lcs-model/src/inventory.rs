@@ -23,7 +23,7 @@
 //! embedded tables (`data/factors/fgases.csv`, `ippu_processes.csv`, `land_carbon.csv`) with
 //! the nearest names, shares in [0, 1].
 
-use crate::check_model::{gas_per_energy, read_efficiency, read_output, share_map};
+use crate::check_model::{factor_per_energy, read_efficiency, read_output, share_map};
 use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::read::{get, join, one_of, Reader, Want};
@@ -406,7 +406,8 @@ fn read_plant(r: &mut Reader, fuels: &FuelTable, k: &Key, v: &Node) -> Option<Su
 pub(crate) fn read_residual_factor(r: &mut Reader, n: &Node) -> Option<Series> {
     let p = "electricity.residual_factor";
     let s = r.series(n, p, &Want::Any, false)?;
-    if !matches!(gas_per_energy(&s.dim), Some(Species::CO2 | Species::CO2e)) {
+    let gas = factor_per_energy(r, &s);
+    if !matches!(gas, Ok(Species::CO2 | Species::CO2e)) {
         r.err(
             Diagnostic::new(
                 n.span,
@@ -414,7 +415,10 @@ pub(crate) fn read_residual_factor(r: &mut Reader, n: &Node) -> Option<Series> {
             )
             .at(p)
             .expected("a unit such as `t CO2e/MWh`")
-            .found(format!("{}", s.dim)),
+            .found(
+                gas.err()
+                    .map_or_else(|| s.dim.to_string(), |e| e.to_string()),
+            ),
         );
         return None;
     }

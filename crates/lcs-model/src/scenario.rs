@@ -2024,11 +2024,8 @@ fn read_purchase(r: &mut Reader, mi: &[(yaml::Key, Node)], mp: &str, m: &Node) -
         Some(f) => {
             let fp = join(mp, "factor");
             let s = r.series(f, &fp, &Want::Any, false)?;
-            let gas = crate::check_model::gas_per_energy(&s.dim);
-            if !matches!(
-                gas,
-                Some(lcs_units::Species::CO2 | lcs_units::Species::CO2e)
-            ) {
+            let gas = crate::check_model::factor_per_energy(r, &s);
+            if !matches!(gas, Ok(lcs_units::Species::CO2 | lcs_units::Species::CO2e)) {
                 r.err(
                     Diagnostic::new(
                         f.span,
@@ -2036,7 +2033,10 @@ fn read_purchase(r: &mut Reader, mi: &[(yaml::Key, Node)], mp: &str, m: &Node) -
                     )
                     .at(fp)
                     .expected("a unit such as `t CO2e/MWh` (0 for renewable certificates)")
-                    .found(format!("{}", s.dim)),
+                    .found(
+                        gas.err()
+                            .map_or_else(|| s.dim.to_string(), |e| e.to_string()),
+                    ),
                 );
                 return None;
             }
