@@ -333,6 +333,25 @@ fn lcs_projects_scenario_prints_and_writes_the_reconciliation() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A scenario that links no project still gets the file `--out` asks for: the table of no
+/// projects, its header only.
+#[test]
+fn lcs_projects_scenario_without_projects_writes_the_header_only() {
+    let dir = temp_dir("reconcile-none");
+    let out = lcs(&[
+        "projects".as_ref(),
+        "--scenario".as_ref(),
+        root().join("scenarios/iskandar/bau.yaml").as_os_str(),
+        "--out".as_ref(),
+        dir.as_os_str(),
+    ]);
+    assert!(out.contains("scenario `bau` links no project"), "{out}");
+    let csv = std::fs::read_to_string(dir.join("reconciliation.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1, "{csv}");
+    assert!(csv.starts_with("scenario,project,action,year,"), "{csv}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn a_linked_network_changes_the_inventory_like_the_hand_written_measures() {
     let linked = results(&fixture("linked-network.yaml"), "net-linked");

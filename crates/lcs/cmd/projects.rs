@@ -282,9 +282,22 @@ pub fn reconcile(scenario: &Path, years: &[i32], out: Option<&Path>) -> Result<(
     let s = load(&mut loader, scenario)?;
     let r = lcs_projects::reconcile::reconcile(&s, years)?;
     if r.projects.is_empty() {
+        // Asked for a table: the table of no projects (its header), so that a script
+        // finds the file it asked for.
+        if let Some(dir) = out {
+            write_atomic(
+                &dir.join("reconciliation.csv"),
+                reconciliation_csv(&r).as_bytes(),
+            )?;
+        }
         println!(
-            "scenario `{}` links no project (an action's `projects:`, docs/PROJECTS.md)",
-            s.id
+            "scenario `{}` links no project (an action's `projects:`, docs/PROJECTS.md){}",
+            s.id,
+            if out.is_some() {
+                "; reconciliation.csv has its header only"
+            } else {
+                ""
+            }
         );
         return Ok(());
     }
