@@ -27,6 +27,23 @@ fn report(out: &Path, extra: &[&str]) -> std::process::Output {
     c.output().expect("lcs runs")
 }
 
+/// `lcs report ARGS --out OUT` run in `tests/heldout/<case>` (the held-out review's hand
+/// cases), which must succeed.
+fn heldout_report(case: &str, args: &[&str], out: &Path) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/heldout")
+        .join(case);
+    let o = lcs()
+        .current_dir(&dir)
+        .arg("report")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("lcs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 fn files_under(dir: &Path, sub: &str) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir.join(sub))
         .map(|r| {
@@ -661,22 +678,11 @@ fn close(a: f64, b: f64) -> bool {
 fn gpc_table_of_a_hand_computed_inventory() {
     // tests/heldout/inventory/model.yaml has the arithmetic of every number below.
     let out = tmp("gpc-hand");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/heldout/inventory");
-    let o = lcs()
-        .current_dir(&dir)
-        .args([
-            "report",
-            "bau.yaml",
-            "--format",
-            "csv",
-            "--years",
-            "2020,2022",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .expect("lcs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    heldout_report(
+        "inventory",
+        &["bau.yaml", "--format", "csv", "--years", "2020,2022"],
+        &out,
+    );
     let gpc = std::fs::read_to_string(out.join("csv/gpc-bau.csv")).expect("gpc table");
     // scope 1, 2, 3, BASIC, BASIC+ (NaN: an empty cell).
     let row = |id: &str| csv_row(&gpc, &["2020", id], 4);
@@ -723,23 +729,18 @@ fn waste_table_routes_add_up_with_anaerobic_digestion() {
     // digestion, so the routes add up to the generated mass, and its CH4 and biogas
     // electricity (they were left out, and the routes summed to 29 200 of 36 500 t).
     let out = tmp("waste-ad");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/heldout/waste");
-    let o = lcs()
-        .current_dir(&dir)
-        .args([
-            "report",
+    heldout_report(
+        "waste",
+        &[
             "bau.yaml",
             "cm.yaml",
             "--format",
             "csv",
             "--years",
             "2020,2022",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .expect("lcs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        ],
+        &out,
+    );
     let w = std::fs::read_to_string(out.join("csv/waste.csv")).expect("waste table");
     assert!(w.starts_with("item,unit,2020,bau 2022,cm 2022\n"), "{w}");
     let r = |item: &str| csv_row(&w, &[item], 2);
@@ -774,16 +775,11 @@ fn gpc_unmapped_and_outside_rows_are_separate() {
     // 1.182 kt in `unmapped` only, the rail electricity mapped to III.1 (no scope 2) is
     // 1.0 kt in III.1's scope 2 cell and in `outside`; neither is in BASIC or BASIC+.
     let out = tmp("gpc-unmapped");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/heldout/gpc-unmapped");
-    let o = lcs()
-        .current_dir(&dir)
-        .args([
-            "report", "bau.yaml", "--format", "csv", "--years", "2020", "--out",
-        ])
-        .arg(&out)
-        .output()
-        .expect("lcs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    heldout_report(
+        "gpc-unmapped",
+        &["bau.yaml", "--format", "csv", "--years", "2020"],
+        &out,
+    );
     let gpc = std::fs::read_to_string(out.join("csv/gpc-bau.csv")).expect("gpc table");
     let row = |id: &str| csv_row(&gpc, &["2020", id], 4);
     assert!(close(row("unmapped")[0], 1.182), "{gpc}");
@@ -801,22 +797,11 @@ fn gpc_notation_on_a_cell_with_emissions_is_named() {
     // tests/heldout/gpc-notation: `IV.1.1: NE` on a cell holding 52 kt is not shown, and a
     // note of the section says so (it was dropped without a word); `IV.2: "NO"` shows.
     let out = tmp("gpc-notation");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/heldout/gpc-notation");
-    let o = lcs()
-        .current_dir(&dir)
-        .args([
-            "report",
-            "bau.yaml",
-            "--format",
-            "csv,md",
-            "--years",
-            "2020,2021",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .expect("lcs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    heldout_report(
+        "gpc-notation",
+        &["bau.yaml", "--format", "csv,md", "--years", "2020,2021"],
+        &out,
+    );
     let gpc = std::fs::read_to_string(out.join("csv/gpc-bau.csv")).expect("gpc table");
     assert!(close(csv_row(&gpc, &["2020", "IV.1"], 4)[0], 52.0), "{gpc}");
     assert!(gpc.contains("Product use,,,,0.0,0.0,scope 1: NO"), "{gpc}");
