@@ -110,9 +110,12 @@ pub fn open_burning_avoided(
         .iter()
         .map(|t| composition[t.index()] * t.constants().dm)
         .sum();
-    fossil_co2_burnt(mass_t, composition, ob.oxidation)
-        + gwp_ch4 * mass_t * ob.ch4_t_per_t
-        + gwp_n2o * mass_t * dry * ob.n2o_t_per_t_dry
+    lcs_engine::factors::co2e(
+        (gwp_ch4, gwp_n2o),
+        fossil_co2_burnt(mass_t, composition, ob.oxidation),
+        mass_t * ob.ch4_t_per_t,
+        mass_t * dry * ob.n2o_t_per_t_dry,
+    )
 }
 
 /// Processing energy emissions (t CO2e): `m · Σ_f e_f · EF_f`, with `e_f` the energy of
@@ -134,7 +137,7 @@ pub fn composting(
     gwp_ch4: f64,
     gwp_n2o: f64,
 ) -> f64 {
-    mass_t * (gwp_ch4 * ch4_t_per_t + gwp_n2o * n2o_t_per_t)
+    mass_t * lcs_engine::factors::co2e((gwp_ch4, gwp_n2o), 0.0, ch4_t_per_t, n2o_t_per_t)
 }
 
 /// Transport (t CO2e): `m · d · EF_mode`, with `d` the one-way distance in km and `EF_mode`

@@ -37,9 +37,10 @@ impl GasFactors {
 /// CO2e of amounts of fossil CO2, CH4 and N2O (t, or t per unit of anything):
 /// `CO2e = CO2 + GWP_CH4 * CH4 + GWP_N2O * N2O` (MODEL.md §6), added left to right; `gwp`
 /// is the model's `(GWP_CH4, GWP_N2O)`. The one weighting of the three gases that fuel
-/// factors, grid mixes, grid emissions and solid waste share.
+/// factors, grid mixes, grid emissions and solid waste share, and the eco-town's open
+/// burning and composting (`lcs-ecotown`).
 #[inline(always)]
-pub(crate) fn co2e(gwp: (f64, f64), co2: f64, ch4: f64, n2o: f64) -> f64 {
+pub fn co2e(gwp: (f64, f64), co2: f64, ch4: f64, n2o: f64) -> f64 {
     co2 + gwp.0 * ch4 + gwp.1 * n2o
 }
 
