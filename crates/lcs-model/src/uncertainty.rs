@@ -61,9 +61,24 @@ pub(crate) fn read(
     };
     if let Some(p) = get(items, "parameters") {
         if let Some(list) = r.seq(p, "uncertainty.parameters", "parameters") {
+            // Ids of this file: a parent's parameter is replaced by id, a second one of
+            // this file with the same id is surely a mistake (it would silently replace the
+            // first).
+            let mut here: Vec<(String, Span)> = Vec::new();
             for (i, pn) in list.iter().enumerate() {
                 let pp = format!("uncertainty.parameters[{i}]");
                 if let Some(x) = read_param(r, paths, pn, &pp) {
+                    if let Some((_, first)) = here.iter().find(|(id, _)| *id == x.id) {
+                        let line = first.line;
+                        r.err(
+                            Diagnostic::new(x.span, format!("uncertain parameter id `{}` is used twice", x.id))
+                                .at(join(&pp, "id"))
+                                .expected("an `id` unique in the scenario (it defaults to the `path`)")
+                                .note(format!("first defined on line {line}; give two parameters on one path (a `level` and a `trend`) different ids")),
+                        );
+                        continue;
+                    }
+                    here.push((x.id.clone(), x.span));
                     match params.iter_mut().find(|q| q.id == x.id) {
                         Some(old) => *old = x,
                         None => params.push(x),
@@ -274,6 +289,7 @@ fn read_param(
                     );
                     return None;
                 }
+                per_power(r, &info, text.as_deref(), node.span, &kp, &path)?;
                 Some(q.value * u.factor)
             }
         }
@@ -387,7 +403,7 @@ fn read_param(
                     UncertainMode::Multiplier | UncertainMode::Trend => r.number(v, &kp)?,
                     UncertainMode::Absolute => {
                         let q = r.quantity(v, &kp)?;
-                        let (u, _) = crate::read::unit_of(&q);
+                        let (u, text) = crate::read::unit_of(&q);
                         if u.dim != info.dim && !(q.unit.is_none() && info.dim.is_none()) {
                             r.err(
                                 Diagnostic::new(v.span, format!("wrong unit for `{path}`"))
@@ -396,6 +412,7 @@ fn read_param(
                             );
                             return None;
                         }
+                        per_power(r, &info, text.as_deref(), v.span, &kp, &path)?;
                         q.value * u.factor
                     }
                 };
@@ -436,7 +453,37 @@ fn read_param(
         target: info.target,
         mode,
         distribution,
+        dim: info.dim,
         key: pp.to_string(),
         span: n.span,
     })
+}
+
+/// Checks that an absolute value for an emission factor per energy (`electricity.grid_factor`)
+/// is written per unit of energy: time is not a dimension (MODEL.md §11.1), so `t CO2/MW`
+/// passes the dimension check of `t CO2/MWh` but is 8,760 times smaller than it reads, the
+/// error the model's own grid factor gets ([`crate::check_model::factor_per_energy`]).
+/// None, with the diagnostic reported, when it is per unit of power.
+fn per_power(
+    r: &mut Reader,
+    info: &PathInfo,
+    text: Option<&str>,
+    span: Span,
+    key: &str,
+    path: &str,
+) -> Option<()> {
+    let Some(text) = text else { return Some(()) };
+    if crate::check_model::gas_per_energy(&info.dim).is_none()
+        || r.units.time_exponent(text).unwrap_or(0) == 0
+    {
+        return Some(());
+    }
+    r.err(
+        Diagnostic::new(span, format!("wrong unit for `{path}`"))
+            .at(key)
+            .expected(format!("a value per unit of energy, in `{}`", info.unit))
+            .found(format!("`{text}` (per unit of power, not of energy)"))
+            .note("time is not a dimension, so a factor per MW reads as one per MWh 8,760 times smaller"),
+    );
+    None
 }
