@@ -54,7 +54,7 @@ pub(crate) fn read(
     paths: &[PathInfo],
     node: &Node,
     params: &mut Vec<UncertainParameter>,
-    corr: &mut Vec<(String, String, f64, Span)>,
+    corr: &mut Vec<(String, String, f64, Span, String)>,
 ) {
     let Some(items) = r.map(node, "uncertainty", &UNCERTAINTY_KEYS) else {
         return;
@@ -124,10 +124,16 @@ pub(crate) fn read(
                     );
                     continue;
                 }
-                corr.retain(|(a, bb, _, _)| {
+                corr.retain(|(a, bb, _, _, _)| {
                     !((*a == b[0] && *bb == b[1]) || (*a == b[1] && *bb == b[0]))
                 });
-                corr.push((b[0].clone(), b[1].clone(), rank, cn.span));
+                corr.push((
+                    b[0].clone(),
+                    b[1].clone(),
+                    rank,
+                    cn.span,
+                    join(&cp, "between"),
+                ));
             }
         }
     }
@@ -137,16 +143,16 @@ pub(crate) fn read(
 pub(crate) fn resolve_correlations(
     r: &mut Reader,
     params: &[UncertainParameter],
-    corr: &[(String, String, f64, Span)],
+    corr: &[(String, String, f64, Span, String)],
 ) -> Vec<Correlation> {
     let mut out = Vec::new();
-    for (a, b, rank, span) in corr {
+    for (a, b, rank, span, key) in corr {
         let find = |r: &mut Reader, name: &str| -> Option<usize> {
             let i = params.iter().position(|p| p.id == name);
             if i.is_none() {
                 r.err(
                     Diagnostic::new(*span, format!("unknown uncertain parameter `{name}`"))
-                        .at("uncertainty.correlations")
+                        .at(key.as_str())
                         .suggest(nearest(name, params.iter().map(|p| p.id.as_str()))),
                 );
             }
@@ -161,7 +167,7 @@ pub(crate) fn resolve_correlations(
         }
     }
     // Iman–Conover needs a positive-definite target correlation matrix (Cholesky).
-    if let Some((_, _, _, span)) = corr.first() {
+    if let Some((_, _, _, span, _)) = corr.first() {
         let k = params.len();
         let mut m = vec![0.0f64; k * k];
         for i in 0..k {
@@ -301,6 +307,13 @@ fn read_param(
         }
         value(r, key)
     };
+    // A value as written (`9 GJ/person`), for messages about values in base units.
+    let written = |key: &str, base: f64| match get(items, key).map(|x| &x.kind) {
+        Some(crate::yaml::NodeKind::Scalar { text, .. }) if mode == UncertainMode::Absolute => {
+            text.trim().to_string()
+        }
+        _ => base.to_string(),
+    };
     let bad = |r: &mut Reader, key: &str, msg: String| {
         let span = get(items, key).map(|x| x.span).unwrap_or(n.span);
         r.err(Diagnostic::new(span, msg).at(join(pp, key)));
@@ -312,7 +325,11 @@ fn read_param(
                 bad(
                     r,
                     "max",
-                    format!("bounds reversed: `min` {min} is above `max` {max}"),
+                    format!(
+                        "bounds reversed: `min` {} is above `max` {}",
+                        written("min", min),
+                        written("max", max)
+                    ),
                 );
                 return None;
             }
@@ -321,7 +338,16 @@ fn read_param(
         "triangular" => {
             let (min, mode, max) = (need(r, "min")?, need(r, "mode")?, need(r, "max")?);
             if !(min <= mode && mode <= max) || min == max {
-                bad(r, "mode", format!("expected `min` ≤ `mode` ≤ `max` with `min` < `max`, found {min}, {mode}, {max}"));
+                bad(
+                    r,
+                    "mode",
+                    format!(
+                        "expected `min` ≤ `mode` ≤ `max` with `min` < `max`, found {}, {}, {}",
+                        written("min", min),
+                        written("mode", mode),
+                        written("max", max)
+                    ),
+                );
                 return None;
             }
             Distribution::Triangular { min, mode, max }
@@ -353,7 +379,11 @@ fn read_param(
                     bad(
                         r,
                         "max",
-                        format!("bounds reversed: `min` {a} is not below `max` {b}"),
+                        format!(
+                            "bounds reversed: `min` {} is not below `max` {}",
+                            written("min", a),
+                            written("max", b)
+                        ),
                     );
                     return None;
                 }
