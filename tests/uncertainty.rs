@@ -426,3 +426,31 @@ fn an_absolute_grid_factor_by_hand_with_its_unit_named() {
     );
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn a_target_relative_to_the_reference_by_hand() {
+    // tests/heldout/decompose/vs-reference.yaml: met iff g ≥ 0.3521665, p = 0.4783.
+    let out = tmp("vs-reference");
+    ok(lcs()
+        .arg("ensemble")
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/heldout/decompose/vs-reference.yaml"),
+        )
+        .args(["--samples", "20000", "--seed", "2", "--out"])
+        .arg(&out));
+    let t = String::from_utf8(read(&out, "targets.csv")).unwrap();
+    let p: f64 = t
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(5)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (p - 0.4783).abs() < 4.0 * (0.4783f64 * 0.5217 / 20000.0).sqrt(),
+        "p = {p}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
