@@ -80,6 +80,14 @@ const CASES: &[Case] = &[
     c("top-level-node-named-like-fuel", &["model.yaml:16:3", "`electricity` has the name of a fuel", "key: `demand.electricity`"]),
     c("waste-as-source-sector", &["model.yaml:22:3", "`Waste`", "key: `sources.Waste/open_burning`", "rename"]),
     c("correlations-not-positive-definite", &["scenario.yaml:9:7", "cannot hold together", "key: `uncertainty.correlations`"]),
+    // A grid factor sampled "per MW" (8,760 times smaller than per MWh; time is not a dimension).
+    c("uncertainty-grid-factor-per-power", &["scenario.yaml:5:", "wrong unit for `electricity.grid_factor`", "found `t CO2/MW` (per unit of power, not of energy)", "key: `uncertainty.parameters[0].values[1]`"]),
+    // Two parameters on one path without ids: the second would silently replace the first.
+    c("uncertainty-duplicate-id", &["scenario.yaml:6:7", "uncertain parameter id `drivers.gdp` is used twice", "first defined on line 5", "key: `uncertainty.parameters[1].id`"]),
+    // A misspelt parameter in `between`: the key path names the correlation (it said `uncertainty.correlations`).
+    c("uncertainty-correlation-unknown-parameter", &["scenario.yaml:9:7", "unknown uncertain parameter `populaton_trend`", "did you mean `population_trend`", "key: `uncertainty.correlations[1].between`"]),
+    // Absolute bounds in two units, the max in MJ by mistake: the values as written (it said `min` 18 is above `max` 0.022).
+    c("uncertainty-absolute-bounds-reversed", &["scenario.yaml:5:", "`min` 18 GJ/household is above `max` 22 MJ/household", "key: `uncertainty.parameters[0].max`"]),
     c("uncertainty-sd-negative", &["scenario.yaml:5:", "standard deviation must be positive", "key: `uncertainty.parameters[0].sd`"]),
     c("leaf-burning-fuel-without-category", &["model.yaml:11:3", "has no `category`", "key: `demand.residential.category`"]),
     c("node-name-with-slash", &["model.yaml:22:7", "invalid node name `bus/coach`", "key: `demand.transport.children.bus/coach`"]),

@@ -575,3 +575,190 @@ fn a_currency_without_a_parity_is_an_error_naming_it() {
     assert!(err.contains("`gdp` is in EUR (2005 prices)"), "{err}");
     assert!(!dir.join("out").join("report.html").exists());
 }
+
+/// `lcs decompose` on tests/heldout/decompose (D Town), read back as (effect, sector) → kt.
+fn heldout_decompose(
+    a: &str,
+    b: &str,
+    name: &str,
+) -> std::collections::HashMap<(String, String), f64> {
+    let dir = root().join("tests/heldout/decompose");
+    let out = temp_dir(name).join("d.csv");
+    lcs(&[
+        "decompose".as_ref(),
+        dir.join(a).as_os_str(),
+        dir.join(b).as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    let csv = std::fs::read_to_string(&out).unwrap();
+    csv.lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            assert_eq!(c[3], "kt CO2e/yr", "{l}");
+            ((c[0].to_string(), c[1].to_string()), c[2].parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn heldout_decompositions_by_hand() {
+    // Population doubles 2020 → 2030 and nothing else moves: only activity. Homes emit
+    // 1 kt per 1,000 people (1,000 × 10 GJ / 3.6 × 0.36 t/MWh), so +1 kt; transport doubles
+    // its 2020 emissions; every other effect is 0 (B defaults to the end year of the same file).
+    let d = heldout_decompose("bau.yaml", "bau.yaml", "heldout-activity");
+    let get = |d: &std::collections::HashMap<(String, String), f64>, e: &str, s: &str| {
+        d[&(e.to_string(), s.to_string())]
+    };
+    assert!((get(&d, "activity", "homes") - 1.0).abs() < 1e-12);
+    let t0 = get(&d, "change", "transport");
+    assert!((get(&d, "activity", "transport") - t0).abs() < 1e-12);
+    for e in [
+        "structure",
+        "intensity",
+        "fuel_mix",
+        "emission_factor",
+        "grid_factor",
+    ] {
+        assert_eq!(get(&d, e, "Total"), 0.0, "{e}");
+    }
+    // From 2030 back to 2020: the exact negative.
+    let back = heldout_decompose("bau.yaml:2030", "bau.yaml:2020", "heldout-back");
+    for (k, v) in &d {
+        assert!((back[k] + v).abs() < 1e-12, "{k:?}");
+    }
+    // All bus passengers to the car in 2020 (B's year defaults to A's for another file):
+    // the car term 0.5 → 1 and the bus term disappears (share 0): all structure. Car 2020:
+    // 1,000 GJ of gasoline becomes 2,000 GJ, bus 500 GJ of diesel becomes 0, so structure
+    // = 1,000 F_gasoline − 500 F_diesel, with F from the two runs: transport(bau) =
+    // 1,000 Fg + 500 Fd and transport(cm) = 2,000 Fg.
+    let s = heldout_decompose("bau.yaml", "cm.yaml", "heldout-structure");
+    let structure = get(&s, "structure", "transport");
+    assert!(structure > 0.0 && (structure - get(&s, "change", "transport")).abs() < 1e-15);
+    for e in [
+        "activity",
+        "intensity",
+        "fuel_mix",
+        "emission_factor",
+        "grid_factor",
+    ] {
+        assert_eq!(get(&s, e, "Total"), 0.0, "{e}");
+    }
+    assert_eq!(get(&s, "change", "homes"), 0.0);
+}
+
+#[test]
+fn compare_across_regions_counts_the_variables_of_both() {
+    // D Town writes 35 variables, E Town 43 (homes and bus against buildings, rail and a
+    // factory); 25 are common, so the two runs have 35 + 43 − 25 = 53 distinct variables
+    // (`lcs run` of both); it said "47 of 43 variables differ", the larger run's count.
+    let dir = root().join("tests/heldout/decompose");
+    let out = lcs(&[
+        "compare".as_ref(),
+        dir.join("bau.yaml").as_os_str(),
+        dir.join("etown/bau.yaml").as_os_str(),
+    ]);
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("outputs: "))
+        .expect("outputs line");
+    assert!(
+        line.starts_with("outputs: 47 of 53 variables differ"),
+        "{line}"
+    );
+}
+
+/// `lcs decompose ... --kaya SPEC` in tests/heldout/decompose: Ok(CSV) or Err(stderr).
+fn heldout_kaya(b: &str, spec: &str, extra: &[&str], name: &str) -> Result<String, String> {
+    let dir = root().join("tests/heldout/decompose");
+    let out = temp_dir(name).join("k.csv");
+    let o = Command::new(LCS)
+        .arg("decompose")
+        .arg(dir.join("bau.yaml"))
+        .arg(dir.join(b))
+        .args(["--kaya", spec])
+        .args(extra)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    if o.status.success() {
+        Ok(std::fs::read_to_string(&out).unwrap())
+    } else {
+        assert_eq!(o.status.code(), Some(1));
+        assert!(!out.exists(), "no file on an error");
+        Err(String::from_utf8_lossy(&o.stderr).into_owned())
+    }
+}
+
+fn kaya_effect(csv: &str, effect: &str) -> f64 {
+    csv.lines()
+        .find(|l| l.starts_with(&format!("{effect},Total,")))
+        .and_then(|l| l.split(',').nth(2))
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn heldout_kaya_by_hand_and_its_mistakes() {
+    // D Town 2020 → 2030: P 1,000 → 2,000, G 10 → 10 MYR million, E 11.5 → 23 TJ and C
+    // doubling (C0 = 1.10869335 kt): L(2 C0, C0) = C0 / ln 2, so population = C0 ln 2 / ln 2
+    // = C0, gdp_per_capita = −C0 (G/P halves), energy_intensity = +C0 (E/G doubles),
+    // carbon_intensity 0.
+    let k = heldout_kaya("bau.yaml", "population,gdp", &[], "kaya-hand").unwrap();
+    let c0 = 1.10869335;
+    for (e, want) in [
+        ("population", c0),
+        ("gdp_per_capita", -c0),
+        ("energy_intensity", c0),
+        ("carbon_intensity", 0.0),
+        ("change", c0),
+    ] {
+        assert!((kaya_effect(&k, e) - want).abs() < 1e-12, "{e}: {k}");
+    }
+    // The drivers swapped: GDP as the population is an error (it gave numbers).
+    let e = heldout_kaya("bau.yaml", "gdp,population", &[], "kaya-swapped").unwrap_err();
+    assert!(
+        e.contains("the population driver `gdp` is money (`MYR million`"),
+        "{e}"
+    );
+    // A misspelt driver names the nearest (it said "`bau` has no value of `Drivers|populaton`").
+    let e = heldout_kaya("bau.yaml", "populaton,gdp", &[], "kaya-typo").unwrap_err();
+    assert!(
+        e.contains("no driver `populaton` (did you mean `population`?)"),
+        "{e}"
+    );
+    // Two regions' GDP in MYR and JPY: an error without `--currency` (it divided MYR by JPY).
+    let e = heldout_kaya("etown/bau.yaml", "population,gdp", &[], "kaya-currency").unwrap_err();
+    assert!(
+        e.contains("`MYR million` in A (`bau`) and in `JPY million` in B (`ebau`)")
+            && e.contains("--currency"),
+        "{e}"
+    );
+    // With `--currency`, the conversion moves GDP per person against energy per GDP and
+    // nothing else: their sum is L × ln((E/P)^T / (E/P)^0), the same in USD and in MYR.
+    let usd = heldout_kaya(
+        "etown/bau.yaml",
+        "population,gdp",
+        &["--currency", "USD"],
+        "kaya-usd",
+    )
+    .unwrap();
+    let myr = heldout_kaya(
+        "etown/bau.yaml",
+        "population,gdp",
+        &["--currency", "MYR"],
+        "kaya-myr",
+    )
+    .unwrap();
+    let both = |k: &str| kaya_effect(k, "gdp_per_capita") + kaya_effect(k, "energy_intensity");
+    assert!((both(&usd) - both(&myr)).abs() < 1e-12);
+    for e in ["population", "carbon_intensity", "change"] {
+        assert!(
+            (kaya_effect(&usd, e) - kaya_effect(&myr, e)).abs() < 1e-12,
+            "{e}"
+        );
+    }
+}

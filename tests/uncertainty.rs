@@ -130,6 +130,45 @@ fn same_seed_same_bytes_on_one_and_two_threads_and_shards_merge_bit_for_bit() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!base.join("bad").join("ensemble.csv").exists());
+    // Shard 1 given twice (and 2 missing) names the repeated one: it said "shard 1 of 3 is
+    // missing or given twice".
+    let merge_err = |args: &[&Path]| {
+        let out = lcs()
+            .arg("merge")
+            .args(args)
+            .arg("--out")
+            .arg(base.join("bad"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let s1 = shards.join("shard-00001-of-00003");
+    let s3 = shards.join("shard-00003-of-00003");
+    let err = merge_err(&[&s1, &s1, &s3]);
+    assert!(err.contains("shard 1 of 3 is given twice"), "{err}");
+    // Shard 2 of another seed with shards 1 and 3: the seeds differ, named.
+    let seed9 = base.join("seed9");
+    ok(lcs()
+        .args(["ensemble"])
+        .arg(&s)
+        .args([
+            "--samples",
+            "2500",
+            "--seed",
+            "9",
+            "--shapley",
+            "--shard",
+            "2/3",
+            "--out",
+        ])
+        .arg(&seed9));
+    let err = merge_err(&[&s1, &seed9, &s3]);
+    assert!(
+        err.contains("different ensembles: their seeds differ"),
+        "{err}"
+    );
+    assert!(!base.join("bad").join("ensemble.csv").exists());
     // Another seed gives other numbers.
     let other = base.join("other");
     ok(lcs()
@@ -337,4 +376,81 @@ fn a_trend_on_a_series_from_zero_says_to_sample_the_level() {
     }
     assert!(!err.contains("truncate the distribution"), "{err}");
     assert!(!dir.exists(), "nothing may be written");
+}
+
+#[test]
+fn an_absolute_grid_factor_by_hand_with_its_unit_named() {
+    // tests/heldout/decompose/grid-absolute.yaml: g ~ U(0.30, 0.40) t CO2/MWh (the max
+    // written as 400 kg CO2/MWh), 2030 emissions E = 0.2173867 + 5.5556 g kt, target met
+    // iff g ≤ 0.3208704, p = 0.2087; mean E = 0.2173867 + 5.5556 × 0.35 = 2.16183 kt.
+    let out = tmp("grid-absolute");
+    ok(lcs()
+        .arg("ensemble")
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/heldout/decompose/grid-absolute.yaml"),
+        )
+        .args(["--samples", "20000", "--seed", "11", "--out"])
+        .arg(&out));
+    let t = String::from_utf8(read(&out, "targets.csv")).unwrap();
+    let p: f64 = t
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(5)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (p - 0.2087).abs() < 4.0 * (0.2087f64 * 0.7913 / 20000.0).sqrt(),
+        "p = {p}"
+    );
+    let e = String::from_utf8(read(&out, "ensemble.csv")).unwrap();
+    let row = e
+        .lines()
+        .find(|l| l.contains(",Emissions|CO2e,kt CO2e/yr,2030,"))
+        .expect("2030 total");
+    let mean: f64 = row.split(',').nth(5).unwrap().parse().unwrap();
+    // sd of E: 5.5556 × 0.1 / √12 = 0.1604; 4 standard errors of the mean ≈ 0.0045.
+    assert!((mean - 2.16183).abs() < 0.0045, "{row}");
+    // The parameter is reported in the base unit of its dimension, named (it said `base
+    // unit`): t CO2/GJ, mean 0.35 / 3.6 = 0.09722, min ≥ 0.30 / 3.6 = 0.08333.
+    let par = String::from_utf8(read(&out, "parameters.csv")).unwrap();
+    let cells: Vec<&str> = par.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(cells[1..3], ["grid", "t CO2/GJ"], "{par}");
+    let (m, min): (f64, f64) = (cells[4].parse().unwrap(), cells[6].parse().unwrap());
+    assert!(
+        (m - 0.35 / 3.6).abs() < 0.0004 && min >= 0.30 / 3.6,
+        "{par}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn a_target_relative_to_the_reference_by_hand() {
+    // tests/heldout/decompose/vs-reference.yaml: met iff g ≥ 0.3521665, p = 0.4783.
+    let out = tmp("vs-reference");
+    ok(lcs()
+        .arg("ensemble")
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/heldout/decompose/vs-reference.yaml"),
+        )
+        .args(["--samples", "20000", "--seed", "2", "--out"])
+        .arg(&out));
+    let t = String::from_utf8(read(&out, "targets.csv")).unwrap();
+    let p: f64 = t
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(5)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (p - 0.4783).abs() < 4.0 * (0.4783f64 * 0.5217 / 20000.0).sqrt(),
+        "p = {p}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
 }

@@ -1229,6 +1229,8 @@ pub struct UncertainParameter {
     pub mode: UncertainMode,
     /// The distribution.
     pub distribution: Distribution,
+    /// The dimension of the series at `path` (its absolute values are in its base unit).
+    pub dim: lcs_units::Dimension,
     /// Its key path in the file that defines it (`uncertainty.parameters[0]`).
     pub key: String,
     /// Where it is defined.

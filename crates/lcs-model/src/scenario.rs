@@ -682,7 +682,7 @@ impl Loader {
         }
         // Uncertainty, root first: parameters merged by id, correlations by pair.
         let mut uncertainty: Vec<UncertainParameter> = Vec::new();
-        let mut corr_raw: Vec<(String, String, f64, Span)> = Vec::new();
+        let mut corr_raw: Vec<(String, String, f64, Span, String)> = Vec::new();
         for (_, node, _) in &chain {
             let NodeKind::Map(items) = &node.kind else {
                 continue;

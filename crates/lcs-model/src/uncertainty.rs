@@ -54,16 +54,31 @@ pub(crate) fn read(
     paths: &[PathInfo],
     node: &Node,
     params: &mut Vec<UncertainParameter>,
-    corr: &mut Vec<(String, String, f64, Span)>,
+    corr: &mut Vec<(String, String, f64, Span, String)>,
 ) {
     let Some(items) = r.map(node, "uncertainty", &UNCERTAINTY_KEYS) else {
         return;
     };
     if let Some(p) = get(items, "parameters") {
         if let Some(list) = r.seq(p, "uncertainty.parameters", "parameters") {
+            // Ids of this file: a parent's parameter is replaced by id, a second one of
+            // this file with the same id is surely a mistake (it would silently replace the
+            // first).
+            let mut here: Vec<(String, Span)> = Vec::new();
             for (i, pn) in list.iter().enumerate() {
                 let pp = format!("uncertainty.parameters[{i}]");
                 if let Some(x) = read_param(r, paths, pn, &pp) {
+                    if let Some((_, first)) = here.iter().find(|(id, _)| *id == x.id) {
+                        let line = first.line;
+                        r.err(
+                            Diagnostic::new(x.span, format!("uncertain parameter id `{}` is used twice", x.id))
+                                .at(join(&pp, "id"))
+                                .expected("an `id` unique in the scenario (it defaults to the `path`)")
+                                .note(format!("first defined on line {line}; give two parameters on one path (a `level` and a `trend`) different ids")),
+                        );
+                        continue;
+                    }
+                    here.push((x.id.clone(), x.span));
                     match params.iter_mut().find(|q| q.id == x.id) {
                         Some(old) => *old = x,
                         None => params.push(x),
@@ -109,10 +124,16 @@ pub(crate) fn read(
                     );
                     continue;
                 }
-                corr.retain(|(a, bb, _, _)| {
+                corr.retain(|(a, bb, _, _, _)| {
                     !((*a == b[0] && *bb == b[1]) || (*a == b[1] && *bb == b[0]))
                 });
-                corr.push((b[0].clone(), b[1].clone(), rank, cn.span));
+                corr.push((
+                    b[0].clone(),
+                    b[1].clone(),
+                    rank,
+                    cn.span,
+                    join(&cp, "between"),
+                ));
             }
         }
     }
@@ -122,16 +143,16 @@ pub(crate) fn read(
 pub(crate) fn resolve_correlations(
     r: &mut Reader,
     params: &[UncertainParameter],
-    corr: &[(String, String, f64, Span)],
+    corr: &[(String, String, f64, Span, String)],
 ) -> Vec<Correlation> {
     let mut out = Vec::new();
-    for (a, b, rank, span) in corr {
+    for (a, b, rank, span, key) in corr {
         let find = |r: &mut Reader, name: &str| -> Option<usize> {
             let i = params.iter().position(|p| p.id == name);
             if i.is_none() {
                 r.err(
                     Diagnostic::new(*span, format!("unknown uncertain parameter `{name}`"))
-                        .at("uncertainty.correlations")
+                        .at(key.as_str())
                         .suggest(nearest(name, params.iter().map(|p| p.id.as_str()))),
                 );
             }
@@ -146,7 +167,7 @@ pub(crate) fn resolve_correlations(
         }
     }
     // Iman–Conover needs a positive-definite target correlation matrix (Cholesky).
-    if let Some((_, _, _, span)) = corr.first() {
+    if let Some((_, _, _, span, _)) = corr.first() {
         let k = params.len();
         let mut m = vec![0.0f64; k * k];
         for i in 0..k {
@@ -274,6 +295,7 @@ fn read_param(
                     );
                     return None;
                 }
+                per_power(r, &info, text.as_deref(), node.span, &kp, &path)?;
                 Some(q.value * u.factor)
             }
         }
@@ -284,6 +306,13 @@ fn read_param(
             return None;
         }
         value(r, key)
+    };
+    // A value as written (`9 GJ/person`), for messages about values in base units.
+    let written = |key: &str, base: f64| match get(items, key).map(|x| &x.kind) {
+        Some(crate::yaml::NodeKind::Scalar { text, .. }) if mode == UncertainMode::Absolute => {
+            text.trim().to_string()
+        }
+        _ => base.to_string(),
     };
     let bad = |r: &mut Reader, key: &str, msg: String| {
         let span = get(items, key).map(|x| x.span).unwrap_or(n.span);
@@ -296,7 +325,11 @@ fn read_param(
                 bad(
                     r,
                     "max",
-                    format!("bounds reversed: `min` {min} is above `max` {max}"),
+                    format!(
+                        "bounds reversed: `min` {} is above `max` {}",
+                        written("min", min),
+                        written("max", max)
+                    ),
                 );
                 return None;
             }
@@ -305,7 +338,16 @@ fn read_param(
         "triangular" => {
             let (min, mode, max) = (need(r, "min")?, need(r, "mode")?, need(r, "max")?);
             if !(min <= mode && mode <= max) || min == max {
-                bad(r, "mode", format!("expected `min` ≤ `mode` ≤ `max` with `min` < `max`, found {min}, {mode}, {max}"));
+                bad(
+                    r,
+                    "mode",
+                    format!(
+                        "expected `min` ≤ `mode` ≤ `max` with `min` < `max`, found {}, {}, {}",
+                        written("min", min),
+                        written("mode", mode),
+                        written("max", max)
+                    ),
+                );
                 return None;
             }
             Distribution::Triangular { min, mode, max }
@@ -337,7 +379,11 @@ fn read_param(
                     bad(
                         r,
                         "max",
-                        format!("bounds reversed: `min` {a} is not below `max` {b}"),
+                        format!(
+                            "bounds reversed: `min` {} is not below `max` {}",
+                            written("min", a),
+                            written("max", b)
+                        ),
                     );
                     return None;
                 }
@@ -387,7 +433,7 @@ fn read_param(
                     UncertainMode::Multiplier | UncertainMode::Trend => r.number(v, &kp)?,
                     UncertainMode::Absolute => {
                         let q = r.quantity(v, &kp)?;
-                        let (u, _) = crate::read::unit_of(&q);
+                        let (u, text) = crate::read::unit_of(&q);
                         if u.dim != info.dim && !(q.unit.is_none() && info.dim.is_none()) {
                             r.err(
                                 Diagnostic::new(v.span, format!("wrong unit for `{path}`"))
@@ -396,6 +442,7 @@ fn read_param(
                             );
                             return None;
                         }
+                        per_power(r, &info, text.as_deref(), v.span, &kp, &path)?;
                         q.value * u.factor
                     }
                 };
@@ -436,7 +483,37 @@ fn read_param(
         target: info.target,
         mode,
         distribution,
+        dim: info.dim,
         key: pp.to_string(),
         span: n.span,
     })
+}
+
+/// Checks that an absolute value for an emission factor per energy (`electricity.grid_factor`)
+/// is written per unit of energy: time is not a dimension (MODEL.md §11.1), so `t CO2/MW`
+/// passes the dimension check of `t CO2/MWh` but is 8,760 times smaller than it reads, the
+/// error the model's own grid factor gets ([`crate::check_model::factor_per_energy`]).
+/// None, with the diagnostic reported, when it is per unit of power.
+fn per_power(
+    r: &mut Reader,
+    info: &PathInfo,
+    text: Option<&str>,
+    span: Span,
+    key: &str,
+    path: &str,
+) -> Option<()> {
+    let Some(text) = text else { return Some(()) };
+    if crate::check_model::gas_per_energy(&info.dim).is_none()
+        || r.units.time_exponent(text).unwrap_or(0) == 0
+    {
+        return Some(());
+    }
+    r.err(
+        Diagnostic::new(span, format!("wrong unit for `{path}`"))
+            .at(key)
+            .expected(format!("a value per unit of energy, in `{}`", info.unit))
+            .found(format!("`{text}` (per unit of power, not of energy)"))
+            .note("time is not a dimension, so a factor per MW reads as one per MWh 8,760 times smaller"),
+    );
+    None
 }

@@ -206,7 +206,9 @@ impl<'a> ScenarioModel<'a> {
         v
     }
 
-    /// (id, unit) of each parameter: `1` for a multiplier, the base unit otherwise.
+    /// (id, unit) of each parameter: `1` for a multiplier or a trend, the base unit of the
+    /// series' dimension for an absolute value (`t CO2/GJ` for a grid factor sampled in
+    /// `t CO2/MWh`).
     pub fn parameters(&self) -> Vec<(String, String)> {
         self.s
             .uncertainty
@@ -214,7 +216,7 @@ impl<'a> ScenarioModel<'a> {
             .map(|p| {
                 let unit = match p.mode {
                     UncertainMode::Multiplier | UncertainMode::Trend => "1".to_string(),
-                    UncertainMode::Absolute => "base unit".to_string(),
+                    UncertainMode::Absolute => lcs_engine::base_unit(&p.dim),
                 };
                 (p.id.clone(), unit)
             })

@@ -457,17 +457,27 @@ impl Summary {
         );
         parts.sort_by_key(|p| p.shard.index);
         for (k, p) in parts.iter().enumerate() {
-            if p.samples != samples
-                || p.seed != seed
-                || p.n_series != n_series
-                || p.met.len() != n_met
-                || p.shard.count != count
-            {
-                return Err(Error::Invalid(Invalid::DifferentEnsembles));
+            let differs = [
+                (p.samples != samples, "sample counts"),
+                (p.seed != seed, "seeds"),
+                (p.n_series != n_series, "outputs"),
+                (p.met.len() != n_met, "targets"),
+                (p.shard.count != count, "shard counts"),
+            ];
+            if let Some((_, what)) = differs.iter().find(|(d, _)| *d) {
+                return Err(Error::Invalid(Invalid::DifferentEnsembles { what }));
             }
-            if p.shard.index != k as u64 {
+            // Sorted by index, the k-th part must be shard k: an index below k repeats the
+            // one before it, one above it skips shard k.
+            if p.shard.index < k as u64 {
+                return Err(Error::Invalid(Invalid::ShardRepeated {
+                    shard: p.shard.index + 1,
+                    count,
+                }));
+            }
+            if p.shard.index > k as u64 {
                 return Err(Error::Invalid(Invalid::ShardMissing {
-                    shard: (k as u64).min(p.shard.index) + 1,
+                    shard: k as u64 + 1,
                     count,
                 }));
             }

@@ -193,9 +193,19 @@ pub enum Invalid {
     ShardFolded,
     /// No shards to merge.
     NothingToMerge,
-    /// Shards of different ensembles (samples, seed, outputs or shard count differ).
-    DifferentEnsembles,
-    /// A shard missing, or given twice.
+    /// Shards of different ensembles.
+    DifferentEnsembles {
+        /// What differs: `sample counts`, `seeds`, `outputs`, `targets` or `shard counts`.
+        what: &'static str,
+    },
+    /// A shard given twice.
+    ShardRepeated {
+        /// The shard's number (1-based).
+        shard: u64,
+        /// The shard count.
+        count: u64,
+    },
+    /// A shard missing.
     ShardMissing {
         /// The shard's number (1-based).
         shard: u64,
@@ -240,17 +250,16 @@ impl std::fmt::Display for Invalid {
                 "{distributions} distributions for a model with {parameters} parameters"
             ),
             Invalid::EmptyDesign => f.write_str("a design needs parameters and chosen outputs"),
-            Invalid::MorrisSize => f.write_str(
-                "a Morris design needs at least one parameter and two trajectories",
-            ),
-            Invalid::MorrisLevels { found } => write!(
-                f,
-                "Morris levels must be an even number ≥ 2, found {found}"
-            ),
+            Invalid::MorrisSize => {
+                f.write_str("a Morris design needs at least one parameter and two trajectories")
+            }
+            Invalid::MorrisLevels { found } => {
+                write!(f, "Morris levels must be an even number ≥ 2, found {found}")
+            }
             Invalid::MorrisStep => f.write_str("a Morris step that moves no factor"),
-            Invalid::SaltelliSize => f.write_str(
-                "a Saltelli design needs at least one parameter and two base samples",
-            ),
+            Invalid::SaltelliSize => {
+                f.write_str("a Saltelli design needs at least one parameter and two base samples")
+            }
             Invalid::BaseSamples => f.write_str("at most 2^32 − 1 base samples"),
             Invalid::Dimensions(e) => write!(f, "{e}"),
             Invalid::OutputsMismatch { design } => {
@@ -258,11 +267,15 @@ impl std::fmt::Display for Invalid {
             }
             Invalid::ShardFolded => f.write_str("a shard must keep its blocks"),
             Invalid::NothingToMerge => f.write_str("nothing to merge"),
-            Invalid::DifferentEnsembles => f.write_str(
-                "the shards come from different ensembles (samples, seed, outputs or shard count differ)",
+            Invalid::DifferentEnsembles { what } => write!(
+                f,
+                "the shards come from different ensembles: their {what} differ"
             ),
+            Invalid::ShardRepeated { shard, count } => {
+                write!(f, "shard {shard} of {count} is given twice")
+            }
             Invalid::ShardMissing { shard, count } => {
-                write!(f, "shard {shard} of {count} is missing or given twice")
+                write!(f, "shard {shard} of {count} is missing")
             }
             Invalid::TooFewShards { given, count } => write!(
                 f,

@@ -50,7 +50,12 @@ pub fn run(a: &Path, b: &Path, top: usize, out: Option<&Path>) -> Result<(), Fai
     if let Some(path) = out {
         write_atomic(path, csv(&diffs, &out_diffs).as_bytes())?;
     }
-    let n = ra.len().max(rb.len());
+    // The variables of either run: two regions' models write different sets
+    // (`Emissions|CO2e|homes` in one, `Emissions|CO2e|buildings` in the other).
+    let n = ra.len()
+        + rb.iter()
+            .filter(|r| !ra.iter().any(|x| x.variable == r.variable))
+            .count();
     if out_diffs.is_empty() {
         println!("outputs: no difference ({n} variables)");
     } else {

@@ -168,6 +168,31 @@ fn conversions(
     Ok(out)
 }
 
+/// The driver `name` of a point's model, or an error naming the nearest drivers.
+fn kaya_driver<'a>(l: &'a Loaded, name: &str) -> Result<&'a lcs_model::Driver, Failure> {
+    let drivers = &l.scenario.model.drivers;
+    drivers.iter().find(|d| d.name == name).ok_or_else(|| {
+        let near = lcs_units::nearest(name, drivers.iter().map(|d| d.name.as_str()));
+        let all: Vec<String> = drivers.iter().map(|d| format!("`{}`", d.name)).collect();
+        Failure::Message(format!(
+            "`--kaya`: `{}` has no driver `{name}`{}; its drivers: {}",
+            l.scenario.id,
+            match near.first() {
+                Some(n) => format!(" (did you mean `{n}`?)"),
+                None => String::new(),
+            },
+            all.join(", ")
+        ))
+    })
+}
+
+/// The currency of a dimension (`MYR` for `MYR million`), if it is money.
+fn currency_of(d: &lcs_units::Dimension) -> Option<&'static str> {
+    lcs_units::CURRENCIES
+        .into_iter()
+        .find(|c| d.exponent(c) != 0)
+}
+
 fn row_value(l: &Loaded, variable: &str, year: i32) -> Result<f64, Failure> {
     let i = l.years.iter().position(|y| *y == year).ok_or_else(|| {
         Failure::Message(format!(
@@ -284,15 +309,64 @@ fn run_kaya(
             "`--kaya {spec}` is not of the form `POPULATION_DRIVER,GDP_DRIVER`"
         ))
     })?;
-    let point = |l: &Loaded, y: i32| -> Result<Kaya, Failure> {
-        Ok(Kaya {
-            population: row_value(l, &format!("Drivers|{pop}"), y)?,
-            gdp: row_value(l, &format!("Drivers|{gdp}"), y)?,
+    let (pop, gdp) = (pop.trim(), gdp.trim());
+    let (pa, pb) = (kaya_driver(la, pop)?, kaya_driver(lb, pop)?);
+    let (ga, gb) = (kaya_driver(la, gdp)?, kaya_driver(lb, gdp)?);
+    // P and G/P, E/G are ratios of the two points: P in one unit at both, G in one currency
+    // (converted with `--currency`), P not money and G money (the drivers swapped would give
+    // numbers that mean nothing).
+    let money = |d: &lcs_model::Driver| currency_of(&d.series.dim);
+    if money(pa).is_some() || money(pb).is_some() {
+        return Err(Failure::Message(format!(
+            "`--kaya {spec}`: the population driver `{pop}` is money (`{}` in `{}`); the drivers are POPULATION,GDP in that order",
+            if money(pa).is_some() { &pa.unit_text } else { &pb.unit_text },
+            if money(pa).is_some() { &la.scenario.id } else { &lb.scenario.id },
+        )));
+    }
+    if pa.series.dim != pb.series.dim {
+        return Err(Failure::Message(format!(
+            "`--kaya {spec}`: the population driver `{pop}` is in `{}` in A (`{}`) and in `{}` in B (`{}`)",
+            pa.unit_text, la.scenario.id, pb.unit_text, lb.scenario.id
+        )));
+    }
+    let (Some(ca), Some(cb)) = (money(ga), money(gb)) else {
+        let (d, l) = if money(ga).is_none() {
+            (ga, la)
+        } else {
+            (gb, lb)
+        };
+        return Err(Failure::Message(format!(
+            "`--kaya {spec}`: the GDP driver `{gdp}` is not money (`{}` in `{}`); the drivers are POPULATION,GDP in that order",
+            d.unit_text, l.scenario.id
+        )));
+    };
+    // Each point's GDP in base units of its currency, times its conversion to `--currency`.
+    let to_target = |c: &str, l: &Loaded| -> Result<f64, Failure> {
+        let Some(target) = &o.currency else {
+            return Ok(1.0);
+        };
+        let from = lcs_econ::Basis::new(c, l.scenario.model.base_year);
+        let to = lcs_econ::Basis::new(target.as_str(), o.price_year);
+        lcs_econ::Tables::builtin()
+            .factor(&from, &to)
+            .map_err(|e| Failure::Message(format!("cannot convert {from} to {to}: {e}")))
+    };
+    if ca != cb && o.currency.is_none() {
+        return Err(Failure::Message(format!(
+            "`--kaya {spec}`: the GDP driver `{gdp}` is in `{}` in A (`{}`) and in `{}` in B (`{}`): give `--currency CODE` to convert both",
+            ga.unit_text, la.scenario.id, gb.unit_text, lb.scenario.id
+        )));
+    }
+    let (fa, fb) = (to_target(ca, la)?, to_target(cb, lb)?);
+    let point = |l: &Loaded, y: i32, p: &lcs_model::Driver, g: &lcs_model::Driver, f: f64| {
+        Ok::<Kaya, Failure>(Kaya {
+            population: row_value(l, &format!("Drivers|{pop}"), y)? * p.unit_factor,
+            gdp: row_value(l, &format!("Drivers|{gdp}"), y)? * g.unit_factor * f,
             energy: row_value(l, lcs_engine::var::FINAL_ENERGY, y)?,
             emissions: row_value(l, lcs_engine::var::EMISSIONS_CO2E, y)?,
         })
     };
-    let (ka, kb) = (point(la, ya)?, point(lb, yb)?);
+    let (ka, kb) = (point(la, ya, pa, ga, fa)?, point(lb, yb, pb, gb, fb)?);
     let e = kaya(&ka, &kb)?;
     let mut csv = String::from("effect,sector,value,unit\n");
     for (name, v) in KAYA_FACTORS.iter().zip(e) {

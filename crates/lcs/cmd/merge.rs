@@ -51,7 +51,7 @@ pub fn run(args: &[PathBuf], out: &Path) -> Result<(), Failure> {
             None => layout = Some(l),
             Some(first) if *first != l => {
                 return Err(Failure::Message(format!(
-                    "`{}` comes from a different scenario or uncertainty set-up than `{}`",
+                    "`{}` comes from a different scenario, uncertainty set-up or `--shapley` choice than `{}`",
                     d.display(),
                     dirs[0].display()
                 )))
