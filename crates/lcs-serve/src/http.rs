@@ -200,11 +200,40 @@ fn body_of<T: DeserializeOwned + Default>(
             found: kind.map(|k| k.chars().take(100).collect()),
         });
     }
-    if body.iter().all(u8::is_ascii_whitespace) {
+    let Some(first) = body.iter().find(|b| !b.is_ascii_whitespace()) else {
         return Ok(T::default());
+    };
+    // serde reads a struct from an array too (`["cm-2025"]` as `{"scenario": "cm-2025"}`):
+    // a body is an object, as docs/EXPLORER.md writes every request.
+    if *first != b'{' {
+        return Err(ApiError::Json {
+            message: "expected a JSON object (`{...}`) as the body".into(),
+        });
     }
     serde_json::from_slice(&body).map_err(|e| ApiError::Json {
-        message: e.to_string(),
+        message: plain_serde_message(&e.to_string()),
+    })
+}
+
+/// serde's message with the Rust names of the request's types replaced by what they mean
+/// to the sender (`expected i64` → `expected a whole number`, `expected struct LeverJson`
+/// → `expected an object with `ambition` and `start``): the user never sees Rust types.
+fn plain_serde_message(message: &str) -> String {
+    const NAMES: [(&str, &str); 8] = [
+        (
+            "expected struct LeverJson",
+            "expected an object with `ambition` and `start`",
+        ),
+        ("expected struct EvaluateRequest", "expected an object"),
+        ("expected struct EnsembleRequest", "expected an object"),
+        ("expected struct ExportRequest", "expected an object"),
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number, 0 or more"),
+        ("expected f64", "expected a number"),
+        ("expected a map", "expected an object"),
+    ];
+    NAMES.iter().fold(message.to_string(), |m, (rust, plain)| {
+        m.replace(rust, plain)
     })
 }
 
