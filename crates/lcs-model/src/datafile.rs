@@ -1336,6 +1336,51 @@ impl Reader {
         }
     }
 
+    /// True (with an error at the second header cell) when a column the reader uses is
+    /// written twice in the header: `keys` matched ignoring case, as the reader matches
+    /// them, and the series' own `column` exactly. The reader would take the first and
+    /// leave the other unread, so `year,pop,pop` is surely a mistake, never a silent pick.
+    fn duplicate_column(&mut self, at: &At<'_>, keys: &[&str], column: Option<&str>) -> bool {
+        let header = &at.table.header;
+        let names = keys
+            .iter()
+            .map(|k| (*k, true))
+            .chain(column.map(|c| (c, false)));
+        let mut found = false;
+        for (name, ci) in names {
+            let same = |c: &Cell| {
+                c.with_text(|t| {
+                    if ci {
+                        t.eq_ignore_ascii_case(name)
+                    } else {
+                        t == name
+                    }
+                })
+            };
+            let mut at_cols = header.iter().enumerate().filter(|(_, c)| same(c));
+            let (Some((first, first_cell)), Some((second, second_cell))) =
+                (at_cols.next(), at_cols.next())
+            else {
+                continue;
+            };
+            self.err(
+                at.cell(
+                    second_cell,
+                    second,
+                    format!(
+                        "column `{}` is written twice in the header of `{}`",
+                        second_cell.text(),
+                        at.table.file()
+                    ),
+                )
+                .expected("each column name once (the reader would take the first and leave this one unread)")
+                .note(format!("the first is {}", at.cell_note(first_cell, first))),
+            );
+            found = true;
+        }
+        found
+    }
+
     /// The rows of a wide table: every row with a value in column `name`.
     fn wide_rows<'t>(
         &mut self,
@@ -1370,6 +1415,9 @@ impl Reader {
             );
             return None;
         };
+        if self.duplicate_column(at, &["year", "source", "status"], Some(name)) {
+            return None;
+        }
         let source_col = table.column_ci("source");
         let status_col = table.column_ci("status");
         let mut out: Vec<Raw<'t>> = Vec::new();
@@ -1488,6 +1536,13 @@ impl Reader {
             );
             return None;
         };
+        if self.duplicate_column(
+            at,
+            &["item", "value", "year", "unit", "source", "status"],
+            None,
+        ) {
+            return None;
+        }
         let unit_col = table.column_ci("unit");
         let source_col = table.column_ci("source");
         let status_col = table.column_ci("status");
