@@ -51,7 +51,7 @@ pub use costs::{
 };
 pub use datafile::{
     DataFileError, DataPoint, Provenance, TableForm, FIRST_DATA_YEAR, LAST_DATA_YEAR,
-    MAX_DATA_FILE_BYTES, MAX_TABLE_CELLS, MAX_UNPACKED_BYTES,
+    MAX_CELL_ERRORS, MAX_DATA_FILE_BYTES, MAX_TABLE_CELLS, MAX_UNPACKED_BYTES,
 };
 pub use diag::{render_all_plain, Diagnostic, Severity};
 pub use model::*;

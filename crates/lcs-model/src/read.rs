@@ -595,7 +595,10 @@ impl Reader {
             }
             // A series read from a data file (docs/EXTENSIONS.md, "Series from data files").
             NodeKind::Map(items) if get(items, "from").is_some() => {
-                self.data_series(node, items, path, want)
+                let n_errors = self.errors.len();
+                let series = self.data_series(node, items, path, want);
+                self.cap_data_errors(n_errors, node, path);
+                series
             }
             NodeKind::Map(_) => {
                 let items = self.map(node, path, &SERIES_KEYS)?;
