@@ -60,7 +60,7 @@ pub use project::{
     Captive, Economics, GridFactor, Incinerator, Methodology, Parameters, Project, PvOutput,
     Reference, Revenue, Status,
 };
-pub use read::{is_id, MAX_ID_LEN};
+pub use read::{derived_id, is_id, MAX_ID_LEN};
 pub use routes::{default_accepts, Accepts};
 pub use scenario::{Checked, FileKind, Loader, TOP_LEVEL};
 pub use source::{
