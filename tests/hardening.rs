@@ -547,6 +547,34 @@ fn verify_reruns_from_the_manifest() {
         "{}",
         stderr(&o)
     );
+    // Found by the held-out review: the output file named instead of its manifest is
+    // pointed to its manifest, and a manifest whose `args` run another command than its
+    // `command` is refused before anything runs (it started `lcs serve`).
+    let o = lcs()
+        .current_dir(&d)
+        .args(["verify", "t.csv"])
+        .output()
+        .expect("lcs");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("the manifest of this output is `t.csv.manifest.json`"),
+        "{}",
+        stderr(&o)
+    );
+    let m = d.join("t.csv.manifest.json");
+    let text = std::fs::read_to_string(&m).expect("read");
+    std::fs::write(&m, text.replacen("\"targets\",", "\"serve\",", 1)).expect("write");
+    let o = lcs()
+        .current_dir(&d)
+        .args(["verify", "t.csv.manifest.json"])
+        .output()
+        .expect("lcs");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("`args` do not start with the command `targets`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
