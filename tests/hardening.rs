@@ -496,6 +496,8 @@ fn verify_reruns_from_the_manifest() {
     run(&["run", "bau.yaml", "cm.yaml", "--out", "out"]);
     run(&["report", "cm.yaml", "--out", "rep", "--format", "csv"]);
     run(&["targets", "cm.yaml", "--out", "t.csv"]);
+    // A global option before the command is kept in `args` and re-run.
+    run(&["--deny-warnings", "run", "cm.yaml", "--out", "strict"]);
     let m = std::fs::read_to_string(d.join("out/manifest.json")).expect("manifest");
     for k in [
         "\"revision\"",
@@ -508,7 +510,7 @@ fn verify_reruns_from_the_manifest() {
     ] {
         assert!(m.contains(k), "{k} in {m}");
     }
-    for target in ["out", "rep", "t.csv.manifest.json"] {
+    for target in ["out", "rep", "t.csv.manifest.json", "strict"] {
         let o = lcs()
             .current_dir(&d)
             .args(["verify", target])

@@ -468,8 +468,9 @@ impl Manifest {
         // `lcs verify` runs `args`: they must be the command the manifest says was run, so a
         // manifest edited to run another command is refused before anything runs (found by
         // the held-out review: `command: run` with `args: [serve, …]` started `lcs serve`).
+        // The global options before it (`--deny-warnings`) are flags without values.
         let command = s("command")?;
-        if args.first() != Some(&command) {
+        if args.iter().find(|a| !a.starts_with('-')) != Some(&command) {
             return Err(bad(&format!(
                 "`args` do not start with the command `{command}`"
             )));
