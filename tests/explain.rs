@@ -490,6 +490,33 @@ fn data_file_rows_and_their_source_are_shown() {
         ),
         "{text}"
     );
+    // Found by the held-out review: with `interp: step` the 2025 value is the 2020 row's
+    // (100000, not 110000), and the 2030 row, which does not shape it, is not named.
+    let model = std::fs::read_to_string(dir.join("model.yaml"))
+        .expect("model")
+        .replace(
+            "column: population, interp: linear",
+            "column: population, interp: step",
+        );
+    std::fs::write(dir.join("model.yaml"), model).expect("write");
+    let o = lcs(
+        &dir,
+        &[
+            "explain",
+            "bau.yaml",
+            "Drivers|population",
+            "2025",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(doc["value"], 100000.0);
+    let data = doc["tree"]["data"].as_array().expect("data rows");
+    assert_eq!(data.len(), 1, "{data:?}");
+    assert_eq!(data[0]["year"], 2020);
+    assert_eq!(data[0]["status"], "SOURCED");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -496,6 +496,8 @@ fn verify_reruns_from_the_manifest() {
     run(&["run", "bau.yaml", "cm.yaml", "--out", "out"]);
     run(&["report", "cm.yaml", "--out", "rep", "--format", "csv"]);
     run(&["targets", "cm.yaml", "--out", "t.csv"]);
+    // A global option before the command is kept in `args` and re-run.
+    run(&["--deny-warnings", "run", "cm.yaml", "--out", "strict"]);
     let m = std::fs::read_to_string(d.join("out/manifest.json")).expect("manifest");
     for k in [
         "\"revision\"",
@@ -508,7 +510,7 @@ fn verify_reruns_from_the_manifest() {
     ] {
         assert!(m.contains(k), "{k} in {m}");
     }
-    for target in ["out", "rep", "t.csv.manifest.json"] {
+    for target in ["out", "rep", "t.csv.manifest.json", "strict"] {
         let o = lcs()
             .current_dir(&d)
             .args(["verify", target])
@@ -544,6 +546,34 @@ fn verify_reruns_from_the_manifest() {
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("input `packages/green-economy.yaml` changed"),
+        "{}",
+        stderr(&o)
+    );
+    // Found by the held-out review: the output file named instead of its manifest is
+    // pointed to its manifest, and a manifest whose `args` run another command than its
+    // `command` is refused before anything runs (it started `lcs serve`).
+    let o = lcs()
+        .current_dir(&d)
+        .args(["verify", "t.csv"])
+        .output()
+        .expect("lcs");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("the manifest of this output is `t.csv.manifest.json`"),
+        "{}",
+        stderr(&o)
+    );
+    let m = d.join("t.csv.manifest.json");
+    let text = std::fs::read_to_string(&m).expect("read");
+    std::fs::write(&m, text.replacen("\"targets\",", "\"serve\",", 1)).expect("write");
+    let o = lcs()
+        .current_dir(&d)
+        .args(["verify", "t.csv.manifest.json"])
+        .output()
+        .expect("lcs");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("`args` do not start with the command `targets`"),
         "{}",
         stderr(&o)
     );

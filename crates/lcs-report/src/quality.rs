@@ -97,12 +97,17 @@ pub fn section(models: &[ModelInputs]) -> Result<Section, ReportError> {
                 .data
                 .iter()
                 .map(|d| {
+                    // A workbook's row is a row of one sheet: named as `lcs explain` does.
                     format!(
-                        "{} row {}{}",
+                        "{}{} row {}{}",
                         d.file.file_name().map_or_else(
                             || d.file.display().to_string(),
                             |f| f.to_string_lossy().into_owned()
                         ),
+                        d.sheet
+                            .as_ref()
+                            .map(|s| format!(" sheet {s}"))
+                            .unwrap_or_default(),
                         d.row,
                         d.source
                             .as_ref()
@@ -211,6 +216,29 @@ mod tests {
         assert_eq!(
             t.cell(1, 5),
             crate::tables::Cell::Text("inline, no source".into())
+        );
+    }
+
+    #[test]
+    fn a_workbook_row_is_named_with_its_sheet() {
+        // Found by the held-out review: the source read `stat.xlsx row 4: census`, which
+        // row of which sheet being what `lcs explain` says (`stat.xlsx sheet People row 4`).
+        let mut a = input(&[Some("SOURCED")]);
+        a.data[0].file = "stat.xlsx".into();
+        a.data[0].sheet = Some("People".into());
+        a.data[0].row = 4;
+        let s = section(&[ModelInputs {
+            region: "hx".into(),
+            year: 2020,
+            inputs: vec![(&a, "model.yaml:5:15".into())],
+        }])
+        .expect("section");
+        let crate::Item::Table(t) = &s.items[1] else {
+            panic!("table")
+        };
+        assert_eq!(
+            t.cell(0, 6),
+            crate::tables::Cell::Text("stat.xlsx sheet People row 4: census".into())
         );
     }
 }

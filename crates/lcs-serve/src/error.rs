@@ -112,6 +112,15 @@ pub enum ApiError {
         /// The path asked for.
         path: String,
     },
+    /// The path is served, but not with this method (`GET /api/evaluate`).
+    MethodNotAllowed {
+        /// The method sent.
+        method: String,
+        /// The path asked for.
+        path: String,
+        /// The method the path takes.
+        allowed: &'static str,
+    },
 }
 
 impl ApiError {
@@ -122,6 +131,7 @@ impl ApiError {
             ApiError::NotJson { .. } => 415,
             ApiError::ForeignHost { .. } => 403,
             ApiError::NotFound { .. } => 404,
+            ApiError::MethodNotAllowed { .. } => 405,
             _ => 400,
         }
     }
@@ -213,6 +223,14 @@ impl fmt::Display for ApiError {
                 "requests must name this machine's loopback address as `Host`, found `{found}`"
             ),
             ApiError::NotFound { path } => write!(f, "nothing is served at `{path}`"),
+            ApiError::MethodNotAllowed {
+                method,
+                path,
+                allowed,
+            } => write!(
+                f,
+                "`{path}` takes {allowed} requests, found {method}"
+            ),
         }
     }
 }

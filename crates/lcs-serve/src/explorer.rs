@@ -602,7 +602,7 @@ impl Served {
             ),
         ];
         let mut text = lcs_costs::sought_scenario_yaml(
-            &format!("{}-explored", s.id),
+            &lcs_model::derived_id(&s.id, "explored"),
             &name,
             &self.file,
             &entries,
@@ -680,7 +680,10 @@ impl Explorer {
     /// (by its name: save it beside that file) with one `adjust:` entry per changed action.
     pub fn export(&self, req: &ExportRequest) -> Result<(String, String), ApiError> {
         let s = self.find(req.scenario.as_deref())?;
-        Ok((format!("{}-explored.yaml", s.scenario.id), s.export(req)?))
+        Ok((
+            format!("{}.yaml", lcs_model::derived_id(&s.scenario.id, "explored")),
+            s.export(req)?,
+        ))
     }
 
     /// The path-free name of a served scenario's file.

@@ -73,6 +73,7 @@ pub(crate) fn router(explorer: Explorer, addr: SocketAddr, check_host: bool) -> 
         .route("/api/ensemble", post(ensemble))
         .route("/api/export", post(export))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(crate::MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
@@ -167,6 +168,22 @@ async fn not_found(req: Request) -> Response {
     })
 }
 
+/// A served path with another method: a 405 with the `{"error": …}` body of every error
+/// (it had an empty body; found by the held-out review). axum adds the `Allow` header.
+async fn method_not_allowed(req: Request) -> Response {
+    let path = req.uri().path();
+    let allowed = if path.starts_with("/api/") && path != "/api/scenarios" {
+        "POST"
+    } else {
+        "GET"
+    };
+    error_response(&ApiError::MethodNotAllowed {
+        method: req.method().as_str().chars().take(20).collect(),
+        path: path.chars().take(200).collect(),
+        allowed,
+    })
+}
+
 async fn scenarios(State(st): State<Arc<AppState>>) -> Response {
     json_response(&st.explorer.scenarios())
 }
@@ -200,11 +217,40 @@ fn body_of<T: DeserializeOwned + Default>(
             found: kind.map(|k| k.chars().take(100).collect()),
         });
     }
-    if body.iter().all(u8::is_ascii_whitespace) {
+    let Some(first) = body.iter().find(|b| !b.is_ascii_whitespace()) else {
         return Ok(T::default());
+    };
+    // serde reads a struct from an array too (`["cm-2025"]` as `{"scenario": "cm-2025"}`):
+    // a body is an object, as docs/EXPLORER.md writes every request.
+    if *first != b'{' {
+        return Err(ApiError::Json {
+            message: "expected a JSON object (`{...}`) as the body".into(),
+        });
     }
     serde_json::from_slice(&body).map_err(|e| ApiError::Json {
-        message: e.to_string(),
+        message: plain_serde_message(&e.to_string()),
+    })
+}
+
+/// serde's message with the Rust names of the request's types replaced by what they mean
+/// to the sender (`expected i64` → `expected a whole number`, `expected struct LeverJson`
+/// → `expected an object with `ambition` and `start``): the user never sees Rust types.
+fn plain_serde_message(message: &str) -> String {
+    const NAMES: [(&str, &str); 8] = [
+        (
+            "expected struct LeverJson",
+            "expected an object with `ambition` and `start`",
+        ),
+        ("expected struct EvaluateRequest", "expected an object"),
+        ("expected struct EnsembleRequest", "expected an object"),
+        ("expected struct ExportRequest", "expected an object"),
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number, 0 or more"),
+        ("expected f64", "expected a number"),
+        ("expected a map", "expected an object"),
+    ];
+    NAMES.iter().fold(message.to_string(), |m, (rust, plain)| {
+        m.replace(rust, plain)
     })
 }
 

@@ -240,6 +240,18 @@ fn invalid_requests_get_400_with_a_message_and_the_server_keeps_serving() {
         ("/api/evaluate", r#"{"attribution":"lmdi"}"#, 400, "expected `none` or `shapley`"),
         ("/api/evaluate", r#"{"levers":"#, 400, "the request is not valid"),
         ("/api/evaluate", r#"{"levers":{"A1":{"ambition":1e999}}}"#, 400, "the request is not valid"),
+        // Found by the held-out review: serde's messages named the Rust types (`expected
+        // i64`, `expected struct LeverJson`), and an array body was read as an object.
+        ("/api/evaluate", r#"{"year":2030.5}"#, 400,
+         "invalid type: floating point `2030.5`, expected a whole number"),
+        ("/api/evaluate", r#"{"levers":{"A1":null}}"#, 400,
+         "invalid type: null, expected an object with `ambition` and `start`"),
+        ("/api/evaluate", r#"{"levers":{"A1":{"ambition":"1"}}}"#, 400,
+         "invalid type: string \"1\", expected a number"),
+        ("/api/evaluate", r#"{"levers":[]}"#, 400, "expected an object"),
+        ("/api/evaluate", r#"["cm-2025"]"#, 400, "expected a JSON object (`{...}`) as the body"),
+        ("/api/ensemble", r#"{"scenario":"cm-2025-uncertainty","seed":-1}"#, 400,
+         "expected a whole number, 0 or more"),
         ("/api/ensemble", r#"{"scenario":"cm-2025-uncertainty","samples":1000000000}"#, 400,
          "`samples` is 1000000000, expected 1 to 4096"),
         ("/api/ensemble", r#"{"scenario":"cm-2025-uncertainty","samples":0}"#, 400, "`samples` is 0"),
@@ -282,6 +294,20 @@ fn invalid_requests_get_400_with_a_message_and_the_server_keeps_serving() {
         .send("GET", "/api/evaluate", &[], b"")
         .expect("request");
     assert_eq!(r.status, 405);
+    // Found by the held-out review: the 405 had an empty body; it is an error like the rest.
+    assert_eq!(
+        r.json()["error"],
+        "`/api/evaluate` takes POST requests, found GET"
+    );
+    assert_eq!(r.header("allow"), Some("POST"));
+    let r = conn
+        .send("DELETE", "/api/scenarios", &[], b"")
+        .expect("request");
+    assert_eq!(r.status, 405);
+    assert_eq!(
+        r.json()["error"],
+        "`/api/scenarios` takes GET requests, found DELETE"
+    );
     // The page and its files are served from memory, with a content security policy.
     let r = conn.send("GET", "/", &[], b"").expect("request");
     assert_eq!(r.status, 200);

@@ -277,25 +277,42 @@ fn decompositions(
     Ok(out)
 }
 
-/// The data-quality section: the base-year inputs of the first scenario of each model
-/// (docs/EXPLAIN.md, "Data quality in reports").
+/// The data-quality section: the base-year inputs of the first scenario of each model, then,
+/// labelled `region.scenario`, the inputs a later scenario of the same model defines
+/// elsewhere (its `overrides:`, which may read another data file) (docs/EXPLAIN.md, "Data
+/// quality in reports").
 fn quality_section(
     loader: &lcs_model::Loader,
     scenarios: &[lcs_model::Scenario],
     compiled: &[(Compiled, Workspace)],
 ) -> Result<lcs_report::Section, Failure> {
-    let mut seen: Vec<&str> = Vec::new();
+    // Per region, the (path, place) of every input listed so far.
+    type Listed = Vec<(String, Option<lcs_model::Span>)>;
+    let mut seen: Vec<(&str, Listed)> = Vec::new();
     let mut all = Vec::new();
     for (s, (c, _)) in scenarios.iter().zip(compiled) {
-        if seen.contains(&s.model.region_id.as_str()) {
-            continue;
+        let inputs = lcs_engine::inputs(s, c, s.model.base_year);
+        let key = |i: &lcs_engine::Input| (i.path.clone(), i.defined_at);
+        let region = s.model.region_id.as_str();
+        match seen.iter_mut().find(|(r, _)| *r == region) {
+            None => {
+                seen.push((region, inputs.iter().map(key).collect()));
+                all.push((region.to_string(), s.model.base_year, inputs));
+            }
+            Some((_, listed)) => {
+                // Found by the held-out review: a later scenario's overridden inputs (read
+                // from another data file, say) were not in the table at all.
+                let own: Vec<lcs_engine::Input> = inputs
+                    .into_iter()
+                    .filter(|i| !listed.contains(&key(i)))
+                    .collect();
+                if own.is_empty() {
+                    continue;
+                }
+                listed.extend(own.iter().map(key));
+                all.push((format!("{region}.{}", s.id), s.model.base_year, own));
+            }
         }
-        seen.push(&s.model.region_id);
-        all.push((
-            s.model.region_id.clone(),
-            s.model.base_year,
-            lcs_engine::inputs(s, c, s.model.base_year),
-        ));
     }
     let at = |i: &lcs_engine::Input| {
         i.defined_at.map_or_else(String::new, |sp| {

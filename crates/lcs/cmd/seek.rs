@@ -94,7 +94,7 @@ fn write_scenario(
         s.name.clone().unwrap_or_else(|| s.id.clone())
     );
     let text = sought_scenario_yaml(
-        &format!("{}-{suffix}", s.id),
+        &lcs_model::derived_id(&s.id, suffix),
         &name,
         &extends,
         adjust,
