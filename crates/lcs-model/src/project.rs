@@ -1749,21 +1749,20 @@ impl Ctx<'_> {
         // The currency unit: `MYR`, `MYR million`, `JPY billion`.
         let cn = self.r.req(items, "currency", &ep, n.span)?;
         let ct = self.r.text(cn, &p("currency"))?.to_string();
+        // Not a currency unit (`GBP`, or a unit of another dimension): name the currencies
+        // lcs can convert, not the nearest physical units.
+        let not_a_currency = Diagnostic::new(cn.span, format!("`{ct}` is not a currency unit"))
+            .at(p("currency"))
+            .expected(format!(
+                "a currency, optionally with a multiplier: {}, e.g. `MYR million`",
+                quoted_list(CURRENCIES)
+            ));
         let unit = match self.r.units.parse(&ct) {
             Ok(u) => u,
             Err(_) => {
-                // Not a unit at all (`GBP`): name the currencies lcs can convert, not the
-                // nearest physical units.
                 let word = ct.split_whitespace().next().unwrap_or(&ct);
-                self.r.err(
-                    Diagnostic::new(cn.span, format!("`{ct}` is not a currency unit"))
-                        .at(p("currency"))
-                        .expected(format!(
-                            "a currency, optionally with a multiplier: {}, e.g. `MYR million`",
-                            quoted_list(CURRENCIES)
-                        ))
-                        .suggest(nearest(word, CURRENCIES.iter().copied())),
-                );
+                self.r
+                    .err(not_a_currency.suggest(nearest(word, CURRENCIES.iter().copied())));
                 return None;
             }
         };
@@ -1772,14 +1771,7 @@ impl Ctx<'_> {
             .copied()
             .find(|c| unit.dim == Dimension::base(c));
         let Some(code) = code else {
-            self.r.err(
-                Diagnostic::new(cn.span, format!("`{ct}` is not a currency unit"))
-                    .at(p("currency"))
-                    .expected(format!(
-                        "a currency, optionally with a multiplier: {}, e.g. `MYR million`",
-                        quoted_list(CURRENCIES)
-                    )),
-            );
+            self.r.err(not_a_currency);
             return None;
         };
         let price_year = match get(items, "price_year") {
