@@ -1076,17 +1076,25 @@ impl std::fmt::Display for NotPerEnergy {
 /// it is per unit of power, a factor 8,760 smaller than it reads: its unit text's time
 /// basis ([`UnitRegistry::time_exponent`]) tells them apart.
 pub(crate) fn factor_per_energy(r: &Reader, s: &Series) -> Result<Species, NotPerEnergy> {
-    let time = s
-        .unit_text
-        .as_deref()
+    per_energy(r, &s.dim, s.unit_text.as_deref())
+}
+
+/// [`factor_per_energy`] of a value of dimension `dim` written in `unit` (a series, or one
+/// sampled bound of an uncertain parameter).
+pub(crate) fn per_energy(
+    r: &Reader,
+    dim: &Dimension,
+    unit: Option<&str>,
+) -> Result<Species, NotPerEnergy> {
+    let time = unit
         .and_then(|t| r.units.time_exponent(t).ok())
         .unwrap_or(0);
-    match gas_per_energy(&s.dim) {
+    match gas_per_energy(dim) {
         Some(sp) if time == 0 => Ok(sp),
         Some(_) => Err(NotPerEnergy::PerPower {
-            unit: s.unit_text.clone().unwrap_or_default(),
+            unit: unit.unwrap_or_default().to_string(),
         }),
-        None => Err(NotPerEnergy::Dimension(s.dim.clone())),
+        None => Err(NotPerEnergy::Dimension(dim.clone())),
     }
 }
 

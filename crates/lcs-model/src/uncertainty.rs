@@ -503,16 +503,16 @@ fn per_power(
     path: &str,
 ) -> Option<()> {
     let Some(text) = text else { return Some(()) };
-    if crate::check_model::gas_per_energy(&info.dim).is_none()
-        || r.units.time_exponent(text).unwrap_or(0) == 0
-    {
+    let Err(per_power @ crate::check_model::NotPerEnergy::PerPower { .. }) =
+        crate::check_model::per_energy(r, &info.dim, Some(text))
+    else {
         return Some(());
-    }
+    };
     r.err(
         Diagnostic::new(span, format!("wrong unit for `{path}`"))
             .at(key)
             .expected(format!("a value per unit of energy, in `{}`", info.unit))
-            .found(format!("`{text}` (per unit of power, not of energy)"))
+            .found(per_power.to_string())
             .note("time is not a dimension, so a factor per MW reads as one per MWh 8,760 times smaller"),
     );
     None
